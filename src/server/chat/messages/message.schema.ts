@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { idSchema, sessionIdSchema, visitorIdSchema } from "../ids";
+import { LIMITS } from "../limits";
+import { pageInputSchema, pageOf } from "../pagination";
+
+export const messageSchema = z
+  .object({
+    id: z.uuid(),
+    session_id: z.uuid(),
+    role: z.enum(["user", "assistant"]),
+    content: z.string().meta({ description: "Markdown for assistant messages, plain text for user messages." }),
+    status: z.enum(["complete", "streaming", "failed"]).meta({
+      description: "streaming while the reply is being produced; failed when the assistant could not finish it.",
+    }),
+    created_at: z.iso.datetime(),
+  })
+  .meta({ id: "Message" });
+export type MessageDto = z.infer<typeof messageSchema>;
+
+export const listMessagesInputSchema = pageInputSchema.extend({
+  id: idSchema.meta({ description: "The session's id." }),
+  visitor_id: visitorIdSchema,
+  order: z
+    .enum(["asc", "desc"])
+    .default("asc")
+    .meta({ description: "asc: oldest first (default); desc: newest first, to load the latest page of a long chat." }),
+});
+export type ListMessagesInput = z.infer<typeof listMessagesInputSchema>;
+export const messagePageSchema = pageOf(messageSchema);
+
+export const chatInputSchema = z.object({
+  message: z
+    .string({ error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string") })
+    .trim()
+    .min(1, "message must not be empty")
+    .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
+    .meta({ description: `The visitor's message (1–${LIMITS.messageMaxChars} characters).`, example: "How do I embed the widget?" }),
+  session_id: sessionIdSchema,
+  visitor_id: visitorIdSchema,
+});
+export type ChatInput = z.infer<typeof chatInputSchema>;
+
+export const chatOutputSchema = z.object({
+  user_message: messageSchema,
+  assistant_message: messageSchema,
+});
+export type ChatOutput = z.infer<typeof chatOutputSchema>;
+
+/** What a streamed chat emits, in this order: start, delta*, then done or error. */
+export const chatStreamEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("start"), user_message: messageSchema, assistant_message: messageSchema }),
+  z.object({ type: z.literal("delta"), text: z.string() }),
+  z.object({ type: z.literal("done"), assistant_message: messageSchema }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), assistant_message: messageSchema }),
+]);
+export type ChatStreamEvent = z.infer<typeof chatStreamEventSchema>;

@@ -1,0 +1,146 @@
+import { Prisma } from "~/generated/prisma-postgresql/client";
+import type { ChatDeps } from "../deps";
+import { ChatError } from "../errors";
+import { LIMITS } from "../limits";
+import { decodeCursor, toPage } from "../pagination";
+import { findOwnedSession } from "../sessions/sessions.service";
+import type { ChatInput, ChatOutput, ChatStreamEvent, ListMessagesInput, MessageDto } from "./message.schema";
+import { startReplyRun, type ReplyRun } from "./reply-run";
+
+type MessageRow = Prisma.MessageGetPayload<object>;
+
+export function toMessageDto(row: MessageRow): MessageDto {
+  return {
+    id: row.id,
+    session_id: row.session_id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+/** A session's messages in conversation order (or newest first with order=desc). */
+export async function listMessages(
+  deps: ChatDeps,
+  input: ListMessagesInput,
+): Promise<{ items: MessageDto[]; next_cursor: string | null }> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  const after = decodeCursor(input.cursor);
+  const beyond = input.order === "asc" ? "gt" : "lt";
+  const rows = await deps.db.message.findMany({
+    where: {
+      session_id: session.id,
+      ...(after && {
+        OR: [{ created_at: { [beyond]: after.at } }, { created_at: after.at, id: { [beyond]: after.id } }],
+      }),
+    },
+    orderBy: [{ created_at: input.order }, { id: input.order }],
+    take: input.limit + 1,
+  });
+  return toPage(rows, input.limit, (row) => row.created_at, toMessageDto);
+}
+
+/** A title from the first message: whitespace folded, cut at a word boundary. */
+export function titleFromMessage(message: string): string {
+  const folded = message.replace(/\s+/g, " ").trim();
+  if (folded.length <= LIMITS.derivedTitleMaxChars) return folded;
+  const cut = folded.slice(0, LIMITS.derivedTitleMaxChars - 1);
+  const lastSpace = cut.lastIndexOf(" ");
+  return `${lastSpace > LIMITS.derivedTitleMaxChars / 2 ? cut.slice(0, lastSpace) : cut}…`;
+}
+
+export interface StartedChat {
+  userMessage: MessageDto;
+  assistantMessage: MessageDto;
+  run: ReplyRun;
+}
+
+/**
+ * Stores the visitor's message and an empty assistant message (status streaming), then starts the reply.
+ * Everything that can be refused (ownership, unknown ids) is refused here, before anything is stored.
+ */
+export async function startChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
+  const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
+  const earlier = await deps.db.message.findMany({
+    where: { session_id: session.id, status: "complete" },
+    orderBy: [{ created_at: "desc" }, { id: "desc" }],
+    take: LIMITS.historyMaxMessages,
+    select: { role: true, content: true },
+  });
+
+  const userAt = new Date();
+  // One millisecond later, so (created_at, id) order always puts the reply after the question.
+  const assistantAt = new Date(userAt.getTime() + 1);
+  let created: MessageRow[];
+  try {
+    created = await deps.db.message.createManyAndReturn({
+      data: [
+        { session_id: session.id, role: "user", content: input.message, status: "complete", created_at: userAt },
+        { session_id: session.id, role: "assistant", content: "", status: "streaming", created_at: assistantAt },
+      ],
+    });
+  } catch (error) {
+    // The session was deleted between the ownership check and the insert.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+      throw new ChatError("SESSION_NOT_FOUND", { cause: error });
+    }
+    throw error;
+  }
+  const userRow = created.find((row) => row.role === "user");
+  const assistantRow = created.find((row) => row.role === "assistant");
+  if (!userRow || !assistantRow) throw new Error("startChat: the inserted messages were not returned");
+
+  await Promise.all([
+    deps.db.session.updateMany({
+      where: { id: session.id },
+      data: { updated_at: assistantAt, ...(session.title === null && { title: titleFromMessage(input.message) }) },
+    }),
+    deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } }),
+  ]);
+
+  const run = startReplyRun({
+    db: deps.db,
+    responder: deps.responder,
+    assistantMessageId: assistantRow.id,
+    history: earlier.reverse(),
+    message: input.message,
+  });
+  return { userMessage: toMessageDto(userRow), assistantMessage: toMessageDto(assistantRow), run };
+}
+
+/** Chat and wait for the whole reply. */
+export async function chat(deps: ChatDeps, input: ChatInput): Promise<ChatOutput> {
+  const started = await startChat(deps, input);
+  const outcome = await started.run.outcome;
+  if (!outcome.ok) {
+    console.error("chat: the responder failed", outcome.error);
+    throw new ChatError("REPLY_FAILED", { cause: outcome.error });
+  }
+  return {
+    user_message: started.userMessage,
+    assistant_message: { ...started.assistantMessage, content: outcome.content, status: "complete" },
+  };
+}
+
+/**
+ * The events of a started chat: start, each delta as the responder yields it, then done or error.
+ * Stopping the iteration (client gone) leaves the reply running; it is stored when it ends.
+ */
+export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<ChatStreamEvent> {
+  yield { type: "start", user_message: started.userMessage, assistant_message: started.assistantMessage };
+  for await (const text of started.run.deltas) yield { type: "delta", text };
+  const outcome = await started.run.outcome;
+  if (outcome.ok) {
+    yield { type: "done", assistant_message: { ...started.assistantMessage, content: outcome.content, status: "complete" } };
+    return;
+  }
+  console.error("chat stream: the responder failed", outcome.error);
+  const failure = new ChatError("REPLY_FAILED");
+  yield {
+    type: "error",
+    code: failure.code,
+    message: failure.message,
+    assistant_message: { ...started.assistantMessage, content: outcome.content, status: "failed" },
+  };
+}

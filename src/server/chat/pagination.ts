@@ -1,0 +1,65 @@
+import { z } from "zod";
+import { ChatError } from "./errors";
+import { LIMITS } from "./limits";
+
+/**
+ * Keyset pagination: a cursor is the (timestamp, id) of the last item of the previous page, opaque to clients
+ * (base64url JSON). Unlike offsets it stays correct while rows are added and costs the same on page 1 and 1000.
+ */
+export const pageInputSchema = z.object({
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "next_cursor from the previous page; omit for the first page." }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.pageMaxItems)
+    .default(LIMITS.pageDefaultItems)
+    .meta({ description: `Items per page (1–${LIMITS.pageMaxItems}, default ${LIMITS.pageDefaultItems}).` }),
+});
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    next_cursor: z.string().nullable().meta({ description: "Pass as cursor to get the next page; null on the last page." }),
+  });
+}
+
+export interface Keyset {
+  at: Date;
+  id: string;
+}
+
+export function encodeCursor(keyset: Keyset): string {
+  return Buffer.from(JSON.stringify([keyset.at.toISOString(), keyset.id])).toString("base64url");
+}
+
+const cursorPayload = z.tuple([z.iso.datetime(), z.uuid()]);
+
+export function decodeCursor(cursor: string | undefined): Keyset | undefined {
+  if (cursor === undefined || cursor === "") return undefined;
+  try {
+    const [at, id] = cursorPayload.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    return { at: new Date(at), id };
+  } catch (error) {
+    throw new ChatError("INVALID_CURSOR", { cause: error });
+  }
+}
+
+/** Splits a fetched `limit + 1` rows into the page and the cursor of the page after it. */
+export function toPage<Row extends { id: string }, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => Date,
+  toItem: (row: Row) => Item,
+): { items: Item[]; next_cursor: string | null } {
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  return {
+    items: pageRows.map(toItem),
+    next_cursor: rows.length > limit && last ? encodeCursor({ at: keyOf(last), id: last.id }) : null,
+  };
+}

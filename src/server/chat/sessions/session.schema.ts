@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { idSchema, visitorIdSchema } from "../ids";
+import { LIMITS } from "../limits";
+import { pageInputSchema, pageOf } from "../pagination";
+
+const titleSchema = z
+  .string()
+  .trim()
+  .min(1, "title must not be empty")
+  .max(LIMITS.titleMaxChars, `title must be at most ${LIMITS.titleMaxChars} characters`)
+  .meta({ description: "A name for the conversation.", example: "Billing question" });
+
+export const sessionSchema = z
+  .object({
+    id: z.uuid(),
+    visitor_id: z.uuid(),
+    title: z.string().nullable().meta({ description: "Null until given or until the first message names it." }),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime().meta({ description: "Time of the latest message (or of creation)." }),
+  })
+  .meta({ id: "Session" });
+export type SessionDto = z.infer<typeof sessionSchema>;
+
+export const createSessionInputSchema = z.object({
+  visitor_id: visitorIdSchema,
+  title: titleSchema.optional(),
+});
+export type CreateSessionInput = z.infer<typeof createSessionInputSchema>;
+
+export const listSessionsInputSchema = pageInputSchema.extend({ visitor_id: visitorIdSchema });
+export type ListSessionsInput = z.infer<typeof listSessionsInputSchema>;
+export const sessionPageSchema = pageOf(sessionSchema);
+
+/** Identifies a session on behalf of a visitor: the visitor must own it. */
+export const ownedSessionInputSchema = z.object({ id: idSchema, visitor_id: visitorIdSchema });
+export type OwnedSessionInput = z.infer<typeof ownedSessionInputSchema>;
+
+export const renameSessionInputSchema = ownedSessionInputSchema.extend({ title: titleSchema });
+export type RenameSessionInput = z.infer<typeof renameSessionInputSchema>;
+
+export const deleteSessionOutputSchema = z.object({ id: z.uuid(), deleted: z.literal(true) });

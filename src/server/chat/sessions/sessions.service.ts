@@ -1,0 +1,87 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { Db } from "../../db/client";
+import type { ChatDeps } from "../deps";
+import { ChatError } from "../errors";
+import { isUuid } from "../ids";
+import { decodeCursor, toPage } from "../pagination";
+import { requireVisitor } from "../visitors/visitors.service";
+import type {
+  CreateSessionInput,
+  ListSessionsInput,
+  OwnedSessionInput,
+  RenameSessionInput,
+  SessionDto,
+} from "./session.schema";
+
+type SessionRow = Prisma.SessionGetPayload<object>;
+
+export function toSessionDto(row: SessionRow): SessionDto {
+  return {
+    id: row.id,
+    visitor_id: row.visitor_id,
+    title: row.title,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/**
+ * The one ownership check: the visitor must exist and the session must be theirs. Every operation on a
+ * session or its messages goes through here.
+ */
+export async function findOwnedSession(db: Db, sessionId: string, visitorId: string): Promise<SessionRow> {
+  await requireVisitor(db, visitorId);
+  if (!isUuid(sessionId)) throw new ChatError("SESSION_NOT_FOUND");
+  const row = await db.session.findUnique({ where: { id: sessionId } });
+  if (!row) throw new ChatError("SESSION_NOT_FOUND");
+  if (row.visitor_id !== visitorId) throw new ChatError("SESSION_OF_ANOTHER_VISITOR");
+  return row;
+}
+
+export async function createSession(deps: ChatDeps, input: CreateSessionInput): Promise<SessionDto> {
+  await requireVisitor(deps.db, input.visitor_id);
+  const now = new Date();
+  const row = await deps.db.session.create({
+    data: { visitor_id: input.visitor_id, title: input.title ?? null, created_at: now, updated_at: now },
+  });
+  return toSessionDto(row);
+}
+
+/** A visitor's sessions, most recent activity first. */
+export async function listSessions(
+  deps: ChatDeps,
+  input: ListSessionsInput,
+): Promise<{ items: SessionDto[]; next_cursor: string | null }> {
+  await requireVisitor(deps.db, input.visitor_id);
+  const after = decodeCursor(input.cursor);
+  const rows = await deps.db.session.findMany({
+    where: {
+      visitor_id: input.visitor_id,
+      ...(after && {
+        OR: [{ updated_at: { lt: after.at } }, { updated_at: after.at, id: { lt: after.id } }],
+      }),
+    },
+    orderBy: [{ updated_at: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+  });
+  return toPage(rows, input.limit, (row) => row.updated_at, toSessionDto);
+}
+
+export async function getSession(deps: ChatDeps, input: OwnedSessionInput): Promise<SessionDto> {
+  return toSessionDto(await findOwnedSession(deps.db, input.id, input.visitor_id));
+}
+
+/** Renaming does not count as activity: updated_at (the list order) is left alone. */
+export async function renameSession(deps: ChatDeps, input: RenameSessionInput): Promise<SessionDto> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  const row = await deps.db.session.update({ where: { id: session.id }, data: { title: input.title } });
+  return toSessionDto(row);
+}
+
+/** Deletes the session and (by cascade) its messages. */
+export async function deleteSession(deps: ChatDeps, input: OwnedSessionInput): Promise<{ id: string; deleted: true }> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  // deleteMany: a concurrent delete of the same session is not an error, the outcome is the same.
+  await deps.db.session.deleteMany({ where: { id: session.id } });
+  return { id: session.id, deleted: true };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { idSchema } from "../ids";
+import { LIMITS } from "../limits";
+
+/** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
+export const visitorMetadataSchema = z
+  .json()
+  .refine((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+    message: "metadata must be a JSON object, e.g. { \"locale\": \"en-GB\" }",
+  })
+  .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= LIMITS.metadataMaxBytes, {
+    message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes as JSON`,
+  })
+  .meta({
+    description: `A JSON object of at most ${LIMITS.metadataMaxBytes / 1024} KB: user agent, locale, referrer, page url …`,
+    example: { locale: "en-GB", page_url: "https://example.com/pricing" },
+  });
+
+export const createVisitorInputSchema = z.object({
+  metadata: visitorMetadataSchema.optional(),
+});
+export type CreateVisitorInput = z.infer<typeof createVisitorInputSchema>;
+
+export const validateVisitorInputSchema = z.object({ id: idSchema });
+export type ValidateVisitorInput = z.infer<typeof validateVisitorInputSchema>;
+
+export const visitorSchema = z
+  .object({
+    id: z.uuid(),
+    created_at: z.iso.datetime(),
+    last_seen_at: z.iso.datetime(),
+    metadata: z.record(z.string(), z.json()),
+  })
+  .meta({ id: "Visitor" });
+export type VisitorDto = z.infer<typeof visitorSchema>;
+
+export const validateVisitorOutputSchema = z.object({
+  valid: z.literal(true),
+  visitor: visitorSchema,
+});

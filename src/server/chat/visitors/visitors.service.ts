@@ -1,0 +1,49 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { Db } from "../../db/client";
+import type { ChatDeps } from "../deps";
+import { ChatError } from "../errors";
+import { isUuid } from "../ids";
+import type { CreateVisitorInput, ValidateVisitorInput, VisitorDto } from "./visitor.schema";
+
+type VisitorRow = Prisma.VisitorGetPayload<object>;
+
+export function toVisitorDto(row: VisitorRow): VisitorDto {
+  return {
+    id: row.id,
+    created_at: row.created_at.toISOString(),
+    last_seen_at: row.last_seen_at.toISOString(),
+    metadata: row.metadata as VisitorDto["metadata"],
+  };
+}
+
+export async function createVisitor(deps: ChatDeps, input: CreateVisitorInput): Promise<VisitorDto> {
+  const metadata = (input.metadata ?? {}) as Prisma.InputJsonObject;
+  const row = await deps.db.visitor.create({ data: { metadata } });
+  return toVisitorDto(row);
+}
+
+/** A visitor that exists is valid; validating it counts as being seen. */
+export async function validateVisitor(
+  deps: ChatDeps,
+  input: ValidateVisitorInput,
+): Promise<{ valid: true; visitor: VisitorDto }> {
+  const row = await touchVisitor(deps.db, input.id);
+  return { valid: true, visitor: toVisitorDto(row) };
+}
+
+/** Records activity of a visitor, failing with VISITOR_NOT_FOUND when there is no such visitor. */
+export async function touchVisitor(db: Db, visitorId: string): Promise<VisitorRow> {
+  if (!isUuid(visitorId)) throw new ChatError("VISITOR_NOT_FOUND");
+  // updateMany does not throw on a missing row, so "not found" needs no error-code sniffing.
+  const { count } = await db.visitor.updateMany({ where: { id: visitorId }, data: { last_seen_at: new Date() } });
+  if (count === 0) throw new ChatError("VISITOR_NOT_FOUND");
+  const row = await db.visitor.findUnique({ where: { id: visitorId } });
+  if (!row) throw new ChatError("VISITOR_NOT_FOUND");
+  return row;
+}
+
+export async function requireVisitor(db: Db, visitorId: string): Promise<void> {
+  if (!isUuid(visitorId)) throw new ChatError("VISITOR_NOT_FOUND");
+  const row = await db.visitor.findUnique({ where: { id: visitorId }, select: { id: true } });
+  if (!row) throw new ChatError("VISITOR_NOT_FOUND");
+}
