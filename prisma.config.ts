@@ -20,7 +20,10 @@ process.env.PRISMA_CLI_DATABASE_URL = cliDatabaseUrl;
 
 export default defineConfig({
   experimental: { adapter: true },
-  schema: dialect === "sqlite" ? path.join("prisma", "sqlite", "schema.prisma") : path.join("prisma", "schema.prisma"),
+  schema:
+    dialect === "sqlite"
+      ? path.join("prisma", "sqlite", "schema.prisma")
+      : path.join("prisma", "schema.prisma"),
   engine: "js",
   async adapter() {
     if (dialect === "sqlite") {

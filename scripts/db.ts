@@ -8,9 +8,18 @@
  *   tsx scripts/db.ts check              fail if the migrations do not produce exactly the current schema
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { loadEnvConfig } from "@next/env";
 import { resolveDatabaseUrl, type Dialect } from "../src/server/db/database-url";
 import { canonicalSchemaPath, deriveSqliteSchema } from "./derive-sqlite-schema";
 
@@ -20,7 +29,8 @@ const dbmateBin = path.join("node_modules", ".bin", "dbmate");
 /** Applies every pending migration (creating the database or SQLite file if needed). */
 export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): void {
   const target = resolveDatabaseUrl(databaseUrl);
-  if (target.dialect === "sqlite") mkdirSync(path.dirname(path.resolve(target.adapterUrl)), { recursive: true });
+  if (target.dialect === "sqlite")
+    mkdirSync(path.dirname(path.resolve(target.adapterUrl)), { recursive: true });
   execFileSync(
     dbmateBin,
     ["--url", target.dbmateUrl, "--migrations-dir", target.migrationsDir, "--no-dump-schema", "up"],
@@ -90,7 +100,10 @@ function authorMigration(name: string): void {
       continue;
     }
     const file = path.join("prisma", "migrations", dialect, `${stamp}_${name}.sql`);
-    writeFileSync(file, `-- migrate:up\n${sql}\n\n-- migrate:down\n-- Not reversible automatically: restore from a backup.\n`);
+    writeFileSync(
+      file,
+      `-- migrate:up\n${sql}\n\n-- migrate:down\n-- Not reversible automatically: restore from a backup.\n`,
+    );
     console.log(`wrote ${file}`);
   }
   copyFileSync(canonicalSchemaPath, snapshotPath);
@@ -100,7 +113,9 @@ function authorMigration(name: string): void {
 function checkMigrations(): void {
   const sql = pendingSchemaChange("postgresql");
   if (sql !== "") {
-    console.error(`prisma/schema.prisma has changes no migration applies; run npm run db:new -- <name>:\n${sql}`);
+    console.error(
+      `prisma/schema.prisma has changes no migration applies; run npm run db:new -- <name>:\n${sql}`,
+    );
     process.exit(1);
   }
   console.log("migrations are up to date with prisma/schema.prisma");
@@ -108,6 +123,7 @@ function checkMigrations(): void {
 
 async function main(): Promise<void> {
   const [command, argument] = process.argv.slice(2);
+  loadEnvConfig(process.cwd());
   if (command === "migrate") return migrate(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   if (command === "new" && argument) return authorMigration(argument);
   if (command === "check") return checkMigrations();

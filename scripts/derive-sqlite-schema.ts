@@ -15,11 +15,16 @@ export const sqliteSchemaPath = path.join("prisma", "sqlite", "schema.prisma");
 export function deriveSqliteSchema(canonical: string): string {
   const derived = canonical
     .replace(/provider\s*=\s*"postgresql"/, 'provider = "sqlite"')
-    .replace(/output\s*=\s*"\.\.\/src\/generated\/prisma-postgresql"/, 'output          = "../../src/generated/prisma-sqlite"')
+    .replace(
+      /output\s*=\s*"\.\.\/src\/generated\/prisma-postgresql"/,
+      'output          = "../../src/generated/prisma-sqlite"',
+    )
     .replace(/[ \t]+@db\.\w+(\([^)]*\))?/g, "")
     .replace(/^\/\/ Canonical schema[\s\S]*?\n\n/m, "");
   if (!derived.includes('provider = "sqlite"') || !derived.includes("prisma-sqlite")) {
-    throw new Error("derive-sqlite-schema: the canonical schema's datasource or generator output changed shape");
+    throw new Error(
+      "derive-sqlite-schema: the canonical schema's datasource or generator output changed shape",
+    );
   }
   return (
     "// GENERATED from prisma/schema.prisma by scripts/derive-sqlite-schema.ts: do not edit.\n" +

@@ -57,19 +57,29 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
 
     it("reports unknown and malformed visitor ids as not found, telling the caller to create one", async () => {
       for (const id of [UNKNOWN_UUID, "not-a-uuid", "'; DROP TABLE visitors; --", "1"]) {
-        await expectTrpcError(api.visitors.validate({ id }), "NOT_FOUND", /Create one with POST \/api\/chats\/visitors\//);
+        await expectTrpcError(
+          api.visitors.validate({ id }),
+          "NOT_FOUND",
+          /Create one with POST \/api\/chats\/visitors\//,
+        );
       }
     });
 
     it("refuses metadata that is not an object or is over the size limit, storing nothing", async () => {
       const before = await database().db.visitor.count();
       for (const metadata of [[1, 2], "text", 42, null]) {
-        await expectTrpcError(api.visitors.create({ metadata: metadata as never }), "BAD_REQUEST", /JSON object/);
+        await expectTrpcError(
+          api.visitors.create({ metadata: metadata as never }),
+          "BAD_REQUEST",
+          /JSON object/,
+        );
       }
       const big = { blob: "x".repeat(LIMITS.metadataMaxBytes) };
       await expectTrpcError(api.visitors.create({ metadata: big }), "BAD_REQUEST", /at most 8192 bytes/);
       const justFits = { b: "x".repeat(LIMITS.metadataMaxBytes - '{"b":""}'.length) };
-      await expect(api.visitors.create({ metadata: justFits })).resolves.toMatchObject({ metadata: justFits });
+      await expect(api.visitors.create({ metadata: justFits })).resolves.toMatchObject({
+        metadata: justFits,
+      });
       expect(await database().db.visitor.count()).toBe(before + 1);
     });
   });
@@ -82,7 +92,11 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
         /visitor_id is required\. Create a visitor with POST \/api\/chats\/visitors\/ first/,
       );
       expect(error.cause).toBeDefined();
-      await expectTrpcError(api.sessions.create({ visitor_id: UNKNOWN_UUID }), "NOT_FOUND", /Visitor not found/);
+      await expectTrpcError(
+        api.sessions.create({ visitor_id: UNKNOWN_UUID }),
+        "NOT_FOUND",
+        /Visitor not found/,
+      );
       await expectTrpcError(api.sessions.create({ visitor_id: "garbage" }), "NOT_FOUND", /Visitor not found/);
     });
 
@@ -97,14 +111,25 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       expect(renamed.updated_at).toBe(session.updated_at);
 
       await expectTrpcError(
-        api.sessions.rename({ id: session.id, visitor_id: visitor.id, title: "x".repeat(LIMITS.titleMaxChars + 1) }),
+        api.sessions.rename({
+          id: session.id,
+          visitor_id: visitor.id,
+          title: "x".repeat(LIMITS.titleMaxChars + 1),
+        }),
         "BAD_REQUEST",
       );
       expect((await api.sessions.get({ id: session.id, visitor_id: visitor.id })).title).toBe("Refunds");
 
       await api.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "hi" });
-      expect(await api.sessions.delete({ id: session.id, visitor_id: visitor.id })).toEqual({ id: session.id, deleted: true });
-      await expectTrpcError(api.sessions.get({ id: session.id, visitor_id: visitor.id }), "NOT_FOUND", /Session not found/);
+      expect(await api.sessions.delete({ id: session.id, visitor_id: visitor.id })).toEqual({
+        id: session.id,
+        deleted: true,
+      });
+      await expectTrpcError(
+        api.sessions.get({ id: session.id, visitor_id: visitor.id }),
+        "NOT_FOUND",
+        /Session not found/,
+      );
       expect(await database().db.message.count({ where: { session_id: session.id } })).toBe(0);
     });
 
@@ -127,7 +152,12 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       const intruderSessions = await api.sessions.list({ visitor_id: intruder.id, limit: 20 });
       expect(intruderSessions.items).toEqual([]);
       // Nothing changed for the owner.
-      const messages = await api.messages.list({ id: session.id, visitor_id: owner.id, limit: 20, order: "asc" });
+      const messages = await api.messages.list({
+        id: session.id,
+        visitor_id: owner.id,
+        limit: 20,
+        order: "asc",
+      });
       expect(messages.items.map((message) => message.content)).toEqual(["my secret", "Hello, visitor!"]);
       expect((await api.sessions.get({ id: session.id, visitor_id: owner.id })).title).toBe("my secret");
     });
@@ -152,7 +182,11 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       } while (cursor);
       expect(seen).toEqual(["s0", "s4", "s3", "s2", "s1"]);
 
-      await expectTrpcError(api.sessions.list({ visitor_id: visitor.id, limit: 2, cursor: "bogus" }), "BAD_REQUEST", /cursor/);
+      await expectTrpcError(
+        api.sessions.list({ visitor_id: visitor.id, limit: 2, cursor: "bogus" }),
+        "BAD_REQUEST",
+        /cursor/,
+      );
       await expectTrpcError(api.sessions.list({ visitor_id: visitor.id, limit: 1000 }), "BAD_REQUEST");
     });
   });
@@ -167,11 +201,24 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
         visitor_id: visitor.id,
         message: "  How   do I embed\nthe widget?  ",
       });
-      expect(result.user_message).toMatchObject({ role: "user", content: "How   do I embed\nthe widget?", status: "complete" });
-      expect(result.assistant_message).toMatchObject({ role: "assistant", content: "Hello, visitor!", status: "complete" });
+      expect(result.user_message).toMatchObject({
+        role: "user",
+        content: "How   do I embed\nthe widget?",
+        status: "complete",
+      });
+      expect(result.assistant_message).toMatchObject({
+        role: "assistant",
+        content: "Hello, visitor!",
+        status: "complete",
+      });
       expect(responder.calls.at(-1)?.message).toBe("How   do I embed\nthe widget?");
 
-      const stored = await api.messages.list({ id: session.id, visitor_id: visitor.id, limit: 20, order: "asc" });
+      const stored = await api.messages.list({
+        id: session.id,
+        visitor_id: visitor.id,
+        limit: 20,
+        order: "asc",
+      });
       expect(stored.items).toEqual([result.user_message, result.assistant_message]);
       const after = await api.sessions.get({ id: session.id, visitor_id: visitor.id });
       expect(after.title).toBe("How do I embed the widget?");
@@ -179,7 +226,9 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
 
       // The first message names the session only once.
       await api.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "Second question" });
-      expect((await api.sessions.get({ id: session.id, visitor_id: visitor.id })).title).toBe("How do I embed the widget?");
+      expect((await api.sessions.get({ id: session.id, visitor_id: visitor.id })).title).toBe(
+        "How do I embed the widget?",
+      );
     });
 
     it("hands the responder the session's earlier turns in order", async () => {
@@ -197,8 +246,16 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       const visitor = await api.visitors.create({});
       const session = await api.sessions.create({ visitor_id: visitor.id });
       const ids = { session_id: session.id, visitor_id: visitor.id };
-      await expectTrpcError(api.messages.chat({ ...ids, message: "" }), "BAD_REQUEST", /message must not be empty/);
-      await expectTrpcError(api.messages.chat({ ...ids, message: " \n\t " }), "BAD_REQUEST", /message must not be empty/);
+      await expectTrpcError(
+        api.messages.chat({ ...ids, message: "" }),
+        "BAD_REQUEST",
+        /message must not be empty/,
+      );
+      await expectTrpcError(
+        api.messages.chat({ ...ids, message: " \n\t " }),
+        "BAD_REQUEST",
+        /message must not be empty/,
+      );
       await expectTrpcError(
         api.messages.chat({ ...ids, message: "x".repeat(LIMITS.messageMaxChars + 1) }),
         "BAD_REQUEST",
@@ -244,7 +301,12 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
         "BAD_GATEWAY",
         /Your message was saved/,
       );
-      const stored = await api.messages.list({ id: session.id, visitor_id: visitor.id, limit: 20, order: "asc" });
+      const stored = await api.messages.list({
+        id: session.id,
+        visitor_id: visitor.id,
+        limit: 20,
+        order: "asc",
+      });
       expect(stored.items.map(({ role, content, status }) => ({ role, content, status }))).toEqual([
         { role: "user", content: "will fail", status: "complete" },
         { role: "assistant", content: "partial ", status: "failed" },
@@ -266,7 +328,13 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
         const contents: string[] = [];
         let cursor: string | undefined;
         do {
-          const page = await api.messages.list({ id: session.id, visitor_id: visitor.id, limit: 3, order, cursor });
+          const page = await api.messages.list({
+            id: session.id,
+            visitor_id: visitor.id,
+            limit: 3,
+            order,
+            cursor,
+          });
           contents.push(...page.items.map((message) => message.content));
           cursor = page.next_cursor ?? undefined;
         } while (cursor);

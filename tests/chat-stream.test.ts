@@ -38,7 +38,10 @@ describeEachDatabase("streamed chat", (database) => {
     expect(events[0]).toMatchObject({ type: "start", user_message: { content: "question" } });
     expect(events.slice(1, -1)).toEqual(chunks.map((text) => ({ type: "delta", text })));
     const done = events.at(-1);
-    expect(done).toMatchObject({ type: "done", assistant_message: { content: chunks.join(""), status: "complete" } });
+    expect(done).toMatchObject({
+      type: "done",
+      assistant_message: { content: chunks.join(""), status: "complete" },
+    });
     expect(await storedMessages(input.session_id)).toEqual([
       { role: "user", content: "question", status: "complete" },
       { role: "assistant", content: chunks.join(""), status: "complete" },
@@ -57,7 +60,9 @@ describeEachDatabase("streamed chat", (database) => {
       yield "second";
     };
     const { deps, input } = await newChat(responder);
-    const iterator = chatStreamEvents(await startChat(deps, { ...input, message: "q" }))[Symbol.asyncIterator]();
+    const iterator = chatStreamEvents(await startChat(deps, { ...input, message: "q" }))[
+      Symbol.asyncIterator
+    ]();
     expect((await iterator.next()).value).toMatchObject({ type: "start" });
     expect((await iterator.next()).value).toEqual({ type: "delta", text: "first" });
     expect(released).toBe(false);
@@ -84,7 +89,8 @@ describeEachDatabase("streamed chat", (database) => {
   it("reports a responder failure as an error event, keeping the question and the partial reply", async () => {
     const { deps, input } = await newChat(new ScriptedResponder(["so ", "far", "never"], 2));
     const events: ChatStreamEvent[] = [];
-    for await (const event of chatStreamEvents(await startChat(deps, { ...input, message: "boom" }))) events.push(event);
+    for await (const event of chatStreamEvents(await startChat(deps, { ...input, message: "boom" })))
+      events.push(event);
     expect(events.map((event) => event.type)).toEqual(["start", "delta", "delta", "error"]);
     expect(events.at(-1)).toMatchObject({
       type: "error",

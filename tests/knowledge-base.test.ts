@@ -42,13 +42,18 @@ describe("knowledge-base responder", () => {
   it("falls back to a list of topics when nothing matches", async () => {
     const { text } = await replyTo("qwxzv plorkt");
     expect(text).toMatch(/couldn't find anything/);
-    for (const article of new Set(passages.map((passage) => passage.article))) expect(text).toContain(article);
+    for (const article of new Set(passages.map((passage) => passage.article)))
+      expect(text).toContain(article);
   });
 
   it("stops when aborted", async () => {
     const controller = new AbortController();
     const chunks: string[] = [];
-    for await (const chunk of responder.reply({ history: [], message: "embed widget", signal: controller.signal })) {
+    for await (const chunk of responder.reply({
+      history: [],
+      message: "embed widget",
+      signal: controller.signal,
+    })) {
       chunks.push(chunk);
       controller.abort();
     }

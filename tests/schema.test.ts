@@ -17,7 +17,12 @@ describe("schemas and migrations", () => {
       schema
         .split("\n")
         .filter((line) => /^\s+\w+\s+\w|^\s+@@|^model|^enum/.test(line))
-        .map((line) => line.replace(/@db\.\w+(\([^)]*\))?/g, "").replace(/\s+/g, " ").trim());
+        .map((line) =>
+          line
+            .replace(/@db\.\w+(\([^)]*\))?/g, "")
+            .replace(/\s+/g, " ")
+            .trim(),
+        );
     expect(shape(derived)).toEqual(shape(canonical).map((line) => line.replace('"postgresql"', '"sqlite"')));
   });
 
@@ -33,10 +38,15 @@ describeEachDatabase("migrated database", (database, dialect) => {
     const indexes =
       dialect === "sqlite"
         ? await db.$queryRawUnsafe<{ name: string }[]>("SELECT name FROM sqlite_master WHERE type = 'index'")
-        : await db.$queryRawUnsafe<{ name: string }[]>("SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = 'public'");
+        : await db.$queryRawUnsafe<{ name: string }[]>(
+            "SELECT indexname::text AS name FROM pg_indexes WHERE schemaname = 'public'",
+          );
     const names = indexes.map((index) => index.name);
     expect(names).toEqual(
-      expect.arrayContaining(["sessions_visitor_id_updated_at_id_idx", "messages_session_id_created_at_id_idx"]),
+      expect.arrayContaining([
+        "sessions_visitor_id_updated_at_id_idx",
+        "messages_session_id_created_at_id_idx",
+      ]),
     );
   });
 

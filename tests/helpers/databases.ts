@@ -15,7 +15,8 @@ import { migrate } from "../../scripts/db";
 import { openDatabase, type Database } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const POSTGRES_ADMIN_URL =
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export interface TestDatabase {
   dialect: Dialect;
@@ -66,7 +67,10 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
  * Runs `body` once per dialect against its own fresh database. `body` receives a getter: the database is
  * opened in beforeAll, so read it inside tests and hooks.
  */
-export function describeEachDatabase(name: string, body: (database: () => Database, dialect: Dialect) => void): void {
+export function describeEachDatabase(
+  name: string,
+  body: (database: () => Database, dialect: Dialect) => void,
+): void {
   for (const dialect of dialectsUnderTest()) {
     describe(`${name} [${dialect}]`, () => {
       let testDatabase: TestDatabase | undefined;

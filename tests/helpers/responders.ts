@@ -26,7 +26,8 @@ export class ScriptedResponder implements Responder {
     this.calls.push(input);
     if (this.gate) await this.gate;
     for (const [index, chunk] of this.chunks.entries()) {
-      if (this.failAfter !== undefined && index === this.failAfter) throw new Error("scripted responder failure");
+      if (this.failAfter !== undefined && index === this.failAfter)
+        throw new Error("scripted responder failure");
       await new Promise((resolve) => setImmediate(resolve));
       yield chunk;
     }

@@ -8,7 +8,8 @@ export type ChatErrorKind = "bad_request" | "not_found" | "forbidden" | "upstrea
 export const CHAT_ERRORS = {
   VISITOR_NOT_FOUND: {
     kind: "not_found",
-    message: "Visitor not found. Create one with POST /api/chats/visitors/ first, then send its id as visitor_id.",
+    message:
+      "Visitor not found. Create one with POST /api/chats/visitors/ first, then send its id as visitor_id.",
   },
   SESSION_NOT_FOUND: {
     kind: "not_found",

@@ -15,13 +15,17 @@ export function isUuid(value: string): boolean {
 export function entityIdSchema(field: string, whenMissing: string) {
   return z
     .string({
-      error: (issue) => (issue.input === undefined ? `${field} is required. ${whenMissing}` : `${field} must be a string`),
+      error: (issue) =>
+        issue.input === undefined ? `${field} is required. ${whenMissing}` : `${field} must be a string`,
     })
     .trim()
     .toLowerCase()
     .min(1, `${field} is required. ${whenMissing}`)
     .max(100, `${field} is not a valid id`)
-    .meta({ description: `The ${field.replace(/_id$/, "")}'s id (uuid).`, example: "3f0c6a52-4d8e-4c43-9a57-6c1f0f0b2d9e" });
+    .meta({
+      description: `The ${field.replace(/_id$/, "")}'s id (uuid).`,
+      example: "3f0c6a52-4d8e-4c43-9a57-6c1f0f0b2d9e",
+    });
 }
 
 export const visitorIdSchema = entityIdSchema(

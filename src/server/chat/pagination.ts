@@ -24,7 +24,10 @@ export const pageInputSchema = z.object({
 export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
-    next_cursor: z.string().nullable().meta({ description: "Pass as cursor to get the next page; null on the last page." }),
+    next_cursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as cursor to get the next page; null on the last page." }),
   });
 }
 

@@ -18,7 +18,9 @@ export function resolveDatabaseUrl(databaseUrl: string): DatabaseTarget {
   if (databaseUrl.startsWith("file:")) {
     const file = databaseUrl.slice("file:".length).replace(/^\/\/(?=\/)/, "");
     if (file === "" || file.startsWith(":memory:")) {
-      throw new Error("DATABASE_URL: an in-memory SQLite database cannot be migrated or shared; use a file path");
+      throw new Error(
+        "DATABASE_URL: an in-memory SQLite database cannot be migrated or shared; use a file path",
+      );
     }
     return {
       dialect: "sqlite",

@@ -15,7 +15,8 @@ export const messagesRouter = createTRPCRouter({
         path: "/chats/sessions/{id}/messages",
         tags: ["Sessions"],
         summary: "List a session's messages",
-        description: "The session's messages in conversation order (order=desc for newest first), one page at a time.",
+        description:
+          "The session's messages in conversation order (order=desc for newest first), one page at a time.",
       },
     })
     .input(listMessagesInputSchema)

@@ -24,7 +24,8 @@ export const sessionsRouter = createTRPCRouter({
         path: "/chats/sessions",
         tags: ["Sessions"],
         summary: "STEP 2 — Create a session",
-        description: "Starts a conversation for a visitor. visitor_id is required: create a visitor first (STEP 1).",
+        description:
+          "Starts a conversation for a visitor. visitor_id is required: create a visitor first (STEP 1).",
         successDescription: "The new session.",
       },
     })

@@ -15,7 +15,8 @@ export const visitorsRouter = createTRPCRouter({
         path: "/chats/visitors",
         tags: ["Visitors"],
         summary: "STEP 1 — Create a visitor",
-        description: "Creates an anonymous visitor. Store the returned id (e.g. in localStorage) and send it as visitor_id.",
+        description:
+          "Creates an anonymous visitor. Store the returned id (e.g. in localStorage) and send it as visitor_id.",
         successDescription: "The new visitor.",
       },
     })
@@ -30,7 +31,8 @@ export const visitorsRouter = createTRPCRouter({
         path: "/chats/visitors/{id}/validate",
         tags: ["Visitors"],
         summary: "STEP 1 — Validate a stored visitor",
-        description: "Checks that a stored visitor id still exists and records the visit (last_seen_at). Unknown → 404: create a new visitor.",
+        description:
+          "Checks that a stored visitor id still exists and records the visit (last_seen_at). Unknown → 404: create a new visitor.",
         successDescription: "The visitor exists.",
       },
     })

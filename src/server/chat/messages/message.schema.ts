@@ -8,9 +8,12 @@ export const messageSchema = z
     id: z.uuid(),
     session_id: z.uuid(),
     role: z.enum(["user", "assistant"]),
-    content: z.string().meta({ description: "Markdown for assistant messages, plain text for user messages." }),
+    content: z
+      .string()
+      .meta({ description: "Markdown for assistant messages, plain text for user messages." }),
     status: z.enum(["complete", "streaming", "failed"]).meta({
-      description: "streaming while the reply is being produced; failed when the assistant could not finish it.",
+      description:
+        "streaming while the reply is being produced; failed when the assistant could not finish it.",
     }),
     created_at: z.iso.datetime(),
   })
@@ -20,21 +23,25 @@ export type MessageDto = z.infer<typeof messageSchema>;
 export const listMessagesInputSchema = pageInputSchema.extend({
   id: idSchema.meta({ description: "The session's id." }),
   visitor_id: visitorIdSchema,
-  order: z
-    .enum(["asc", "desc"])
-    .default("asc")
-    .meta({ description: "asc: oldest first (default); desc: newest first, to load the latest page of a long chat." }),
+  order: z.enum(["asc", "desc"]).default("asc").meta({
+    description: "asc: oldest first (default); desc: newest first, to load the latest page of a long chat.",
+  }),
 });
 export type ListMessagesInput = z.infer<typeof listMessagesInputSchema>;
 export const messagePageSchema = pageOf(messageSchema);
 
 export const chatInputSchema = z.object({
   message: z
-    .string({ error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string") })
+    .string({
+      error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string"),
+    })
     .trim()
     .min(1, "message must not be empty")
     .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
-    .meta({ description: `The visitor's message (1–${LIMITS.messageMaxChars} characters).`, example: "How do I embed the widget?" }),
+    .meta({
+      description: `The visitor's message (1–${LIMITS.messageMaxChars} characters).`,
+      example: "How do I embed the widget?",
+    }),
   session_id: sessionIdSchema,
   visitor_id: visitorIdSchema,
 });
@@ -51,6 +58,11 @@ export const chatStreamEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("start"), user_message: messageSchema, assistant_message: messageSchema }),
   z.object({ type: z.literal("delta"), text: z.string() }),
   z.object({ type: z.literal("done"), assistant_message: messageSchema }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), assistant_message: messageSchema }),
+  z.object({
+    type: z.literal("error"),
+    code: z.string(),
+    message: z.string(),
+    assistant_message: messageSchema,
+  }),
 ]);
 export type ChatStreamEvent = z.infer<typeof chatStreamEventSchema>;

@@ -76,8 +76,20 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   try {
     created = await deps.db.message.createManyAndReturn({
       data: [
-        { session_id: session.id, role: "user", content: input.message, status: "complete", created_at: userAt },
-        { session_id: session.id, role: "assistant", content: "", status: "streaming", created_at: assistantAt },
+        {
+          session_id: session.id,
+          role: "user",
+          content: input.message,
+          status: "complete",
+          created_at: userAt,
+        },
+        {
+          session_id: session.id,
+          role: "assistant",
+          content: "",
+          status: "streaming",
+          created_at: assistantAt,
+        },
       ],
     });
   } catch (error) {
@@ -94,7 +106,10 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   await Promise.all([
     deps.db.session.updateMany({
       where: { id: session.id },
-      data: { updated_at: assistantAt, ...(session.title === null && { title: titleFromMessage(input.message) }) },
+      data: {
+        updated_at: assistantAt,
+        ...(session.title === null && { title: titleFromMessage(input.message) }),
+      },
     }),
     deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } }),
   ]);
@@ -132,7 +147,10 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
   for await (const text of started.run.deltas) yield { type: "delta", text };
   const outcome = await started.run.outcome;
   if (outcome.ok) {
-    yield { type: "done", assistant_message: { ...started.assistantMessage, content: outcome.content, status: "complete" } };
+    yield {
+      type: "done",
+      assistant_message: { ...started.assistantMessage, content: outcome.content, status: "complete" },
+    };
     return;
   }
   console.error("chat stream: the responder failed", outcome.error);

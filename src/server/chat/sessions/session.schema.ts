@@ -14,7 +14,10 @@ export const sessionSchema = z
   .object({
     id: z.uuid(),
     visitor_id: z.uuid(),
-    title: z.string().nullable().meta({ description: "Null until given or until the first message names it." }),
+    title: z
+      .string()
+      .nullable()
+      .meta({ description: "Null until given or until the first message names it." }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime().meta({ description: "Time of the latest message (or of creation)." }),
   })

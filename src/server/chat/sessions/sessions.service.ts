@@ -79,7 +79,10 @@ export async function renameSession(deps: ChatDeps, input: RenameSessionInput): 
 }
 
 /** Deletes the session and (by cascade) its messages. */
-export async function deleteSession(deps: ChatDeps, input: OwnedSessionInput): Promise<{ id: string; deleted: true }> {
+export async function deleteSession(
+  deps: ChatDeps,
+  input: OwnedSessionInput,
+): Promise<{ id: string; deleted: true }> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   // deleteMany: a concurrent delete of the same session is not an error, the outcome is the same.
   await deps.db.session.deleteMany({ where: { id: session.id } });

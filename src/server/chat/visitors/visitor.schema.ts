@@ -6,7 +6,7 @@ import { LIMITS } from "../limits";
 export const visitorMetadataSchema = z
   .json()
   .refine((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
-    message: "metadata must be a JSON object, e.g. { \"locale\": \"en-GB\" }",
+    message: 'metadata must be a JSON object, e.g. { "locale": "en-GB" }',
   })
   .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= LIMITS.metadataMaxBytes, {
     message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes as JSON`,

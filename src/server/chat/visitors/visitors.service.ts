@@ -35,7 +35,10 @@ export async function validateVisitor(
 export async function touchVisitor(db: Db, visitorId: string): Promise<VisitorRow> {
   if (!isUuid(visitorId)) throw new ChatError("VISITOR_NOT_FOUND");
   // updateMany does not throw on a missing row, so "not found" needs no error-code sniffing.
-  const { count } = await db.visitor.updateMany({ where: { id: visitorId }, data: { last_seen_at: new Date() } });
+  const { count } = await db.visitor.updateMany({
+    where: { id: visitorId },
+    data: { last_seen_at: new Date() },
+  });
   if (count === 0) throw new ChatError("VISITOR_NOT_FOUND");
   const row = await db.visitor.findUnique({ where: { id: visitorId } });
   if (!row) throw new ChatError("VISITOR_NOT_FOUND");
