@@ -28,7 +28,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
 
   beforeAll(() => {
     responder = new ScriptedResponder(["Hello", ", ", "visitor", "!"]);
-    deps = { db: database().db, responder };
+    deps = { db: database().db, dialect: database().dialect, responder };
     api = createCaller({ deps, headers: new Headers() });
   });
   beforeEach(() => responder.script(["Hello", ", ", "visitor", "!"]));

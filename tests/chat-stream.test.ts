@@ -9,7 +9,7 @@ import { deferred, ScriptedResponder } from "./helpers/responders";
 
 describeEachDatabase("streamed chat", (database) => {
   async function newChat(responder: ScriptedResponder) {
-    const deps: ChatDeps = { db: database().db, responder };
+    const deps: ChatDeps = { db: database().db, dialect: database().dialect, responder };
     const visitor = await createVisitor(deps, {});
     const session = await createSession(deps, { visitor_id: visitor.id });
     return { deps, input: { session_id: session.id, visitor_id: visitor.id } };
@@ -107,7 +107,7 @@ describeEachDatabase("streamed chat", (database) => {
   describe("concurrency", () => {
     it("stores every message of many simultaneous chats (no SQLITE_BUSY, nothing lost or duplicated)", async () => {
       const responder = new ScriptedResponder(["x", "y"]);
-      const deps: ChatDeps = { db: database().db, responder };
+      const deps: ChatDeps = { db: database().db, dialect: database().dialect, responder };
       const visitors = await Promise.all(Array.from({ length: 10 }, () => createVisitor(deps, {})));
       const sessions = await Promise.all(
         visitors.map((visitor) => createSession(deps, { visitor_id: visitor.id })),

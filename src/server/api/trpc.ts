@@ -3,11 +3,25 @@
  * Routers stay thin: parse input with the domain's zod schemas, call the domain, return its DTOs.
  */
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { timingSafeEqual } from "node:crypto";
 import type { OpenApiMeta } from "trpc-to-openapi";
+import { env } from "~/env";
 import { ZodError } from "zod";
 import type { ChatDeps } from "../chat/deps";
-import { ChatError, type ChatErrorKind } from "../chat/errors";
+import { ChatError, type ChatErrorCode, type ChatErrorKind } from "../chat/errors";
 import { getChatDeps } from "../chat/runtime";
+
+/**
+ * Procedure metadata: trpc-to-openapi's `openapi` block, plus how the REST bridge presents a success
+ * (`rest`): its status and short human message, and data to attach to given domain errors.
+ */
+export type ProcedureMeta = OpenApiMeta<{
+  rest?: {
+    successStatus?: 200 | 201;
+    successMessage: string;
+    errorData?: Partial<Record<ChatErrorCode, Record<string, unknown>>>;
+  };
+}>;
 
 export interface TRPCContext {
   deps: ChatDeps;
@@ -50,7 +64,7 @@ export function validationMessage(error: ZodError): string {
 
 const t = initTRPC
   .context<TRPCContext>()
-  .meta<OpenApiMeta>()
+  .meta<ProcedureMeta>()
   .create({
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
@@ -69,16 +83,39 @@ const t = initTRPC
     },
   });
 
-/** Turns a ChatError thrown by the domain into the TRPCError of matching code, keeping its message. */
+/** The TRPCError of matching code for a domain error, keeping its message (the one mapping). */
+export function toTRPCError(error: ChatError): TRPCError {
+  return new TRPCError({ code: TRPC_CODE_OF[error.kind], message: error.message, cause: error });
+}
+
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof ChatError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODE_OF[cause.kind], message: cause.message, cause });
-  }
+  if (!result.ok && result.error.cause instanceof ChatError) throw toTRPCError(result.error.cause);
   return result;
+});
+
+export const ADMIN_KEY_REQUIRED_MESSAGE =
+  "This endpoint is for administrators: send Authorization: Bearer <admin API key>.";
+
+/** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
+function isAdminKey(presented: string | undefined): boolean {
+  const expected = env.ADMIN_API_KEY;
+  if (!expected || !presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const adminOnly = t.middleware(({ ctx, next }) => {
+  const authorization = ctx.headers.get("authorization") ?? "";
+  const presented = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
+  if (!isAdminKey(presented))
+    throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
+  return next();
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(domainErrors);
+/** Internal data (all visitors): needs the admin API key. Never exposed to visitors. */
+export const adminProcedure = publicProcedure.use(adminOnly);

@@ -1,8 +1,11 @@
 import type { Db } from "../db/client";
+import type { Dialect } from "../db/database-url";
 import type { Responder } from "./responder/responder";
 
 /** What the domain functions need from the outside world; transports and tests build one. */
 export interface ChatDeps {
   db: Db;
+  /** For the few queries that must be written per database (e.g. text search in JSON). */
+  dialect: Dialect;
   responder: Responder;
 }

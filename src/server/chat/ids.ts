@@ -11,8 +11,8 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
-/** A client-supplied id of an entity; `what` names it in the error shown when it is missing. */
-export function entityIdSchema(field: string, whenMissing: string) {
+/** A client-supplied id: `whenMissing` tells the caller how to get one; `description` documents it. */
+export function entityIdSchema(field: string, whenMissing: string, description: string) {
   return z
     .string({
       error: (issue) =>
@@ -22,18 +22,21 @@ export function entityIdSchema(field: string, whenMissing: string) {
     .toLowerCase()
     .min(1, `${field} is required. ${whenMissing}`)
     .max(100, `${field} is not a valid id`)
-    .meta({
-      description: `The ${field.replace(/_id$/, "")}'s id (uuid).`,
-      example: "3f0c6a52-4d8e-4c43-9a57-6c1f0f0b2d9e",
-    });
+    .meta({ description, example: "3f0c6a52-4d8e-4c43-9a57-6c1f0f0b2d9e" });
 }
 
 export const visitorIdSchema = entityIdSchema(
   "visitor_id",
   "Create a visitor with POST /api/chats/visitors/ first and send its id.",
+  "The visitor's id (uuid), from STEP 1.",
 );
 export const sessionIdSchema = entityIdSchema(
   "session_id",
   "Create a session with POST /api/chats/sessions/ first and send its id.",
+  "The session's id (uuid), from STEP 2.",
 );
-export const idSchema = entityIdSchema("id", "Pass the id in the path.");
+export const idSchema = entityIdSchema(
+  "id",
+  "Pass the id in the path.",
+  "The id (uuid) of the item addressed.",
+);

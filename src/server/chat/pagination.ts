@@ -6,7 +6,7 @@ import { LIMITS } from "./limits";
  * Keyset pagination: a cursor is the (timestamp, id) of the last item of the previous page, opaque to clients
  * (base64url JSON). Unlike offsets it stays correct while rows are added and costs the same on page 1 and 1000.
  */
-export const pageInputSchema = z.object({
+export const pageInputSchema = z.strictObject({
   cursor: z
     .string()
     .max(200)

@@ -24,7 +24,7 @@ export function createResponder(): Responder {
 
 async function createRuntime(): Promise<ChatRuntime> {
   const database = await openDatabase(env.DATABASE_URL);
-  return { database, deps: { db: database.db, responder: createResponder() } };
+  return { database, deps: { db: database.db, dialect: database.dialect, responder: createResponder() } };
 }
 
 export function getChatRuntime(): Promise<ChatRuntime> {

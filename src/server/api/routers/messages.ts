@@ -14,10 +14,17 @@ export const messagesRouter = createTRPCRouter({
         method: "GET",
         path: "/chats/sessions/{id}/messages",
         tags: ["Sessions"],
+        protect: false,
         summary: "List a session's messages",
         description:
           "The session's messages in conversation order (order=desc for newest first), one page at a time.",
+        errorResponses: {
+          400: "visitor_id missing or invalid cursor/limit.",
+          403: "The session belongs to another visitor.",
+          404: "No such session or visitor.",
+        },
       },
+      rest: { successMessage: "Messages listed." },
     })
     .input(listMessagesInputSchema)
     .output(messagePageSchema)
@@ -29,10 +36,18 @@ export const messagesRouter = createTRPCRouter({
         method: "POST",
         path: "/chats/messages/chat",
         tags: ["Messages"],
+        protect: false,
         summary: "STEP 3 — Chat",
         description:
           "Stores the visitor's message, waits for the assistant's reply and returns both. visitor_id must be the session's visitor.",
+        errorResponses: {
+          400: "message, session_id or visitor_id missing or invalid.",
+          403: "The session belongs to another visitor.",
+          404: "No such session or visitor.",
+          502: "The assistant failed; the visitor's message was saved.",
+        },
       },
+      rest: { successMessage: "Reply generated." },
     })
     .input(chatInputSchema)
     .output(chatOutputSchema)

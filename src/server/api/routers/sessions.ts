@@ -23,11 +23,17 @@ export const sessionsRouter = createTRPCRouter({
         method: "POST",
         path: "/chats/sessions",
         tags: ["Sessions"],
+        protect: false,
         summary: "STEP 2 — Create a session",
         description:
           "Starts a conversation for a visitor. visitor_id is required: create a visitor first (STEP 1).",
         successDescription: "The new session.",
+        errorResponses: {
+          400: "visitor_id missing or title invalid.",
+          404: "No such visitor: create one first (STEP 1).",
+        },
       },
+      rest: { successStatus: 201, successMessage: "Session created." },
     })
     .input(createSessionInputSchema)
     .output(sessionSchema)
@@ -39,9 +45,12 @@ export const sessionsRouter = createTRPCRouter({
         method: "GET",
         path: "/chats/sessions",
         tags: ["Sessions"],
+        protect: false,
         summary: "List a visitor's sessions",
         description: "The visitor's sessions, most recent activity first, one page at a time.",
+        errorResponses: { 400: "visitor_id missing or invalid cursor/limit.", 404: "No such visitor." },
       },
+      rest: { successMessage: "Sessions listed." },
     })
     .input(listSessionsInputSchema)
     .output(sessionPageSchema)
@@ -53,9 +62,16 @@ export const sessionsRouter = createTRPCRouter({
         method: "GET",
         path: "/chats/sessions/{id}",
         tags: ["Sessions"],
+        protect: false,
         summary: "Get a session",
         description: "One session of the visitor. A session of another visitor → 403.",
+        errorResponses: {
+          400: "visitor_id missing.",
+          403: "The session belongs to another visitor.",
+          404: "No such session or visitor.",
+        },
       },
+      rest: { successMessage: "Session found." },
     })
     .input(ownedSessionInputSchema)
     .output(sessionSchema)
@@ -67,9 +83,16 @@ export const sessionsRouter = createTRPCRouter({
         method: "PATCH",
         path: "/chats/sessions/{id}",
         tags: ["Sessions"],
+        protect: false,
         summary: "Rename a session",
         description: "Sets the session's title. Does not change its place in the list.",
+        errorResponses: {
+          400: "visitor_id missing or title invalid.",
+          403: "The session belongs to another visitor.",
+          404: "No such session or visitor.",
+        },
       },
+      rest: { successMessage: "Session renamed." },
     })
     .input(renameSessionInputSchema)
     .output(sessionSchema)
@@ -81,9 +104,16 @@ export const sessionsRouter = createTRPCRouter({
         method: "DELETE",
         path: "/chats/sessions/{id}",
         tags: ["Sessions"],
+        protect: false,
         summary: "Delete a session",
         description: "Deletes the session and all its messages.",
+        errorResponses: {
+          400: "visitor_id missing.",
+          403: "The session belongs to another visitor.",
+          404: "No such session or visitor.",
+        },
       },
+      rest: { successMessage: "Session deleted." },
     })
     .input(ownedSessionInputSchema)
     .output(deleteSessionOutputSchema)

@@ -1,11 +1,18 @@
 import {
+  getVisitorInputSchema,
+  listVisitorsInputSchema,
+  visitorDetailSchema,
+  visitorPageSchema,
+} from "../../chat/visitors/visitor-admin.schema";
+import { getVisitorDetail, listVisitors } from "../../chat/visitors/visitor-admin.service";
+import {
   createVisitorInputSchema,
   validateVisitorInputSchema,
   validateVisitorOutputSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
 import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { adminProcedure, createTRPCRouter, publicProcedure } from "../trpc";
 
 export const visitorsRouter = createTRPCRouter({
   create: publicProcedure
@@ -14,11 +21,15 @@ export const visitorsRouter = createTRPCRouter({
         method: "POST",
         path: "/chats/visitors",
         tags: ["Visitors"],
+        protect: false,
         summary: "STEP 1 — Create a visitor",
         description:
-          "Creates an anonymous visitor. Store the returned id (e.g. in localStorage) and send it as visitor_id.",
+          "Creates an anonymous visitor. Store the returned `id` (the widget keeps it in localStorage) and send it as " +
+          "`visitor_id` in every later call. Optional `metadata` describes the visitor's browser.",
         successDescription: "The new visitor.",
+        errorResponses: { 400: "metadata is not a JSON object or is over 8 KB.", 413: "Body too large." },
       },
+      rest: { successStatus: 201, successMessage: "Visitor created." },
     })
     .input(createVisitorInputSchema)
     .output(visitorSchema)
@@ -30,13 +41,54 @@ export const visitorsRouter = createTRPCRouter({
         method: "GET",
         path: "/chats/visitors/{id}/validate",
         tags: ["Visitors"],
+        protect: false,
         summary: "STEP 1 — Validate a stored visitor",
         description:
-          "Checks that a stored visitor id still exists and records the visit (last_seen_at). Unknown → 404: create a new visitor.",
+          "Checks that a stored visitor id still exists and records the visit (`last_seen_at`). " +
+          "Unknown or malformed id → 404 with `data: { valid: false }`: create a new visitor and store its id.",
         successDescription: "The visitor exists.",
+        errorResponses: { 404: "No such visitor: create one with POST /api/chats/visitors/." },
       },
+      rest: { successMessage: "Visitor is valid.", errorData: { VISITOR_NOT_FOUND: { valid: false } } },
     })
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
     .query(({ ctx, input }) => validateVisitor(ctx.deps, input)),
+
+  list: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/chats/visitors",
+        tags: ["Visitors"],
+        protect: true,
+        summary: "List visitors (admin)",
+        description:
+          "All visitors, newest first, one page at a time; `search` matches an id or text in metadata. " +
+          "Requires `Authorization: Bearer <admin API key>`.",
+        errorResponses: { 400: "Invalid query.", 401: "Missing or wrong admin API key." },
+      },
+      rest: { successMessage: "Visitors listed." },
+    })
+    .input(listVisitorsInputSchema)
+    .output(visitorPageSchema)
+    .query(({ ctx, input }) => listVisitors(ctx.deps, input)),
+
+  get: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/chats/visitors/{id}",
+        tags: ["Visitors"],
+        protect: true,
+        summary: "Get a visitor with its sessions (admin)",
+        description:
+          "One visitor, its session count and its 50 most recent sessions. Requires the admin API key.",
+        errorResponses: { 401: "Missing or wrong admin API key.", 404: "No such visitor." },
+      },
+      rest: { successMessage: "Visitor found." },
+    })
+    .input(getVisitorInputSchema)
+    .output(visitorDetailSchema)
+    .query(({ ctx, input }) => getVisitorDetail(ctx.deps, input)),
 });

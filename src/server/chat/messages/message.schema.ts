@@ -30,7 +30,7 @@ export const listMessagesInputSchema = pageInputSchema.extend({
 export type ListMessagesInput = z.infer<typeof listMessagesInputSchema>;
 export const messagePageSchema = pageOf(messageSchema);
 
-export const chatInputSchema = z.object({
+export const chatInputSchema = z.strictObject({
   message: z
     .string({
       error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string"),

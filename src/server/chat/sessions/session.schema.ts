@@ -24,7 +24,7 @@ export const sessionSchema = z
   .meta({ id: "Session" });
 export type SessionDto = z.infer<typeof sessionSchema>;
 
-export const createSessionInputSchema = z.object({
+export const createSessionInputSchema = z.strictObject({
   visitor_id: visitorIdSchema,
   title: titleSchema.optional(),
 });
@@ -35,7 +35,7 @@ export type ListSessionsInput = z.infer<typeof listSessionsInputSchema>;
 export const sessionPageSchema = pageOf(sessionSchema);
 
 /** Identifies a session on behalf of a visitor: the visitor must own it. */
-export const ownedSessionInputSchema = z.object({ id: idSchema, visitor_id: visitorIdSchema });
+export const ownedSessionInputSchema = z.strictObject({ id: idSchema, visitor_id: visitorIdSchema });
 export type OwnedSessionInput = z.infer<typeof ownedSessionInputSchema>;
 
 export const renameSessionInputSchema = ownedSessionInputSchema.extend({ title: titleSchema });

@@ -4,10 +4,7 @@ import { LIMITS } from "../limits";
 
 /** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
 export const visitorMetadataSchema = z
-  .json()
-  .refine((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
-    message: 'metadata must be a JSON object, e.g. { "locale": "en-GB" }',
-  })
+  .record(z.string(), z.json(), { error: 'metadata must be a JSON object, e.g. { "locale": "en-GB" }' })
   .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= LIMITS.metadataMaxBytes, {
     message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes as JSON`,
   })
@@ -16,12 +13,12 @@ export const visitorMetadataSchema = z
     example: { locale: "en-GB", page_url: "https://example.com/pricing" },
   });
 
-export const createVisitorInputSchema = z.object({
+export const createVisitorInputSchema = z.strictObject({
   metadata: visitorMetadataSchema.optional(),
 });
 export type CreateVisitorInput = z.infer<typeof createVisitorInputSchema>;
 
-export const validateVisitorInputSchema = z.object({ id: idSchema });
+export const validateVisitorInputSchema = z.strictObject({ id: idSchema });
 export type ValidateVisitorInput = z.infer<typeof validateVisitorInputSchema>;
 
 export const visitorSchema = z

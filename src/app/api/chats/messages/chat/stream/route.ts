@@ -1,0 +1,3 @@
+import { handleChatStreamRequest } from "~/server/rest/chat-stream";
+
+export const POST = handleChatStreamRequest;

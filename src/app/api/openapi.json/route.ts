@@ -1,0 +1,5 @@
+import { getOpenApiDocument } from "~/server/rest/openapi";
+
+export function GET(): Response {
+  return Response.json(getOpenApiDocument(), { headers: { "cache-control": "public, max-age=300" } });
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { idSchema } from "../ids";
+import { pageInputSchema, pageOf } from "../pagination";
+import { sessionSchema } from "../sessions/session.schema";
+import { visitorSchema } from "./visitor.schema";
+
+export const listVisitorsInputSchema = pageInputSchema.extend({
+  search: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .meta({ description: "A visitor id, or text to find in visitors' metadata (case-insensitive)." }),
+});
+export type ListVisitorsInput = z.infer<typeof listVisitorsInputSchema>;
+export const visitorPageSchema = pageOf(visitorSchema.extend({ session_count: z.number().int() }));
+
+export const getVisitorInputSchema = z.strictObject({ id: idSchema });
+export type GetVisitorInput = z.infer<typeof getVisitorInputSchema>;
+
+export const visitorDetailSchema = visitorSchema.extend({
+  session_count: z.number().int(),
+  sessions: z.array(sessionSchema).meta({ description: "The visitor's most recent sessions (up to 50)." }),
+});
+export type VisitorDetailDto = z.infer<typeof visitorDetailSchema>;

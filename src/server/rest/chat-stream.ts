@@ -1,0 +1,50 @@
+import { chatInputSchema, type ChatStreamEvent } from "../chat/messages/message.schema";
+import { chatStreamEvents, startChat } from "../chat/messages/messages.service";
+import { getChatDeps } from "../chat/runtime";
+import { restErrorResponse, toRestError } from "./errors";
+import { readJsonBody } from "./request-body";
+
+const encoder = new TextEncoder();
+
+/** One SSE frame: the event type as `event:`, the rest of the event as JSON `data:`. */
+export function sseFrame(event: ChatStreamEvent): Uint8Array {
+  const { type, ...payload } = event;
+  return encoder.encode(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
+}
+
+/**
+ * POST /api/chats/messages/chat/stream/: the streamed chat as Server-Sent Events. A plain route handler
+ * (trpc-to-openapi cannot stream) over the same domain functions as messages.chatStream. Everything that can
+ * be refused is refused before the stream starts, as an ordinary JSON error.
+ */
+export async function handleChatStreamRequest(request: Request): Promise<Response> {
+  let events: AsyncIterator<ChatStreamEvent>;
+  try {
+    const input = chatInputSchema.parse(await readJsonBody(request));
+    const started = await startChat(await getChatDeps(), input);
+    events = chatStreamEvents(started)[Symbol.asyncIterator]();
+  } catch (error) {
+    const restError = toRestError(error);
+    if (restError.status >= 500) console.error("chat stream: could not start", error);
+    return restErrorResponse(restError);
+  }
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await events.next();
+      if (next.done) controller.close();
+      else controller.enqueue(sseFrame(next.value));
+    },
+    // The client went away: stop listening. The reply itself keeps running and is stored when it ends.
+    async cancel() {
+      await events.return?.(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+}

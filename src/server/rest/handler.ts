@@ -1,0 +1,70 @@
+import type { AnyProcedure, TRPCError } from "@trpc/server";
+import { createOpenApiFetchHandler } from "trpc-to-openapi";
+import { appRouter } from "../api/root";
+import { createTRPCContext, type ProcedureMeta } from "../api/trpc";
+import { restErrorResponse, toRestError } from "./errors";
+import { readJsonBody } from "./request-body";
+
+/** The REST bridge's success body: the payload is always wrapped in `data`, never merged into the top level. */
+export interface RestSuccessBody<T = unknown> {
+  success: true;
+  message: string;
+  data: T;
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+function procedureMeta(path: string | undefined): ProcedureMeta | undefined {
+  if (!path) return undefined;
+  // tRPC keeps a flat "router.procedure" → procedure map beside the nested record.
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
+  return procedures[path]?._def.meta as ProcedureMeta | undefined;
+}
+
+/**
+ * Serves `/api/chats/...`: the same tRPC procedures, routed by trpc-to-openapi, inside the REST envelope.
+ * The body is read here first (size limit, content type, JSON syntax) so those failures get clear 4xx answers.
+ */
+export async function handleRestRequest(request: Request): Promise<Response> {
+  const call: { procedurePath?: string; error?: TRPCError } = {};
+  let forwarded = request;
+  try {
+    if (BODY_METHODS.has(request.method)) {
+      const body = await readJsonBody(request);
+      forwarded = new Request(request.url, {
+        method: request.method,
+        headers: { ...Object.fromEntries(request.headers), "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    }
+  } catch (error) {
+    return restErrorResponse(toRestError(error));
+  }
+
+  const response = await createOpenApiFetchHandler({
+    endpoint: "/api",
+    req: forwarded,
+    router: appRouter,
+    createContext: () => createTRPCContext({ headers: request.headers }),
+    responseMeta: ({ paths, errors }) => {
+      call.procedurePath = paths?.[0];
+      call.error = errors[0];
+      return {};
+    },
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        console.error(`REST ${path ?? request.url} failed:`, error.cause ?? error);
+    },
+  });
+
+  const meta = procedureMeta(call.procedurePath);
+  if (call.error || !response.ok) {
+    return restErrorResponse(toRestError(call.error, meta?.rest?.errorData));
+  }
+  const body: RestSuccessBody = {
+    success: true,
+    message: meta?.rest?.successMessage ?? "OK",
+    data: (await response.json()) as unknown,
+  };
+  return Response.json(body, { status: meta?.rest?.successStatus ?? 200 });
+}

@@ -1,0 +1,302 @@
+import { generateOpenApiDocument } from "trpc-to-openapi";
+import { z } from "zod";
+import { appRouter } from "../api/root";
+import type { ProcedureMeta } from "../api/trpc";
+import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
+import { REST_MAX_BODY_BYTES } from "./request-body";
+
+/**
+ * The OpenAPI 3.1 document of the REST bridge, generated from the tRPC routers and then adjusted once
+ * (trpc-to-openapi cannot express these): the seed's paths with /api and trailing slashes, tag descriptions,
+ * the success/error envelope around every response, and the SSE route, which is a plain route handler.
+ */
+type Json = Record<string, unknown>;
+
+const TAGS = [
+  {
+    name: "Visitors",
+    description:
+      "STEP 1 — When your chat loads, validate the visitor id you stored; if it is missing or invalid, create a visitor and store its id.",
+  },
+  {
+    name: "Sessions",
+    description: "STEP 2 — Create a session (a conversation) for the visitor. `visitor_id` is required.",
+  },
+  {
+    name: "Messages",
+    description:
+      "STEP 3 — Send the visitor's message with `session_id` and `visitor_id` and get the assistant's reply, whole or streamed.",
+  },
+];
+
+const ERROR_EXAMPLES: Record<number, { description: string; code: string; message: string }> = {
+  400: {
+    description: "Invalid input (the `errors` field lists each field's problems).",
+    code: "VALIDATION_FAILED",
+    message:
+      "Invalid input: visitor_id is required. Create a visitor with POST /api/chats/visitors/ first and send its id.",
+  },
+  401: {
+    description: "Missing or wrong admin API key.",
+    code: "UNAUTHORIZED",
+    message: "This endpoint is for administrators: send Authorization: Bearer <admin API key>.",
+  },
+  403: {
+    description: "The session belongs to another visitor.",
+    code: "SESSION_OF_ANOTHER_VISITOR",
+    message: "This session belongs to another visitor. Use the visitor_id that created the session.",
+  },
+  404: {
+    description: "Unknown visitor or session.",
+    code: "VISITOR_NOT_FOUND",
+    message:
+      "Visitor not found. Create one with POST /api/chats/visitors/ first, then send its id as visitor_id.",
+  },
+  413: {
+    description: `Body larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
+    code: "PAYLOAD_TOO_LARGE",
+    message: `The request body is larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
+  },
+  415: {
+    description: "Body not sent as JSON.",
+    code: "UNSUPPORTED_MEDIA_TYPE",
+    message: "Send the body as JSON with Content-Type: application/json.",
+  },
+  500: {
+    description: "Unexpected fault (nothing internal is revealed).",
+    code: "INTERNAL_ERROR",
+    message: "Something went wrong on our side. Please try again in a moment.",
+  },
+  502: {
+    description: "The assistant could not reply; the visitor's message was saved.",
+    code: "REPLY_FAILED",
+    message: "The assistant could not reply. Your message was saved; try again in a moment.",
+  },
+};
+
+const ERROR_ENVELOPE: Json = {
+  type: "object",
+  description:
+    "Every error: what went wrong and what to do next, a stable machine code, and per-field problems for validation errors.",
+  required: ["success", "message", "code"],
+  properties: {
+    success: { type: "boolean", const: false },
+    message: { type: "string" },
+    code: {
+      type: "string",
+      description: "Stable machine-readable code, e.g. VISITOR_NOT_FOUND, VALIDATION_FAILED.",
+    },
+    errors: {
+      type: "object",
+      description: "Field → messages (validation failures only).",
+      additionalProperties: { type: "array", items: { type: "string" } },
+    },
+    data: {
+      type: "object",
+      description: "Extra data for some errors, e.g. `{ valid: false }` from validate.",
+      additionalProperties: true,
+    },
+  },
+};
+
+function successEnvelope(dataSchema: unknown, message: string): Json {
+  return {
+    type: "object",
+    required: ["success", "message", "data"],
+    properties: {
+      success: { type: "boolean", const: true },
+      message: { type: "string", example: message },
+      data: dataSchema,
+    },
+  };
+}
+
+function errorResponse(status: number, description?: string): Json {
+  const example = ERROR_EXAMPLES[status] ?? ERROR_EXAMPLES[500]!;
+  return {
+    description: description ?? example.description,
+    content: {
+      "application/json": {
+        schema: { $ref: "#/components/schemas/ErrorEnvelope" },
+        example: { success: false, message: example.message, code: example.code },
+      },
+    },
+  };
+}
+
+/**
+ * Any JSON value (the values inside visitor metadata): trpc-to-openapi renders zod's recursive JSON type as
+ * an anyOf with a $ref beside it, which validators and Swagger UI misread. `{}` says the same thing plainly.
+ */
+function simplifyJsonSchemas(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(simplifyJsonSchemas);
+  if (node === null || typeof node !== "object") return node;
+  const object = node as Json;
+  const ref = object.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/components/schemas/__schema")) {
+    return {
+      ...(object.description !== undefined && { description: object.description }),
+      ...(object.example !== undefined && { example: object.example }),
+    };
+  }
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, simplifyJsonSchemas(value)]));
+}
+
+function procedureMetaByOperationId(): Map<string, ProcedureMeta> {
+  const procedures = appRouter._def.procedures as unknown as Record<
+    string,
+    { _def: { meta?: ProcedureMeta } }
+  >;
+  return new Map(
+    Object.entries(procedures).map(([path, procedure]) => [
+      path.replaceAll(".", "-"),
+      procedure._def.meta ?? {},
+    ]),
+  );
+}
+
+/**
+ * A zod schema as an OpenAPI schema whose named parts (`.meta({ id })`, e.g. Message) point at the
+ * document's components instead of a local `definitions` block.
+ */
+function toComponentSchema(schema: z.ZodType, io: "input" | "output" = "output"): Json {
+  const {
+    definitions: _definitions,
+    $defs: _defs,
+    ...json
+  } = z.toJSONSchema(schema, {
+    target: "openapi-3.0",
+    io,
+    unrepresentable: "any",
+  }) as Json;
+  return JSON.parse(
+    JSON.stringify(json).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
+  ) as Json;
+}
+
+function streamOperation(): Json {
+  const eventSchemas = toComponentSchema(chatStreamEventSchema);
+  return {
+    operationId: "messages-chatStream",
+    tags: ["Messages"],
+    summary: "STEP 3 — Chat, streamed (Server-Sent Events)",
+    description: [
+      "Same body and rules as POST /api/chats/messages/chat/, answered as `text/event-stream`. Events, in order:",
+      "",
+      "- `start` — `{ user_message, assistant_message }`: both stored; the assistant message has status `streaming`.",
+      "- `delta` — `{ text }`: the next piece of the reply, sent as soon as it is produced.",
+      "- `done` — `{ assistant_message }`: the complete stored reply (the deltas concatenated).",
+      "- `error` — `{ code, message, assistant_message }`: the assistant failed; the visitor's message is kept and the reply is stored as `failed`.",
+      "",
+      "Event payloads are not wrapped in the envelope. Errors found before the stream starts (validation, unknown ids, another visitor's session) are ordinary JSON error responses. If the client disconnects, the reply still completes and is stored.",
+    ].join("\n"),
+    security: [],
+    requestBody: {
+      required: true,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/ChatInput" } } },
+    },
+    responses: {
+      200: {
+        description: "The event stream.",
+        content: {
+          "text/event-stream": {
+            schema: {
+              type: "string",
+              description: "SSE frames: `event: <type>` then `data: <JSON payload>`.",
+              "x-event-payloads": eventSchemas,
+            },
+            example:
+              'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n\nevent: delta\ndata: {"text":"Paste this "}\n\nevent: done\ndata: {"assistant_message":{…,"status":"complete"}}\n\n',
+          },
+        },
+      },
+      400: errorResponse(400),
+      403: errorResponse(403),
+      404: errorResponse(404),
+      413: errorResponse(413),
+      415: errorResponse(415),
+      500: errorResponse(500),
+    },
+  };
+}
+
+function buildDocument(): Json {
+  const generated = generateOpenApiDocument(appRouter, {
+    title: "Visitor Chat REST API",
+    description:
+      "Chat for anonymous website visitors, in three steps: create (or validate) a visitor, create a session, chat. " +
+      "Every response is `{ success, message, data }`; every error is `{ success: false, message, code, errors? }`.",
+    version: "1.0.0",
+    baseUrl: "/",
+    tags: TAGS.map((tag) => tag.name),
+    securitySchemes: {
+      adminKey: { type: "http", scheme: "bearer", description: "The admin API key (ADMIN_API_KEY)." },
+    },
+  }) as unknown as Json;
+  const document = simplifyJsonSchemas(generated) as Json;
+  const metaOf = procedureMetaByOperationId();
+  const schemas = (document.components as { schemas: Json }).schemas;
+  for (const name of Object.keys(schemas)) {
+    if (name.startsWith("error.") || name.startsWith("__schema")) delete schemas[name];
+  }
+  schemas.ErrorEnvelope = ERROR_ENVELOPE;
+  schemas.ChatInput = toComponentSchema(chatInputSchema, "input");
+
+  const paths: Json = {};
+  for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
+    for (const [method, operation] of Object.entries(item)) {
+      const meta = metaOf.get(String(operation.operationId));
+      const status = String(meta?.rest?.successStatus ?? 200);
+      const responses = operation.responses as Record<string, Json>;
+      const success = responses["200"] as {
+        description?: string;
+        content?: Record<string, { schema?: unknown }>;
+      };
+      const dataSchema = success.content?.["application/json"]?.schema;
+      const rebuilt: Json = {
+        [status]: {
+          description: success.description ?? "Success.",
+          content: {
+            "application/json": { schema: successEnvelope(dataSchema, meta?.rest?.successMessage ?? "OK") },
+          },
+        },
+      };
+      const errorStatuses = new Set([
+        400,
+        500,
+        ...Object.keys(responses)
+          .filter((key) => key !== "200")
+          .map(Number),
+      ]);
+      if (["post", "patch", "put"].includes(method)) {
+        errorStatuses.add(413);
+        errorStatuses.add(415);
+      }
+      for (const code of [...errorStatuses].sort()) {
+        const declared = responses[String(code)] as { description?: string } | undefined;
+        rebuilt[String(code)] = errorResponse(code, declared?.description);
+      }
+      operation.responses = rebuilt;
+      if (meta?.openapi?.protect !== true) operation.security = [];
+      if (operation.operationId === "visitors-create") {
+        (operation.requestBody as Json).required = false;
+      }
+    }
+    paths[`/api${path}/`] = item;
+  }
+  paths["/api/chats/messages/chat/stream/"] = { post: streamOperation() };
+
+  return {
+    ...document,
+    servers: [{ url: "/", description: "This server" }],
+    tags: TAGS,
+    paths,
+  };
+}
+
+let cached: Json | undefined;
+
+export function getOpenApiDocument(): Json {
+  cached ??= buildDocument();
+  return cached;
+}

@@ -1,0 +1,55 @@
+import { RestRequestError } from "./errors";
+
+/** Largest request body the REST bridge reads. The biggest valid body (a 4000-character message) is ~16 KB. */
+export const REST_MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads a JSON request body: refuses a wrong content type (415), more than REST_MAX_BODY_BYTES (413, without
+ * reading the rest), and malformed JSON (400). An empty body is `{}`, so `POST /api/chats/visitors/` needs none.
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const declaredLength = Number(request.headers.get("content-length") ?? "0");
+  if (declaredLength > REST_MAX_BODY_BYTES) throw tooLarge();
+  const text = await readTextWithLimit(request);
+  if (text.trim() === "") return {};
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
+    throw new RestRequestError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Send the body as JSON with Content-Type: application/json (got ${contentType ? `"${contentType.slice(0, 80)}"` : "none"}).`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : "";
+    throw new RestRequestError(400, "MALFORMED_JSON", `The request body is not valid JSON: ${detail}`.trim());
+  }
+}
+
+function tooLarge(): RestRequestError {
+  return new RestRequestError(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `The request body is larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
+  );
+}
+
+async function readTextWithLimit(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > REST_MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
