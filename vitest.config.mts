@@ -5,6 +5,7 @@ export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "src") } },
   test: {
     include: ["tests/**/*.test.ts"],
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
