@@ -23,16 +23,50 @@ const envSchema = z.object({
   KNOWLEDGE_DIR: z.string().trim().min(1).default("content/knowledge"),
   /** Pause between streamed chunks of a knowledge-base reply, so it reads like typing. 0 in tests. */
   KNOWLEDGE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(25),
+  /**
+   * OpenAI-compatible LLM (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio). Unset LLM_BASE_URL → the
+   * knowledge-base responder answers instead.
+   */
+  LLM_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "LLM_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1",
+    })
+    .optional(),
+  LLM_API_KEY: z.string().trim().min(1).optional(),
+  LLM_MODEL: z.string().trim().min(1).optional(),
+  LLM_SYSTEM_PROMPT: z
+    .string()
+    .trim()
+    .min(1)
+    .default(
+      "You are the support assistant on this website. Be brief, friendly and precise. Use markdown sparingly.",
+    ),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).optional(),
+  LLM_MAX_TOKENS: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Upstream silence (before the first token or between tokens) that fails a reply. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** Conversation history sent with each question: at most this many messages and characters (oldest dropped). */
+  LLM_HISTORY_MAX_MESSAGES: z.coerce.number().int().min(0).max(200).default(20),
+  LLM_HISTORY_MAX_CHARS: z.coerce.number().int().min(0).max(1_000_000).default(12_000),
+  /** Knowledge-base passages put into the prompt (and linked as sources). */
+  LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
   /** Bearer key for the admin-only REST endpoints (bootstrap key; managed keys come later). */
   ADMIN_API_KEY: z.string().trim().min(16, "ADMIN_API_KEY must be at least 16 characters").optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
+const checkedEnvSchema = envSchema.refine((value) => !value.LLM_BASE_URL || value.LLM_MODEL, {
+  message: "LLM_MODEL is required when LLM_BASE_URL is set (e.g. gpt-4o-mini, or llama3.2 on Ollama)",
+  path: ["LLM_MODEL"],
+});
+
 function parseEnv(source: NodeJS.ProcessEnv): Env {
   // Empty strings (e.g. `ADMIN_API_KEY=` in a .env file) mean "unset", not "invalid".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ""));
-  const parsed = envSchema.safeParse(cleaned);
+  const parsed = checkedEnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid environment:\n${problems.join("\n")}`);

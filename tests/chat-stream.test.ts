@@ -79,7 +79,7 @@ describeEachDatabase("streamed chat", (database) => {
       if (event.type === "delta") break; // the client disconnects after the first delta
     }
     const outcome = await started.run.outcome;
-    expect(outcome).toEqual({ ok: true, content: "abcd" });
+    expect(outcome).toEqual({ ok: true, content: "abcd", status: "complete" });
     expect(await storedMessages(input.session_id)).toEqual([
       { role: "user", content: "leaving", status: "complete" },
       { role: "assistant", content: "abcd", status: "complete" },

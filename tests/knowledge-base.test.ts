@@ -1,9 +1,14 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { KnowledgeBaseResponder, loadKnowledge, parseArticle } from "~/server/chat/responder/knowledge-base";
+import {
+  KnowledgeBase,
+  KnowledgeBaseResponder,
+  loadKnowledge,
+  parseArticle,
+} from "~/server/chat/responder/knowledge-base";
 
 const passages = loadKnowledge(path.resolve("content/knowledge"));
-const responder = new KnowledgeBaseResponder(passages, { chunkDelayMs: 0 });
+const responder = new KnowledgeBaseResponder(new KnowledgeBase(passages), { chunkDelayMs: 0 });
 
 async function replyTo(message: string): Promise<{ text: string; chunks: string[] }> {
   const chunks: string[] = [];
@@ -63,9 +68,9 @@ describe("knowledge-base responder", () => {
   it("splits an article into titled sections", () => {
     const parsed = parseArticle("a.md", "# Title\n\nIntro text.\n\n## First\n\nOne.\n\n## Second\nTwo.\n");
     expect(parsed).toEqual([
-      { id: "a.md#intro", article: "Title", section: "Title", text: "Intro text." },
-      { id: "a.md#0", article: "Title", section: "First", text: "One." },
-      { id: "a.md#1", article: "Title", section: "Second", text: "Two." },
+      { id: "a.md#intro", article_slug: "a", article: "Title", section: "Title", text: "Intro text." },
+      { id: "a.md#0", article_slug: "a", article: "Title", section: "First", text: "One." },
+      { id: "a.md#1", article_slug: "a", article: "Title", section: "Second", text: "Two." },
     ]);
   });
 });

@@ -92,10 +92,14 @@ export interface ServerUnderTest {
   server: RunningServer;
 }
 
-/** Runs `body` once per dialect against `next start` on a fresh database of that dialect. */
+/**
+ * Runs `body` once per dialect against `next start` on a fresh database of that dialect. `env` is read when
+ * the server starts (after the file's own beforeAll hooks), e.g. to point it at a fake LLM started there.
+ */
 export function describeEachServer(
   name: string,
   body: (target: () => ServerUnderTest, dialect: Dialect) => void,
+  options: { env?: () => Record<string, string> } = {},
 ): void {
   for (const dialect of dialectsUnderTest()) {
     describe(`${name} [${dialect}]`, () => {
@@ -103,7 +107,7 @@ export function describeEachServer(
       let target: ServerUnderTest | undefined;
       beforeAll(async () => {
         testDatabase = await createTestDatabase(dialect);
-        const server = await startServer({ databaseUrl: testDatabase.url });
+        const server = await startServer({ databaseUrl: testDatabase.url, env: options.env?.() });
         target = { baseUrl: server.baseUrl, server, database: await openDatabase(testDatabase.url) };
       }, 90_000);
       afterAll(async () => {

@@ -36,6 +36,7 @@ const TRPC_CODE_OF: Record<ChatErrorKind, TRPC_ERROR_CODE_KEY> = {
   bad_request: "BAD_REQUEST",
   not_found: "NOT_FOUND",
   forbidden: "FORBIDDEN",
+  conflict: "CONFLICT",
   upstream_failed: "BAD_GATEWAY",
 };
 

@@ -3,7 +3,7 @@
  * each (tRPC codes in src/server/api/trpc.ts; HTTP statuses follow from those), and show `message` as is:
  * it says what went wrong and what to do next.
  */
-export type ChatErrorKind = "bad_request" | "not_found" | "forbidden" | "upstream_failed";
+export type ChatErrorKind = "bad_request" | "not_found" | "forbidden" | "conflict" | "upstream_failed";
 
 export const CHAT_ERRORS = {
   VISITOR_NOT_FOUND: {
@@ -22,6 +22,15 @@ export const CHAT_ERRORS = {
   MESSAGE_NOT_FOUND: {
     kind: "not_found",
     message: "Message not found in this session.",
+  },
+  NOT_AN_ASSISTANT_MESSAGE: {
+    kind: "bad_request",
+    message: "Only the assistant's replies can be retried or stopped; pass the id of an assistant message.",
+  },
+  REPLY_NOT_RETRYABLE: {
+    kind: "conflict",
+    message:
+      "Only a failed or stopped reply can be retried. Wait for this one to finish, or send a new message.",
   },
   INVALID_CURSOR: {
     kind: "bad_request",

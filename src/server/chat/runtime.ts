@@ -2,7 +2,8 @@ import path from "node:path";
 import { env } from "~/env";
 import { openDatabase, type Database } from "../db/client";
 import type { ChatDeps } from "./deps";
-import { KnowledgeBaseResponder, loadKnowledge } from "./responder/knowledge-base";
+import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "./responder/knowledge-base";
+import { LlmResponder } from "./responder/llm";
 import type { Responder } from "./responder/responder";
 
 /**
@@ -16,10 +17,28 @@ interface ChatRuntime {
 
 const globalCache = globalThis as typeof globalThis & { __visitorChatRuntime?: Promise<ChatRuntime> };
 
+/** The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. */
 export function createResponder(): Responder {
-  return new KnowledgeBaseResponder(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)), {
-    chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS,
-  });
+  const knowledge = new KnowledgeBase(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)));
+  if (env.LLM_BASE_URL && env.LLM_MODEL) {
+    return new LlmResponder(
+      {
+        baseUrl: env.LLM_BASE_URL,
+        apiKey: env.LLM_API_KEY,
+        model: env.LLM_MODEL,
+        systemPrompt: env.LLM_SYSTEM_PROMPT,
+        temperature: env.LLM_TEMPERATURE,
+        maxTokens: env.LLM_MAX_TOKENS,
+        timeoutMs: env.LLM_TIMEOUT_MS,
+        maxRetries: env.LLM_MAX_RETRIES,
+        historyMaxMessages: env.LLM_HISTORY_MAX_MESSAGES,
+        historyMaxChars: env.LLM_HISTORY_MAX_CHARS,
+        groundingPassages: env.LLM_GROUNDING_PASSAGES,
+      },
+      knowledge,
+    );
+  }
+  return new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
 }
 
 async function createRuntime(): Promise<ChatRuntime> {

@@ -3,8 +3,18 @@ import {
   chatOutputSchema,
   listMessagesInputSchema,
   messagePageSchema,
+  messageSchema,
+  replyActionInputSchema,
 } from "../../chat/messages/message.schema";
-import { chat, chatStreamEvents, listMessages, startChat } from "../../chat/messages/messages.service";
+import {
+  chat,
+  chatStreamEvents,
+  listMessages,
+  retry,
+  startChat,
+  startRetry,
+  stopReply,
+} from "../../chat/messages/messages.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const messagesRouter = createTRPCRouter({
@@ -64,4 +74,57 @@ export const messagesRouter = createTRPCRouter({
     const started = await startChat(ctx.deps, input);
     return chatStreamEvents(started);
   }),
+
+  retry: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/messages/{id}/retry",
+        tags: ["Messages"],
+        protect: false,
+        summary: "Retry a failed or stopped reply",
+        description:
+          "Regenerates the assistant reply `id` (status failed or stopped) from the visitor's question before it, " +
+          "in place (same message id), and waits for it. visitor_id must be the session's visitor.",
+        errorResponses: {
+          400: "visitor_id missing, or id is not an assistant message.",
+          403: "The session belongs to another visitor.",
+          404: "No such message, session or visitor.",
+          409: "The reply is not failed or stopped (e.g. still being written).",
+          502: "The assistant failed again; the reply is stored as failed.",
+        },
+      },
+      rest: { successMessage: "Reply regenerated." },
+    })
+    .input(replyActionInputSchema)
+    .output(chatOutputSchema)
+    .mutation(({ ctx, input }) => retry(ctx.deps, input)),
+
+  /** Streamed retry for the widget (same transport as chatStream). */
+  retryStream: publicProcedure.input(replyActionInputSchema).mutation(async ({ ctx, input }) => {
+    return chatStreamEvents(await startRetry(ctx.deps, input));
+  }),
+
+  stop: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/messages/{id}/stop",
+        tags: ["Messages"],
+        protect: false,
+        summary: "Stop a reply being written",
+        description:
+          "Cancels the generation of the assistant reply `id` and keeps the text so far, with status stopped. " +
+          "Closing a stream does not stop a reply (it completes and is stored); this does.",
+        errorResponses: {
+          400: "visitor_id missing, or id is not an assistant message.",
+          403: "The session belongs to another visitor.",
+          404: "No such message, session or visitor.",
+        },
+      },
+      rest: { successMessage: "Reply stopped." },
+    })
+    .input(replyActionInputSchema)
+    .output(messageSchema)
+    .mutation(({ ctx, input }) => stopReply(ctx.deps, input)),
 });

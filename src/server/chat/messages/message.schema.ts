@@ -11,9 +11,10 @@ export const messageSchema = z
     content: z
       .string()
       .meta({ description: "Markdown for assistant messages, plain text for user messages." }),
-    status: z.enum(["complete", "streaming", "failed"]).meta({
+    status: z.enum(["complete", "streaming", "failed", "stopped"]).meta({
       description:
-        "streaming while the reply is being produced; failed when the assistant could not finish it.",
+        "streaming: being written; complete: finished; failed: the assistant could not finish (partial text " +
+        "kept, can be retried); stopped: the visitor stopped it (partial text kept, can be retried).",
     }),
     created_at: z.iso.datetime(),
   })
@@ -46,6 +47,13 @@ export const chatInputSchema = z.strictObject({
   visitor_id: visitorIdSchema,
 });
 export type ChatInput = z.infer<typeof chatInputSchema>;
+
+/** Addresses one assistant reply on behalf of a visitor (retry, stop). */
+export const replyActionInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The assistant message's id." }),
+  visitor_id: visitorIdSchema,
+});
+export type ReplyActionInput = z.infer<typeof replyActionInputSchema>;
 
 export const chatOutputSchema = z.object({
   user_message: messageSchema,

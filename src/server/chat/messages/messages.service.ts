@@ -4,8 +4,16 @@ import { ChatError } from "../errors";
 import { LIMITS } from "../limits";
 import { decodeCursor, toPage } from "../pagination";
 import { findOwnedSession } from "../sessions/sessions.service";
-import type { ChatInput, ChatOutput, ChatStreamEvent, ListMessagesInput, MessageDto } from "./message.schema";
-import { startReplyRun, type ReplyRun } from "./reply-run";
+import { isUuid } from "../ids";
+import type {
+  ChatInput,
+  ChatOutput,
+  ChatStreamEvent,
+  ListMessagesInput,
+  MessageDto,
+  ReplyActionInput,
+} from "./message.schema";
+import { startReplyRun, stopReplyRun, type ReplyRun } from "./reply-run";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
 
@@ -62,12 +70,7 @@ export interface StartedChat {
  */
 export async function startChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
   const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
-  const earlier = await deps.db.message.findMany({
-    where: { session_id: session.id, status: "complete" },
-    orderBy: [{ created_at: "desc" }, { id: "desc" }],
-    take: LIMITS.historyMaxMessages,
-    select: { role: true, content: true },
-  });
+  const history = await historyBefore(deps, session.id);
 
   const userAt = new Date();
   // One millisecond later, so (created_at, id) order always puts the reply after the question.
@@ -118,15 +121,97 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: assistantRow.id,
-    history: earlier.reverse(),
+    history,
     message: input.message,
   });
   return { userMessage: toMessageDto(userRow), assistantMessage: toMessageDto(assistantRow), run };
 }
 
-/** Chat and wait for the whole reply. */
-export async function chat(deps: ChatDeps, input: ChatInput): Promise<ChatOutput> {
-  const started = await startChat(deps, input);
+/** The session's complete turns before `before` (oldest first), as the responder's history. */
+async function historyBefore(deps: ChatDeps, sessionId: string, before?: { at: Date; id: string }) {
+  const earlier = await deps.db.message.findMany({
+    where: {
+      session_id: sessionId,
+      status: "complete",
+      ...(before && {
+        OR: [{ created_at: { lt: before.at } }, { created_at: before.at, id: { lt: before.id } }],
+      }),
+    },
+    orderBy: [{ created_at: "desc" }, { id: "desc" }],
+    take: LIMITS.historyMaxMessages,
+    select: { role: true, content: true },
+  });
+  return earlier.reverse();
+}
+
+/** An assistant message in a session the visitor owns. */
+async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<MessageRow> {
+  if (!isUuid(input.id)) throw new ChatError("MESSAGE_NOT_FOUND");
+  const message = await deps.db.message.findUnique({ where: { id: input.id } });
+  if (!message) throw new ChatError("MESSAGE_NOT_FOUND");
+  await findOwnedSession(deps.db, message.session_id, input.visitor_id);
+  if (message.role !== "assistant") throw new ChatError("NOT_AN_ASSISTANT_MESSAGE");
+  return message;
+}
+
+/**
+ * Regenerates a failed or stopped reply in place (same message id): its text is cleared, it streams again
+ * from the visitor's question that preceded it, with the history before that question.
+ */
+export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
+  const reply = await findOwnedReply(deps, input);
+  if (reply.status !== "failed" && reply.status !== "stopped") throw new ChatError("REPLY_NOT_RETRYABLE");
+  const question = await deps.db.message.findFirst({
+    where: {
+      session_id: reply.session_id,
+      role: "user",
+      OR: [{ created_at: { lt: reply.created_at } }, { created_at: reply.created_at, id: { lt: reply.id } }],
+    },
+    orderBy: [{ created_at: "desc" }, { id: "desc" }],
+  });
+  if (!question) throw new ChatError("REPLY_NOT_RETRYABLE");
+  // Claim the reply atomically: two retries at once cannot both regenerate it.
+  const { count } = await deps.db.message.updateMany({
+    where: { id: reply.id, status: { in: ["failed", "stopped"] } },
+    data: { content: "", status: "streaming" },
+  });
+  if (Number(count) === 0) throw new ChatError("REPLY_NOT_RETRYABLE");
+  await deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } });
+  const history = await historyBefore(deps, reply.session_id, { at: question.created_at, id: question.id });
+  const run = startReplyRun({
+    db: deps.db,
+    responder: deps.responder,
+    assistantMessageId: reply.id,
+    history,
+    message: question.content,
+  });
+  return {
+    userMessage: toMessageDto(question),
+    assistantMessage: toMessageDto({ ...reply, content: "", status: "streaming" }),
+    run,
+  };
+}
+
+/**
+ * Stops a reply being written: upstream generation is cancelled and the text so far is kept, with status
+ * stopped. Stopping a reply that already ended changes nothing. Returns the reply as stored.
+ */
+export async function stopReply(deps: ChatDeps, input: ReplyActionInput): Promise<MessageDto> {
+  const reply = await findOwnedReply(deps, input);
+  if (reply.status === "streaming" && !(await stopReplyRun(reply.id))) {
+    // Written by another instance: mark it; that instance cancels on its next partial save.
+    await deps.db.message.updateMany({
+      where: { id: reply.id, status: "streaming" },
+      data: { status: "stopped" },
+    });
+  }
+  const stored = await deps.db.message.findUnique({ where: { id: reply.id } });
+  if (!stored) throw new ChatError("MESSAGE_NOT_FOUND");
+  return toMessageDto(stored);
+}
+
+/** Waits for a started chat's reply; a failed reply is an error (the visitor's message stays stored). */
+async function completeReply(started: StartedChat): Promise<ChatOutput> {
   const outcome = await started.run.outcome;
   if (!outcome.ok) {
     console.error("chat: the responder failed", outcome.error);
@@ -134,8 +219,18 @@ export async function chat(deps: ChatDeps, input: ChatInput): Promise<ChatOutput
   }
   return {
     user_message: started.userMessage,
-    assistant_message: { ...started.assistantMessage, content: outcome.content, status: "complete" },
+    assistant_message: { ...started.assistantMessage, content: outcome.content, status: outcome.status },
   };
+}
+
+/** Chat and wait for the whole reply. */
+export async function chat(deps: ChatDeps, input: ChatInput): Promise<ChatOutput> {
+  return completeReply(await startChat(deps, input));
+}
+
+/** Retry a failed or stopped reply and wait for the whole new reply. */
+export async function retry(deps: ChatDeps, input: ReplyActionInput): Promise<ChatOutput> {
+  return completeReply(await startRetry(deps, input));
 }
 
 /**
@@ -149,7 +244,7 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
   if (outcome.ok) {
     yield {
       type: "done",
-      assistant_message: { ...started.assistantMessage, content: outcome.content, status: "complete" },
+      assistant_message: { ...started.assistantMessage, content: outcome.content, status: outcome.status },
     };
     return;
   }

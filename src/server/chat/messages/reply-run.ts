@@ -4,24 +4,43 @@ import type { ChatTurn, Responder } from "../responder/responder";
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
  * the tab still finds the answer stored when they come back); listeners read its deltas through `deltas`.
+ * Only an explicit stop (stopReplyRun, or the message marked stopped by another instance) cancels it.
  */
 export interface ReplyRun {
   /** Text deltas in order. Single consumer; abandoning it does not stop the run. */
   deltas: AsyncIterable<string>;
-  /** Settles when the assistant message is stored as complete or failed. Never rejects. */
+  /** Settles when the assistant message is stored as complete, stopped or failed. Never rejects. */
   outcome: Promise<ReplyOutcome>;
 }
 
-export type ReplyOutcome = { ok: true; content: string } | { ok: false; content: string; error: unknown };
+export type ReplyOutcome =
+  | { ok: true; content: string; status: "complete" | "stopped" }
+  | { ok: false; content: string; error: unknown };
 
 /** While streaming, the partial reply is saved this often so a reload mid-reply shows progress. */
 const PARTIAL_SAVE_INTERVAL_MS = 500;
 
-/** Runs still generating in this process (awaited on graceful shutdown). */
-const inflight = new Set<Promise<ReplyOutcome>>();
+const STOPPED = "stopped by the visitor";
+
+/**
+ * Runs generating in this process, by assistant message id (stop, and awaited on graceful shutdown). On
+ * globalThis because Next.js bundles each route separately: the SSE route starts a run, the REST route stops it.
+ */
+type ActiveRuns = Map<string, { controller: AbortController; outcome: Promise<ReplyOutcome> }>;
+const globalRuns = globalThis as typeof globalThis & { __visitorChatActiveRuns?: ActiveRuns };
+const activeRuns: ActiveRuns = (globalRuns.__visitorChatActiveRuns ??= new Map());
 
 export function inflightReplies(): Promise<ReplyOutcome>[] {
-  return [...inflight];
+  return [...activeRuns.values()].map((run) => run.outcome);
+}
+
+/** Stops the run writing this message, if it runs in this process; resolves once its result is stored. */
+export async function stopReplyRun(assistantMessageId: string): Promise<boolean> {
+  const run = activeRuns.get(assistantMessageId);
+  if (!run) return false;
+  run.controller.abort(STOPPED);
+  await run.outcome;
+  return true;
 }
 
 export function startReplyRun(args: {
@@ -33,16 +52,33 @@ export function startReplyRun(args: {
 }): ReplyRun {
   const channel = new DeltaChannel();
   const controller = new AbortController();
+  const where = { id: args.assistantMessageId, status: "streaming" as const };
 
   let saves: Promise<unknown> = Promise.resolve();
-  const save = (data: { content: string; status?: "complete" | "failed" }) => {
-    // Saves are chained so a slow partial save can never land after the final one.
-    saves = saves.then(() =>
-      args.db.message.updateMany({ where: { id: args.assistantMessageId }, data }).catch((error: unknown) => {
-        console.error("reply-run: could not save the assistant message", error);
-      }),
-    );
-    return saves;
+  /** Saves chain, so a slow partial save never lands after the final one. */
+  const savePartial = (content: string) => {
+    saves = saves.then(async () => {
+      try {
+        const { count } = await args.db.message.updateMany({ where, data: { content } });
+        // No longer streaming in the database: stopped from another instance (or deleted). Cancel upstream.
+        // (Counts are bigints with SQLite's driver: compare as numbers.)
+        if (Number(count) === 0) controller.abort(STOPPED);
+      } catch (error) {
+        console.error("reply-run: could not save the partial reply", error);
+      }
+    });
+  };
+  const saveFinal = async (content: string, status: "complete" | "failed" | "stopped") => {
+    await saves;
+    try {
+      // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop.
+      await args.db.message.updateMany({
+        where: { id: args.assistantMessageId, status: { in: ["streaming", "stopped"] } },
+        data: { content, status },
+      });
+    } catch (error) {
+      console.error("reply-run: could not save the assistant message", error);
+    }
   };
 
   const outcome = (async (): Promise<ReplyOutcome> => {
@@ -54,26 +90,32 @@ export function startReplyRun(args: {
         message: args.message,
         signal: controller.signal,
       })) {
+        if (controller.signal.aborted) break;
         if (delta === "") continue;
         content += delta;
         channel.push(delta);
         if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) {
           lastSaveAt = Date.now();
-          void save({ content });
+          savePartial(content);
         }
       }
-      await save({ content, status: "complete" });
-      return { ok: true, content };
+      const status = controller.signal.aborted ? "stopped" : "complete";
+      await saveFinal(content, status);
+      return { ok: true, content, status };
     } catch (error) {
-      await save({ content, status: "failed" });
+      if (controller.signal.aborted) {
+        await saveFinal(content, "stopped");
+        return { ok: true, content, status: "stopped" };
+      }
+      await saveFinal(content, "failed");
       return { ok: false, content, error };
     } finally {
       channel.close();
     }
   })();
 
-  inflight.add(outcome);
-  void outcome.finally(() => inflight.delete(outcome));
+  activeRuns.set(args.assistantMessageId, { controller, outcome });
+  void outcome.finally(() => activeRuns.delete(args.assistantMessageId));
   return { deltas: channel, outcome };
 }
 

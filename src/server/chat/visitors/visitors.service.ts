@@ -39,7 +39,7 @@ export async function touchVisitor(db: Db, visitorId: string): Promise<VisitorRo
     where: { id: visitorId },
     data: { last_seen_at: new Date() },
   });
-  if (count === 0) throw new ChatError("VISITOR_NOT_FOUND");
+  if (Number(count) === 0) throw new ChatError("VISITOR_NOT_FOUND");
   const row = await db.visitor.findUnique({ where: { id: visitorId } });
   if (!row) throw new ChatError("VISITOR_NOT_FOUND");
   return row;

@@ -1,0 +1,261 @@
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ChatDeps } from "~/server/chat/deps";
+import { chat, chatStreamEvents, retry, startChat, stopReply } from "~/server/chat/messages/messages.service";
+import { KnowledgeBase, loadKnowledge } from "~/server/chat/responder/knowledge-base";
+import { historyWindow, LlmResponder, type LlmSettings } from "~/server/chat/responder/llm";
+import { createSession } from "~/server/chat/sessions/sessions.service";
+import { createVisitor } from "~/server/chat/visitors/visitors.service";
+import { describeEachDatabase } from "./helpers/databases";
+import { startFakeLlm, type FakeLlm } from "./helpers/fake-llm";
+
+const knowledge = new KnowledgeBase(loadKnowledge(path.resolve("content/knowledge")));
+
+function settings(fake: FakeLlm, overrides: Partial<LlmSettings> = {}): LlmSettings {
+  return {
+    baseUrl: fake.baseUrl,
+    apiKey: "sk-test",
+    model: "test-model",
+    systemPrompt: "You are the test assistant.",
+    temperature: 0.2,
+    timeoutMs: 2_000,
+    maxRetries: 0,
+    historyMaxMessages: 20,
+    historyMaxChars: 12_000,
+    groundingPassages: 2,
+    ...overrides,
+  };
+}
+
+describe("historyWindow", () => {
+  const turns = [
+    { role: "user" as const, content: "aaaa" },
+    { role: "assistant" as const, content: "bbbb" },
+    { role: "user" as const, content: "cccc" },
+  ];
+  it("keeps the most recent turns within both limits, dropping the oldest first", () => {
+    expect(historyWindow(turns, 2, 1000)).toEqual(turns.slice(1));
+    expect(historyWindow(turns, 10, 8)).toEqual(turns.slice(1));
+    expect(historyWindow(turns, 10, 7)).toEqual(turns.slice(2));
+    expect(historyWindow(turns, 0, 1000)).toEqual([]);
+  });
+});
+
+describeEachDatabase("LLM responder against a local OpenAI-compatible server", (database) => {
+  let fake: FakeLlm;
+  beforeAll(async () => {
+    fake = await startFakeLlm();
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.requests.length = 0;
+    fake.setDefault({ kind: "stream", chunks: ["Hello", " from", " the", " model."] });
+  });
+
+  async function newChat(overrides: Partial<LlmSettings> = {}) {
+    const deps: ChatDeps = {
+      db: database().db,
+      dialect: database().dialect,
+      responder: new LlmResponder(settings(fake, overrides), knowledge),
+    };
+    const visitor = await createVisitor(deps, {});
+    const session = await createSession(deps, { visitor_id: visitor.id });
+    return { deps, ids: { session_id: session.id, visitor_id: visitor.id } };
+  }
+
+  async function stored(sessionId: string) {
+    const rows = await database().db.message.findMany({
+      where: { session_id: sessionId },
+      orderBy: [{ created_at: "asc" }, { id: "asc" }],
+    });
+    return rows.map(({ role, content, status }) => ({ role, content, status }));
+  }
+
+  it("streams the model's tokens, grounded in the knowledge base, and cites its sources", async () => {
+    const { deps, ids } = await newChat();
+    const started = await startChat(deps, { ...ids, message: "How do I embed the widget on my website?" });
+    const deltas: string[] = [];
+    for await (const event of chatStreamEvents(started)) if (event.type === "delta") deltas.push(event.text);
+    expect(deltas.slice(0, 4)).toEqual(["Hello", " from", " the", " model."]);
+    const reply = deltas.join("");
+    expect(reply).toMatch(/^Hello from the model\.\n\nSources: \[.+\]\(\/help\/embedding-the-widget#.+\)/);
+
+    const request = fake.requests[0]!;
+    expect(request.body.model).toBe("test-model");
+    expect(request.body.stream).toBe(true);
+    expect(request.body.temperature).toBe(0.2);
+    expect(request.headers.authorization).toBe("Bearer sk-test");
+    const [system, ...rest] = request.body.messages;
+    expect(system?.role).toBe("system");
+    expect(system?.content).toContain("You are the test assistant.");
+    expect(system?.content).toMatch(/\[1\] Embedding the chat widget on your website › /);
+    expect(system?.content).toContain("<script src=");
+    expect(rest).toEqual([{ role: "user", content: "How do I embed the widget on my website?" }]);
+    expect(await stored(ids.session_id)).toEqual([
+      { role: "user", content: "How do I embed the widget on my website?", status: "complete" },
+      { role: "assistant", content: reply, status: "complete" },
+    ]);
+  });
+
+  it("sends the conversation history within the configured window", async () => {
+    const { deps, ids } = await newChat({ historyMaxMessages: 3 });
+    for (const message of ["first question", "second question", "third question"]) {
+      await chat(deps, { ...ids, message });
+    }
+    const last = fake.requests.at(-1)!.body.messages.slice(1);
+    expect(last.map((message) => message.role)).toEqual(["assistant", "user", "assistant", "user"]);
+    expect(last[1]).toEqual({ role: "user", content: "second question" });
+    expect(last.at(-1)).toEqual({ role: "user", content: "third question" });
+    expect(last[0]?.content).toMatch(/^Hello from the model\./);
+  });
+
+  describe("failures keep the question, store what was generated as failed, and retry regenerates", () => {
+    const failures: [string, () => void, string][] = [
+      ["an HTTP 500", () => fake.queue({ kind: "status", status: 500 }), ""],
+      ["an HTTP 401", () => fake.queue({ kind: "status", status: 401, message: "bad key" }), ""],
+      [
+        "a stream cut midway",
+        () => fake.queue({ kind: "cut", chunks: ["Partial", " answer"] }),
+        "Partial answer",
+      ],
+      ["a malformed stream", () => fake.queue({ kind: "malformed", chunks: ["Half"] }), "Half"],
+      ["an upstream that stops answering", () => fake.queue({ kind: "hang", chunks: ["Slow"] }), "Slow"],
+    ];
+    for (const [name, arrange, partial] of failures) {
+      it(`on ${name}`, async () => {
+        const { deps, ids } = await newChat({ timeoutMs: 400 });
+        arrange();
+        const failed = await chat(deps, { ...ids, message: "tell me" }).catch((error: unknown) => error);
+        expect(failed).toMatchObject({
+          code: "REPLY_FAILED",
+          message: expect.stringMatching(/Your message was saved/),
+        });
+        expect(await stored(ids.session_id)).toEqual([
+          { role: "user", content: "tell me", status: "complete" },
+          { role: "assistant", content: partial, status: "failed" },
+        ]);
+
+        const assistant = await database().db.message.findFirstOrThrow({
+          where: { session_id: ids.session_id, role: "assistant" },
+        });
+        const retried = await retry(deps, { id: assistant.id, visitor_id: ids.visitor_id });
+        expect(retried.assistant_message).toMatchObject({ id: assistant.id, status: "complete" });
+        expect(retried.user_message.content).toBe("tell me");
+        expect(await stored(ids.session_id)).toEqual([
+          { role: "user", content: "tell me", status: "complete" },
+          { role: "assistant", content: retried.assistant_message.content, status: "complete" },
+        ]);
+        // The retry asked the same question, without the failed attempt in its history.
+        expect(fake.requests.at(-1)!.body.messages.slice(1)).toEqual([{ role: "user", content: "tell me" }]);
+      });
+    }
+
+    it("on a refused connection", async () => {
+      const closed = await startFakeLlm();
+      await closed.close();
+      const deps: ChatDeps = {
+        db: database().db,
+        dialect: database().dialect,
+        responder: new LlmResponder(settings(closed), knowledge),
+      };
+      const visitor = await createVisitor(deps, {});
+      const session = await createSession(deps, { visitor_id: visitor.id });
+      await expect(
+        chat(deps, { session_id: session.id, visitor_id: visitor.id, message: "anyone?" }),
+      ).rejects.toMatchObject({
+        code: "REPLY_FAILED",
+      });
+      expect(await stored(session.id)).toEqual([
+        { role: "user", content: "anyone?", status: "complete" },
+        { role: "assistant", content: "", status: "failed" },
+      ]);
+    });
+  });
+
+  it("refuses to retry a reply that is complete or still streaming", async () => {
+    const { deps, ids } = await newChat();
+    const done = await chat(deps, { ...ids, message: "hi" });
+    await expect(
+      retry(deps, { id: done.assistant_message.id, visitor_id: ids.visitor_id }),
+    ).rejects.toMatchObject({
+      code: "REPLY_NOT_RETRYABLE",
+    });
+    await expect(retry(deps, { id: done.user_message.id, visitor_id: ids.visitor_id })).rejects.toMatchObject(
+      {
+        code: "NOT_AN_ASSISTANT_MESSAGE",
+      },
+    );
+    const other = await createVisitor(deps, {});
+    await expect(retry(deps, { id: done.assistant_message.id, visitor_id: other.id })).rejects.toMatchObject({
+      code: "SESSION_OF_ANOTHER_VISITOR",
+    });
+  });
+
+  it("completes and stores the reply when the listener disconnects", async () => {
+    const { deps, ids } = await newChat();
+    fake.queue({ kind: "stream", chunks: ["a", "b", "c", "d", "e"], delayMs: 30 });
+    const started = await startChat(deps, { ...ids, message: "q" });
+    for await (const event of chatStreamEvents(started)) if (event.type === "delta") break;
+    const outcome = await started.run.outcome;
+    expect(outcome).toMatchObject({ ok: true, status: "complete" });
+    expect(fake.requests.at(-1)!.aborted).toBe(false);
+    expect((await stored(ids.session_id))[1]).toMatchObject({
+      status: "complete",
+      content: expect.stringMatching(/^abcde/),
+    });
+  });
+
+  it("stop cancels upstream generation and keeps the partial reply as stopped", async () => {
+    const { deps, ids } = await newChat();
+    fake.queue({
+      kind: "stream",
+      chunks: Array.from({ length: 50 }, (_, index) => `t${index} `),
+      delayMs: 40,
+    });
+    const started = await startChat(deps, { ...ids, message: "long answer please" });
+    const seen: string[] = [];
+    for await (const event of chatStreamEvents(started)) {
+      if (event.type === "delta") seen.push(event.text);
+      if (seen.length === 3) break;
+    }
+    const stopped = await stopReply(deps, { id: started.assistantMessage.id, visitor_id: ids.visitor_id });
+    expect(stopped.status).toBe("stopped");
+    expect(stopped.content.startsWith("t0 t1 t2 ")).toBe(true);
+    expect(stopped.content).not.toContain("t49");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.requests.at(-1)!.aborted, "the upstream request was cancelled").toBe(true);
+    expect((await stored(ids.session_id))[1]).toEqual({
+      role: "assistant",
+      content: stopped.content,
+      status: "stopped",
+    });
+
+    // A stopped reply can be retried.
+    const retried = await retry(deps, { id: started.assistantMessage.id, visitor_id: ids.visitor_id });
+    expect(retried.assistant_message.status).toBe("complete");
+  });
+
+  it("a reply stopped from another instance (marked in the database) cancels upstream at its next save", async () => {
+    const { deps, ids } = await newChat();
+    fake.queue({
+      kind: "stream",
+      chunks: Array.from({ length: 100 }, (_, index) => `w${index} `),
+      delayMs: 30,
+    });
+    const started = await startChat(deps, { ...ids, message: "long" });
+    // (Prisma queries run when awaited: a bare `void db.…` would never execute.)
+    setTimeout(async () => {
+      await database().db.message.updateMany({
+        where: { id: started.assistantMessage.id },
+        data: { status: "stopped" },
+      });
+    }, 200);
+    const outcome = await started.run.outcome;
+    expect(outcome).toMatchObject({ ok: true, status: "stopped" });
+    expect(outcome.content).not.toContain("w99");
+    const row = await database().db.message.findUniqueOrThrow({ where: { id: started.assistantMessage.id } });
+    expect(row).toMatchObject({ status: "stopped", content: outcome.content });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fake.requests.at(-1)!.aborted).toBe(true);
+  });
+});
