@@ -9,6 +9,7 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { KNOWLEDGE_STREAM_DELAY_MS: "0" },
+    // Rate limits are off for the suites that are not about them (tests/protection.test.ts turns them on).
+    env: { KNOWLEDGE_STREAM_DELAY_MS: "0", RATE_LIMITS: "off" },
   },
 });

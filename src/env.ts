@@ -5,6 +5,20 @@ import { z } from "zod";
  * (instrumentation.ts imports it at start-up so a bad value stops the server before it serves anything).
  * Nothing else reads process.env directly.
  */
+/** "<requests>/<seconds>", e.g. "30/60" = 30 requests a minute. */
+const rateSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+\/\d+$/, 'a rate limit is "<requests>/<seconds>", e.g. "30/60"')
+  .transform((value) => {
+    const [points, seconds] = value.split("/").map(Number) as [number, number];
+    return { points, seconds };
+  })
+  .refine(
+    (rate) => rate.points > 0 && rate.seconds > 0,
+    "a rate limit needs at least 1 request and 1 second",
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   /**
@@ -52,6 +66,25 @@ const envSchema = z.object({
   LLM_HISTORY_MAX_CHARS: z.coerce.number().int().min(0).max(1_000_000).default(12_000),
   /** Knowledge-base passages put into the prompt (and linked as sources). */
   LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
+  /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */
+  RATE_LIMIT_VISITOR_CREATE_PER_IP: rateSchema.prefault("30/60"),
+  RATE_LIMIT_VISITOR_CREATE_TOTAL: rateSchema.prefault("1200/60"),
+  RATE_LIMIT_SESSION_CREATE_PER_VISITOR: rateSchema.prefault("20/60"),
+  RATE_LIMIT_SESSION_CREATE_PER_IP: rateSchema.prefault("60/60"),
+  RATE_LIMIT_MESSAGE_PER_VISITOR: rateSchema.prefault("30/60"),
+  RATE_LIMIT_MESSAGE_PER_SESSION: rateSchema.prefault("20/60"),
+  /** Shared rate-limit counters for several app instances (e.g. redis://127.0.0.1:6379); unset → in memory. */
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// or rediss:// URL" })
+    .optional(),
+  /** Reverse proxies in front of the app that append to X-Forwarded-For (see clientIp in rate-limits.ts). */
+  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(1),
+  /** Sites allowed to embed the widget in an iframe (CSP frame-ancestors), space-separated; * = any. */
+  WIDGET_ALLOWED_ORIGINS: z.string().trim().min(1).default("*"),
+  /** Browser origins allowed to call the REST bridge (CORS), comma-separated; empty = same origin only. */
+  CORS_ALLOWED_ORIGINS: z.string().trim().default(""),
   /** Bearer key for the admin-only REST endpoints (bootstrap key; managed keys come later). */
   ADMIN_API_KEY: z.string().trim().min(16, "ADMIN_API_KEY must be at least 16 characters").optional(),
 });

@@ -29,7 +29,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
   beforeAll(() => {
     responder = new ScriptedResponder(["Hello", ", ", "visitor", "!"]);
     deps = { db: database().db, dialect: database().dialect, responder };
-    api = createCaller({ deps, headers: new Headers() });
+    api = createCaller({ getDeps: async () => deps, headers: new Headers(), ip: "203.0.113.7" });
   });
   beforeEach(() => responder.script(["Hello", ", ", "visitor", "!"]));
 

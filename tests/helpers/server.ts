@@ -15,7 +15,8 @@ export const TEST_ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
 
 export interface RunningServer {
   baseUrl: string;
-  stop(): Promise<void>;
+  /** SIGTERM, then SIGKILL if the server has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
   output(): string;
 }
 
@@ -51,6 +52,7 @@ export async function startServer(options: {
         DATABASE_URL: options.databaseUrl,
         ADMIN_API_KEY: TEST_ADMIN_API_KEY,
         KNOWLEDGE_STREAM_DELAY_MS: "2",
+        RATE_LIMITS: "off",
         NEXT_TELEMETRY_DISABLED: "1",
         ...options.env,
       },
@@ -75,12 +77,12 @@ export async function startServer(options: {
   return {
     baseUrl,
     output: () => output,
-    stop: () =>
+    stop: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+        setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
       }),
   };
 }

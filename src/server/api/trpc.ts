@@ -10,12 +10,16 @@ import { ZodError } from "zod";
 import type { ChatDeps } from "../chat/deps";
 import { ChatError, type ChatErrorCode, type ChatErrorKind } from "../chat/errors";
 import { getChatDeps } from "../chat/runtime";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
+import { clientIp, enforceRateLimit, RateLimitedError, type LimitedAction } from "../protection/rate-limits";
 
 /**
  * Procedure metadata: trpc-to-openapi's `openapi` block, plus how the REST bridge presents a success
  * (`rest`): its status and short human message, and data to attach to given domain errors.
  */
 export type ProcedureMeta = OpenApiMeta<{
+  /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
+  rateLimit?: LimitedAction;
   rest?: {
     successStatus?: 200 | 201;
     successMessage: string;
@@ -24,12 +28,15 @@ export type ProcedureMeta = OpenApiMeta<{
 }>;
 
 export interface TRPCContext {
-  deps: ChatDeps;
+  /** Resolved per procedure (see withDeps): a database that is down fails the call with a 503, cleanly. */
+  getDeps: () => Promise<ChatDeps>;
   headers: Headers;
+  /** The client's address, for per-IP rate limits. */
+  ip: string;
 }
 
-export async function createTRPCContext(opts: { headers: Headers }): Promise<TRPCContext> {
-  return { deps: await getChatDeps(), headers: opts.headers };
+export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
+  return { getDeps: getChatDeps, headers: opts.headers, ip: clientIp(opts.headers) };
 }
 
 const TRPC_CODE_OF: Record<ChatErrorKind, TRPC_ERROR_CODE_KEY> = {
@@ -70,7 +77,7 @@ const t = initTRPC
     errorFormatter({ shape, error }) {
       const zodError = error.cause instanceof ZodError ? error.cause : null;
       const domainError = error.cause instanceof ChatError ? error.cause : null;
-      const internal = error.code === "INTERNAL_SERVER_ERROR" && !domainError;
+      const internal = error.code === "INTERNAL_SERVER_ERROR";
       return {
         ...shape,
         message: zodError ? validationMessage(zodError) : internal ? INTERNAL_ERROR_MESSAGE : shape.message,
@@ -84,15 +91,51 @@ const t = initTRPC
     },
   });
 
-/** The TRPCError of matching code for a domain error, keeping its message (the one mapping). */
-export function toTRPCError(error: ChatError): TRPCError {
-  return new TRPCError({ code: TRPC_CODE_OF[error.kind], message: error.message, cause: error });
+/**
+ * The TRPCError for an error the app expects (domain rule, rate limit, database down), keeping a message that
+ * tells the caller what to do; undefined for anything else (a real fault: 500 without details).
+ */
+export function toTRPCError(error: unknown): TRPCError | undefined {
+  if (error instanceof ChatError) {
+    return new TRPCError({ code: TRPC_CODE_OF[error.kind], message: error.message, cause: error });
+  }
+  if (error instanceof RateLimitedError) {
+    return new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
+  }
+  if (isDatabaseUnavailable(error)) {
+    return new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: error,
+    });
+  }
+  return undefined;
 }
 
-const domainErrors = t.middleware(async ({ next }) => {
+const knownErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof ChatError) throw toTRPCError(result.error.cause);
+  if (!result.ok) {
+    const known = toTRPCError(result.error.cause);
+    if (known) throw known;
+  }
   return result;
+});
+
+/**
+ * Consumes the rate limits named in the procedure's meta for this caller: its IP, and the visitor and
+ * session ids of the raw input (counted before validation, so invalid floods are limited too).
+ */
+const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
+  if (meta?.rateLimit) {
+    const raw = (await getRawInput().catch(() => undefined)) ?? {};
+    const ids = raw as { visitor_id?: unknown; session_id?: unknown };
+    await enforceRateLimit(meta.rateLimit, {
+      ip: ctx.ip,
+      visitorId: typeof ids.visitor_id === "string" ? ids.visitor_id : undefined,
+      sessionId: typeof ids.session_id === "string" ? ids.session_id : undefined,
+    });
+  }
+  return next();
 });
 
 export const ADMIN_KEY_REQUIRED_MESSAGE =
@@ -117,6 +160,8 @@ const adminOnly = t.middleware(({ ctx, next }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+const withDeps = t.middleware(async ({ ctx, next }) => next({ ctx: { deps: await ctx.getDeps() } }));
+
+export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(withDeps);
 /** Internal data (all visitors): needs the admin API key. Never exposed to visitors. */
 export const adminProcedure = publicProcedure.use(adminOnly);

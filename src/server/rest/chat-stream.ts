@@ -1,6 +1,8 @@
 import { chatInputSchema, type ChatStreamEvent } from "../chat/messages/message.schema";
 import { chatStreamEvents, startChat } from "../chat/messages/messages.service";
+import { drainRepliesAfterResponse } from "../chat/drain";
 import { getChatDeps } from "../chat/runtime";
+import { clientIp, enforceRateLimit } from "../protection/rate-limits";
 import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 
@@ -21,7 +23,13 @@ export async function handleChatStreamRequest(request: Request): Promise<Respons
   let events: AsyncIterator<ChatStreamEvent>;
   try {
     const input = chatInputSchema.parse(await readJsonBody(request));
+    await enforceRateLimit("sendMessage", {
+      ip: clientIp(request.headers),
+      visitorId: input.visitor_id,
+      sessionId: input.session_id,
+    });
     const started = await startChat(await getChatDeps(), input);
+    drainRepliesAfterResponse();
     events = chatStreamEvents(started)[Symbol.asyncIterator]();
   } catch (error) {
     const restError = toRestError(error);

@@ -2,6 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
 import { ChatError } from "../chat/errors";
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
+import { RateLimitedError } from "../protection/rate-limits";
 import {
   ADMIN_KEY_REQUIRED_MESSAGE,
   fieldErrorsOf,
@@ -23,6 +25,7 @@ export interface RestErrorBody {
 export interface RestError {
   status: number;
   body: RestErrorBody;
+  headers?: Record<string, string>;
 }
 
 /** Failures of the HTTP layer itself, before any procedure runs. */
@@ -75,16 +78,31 @@ export function toRestError(
     };
   }
   if (cause instanceof ChatError) {
-    const status = getHTTPStatusCodeFromError(toTRPCError(cause));
+    const status = getHTTPStatusCodeFromError(toTRPCError(cause)!);
     const data = errorData?.[cause.code];
     return {
       status,
       body: { success: false, message: cause.message, code: cause.code, ...(data && { data }) },
     };
   }
+  if (cause instanceof RateLimitedError) {
+    return {
+      status: 429,
+      body: { success: false, message: cause.message, code: "RATE_LIMITED" },
+      headers: cause.headers(),
+    };
+  }
+  if (isDatabaseUnavailable(cause)) {
+    return {
+      status: 503,
+      body: { success: false, message: DATABASE_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" },
+      headers: { "retry-after": "5" },
+    };
+  }
   if (cause instanceof TRPCError) {
-    if (cause.cause instanceof ZodError || cause.cause instanceof ChatError)
+    if (cause.cause instanceof ZodError || (cause.cause !== undefined && toTRPCError(cause.cause))) {
       return toRestError(cause.cause, errorData);
+    }
     const known = CODE_OF_TRPC[cause.code];
     if (known) {
       return {
@@ -97,5 +115,5 @@ export function toRestError(
 }
 
 export function restErrorResponse(error: RestError): Response {
-  return Response.json(error.body, { status: error.status });
+  return Response.json(error.body, { status: error.status, headers: error.headers });
 }

@@ -2,6 +2,7 @@ import type { AnyProcedure, TRPCError } from "@trpc/server";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { appRouter } from "../api/root";
 import { createTRPCContext, type ProcedureMeta } from "../api/trpc";
+import { drainRepliesAfterResponse } from "../chat/drain";
 import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 
@@ -26,6 +27,7 @@ function procedureMeta(path: string | undefined): ProcedureMeta | undefined {
  * The body is read here first (size limit, content type, JSON syntax) so those failures get clear 4xx answers.
  */
 export async function handleRestRequest(request: Request): Promise<Response> {
+  drainRepliesAfterResponse();
   const call: { procedurePath?: string; error?: TRPCError } = {};
   let forwarded = request;
   try {

@@ -62,6 +62,22 @@ const ERROR_EXAMPLES: Record<number, { description: string; code: string; messag
     code: "UNSUPPORTED_MEDIA_TYPE",
     message: "Send the body as JSON with Content-Type: application/json.",
   },
+  409: {
+    description: "The reply cannot be retried now.",
+    code: "REPLY_NOT_RETRYABLE",
+    message:
+      "Only a failed or stopped reply can be retried. Wait for this one to finish, or send a new message.",
+  },
+  429: {
+    description: "Too many requests: see the Retry-After and RateLimit-* headers.",
+    code: "RATE_LIMITED",
+    message: "Too many requests: please wait 12 s and try again.",
+  },
+  503: {
+    description: "The database is unreachable; retry after the Retry-After seconds.",
+    code: "SERVICE_UNAVAILABLE",
+    message: "The chat service is temporarily unavailable. Please try again in a moment.",
+  },
   500: {
     description: "Unexpected fault (nothing internal is revealed).",
     code: "INTERNAL_ERROR",
@@ -112,7 +128,8 @@ function successEnvelope(dataSchema: unknown, message: string): Json {
 }
 
 function errorResponse(status: number, description?: string): Json {
-  const example = ERROR_EXAMPLES[status] ?? ERROR_EXAMPLES[500]!;
+  const example = ERROR_EXAMPLES[status];
+  if (!example) throw new Error(`openapi: add an ERROR_EXAMPLES entry for status ${status}`);
   return {
     description: description ?? example.description,
     content: {
@@ -212,6 +229,8 @@ function streamOperation(): Json {
       },
       400: errorResponse(400),
       403: errorResponse(403),
+      429: errorResponse(429),
+      503: errorResponse(503),
       404: errorResponse(404),
       413: errorResponse(413),
       415: errorResponse(415),
@@ -264,6 +283,8 @@ function buildDocument(): Json {
       const errorStatuses = new Set([
         400,
         500,
+        503,
+        ...(meta?.rateLimit ? [429] : []),
         ...Object.keys(responses)
           .filter((key) => key !== "200")
           .map(Number),

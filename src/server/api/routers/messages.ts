@@ -58,6 +58,7 @@ export const messagesRouter = createTRPCRouter({
         },
       },
       rest: { successMessage: "Reply generated." },
+      rateLimit: "sendMessage",
     })
     .input(chatInputSchema)
     .output(chatOutputSchema)
@@ -70,10 +71,13 @@ export const messagesRouter = createTRPCRouter({
    * from the client (the stop button) ends it. Ownership and validation errors are raised before the stream
    * starts, so they arrive as ordinary typed errors.
    */
-  chatStream: publicProcedure.input(chatInputSchema).mutation(async ({ ctx, input }) => {
-    const started = await startChat(ctx.deps, input);
-    return chatStreamEvents(started);
-  }),
+  chatStream: publicProcedure
+    .meta({ rateLimit: "sendMessage" })
+    .input(chatInputSchema)
+    .mutation(async ({ ctx, input }) => {
+      const started = await startChat(ctx.deps, input);
+      return chatStreamEvents(started);
+    }),
 
   retry: publicProcedure
     .meta({
@@ -95,15 +99,19 @@ export const messagesRouter = createTRPCRouter({
         },
       },
       rest: { successMessage: "Reply regenerated." },
+      rateLimit: "sendMessage",
     })
     .input(replyActionInputSchema)
     .output(chatOutputSchema)
     .mutation(({ ctx, input }) => retry(ctx.deps, input)),
 
   /** Streamed retry for the widget (same transport as chatStream). */
-  retryStream: publicProcedure.input(replyActionInputSchema).mutation(async ({ ctx, input }) => {
-    return chatStreamEvents(await startRetry(ctx.deps, input));
-  }),
+  retryStream: publicProcedure
+    .meta({ rateLimit: "sendMessage" })
+    .input(replyActionInputSchema)
+    .mutation(async ({ ctx, input }) => {
+      return chatStreamEvents(await startRetry(ctx.deps, input));
+    }),
 
   stop: publicProcedure
     .meta({

@@ -34,6 +34,7 @@ export const sessionsRouter = createTRPCRouter({
         },
       },
       rest: { successStatus: 201, successMessage: "Session created." },
+      rateLimit: "createSession",
     })
     .input(createSessionInputSchema)
     .output(sessionSchema)

@@ -30,6 +30,7 @@ export const visitorsRouter = createTRPCRouter({
         errorResponses: { 400: "metadata is not a JSON object or is over 8 KB.", 413: "Body too large." },
       },
       rest: { successStatus: 201, successMessage: "Visitor created." },
+      rateLimit: "createVisitor",
     })
     .input(createVisitorInputSchema)
     .output(visitorSchema)

@@ -1,0 +1,13 @@
+import { after } from "next/server";
+import { inflightReplies } from "./messages/reply-run";
+
+/**
+ * Keeps the replies being generated alive past the response that started them: Next.js finishes pending
+ * `after()` work before a graceful shutdown (SIGTERM/SIGINT) exits, so a reply whose client went away is still
+ * completed and stored. Called by the transports that start replies (tRPC, REST, SSE).
+ */
+export function drainRepliesAfterResponse(): void {
+  after(async () => {
+    await Promise.allSettled(inflightReplies());
+  });
+}

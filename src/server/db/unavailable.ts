@@ -1,0 +1,57 @@
+/**
+ * Recognises "the database cannot be reached" among driver and Prisma errors, so it is answered as a 503
+ * with a retry hint rather than a 500. The pg pool and the SQLite handle recover by themselves once the
+ * database is back; nothing needs restarting.
+ */
+/** Prisma connection errors, and PostgreSQL SQLSTATEs for shutdown, "cannot connect now" and too many clients. */
+const UNAVAILABLE_CODES = new Set([
+  "P1001",
+  "P1002",
+  "P1008",
+  "P1017",
+  "P2024",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
+const UNAVAILABLE_PATTERNS = [
+  /ECONNREFUSED/,
+  /ECONNRESET/,
+  /ETIMEDOUT/,
+  /EHOSTUNREACH/,
+  /Connection terminated/i,
+  /terminating connection/i,
+  /database system is (starting up|shutting down)/i,
+  /does not allow connections/i,
+  /not currently accepting connections/i,
+  /too many clients/i,
+  /Can't reach database server/i,
+  /SQLITE_BUSY/,
+  /SQLITE_CANTOPEN/,
+  /database is locked/i,
+];
+
+export const DATABASE_UNAVAILABLE_MESSAGE =
+  "The chat service is temporarily unavailable. Please try again in a moment.";
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {
+    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown };
+    if (
+      typeof candidate.code === "string" &&
+      (UNAVAILABLE_CODES.has(candidate.code) || /^08\d{3}$/.test(candidate.code))
+    ) {
+      return true; // SQLSTATE class 08: connection exception
+    }
+    if (candidate.kind === "DatabaseNotReachable" || candidate.kind === "SocketTimeout") return true;
+    if (
+      typeof candidate.message === "string" &&
+      UNAVAILABLE_PATTERNS.some((pattern) => pattern.test(candidate.message as string))
+    ) {
+      return true;
+    }
+    current = candidate.cause;
+  }
+  return false;
+}
