@@ -94,11 +94,23 @@ function ChatView({ options, visitorId, host }: ChatViewProps) {
 
   useEffect(() => {
     if (!host) return;
+    // The frame is created when the visitor opens the chat: be ready to type straight away.
+    focusComposer();
     return host.listen((message) => {
       if (message.type === "opened") focusComposer();
       // identify() after the visitor exists: no procedure updates a visitor's metadata yet (see docs/widget.md).
     });
   }, [host, focusComposer]);
+
+  // Opening the list (a drawer when narrow) moves focus into it: onto the open conversation.
+  useEffect(() => {
+    if (!listOpen) return;
+    const panel = document.getElementById(LIST_ID);
+    const target =
+      panel?.querySelector<HTMLElement>('[aria-current="true"]') ??
+      panel?.querySelector<HTMLElement>(".vc-session-open, button");
+    target?.focus();
+  }, [listOpen]);
 
   function selectSession(id: string) {
     setChosenId(id);
