@@ -11,13 +11,16 @@ for (const scheme of ["light", "dark"] as const) {
     await openWidget(page, "?title=Acme%20support");
     await send(page, LONG_QUESTION);
     await completedReply(page);
+    await page.getByRole("button", { name: "New conversation" }).click();
     await send(page, "Is my data private?");
     await completedReply(page);
+    await page.getByRole("navigation", { name: "Conversations" }).locator(".vc-session-open").last().click();
+    await expect(page.locator(".vc-bubble pre code").first()).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/widget-desktop-${scheme}.png` });
 
     await page.setViewportSize({ width: 375, height: 740 });
     await page.reload();
-    await expect(page.locator(".vc-msg-assistant[data-state=complete]").first()).toBeVisible();
+    await expect(page.locator(".vc-msg-assistant[data-state=complete] strong").first()).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/widget-mobile-${scheme}.png` });
     await page.getByRole("button", { name: "Conversations" }).click();
     await page.screenshot({ path: `${ARTIFACTS}/widget-mobile-list-${scheme}.png` });

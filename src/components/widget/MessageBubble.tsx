@@ -4,8 +4,11 @@ import { lazy, memo, Suspense } from "react";
 import type { ChatItem } from "./chat-items";
 import { fullTime, messageTime } from "./format-time";
 
-// react-markdown and its parsers load after the widget is interactive; plain text shows until then.
-const Markdown = lazy(() => import("./Markdown"));
+// react-markdown and its parsers are a separate chunk, fetched as soon as this module runs in the browser
+// (not on first render of a message), so the first paint does not wait for it and raw markdown rarely shows.
+const loadMarkdown = () => import("./Markdown");
+if (typeof window !== "undefined") void loadMarkdown();
+const Markdown = lazy(loadMarkdown);
 
 function Body({ text }: { text: string }) {
   return (

@@ -73,10 +73,19 @@ function ChatView({ options, visitorId, host }: ChatViewProps) {
   const messages = useMessages(visitorId, activeId ?? null);
 
   const { mutateAsync: createSessionAsync } = sessions.create;
-  const createSession = useCallback(async () => {
-    const session = await createSessionAsync({ visitor_id: visitorId });
-    setChosenId(session.id);
-    return session.id;
+  // One creation at a time: "+" starts it, and a message sent before it finishes joins the same conversation.
+  const pendingCreate = useRef<Promise<string> | null>(null);
+  const createSession = useCallback(() => {
+    pendingCreate.current ??= createSessionAsync({ visitor_id: visitorId })
+      .then((session) => {
+        // Show it, unless the visitor has meanwhile switched to another conversation.
+        setChosenId((current) => (current == null ? session.id : current));
+        return session.id;
+      })
+      .finally(() => {
+        pendingCreate.current = null;
+      });
+    return pendingCreate.current;
   }, [createSessionAsync, visitorId]);
   const restoreDraft = useCallback(
     (text: string) => setDraft((current) => (current.trim() ? current : text)),
@@ -118,18 +127,14 @@ function ChatView({ options, visitorId, host }: ChatViewProps) {
     focusComposer();
   }
 
-  async function newConversation() {
+  function newConversation() {
     setListOpen(false);
+    focusComposer();
     // An empty conversation is already open: use it rather than piling up empty ones.
-    if (activeId === null || (activeId && items.length === 0 && messages.isSuccess)) {
-      focusComposer();
-      return;
-    }
-    try {
-      await createSession();
-    } finally {
-      focusComposer();
-    }
+    if (activeId === null || (activeId && items.length === 0 && messages.isSuccess)) return;
+    // Switch at once; the conversation is created in the background (and again on send if this fails).
+    setChosenId(null);
+    createSession().catch(() => undefined);
   }
 
   function send(text: string) {
@@ -175,7 +180,7 @@ function ChatView({ options, visitorId, host }: ChatViewProps) {
         listId={LIST_ID}
         toggleRef={toggle}
         onToggleList={() => setListOpen((open) => !open)}
-        onNew={() => void newConversation()}
+        onNew={newConversation}
         onClose={host ? () => host.close() : undefined}
       />
       <div
@@ -193,7 +198,7 @@ function ChatView({ options, visitorId, host }: ChatViewProps) {
           activeId={activeId ?? null}
           loading={sessions.list.isPending}
           onSelect={selectSession}
-          onNew={() => void newConversation()}
+          onNew={newConversation}
           onRename={(id, title) => sessions.rename.mutate({ id, visitor_id: visitorId, title })}
           onDelete={deleteSession}
         />
