@@ -1,11 +1,40 @@
-export default function HomePage() {
+import { DemoControls } from "~/components/demo/DemoControls";
+import "./demo.css";
+
+/**
+ * A demo host page: a make-believe customer website that embeds the chat exactly as a customer would, with one
+ * script tag (see docs/widget.md). The launcher appears in the bottom corner.
+ */
+export default function DemoHostPage() {
   return (
-    <main style={{ maxWidth: 720, margin: "0 auto", padding: "48px 24px", lineHeight: 1.6 }}>
-      <h1>Visitor Chat</h1>
-      <p>
-        A self-hostable chat for your website&apos;s visitors: a typed tRPC API at <code>/api/trpc</code> with
-        visitors, sessions and messages, on SQLite or PostgreSQL.
+    <main className="demo">
+      <p className="demo-eyebrow">Demo host page</p>
+      <h1>Acme Cloud Hosting</h1>
+      <p className="demo-lead">
+        This page stands in for your website. It embeds the visitor chat with one script tag; the launcher
+        bubble in the corner opens it. Try asking <em>“How do I embed the widget?”</em>
       </p>
+      <DemoControls />
+      <h2>The embed code on this page</h2>
+      <pre>
+        <code>{`<script src="/embed.js" async
+  data-title="Acme support"
+  data-accent="#4f46e5"
+  data-greeting="Hi! Ask us anything about Acme Cloud."
+  data-position="right"></script>`}</code>
+      </pre>
+      <p>
+        The widget on its own: <a href="/widget">/widget</a>. How to embed it and the JavaScript API:{" "}
+        <code>docs/widget.md</code>.
+      </p>
+      <script
+        src="/embed.js"
+        async
+        data-title="Acme support"
+        data-accent="#4f46e5"
+        data-greeting="Hi! Ask us anything about Acme Cloud."
+        data-position="right"
+      />
     </main>
   );
 }

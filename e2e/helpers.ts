@@ -1,0 +1,75 @@
+import { expect, type FrameLocator, type Locator, type Page } from "@playwright/test";
+
+export const VISITOR_KEY = "visitor-chat:visitor_id";
+export const LONG_QUESTION = "How do I embed the widget on my website?";
+
+type Scope = Page | FrameLocator;
+
+/** The visitor id the widget settled on (exposed as data-visitor-id once start-up is done). */
+export async function readyVisitorId(scope: Scope): Promise<string> {
+  const root = scope.locator(".vc-widget[data-visitor-id]");
+  await expect(root).toBeVisible();
+  const id = await root.getAttribute("data-visitor-id");
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  return id ?? "";
+}
+
+export async function openWidget(page: Page, query = ""): Promise<string> {
+  await page.goto(`/widget${query}`);
+  return readyVisitorId(page);
+}
+
+export function composer(scope: Scope): Locator {
+  return scope.getByRole("textbox", { name: "Message" });
+}
+
+export async function send(scope: Scope, text: string): Promise<void> {
+  await composer(scope).fill(text);
+  await composer(scope).press("Enter");
+}
+
+export function messages(scope: Scope, role: "user" | "assistant"): Locator {
+  return scope.locator(`.vc-messages > .vc-msg-${role}:not(.vc-greeting)`);
+}
+
+/** The text of each message bubble (without the screen-reader prefix and time). */
+export function bubbles(scope: Scope, role: "user" | "assistant"): Locator {
+  return messages(scope, role).locator(".vc-bubble");
+}
+
+/** A conversation's open button in the list, by title. */
+export function conversation(scope: Scope, title: string | RegExp): Locator {
+  return scope
+    .getByRole("navigation", { name: "Conversations" })
+    .locator(".vc-session-open")
+    .filter({ hasText: title });
+}
+
+/** Waits until the last reply is complete and returns it. */
+export async function completedReply(scope: Scope, timeout = 30_000): Promise<Locator> {
+  const reply = messages(scope, "assistant").last();
+  await expect(reply).toHaveAttribute("data-state", "complete", { timeout });
+  return reply;
+}
+
+/** Every tRPC procedure called by the page (batched calls are split). */
+export function recordProcedures(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (request) => {
+    const match = /\/api\/trpc\/([^?]+)/.exec(request.url());
+    if (match?.[1]) seen.push(...decodeURIComponent(match[1]).split(","));
+  });
+  return seen;
+}
+
+export function sessionList(scope: Scope): Locator {
+  return scope.getByRole("navigation", { name: "Conversations" }).locator(".vc-session");
+}
+
+/** Opens the conversation list when it is a drawer (narrow or embedded); a no-op when it is a sidebar. */
+export async function showConversations(scope: Scope): Promise<void> {
+  const toggle = scope.getByRole("button", { name: "Conversations" });
+  if ((await toggle.isVisible()) && (await toggle.getAttribute("aria-expanded")) !== "true") {
+    await toggle.click();
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * A customer's website on another origin (127.0.0.1:3211) than the app (localhost:3210): one page that embeds
+ * the widget with the script tag from docs/widget.md, plus buttons using the JS API.
+ */
+import { createServer } from "node:http";
+
+const port = Number(process.env.E2E_HOST_PORT ?? 3211);
+const app = process.env.E2E_APP_ORIGIN ?? "http://localhost:3210";
+
+const page = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Host page on another origin</title>
+  <style>body{font-family:system-ui,sans-serif;margin:40px;line-height:1.5}</style>
+</head>
+<body>
+  <h1>Example shop</h1>
+  <p>This page is served from a different origin than the chat app.</p>
+  <button id="open" type="button" onclick="VisitorChat.open()">Contact us</button>
+  <button id="identify" type="button" onclick="VisitorChat.identify({plan:'pro'})">Identify</button>
+  <script src="${app}/embed.js" async data-title="Shop help" data-accent="#0f766e"
+    data-greeting="Hello from the shop! How can we help?" data-position="left"></script>
+</body>
+</html>`;
+
+createServer((request, response) => {
+  if (request.url === "/" || request.url?.startsWith("/?")) {
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    response.end(page);
+    return;
+  }
+  response.writeHead(404).end();
+}).listen(port, "127.0.0.1", () => console.log(`host page on http://127.0.0.1:${port}/`));

@@ -1,0 +1,30 @@
+/**
+ * The app under test, started by playwright.config.ts: a fresh SQLite file, a production build (built if
+ * missing, or always with E2E_BUILD=1), then `next start` on E2E_APP_PORT with a visible streaming delay.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { migrate } from "../scripts/db";
+
+const port = process.env.E2E_APP_PORT ?? "3210";
+const dir = path.join(os.tmpdir(), "visitor-chat-e2e");
+const file = path.join(dir, `app-${port}.db`);
+mkdirSync(dir, { recursive: true });
+for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
+const databaseUrl = `file:${file}`;
+migrate(databaseUrl, { quiet: true });
+
+const nextBin = path.join("node_modules", ".bin", "next");
+if (process.env.E2E_BUILD === "1" || !existsSync(path.join(".next", "BUILD_ID"))) {
+  const build = spawnSync(nextBin, ["build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const server = spawn(nextBin, ["start", "-p", port], {
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: databaseUrl, KNOWLEDGE_STREAM_DELAY_MS: "40" },
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

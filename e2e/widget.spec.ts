@@ -1,0 +1,257 @@
+import { expect, test } from "@playwright/test";
+import {
+  LONG_QUESTION,
+  VISITOR_KEY,
+  bubbles,
+  completedReply,
+  composer,
+  conversation,
+  messages,
+  openWidget,
+  readyVisitorId,
+  recordProcedures,
+  send,
+  sessionList,
+} from "./helpers";
+
+test.describe("visitor start-up", () => {
+  test("the first visit creates a visitor; a reload keeps it and validates it", async ({ page }) => {
+    const calls = recordProcedures(page);
+    const id = await openWidget(page);
+    expect(calls).toContain("visitors.create");
+    expect(await page.evaluate((key) => localStorage.getItem(key), VISITOR_KEY)).toBe(id);
+
+    calls.length = 0;
+    await page.reload();
+    expect(await readyVisitorId(page)).toBe(id);
+    expect(calls).toContain("visitors.validate");
+    expect(calls).not.toContain("visitors.create");
+  });
+
+  for (const [what, stale] of [
+    ["a corrupted", "not-a-visitor-id-%%%"],
+    ["an unknown", "3f0c6a52-4d8e-4c43-9a57-6c1f0f0b2d9e"],
+  ] as const) {
+    test(`${what} stored id is replaced silently`, async ({ page }) => {
+      await page.addInitScript(
+        ([key, value]) => {
+          if (!sessionStorage.getItem("seeded")) {
+            localStorage.setItem(key, value);
+            sessionStorage.setItem("seeded", "1");
+          }
+        },
+        [VISITOR_KEY, stale] as const,
+      );
+      const calls = recordProcedures(page);
+      const id = await openWidget(page);
+      expect(id).not.toBe(stale);
+      expect(calls).toEqual(expect.arrayContaining(["visitors.validate", "visitors.create"]));
+      expect(await page.evaluate((key) => localStorage.getItem(key), VISITOR_KEY)).toBe(id);
+      await expect(page.locator(".vc-notice")).toHaveCount(0);
+      await expect(page.locator(".vc-widget [role=alert]")).toHaveCount(0);
+      await expect(composer(page)).toBeEnabled();
+    });
+  }
+});
+
+test.describe("conversations", () => {
+  test("a reply streams in and is still there after a reload", async ({ page }) => {
+    await openWidget(page);
+    await send(page, LONG_QUESTION);
+    await expect(messages(page, "user").last()).toContainText(LONG_QUESTION);
+    await expect(composer(page)).toHaveValue("");
+
+    const reply = messages(page, "assistant").last();
+    // Streaming: the typing indicator shows, then text grows while the state is still "streaming".
+    await expect(reply).toHaveAttribute("data-state", "streaming");
+    await expect(reply.locator(".vc-bubble")).toContainText(/\w+/);
+    const early = (await reply.locator(".vc-bubble").innerText()).length;
+    await expect(page.getByRole("button", { name: "Stop the reply" })).toBeVisible();
+    await completedReply(page);
+    const full = await reply.locator(".vc-bubble").innerText();
+    expect(full.length).toBeGreaterThan(early);
+    // Markdown is rendered (the answer has a code block with the script tag).
+    await expect(reply.locator("pre code")).toContainText("embed.js");
+    await expect(reply.locator("time")).toBeVisible();
+    // The reply is announced to screen readers once complete.
+    await expect(page.locator('[aria-live="polite"][aria-atomic="true"]')).toContainText("New reply");
+
+    await page.reload();
+    await readyVisitorId(page);
+    await expect(bubbles(page, "user")).toHaveText([LONG_QUESTION]);
+    await expect(messages(page, "assistant").last().locator(".vc-bubble")).toHaveText(full);
+  });
+
+  test('"+" starts a new conversation; both are listed and switching shows the right history', async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await openWidget(page);
+    await send(page, "What is the REST API?");
+    await completedReply(page);
+    await expect(sessionList(page)).toHaveCount(1);
+
+    await page.getByRole("button", { name: "New conversation" }).click();
+    await expect(sessionList(page)).toHaveCount(2);
+    await expect(messages(page, "user")).toHaveCount(0);
+    await expect(composer(page)).toBeFocused();
+    await send(page, "Is my data private?");
+    await completedReply(page);
+
+    const list = sessionList(page);
+    await expect(list.locator(".vc-session-title")).toHaveText([
+      "Is my data private?",
+      "What is the REST API?",
+    ]);
+    await expect(list.first().locator("time")).toBeVisible();
+
+    await conversation(page, "What is the REST API?").click();
+    await expect(bubbles(page, "user")).toHaveText(["What is the REST API?"]);
+    await conversation(page, "Is my data private?").click();
+    await expect(bubbles(page, "user")).toHaveText(["Is my data private?"]);
+
+    // Rename and delete.
+    await page.getByRole("button", { name: "Rename Is my data private?" }).click();
+    await page.getByRole("textbox", { name: /New name for/ }).fill("Privacy");
+    await page.keyboard.press("Enter");
+    await expect(list.locator(".vc-session-title")).toHaveText(["Privacy", "What is the REST API?"]);
+    await page.reload();
+    await readyVisitorId(page);
+    await expect(sessionList(page).locator(".vc-session-title")).toHaveText([
+      "Privacy",
+      "What is the REST API?",
+    ]);
+    await page.getByRole("button", { name: "Delete What is the REST API?" }).click();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await expect(sessionList(page).locator(".vc-session-title")).toHaveText(["Privacy"]);
+  });
+
+  test("stop aborts the stream and keeps the partial reply; retry sends again", async ({ page }) => {
+    await openWidget(page);
+    await send(page, LONG_QUESTION);
+    const reply = messages(page, "assistant").last();
+    await expect(reply.locator(".vc-bubble")).toContainText(/\w+ \w+/);
+    await page.getByRole("button", { name: "Stop the reply" }).click();
+    await expect(reply).toHaveAttribute("data-state", "stopped");
+    await expect(reply).toContainText("Stopped.");
+    const partial = await reply.locator(".vc-bubble").innerText();
+    await page.waitForTimeout(500);
+    expect(await reply.locator(".vc-bubble").innerText()).toBe(partial); // no more text arrives
+    await expect(page.getByRole("button", { name: "Send message" })).toBeVisible();
+
+    await reply.getByRole("button", { name: "Retry" }).click();
+    await expect(messages(page, "user")).toHaveCount(2);
+    const again = await completedReply(page);
+    expect((await again.locator(".vc-bubble").innerText()).length).toBeGreaterThan(partial.length);
+  });
+
+  test("network down: a notice, nothing typed is lost, and the message goes out when it is back", async ({
+    page,
+  }) => {
+    await openWidget(page);
+    await page.route("**/api/trpc/messages.chatStream*", (route) => route.abort("internetdisconnected"));
+    await page.route("**/api/trpc/sessions.create*", (route) => route.abort("internetdisconnected"));
+    await send(page, "Are you there?");
+    await expect(page.locator(".vc-notice")).toContainText("Retrying automatically");
+    await expect(messages(page, "user").last()).toContainText("Are you there?");
+    await expect(messages(page, "user").last()).toHaveAttribute("data-state", "waiting");
+    await expect(composer(page)).toBeEnabled(); // non-blocking: the visitor can keep typing
+    await composer(page).fill("a draft");
+
+    await page.unrouteAll();
+    await page.getByRole("button", { name: "Retry now" }).click();
+    await completedReply(page);
+    await expect(bubbles(page, "user")).toHaveText(["Are you there?"]);
+    await expect(page.locator(".vc-notice")).toHaveCount(0);
+    await expect(composer(page)).toHaveValue("a draft");
+  });
+
+  test("a server error while loading shows the notice and recovers on its own", async ({ page }) => {
+    let failures = 0;
+    await page.route("**/api/trpc/**sessions.list*", async (route) => {
+      if (failures++ < 2) {
+        await route.fulfill({ status: 503, contentType: "text/plain", body: "unavailable" });
+        return;
+      }
+      await route.fallback();
+    });
+    await openWidget(page);
+    await expect(page.locator(".vc-notice")).toBeVisible();
+    await expect(page.locator(".vc-notice")).toHaveCount(0, { timeout: 15_000 });
+    await send(page, "hello");
+    await completedReply(page);
+  });
+
+  test("an XSS payload renders inert", async ({ page }) => {
+    await openWidget(page);
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    const payload =
+      '<script>window.__xss = 1</script>\n\n<img src=x onerror="window.__xss = 2">\n\n' +
+      "[click me](javascript:window.__xss=3) and [ok](https://example.com)";
+    await send(page, payload);
+    const mine = messages(page, "user").last();
+    await expect(mine).toContainText("<script>window.__xss = 1</script>");
+    await completedReply(page);
+    await expect(mine.locator("script, img")).toHaveCount(0);
+    await expect(mine.locator("a")).toHaveCount(1);
+    await expect(mine.locator("a")).toHaveAttribute("href", "https://example.com");
+    await expect(mine.locator("a")).toHaveAttribute("rel", /noopener/);
+    await mine.getByText("click me").click();
+    expect(await page.evaluate(() => (window as Window & { __xss?: number }).__xss)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  test("keyboard only: reach the composer, send with Enter, new line with Shift+Enter, switch chats", async ({
+    page,
+  }) => {
+    await page.setViewportSize({ width: 400, height: 700 });
+    await openWidget(page);
+    // Focus order: conversations toggle → new conversation → composer.
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "Conversations" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "New conversation" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(composer(page)).toBeFocused();
+
+    await page.keyboard.type("first line");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("second line");
+    await expect(composer(page)).toHaveValue("first line\nsecond line");
+    await page.keyboard.press("Enter");
+    await expect(messages(page, "user").last()).toContainText("second line");
+    await completedReply(page);
+
+    // Start a new chat from the header, then go back to the first one through the list.
+    await page.getByRole("button", { name: "New conversation" }).focus();
+    await page.keyboard.press("Enter");
+    await expect(composer(page)).toBeFocused();
+    await page.keyboard.type("another chat");
+    await page.keyboard.press("Enter");
+    await completedReply(page);
+
+    await page.getByRole("button", { name: "Conversations" }).focus();
+    await page.keyboard.press("Enter");
+    const list = page.getByRole("navigation", { name: "Conversations" });
+    await expect(list).toBeVisible();
+    await expect(conversation(page, "another chat")).toBeFocused();
+    await page.keyboard.press("Tab"); // rename
+    await page.keyboard.press("Tab"); // delete
+    await page.keyboard.press("Tab"); // the older conversation
+    await expect(conversation(page, "first line")).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(list).toBeHidden();
+    await expect(composer(page)).toBeFocused();
+    await expect(messages(page, "user").last()).toContainText("first line");
+
+    // Escape closes the list and gives focus back to its button.
+    await page.getByRole("button", { name: "Conversations" }).click();
+    await page.keyboard.press("Escape");
+    await expect(list).toBeHidden();
+    await expect(page.getByRole("button", { name: "Conversations" })).toBeFocused();
+  });
+});

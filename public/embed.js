@@ -1,0 +1,161 @@
+/*! Visitor Chat embed — https://github.com/ (self-hosted). One script tag adds the chat launcher:
+ * <script src="https://YOUR-HOST/embed.js" async data-title="Support" data-accent="#4f46e5"
+ *   data-greeting="Hi!" data-position="right"></script>
+ * API: VisitorChat.open() / close() / toggle() / identify({ plan: "pro" })
+ * The visitor id is kept in this page's localStorage and handed to the chat frame with postMessage. */
+(function (w, d) {
+  "use strict";
+  if (w.VisitorChat && w.VisitorChat.version) return;
+  var script = d.currentScript || d.querySelector('script[src*="/embed.js"]');
+  if (!script) return;
+  var NS = "visitor-chat";
+  var KEY = "visitor-chat:visitor_id";
+  var OPEN_KEY = "visitor-chat:open";
+  var app = new URL(script.src, location.href).origin;
+  var data = script.dataset;
+  var left = data.position === "left";
+  var accent = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(data.accent || "") ? data.accent : "#4f46e5";
+  var meta = {};
+  var root,
+    button,
+    frame,
+    isOpen = false,
+    ready = false;
+
+  function get(store, key) {
+    try {
+      return w[store].getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+  function set(store, key, value) {
+    try {
+      value == null ? w[store].removeItem(key) : w[store].setItem(key, value);
+    } catch (e) {
+      /* blocked */
+    }
+  }
+  function post(message) {
+    message.ns = NS;
+    if (frame && frame.contentWindow) frame.contentWindow.postMessage(message, app);
+  }
+  function icon(open) {
+    return open
+      ? '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6L6 18"/></svg>'
+      : '<svg width="26" height="26" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" aria-hidden="true"><path d="M4 5h16v11H9l-5 4z"/></svg>';
+  }
+
+  function build() {
+    var side = left ? "left" : "right";
+    var style = d.createElement("style");
+    style.textContent =
+      "#vc-root{position:fixed;z-index:2147483000;bottom:20px;" +
+      side +
+      ":20px;font:14px system-ui,sans-serif}" +
+      "#vc-launcher{width:56px;height:56px;border:0;border-radius:50%;background:" +
+      accent +
+      ";color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 6px 20px rgba(0,0,0,.25);transition:transform .15s}" +
+      "#vc-launcher:hover{transform:scale(1.06)}#vc-launcher:focus-visible{outline:3px solid " +
+      accent +
+      ";outline-offset:3px}" +
+      "#vc-panel{position:fixed;bottom:88px;" +
+      side +
+      ":20px;width:380px;height:min(640px,calc(100vh - 108px));border-radius:16px;overflow:hidden;box-shadow:0 12px 48px rgba(0,0,0,.28);background:#fff;display:none}" +
+      "#vc-panel.vc-open{display:block}#vc-panel iframe{width:100%;height:100%;border:0;display:block}" +
+      "@media (max-width:480px){#vc-panel{inset:0;width:100%;height:100%;border-radius:0}#vc-root.vc-is-open #vc-launcher{display:none}}" +
+      "@media (prefers-color-scheme:dark){#vc-panel{background:#10141c}}";
+    d.head.appendChild(style);
+    root = d.createElement("div");
+    root.id = "vc-root";
+    root.innerHTML =
+      '<div id="vc-panel" role="dialog" aria-label="' +
+      escapeAttr(data.title || "Chat") +
+      '"></div>' +
+      '<button id="vc-launcher" type="button" aria-haspopup="dialog" aria-controls="vc-panel"></button>';
+    d.body.appendChild(root);
+    button = root.lastChild;
+    button.addEventListener("click", toggle);
+    paint();
+    if (get("sessionStorage", OPEN_KEY) === "1") open(false);
+  }
+
+  function escapeAttr(s) {
+    return String(s).replace(/[&"<>]/g, function (c) {
+      return { "&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;" }[c];
+    });
+  }
+
+  function paint() {
+    button.innerHTML = icon(isOpen);
+    button.setAttribute("aria-label", isOpen ? "Close chat" : "Open chat");
+    button.setAttribute("aria-expanded", String(isOpen));
+    root.className = isOpen ? "vc-is-open" : "";
+    root.firstChild.className = isOpen ? "vc-open" : "";
+  }
+
+  function ensureFrame() {
+    if (frame) return;
+    var q = new URLSearchParams({ embed: "1" });
+    ["title", "accent", "greeting", "position"].forEach(function (k) {
+      if (data[k]) q.set(k, data[k]);
+    });
+    frame = d.createElement("iframe");
+    frame.src = app + "/widget?" + q.toString();
+    frame.title = data.title || "Chat";
+    root.firstChild.appendChild(frame);
+  }
+
+  function open(focus) {
+    if (!root) return;
+    ensureFrame();
+    isOpen = true;
+    set("sessionStorage", OPEN_KEY, "1");
+    paint();
+    if (focus !== false) {
+      frame.focus();
+      if (ready) post({ type: "opened" });
+    }
+  }
+  function close() {
+    if (!root || !isOpen) return;
+    isOpen = false;
+    set("sessionStorage", OPEN_KEY, null);
+    paint();
+    button.focus();
+  }
+  function toggle() {
+    isOpen ? close() : open();
+  }
+  function identify(metadata) {
+    if (!metadata || typeof metadata !== "object") return;
+    for (var k in metadata) if (Object.prototype.hasOwnProperty.call(metadata, k)) meta[k] = metadata[k];
+    if (ready) post({ type: "identify", metadata: meta });
+  }
+
+  w.addEventListener("message", function (e) {
+    var m = e.data;
+    // Only our own frame, from the app's origin, speaking our protocol.
+    if (!frame || e.source !== frame.contentWindow || e.origin !== app || !m || m.ns !== NS) return;
+    if (m.type === "hello") {
+      ready = true;
+      post({
+        type: "init",
+        nonce: m.nonce,
+        visitor_id: get("localStorage", KEY),
+        metadata: meta,
+        page_url: location.href,
+        referrer: d.referrer,
+      });
+      if (isOpen) post({ type: "opened" });
+    } else if (m.type === "visitor" && typeof m.visitor_id === "string") {
+      set("localStorage", KEY, m.visitor_id);
+    } else if (m.type === "close") {
+      close();
+    }
+  });
+
+  w.VisitorChat = { version: 1, open: open, close: close, toggle: toggle, identify: identify };
+  if (d.body) build();
+  else d.addEventListener("DOMContentLoaded", build);
+})(window, document);

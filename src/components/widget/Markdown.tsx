@@ -1,0 +1,46 @@
+import type { ComponentPropsWithoutRef } from "react";
+import ReactMarkdown, { type Components } from "react-markdown";
+import remarkGfm from "remark-gfm";
+
+const SAFE_URL = /^(?:https?:|mailto:|tel:|#|\/(?!\/))/i;
+
+/**
+ * Only http(s), mailto, tel, in-page and same-site links survive; javascript:, data:, vbscript: … become
+ * nothing. Raw HTML in the text is shown as text (react-markdown never turns it into elements here).
+ */
+export function safeUrl(url: string): string | null {
+  const trimmed = url.trim();
+  return SAFE_URL.test(trimmed) ? trimmed : null;
+}
+
+function Link({ href, children, node: _node, ...rest }: ComponentPropsWithoutRef<"a"> & { node?: unknown }) {
+  if (!href) return <span>{children}</span>;
+  return (
+    <a {...rest} href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
+      {children}
+    </a>
+  );
+}
+
+/** Images are not loaded (no third-party requests from the widget): shown as a link to open instead. */
+function Image({ src, alt }: ComponentPropsWithoutRef<"img">) {
+  const href = typeof src === "string" ? safeUrl(src) : null;
+  const label = alt || "image";
+  return href ? (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
+      [{label}]
+    </a>
+  ) : (
+    <span>[{label}]</span>
+  );
+}
+
+const components: Components = { a: Link, img: Image };
+
+export default function Markdown({ text }: { text: string }) {
+  return (
+    <ReactMarkdown remarkPlugins={[remarkGfm]} urlTransform={safeUrl} components={components}>
+      {text}
+    </ReactMarkdown>
+  );
+}

@@ -1,0 +1,73 @@
+"use client";
+
+import { lazy, memo, Suspense } from "react";
+import type { ChatItem } from "./chat-items";
+import { fullTime, messageTime } from "./format-time";
+
+// react-markdown and its parsers are a separate chunk, fetched as soon as this module runs in the browser
+// (not on first render of a message), so the first paint does not wait for it and raw markdown rarely shows.
+const loadMarkdown = () => import("./Markdown");
+if (typeof window !== "undefined") void loadMarkdown();
+const Markdown = lazy(loadMarkdown);
+
+function Body({ text }: { text: string }) {
+  return (
+    <Suspense fallback={<p className="vc-plain">{text}</p>}>
+      <Markdown text={text} />
+    </Suspense>
+  );
+}
+
+function TypingDots() {
+  return (
+    <span className="vc-typing" role="img" aria-label="The assistant is typing">
+      <span />
+      <span />
+      <span />
+    </span>
+  );
+}
+
+const STATE_LABEL: Partial<Record<ChatItem["state"], string>> = {
+  sending: "Sending…",
+  waiting: "Not sent yet: waiting for the connection…",
+  rejected: "Not sent.",
+  failed: "The reply failed.",
+  stopped: "Stopped.",
+};
+
+interface Props {
+  item: ChatItem;
+  onRetry: (item: ChatItem) => void;
+}
+
+export const MessageBubble = memo(function MessageBubble({ item, onRetry }: Props) {
+  const streaming = item.state === "streaming";
+  const who = item.role === "user" ? "You" : "Assistant";
+  const note = STATE_LABEL[item.state];
+  return (
+    <li className={`vc-msg vc-msg-${item.role}`} data-state={item.state} aria-busy={streaming || undefined}>
+      <span className="vc-sr">{who}:</span>
+      <div className="vc-bubble">
+        {item.content !== "" && <Body text={item.content} />}
+        {streaming && <TypingDots />}
+      </div>
+      <div className="vc-meta">
+        <time dateTime={item.createdAt} title={fullTime(item.createdAt)}>
+          {messageTime(item.createdAt)}
+        </time>
+        {note && (
+          <span className="vc-note">
+            {note}
+            {item.error && item.state === "rejected" ? ` ${item.error}` : ""}
+          </span>
+        )}
+        {item.retryText !== null && (
+          <button type="button" className="vc-link-button" onClick={() => onRetry(item)}>
+            Retry
+          </button>
+        )}
+      </div>
+    </li>
+  );
+});

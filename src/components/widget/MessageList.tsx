@@ -1,0 +1,86 @@
+"use client";
+
+import { useLayoutEffect, useRef, useState } from "react";
+import type { ChatItem } from "./chat-items";
+import { ArrowDownIcon } from "./icons";
+import { MessageBubble } from "./MessageBubble";
+
+interface Props {
+  items: ChatItem[];
+  greeting: string;
+  loading: boolean;
+  onRetry: (item: ChatItem) => void;
+  /** Changes when the visitor sends: scroll to the bottom whatever the position. */
+  sentCount: number;
+}
+
+/** Pixels from the bottom within which the list counts as "at the bottom" and follows new text. */
+const STICKY_PX = 80;
+
+/**
+ * The conversation. Follows new text while the visitor is at the bottom; once they scroll up it stays put and
+ * offers a "new messages" button instead of pulling them down.
+ */
+export function MessageList({ items, greeting, loading, onRetry, sentCount }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const stuck = useRef(true);
+  const [showJump, setShowJump] = useState(false);
+  const lastLength = items.at(-1)?.content.length ?? 0;
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    if (stuck.current) element.scrollTop = element.scrollHeight;
+    else setShowJump(true);
+  }, [items.length, lastLength]);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    stuck.current = true;
+    setShowJump(false);
+    element.scrollTop = element.scrollHeight;
+  }, [sentCount]);
+
+  function onScroll() {
+    const element = scroller.current;
+    if (!element) return;
+    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < STICKY_PX;
+    stuck.current = atBottom;
+    if (atBottom) setShowJump(false);
+  }
+
+  function jump() {
+    const element = scroller.current;
+    if (!element) return;
+    stuck.current = true;
+    setShowJump(false);
+    element.scrollTo({ top: element.scrollHeight, behavior: "smooth" });
+  }
+
+  return (
+    <div className="vc-scroll" ref={scroller} onScroll={onScroll}>
+      <ol className="vc-messages" role="log" aria-live="off" aria-label="Conversation">
+        <li className="vc-msg vc-msg-assistant vc-greeting">
+          <div className="vc-bubble">
+            <p>{greeting}</p>
+          </div>
+        </li>
+        {loading && (
+          <li className="vc-loading" aria-label="Loading the conversation">
+            <span className="vc-skeleton" />
+            <span className="vc-skeleton vc-skeleton-short" />
+          </li>
+        )}
+        {items.map((item) => (
+          <MessageBubble key={item.key} item={item} onRetry={onRetry} />
+        ))}
+      </ol>
+      {showJump && (
+        <button type="button" className="vc-jump" onClick={jump}>
+          <ArrowDownIcon /> New messages
+        </button>
+      )}
+    </div>
+  );
+}

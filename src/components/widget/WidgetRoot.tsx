@@ -1,0 +1,14 @@
+"use client";
+
+import { TRPCReactProvider } from "~/trpc/react";
+import type { WidgetOptions } from "./options";
+import { WidgetApp } from "./WidgetApp";
+import "./widget.css";
+
+export function WidgetRoot({ options }: { options: WidgetOptions }) {
+  return (
+    <TRPCReactProvider>
+      <WidgetApp options={options} />
+    </TRPCReactProvider>
+  );
+}

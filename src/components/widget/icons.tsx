@@ -1,0 +1,54 @@
+/** Inline icons (no icon font or download). Decorative: the buttons carry the labels. */
+const common = {
+  width: 20,
+  height: 20,
+  viewBox: "0 0 24 24",
+  fill: "none",
+  stroke: "currentColor",
+  strokeWidth: 2,
+  strokeLinecap: "round" as const,
+  strokeLinejoin: "round" as const,
+  "aria-hidden": true,
+  focusable: false,
+};
+
+export const PlusIcon = () => (
+  <svg {...common}>
+    <path d="M12 5v14M5 12h14" />
+  </svg>
+);
+export const ListIcon = () => (
+  <svg {...common}>
+    <path d="M4 6h16M4 12h16M4 18h10" />
+  </svg>
+);
+export const CloseIcon = () => (
+  <svg {...common}>
+    <path d="M6 6l12 12M18 6L6 18" />
+  </svg>
+);
+export const SendIcon = () => (
+  <svg {...common}>
+    <path d="M5 12h13M13 6l6 6-6 6" />
+  </svg>
+);
+export const StopIcon = () => (
+  <svg {...common} fill="currentColor" stroke="none">
+    <rect x="7" y="7" width="10" height="10" rx="2" />
+  </svg>
+);
+export const PencilIcon = () => (
+  <svg {...common} width={16} height={16}>
+    <path d="M4 20h4L19 9l-4-4L4 16v4zM14 6l4 4" />
+  </svg>
+);
+export const TrashIcon = () => (
+  <svg {...common} width={16} height={16}>
+    <path d="M4 7h16M10 11v6M14 11v6M6 7l1 13h10l1-13M9 7V4h6v3" />
+  </svg>
+);
+export const ArrowDownIcon = () => (
+  <svg {...common} width={16} height={16}>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </svg>
+);

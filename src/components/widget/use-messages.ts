@@ -1,0 +1,22 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
+import { keepRetrying } from "./use-sessions";
+
+/** The latest messages of a conversation (up to 100), oldest first; polls while a reply is still running. */
+export const MESSAGE_PAGE_SIZE = 100;
+
+export function useMessages(visitorId: string, sessionId: string | null) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.messages.list.queryOptions(
+      { id: sessionId ?? "", visitor_id: visitorId, limit: MESSAGE_PAGE_SIZE, order: "desc" },
+      { ...keepRetrying, staleTime: 0, enabled: sessionId !== null },
+    ),
+    select: (page) => [...page.items].reverse(),
+    // A reply produced while nobody listened (reload mid-stream, stopped) is still being written: follow it.
+    refetchInterval: (query) =>
+      query.state.data?.items.some((message) => message.status === "streaming") ? 1500 : false,
+  });
+}

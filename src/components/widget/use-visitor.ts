@@ -1,0 +1,159 @@
+"use client";
+
+import type { inferRouterInputs } from "@trpc/server";
+import { useEffect, useState } from "react";
+import type { AppRouter } from "~/server/api/root";
+import { useTRPCClient } from "~/trpc/react";
+import { backoffMs, isNotFoundError, isTransientError } from "./errors";
+import { connectToHost, type HostBridge, type JsonObject } from "./host-bridge";
+import { readStoredVisitorId, storeVisitorId } from "./visitor-storage";
+
+export type VisitorState =
+  | { status: "connecting"; retrying: boolean; retryNow: () => void }
+  | { status: "ready"; visitorId: string; host: HostBridge | null };
+
+type Client = ReturnType<typeof useTRPCClient>;
+
+interface BootstrapResult {
+  visitorId: string;
+  host: HostBridge | null;
+}
+
+interface BootstrapHooks {
+  onRetrying: (retrying: boolean) => void;
+  /** Resolves after the back-off delay, or earlier when the visitor asks to retry now. */
+  wait: (ms: number) => Promise<void>;
+  embed: boolean;
+}
+
+type VisitorMetadata = NonNullable<inferRouterInputs<AppRouter>["visitors"]["create"]["metadata"]>;
+
+/** What the browser says about the visit, plus what the host page passed to identify() (as plain JSON). */
+function browserMetadata(host: HostBridge | null, withIdentify: boolean): VisitorMetadata {
+  const facts: JsonObject = {
+    user_agent: navigator.userAgent,
+    locale: navigator.language,
+    page_url: host?.init.pageUrl ?? window.location.href,
+    referrer: (host ? host.init.referrer : document.referrer) || null,
+    ...(withIdentify ? host?.init.metadata : undefined),
+  };
+  return JSON.parse(JSON.stringify(facts)) as VisitorMetadata;
+}
+
+/** Repeats `call` while it fails for transient reasons (network, 5xx), telling the UI it is retrying. */
+async function withRetry<T>(call: () => Promise<T>, hooks: BootstrapHooks): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const result = await call();
+      hooks.onRetrying(false);
+      return result;
+    } catch (error) {
+      if (!isTransientError(error)) throw error;
+      hooks.onRetrying(true);
+      await hooks.wait(backoffMs(attempt));
+    }
+  }
+}
+
+/**
+ * The seed's start-up flow: read the stored visitor id → validate it → if missing or unknown create a new
+ * visitor → store it. An unknown id is replaced silently; only network trouble is shown (and retried).
+ * Embedded, the host page's stored id comes first and the iframe's own storage is the fallback.
+ */
+async function bootstrapVisitor(client: Client, hooks: BootstrapHooks): Promise<BootstrapResult> {
+  const host = hooks.embed ? await connectToHost() : null;
+  const candidates = [host?.init.visitorId ?? null, readStoredVisitorId()].filter(
+    (id, index, all): id is string => typeof id === "string" && id.length > 0 && all.indexOf(id) === index,
+  );
+
+  let visitorId: string | null = null;
+  for (const candidate of candidates) {
+    try {
+      await withRetry(() => client.visitors.validate.query({ id: candidate }), hooks);
+      visitorId = candidate;
+      break;
+    } catch (error) {
+      if (!isNotFoundError(error)) throw error;
+      // Unknown or malformed: try the next candidate, or create a new visitor below. No error is shown.
+    }
+  }
+  if (!visitorId) {
+    const create = (withIdentify: boolean) =>
+      withRetry(
+        () => client.visitors.create.mutate({ metadata: browserMetadata(host, withIdentify) }),
+        hooks,
+      );
+    // identify() data the server refuses (too big, not an object) must not keep the visitor out of the chat.
+    const visitor = await create(true).catch((error: unknown) => {
+      if (isNotFoundError(error)) return create(false);
+      throw error;
+    });
+    visitorId = visitor.id;
+  }
+  storeVisitorId(visitorId);
+  host?.saveVisitor(visitorId);
+  return { visitorId, host };
+}
+
+// One bootstrap per page, even when React runs effects twice (development strict mode). The mounted hook
+// registers itself here to hear about retries.
+let running: Promise<BootstrapResult> | null = null;
+const listener: { onRetrying: (retrying: boolean) => void; onWake: (wake: () => void) => void } = {
+  onRetrying: () => undefined,
+  onWake: () => undefined,
+};
+
+function waitOrWake(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const now = () => {
+      window.clearTimeout(timer);
+      window.removeEventListener("online", now);
+      resolve();
+    };
+    const timer = window.setTimeout(now, ms);
+    window.addEventListener("online", now);
+    listener.onWake(now);
+  });
+}
+
+export function useVisitor(embed: boolean): VisitorState {
+  const client = useTRPCClient();
+  const [result, setResult] = useState<BootstrapResult | null>(null);
+  const [retrying, setRetrying] = useState(false);
+  const [wake, setWake] = useState<(() => void) | null>(null);
+  const [round, setRound] = useState(0);
+
+  useEffect(() => {
+    let alive = true;
+    listener.onRetrying = (value) => {
+      if (alive) setRetrying(value);
+    };
+    listener.onWake = (now) => {
+      if (alive) setWake(() => now);
+    };
+    running ??= bootstrapVisitor(client, {
+      embed,
+      onRetrying: (value) => listener.onRetrying(value),
+      wait: waitOrWake,
+    });
+    running.then(
+      (value) => {
+        if (alive) setResult(value);
+      },
+      (error: unknown) => {
+        // Neither transient nor "unknown visitor" (a bug, a misconfigured server): keep trying, slowly.
+        console.error("visitor start-up failed", error);
+        running = null;
+        if (!alive) return;
+        setRetrying(true);
+        window.setTimeout(() => setRound((n) => n + 1), 10_000);
+      },
+    );
+    return () => {
+      alive = false;
+    };
+  }, [client, embed, round]);
+
+  if (!result) return { status: "connecting", retrying, retryNow: () => wake?.() };
+  return { status: "ready", visitorId: result.visitorId, host: result.host };
+}
