@@ -126,7 +126,9 @@ test.describe("conversations", () => {
     await expect(sessionList(page).locator(".vc-session-title")).toHaveText(["Privacy"]);
   });
 
-  test("stop aborts the stream and keeps the partial reply; retry sends again", async ({ page }) => {
+  test("stop cancels the reply and keeps the partial text; retry regenerates it in place", async ({
+    page,
+  }) => {
     await openWidget(page);
     await send(page, LONG_QUESTION);
     const reply = messages(page, "assistant").last();
@@ -139,8 +141,14 @@ test.describe("conversations", () => {
     expect(await reply.locator(".vc-bubble").innerText()).toBe(partial); // no more text arrives
     await expect(page.getByRole("button", { name: "Send message" })).toBeVisible();
 
-    await reply.getByRole("button", { name: "Retry" }).click();
-    await expect(messages(page, "user")).toHaveCount(2);
+    // The server stopped generating and stored the partial reply as stopped: a reload shows it so.
+    await page.reload();
+    const stored = messages(page, "assistant").last();
+    await expect(stored).toHaveAttribute("data-state", "stopped");
+    expect((await stored.locator(".vc-bubble").innerText()).length).toBeLessThan(partial.length + 80);
+
+    await stored.getByRole("button", { name: "Retry" }).click();
+    await expect(messages(page, "user")).toHaveCount(1); // regenerated in place, not sent again
     const again = await completedReply(page);
     expect((await again.locator(".vc-bubble").innerText()).length).toBeGreaterThan(partial.length);
   });

@@ -62,7 +62,7 @@ export const MessageBubble = memo(function MessageBubble({ item, onRetry }: Prop
             {item.error && item.state === "rejected" ? ` ${item.error}` : ""}
           </span>
         )}
-        {item.retryText !== null && (
+        {(item.retryText !== null || item.retryReplyId !== null) && (
           <button type="button" className="vc-link-button" onClick={() => onRetry(item)}>
             Retry
           </button>

@@ -22,6 +22,8 @@ export interface Turn {
   phase: "sending" | "waiting" | "rejected" | "streaming" | "done" | "failed" | "stopped" | "interrupted";
   error: string | null;
   attempt: number;
+  /** Set when this turn regenerates an existing failed or stopped reply (messages.retryStream). */
+  retryOf: string | null;
 }
 
 /** What the message list shows. */
@@ -31,8 +33,10 @@ export interface ChatItem {
   content: string;
   createdAt: string;
   state: "complete" | "streaming" | "failed" | "stopped" | "sending" | "waiting" | "rejected";
-  /** Text to send again for a failed or stopped reply, or a message that was not sent. */
+  /** Text to send again for a message that was not sent (rejected); null otherwise. */
   retryText: string | null;
+  /** The id of a failed or stopped reply, which retry regenerates in place. */
+  retryReplyId: string | null;
   /** The pending turn this item belongs to, if any. */
   turnKey: string | null;
   error: string | null;
@@ -45,7 +49,13 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
     content: message.content,
     createdAt: message.created_at,
     state: message.status,
-    retryText: message.status === "failed" && previous?.role === "user" ? previous.content : null,
+    retryText: null,
+    retryReplyId:
+      message.role === "assistant" &&
+      (message.status === "failed" || message.status === "stopped") &&
+      previous?.role === "user"
+        ? message.id
+        : null,
     turnKey: null,
     error: null,
   };
@@ -66,7 +76,8 @@ function assistantOf(turn: Turn): ChatItem {
     content: turn.reply,
     createdAt: turn.createdAt,
     state,
-    retryText: state === "failed" || state === "stopped" ? turn.text : null,
+    retryText: null,
+    retryReplyId: (state === "failed" || state === "stopped") && turn.assistantId ? turn.assistantId : null,
     turnKey: turn.key,
     error: turn.error,
   };
@@ -87,6 +98,7 @@ export function mergeChatItems(server: readonly Message[], turns: readonly Turn[
         createdAt: turn.createdAt,
         state: unsent ? (turn.phase as ChatItem["state"]) : "complete",
         retryText: turn.phase === "rejected" ? turn.text : null,
+        retryReplyId: null,
         turnKey: turn.key,
         error: turn.phase === "rejected" ? turn.error : null,
       });

@@ -70,10 +70,15 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
           sessionId = await createSession();
           update(key, { sessionId });
         }
-        const events = await client.messages.chatStream.mutate(
-          { message: start.text, session_id: sessionId, visitor_id: visitorId },
-          { signal: controller.signal },
-        );
+        const events = start.retryOf
+          ? await client.messages.retryStream.mutate(
+              { id: start.retryOf, visitor_id: visitorId },
+              { signal: controller.signal },
+            )
+          : await client.messages.chatStream.mutate(
+              { message: start.text, session_id: sessionId, visitor_id: visitorId },
+              { signal: controller.signal },
+            );
         for await (const event of events) {
           if (event.type === "start") {
             started = true;
@@ -87,7 +92,8 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
           } else if (event.type === "delta") {
             update(key, (turn) => ({ reply: turn.reply + event.text }));
           } else if (event.type === "done") {
-            update(key, { phase: "done", reply: event.assistant_message.content });
+            const stopped = event.assistant_message.status === "stopped";
+            update(key, { phase: stopped ? "stopped" : "done", reply: event.assistant_message.content });
             setAnnouncement(`New reply: ${event.assistant_message.content.slice(0, 400)}`);
           } else {
             update(key, { phase: "failed", reply: event.assistant_message.content, error: event.message });
@@ -146,6 +152,7 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
         phase: "sending",
         error: null,
         attempt: 0,
+        retryOf: null,
       };
       setTurns((all) => [...all, turn]);
       void run(turn);
@@ -154,9 +161,8 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
   );
 
   /**
-   * Retrying a failed or stopped reply. There is no server-side retry procedure yet, so this sends the same
-   * text again as a new message; a message the server refused (rejected) is sent again as it was.
-   * Swap the body for the retry procedure when it exists.
+   * Retry: a failed or stopped reply is regenerated in place by messages.retryStream (same message, the
+   * question before it); a message the server refused (rejected) is sent again as it was.
    */
   const retryReply = useCallback(
     (item: ChatItem, sessionId: string | null) => {
@@ -165,12 +171,32 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
         void run({ ...turn, attempt: 0 });
         return;
       }
-      if (item.retryText) send(item.retryText, sessionId);
+      if (!item.retryReplyId) return;
+      const retry: Turn = {
+        key: crypto.randomUUID(),
+        sessionId,
+        text: "",
+        createdAt: item.createdAt,
+        userId: null,
+        assistantId: item.retryReplyId,
+        reply: "",
+        phase: "sending",
+        error: null,
+        attempt: 0,
+        retryOf: item.retryReplyId,
+      };
+      // The regenerated reply replaces the earlier attempt of the same reply on screen.
+      setTurns((all) => [...all.filter((t) => t.assistantId !== item.retryReplyId), retry]);
+      void run(retry);
     },
-    [run, send],
+    [run],
   );
 
-  /** Stop: aborts the stream, or cancels a send still waiting for the network (its text goes back). */
+  /**
+   * Stop: asks the server to stop the reply (messages.stop: upstream generation is cancelled and the text so
+   * far is kept as stopped), then aborts the stream; a send still waiting for the network is cancelled and its
+   * text goes back into the composer.
+   */
   const stop = useCallback(
     (sessionId: string | null) => {
       for (const turn of turnsRef.current) {
@@ -182,10 +208,15 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
           setTurns((all) => all.filter((t) => t.key !== turn.key));
           restoreDraft(turn.text);
         }
+        if (turn.assistantId) {
+          client.messages.stop.mutate({ id: turn.assistantId, visitor_id: visitorId }).catch(() => {
+            // The reply ended meanwhile, or the network is down: aborting below is all that is left to do.
+          });
+        }
         controllers.current.get(turn.key)?.abort();
       }
     },
-    [restoreDraft],
+    [client, restoreDraft, visitorId],
   );
 
   /** Waiting sends are retried now (the "Retry now" button, or the browser coming back online). */

@@ -1,0 +1,18 @@
+import { expect, test } from "@playwright/test";
+
+test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls this server", async ({ page }) => {
+  const external: string[] = [];
+  page.on("request", (request) => {
+    if (!request.url().startsWith("http://localhost:3210/")) external.push(request.url());
+  });
+  await page.goto("/api/docs/");
+  await expect(page.locator(".opblock-tag-section h3")).toHaveText([/^Visitors/, /^Sessions/, /^Messages/]);
+  await expect(page.getByText("STEP 1 — When your chat loads")).toBeVisible();
+
+  const create = page.locator("#operations-Visitors-visitors-create");
+  await create.locator(".opblock-summary").click();
+  await create.getByRole("button", { name: "Execute" }).click();
+  await expect(create.locator(".live-responses-table tbody .response-col_status").first()).toHaveText("201");
+  await expect(create.locator(".live-responses-table .microlight").first()).toContainText('"success": true');
+  expect(external, "Swagger UI loads nothing from elsewhere").toEqual([]);
+});
