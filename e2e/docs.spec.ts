@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 
-test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls this server", async ({ page }) => {
+test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls this server", async ({
+  page,
+}) => {
   const external: string[] = [];
   page.on("request", (request) => {
     if (!request.url().startsWith("http://localhost:3210/")) external.push(request.url());
