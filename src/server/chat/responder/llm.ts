@@ -54,24 +54,27 @@ export function sourcesFooter(passages: KnowledgePassage[]): string {
   return `\n\nSources: ${links.join(" · ")}`;
 }
 
-/** The messages sent upstream: system prompt with grounding, the history window, the new question. */
+/**
+ * What is sent upstream: the system prompt with the grounding passages (kept apart from the conversation, so
+ * nothing a visitor types can pose as instructions), then the history window and the new question.
+ */
 export function buildPrompt(
   settings: Pick<LlmSettings, "systemPrompt" | "historyMaxMessages" | "historyMaxChars">,
   input: Pick<ResponderInput, "history" | "message">,
   passages: KnowledgePassage[],
-): ModelMessage[] {
+): { system: string; messages: ModelMessage[] } {
   const system =
     `${settings.systemPrompt}\n\n` +
     "Answer from these help-article passages when they are relevant; say so when they do not cover the " +
     "question. Do not invent links.\n\n" +
     groundingBlock(passages);
-  return [
-    { role: "system", content: system },
+  const messages = [
     ...historyWindow(input.history, settings.historyMaxMessages, settings.historyMaxChars).map(
       (turn): ModelMessage => ({ role: turn.role, content: turn.content }),
     ),
-    { role: "user", content: input.message },
+    { role: "user" as const, content: input.message },
   ];
+  return { system, messages };
 }
 
 export class LlmResponder implements Responder {
@@ -96,7 +99,7 @@ export class LlmResponder implements Responder {
     const signal = AbortSignal.any([input.signal, idle.signal]);
     const result = streamText({
       model: this.model,
-      messages: buildPrompt(this.settings, input, passages),
+      ...buildPrompt(this.settings, input, passages),
       ...(this.settings.temperature !== undefined && { temperature: this.settings.temperature }),
       ...(this.settings.maxTokens !== undefined && { maxOutputTokens: this.settings.maxTokens }),
       maxRetries: this.settings.maxRetries,
