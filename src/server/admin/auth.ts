@@ -1,0 +1,69 @@
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { env } from "~/env";
+import type { ChatDeps } from "../chat/deps";
+import { getChatDeps } from "../chat/runtime";
+import { resolveAuthSecret } from "./auth-secret";
+
+/** Sign-in attempts allowed per client address (and, without one, per server) in each window. */
+export const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
+export const ADMIN_SESSION_DAYS = 7;
+
+/**
+ * Admin sign-in with Better Auth: email + password (its scrypt hashing), sessions in the database (so signing out
+ * or deleting a user ends a session at once), httpOnly SameSite=Lax cookies, no public sign-up (admins are created
+ * with `npm run admin:create`), and its rate limiter on sign-in, stored in the database so it holds across
+ * instances and restarts.
+ */
+export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
+  return betterAuth({
+    appName: "Visitor Chat admin",
+    secret: resolveAuthSecret(),
+    baseURL: env.BETTER_AUTH_URL,
+    basePath: "/api/auth",
+    database: prismaAdapter(deps.db, { provider: deps.dialect }),
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
+    user: { modelName: "adminUser" },
+    session: {
+      modelName: "adminSession",
+      expiresIn: ADMIN_SESSION_DAYS * 24 * 60 * 60,
+      updateAge: 24 * 60 * 60,
+    },
+    account: { modelName: "adminAccount" },
+    verification: { modelName: "adminVerification" },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      modelName: "adminRateLimit",
+      window: 60,
+      max: 100,
+      customRules: { "/sign-in/*": SIGN_IN_RATE_LIMIT },
+    },
+    advanced: {
+      cookiePrefix: "visitor-chat-admin",
+      // Secure cookies need HTTPS: on when the configured public URL is https (the zero-config start is http).
+      useSecureCookies: env.BETTER_AUTH_URL?.startsWith("https://") ?? false,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+    telemetry: { enabled: false },
+  });
+}
+
+export type AdminAuth = ReturnType<typeof createAdminAuth>;
+
+/** One instance per database client (the runtime's, or a test's), built on first use. */
+const instances = new WeakMap<object, AdminAuth>();
+
+export function adminAuthFor(deps: Pick<ChatDeps, "db" | "dialect">): AdminAuth {
+  let auth = instances.get(deps.db);
+  if (!auth) {
+    auth = createAdminAuth(deps);
+    instances.set(deps.db, auth);
+  }
+  return auth;
+}
+
+/** The instance on the chat runtime's database (route handlers). */
+export async function getAdminAuth(): Promise<AdminAuth> {
+  return adminAuthFor(await getChatDeps());
+}
