@@ -1,0 +1,32 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { currentAdmin, SIGN_IN_PATH } from "~/server/admin/admin-page";
+import { SignOutButton } from "../_components/sign-out-button";
+
+// Signed-in pages read the session cookie on every request: never prerendered or cached.
+export const dynamic = "force-dynamic";
+
+/** The frame of every signed-in page. Each page checks access itself too (layouts are not re-run on navigation). */
+export default async function ConsoleLayout({ children }: { children: ReactNode }) {
+  const admin = await currentAdmin();
+  if (!admin) redirect(SIGN_IN_PATH);
+  return (
+    <div className="admin">
+      <nav className="admin-nav" aria-label="Admin">
+        <span className="brand">Visitor Chat</span>
+        <Link href="/admin">Dashboard</Link>
+        <Link href="/admin/visitors">Visitors</Link>
+        <Link href="/admin/sessions">Sessions</Link>
+        <Link href="/admin/api-keys">API keys</Link>
+        <Link href="/api/docs/">REST API docs</Link>
+        <span className="who">
+          {admin.email}
+          <br />
+          <SignOutButton />
+        </span>
+      </nav>
+      <main className="admin-main">{children}</main>
+    </div>
+  );
+}
