@@ -9,6 +9,10 @@ import { resolveAuthSecret } from "./auth-secret";
 export const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
 export const ADMIN_SESSION_DAYS = 7;
 
+function originsOfHost(host: string | null | undefined): string[] {
+  return host && /^[\w.\-[\]:]+$/.test(host) ? [`http://${host}`, `https://${host}`] : [];
+}
+
 /**
  * Admin sign-in with Better Auth: email + password (its scrypt hashing), sessions in the database (so signing out
  * or deleting a user ends a session at once), httpOnly SameSite=Lax cookies, no public sign-up (admins are created
@@ -21,6 +25,10 @@ export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
     secret: resolveAuthSecret(),
     baseURL: env.BETTER_AUTH_URL,
     basePath: "/api/auth",
+    // Better Auth refuses cookie-carrying POSTs whose Origin is not trusted (CSRF). With no configured URL, the
+    // page's own host is the trusted origin: Next gives route handlers a rewritten request URL (localhost), so
+    // the Host header a browser sent is what names this site.
+    trustedOrigins: env.BETTER_AUTH_URL ? [] : (request) => originsOfHost(request?.headers.get("host")),
     database: prismaAdapter(deps.db, { provider: deps.dialect }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
     user: { modelName: "adminUser" },

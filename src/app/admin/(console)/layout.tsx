@@ -1,16 +1,18 @@
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { currentAdmin, SIGN_IN_PATH } from "~/server/admin/admin-page";
+import { currentAdmin } from "~/server/admin/admin-page";
 import { SignOutButton } from "../_components/sign-out-button";
 
 // Signed-in pages read the session cookie on every request: never prerendered or cached.
 export const dynamic = "force-dynamic";
 
-/** The frame of every signed-in page. Each page checks access itself too (layouts are not re-run on navigation). */
+/**
+ * The frame of every signed-in page. Access is checked by each page (adminPage), which knows its own path to come
+ * back to after sign-in; layouts are not even re-run on client navigation. Without an admin, render no frame.
+ */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const admin = await currentAdmin();
-  if (!admin) redirect(SIGN_IN_PATH);
+  if (!admin) return <>{children}</>;
   return (
     <div className="admin">
       <nav className="admin-nav" aria-label="Admin">
