@@ -9,6 +9,11 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    env: { KNOWLEDGE_STREAM_DELAY_MS: "0" },
+    env: {
+      KNOWLEDGE_STREAM_DELAY_MS: "0",
+      // Admin sessions are signed with this in tests (and the servers they start), never a file under ./data.
+      ADMIN_API_KEY: "test-admin-key-0123456789abcdef",
+      BETTER_AUTH_SECRET: "test-better-auth-secret-0123456789abcdef",
+    },
   },
 });

@@ -52,6 +52,8 @@ export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
       // Secure cookies need HTTPS: on when the configured public URL is https (the zero-config start is http).
       useSecureCookies: env.BETTER_AUTH_URL?.startsWith("https://") ?? false,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      // Better Auth skips its Origin (CSRF) check under NODE_ENV=test; keep it on everywhere so tests see the truth.
+      disableOriginCheck: false,
     },
     telemetry: { enabled: false },
   });
