@@ -4,7 +4,8 @@ import { adminAuthFor } from "./auth";
 
 /**
  * Creates an admin user with an email + password credential, or resets the password of an existing one (and signs
- * it out everywhere). The only way admins come to exist: sign-up is disabled. Hashing is Better Auth's own.
+ * it out everywhere, and lifts a sign-in lockout). The only way admins come to exist: sign-up is disabled. Hashing is
+ * Better Auth's own.
  */
 export async function createOrResetAdminUser(
   deps: Pick<ChatDeps, "db" | "dialect">,
@@ -24,6 +25,7 @@ export async function createOrResetAdminUser(
         password: passwordHash,
       });
     await context.internalAdapter.deleteUserSessions(existing.user.id);
+    await deps.db.adminSignInThrottle.deleteMany({ where: { email: input.email } });
     return { userId: existing.user.id, created: false };
   }
   const user = await context.internalAdapter.createUser(

@@ -1,11 +1,16 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { env } from "~/env";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../chat/runtime";
 import { resolveAuthSecret } from "./auth-secret";
+import { consumeSignInAttempt, SIGN_IN_ACCOUNT_LIMIT } from "./sign-in-throttle";
 
-/** Sign-in attempts allowed per client address (and, without one, per server) in each window. */
+/**
+ * Sign-in attempts allowed per client address in each window (Better Auth's limiter; without an address, one
+ * shared bucket). Per-account limits are in sign-in-throttle.ts.
+ */
 export const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
 export const ADMIN_SESSION_DAYS = 7;
 
@@ -17,7 +22,7 @@ function originsOfHost(host: string | null | undefined): string[] {
  * Admin sign-in with Better Auth: email + password (its scrypt hashing), sessions in the database (so signing out
  * or deleting a user ends a session at once), httpOnly SameSite=Lax cookies, no public sign-up (admins are created
  * with `npm run admin:create`), and its rate limiter on sign-in, stored in the database so it holds across
- * instances and restarts.
+ * instances and restarts, plus a per-account limit (sign-in-throttle.ts) that a forged client address cannot dodge.
  */
 export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
   return betterAuth({
@@ -54,6 +59,18 @@ export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       // Better Auth skips its Origin (CSRF) check under NODE_ENV=test; keep it on everywhere so tests see the truth.
       disableOriginCheck: false,
+    },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email: unknown = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email !== "string" || email.trim() === "") return;
+        if (!(await consumeSignInAttempt(deps.db, email)))
+          throw new APIError("TOO_MANY_REQUESTS", {
+            message: `Too many sign-in attempts for this account. Try again in ${SIGN_IN_ACCOUNT_LIMIT.windowMinutes} minutes.`,
+            code: "TOO_MANY_ATTEMPTS",
+          });
+      }),
     },
     telemetry: { enabled: false },
   });

@@ -68,6 +68,15 @@ CREATE TABLE "admin_rate_limits" (
 );
 
 -- CreateTable
+CREATE TABLE "admin_sign_in_throttles" (
+    "email" TEXT NOT NULL,
+    "window_start" TIMESTAMPTZ(3) NOT NULL,
+    "attempts" INTEGER NOT NULL,
+
+    CONSTRAINT "admin_sign_in_throttles_pkey" PRIMARY KEY ("email")
+);
+
+-- CreateTable
 CREATE TABLE "api_keys" (
     "id" UUID NOT NULL,
     "name" TEXT NOT NULL,

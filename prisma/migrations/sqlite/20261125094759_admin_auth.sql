@@ -60,6 +60,13 @@ CREATE TABLE "admin_rate_limits" (
 );
 
 -- CreateTable
+CREATE TABLE "admin_sign_in_throttles" (
+    "email" TEXT NOT NULL PRIMARY KEY,
+    "window_start" DATETIME NOT NULL,
+    "attempts" INTEGER NOT NULL
+);
+
+-- CreateTable
 CREATE TABLE "api_keys" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "name" TEXT NOT NULL,
