@@ -4,7 +4,8 @@ import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { createCaller } from "../api/root";
-import { createTRPCContext } from "../api/trpc";
+import { ZodError } from "zod";
+import { createTRPCContext, validationMessage } from "../api/trpc";
 import { authenticateAdmin, type AdminPrincipal } from "./admin-access";
 
 type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;
@@ -52,7 +53,9 @@ export async function orInvalidFilter<T>(query: Promise<T>): Promise<{ data: T }
   try {
     return { data: await query };
   } catch (error) {
-    if (error instanceof TRPCError && error.code === "BAD_REQUEST") return { error: error.message };
+    if (error instanceof TRPCError && error.code === "BAD_REQUEST")
+      // A server-side caller's error is not formatted for HTTP: word validation failures the same way here.
+      return { error: error.cause instanceof ZodError ? validationMessage(error.cause) : error.message };
     throw error;
   }
 }
