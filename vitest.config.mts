@@ -9,7 +9,13 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Rate limits are off for the suites that are not about them (tests/protection.test.ts turns them on).
-    env: { KNOWLEDGE_STREAM_DELAY_MS: "0", RATE_LIMITS: "off" },
+    env: {
+      KNOWLEDGE_STREAM_DELAY_MS: "0",
+      // Rate limits are off for the suites that are not about them (tests/protection.test.ts turns them on).
+      RATE_LIMITS: "off",
+      // Admin sessions are signed with this in tests (and the servers they start), never a file under ./data.
+      ADMIN_API_KEY: "test-admin-key-0123456789abcdef",
+      BETTER_AUTH_SECRET: "test-better-auth-secret-0123456789abcdef",
+    },
   },
 });

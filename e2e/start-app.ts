@@ -16,6 +16,18 @@ for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { f
 const databaseUrl = `file:${file}`;
 migrate(databaseUrl, { quiet: true });
 
+// The admin that e2e/admin.spec.ts signs in as, created the way an operator does (password on stdin).
+const createAdmin = spawnSync(
+  path.join("node_modules", ".bin", "tsx"),
+  ["scripts/admin-create.ts", "--email", process.env.E2E_ADMIN_EMAIL ?? "e2e-admin@example.com"],
+  {
+    input: process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password 2026",
+    env: { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET_FILE: path.join(dir, "auth-secret") },
+    stdio: ["pipe", "inherit", "inherit"],
+  },
+);
+if (createAdmin.status !== 0) process.exit(createAdmin.status ?? 1);
+
 const nextBin = path.join("node_modules", ".bin", "next");
 if (process.env.E2E_BUILD === "1" || !existsSync(path.join(".next", "BUILD_ID"))) {
   const build = spawnSync(nextBin, ["build"], { stdio: "inherit" });
@@ -25,7 +37,13 @@ if (process.env.E2E_BUILD === "1" || !existsSync(path.join(".next", "BUILD_ID"))
 const server = spawn(nextBin, ["start", "-p", port], {
   stdio: "inherit",
   // Rate limits are covered by tests/protection.test.ts; here many visitors come from one address.
-  env: { ...process.env, DATABASE_URL: databaseUrl, KNOWLEDGE_STREAM_DELAY_MS: "40", RATE_LIMITS: "off" },
+  env: {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET_FILE: path.join(dir, "auth-secret"),
+    KNOWLEDGE_STREAM_DELAY_MS: "40",
+    RATE_LIMITS: "off",
+  },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

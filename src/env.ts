@@ -85,8 +85,31 @@ const envSchema = z.object({
   WIDGET_ALLOWED_ORIGINS: z.string().trim().min(1).default("*"),
   /** Browser origins allowed to call the REST bridge (CORS), comma-separated; empty = same origin only. */
   CORS_ALLOWED_ORIGINS: z.string().trim().default(""),
-  /** Bearer key for the admin-only REST endpoints (bootstrap key; managed keys come later). */
+  /**
+   * Bootstrap bearer key for the admin REST endpoints, beside the API keys managed on /admin/api-keys (use it to
+   * script the first steps; it cannot manage keys).
+   */
   ADMIN_API_KEY: z.string().trim().min(16, "ADMIN_API_KEY must be at least 16 characters").optional(),
+  /**
+   * Signs admin session cookies (Better Auth). Unset → a random secret is generated once and kept in
+   * AUTH_SECRET_FILE, so a single instance works with no setup; several instances must share one value.
+   */
+  BETTER_AUTH_SECRET: z
+    .string()
+    .trim()
+    .min(32, "BETTER_AUTH_SECRET must be at least 32 characters (e.g. openssl rand -base64 32)")
+    .optional(),
+  AUTH_SECRET_FILE: z.string().trim().min(1).default("data/auth-secret"),
+  /**
+   * The public origin of the admin pages, e.g. https://chat.example.com. Unset → taken from each request, and
+   * cookies are not marked Secure; set it to an https:// URL in production so they are.
+   */
+  BETTER_AUTH_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "BETTER_AUTH_URL must be an http(s) URL, e.g. https://chat.example.com",
+    })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,3 +1,4 @@
+import { adminRouter } from "./routers/admin";
 import { messagesRouter } from "./routers/messages";
 import { sessionsRouter } from "./routers/sessions";
 import { visitorsRouter } from "./routers/visitors";
@@ -7,6 +8,7 @@ export const appRouter = createTRPCRouter({
   visitors: visitorsRouter,
   sessions: sessionsRouter,
   messages: messagesRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,10 +3,9 @@
  * Routers stay thin: parse input with the domain's zod schemas, call the domain, return its DTOs.
  */
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import { timingSafeEqual } from "node:crypto";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { env } from "~/env";
 import { ZodError } from "zod";
+import { authenticateAdmin } from "../admin/admin-access";
 import type { ChatDeps } from "../chat/deps";
 import { ChatError, type ChatErrorCode, type ChatErrorKind } from "../chat/errors";
 import { getChatDeps } from "../chat/runtime";
@@ -139,23 +138,13 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
 });
 
 export const ADMIN_KEY_REQUIRED_MESSAGE =
-  "This endpoint is for administrators: send Authorization: Bearer <admin API key>.";
+  "This endpoint is for administrators: send Authorization: Bearer <admin API key>, or sign in on /admin.";
 
-/** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
-function isAdminKey(presented: string | undefined): boolean {
-  const expected = env.ADMIN_API_KEY;
-  if (!expected || !presented) return false;
-  const a = Buffer.from(presented);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-const adminOnly = t.middleware(({ ctx, next }) => {
-  const authorization = ctx.headers.get("authorization") ?? "";
-  const presented = /^Bearer\s+(.+)$/i.exec(authorization)?.[1]?.trim();
-  if (!isAdminKey(presented))
-    throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
-  return next();
+/** Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. */
+const adminOnly = t.middleware(async ({ ctx, next }) => {
+  const principal = await authenticateAdmin(await ctx.getDeps(), ctx.headers);
+  if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
+  return next({ ctx: { principal } });
 });
 
 export const createTRPCRouter = t.router;
@@ -163,5 +152,11 @@ export const createCallerFactory = t.createCallerFactory;
 const withDeps = t.middleware(async ({ ctx, next }) => next({ ctx: { deps: await ctx.getDeps() } }));
 
 export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(withDeps);
-/** Internal data (all visitors): needs the admin API key. Never exposed to visitors. */
+/** Internal data (all visitors): needs admin access (see adminOnly). Never exposed to visitors. */
 export const adminProcedure = publicProcedure.use(adminOnly);
+
+/** Only a signed-in admin (not a bearer key): managing the API keys themselves. */
+export const adminSessionProcedure = adminProcedure.use(({ ctx, next }) => {
+  if (ctx.principal.kind !== "session") throw toTRPCError(new ChatError("API_KEYS_NEED_SIGN_IN"))!;
+  return next({ ctx: { principal: ctx.principal } });
+});

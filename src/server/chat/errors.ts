@@ -36,6 +36,19 @@ export const CHAT_ERRORS = {
     kind: "bad_request",
     message: "cursor is not valid. Pass the next_cursor value of the previous page unchanged, or omit it.",
   },
+  API_KEY_NOT_FOUND: {
+    kind: "not_found",
+    message: "API key not found. List the keys on /admin/api-keys and pass the id of one of them.",
+  },
+  API_KEYS_NEED_SIGN_IN: {
+    kind: "forbidden",
+    message:
+      "API keys are managed by a signed-in admin on /admin/api-keys; a bearer key cannot create or revoke keys.",
+  },
+  INVALID_DATE_RANGE: {
+    kind: "bad_request",
+    message: "from must be on or before to (both days as YYYY-MM-DD, UTC).",
+  },
   REPLY_FAILED: {
     kind: "upstream_failed",
     message: "The assistant could not reply. Your message was saved; try again in a moment.",

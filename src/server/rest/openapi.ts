@@ -1,7 +1,8 @@
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter } from "../api/root";
-import type { ProcedureMeta } from "../api/trpc";
+import { ADMIN_KEY_REQUIRED_MESSAGE, type ProcedureMeta } from "../api/trpc";
+import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { REST_MAX_BODY_BYTES } from "./request-body";
 
@@ -27,6 +28,12 @@ const TAGS = [
     description:
       "STEP 3 — Send the visitor's message with `session_id` and `visitor_id` and get the assistant's reply, whole or streamed.",
   },
+  {
+    name: "Admin",
+    description:
+      "For your support team and integrations: sessions, transcripts, exports and the dashboard. Send " +
+      "`Authorization: Bearer <key>` with an API key from /admin/api-keys (or the bootstrap ADMIN_API_KEY).",
+  },
 ];
 
 const ERROR_EXAMPLES: Record<number, { description: string; code: string; message: string }> = {
@@ -39,7 +46,7 @@ const ERROR_EXAMPLES: Record<number, { description: string; code: string; messag
   401: {
     description: "Missing or wrong admin API key.",
     code: "UNAUTHORIZED",
-    message: "This endpoint is for administrators: send Authorization: Bearer <admin API key>.",
+    message: ADMIN_KEY_REQUIRED_MESSAGE,
   },
   403: {
     description: "The session belongs to another visitor.",
@@ -239,6 +246,71 @@ function streamOperation(): Json {
   };
 }
 
+/** Query (and path) parameters of an export route, from its zod schema. */
+function parametersOf(schema: z.ZodObject, inPath: string[]): Json[] {
+  const json = toComponentSchema(schema, "input") as {
+    properties: Record<string, Json>;
+    required?: string[];
+  };
+  return Object.entries(json.properties).map(([name, property]) => ({
+    name,
+    in: inPath.includes(name) ? "path" : "query",
+    required: inPath.includes(name),
+    description: property.description,
+    schema: { ...property, description: undefined },
+  }));
+}
+
+/** The export routes are plain route handlers (they return files), documented here by hand. */
+function exportOperation(kind: "range" | "transcript"): Json {
+  const csvDescription =
+    `One row per message, columns ${CSV_COLUMNS.join(", ")}. UTF-8 with a byte-order mark (for Excel), RFC 4180 ` +
+    "quoting (fields with commas, quotes or line breaks are quoted, quotes doubled), CRLF line ends. Cells that " +
+    "start with = + - @ get a leading ' so spreadsheets never run them as formulas.";
+  return {
+    operationId: kind === "range" ? "admin-exports-sessions" : "admin-exports-transcript",
+    tags: ["Admin"],
+    summary:
+      kind === "range" ? "Export sessions started in a date range (admin)" : "Export a transcript (admin)",
+    description:
+      (kind === "range"
+        ? "Every session started between `from` and `to` (UTC days, inclusive; either may be omitted), oldest first, " +
+          "with all its messages, as one file."
+        : "One session's transcript as a file.") + ` CSV: ${csvDescription}`,
+    security: [{ adminKey: [] }],
+    parameters:
+      kind === "range"
+        ? parametersOf(exportSessionsInputSchema, [])
+        : parametersOf(exportTranscriptInputSchema, ["id"]),
+    responses: {
+      200: {
+        description: "The file, as an attachment (Content-Disposition).",
+        content: {
+          "text/csv": { schema: { type: "string" } },
+          "application/json": {
+            schema:
+              kind === "range"
+                ? {
+                    type: "object",
+                    properties: {
+                      exported_at: { type: "string" },
+                      from: { type: ["string", "null"] },
+                      to: { type: ["string", "null"] },
+                      sessions: { type: "array", items: { $ref: "#/components/schemas/Transcript" } },
+                    },
+                  }
+                : { $ref: "#/components/schemas/Transcript" },
+          },
+        },
+      },
+      400: errorResponse(400),
+      401: errorResponse(401),
+      ...(kind === "transcript" && { 404: errorResponse(404, "No such session.") }),
+      500: errorResponse(500),
+    },
+  };
+}
+
 function buildDocument(): Json {
   const generated = generateOpenApiDocument(appRouter, {
     title: "Visitor Chat REST API",
@@ -249,7 +321,11 @@ function buildDocument(): Json {
     baseUrl: "/",
     tags: TAGS.map((tag) => tag.name),
     securitySchemes: {
-      adminKey: { type: "http", scheme: "bearer", description: "The admin API key (ADMIN_API_KEY)." },
+      adminKey: {
+        type: "http",
+        scheme: "bearer",
+        description: "An API key created on /admin/api-keys, or the bootstrap ADMIN_API_KEY.",
+      },
     },
   }) as unknown as Json;
   const document = simplifyJsonSchemas(generated) as Json;
@@ -306,6 +382,8 @@ function buildDocument(): Json {
     paths[`/api${path}/`] = item;
   }
   paths["/api/chats/messages/chat/stream/"] = { post: streamOperation() };
+  paths["/api/admin/exports/sessions/"] = { get: exportOperation("range") };
+  paths["/api/admin/exports/sessions/{id}/"] = { get: exportOperation("transcript") };
 
   return {
     ...document,

@@ -11,6 +11,9 @@ export const listVisitorsInputSchema = pageInputSchema.extend({
     .max(200)
     .optional()
     .meta({ description: "A visitor id, or text to find in visitors' metadata (case-insensitive)." }),
+  sort: z.enum(["created", "last_seen"]).default("created").meta({
+    description: "created: newest visitors first (default); last_seen: most recently active first.",
+  }),
 });
 export type ListVisitorsInput = z.infer<typeof listVisitorsInputSchema>;
 export const visitorPageSchema = pageOf(visitorSchema.extend({ session_count: z.number().int() }));

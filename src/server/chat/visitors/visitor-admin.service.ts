@@ -27,28 +27,29 @@ async function searchVisitorIds(deps: ChatDeps, search: string): Promise<string[
   return rows.map((row) => row.id);
 }
 
-/** All visitors, newest first (admin only). */
+/** All visitors, newest or most recently seen first (admin only). */
 export async function listVisitors(
   deps: ChatDeps,
   input: ListVisitorsInput,
 ): Promise<{ items: (VisitorDto & { session_count: number })[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   const matchingIds = input.search ? await searchVisitorIds(deps, input.search) : undefined;
+  const key = input.sort === "last_seen" ? "last_seen_at" : "created_at";
   const rows = await deps.db.visitor.findMany({
     where: {
       ...(matchingIds && { id: { in: matchingIds } }),
       ...(after && {
-        OR: [{ created_at: { lt: after.at } }, { created_at: after.at, id: { lt: after.id } }],
+        OR: [{ [key]: { lt: after.at } }, { [key]: after.at, id: { lt: after.id } }],
       }),
     },
-    orderBy: [{ created_at: "desc" }, { id: "desc" }],
+    orderBy: [{ [key]: "desc" }, { id: "desc" }],
     take: input.limit + 1,
     include: { _count: { select: { sessions: true } } },
   });
   return toPage(
     rows,
     input.limit,
-    (row) => row.created_at,
+    (row) => row[key],
     (row) => ({
       ...toVisitorDto(row),
       session_count: row._count.sessions,

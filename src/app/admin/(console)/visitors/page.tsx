@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { adminPage, orInvalidFilter, param } from "~/server/admin/admin-page";
+import { formatTime, metadataPreview, queryString } from "../../_components/format";
+
+export const metadata: Metadata = { title: "Visitors" };
+
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function VisitorsPage({ searchParams }: { searchParams: SearchParams }) {
+  const query = await searchParams;
+  const search = param(query.search);
+  const sort = param(query.sort);
+  const cursor = param(query.cursor);
+  const { caller } = await adminPage(`/admin/visitors${queryString({ search, sort })}`);
+  const result = await orInvalidFilter(
+    caller.visitors.list({
+      search,
+      cursor,
+      limit: 50,
+      // Any other value is refused by the procedure's schema and shown as a message below.
+      ...(sort !== undefined && { sort: sort as "created" | "last_seen" }),
+    }),
+  );
+  return (
+    <>
+      <h1>Visitors</h1>
+      <form className="filters" method="get" role="search">
+        <label>
+          Search (id or metadata text)
+          <input
+            name="search"
+            defaultValue={search}
+            placeholder="e.g. en-GB, /pricing, a visitor id"
+            size={36}
+          />
+        </label>
+        <label>
+          Sort by
+          <select name="sort" defaultValue={sort ?? "created"}>
+            <option value="created">Newest first</option>
+            <option value="last_seen">Last seen</option>
+          </select>
+        </label>
+        <button type="submit">Search</button>
+        {(search || sort) && (
+          <Link className="button secondary" href="/admin/visitors">
+            Clear
+          </Link>
+        )}
+      </form>
+      {"error" in result ? (
+        <p role="alert" className="error">
+          {result.error}
+        </p>
+      ) : (
+        <>
+          <table>
+            <thead>
+              <tr>
+                <th>Visitor</th>
+                <th>Metadata</th>
+                <th className="num">Sessions</th>
+                <th>Created</th>
+                <th>Last seen</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.data.items.map((visitor) => (
+                <tr key={visitor.id}>
+                  <td>
+                    <Link className="mono" href={`/admin/visitors/${visitor.id}`}>
+                      {visitor.id.slice(0, 8)}
+                    </Link>
+                  </td>
+                  <td>{metadataPreview(visitor.metadata)}</td>
+                  <td className="num">{visitor.session_count}</td>
+                  <td>{formatTime(visitor.created_at)}</td>
+                  <td>{formatTime(visitor.last_seen_at)}</td>
+                </tr>
+              ))}
+              {result.data.items.length === 0 && (
+                <tr>
+                  <td colSpan={5} className="muted">
+                    {search ? `No visitor matches “${search}”.` : "No visitors yet."}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+          <div className="pager">
+            {cursor && (
+              <Link className="button secondary" href={`/admin/visitors${queryString({ search, sort })}`}>
+                First page
+              </Link>
+            )}
+            {result.data.next_cursor && (
+              <Link
+                className="button secondary"
+                href={`/admin/visitors${queryString({ search, sort, cursor: result.data.next_cursor })}`}
+              >
+                Next page
+              </Link>
+            )}
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+
+/** Signs out through Better Auth (its session row is deleted, so the cookie stops working everywhere at once). */
+export function SignOutButton() {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      className="secondary"
+      disabled={busy}
+      style={{ marginTop: 8 }}
+      onClick={async () => {
+        setBusy(true);
+        await fetch("/api/auth/sign-out", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: "{}",
+        });
+        router.replace("/admin/sign-in");
+        router.refresh();
+      }}
+    >
+      Sign out
+    </button>
+  );
+}

@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { currentAdmin, safeNextPath } from "~/server/admin/admin-page";
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const next = safeNextPath((await searchParams).next);
+  if (await currentAdmin()) redirect(next);
+  return (
+    <div className="admin admin-signin">
+      <SignInForm next={next} />
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+import { handleSessionsExport } from "~/server/rest/admin-exports";
+
+export const GET = handleSessionsExport;

@@ -1,0 +1,42 @@
+import { timingSafeEqual } from "node:crypto";
+import { env } from "~/env";
+import type { ChatDeps } from "../chat/deps";
+import { verifyApiKey } from "./api-keys.service";
+import { adminAuthFor } from "./auth";
+
+/** Who is calling an admin page or endpoint. */
+export type AdminPrincipal =
+  | { kind: "session"; userId: string; email: string; name: string }
+  | { kind: "api_key"; apiKeyId: string }
+  | { kind: "bootstrap_key" };
+
+/** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
+function isBootstrapKey(presented: string): boolean {
+  const expected = env.ADMIN_API_KEY;
+  if (!expected) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function bearerTokenOf(headers: Headers): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(headers.get("authorization") ?? "")?.[1]?.trim() || undefined;
+}
+
+/**
+ * The one admin access check, used by adminProcedure (tRPC and REST), the export file routes and the admin pages.
+ * A request with `Authorization: Bearer …` is judged by that key alone (the bootstrap ADMIN_API_KEY or an active
+ * managed key); otherwise by its Better Auth session cookie. Null: not allowed.
+ */
+export async function authenticateAdmin(deps: ChatDeps, headers: Headers): Promise<AdminPrincipal | null> {
+  const bearer = bearerTokenOf(headers);
+  if (bearer !== undefined) {
+    if (isBootstrapKey(bearer)) return { kind: "bootstrap_key" };
+    const apiKey = await verifyApiKey(deps, bearer);
+    return apiKey ? { kind: "api_key", apiKeyId: apiKey.id } : null;
+  }
+  if (!headers.get("cookie")) return null;
+  const session = await adminAuthFor(deps).api.getSession({ headers });
+  if (!session) return null;
+  return { kind: "session", userId: session.user.id, email: session.user.email, name: session.user.name };
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import { headers } from "next/headers";
+import { notFound, redirect } from "next/navigation";
+import { cache } from "react";
+import { createCaller } from "../api/root";
+import { ZodError } from "zod";
+import { createTRPCContext, validationMessage } from "../api/trpc";
+import { authenticateAdmin, type AdminPrincipal } from "./admin-access";
+
+type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;
+
+export const SIGN_IN_PATH = "/admin/sign-in";
+
+/** Only same-site admin paths are followed after sign-in (never an absolute URL: no open redirect). */
+export function safeNextPath(next: string | undefined): string {
+  return next && /^\/admin(\/[\w\-/]*)?(\?[^\s]*)?$/.test(next) && !next.startsWith(SIGN_IN_PATH)
+    ? next
+    : "/admin";
+}
+
+/** The signed-in admin of this request, or null (cached for the request: layout and page share it). */
+export const currentAdmin = cache(async (): Promise<SessionPrincipal | null> => {
+  const context = await createTRPCContext({ headers: new Headers(await headers()) });
+  const principal = await authenticateAdmin(await context.getDeps(), context.headers);
+  return principal?.kind === "session" ? principal : null;
+});
+
+/**
+ * Every admin page starts with this: no signed-in admin (never signed in, signed out, session expired or deleted)
+ * → the sign-in page, coming back to `path` after. Pages are for people, so bearer keys do not open them. Returns
+ * a server-side tRPC caller, so pages read data through the same admin procedures as the API.
+ */
+export async function adminPage(path: string) {
+  const admin = await currentAdmin();
+  if (!admin) redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(path)}`);
+  const caller = createCaller(await createTRPCContext({ headers: new Headers(await headers()) }));
+  return { admin, caller };
+}
+
+/** Awaits a lookup, showing the 404 page for an unknown (or malformed) id. */
+export async function orNotFound<T>(lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+}
+
+/** Awaits a list query; invalid filters in the URL (BAD_REQUEST) become a message on the page, not an error page. */
+export async function orInvalidFilter<T>(query: Promise<T>): Promise<{ data: T } | { error: string }> {
+  try {
+    return { data: await query };
+  } catch (error) {
+    if (error instanceof TRPCError && error.code === "BAD_REQUEST")
+      // A server-side caller's error is not formatted for HTTP: word validation failures the same way here.
+      return { error: error.cause instanceof ZodError ? validationMessage(error.cause) : error.message };
+    throw error;
+  }
+}
+
+/** One value of a search parameter (the first, if repeated); empty means absent. */
+export function param(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === "" ? undefined : first;
+}

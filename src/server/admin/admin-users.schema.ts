@@ -1,0 +1,13 @@
+import { z } from "zod";
+
+export const ADMIN_PASSWORD_MIN_CHARS = 12;
+
+export const adminUserInputSchema = z.strictObject({
+  email: z.email("email must be an email address").trim().toLowerCase(),
+  name: z.string().trim().min(1).max(100).optional(),
+  password: z
+    .string()
+    .min(ADMIN_PASSWORD_MIN_CHARS, `password must be at least ${ADMIN_PASSWORD_MIN_CHARS} characters`)
+    .max(256, "password must be at most 256 characters"),
+});
+export type AdminUserInput = z.infer<typeof adminUserInputSchema>;

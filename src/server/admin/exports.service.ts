@@ -1,0 +1,139 @@
+import type { ChatDeps } from "../chat/deps";
+import { toMessageDto } from "../chat/messages/messages.service";
+import { createdAtRange, getTranscript } from "../chat/sessions/session-admin.service";
+import type { TranscriptDto } from "../chat/sessions/session-admin.schema";
+import { toSessionDto } from "../chat/sessions/sessions.service";
+import { toVisitorDto } from "../chat/visitors/visitors.service";
+import { CSV_BOM, csvRow } from "./csv";
+import {
+  CSV_COLUMNS,
+  type ExportFormat,
+  type ExportSessionsInput,
+  type ExportTranscriptInput,
+} from "./exports.schema";
+
+/** A downloadable file, produced in chunks so a large range is never held in memory whole. */
+export interface ExportFile {
+  filename: string;
+  contentType: string;
+  chunks: AsyncIterable<string>;
+}
+
+/** Sessions read per query in a bulk export. */
+const EXPORT_BATCH_SESSIONS = 100;
+
+const CONTENT_TYPE: Record<ExportFormat, string> = {
+  csv: "text/csv; charset=utf-8",
+  json: "application/json; charset=utf-8",
+};
+
+function transcriptCsvRows(transcript: TranscriptDto): string {
+  const { session } = transcript;
+  return transcript.messages
+    .map((message) =>
+      csvRow([
+        session.id,
+        session.title,
+        session.created_at,
+        session.visitor_id,
+        message.id,
+        message.created_at,
+        message.role,
+        message.status,
+        message.content,
+      ]),
+    )
+    .join("");
+}
+
+const CSV_HEADER = `${CSV_BOM}${csvRow(CSV_COLUMNS)}`;
+
+/** One session's transcript as a file. Unknown session → SESSION_NOT_FOUND before anything is produced. */
+export async function exportTranscript(deps: ChatDeps, input: ExportTranscriptInput): Promise<ExportFile> {
+  const transcript = await getTranscript(deps, input);
+  const body =
+    input.format === "csv"
+      ? CSV_HEADER + transcriptCsvRows(transcript)
+      : JSON.stringify({ exported_at: new Date().toISOString(), ...transcript }, null, 2);
+  return {
+    filename: `transcript-${transcript.session.id}.${input.format}`,
+    contentType: CONTENT_TYPE[input.format],
+    chunks: (async function* () {
+      yield body;
+    })(),
+  };
+}
+
+/** Transcripts of the sessions started in the range, oldest first, read in batches (keyset on created_at, id). */
+async function* transcriptsStartedIn(
+  deps: ChatDeps,
+  input: ExportSessionsInput,
+): AsyncGenerator<TranscriptDto> {
+  const createdAt = createdAtRange(input);
+  let after: { at: Date; id: string } | undefined;
+  for (;;) {
+    const rows = await deps.db.session.findMany({
+      where: {
+        ...(createdAt && { created_at: createdAt }),
+        ...(after && {
+          OR: [{ created_at: { gt: after.at } }, { created_at: after.at, id: { gt: after.id } }],
+        }),
+      },
+      orderBy: [{ created_at: "asc" }, { id: "asc" }],
+      take: EXPORT_BATCH_SESSIONS,
+      include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
+    });
+    for (const row of rows) {
+      yield {
+        session: {
+          ...toSessionDto(row),
+          message_count: row.messages.length,
+          failed_count: row.messages.filter((message) => message.status === "failed").length,
+        },
+        visitor: toVisitorDto(row.visitor),
+        messages: row.messages.map(toMessageDto),
+      };
+    }
+    const last = rows.at(-1);
+    if (rows.length < EXPORT_BATCH_SESSIONS || !last) return;
+    after = { at: last.created_at, id: last.id };
+  }
+}
+
+/** Every session started in a day range (UTC, inclusive), with its messages, as one file. */
+export function exportSessions(deps: ChatDeps, input: ExportSessionsInput): ExportFile {
+  createdAtRange(input); // refuse a reversed range before the response starts
+  const span = `${input.from ?? "start"}-to-${input.to ?? "now"}`;
+  return {
+    filename: `sessions-${span}.${input.format}`,
+    contentType: CONTENT_TYPE[input.format],
+    chunks:
+      input.format === "csv"
+        ? (async function* () {
+            yield CSV_HEADER;
+            for await (const transcript of transcriptsStartedIn(deps, input))
+              yield transcriptCsvRows(transcript);
+          })()
+        : (async function* () {
+            const header = {
+              exported_at: new Date().toISOString(),
+              from: input.from ?? null,
+              to: input.to ?? null,
+            };
+            yield `${JSON.stringify(header).slice(0, -1)},"sessions":[`;
+            let first = true;
+            for await (const transcript of transcriptsStartedIn(deps, input)) {
+              yield `${first ? "" : ","}\n${JSON.stringify(transcript)}`;
+              first = false;
+            }
+            yield "\n]}\n";
+          })(),
+  };
+}
+
+/** Reads a whole export into one string (tests, small files). */
+export async function exportToString(file: ExportFile): Promise<string> {
+  let text = "";
+  for await (const chunk of file.chunks) text += chunk;
+  return text;
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { idSchema } from "../ids";
+import { messageSchema } from "../messages/message.schema";
+import { pageInputSchema, pageOf } from "../pagination";
+import { visitorSchema } from "../visitors/visitor.schema";
+import { sessionSchema } from "./session.schema";
+
+const dayField = (field: string, description: string) =>
+  z.iso
+    .date({ error: `${field} must be a date as YYYY-MM-DD` })
+    .optional()
+    .meta({ description, example: "2026-11-01" });
+
+/** Sessions started between two days (inclusive, UTC). Either end may be left open. */
+export const createdBetweenInputSchema = z.strictObject({
+  from: dayField("from", "First day (UTC) a session may have started on, inclusive."),
+  to: dayField("to", "Last day (UTC) a session may have started on, inclusive."),
+});
+export type CreatedBetweenInput = z.infer<typeof createdBetweenInputSchema>;
+
+export const SESSION_STATUS_FILTERS = ["any", "failed", "ok"] as const;
+
+export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetweenInputSchema.shape).extend({
+  status: z.enum(SESSION_STATUS_FILTERS).default("any").meta({
+    description: "failed: at least one reply failed (worth a follow-up); ok: no reply failed; any (default).",
+  }),
+  visitor_id: idSchema.optional().meta({ description: "Only this visitor's sessions." }),
+});
+export type ListAdminSessionsInput = z.infer<typeof listAdminSessionsInputSchema>;
+
+export const adminSessionSchema = sessionSchema
+  .extend({
+    message_count: z.number().int(),
+    failed_count: z.number().int().meta({ description: "Assistant replies that failed." }),
+  })
+  .meta({ id: "AdminSession" });
+export type AdminSessionDto = z.infer<typeof adminSessionSchema>;
+export const adminSessionPageSchema = pageOf(adminSessionSchema);
+
+export const getTranscriptInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The session's id." }),
+});
+export type GetTranscriptInput = z.infer<typeof getTranscriptInputSchema>;
+
+export const transcriptSchema = z
+  .object({
+    session: adminSessionSchema,
+    visitor: visitorSchema,
+    messages: z.array(messageSchema).meta({ description: "Every message, oldest first." }),
+  })
+  .meta({ id: "Transcript" });
+export type TranscriptDto = z.infer<typeof transcriptSchema>;

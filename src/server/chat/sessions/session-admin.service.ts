@@ -1,0 +1,96 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { ChatDeps } from "../deps";
+import { ChatError } from "../errors";
+import { isUuid } from "../ids";
+import { toMessageDto } from "../messages/messages.service";
+import { decodeCursor, toPage } from "../pagination";
+import { toVisitorDto } from "../visitors/visitors.service";
+import type {
+  AdminSessionDto,
+  CreatedBetweenInput,
+  GetTranscriptInput,
+  ListAdminSessionsInput,
+  TranscriptDto,
+} from "./session-admin.schema";
+import { toSessionDto } from "./sessions.service";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `from`/`to` days as a half-open instant range [from 00:00Z, day after `to` 00:00Z). */
+export function createdAtRange(input: CreatedBetweenInput): Prisma.DateTimeFilter | undefined {
+  const gte = input.from ? new Date(`${input.from}T00:00:00.000Z`) : undefined;
+  const lt = input.to ? new Date(new Date(`${input.to}T00:00:00.000Z`).getTime() + DAY_MS) : undefined;
+  if (gte && lt && gte >= lt) throw new ChatError("INVALID_DATE_RANGE");
+  return gte || lt ? { ...(gte && { gte }), ...(lt && { lt }) } : undefined;
+}
+
+type SessionWithCount = Prisma.SessionGetPayload<{ include: { _count: { select: { messages: true } } } }>;
+
+/** Failed replies per session, for a page of sessions (one grouped query). */
+async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<string, number>> {
+  if (sessionIds.length === 0) return new Map();
+  const groups = await deps.db.message.groupBy({
+    by: ["session_id"],
+    where: { session_id: { in: sessionIds }, status: "failed" },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((group) => [group.session_id, group._count._all]));
+}
+
+function toAdminSessionDto(row: SessionWithCount, failed: Map<string, number>): AdminSessionDto {
+  return { ...toSessionDto(row), message_count: row._count.messages, failed_count: failed.get(row.id) ?? 0 };
+}
+
+/** Every visitor's sessions, most recent activity first, filtered by start day and reply status (admin only). */
+export async function listAdminSessions(
+  deps: ChatDeps,
+  input: ListAdminSessionsInput,
+): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
+  const after = decodeCursor(input.cursor);
+  if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
+  const createdAt = createdAtRange(input);
+  const rows = await deps.db.session.findMany({
+    where: {
+      ...(input.visitor_id && { visitor_id: input.visitor_id }),
+      ...(createdAt && { created_at: createdAt }),
+      ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
+      ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
+      ...(after && {
+        OR: [{ updated_at: { lt: after.at } }, { updated_at: after.at, id: { lt: after.id } }],
+      }),
+    },
+    orderBy: [{ updated_at: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    include: { _count: { select: { messages: true } } },
+  });
+  const failed = await failedCounts(
+    deps,
+    rows.map((row) => row.id),
+  );
+  return toPage(
+    rows,
+    input.limit,
+    (row) => row.updated_at,
+    (row) => toAdminSessionDto(row, failed),
+  );
+}
+
+/** A session with its visitor and every message, oldest first (admin only). */
+export async function getTranscript(deps: ChatDeps, input: GetTranscriptInput): Promise<TranscriptDto> {
+  if (!isUuid(input.id)) throw new ChatError("SESSION_NOT_FOUND");
+  const row = await deps.db.session.findUnique({
+    where: { id: input.id },
+    include: {
+      _count: { select: { messages: true } },
+      visitor: true,
+      messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] },
+    },
+  });
+  if (!row) throw new ChatError("SESSION_NOT_FOUND");
+  const failed = row.messages.filter((message) => message.status === "failed").length;
+  return {
+    session: toAdminSessionDto(row, new Map([[row.id, failed]])),
+    visitor: toVisitorDto(row.visitor),
+    messages: row.messages.map(toMessageDto),
+  };
+}

@@ -1,0 +1,65 @@
+import { TRPCError } from "@trpc/server";
+import type { z } from "zod";
+import { authenticateAdmin } from "../admin/admin-access";
+import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports.service";
+import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
+import { ADMIN_KEY_REQUIRED_MESSAGE } from "../api/trpc";
+import type { ChatDeps } from "../chat/deps";
+import { getChatDeps } from "../chat/runtime";
+import { restErrorResponse, toRestError } from "./errors";
+
+const encoder = new TextEncoder();
+
+function fileResponse(file: ExportFile): Response {
+  const chunks = file.chunks[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return?.(undefined);
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": file.contentType,
+      "content-disposition": `attachment; filename="${file.filename}"`,
+      "cache-control": "no-store",
+    },
+  });
+}
+
+/**
+ * The export files (CSV or JSON downloads) as plain route handlers over the same domain functions, with the same
+ * admin access check as adminProcedure and the REST error envelope for every refusal.
+ */
+async function handleExport<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+  params: Record<string, string>,
+  produce: (deps: ChatDeps, input: z.output<Schema>) => ExportFile | Promise<ExportFile>,
+): Promise<Response> {
+  try {
+    const deps = await getChatDeps();
+    if (!(await authenticateAdmin(deps, request.headers)))
+      throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
+    const query = Object.fromEntries(new URL(request.url).searchParams);
+    return fileResponse(await produce(deps, schema.parse({ ...query, ...params })));
+  } catch (error) {
+    const restError = toRestError(error);
+    if (restError.status >= 500) console.error("admin export failed", error);
+    return restErrorResponse(restError);
+  }
+}
+
+/** GET /api/admin/exports/sessions/{id}/?format=csv|json — one transcript. */
+export function handleTranscriptExport(request: Request, id: string): Promise<Response> {
+  return handleExport(request, exportTranscriptInputSchema, { id }, exportTranscript);
+}
+
+/** GET /api/admin/exports/sessions/?from=&to=&format=csv|json — every session started in the range. */
+export function handleSessionsExport(request: Request): Promise<Response> {
+  return handleExport(request, exportSessionsInputSchema, {}, exportSessions);
+}

@@ -1,0 +1,371 @@
+/**
+ * Every admin page, admin tRPC procedure and admin REST endpoint refuses callers that are not signed in, whose
+ * session was signed out, or whose API key was revoked: one test per route, generated from the route lists
+ * themselves (the page files, the router, the served OpenAPI document, the route files), so a new route is
+ * covered the moment it exists. Over real HTTP against `next start`, on both databases.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import type { AnyProcedure } from "@trpc/server";
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApiKey, revokeApiKey } from "~/server/admin/api-keys.service";
+import { appRouter } from "~/server/api/root";
+import { getOpenApiDocument } from "~/server/rest/openapi";
+import type { ProcedureMeta } from "~/server/api/trpc";
+import type { ChatDeps } from "~/server/chat/deps";
+import { TEST_ADMIN, ensureTestAdmin, sessionCookieOf } from "./helpers/admin";
+import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
+import { ScriptedResponder } from "./helpers/responders";
+import { describeEachServer, TEST_ADMIN_API_KEY } from "./helpers/server";
+
+/** Files under `dir` named `name`, as paths relative to `dir`. */
+function findFiles(dir: string, name: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === name)
+    .map((file) => file.split(path.sep).join("/"))
+    .sort();
+}
+
+/** App Router file → URL pattern: route groups dropped, `[id]` kept as a placeholder. */
+function urlPatternOf(base: string, file: string): string {
+  const segments = path.posix
+    .dirname(file)
+    .split("/")
+    .filter((segment) => segment !== "." && !/^\(.+\)$/.test(segment));
+  return [base, ...segments].join("/");
+}
+
+const ADMIN_PAGES = findFiles("src/app/admin", "page.tsx")
+  .map((file) => urlPatternOf("/admin", file))
+  .filter((page) => page !== "/admin/sign-in");
+
+/** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
+const PUBLIC_PROCEDURES = new Set([
+  "visitors.create",
+  "visitors.validate",
+  "sessions.create",
+  "sessions.list",
+  "sessions.get",
+  "sessions.rename",
+  "sessions.delete",
+  "messages.list",
+  "messages.chat",
+  "messages.chatStream",
+  "messages.retry",
+  "messages.retryStream",
+  "messages.stop",
+]);
+
+const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
+  ([name, procedure]) => ({
+    name,
+    type: procedure._def.type,
+    meta: procedure._def.meta as ProcedureMeta | undefined,
+  }),
+);
+const ADMIN_PROCEDURES = PROCEDURES.filter((procedure) => !PUBLIC_PROCEDURES.has(procedure.name));
+
+/** Admin route files outside the REST bridge's catch-all (the export downloads). */
+const ADMIN_ROUTE_FILES = findFiles("src/app/api/admin", "route.ts")
+  .map((file) => urlPatternOf("/api/admin", file))
+  .filter((route) => !route.includes("[[..."))
+  .sort();
+
+/** Protected operations of the OpenAPI document (built in-process here; the test checks the server serves the same). */
+const PROTECTED_OPERATIONS = Object.entries(
+  getOpenApiDocument().paths as Record<string, Record<string, { security?: unknown[] }>>,
+).flatMap(([pattern, item]) =>
+  Object.entries(item)
+    .filter(([, operation]) => (operation.security?.length ?? 1) > 0)
+    .map(([method]) => ({ method: method.toUpperCase(), pattern })),
+);
+
+describe("the route lists the access tests are generated from", () => {
+  it("finds the admin pages", () => {
+    expect(ADMIN_PAGES).toEqual(
+      expect.arrayContaining([
+        "/admin",
+        "/admin/visitors",
+        "/admin/visitors/[id]",
+        "/admin/sessions",
+        "/admin/sessions/[id]",
+        "/admin/api-keys",
+      ]),
+    );
+  });
+
+  it("classifies every tRPC procedure: the public ones are listed by name, all others are admin", () => {
+    expect(PROCEDURES.filter((procedure) => PUBLIC_PROCEDURES.has(procedure.name)).length).toBe(
+      PUBLIC_PROCEDURES.size,
+    );
+    for (const procedure of PROCEDURES) {
+      // A REST-exposed procedure's documentation must say whether it needs a key, and agree with the list.
+      if (procedure.meta?.openapi)
+        expect(procedure.meta.openapi.protect, procedure.name).toBe(!PUBLIC_PROCEDURES.has(procedure.name));
+    }
+    expect(ADMIN_PROCEDURES.map((procedure) => procedure.name)).toEqual(
+      expect.arrayContaining(["visitors.list", "visitors.get", "admin.dashboard", "admin.apiKeys.create"]),
+    );
+  });
+
+  it("finds the export route files", () => {
+    expect(ADMIN_ROUTE_FILES).toEqual(["/api/admin/exports/sessions", "/api/admin/exports/sessions/[id]"]);
+  });
+});
+
+describeEachServer("admin access over HTTP (next start)", (target) => {
+  let checker: DocumentChecker;
+  let deps: ChatDeps;
+  let cookie: string;
+  let signedOutCookie: string;
+  let activeKey: string;
+  let revokedKey: string;
+  let visitorId: string;
+  let sessionId: string;
+
+  async function signIn(): Promise<string> {
+    const response = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: target().baseUrl },
+      body: JSON.stringify(TEST_ADMIN),
+    });
+    expect(response.status).toBe(200);
+    return sessionCookieOf(response);
+  }
+
+  /** A URL of the pattern with real ids (so an allowed call would succeed). */
+  function concrete(pattern: string): string {
+    return pattern
+      .replace(/visitors\/(\[id\]|\{id\})/, `visitors/${visitorId}`)
+      .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`);
+  }
+
+  beforeAll(async () => {
+    deps = {
+      db: target().database.db,
+      dialect: target().database.dialect,
+      responder: new ScriptedResponder([]),
+    };
+    await ensureTestAdmin(deps);
+    cookie = await signIn();
+    signedOutCookie = await signIn();
+    const signOut = await fetch(`${target().baseUrl}/api/auth/sign-out`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: target().baseUrl, cookie: signedOutCookie },
+      body: "{}",
+    });
+    expect(signOut.status).toBe(200);
+    activeKey = (
+      await createApiKey(deps, { name: "active" }, (await deps.db.adminUser.findFirstOrThrow()).id)
+    ).key;
+    const revoked = await createApiKey(
+      deps,
+      { name: "revoked" },
+      (await deps.db.adminUser.findFirstOrThrow()).id,
+    );
+    await revokeApiKey(deps, { id: revoked.api_key.id });
+    revokedKey = revoked.key;
+    const visitor = await deps.db.visitor.create({ data: { metadata: { company: "Acme, Inc." } } });
+    visitorId = visitor.id;
+    const session = await deps.db.session.create({ data: { visitor_id: visitor.id, title: "Refund" } });
+    sessionId = session.id;
+    await deps.db.message.create({
+      data: { session_id: session.id, role: "user", content: '=1+1, "hi"\nü' },
+    });
+    checker = await loadDocumentChecker(target().baseUrl);
+  });
+
+  const DENIED: [label: string, headers: () => Record<string, string>][] = [
+    ["unauthenticated", () => ({})],
+    ["a signed-out session", () => ({ cookie: signedOutCookie })],
+    ["a revoked API key", () => ({ authorization: `Bearer ${revokedKey}` })],
+    ["a wrong key", () => ({ authorization: `Bearer ${TEST_ADMIN_API_KEY}x` })],
+  ];
+
+  describe("admin pages", () => {
+    for (const page of ADMIN_PAGES) {
+      it(`${page} sends anyone not signed in (or only holding a key) to sign-in, and shows the page when signed in`, async () => {
+        const url = `${target().baseUrl}${concrete(page)}`;
+        const denied: [string, Record<string, string>][] = [
+          ...DENIED.map(([label, headers]) => [label, headers()] as [string, Record<string, string>]),
+          ["an active API key (pages are for people)", { authorization: `Bearer ${activeKey}` }],
+        ];
+        for (const [label, headers] of denied) {
+          const response = await fetch(url, { headers, redirect: "manual" });
+          expect(response.status, `${page} with ${label}`).toBe(307);
+          expect(response.headers.get("location"), label).toBe(
+            `/admin/sign-in?next=${encodeURIComponent(concrete(page))}`,
+          );
+        }
+        const allowed = await fetch(url, { headers: { cookie }, redirect: "manual" });
+        expect(allowed.status).toBe(200);
+        expect(await allowed.text()).toContain(TEST_ADMIN.email);
+      });
+    }
+
+    it("the sign-in page is public and never redirects elsewhere than admin paths", async () => {
+      const page = await fetch(`${target().baseUrl}/admin/sign-in?next=https://evil.example/`, {
+        redirect: "manual",
+      });
+      expect(page.status).toBe(200);
+      const signedIn = await fetch(`${target().baseUrl}/admin/sign-in?next=//evil.example`, {
+        headers: { cookie },
+        redirect: "manual",
+      });
+      expect(signedIn.status).toBe(307);
+      expect(signedIn.headers.get("location")).toBe("/admin");
+    });
+  });
+
+  describe("admin tRPC procedures", () => {
+    for (const procedure of ADMIN_PROCEDURES) {
+      it(`${procedure.name} (${procedure.type}) answers 401 to callers who are not admins`, async () => {
+        for (const [label, headers] of DENIED) {
+          const url = `${target().baseUrl}/api/trpc/${procedure.name}`;
+          const response =
+            procedure.type === "query"
+              ? await fetch(`${url}?input=${encodeURIComponent("{}")}`, { headers: headers() })
+              : await fetch(url, {
+                  method: "POST",
+                  headers: { ...headers(), "content-type": "application/json" },
+                  body: "{}",
+                });
+          expect(response.status, `${procedure.name} with ${label}`).toBe(401);
+        }
+      });
+    }
+  });
+
+  describe("admin REST endpoints", () => {
+    it("documents every admin route file; the served document protects the same operations", () => {
+      const served = Object.entries(
+        checker.document.paths as Record<string, Record<string, { security?: unknown[] }>>,
+      ).flatMap(([pattern, item]) =>
+        Object.entries(item)
+          .filter(([, operation]) => (operation.security?.length ?? 1) > 0)
+          .map(([method]) => ({ method: method.toUpperCase(), pattern })),
+      );
+      expect(served).toEqual(PROTECTED_OPERATIONS);
+      const documented = served.map((operation) => operation.pattern);
+      for (const route of ADMIN_ROUTE_FILES)
+        expect(documented).toContain(`${route.replace("[id]", "{id}")}/`);
+      expect(documented).toEqual(
+        expect.arrayContaining([
+          "/api/chats/visitors/",
+          "/api/chats/visitors/{id}/",
+          "/api/admin/sessions/",
+          "/api/admin/sessions/{id}/",
+          "/api/admin/dashboard/",
+          "/api/admin/exports/sessions/",
+          "/api/admin/exports/sessions/{id}/",
+        ]),
+      );
+    });
+
+    for (const { method, pattern } of PROTECTED_OPERATIONS) {
+      it(`${method} ${pattern} refuses non-admins with the 401 envelope and serves admins`, async () => {
+        const url = concrete(pattern);
+        for (const [label, headers] of DENIED) {
+          const response = await fetch(`${target().baseUrl}${url}`, { method, headers: headers() });
+          const body = (await response.json()) as { code: string; success: boolean };
+          expect(response.status, `${method} ${url} with ${label}`).toBe(401);
+          expect(body).toMatchObject({ success: false, code: "UNAUTHORIZED" });
+          checker.expectDeclared(method, url, 401, body);
+        }
+        const admins: Record<string, string>[] = [
+          { authorization: `Bearer ${activeKey}` },
+          { authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+          { cookie },
+        ];
+        for (const headers of admins) {
+          const response = await fetch(`${target().baseUrl}${url}`, { method, headers });
+          expect(response.status, `${method} ${url} as an admin`).toBe(200);
+          // Envelope responses must match the document (the export routes answer with files instead).
+          if (!pattern.includes("/exports/")) checker.expectDeclared(method, url, 200, await response.json());
+        }
+      });
+    }
+  });
+
+  describe("API keys over HTTP", () => {
+    it("a key created on the admin page works on the REST API until it is revoked", async () => {
+      const trpc = (name: string, input: unknown) =>
+        fetch(`${target().baseUrl}/api/trpc/${name}`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json", origin: target().baseUrl },
+          body: JSON.stringify(input),
+        });
+      const created = (await (await trpc("admin.apiKeys.create", { name: "Zapier" })).json()) as {
+        result: { data: { key: string; api_key: { id: string } } };
+      };
+      const { key, api_key } = created.result.data;
+      const auth = { authorization: `Bearer ${key}` };
+
+      const list = await fetch(`${target().baseUrl}/api/chats/visitors/?search=acme`, { headers: auth });
+      expect(list.status).toBe(200);
+      const listed = (await list.json()) as { data: { items: { id: string }[] } };
+      checker.expectDeclared("GET", "/api/chats/visitors/?search=acme", 200, listed);
+      expect(listed.data.items.map((item) => item.id)).toEqual([visitorId]);
+      const stored = await deps.db.apiKey.findUniqueOrThrow({ where: { id: api_key.id } });
+      expect(stored.last_used_at).not.toBeNull();
+
+      const csv = await fetch(`${target().baseUrl}/api/admin/exports/sessions/${sessionId}/?format=csv`, {
+        headers: auth,
+      });
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      expect(csv.headers.get("content-disposition")).toBe(
+        `attachment; filename="transcript-${sessionId}.csv"`,
+      );
+      const bytes = new Uint8Array(await csv.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const rows = parse(new TextDecoder().decode(bytes), { bom: true, columns: true }) as Record<
+        string,
+        string
+      >[];
+      expect(rows.map((row) => row.content)).toEqual(['\'=1+1, "hi"\nü']);
+
+      const bulk = await fetch(`${target().baseUrl}/api/admin/exports/sessions/?format=json`, {
+        headers: auth,
+      });
+      expect(((await bulk.json()) as { sessions: unknown[] }).sessions).toHaveLength(1);
+
+      expect((await trpc("admin.apiKeys.revoke", { id: api_key.id })).status).toBe(200);
+      const afterRevoke = await fetch(`${target().baseUrl}/api/chats/visitors/`, { headers: auth });
+      expect(afterRevoke.status).toBe(401);
+    });
+
+    it("exports refuse bad input with a clear 4xx", async () => {
+      const headers = { authorization: `Bearer ${activeKey}` };
+      const cases: [string, number, string][] = [
+        ["/api/admin/exports/sessions/?format=xlsx", 400, "VALIDATION_FAILED"],
+        ["/api/admin/exports/sessions/?from=2024-02-30", 400, "VALIDATION_FAILED"],
+        ["/api/admin/exports/sessions/?from=2024-03-02&to=2024-03-01", 400, "INVALID_DATE_RANGE"],
+        ["/api/admin/exports/sessions/00000000-0000-4000-8000-000000000000/", 404, "SESSION_NOT_FOUND"],
+        ["/api/admin/exports/sessions/not-an-id/?format=json", 404, "SESSION_NOT_FOUND"],
+        ["/api/admin/sessions/?status=nope", 400, "VALIDATION_FAILED"],
+      ];
+      for (const [url, status, code] of cases) {
+        const response = await fetch(`${target().baseUrl}${url}`, { headers });
+        const body = (await response.json()) as { code: string };
+        expect([url, response.status, body.code]).toEqual([url, status, code]);
+        checker.expectDeclared("GET", url, status, body);
+      }
+    });
+
+    it("signing in is rate-limited per account over HTTP", async () => {
+      const attempt = (password: string, ip: string) =>
+        fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
+          method: "POST",
+          headers: { "content-type": "application/json", origin: target().baseUrl, "x-forwarded-for": ip },
+          body: JSON.stringify({ email: "nobody-here@example.com", password }),
+        });
+      const statuses: number[] = [];
+      for (let index = 0; index < 11; index += 1)
+        statuses.push((await attempt("wrong", `198.51.100.${index}`)).status);
+      expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+      expect(statuses[10]).toBe(429);
+    });
+  });
+});
