@@ -18,6 +18,8 @@ interface Target {
   name: string;
   url: string;
   body: string;
+  /** A no-database request (unknown route → 404): the framework's own per-request floor. */
+  floor?: boolean;
 }
 
 interface Sample {
@@ -78,7 +80,7 @@ async function main(): Promise<void> {
   const dialect = (flags.dialect ?? "postgresql") as Dialect;
   const connections = intFlag(flags, "connections", 10);
   const duration = intFlag(flags, "duration", 10);
-  const rounds = intFlag(flags, "rounds", 2);
+  const rounds = intFlag(flags, "rounds", 3);
   console.log(
     `throughput on ${dialect}, ${connections} connections, ${duration} s × ${rounds} rounds · ${machineLine()}`,
   );
@@ -92,6 +94,12 @@ async function main(): Promise<void> {
     { name: "REST POST /api/chats/visitors/", url: `${next.baseUrl}/api/chats/visitors/`, body },
     { name: "tRPC visitors.create", url: `${next.baseUrl}/api/trpc/visitors.create`, body },
   ];
+  if (flags.floor !== "false") {
+    targets.push(
+      { name: "floor: bare 404, no DB", url: bare.url.replace("/visitors", "/nothing"), body, floor: true },
+      { name: "floor: REST 404, no DB", url: `${next.baseUrl}/api/chats/nothing/`, body, floor: true },
+    );
+  }
   const samples = new Map<string, Sample[]>(targets.map((target) => [target.name, []]));
   try {
     for (const target of targets) await run(target, connections, 2); // warm-up
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     return {
       name: target.name,
       rps: mean(list.map((sample) => sample.rps)),
+      best: Math.max(...list.map((sample) => sample.rps)),
       perRound: list.map((sample) => fmt(sample.rps, 0)).join(" / "),
       p50: mean(list.map((sample) => sample.p50)),
       p99: mean(list.map((sample) => sample.p99)),
