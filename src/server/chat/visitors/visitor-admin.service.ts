@@ -38,6 +38,7 @@ export async function listVisitors(
     where: {
       ...(matchingIds && { id: { in: matchingIds } }),
       ...(after && {
+        created_at: { lte: after.at },
         OR: [{ created_at: { lt: after.at } }, { created_at: after.at, id: { lt: after.id } }],
       }),
     },
