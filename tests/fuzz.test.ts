@@ -1,0 +1,62 @@
+/**
+ * CI version of bench/fuzz.ts: 1,000 fast-check requests (fixed seed, so the same cases every run) across every
+ * REST endpoint on one database. Property: never a 5xx; errors are the REST error envelope. No timings.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runFuzz, seedFuzzIds, send, violation, type FuzzIds } from "../bench/fuzz-core";
+import { createTestDatabase, type TestDatabase } from "./helpers/databases";
+import { startServer, TEST_ADMIN_API_KEY, type RunningServer } from "./helpers/server";
+
+describe("REST fuzz [postgresql]", () => {
+  let testDatabase: TestDatabase | undefined;
+  let server: RunningServer | undefined;
+  let ids: FuzzIds;
+  const baseUrl = () => server?.baseUrl ?? "";
+
+  beforeAll(async () => {
+    testDatabase = await createTestDatabase("postgresql");
+    server = await startServer({
+      databaseUrl: testDatabase.url,
+      env: { RATE_LIMITS: "off", KNOWLEDGE_STREAM_DELAY_MS: "0" },
+    });
+    ids = await seedFuzzIds(server.baseUrl, TEST_ADMIN_API_KEY);
+  }, 90_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await testDatabase?.drop();
+  });
+
+  // Counterexamples the fuzzer found, kept as plain regression cases.
+  it.each([
+    ["GET", "/api/chats/visitors?toString=%7B%7D"],
+    ["GET", "/api/chats/visitors/?constructor=1"],
+    ["GET", "/api/chats/sessions/?visitor_id=00000000-0000-4000-8000-000000000000&hasOwnProperty=x"],
+    ["GET", "/api/chats/sessions/?__proto__=x"],
+    ["GET", "/api/chats/messages/chat/stream/"],
+    ["DELETE", "/api/chats/messages/chat/stream"],
+  ] as const)("%s %s is a 4xx envelope, not a 5xx or an empty answer", async (method, path) => {
+    const answer = await send(baseUrl(), {
+      method,
+      path,
+      headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+      endpoint: "regression",
+    });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(violation(answer)).toBeUndefined();
+  });
+
+  // Next.js answers these itself with a plain 500 before any route runs; the fix (a 400 envelope from
+  // src/proxy.ts for a path that does not percent-decode) belongs with the proxy on main. See bench/RESULTS.md.
+  it.todo("GET /api/chats/visitors/%zz/validate/ (malformed percent-escape) is a 400 envelope");
+
+  it("answers 1,000 generated requests without a 5xx, always in the envelope", async () => {
+    const report = await runFuzz({ baseUrl: baseUrl(), ids, numRuns: 1000, seed: 20261125 });
+    expect(report.cases).toBe(1000);
+    // The generator reaches every endpoint and both kinds of answer.
+    expect(report.byEndpoint.size).toBeGreaterThanOrEqual(14);
+    expect([...report.byStatus.keys()].some((status) => status < 300)).toBe(true);
+    expect([...report.byStatus.keys()].some((status) => status >= 400)).toBe(true);
+  }, 120_000);
+});
