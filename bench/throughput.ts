@@ -12,7 +12,7 @@ import autocannon from "autocannon";
 import type { Dialect } from "~/server/db/database-url";
 import { freePort, startServer } from "../tests/helpers/next-server";
 import { createTestDatabase } from "../tests/helpers/test-database";
-import { fmt, intFlag, machineLine, parseFlags, printTable } from "./lib";
+import { fmt, intFlag, machineLine, parseFlags, percentile, printTable } from "./lib";
 
 interface Target {
   name: string;
@@ -128,25 +128,33 @@ async function main(): Promise<void> {
   });
   printTable(
     `POST visitor throughput on ${dialect} (${connections} connections)`,
-    ["target", "req/s (mean)", "per round", "p50 ms", "p99 ms", "non-2xx", "errors"],
+    ["target", "req/s mean", "req/s best", "per round", "p50 ms", "p99 ms", "non-2xx", "errors"],
     summary.map((row) => [
       row.name,
       fmt(row.rps, 0),
+      fmt(row.best, 0),
       row.perRound,
       fmt(row.p50),
       fmt(row.p99),
-      row.non2xx,
+      row.name.startsWith("floor") ? `${row.non2xx} (404s, expected)` : row.non2xx,
       row.errors,
     ]),
   );
+  // Each round runs the targets back to back, so a per-round ratio compares runs under the same machine load
+  // (the machine is shared); the median of those is the figure, the mean-based one is printed beside it.
+  const roundsOf = (name: string) => samples.get(name)?.map((sample) => sample.rps) ?? [];
+  const [bareRps, restRps, trpcRps] = targets.map((target) => roundsOf(target.name));
+  const median = (values: number[]) => percentile(values, 50);
+  const perRound = (a: number[] = [], b: number[] = []) => a.map((value, index) => value / (b[index] ?? NaN));
+  const restVsBare = perRound(restRps, bareRps);
+  const trpcVsRest = perRound(trpcRps, restRps);
+  const pct = (values: number[]) => values.map((value) => `${fmt(value * 100)} %`).join(" / ");
   const [bareRow, restRow, trpcRow] = summary;
-  const restVsBare = (restRow?.rps ?? 0) / (bareRow?.rps ?? 1);
-  const trpcVsRest = (trpcRow?.rps ?? 0) / (restRow?.rps ?? 1);
   console.log(
-    `\nREST / bare = ${fmt(restVsBare * 100)} % (target ≥ 50 %): ${restVsBare >= 0.5 ? "PASS" : "MISS"}`,
+    `\nREST / bare per round: ${pct(restVsBare)} → median ${fmt(median(restVsBare) * 100)} % (of means ${fmt(((restRow?.rps ?? 0) / (bareRow?.rps ?? 1)) * 100)} %; target ≥ 50 %): ${median(restVsBare) >= 0.5 ? "PASS" : "MISS"}`,
   );
   console.log(
-    `tRPC / REST = ${fmt(trpcVsRest * 100)} % (target within ±10 %): ${Math.abs(trpcVsRest - 1) <= 0.1 ? "PASS" : "MISS"}`,
+    `tRPC / REST per round: ${pct(trpcVsRest)} → median ${fmt(median(trpcVsRest) * 100)} % (of means ${fmt(((trpcRow?.rps ?? 0) / (restRow?.rps ?? 1)) * 100)} %; target within ±10 %): ${Math.abs(median(trpcVsRest) - 1) <= 0.1 ? "PASS" : "MISS"}`,
   );
 }
 
