@@ -21,6 +21,13 @@ export function proxy(request: NextRequest): NextResponse {
 
   if (pathname.startsWith("/api/chats")) {
     const cors = corsHeaders(request.headers.get("origin"), security);
+    if (!decodesCleanly(pathname)) {
+      // Next.js would answer a plain-text 500 for a path it cannot percent-decode: a 400 in the envelope instead.
+      return NextResponse.json(
+        { success: false, message: "The URL path has a malformed %-escape.", code: "MALFORMED_PATH" },
+        { status: 400, headers: { ...BASE_HEADERS, ...cors } },
+      );
+    }
     if (request.method === "OPTIONS") {
       // Preflight: answered here; an origin that is not allowed gets no CORS headers (the browser refuses).
       return new NextResponse(null, { status: 204, headers: { ...BASE_HEADERS, ...cors } });
@@ -41,6 +48,15 @@ export function proxy(request: NextRequest): NextResponse {
   for (const [name, value] of Object.entries(BASE_HEADERS)) response.headers.set(name, value);
   if (pageKind(pathname) !== "widget") response.headers.set("x-frame-options", "SAMEORIGIN");
   return response;
+}
+
+function decodesCleanly(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const config = {

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -5,6 +6,7 @@ import {
   KnowledgeBaseResponder,
   loadKnowledge,
   parseArticle,
+  typeOut,
 } from "~/server/chat/responder/knowledge-base";
 
 const passages = loadKnowledge(path.resolve("content/knowledge"));
@@ -72,5 +74,29 @@ describe("knowledge-base responder", () => {
       { id: "a.md#0", article_slug: "a", article: "Title", section: "First", text: "One." },
       { id: "a.md#1", article_slug: "a", article: "Title", section: "Second", text: "Two." },
     ]);
+  });
+});
+
+describe("typeOut pacing", () => {
+  it("leaves no abort listener behind per chunk (a long paced reply used to pile them up on the signal)", async () => {
+    const controller = new AbortController();
+    const text = Array.from({ length: 60 }, (_, index) => `word${index}`).join(" ");
+    const chunks: string[] = [];
+    for await (const chunk of typeOut(text, controller.signal, 1)) {
+      chunks.push(chunk);
+      expect(getEventListeners(controller.signal, "abort").length).toBeLessThanOrEqual(1);
+    }
+    expect(chunks.join("")).toBe(text);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("still stops promptly when aborted mid-pause", async () => {
+    const controller = new AbortController();
+    const chunks: string[] = [];
+    for await (const chunk of typeOut("one two three four five six seven", controller.signal, 10_000)) {
+      chunks.push(chunk);
+      controller.abort();
+    }
+    expect(chunks).toEqual(["one two three "]);
   });
 });

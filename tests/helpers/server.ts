@@ -2,90 +2,13 @@
  * Runs the production build (`next start`) against a given database, on a free port, for tests that speak
  * real HTTP. `npm test` builds first; run `npx next build` before running these suites alone.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Database } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./databases";
+import { startServer, type RunningServer } from "./next-server";
 
-export const TEST_ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
-
-export interface RunningServer {
-  baseUrl: string;
-  /** SIGTERM, then SIGKILL if the server has not exited after `graceMs`. */
-  stop(graceMs?: number): Promise<void>;
-  output(): string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
-
-export async function startServer(options: {
-  databaseUrl: string;
-  env?: Record<string, string>;
-}): Promise<RunningServer> {
-  if (!existsSync(path.join(".next", "BUILD_ID"))) {
-    throw new Error("No production build: run `npx next build` (npm test does) before the HTTP suites.");
-  }
-  const port = await freePort();
-  let output = "";
-  const child: ChildProcess = spawn(
-    path.join("node_modules", ".bin", "next"),
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: options.databaseUrl,
-        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
-        KNOWLEDGE_STREAM_DELAY_MS: "2",
-        RATE_LIMITS: "off",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
-    try {
-      const response = await fetch(`${baseUrl}/api/openapi.json`);
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`next start did not become ready:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return {
-    baseUrl,
-    output: () => output,
-    stop: (graceMs = 5000) =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-        setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
-      }),
-  };
-}
+export { freePort, startServer, TEST_ADMIN_API_KEY, type RunningServer } from "./next-server";
 
 export interface ServerUnderTest {
   baseUrl: string;

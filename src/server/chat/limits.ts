@@ -14,3 +14,20 @@ export const LIMITS = {
   /** Earlier messages of the session handed to the responder as history. */
   historyMaxMessages: 50,
 } as const;
+
+/**
+ * PostgreSQL cannot store U+0000 in text or jsonb (the insert fails), so text that visitors send is refused at
+ * validation with a 400 instead, on both databases alike.
+ */
+export function hasNoNul(value: string): boolean {
+  return !value.includes("\u0000");
+}
+
+/** hasNoNul for every key and string inside a JSON value. */
+export function jsonHasNoNul(value: unknown): boolean {
+  if (typeof value === "string") return hasNoNul(value);
+  if (Array.isArray(value)) return value.every(jsonHasNoNul);
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).every(([key, item]) => hasNoNul(key) && jsonHasNoNul(item));
+  return true;
+}

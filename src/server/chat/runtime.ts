@@ -4,6 +4,7 @@ import { openDatabase, type Database } from "../db/client";
 import type { ChatDeps } from "./deps";
 import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "./responder/knowledge-base";
 import { LlmResponder } from "./responder/llm";
+import { stampDeltas } from "./responder/bench-stamp";
 import type { Responder } from "./responder/responder";
 
 /**
@@ -43,7 +44,8 @@ export function createResponder(): Responder {
 
 async function createRuntime(): Promise<ChatRuntime> {
   const database = await openDatabase(env.DATABASE_URL);
-  return { database, deps: { db: database.db, dialect: database.dialect, responder: createResponder() } };
+  const responder = env.BENCH_STAMP_DELTAS === "1" ? stampDeltas(createResponder()) : createResponder();
+  return { database, deps: { db: database.db, dialect: database.dialect, responder } };
 }
 
 export function getChatRuntime(): Promise<ChatRuntime> {

@@ -23,6 +23,18 @@ function procedureMeta(path: string | undefined): ProcedureMeta | undefined {
 }
 
 /**
+ * trpc-to-openapi collects query parameters into a plain object (`parsed[key] ??= []`, then `.push`), so a
+ * parameter named like an Object.prototype member (`?toString=x`, `?constructor=x`) made it throw, a 500. It
+ * reads `req.query` when set: hand it the parameters already collected in a prototype-free object, so such a key
+ * is just an unknown field (400) like any other.
+ */
+function withCollectedQuery(request: Request): Request {
+  const query = Object.create(null) as Record<string, string[]>;
+  for (const [key, value] of new URL(request.url).searchParams) (query[key] ??= []).push(value);
+  return Object.assign(request, { query });
+}
+
+/**
  * Serves `/api/chats/...`: the same tRPC procedures, routed by trpc-to-openapi, inside the REST envelope.
  * The body is read here first (size limit, content type, JSON syntax) so those failures get clear 4xx answers.
  */
@@ -45,7 +57,7 @@ export async function handleRestRequest(request: Request): Promise<Response> {
 
   const response = await createOpenApiFetchHandler({
     endpoint: "/api",
-    req: forwarded,
+    req: withCollectedQuery(forwarded),
     router: appRouter,
     createContext: () => createTRPCContext({ headers: request.headers }),
     responseMeta: ({ paths, errors }) => {

@@ -40,6 +40,9 @@ export async function listMessages(
     where: {
       session_id: session.id,
       ...(after && {
+        // The range bound lets the (session_id, created_at, id) index start at the cursor; the OR alone
+        // cannot bound an index scan, so a page deep in a long session scanned every row before the cursor.
+        created_at: { [beyond === "gt" ? "gte" : "lte"]: after.at },
         OR: [{ created_at: { [beyond]: after.at } }, { created_at: after.at, id: { [beyond]: after.id } }],
       }),
     },
@@ -134,6 +137,7 @@ async function historyBefore(deps: ChatDeps, sessionId: string, before?: { at: D
       session_id: sessionId,
       status: "complete",
       ...(before && {
+        created_at: { lte: before.at },
         OR: [{ created_at: { lt: before.at } }, { created_at: before.at, id: { lt: before.id } }],
       }),
     },
@@ -165,6 +169,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     where: {
       session_id: reply.session_id,
       role: "user",
+      created_at: { lte: reply.created_at },
       OR: [{ created_at: { lt: reply.created_at } }, { created_at: reply.created_at, id: { lt: reply.id } }],
     },
     orderBy: [{ created_at: "desc" }, { id: "desc" }],

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, visitorIdSchema } from "../ids";
-import { LIMITS } from "../limits";
+import { hasNoNul, LIMITS } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 
 const titleSchema = z
@@ -8,6 +8,7 @@ const titleSchema = z
   .trim()
   .min(1, "title must not be empty")
   .max(LIMITS.titleMaxChars, `title must be at most ${LIMITS.titleMaxChars} characters`)
+  .refine(hasNoNul, "title must not contain the NUL character (U+0000)")
   .meta({ description: "A name for the conversation.", example: "Billing question" });
 
 export const sessionSchema = z

@@ -58,6 +58,7 @@ export async function listSessions(
     where: {
       visitor_id: input.visitor_id,
       ...(after && {
+        updated_at: { lte: after.at },
         OR: [{ updated_at: { lt: after.at } }, { updated_at: after.at, id: { lt: after.id } }],
       }),
     },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../ids";
+import { hasNoNul } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 import { sessionSchema } from "../sessions/session.schema";
 import { visitorSchema } from "./visitor.schema";
@@ -9,6 +10,7 @@ export const listVisitorsInputSchema = pageInputSchema.extend({
     .string()
     .trim()
     .max(200)
+    .refine(hasNoNul, "search must not contain the NUL character (U+0000)")
     .optional()
     .meta({ description: "A visitor id, or text to find in visitors' metadata (case-insensitive)." }),
   sort: z.enum(["created", "last_seen"]).default("created").meta({

@@ -39,6 +39,7 @@ export async function listVisitors(
     where: {
       ...(matchingIds && { id: { in: matchingIds } }),
       ...(after && {
+        [key]: { lte: after.at },
         OR: [{ [key]: { lt: after.at } }, { [key]: after.at, id: { lt: after.id } }],
       }),
     },

@@ -1,12 +1,15 @@
 import { z } from "zod";
 import { idSchema } from "../ids";
-import { LIMITS } from "../limits";
+import { jsonHasNoNul, LIMITS } from "../limits";
 
 /** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
 export const visitorMetadataSchema = z
   .record(z.string(), z.json(), { error: 'metadata must be a JSON object, e.g. { "locale": "en-GB" }' })
   .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= LIMITS.metadataMaxBytes, {
     message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes as JSON`,
+  })
+  .refine(jsonHasNoNul, {
+    message: "metadata must not contain the NUL character (U+0000)",
   })
   .meta({
     description: `A JSON object of at most ${LIMITS.metadataMaxBytes / 1024} KB: user agent, locale, referrer, page url …`,
