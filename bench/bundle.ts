@@ -43,8 +43,10 @@ async function main(): Promise<void> {
           rows.push([`${page} first-load JS`, "–", `not present (${answer.status})`, "not present"]);
           continue;
         }
-        const sources = [...answer.text.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)]
-          .map((match) => match[1] ?? "")
+        // `noModule` scripts (Next's legacy polyfills) are skipped by every browser that runs modules.
+        const sources = [...answer.text.matchAll(/<script([^>]*)\ssrc="([^"]+)"([^>]*)>/g)]
+          .filter((match) => !/\bnomodule\b/i.test(`${match[1]} ${match[3]}`))
+          .map((match) => match[2] ?? "")
           .filter((src) => src.startsWith("/_next/static/"));
         let raw = 0;
         let zipped = 0;
