@@ -4,6 +4,7 @@
  * against its operation's declared response for that status (openapi-backend, Ajv underneath).
  */
 import { Validator } from "@seriousme/openapi-schema-validator";
+import addFormats from "ajv-formats";
 import OpenAPIBackend, { type Document } from "openapi-backend";
 import { expect } from "vitest";
 
@@ -26,6 +27,11 @@ export async function loadDocumentChecker(baseUrl: string): Promise<DocumentChec
     strict: false,
     quick: true,
     ignoreTrailingSlashes: false,
+    // Formats (date-time, uuid, …) are checked too, not just types.
+    customizeAjv: (ajv) => {
+      addFormats(ajv);
+      return ajv;
+    },
   });
   await api.init();
   return {
