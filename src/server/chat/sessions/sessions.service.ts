@@ -30,12 +30,13 @@ export function toSessionDto(row: SessionRow): SessionDto {
  * session or its messages goes through here.
  */
 export async function findOwnedSession(db: Db, sessionId: string, visitorId: string): Promise<SessionRow> {
+  const row = isUuid(sessionId) ? await db.session.findUnique({ where: { id: sessionId } }) : null;
+  // The common case costs one query: a session of this visitor proves the visitor exists (foreign key).
+  if (row && row.visitor_id === visitorId) return row;
+  // Otherwise report in order: unknown visitor first (create one), then unknown session, then not yours.
   await requireVisitor(db, visitorId);
-  if (!isUuid(sessionId)) throw new ChatError("SESSION_NOT_FOUND");
-  const row = await db.session.findUnique({ where: { id: sessionId } });
   if (!row) throw new ChatError("SESSION_NOT_FOUND");
-  if (row.visitor_id !== visitorId) throw new ChatError("SESSION_OF_ANOTHER_VISITOR");
-  return row;
+  throw new ChatError("SESSION_OF_ANOTHER_VISITOR");
 }
 
 export async function createSession(deps: ChatDeps, input: CreateSessionInput): Promise<SessionDto> {
