@@ -28,6 +28,8 @@ export interface RestError {
   headers?: Record<string, string>;
 }
 
+export const JSON_BODY_HINT = "Send the body as JSON with Content-Type: application/json";
+
 /** Failures of the HTTP layer itself, before any procedure runs. */
 export class RestRequestError extends Error {
   constructor(
@@ -43,10 +45,7 @@ export class RestRequestError extends Error {
 const CODE_OF_TRPC: Partial<Record<TRPCError["code"], { code: string; message?: string }>> = {
   UNAUTHORIZED: { code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE },
   PARSE_ERROR: { code: "MALFORMED_JSON", message: "The request body is not valid JSON." },
-  UNSUPPORTED_MEDIA_TYPE: {
-    code: "UNSUPPORTED_MEDIA_TYPE",
-    message: "Send the body as JSON with Content-Type: application/json.",
-  },
+  UNSUPPORTED_MEDIA_TYPE: { code: "UNSUPPORTED_MEDIA_TYPE", message: `${JSON_BODY_HINT}.` },
   PAYLOAD_TOO_LARGE: { code: "PAYLOAD_TOO_LARGE" },
   NOT_FOUND: {
     code: "ROUTE_NOT_FOUND",

@@ -3,8 +3,13 @@ import { z } from "zod";
 import { appRouter } from "../api/root";
 import { ADMIN_KEY_REQUIRED_MESSAGE, type ProcedureMeta } from "../api/trpc";
 import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
+import { TRPCError } from "@trpc/server";
+import { ChatError } from "../chat/errors";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
-import { REST_MAX_BODY_BYTES } from "./request-body";
+import { createSessionInputSchema } from "../chat/sessions/session.schema";
+import { RateLimitedError } from "../protection/rate-limits";
+import { toRestError, type RestErrorBody } from "./errors";
+import { payloadTooLargeError, REST_MAX_BODY_BYTES, unsupportedMediaTypeError } from "./request-body";
 
 /**
  * The OpenAPI 3.1 document of the REST bridge, generated from the tRPC routers and then adjusted once
@@ -36,66 +41,59 @@ const TAGS = [
   },
 ];
 
-const ERROR_EXAMPLES: Record<number, { description: string; code: string; message: string }> = {
-  400: {
-    description: "Invalid input (the `errors` field lists each field's problems).",
-    code: "VALIDATION_FAILED",
-    message:
-      "Invalid input: visitor_id is required. Create a visitor with POST /api/chats/visitors/ first and send its id.",
-  },
-  401: {
-    description: "Missing or wrong admin API key.",
-    code: "UNAUTHORIZED",
-    message: ADMIN_KEY_REQUIRED_MESSAGE,
-  },
-  403: {
-    description: "The session belongs to another visitor.",
-    code: "SESSION_OF_ANOTHER_VISITOR",
-    message: "This session belongs to another visitor. Use the visitor_id that created the session.",
-  },
-  404: {
-    description: "Unknown visitor or session.",
-    code: "VISITOR_NOT_FOUND",
-    message:
-      "Visitor not found. Create one with POST /api/chats/visitors/ first, then send its id as visitor_id.",
-  },
-  413: {
-    description: `Body larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
-    code: "PAYLOAD_TOO_LARGE",
-    message: `The request body is larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
-  },
-  415: {
-    description: "Body not sent as JSON.",
-    code: "UNSUPPORTED_MEDIA_TYPE",
-    message: "Send the body as JSON with Content-Type: application/json.",
-  },
-  409: {
-    description: "The reply cannot be retried now.",
-    code: "REPLY_NOT_RETRYABLE",
-    message:
-      "Only a failed or stopped reply can be retried. Wait for this one to finish, or send a new message.",
-  },
-  429: {
-    description: "Too many requests: see the Retry-After and RateLimit-* headers.",
-    code: "RATE_LIMITED",
-    message: "Too many requests: please wait 12 s and try again.",
-  },
-  503: {
-    description: "The database is unreachable; retry after the Retry-After seconds.",
-    code: "SERVICE_UNAVAILABLE",
-    message: "The chat service is temporarily unavailable. Please try again in a moment.",
-  },
-  500: {
-    description: "Unexpected fault (nothing internal is revealed).",
-    code: "INTERNAL_ERROR",
-    message: "Something went wrong on our side. Please try again in a moment.",
-  },
-  502: {
-    description: "The assistant could not reply; the visitor's message was saved.",
-    code: "REPLY_FAILED",
-    message: "The assistant could not reply. Your message was saved; try again in a moment.",
-  },
-};
+/**
+ * Each documented error status with an example body produced by the real error builder (toRestError) from the
+ * error that causes it, so the document can never show wording the API does not use.
+ */
+function errorExamples(): Record<number, { description: string; body: RestErrorBody }> {
+  const missingVisitor = createSessionInputSchema.safeParse({}).error;
+  const example = (cause: unknown) => toRestError(cause).body;
+  return {
+    400: {
+      description: "Invalid input (the `errors` field lists each field's problems).",
+      body: example(missingVisitor),
+    },
+    401: {
+      description: "Missing or wrong admin API key.",
+      body: example(new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE })),
+    },
+    403: {
+      description: "The session belongs to another visitor.",
+      body: example(new ChatError("SESSION_OF_ANOTHER_VISITOR")),
+    },
+    404: { description: "Unknown visitor or session.", body: example(new ChatError("VISITOR_NOT_FOUND")) },
+    409: {
+      description: "The reply cannot be retried now.",
+      body: example(new ChatError("REPLY_NOT_RETRYABLE")),
+    },
+    413: {
+      description: `Body larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
+      body: example(payloadTooLargeError()),
+    },
+    415: {
+      description: "Body not sent as JSON.",
+      body: example(unsupportedMediaTypeError("application/x-www-form-urlencoded")),
+    },
+    429: {
+      description: "Too many requests: see the Retry-After and RateLimit-* headers.",
+      body: example(new RateLimitedError(30, 60, 12)),
+    },
+    500: {
+      description: "Unexpected fault (nothing internal is revealed).",
+      body: example(new Error("example")),
+    },
+    502: {
+      description: "The assistant could not reply; the visitor's message was saved.",
+      body: example(new ChatError("REPLY_FAILED")),
+    },
+    503: {
+      description: "The database is unreachable; retry after the Retry-After seconds.",
+      body: example(new Error("connect ECONNREFUSED 127.0.0.1:5432")),
+    },
+  };
+}
+
+const ERROR_EXAMPLES = errorExamples();
 
 const ERROR_ENVELOPE: Json = {
   type: "object",
@@ -142,7 +140,7 @@ function errorResponse(status: number, description?: string): Json {
     content: {
       "application/json": {
         schema: { $ref: "#/components/schemas/ErrorEnvelope" },
-        example: { success: false, message: example.message, code: example.code },
+        example: example.body,
       },
     },
   };

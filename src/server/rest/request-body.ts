@@ -1,4 +1,4 @@
-import { RestRequestError } from "./errors";
+import { JSON_BODY_HINT, RestRequestError } from "./errors";
 
 /** Largest request body the REST bridge reads. The biggest valid body (a 4000-character message) is ~16 KB. */
 export const REST_MAX_BODY_BYTES = 64 * 1024;
@@ -9,16 +9,12 @@ export const REST_MAX_BODY_BYTES = 64 * 1024;
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const declaredLength = Number(request.headers.get("content-length") ?? "0");
-  if (declaredLength > REST_MAX_BODY_BYTES) throw tooLarge();
+  if (declaredLength > REST_MAX_BODY_BYTES) throw payloadTooLargeError();
   const text = await readTextWithLimit(request);
   if (text.trim() === "") return {};
   const contentType = request.headers.get("content-type") ?? "";
   if (!/^application\/(.+\+)?json\b/i.test(contentType)) {
-    throw new RestRequestError(
-      415,
-      "UNSUPPORTED_MEDIA_TYPE",
-      `Send the body as JSON with Content-Type: application/json (got ${contentType ? `"${contentType.slice(0, 80)}"` : "none"}).`,
-    );
+    throw unsupportedMediaTypeError(contentType);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -28,7 +24,12 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
 }
 
-function tooLarge(): RestRequestError {
+export function unsupportedMediaTypeError(contentType: string): RestRequestError {
+  const got = contentType ? `"${contentType.slice(0, 80)}"` : "none";
+  return new RestRequestError(415, "UNSUPPORTED_MEDIA_TYPE", `${JSON_BODY_HINT} (got ${got}).`);
+}
+
+export function payloadTooLargeError(): RestRequestError {
   return new RestRequestError(
     413,
     "PAYLOAD_TOO_LARGE",
@@ -47,7 +48,7 @@ async function readTextWithLimit(request: Request): Promise<string> {
     size += value.byteLength;
     if (size > REST_MAX_BODY_BYTES) {
       await reader.cancel();
-      throw tooLarge();
+      throw payloadTooLargeError();
     }
     chunks.push(value);
   }
