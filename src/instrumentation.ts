@@ -5,5 +5,7 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     await import("./env");
+    const { prepareRateLimits } = await import("./server/protection/rate-limits");
+    prepareRateLimits();
   }
 }

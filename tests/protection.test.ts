@@ -265,3 +265,32 @@ describe("graceful shutdown", () => {
     },
   );
 });
+
+describe("rate limits shared through Redis", () => {
+  it("two app instances with REDIS_URL count against the same limits", async () => {
+    const database = await createTestDatabase("sqlite");
+    const env = {
+      RATE_LIMITS: "on",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      RATE_LIMIT_VISITOR_CREATE_PER_IP: "3/60",
+    };
+    const [first, second] = await Promise.all([
+      startServer({ databaseUrl: database.url, env }),
+      startServer({ databaseUrl: database.url, env }),
+    ]);
+    try {
+      // A fresh client address per run, so counters left in Redis by earlier runs do not matter.
+      const client = { "x-forwarded-for": `10.${Date.now() % 250}.${Math.floor(Math.random() * 250)}.7` };
+      const statuses = [
+        (await post(first.baseUrl, "/api/chats/visitors/", {}, client)).status,
+        (await post(second.baseUrl, "/api/chats/visitors/", {}, client)).status,
+        (await post(first.baseUrl, "/api/chats/visitors/", {}, client)).status,
+        (await post(second.baseUrl, "/api/chats/visitors/", {}, client)).status,
+      ];
+      expect(statuses).toEqual([201, 201, 201, 429]);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+      await database.drop();
+    }
+  }, 60_000);
+});

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import {
   RateLimiterMemory,
   RateLimiterRedis,
-  RateLimiterRes,
+  type RateLimiterRes,
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 import { env } from "~/env";
@@ -96,11 +96,25 @@ function limiterFor(rule: Rule): RateLimiterAbstract {
 
 let redis: Redis | undefined;
 function redisClient(url: string): Redis {
-  redis ??= new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+  // Commands wait for the connection (queued) rather than fail while it opens; if Redis is unreachable they
+  // fail after one retry and the in-memory insurance limiter counts instead.
+  redis ??= new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
   redis.on("error", () => {
     // Reported through the insurance limiter taking over; ioredis keeps reconnecting.
   });
   return redis;
+}
+
+function isLimiterResult(value: unknown): value is RateLimiterRes {
+  return (
+    typeof value === "object" && value !== null && typeof (value as RateLimiterRes).msBeforeNext === "number"
+  );
+}
+
+/** Creates every limiter (and opens Redis) at start-up, so the first requests are counted in the shared store. */
+export function prepareRateLimits(): void {
+  if (env.RATE_LIMITS === "off") return;
+  for (const rules of Object.values(RULES)) for (const rule of rules) limiterFor(rule);
 }
 
 /** Consumes one point for `action` from each applicable rule; throws RateLimitedError when one is exhausted. */
@@ -113,7 +127,8 @@ export async function enforceRateLimit(action: LimitedAction, subject: RateLimit
     try {
       await limiterFor(rule).consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
+      // Duck-typed: limiters are shared on globalThis, and each Next.js bundle has its own RateLimiterRes class.
+      if (isLimiterResult(rejection)) {
         throw new RateLimitedError(
           rule.rate.points,
           rule.rate.seconds,
