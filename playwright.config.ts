@@ -1,7 +1,8 @@
 import { defineConfig, devices } from "@playwright/test";
 
-const APP_PORT = 3210;
-const HOST_PORT = 3211;
+// E2E_PORT_BASE lets several checkouts run the browser tests at once on one machine (default 3210/3211).
+const APP_PORT = Number(process.env.E2E_PORT_BASE ?? 3210);
+const HOST_PORT = APP_PORT + 1;
 export const APP_ORIGIN = `http://localhost:${APP_PORT}`;
 export const HOST_ORIGIN = `http://127.0.0.1:${HOST_PORT}`;
 

@@ -1,8 +1,9 @@
+import { APP_ORIGIN, HOST_ORIGIN } from "../playwright.config";
 import { expect, test, type Page } from "@playwright/test";
 import { bubbles, completedReply, composer, readyVisitorId, send, VISITOR_KEY } from "./helpers";
 
-const HOST = "http://127.0.0.1:3211/";
-const APP = "http://localhost:3210";
+const HOST = HOST_ORIGIN + "/";
+const APP = APP_ORIGIN;
 
 async function openChat(page: Page) {
   await page.getByRole("button", { name: "Open chat" }).click();

@@ -1,3 +1,4 @@
+import { HOST_ORIGIN } from "../playwright.config";
 import { expect, test } from "@playwright/test";
 import { LONG_QUESTION, completedReply, openWidget, send } from "./helpers";
 
@@ -32,7 +33,7 @@ for (const scheme of ["light", "dark"] as const) {
     await page.screenshot({ path: `${ARTIFACTS}/widget-320-${scheme}.png` });
 
     await page.setViewportSize({ width: 1200, height: 800 });
-    await page.goto("http://127.0.0.1:3211/");
+    await page.goto(HOST_ORIGIN + "/");
     await page.getByRole("button", { name: "Open chat" }).click();
     await expect(page.frameLocator("iframe").locator(".vc-widget[data-visitor-id]")).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/embed-host-${scheme}.png` });

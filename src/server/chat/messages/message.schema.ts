@@ -2,6 +2,7 @@ import { z } from "zod";
 import { idSchema, sessionIdSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, LIMITS } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
+import { MESSAGE_STATUSES } from "./message-status";
 
 export const messageSchema = z
   .object({
@@ -11,7 +12,7 @@ export const messageSchema = z
     content: z
       .string()
       .meta({ description: "Markdown for assistant messages, plain text for user messages." }),
-    status: z.enum(["complete", "streaming", "failed", "stopped"]).meta({
+    status: z.enum(MESSAGE_STATUSES).meta({
       description:
         "streaming: being written; complete: finished; failed: the assistant could not finish (partial text " +
         "kept, can be retried); stopped: the visitor stopped it (partial text kept, can be retried).",
