@@ -7,7 +7,7 @@ import type { ChatDeps } from "~/server/chat/deps";
 import { ChatError } from "~/server/chat/errors";
 import { getTranscript } from "~/server/chat/sessions/session-admin.service";
 import { describeEachDatabase } from "./helpers/databases";
-import { ScriptedResponder } from "./helpers/responders";
+import { ScriptedResponder } from "../testing/responders";
 
 /** What a visitor may type, and what a spreadsheet must show for it (formula starts defused with a '). */
 const TRICKY: [stored: string, shown: string][] = [

@@ -7,11 +7,11 @@ import { SIGN_IN_ACCOUNT_LIMIT, consumeSignInAttempt } from "~/server/admin/sign
 import { getDashboard } from "~/server/admin/dashboard.service";
 import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
-import { TEST_ADMIN, ensureTestAdmin, signInInProcess, signOutInProcess } from "./helpers/admin";
+import { TEST_ADMIN, ensureTestAdmin, signInInProcess, signOutInProcess } from "../testing/admin";
 import { describeEachDatabase } from "./helpers/databases";
-import { ScriptedResponder } from "./helpers/responders";
+import { ScriptedResponder } from "../testing/responders";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 
-const BOOTSTRAP_KEY = "test-admin-key-0123456789abcdef"; // ADMIN_API_KEY in vitest.config.mts
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 
 async function trpcErrorOf(promise: Promise<unknown>): Promise<TRPCError> {
@@ -209,7 +209,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
     });
 
     it("refuses unknown keys, keys of the wrong shape, and an empty name", async () => {
-      for (const key of ["vcak_" + "a".repeat(43), "nonsense", BOOTSTRAP_KEY.slice(0, -1)]) {
+      for (const key of ["vcak_" + "a".repeat(43), "nonsense", TEST_ADMIN_API_KEY.slice(0, -1)]) {
         expect(await authenticateAdmin(deps, bearer(key))).toBeNull();
       }
       const admin = callerWith(sessionHeaders).admin.apiKeys;
@@ -219,9 +219,9 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
     });
 
     it("keeps the bootstrap ADMIN_API_KEY working, but only a signed-in admin manages keys", async () => {
-      expect(await authenticateAdmin(deps, bearer(BOOTSTRAP_KEY))).toEqual({ kind: "bootstrap_key" });
+      expect(await authenticateAdmin(deps, bearer(TEST_ADMIN_API_KEY))).toEqual({ kind: "bootstrap_key" });
       const { key } = await callerWith(sessionHeaders).admin.apiKeys.create({ name: "integration" });
-      for (const headers of [bearer(BOOTSTRAP_KEY), bearer(key)]) {
+      for (const headers of [bearer(TEST_ADMIN_API_KEY), bearer(key)]) {
         const error = await trpcErrorOf(callerWith(headers).admin.apiKeys.create({ name: "escalation" }));
         expect(error.code).toBe("FORBIDDEN");
         expect(error.message).toMatch(/signed-in admin/);
@@ -243,7 +243,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      admin = callerWith(bearer(BOOTSTRAP_KEY)).admin;
+      admin = callerWith(bearer(TEST_ADMIN_API_KEY)).admin;
       const visitor = await deps.db.visitor.create({
         data: { metadata: { locale: "de-AT" }, created_at: day("2022-05-01T08:00:00Z") },
       });
@@ -328,7 +328,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
     });
 
     it("searches visitors by metadata and sorts them by last seen", async () => {
-      const api = callerWith(bearer(BOOTSTRAP_KEY));
+      const api = callerWith(bearer(TEST_ADMIN_API_KEY));
       const found = await api.visitors.list({ search: "DE-at" });
       expect(found.items.map((item) => item.id)).toEqual([visitorId]);
       expect(found.items[0]!.session_count).toBe(4);

@@ -4,7 +4,7 @@ import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
 import { LIMITS } from "~/server/chat/limits";
 import { describeEachDatabase } from "./helpers/databases";
-import { ScriptedResponder } from "./helpers/responders";
+import { ScriptedResponder } from "../testing/responders";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 

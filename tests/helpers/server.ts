@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Database } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./databases";
-import { startServer, type RunningServer } from "./next-server";
+import { startServer, type RunningServer } from "../../testing/next-server";
 
-export { freePort, startServer, TEST_ADMIN_API_KEY, type RunningServer } from "./next-server";
+export { freePort, startServer, type RunningServer } from "../../testing/next-server";
 
 export interface ServerUnderTest {
   baseUrl: string;
