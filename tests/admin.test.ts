@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { authenticateAdmin } from "~/server/admin/admin-access";
 import { createOrResetAdminUser } from "~/server/admin/admin-users.service";
@@ -9,19 +8,11 @@ import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess, signOutInProcess } from "../testing/admin";
 import { describeEachDatabase } from "./helpers/databases";
+import { expectTrpcError } from "./helpers/trpc";
 import { ScriptedResponder } from "../testing/responders";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
-
-async function trpcErrorOf(promise: Promise<unknown>): Promise<TRPCError> {
-  const error = await promise.then(
-    () => new Error("expected the call to fail, but it succeeded"),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  return error as TRPCError;
-}
 
 const bearer = (key: string) => new Headers({ authorization: `Bearer ${key}` });
 
@@ -160,7 +151,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
       expect(await authenticateAdmin(deps, headers)).not.toBeNull();
       expect((await signOutInProcess(deps, cookie!)).status).toBe(200);
       expect(await authenticateAdmin(deps, headers)).toBeNull();
-      expect((await trpcErrorOf(callerWith(headers).admin.dashboard())).code).toBe("UNAUTHORIZED");
+      await expectTrpcError(callerWith(headers).admin.dashboard(), "UNAUTHORIZED");
     });
 
     it("resetting a password from the command line signs the admin out everywhere", async () => {
@@ -201,9 +192,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
       const revoked = await admin.revoke({ id: created.api_key.id });
       expect(revoked.revoked_at).not.toBeNull();
       expect(await authenticateAdmin(deps, bearer(created.key))).toBeNull();
-      expect((await trpcErrorOf(callerWith(bearer(created.key)).admin.sessions.list({}))).code).toBe(
-        "UNAUTHORIZED",
-      );
+      await expectTrpcError(callerWith(bearer(created.key)).admin.sessions.list({}), "UNAUTHORIZED");
       // Revoking again keeps the first revocation time.
       expect((await admin.revoke({ id: created.api_key.id })).revoked_at).toBe(revoked.revoked_at);
     });
@@ -213,20 +202,23 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
         expect(await authenticateAdmin(deps, bearer(key))).toBeNull();
       }
       const admin = callerWith(sessionHeaders).admin.apiKeys;
-      expect((await trpcErrorOf(admin.create({ name: "   " }))).code).toBe("BAD_REQUEST");
-      expect((await trpcErrorOf(admin.revoke({ id: UNKNOWN_UUID }))).code).toBe("NOT_FOUND");
-      expect((await trpcErrorOf(admin.revoke({ id: "not-a-uuid" }))).code).toBe("NOT_FOUND");
+      await expectTrpcError(admin.create({ name: "   " }), "BAD_REQUEST", "VALIDATION_FAILED");
+      await expectTrpcError(admin.revoke({ id: UNKNOWN_UUID }), "NOT_FOUND", "API_KEY_NOT_FOUND");
+      await expectTrpcError(admin.revoke({ id: "not-a-uuid" }), "NOT_FOUND", "API_KEY_NOT_FOUND");
     });
 
     it("keeps the bootstrap ADMIN_API_KEY working, but only a signed-in admin manages keys", async () => {
       expect(await authenticateAdmin(deps, bearer(TEST_ADMIN_API_KEY))).toEqual({ kind: "bootstrap_key" });
       const { key } = await callerWith(sessionHeaders).admin.apiKeys.create({ name: "integration" });
       for (const headers of [bearer(TEST_ADMIN_API_KEY), bearer(key)]) {
-        const error = await trpcErrorOf(callerWith(headers).admin.apiKeys.create({ name: "escalation" }));
-        expect(error.code).toBe("FORBIDDEN");
-        expect(error.message).toMatch(/signed-in admin/);
+        await expectTrpcError(
+          callerWith(headers).admin.apiKeys.create({ name: "escalation" }),
+          "FORBIDDEN",
+          "API_KEYS_NEED_SIGN_IN",
+          /signed-in admin/,
+        );
       }
-      expect((await trpcErrorOf(callerWith(new Headers()).admin.apiKeys.list())).code).toBe("UNAUTHORIZED");
+      await expectTrpcError(callerWith(new Headers()).admin.apiKeys.list(), "UNAUTHORIZED");
     });
 
     it("judges a request with a Bearer header by that key alone, even with a valid cookie", async () => {
@@ -306,14 +298,24 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
     });
 
     it("refuses bad filters with a clear 400", async () => {
-      const reversed = await trpcErrorOf(admin.sessions.list({ from: "2022-05-03", to: "2022-05-02" }));
-      expect(reversed.code).toBe("BAD_REQUEST");
-      expect(reversed.message).toMatch(/from must be on or before to/);
-      const badDay = await trpcErrorOf(admin.sessions.list({ from: "05/02/2022" }));
-      expect(badDay.code).toBe("BAD_REQUEST");
-      expect(badDay.message).toMatch(/YYYY-MM-DD/);
-      expect((await trpcErrorOf(admin.sessions.list({ status: "bogus" as never }))).code).toBe("BAD_REQUEST");
-      expect((await trpcErrorOf(admin.sessions.list({ cursor: "garbage" }))).code).toBe("BAD_REQUEST");
+      await expectTrpcError(
+        admin.sessions.list({ from: "2022-05-03", to: "2022-05-02" }),
+        "BAD_REQUEST",
+        "INVALID_DATE_RANGE",
+        /from must be on or before to/,
+      );
+      await expectTrpcError(
+        admin.sessions.list({ from: "05/02/2022" }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+        /YYYY-MM-DD/,
+      );
+      await expectTrpcError(
+        admin.sessions.list({ status: "bogus" as never }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+      );
+      await expectTrpcError(admin.sessions.list({ cursor: "garbage" }), "BAD_REQUEST", "INVALID_CURSOR");
     });
 
     it("returns a transcript with every message in order, and 404 for unknown sessions", async () => {
@@ -324,7 +326,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
         ["assistant", "failed", "reply first-day"],
       ]);
       for (const id of [UNKNOWN_UUID, "nope"])
-        expect((await trpcErrorOf(admin.sessions.transcript({ id }))).code).toBe("NOT_FOUND");
+        await expectTrpcError(admin.sessions.transcript({ id }), "NOT_FOUND", "SESSION_NOT_FOUND");
     });
 
     it("searches visitors by metadata and sorts them by last seen", async () => {
