@@ -1,9 +1,11 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../chat/deps";
 import { toMessageDto } from "../chat/messages/messages.service";
 import { createdAtRange, getTranscript } from "../chat/sessions/session-admin.service";
 import type { TranscriptDto } from "../chat/sessions/session-admin.schema";
 import { toSessionDto } from "../chat/sessions/sessions.service";
 import { toVisitorDto } from "../chat/visitors/visitors.service";
+import { keysetWhere, type Keyset } from "../chat/pagination";
 import { CSV_BOM, csvRow } from "./csv";
 import {
   CSV_COLUMNS,
@@ -70,14 +72,12 @@ async function* transcriptsStartedIn(
   input: ExportSessionsInput,
 ): AsyncGenerator<TranscriptDto> {
   const createdAt = createdAtRange(input);
-  let after: { at: Date; id: string } | undefined;
+  let after: Keyset | undefined;
   for (;;) {
     const rows = await deps.db.session.findMany({
       where: {
         ...(createdAt && { created_at: createdAt }),
-        ...(after && {
-          OR: [{ created_at: { gt: after.at } }, { created_at: after.at, id: { gt: after.id } }],
-        }),
+        ...keysetWhere<Prisma.SessionWhereInput>("created_at", after, "asc"),
       },
       orderBy: [{ created_at: "asc" }, { id: "asc" }],
       take: EXPORT_BATCH_SESSIONS,

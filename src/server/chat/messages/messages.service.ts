@@ -2,7 +2,7 @@ import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { ChatError } from "../errors";
 import { LIMITS } from "../limits";
-import { decodeCursor, toPage } from "../pagination";
+import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import { findOwnedSession } from "../sessions/sessions.service";
 import { isUuid } from "../ids";
 import type {
@@ -35,16 +35,10 @@ export async function listMessages(
 ): Promise<{ items: MessageDto[]; next_cursor: string | null }> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   const after = decodeCursor(input.cursor);
-  const beyond = input.order === "asc" ? "gt" : "lt";
   const rows = await deps.db.message.findMany({
     where: {
       session_id: session.id,
-      ...(after && {
-        // The range bound lets the (session_id, created_at, id) index start at the cursor; the OR alone
-        // cannot bound an index scan, so a page deep in a long session scanned every row before the cursor.
-        created_at: { [beyond === "gt" ? "gte" : "lte"]: after.at },
-        OR: [{ created_at: { [beyond]: after.at } }, { created_at: after.at, id: { [beyond]: after.id } }],
-      }),
+      ...keysetWhere<Prisma.MessageWhereInput>("created_at", after, input.order),
     },
     orderBy: [{ created_at: input.order }, { id: input.order }],
     take: input.limit + 1,
@@ -131,15 +125,12 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
 }
 
 /** The session's complete turns before `before` (oldest first), as the responder's history. */
-async function historyBefore(deps: ChatDeps, sessionId: string, before?: { at: Date; id: string }) {
+async function historyBefore(deps: ChatDeps, sessionId: string, before?: Keyset) {
   const earlier = await deps.db.message.findMany({
     where: {
       session_id: sessionId,
       status: "complete",
-      ...(before && {
-        created_at: { lte: before.at },
-        OR: [{ created_at: { lt: before.at } }, { created_at: before.at, id: { lt: before.id } }],
-      }),
+      ...keysetWhere<Prisma.MessageWhereInput>("created_at", before, "desc"),
     },
     orderBy: [{ created_at: "desc" }, { id: "desc" }],
     take: LIMITS.historyMaxMessages,
@@ -169,8 +160,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     where: {
       session_id: reply.session_id,
       role: "user",
-      created_at: { lte: reply.created_at },
-      OR: [{ created_at: { lt: reply.created_at } }, { created_at: reply.created_at, id: { lt: reply.id } }],
+      ...keysetWhere<Prisma.MessageWhereInput>("created_at", { at: reply.created_at, id: reply.id }, "desc"),
     },
     orderBy: [{ created_at: "desc" }, { id: "desc" }],
   });

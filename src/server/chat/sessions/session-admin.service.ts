@@ -3,7 +3,7 @@ import type { ChatDeps } from "../deps";
 import { ChatError } from "../errors";
 import { isUuid } from "../ids";
 import { toMessageDto } from "../messages/messages.service";
-import { decodeCursor, toPage } from "../pagination";
+import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { toVisitorDto } from "../visitors/visitors.service";
 import type {
   AdminSessionDto,
@@ -55,9 +55,7 @@ export async function listAdminSessions(
       ...(createdAt && { created_at: createdAt }),
       ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
       ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
-      ...(after && {
-        OR: [{ updated_at: { lt: after.at } }, { updated_at: after.at, id: { lt: after.id } }],
-      }),
+      ...keysetWhere<Prisma.SessionWhereInput>("updated_at", after, "desc"),
     },
     orderBy: [{ updated_at: "desc" }, { id: "desc" }],
     take: input.limit + 1,

@@ -1,7 +1,8 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { ChatError } from "../errors";
 import { isUuid } from "../ids";
-import { decodeCursor, toPage } from "../pagination";
+import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { toSessionDto } from "../sessions/sessions.service";
 import type { GetVisitorInput, ListVisitorsInput, VisitorDetailDto } from "./visitor-admin.schema";
 import { toVisitorDto } from "./visitors.service";
@@ -38,10 +39,7 @@ export async function listVisitors(
   const rows = await deps.db.visitor.findMany({
     where: {
       ...(matchingIds && { id: { in: matchingIds } }),
-      ...(after && {
-        [key]: { lte: after.at },
-        OR: [{ [key]: { lt: after.at } }, { [key]: after.at, id: { lt: after.id } }],
-      }),
+      ...keysetWhere<Prisma.VisitorWhereInput>(key, after, "desc"),
     },
     orderBy: [{ [key]: "desc" }, { id: "desc" }],
     take: input.limit + 1,
