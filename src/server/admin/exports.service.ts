@@ -1,10 +1,7 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../chat/deps";
-import { toMessageDto } from "../chat/messages/messages.service";
-import { createdAtRange, getTranscript } from "../chat/sessions/session-admin.service";
+import { createdAtRange, getTranscript, toTranscriptDto } from "../chat/sessions/session-admin.service";
 import type { TranscriptDto } from "../chat/sessions/session-admin.schema";
-import { toSessionDto } from "../chat/sessions/sessions.service";
-import { toVisitorDto } from "../chat/visitors/visitors.service";
 import { keysetWhere, type Keyset } from "../chat/pagination";
 import { CSV_BOM, csvRow } from "./csv";
 import {
@@ -83,17 +80,7 @@ async function* transcriptsStartedIn(
       take: EXPORT_BATCH_SESSIONS,
       include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
     });
-    for (const row of rows) {
-      yield {
-        session: {
-          ...toSessionDto(row),
-          message_count: row.messages.length,
-          failed_count: row.messages.filter((message) => message.status === "failed").length,
-        },
-        visitor: toVisitorDto(row.visitor),
-        messages: row.messages.map(toMessageDto),
-      };
-    }
+    for (const row of rows) yield toTranscriptDto(row);
     const last = rows.at(-1);
     if (rows.length < EXPORT_BATCH_SESSIONS || !last) return;
     after = { at: last.created_at, id: last.id };
