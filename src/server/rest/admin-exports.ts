@@ -7,21 +7,12 @@ import { ADMIN_KEY_REQUIRED_MESSAGE } from "../api/trpc";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../chat/runtime";
 import { restErrorResponse, toRestError } from "./errors";
+import { iteratorStream } from "./iterator-stream";
 
 const encoder = new TextEncoder();
 
 function fileResponse(file: ExportFile): Response {
-  const chunks = file.chunks[Symbol.asyncIterator]();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await chunks.return?.(undefined);
-    },
-  });
+  const body = iteratorStream(file.chunks[Symbol.asyncIterator](), (chunk) => encoder.encode(chunk));
   return new Response(body, {
     headers: {
       "content-type": file.contentType,

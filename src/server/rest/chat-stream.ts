@@ -4,6 +4,7 @@ import { drainRepliesAfterResponse } from "../chat/drain";
 import { getChatDeps } from "../chat/runtime";
 import { clientIp, enforceRateLimit } from "../protection/rate-limits";
 import { restErrorResponse, toRestError } from "./errors";
+import { iteratorStream } from "./iterator-stream";
 import { readJsonBody } from "./request-body";
 
 const encoder = new TextEncoder();
@@ -37,17 +38,8 @@ export async function handleChatStreamRequest(request: Request): Promise<Respons
     return restErrorResponse(restError);
   }
 
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await events.next();
-      if (next.done) controller.close();
-      else controller.enqueue(sseFrame(next.value));
-    },
-    // The client went away: stop listening. The reply itself keeps running and is stored when it ends.
-    async cancel() {
-      await events.return?.(undefined);
-    },
-  });
+  // If the client goes away we stop listening; the reply itself keeps running and is stored when it ends.
+  const body = iteratorStream(events, sseFrame);
   return new Response(body, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
