@@ -13,6 +13,7 @@ import type {
   MessageDto,
   ReplyActionInput,
 } from "./message.schema";
+import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
 import { startReplyRun, stopReplyRun, type ReplyRun } from "./reply-run";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
@@ -155,7 +156,7 @@ async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<
  */
 export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
   const reply = await findOwnedReply(deps, input);
-  if (reply.status !== "failed" && reply.status !== "stopped") throw new ChatError("REPLY_NOT_RETRYABLE");
+  if (!isRetryableStatus(reply.status)) throw new ChatError("REPLY_NOT_RETRYABLE");
   const question = await deps.db.message.findFirst({
     where: {
       session_id: reply.session_id,
@@ -167,7 +168,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
   if (!question) throw new ChatError("REPLY_NOT_RETRYABLE");
   // Claim the reply atomically: two retries at once cannot both regenerate it.
   const { count } = await deps.db.message.updateMany({
-    where: { id: reply.id, status: { in: ["failed", "stopped"] } },
+    where: { id: reply.id, status: { in: [...RETRYABLE_STATUSES] } },
     data: { content: "", status: "streaming" },
   });
   if (Number(count) === 0) throw new ChatError("REPLY_NOT_RETRYABLE");

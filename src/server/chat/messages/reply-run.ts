@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import type { ChatTurn, Responder } from "../responder/responder";
+import type { MessageStatus } from "./message-status";
 
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
@@ -68,7 +69,7 @@ export function startReplyRun(args: {
       }
     });
   };
-  const saveFinal = async (content: string, status: "complete" | "failed" | "stopped") => {
+  const saveFinal = async (content: string, status: Exclude<MessageStatus, "streaming">) => {
     await saves;
     try {
       // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop.
