@@ -117,10 +117,3 @@ export function exportSessions(deps: ChatDeps, input: ExportSessionsInput): Expo
           })(),
   };
 }
-
-/** Reads a whole export into one string (tests, small files). */
-export async function exportToString(file: ExportFile): Promise<string> {
-  let text = "";
-  for await (const chunk of file.chunks) text += chunk;
-  return text;
-}

@@ -11,7 +11,8 @@ import { iteratorStream } from "./iterator-stream";
 
 const encoder = new TextEncoder();
 
-function fileResponse(file: ExportFile): Response {
+/** An export file as the download response: its chunks streamed, encoded as UTF-8, as an attachment. */
+export function exportFileResponse(file: ExportFile): Response {
   const body = iteratorStream(file.chunks[Symbol.asyncIterator](), (chunk) => encoder.encode(chunk));
   return new Response(body, {
     headers: {
@@ -37,7 +38,7 @@ async function handleExport<Schema extends z.ZodType>(
     if (!(await authenticateAdmin(deps, request.headers)))
       throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
     const query = Object.fromEntries(new URL(request.url).searchParams);
-    return fileResponse(await produce(deps, schema.parse({ ...query, ...params })));
+    return exportFileResponse(await produce(deps, schema.parse({ ...query, ...params })));
   } catch (error) {
     const restError = toRestError(error);
     if (restError.status >= 500) console.error("admin export failed", error);
