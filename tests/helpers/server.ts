@@ -8,9 +8,9 @@ import type { Dialect } from "~/server/db/database-url";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./databases";
 import { startServer, type RunningServer } from "../../testing/next-server";
 
-export { freePort, startServer, type RunningServer } from "../../testing/next-server";
+export { startServer, type RunningServer } from "../../testing/next-server";
 
-export interface ServerUnderTest {
+interface ServerUnderTest {
   baseUrl: string;
   /** The server's database, opened by the test too, to check what was stored. */
   database: Database;

@@ -10,7 +10,7 @@ import { authenticateAdmin, type AdminPrincipal } from "./admin-access";
 
 type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;
 
-export const SIGN_IN_PATH = "/admin/sign-in";
+const SIGN_IN_PATH = "/admin/sign-in";
 
 /** Only same-site admin paths are followed after sign-in (never an absolute URL: no open redirect). */
 export function safeNextPath(next: string | undefined): string {

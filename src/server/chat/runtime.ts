@@ -19,7 +19,7 @@ interface ChatRuntime {
 const globalCache = globalThis as typeof globalThis & { __visitorChatRuntime?: Promise<ChatRuntime> };
 
 /** The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. */
-export function createResponder(): Responder {
+function createResponder(): Responder {
   const knowledge = new KnowledgeBase(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)));
   if (env.LLM_BASE_URL && env.LLM_MODEL) {
     return new LlmResponder(

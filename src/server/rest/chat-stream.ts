@@ -10,7 +10,7 @@ import { readJsonBody } from "./request-body";
 const encoder = new TextEncoder();
 
 /** One SSE frame: the event type as `event:`, the rest of the event as JSON `data:`. */
-export function sseFrame(event: ChatStreamEvent): Uint8Array {
+function sseFrame(event: ChatStreamEvent): Uint8Array {
   const { type, ...payload } = event;
   return encoder.encode(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
 }

@@ -7,7 +7,7 @@ import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 
 /** The REST bridge's success body: the payload is always wrapped in `data`, never merged into the top level. */
-export interface RestSuccessBody<T = unknown> {
+interface RestSuccessBody<T = unknown> {
   success: true;
   message: string;
   data: T;

@@ -48,7 +48,7 @@ export async function listMessages(
 }
 
 /** A title from the first message: whitespace folded, cut at a word boundary. */
-export function titleFromMessage(message: string): string {
+function titleFromMessage(message: string): string {
   const folded = message.replace(/\s+/g, " ").trim();
   if (folded.length <= LIMITS.derivedTitleMaxChars) return folded;
   const cut = folded.slice(0, LIMITS.derivedTitleMaxChars - 1);
@@ -56,7 +56,7 @@ export function titleFromMessage(message: string): string {
   return `${lastSpace > LIMITS.derivedTitleMaxChars / 2 ? cut.slice(0, lastSpace) : cut}…`;
 }
 
-export interface StartedChat {
+interface StartedChat {
   userMessage: MessageDto;
   assistantMessage: MessageDto;
   run: ReplyRun;

@@ -14,7 +14,7 @@ export interface ReplyRun {
   outcome: Promise<ReplyOutcome>;
 }
 
-export type ReplyOutcome =
+type ReplyOutcome =
   | { ok: true; content: string; status: "complete" | "stopped" }
   | { ok: false; content: string; error: unknown };
 
