@@ -1,5 +1,5 @@
 import type { ChatDeps } from "../deps";
-import { ChatError } from "../errors";
+import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { decodeCursor, toPage } from "../pagination";
 import { toSessionDto } from "../sessions/sessions.service";
@@ -60,7 +60,7 @@ export async function listVisitors(
 
 /** One visitor with its most recent sessions (admin only). */
 export async function getVisitorDetail(deps: ChatDeps, input: GetVisitorInput): Promise<VisitorDetailDto> {
-  if (!isUuid(input.id)) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
   const row = await deps.db.visitor.findUnique({
     where: { id: input.id },
     include: {
@@ -68,7 +68,7 @@ export async function getVisitorDetail(deps: ChatDeps, input: GetVisitorInput): 
       sessions: { orderBy: [{ updated_at: "desc" }, { id: "desc" }], take: DETAIL_SESSIONS },
     },
   });
-  if (!row) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!row) throw new AppError("VISITOR_NOT_FOUND");
   return {
     ...toVisitorDto(row),
     session_count: row._count.sessions,
