@@ -3,6 +3,7 @@ import { z } from "zod";
 import { appRouter } from "../api/root";
 import type { ProcedureMeta } from "../api/trpc";
 import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
+import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/sign-in-throttle";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { createSessionInputSchema } from "../chat/sessions/session.schema";
 import {
@@ -47,6 +48,8 @@ const TAGS = [
   },
 ];
 
+const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
+
 /** A real instance of each error of the table, with example values where its message needs some. */
 function exampleError(id: AppErrorId): unknown {
   switch (id) {
@@ -61,7 +64,7 @@ function exampleError(id: AppErrorId): unknown {
     case "MALFORMED_JSON":
       return new AppError(id, { params: { detail: "Unexpected end of JSON input" } });
     case "TOO_MANY_ATTEMPTS":
-      return new AppError(id, { params: { windowMinutes: 15 } });
+      return new AppError(id, { params: { windowMinutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
     default:
       return new AppError(id);
   }
@@ -73,7 +76,7 @@ function exampleError(id: AppErrorId): unknown {
  */
 function errorExamples(): Map<number, RestErrorBody> {
   const examples = new Map<number, RestErrorBody>();
-  for (const id of Object.keys(APP_ERRORS) as AppErrorId[]) {
+  for (const id of TABLE_ORDER) {
     const status = httpStatusOf(id);
     if (!examples.has(status)) examples.set(status, toRestError(exampleError(id)).body);
   }
@@ -81,7 +84,6 @@ function errorExamples(): Map<number, RestErrorBody> {
 }
 
 const ERROR_EXAMPLES = errorExamples();
-const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
 
 /** Values the document can state for placeholders that do not vary (the others read "…"). */
 const DOCUMENTED_PARAMS: Partial<Record<AppErrorId, Record<string, number>>> = {
