@@ -2,17 +2,17 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { mergeChatItems, type ChatItem } from "./chat-items";
-import { Composer } from "./Composer";
-import { ConnectionNotice } from "./ConnectionNotice";
+import { Composer } from "./composer";
+import { ConnectionNotice } from "./connection-notice";
 import type { HostBridge } from "./host-bridge";
-import { MessageList } from "./MessageList";
+import { MessageList } from "./message-list";
 import { textColourOn, type WidgetOptions } from "./options";
-import { SessionList } from "./SessionList";
+import { SessionList } from "./session-list";
 import { useChatStream } from "./use-chat-stream";
 import { useMessages } from "./use-messages";
 import { useSessions } from "./use-sessions";
 import { useVisitor } from "./use-visitor";
-import { WidgetHeader } from "./WidgetHeader";
+import { WidgetHeader } from "./widget-header";
 
 const LIST_ID = "vc-session-panel";
 const SUBTITLE = "The assistant replies in seconds";
