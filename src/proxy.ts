@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "~/env";
+import { AppError } from "~/server/errors/app-error";
 import {
   BASE_HEADERS,
   contentSecurityPolicy,
@@ -8,6 +9,7 @@ import {
   parseOrigins,
   type SecurityConfig,
 } from "~/server/protection/security-headers";
+import { toRestError } from "~/server/rest/errors";
 
 /** Applies the security policy (src/server/protection/security-headers.ts) to pages and the REST bridge. */
 const security: SecurityConfig = {
@@ -23,10 +25,8 @@ export function proxy(request: NextRequest): NextResponse {
     const cors = corsHeaders(request.headers.get("origin"), security);
     if (!decodesCleanly(pathname)) {
       // Next.js would answer a plain-text 500 for a path it cannot percent-decode: a 400 in the envelope instead.
-      return NextResponse.json(
-        { success: false, message: "The URL path has a malformed %-escape.", code: "MALFORMED_PATH" },
-        { status: 400, headers: { ...BASE_HEADERS, ...cors } },
-      );
+      const { status, body } = toRestError(new AppError("MALFORMED_PATH"));
+      return NextResponse.json(body, { status, headers: { ...BASE_HEADERS, ...cors } });
     }
     if (request.method === "OPTIONS") {
       // Preflight: answered here; an origin that is not allowed gets no CORS headers (the browser refuses).

@@ -4,7 +4,7 @@ import { CSV_BOM, csvField } from "~/server/admin/csv";
 import { CSV_COLUMNS } from "~/server/admin/exports.schema";
 import { exportSessions, exportTranscript, type ExportFile } from "~/server/admin/exports.service";
 import type { ChatDeps } from "~/server/chat/deps";
-import { ChatError } from "~/server/chat/errors";
+import { AppError } from "~/server/errors/app-error";
 import { getTranscript } from "~/server/chat/sessions/session-admin.service";
 import { exportFileResponse } from "~/server/rest/admin-exports";
 import { describeEachDatabase } from "./helpers/databases";
@@ -120,7 +120,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
   it("reports an unknown session before producing a file", async () => {
     await expect(
       exportTranscript(deps, { id: "00000000-0000-4000-8000-000000000000", format: "csv" }),
-    ).rejects.toThrow(ChatError);
+    ).rejects.toThrow(AppError);
   });
 
   describe("bulk export of a date range", () => {

@@ -1,17 +1,17 @@
-import { TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { TRPCError, type TRPC_ERROR_CODE_KEY, type TRPCDefaultErrorShape } from "@trpc/server";
 import { expect } from "vitest";
-import { ZodError } from "zod";
-import type { ChatErrorCode } from "~/server/chat/errors";
+import { formatTRPCError } from "~/server/api/errors";
+import type { DomainErrorId } from "~/server/errors/app-error";
 
 /**
  * Awaits `promise`, expects it to fail with a TRPCError of `code` and returns the error. `domainCode` is what
- * clients see as `data.domainCode`: the ChatError code behind the error, or VALIDATION_FAILED for invalid
- * input; `message` must match the error's message.
+ * clients see as `data.domainCode` (read through the real error formatter): the domain error's code, or
+ * VALIDATION_FAILED for invalid input; `message` must match the error's message.
  */
 export async function expectTrpcError(
   promise: Promise<unknown>,
   code: TRPC_ERROR_CODE_KEY,
-  domainCode?: ChatErrorCode | "VALIDATION_FAILED",
+  domainCode?: DomainErrorId | "VALIDATION_FAILED",
   message?: RegExp,
 ): Promise<TRPCError> {
   const error = await promise.then(
@@ -23,8 +23,10 @@ export async function expectTrpcError(
   expect(error).toBeInstanceOf(TRPCError);
   const trpcError = error as TRPCError;
   expect(trpcError.code).toBe(code);
-  if (domainCode === "VALIDATION_FAILED") expect(trpcError.cause).toBeInstanceOf(ZodError);
-  else if (domainCode) expect((trpcError.cause as { code?: unknown } | undefined)?.code).toBe(domainCode);
+  if (domainCode) {
+    const shape = { message: trpcError.message, data: { code } } as unknown as TRPCDefaultErrorShape;
+    expect(formatTRPCError({ shape, error: trpcError }).data.domainCode).toBe(domainCode);
+  }
   if (message) expect(trpcError.message).toMatch(message);
   return trpcError;
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { parseWidgetOptions } from "~/components/widget/options";
-import { WidgetRoot } from "~/components/widget/WidgetRoot";
+import { WidgetRoot } from "~/components/widget/widget-root";
 
 export const metadata: Metadata = {
   title: "Chat",

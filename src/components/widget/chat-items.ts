@@ -1,29 +1,17 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
+import { isRetryableStatus, type MessageStatus } from "~/server/chat/messages/message-status";
+import type { Turn, TurnPhase } from "./chat-turn";
 
 type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type Message = RouterOutputs["messages"]["list"]["items"][number];
 export type Session = RouterOutputs["sessions"]["list"]["items"][number];
 
-/**
- * A message being sent from this page, from the moment Enter is pressed until the server's list has it.
- * phase: sending (request on its way) → streaming → done | failed (the assistant failed) | stopped (the
- * visitor stopped it) | interrupted (connection lost mid-reply; the server finishes and stores it).
- * Before the server has the message: waiting (network down or 5xx, retried automatically) or rejected (4xx).
- */
-export interface Turn {
-  key: string;
-  sessionId: string | null;
-  text: string;
-  createdAt: string;
-  userId: string | null;
-  assistantId: string | null;
-  reply: string;
-  phase: "sending" | "waiting" | "rejected" | "streaming" | "done" | "failed" | "stopped" | "interrupted";
-  error: string | null;
-  attempt: number;
-  /** Set when this turn regenerates an existing failed or stopped reply (messages.retryStream). */
-  retryOf: string | null;
+/** Where a message stands before the server has stored it. */
+type UnsentPhase = Extract<TurnPhase, "sending" | "waiting" | "rejected">;
+const UNSENT_PHASES: ReadonlySet<TurnPhase> = new Set<UnsentPhase>(["sending", "waiting", "rejected"]);
+function isUnsent(phase: TurnPhase): phase is UnsentPhase {
+  return UNSENT_PHASES.has(phase);
 }
 
 /** What the message list shows. */
@@ -32,7 +20,8 @@ export interface ChatItem {
   role: "user" | "assistant";
   content: string;
   createdAt: string;
-  state: "complete" | "streaming" | "failed" | "stopped" | "sending" | "waiting" | "rejected";
+  /** The stored status, or where a message not yet stored stands. */
+  state: MessageStatus | UnsentPhase;
   /** Text to send again for a message that was not sent (rejected); null otherwise. */
   retryText: string | null;
   /** The id of a failed or stopped reply, which retry regenerates in place. */
@@ -51,9 +40,7 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
     state: message.status,
     retryText: null,
     retryReplyId:
-      message.role === "assistant" &&
-      (message.status === "failed" || message.status === "stopped") &&
-      previous?.role === "user"
+      message.role === "assistant" && isRetryableStatus(message.status) && previous?.role === "user"
         ? message.id
         : null,
     turnKey: null,
@@ -61,15 +48,15 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
   };
 }
 
+/** How a turn's reply shows; in any other phase it is still being written. */
+const REPLY_STATUS: Partial<Record<TurnPhase, MessageStatus>> = {
+  done: "complete",
+  failed: "failed",
+  stopped: "stopped",
+};
+
 function assistantOf(turn: Turn): ChatItem {
-  const state: ChatItem["state"] =
-    turn.phase === "failed"
-      ? "failed"
-      : turn.phase === "stopped"
-        ? "stopped"
-        : turn.phase === "done"
-          ? "complete"
-          : "streaming";
+  const state = REPLY_STATUS[turn.phase] ?? "streaming";
   return {
     key: turn.assistantId ?? `${turn.key}:assistant`,
     role: "assistant",
@@ -77,7 +64,7 @@ function assistantOf(turn: Turn): ChatItem {
     createdAt: turn.createdAt,
     state,
     retryText: null,
-    retryReplyId: (state === "failed" || state === "stopped") && turn.assistantId ? turn.assistantId : null,
+    retryReplyId: isRetryableStatus(state) && turn.assistantId ? turn.assistantId : null,
     turnKey: turn.key,
     error: turn.error,
   };
@@ -90,13 +77,12 @@ export function mergeChatItems(server: readonly Message[], turns: readonly Turn[
 
   for (const turn of turns) {
     if (!turn.userId || !indexOf.has(turn.userId)) {
-      const unsent = turn.phase === "sending" || turn.phase === "waiting" || turn.phase === "rejected";
       items.push({
         key: turn.userId ?? `${turn.key}:user`,
         role: "user",
         content: turn.text,
         createdAt: turn.createdAt,
-        state: unsent ? (turn.phase as ChatItem["state"]) : "complete",
+        state: isUnsent(turn.phase) ? turn.phase : "complete",
         retryText: turn.phase === "rejected" ? turn.text : null,
         retryReplyId: null,
         turnKey: turn.key,

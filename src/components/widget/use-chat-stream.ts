@@ -1,9 +1,23 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useReducer, useRef } from "react";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
-import type { ChatItem, Turn } from "./chat-items";
+import type { ChatItem } from "./chat-items";
+import {
+  chatTurnReducer,
+  endedWithoutReply,
+  fromStreamEvent,
+  initialChatTurnState,
+  IN_FLIGHT_PHASES,
+  isBusy,
+  isWaiting,
+  newTurn,
+  regenerationTurn,
+  retryActionFor,
+  turnsOf,
+  type Turn,
+} from "./chat-turn";
 import { backoffMs, isAbortError, isTransientError, messageOf } from "./errors";
 
 interface Options {
@@ -14,33 +28,23 @@ interface Options {
   restoreDraft: (text: string) => void;
 }
 
-const IN_FLIGHT: ReadonlySet<Turn["phase"]> = new Set(["sending", "waiting", "streaming"]);
-
 /**
  * Sending messages and streaming replies through messages.chatStream: one Turn per message sent from this
- * page. Stop aborts the request (the server still finishes and stores the reply); transient failures before
- * the server has the message are retried automatically; anything the visitor typed stays on screen.
+ * page (the states and their changes are chat-turn.ts). Stop aborts the request (the server still finishes
+ * and stores the reply); transient failures before the server has the message are retried automatically;
+ * anything the visitor typed stays on screen.
  */
 export function useChatStream({ visitorId, createSession, restoreDraft }: Options) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [turns, setTurns] = useState<Turn[]>([]);
-  const [announcement, setAnnouncement] = useState("");
+  const [state, dispatch] = useReducer(chatTurnReducer, initialChatTurnState);
   const controllers = useRef(new Map<string, AbortController>());
   const timers = useRef(new Map<string, number>());
-  const turnsRef = useRef(turns);
+  const stateRef = useRef(state);
   useEffect(() => {
-    turnsRef.current = turns;
-  }, [turns]);
-
-  const update = useCallback((key: string, patch: Partial<Turn> | ((turn: Turn) => Partial<Turn>)) => {
-    setTurns((all) =>
-      all.map((turn) =>
-        turn.key === key ? { ...turn, ...(typeof patch === "function" ? patch(turn) : patch) } : turn,
-      ),
-    );
-  }, []);
+    stateRef.current = state;
+  }, [state]);
 
   const refresh = useCallback(
     (sessionId: string | null) => {
@@ -55,84 +59,68 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
     [queryClient, trpc, visitorId],
   );
 
+  const clearTimer = useCallback((key: string): boolean => {
+    const timer = timers.current.get(key);
+    if (timer === undefined) return false;
+    window.clearTimeout(timer);
+    timers.current.delete(key);
+    return true;
+  }, []);
+
   // The automatic retry of a waiting send calls the latest `run` through this ref.
   const runRef = useRef<(turn: Turn) => Promise<void>>(async () => undefined);
+  /** One request for a turn: the stream's events go to the reducer; how it ended without one, too. */
   const run = useCallback(
     async (start: Turn): Promise<void> => {
       const { key } = start;
       const controller = new AbortController();
       controllers.current.set(key, controller);
-      update(key, { phase: "sending", error: null });
+      dispatch({ type: "sending", key });
       let sessionId = start.sessionId;
       let started = false;
       try {
         if (!sessionId) {
           sessionId = await createSession();
-          update(key, { sessionId });
+          dispatch({ type: "sessionCreated", key, sessionId });
         }
+        const options = { signal: controller.signal };
         const events = start.retryOf
-          ? await client.messages.retryStream.mutate(
-              { id: start.retryOf, visitor_id: visitorId },
-              { signal: controller.signal },
-            )
+          ? await client.messages.retryStream.mutate({ id: start.retryOf, visitor_id: visitorId }, options)
           : await client.messages.chatStream.mutate(
               { message: start.text, session_id: sessionId, visitor_id: visitorId },
-              { signal: controller.signal },
+              options,
             );
         for await (const event of events) {
+          dispatch(fromStreamEvent(key, event));
           if (event.type === "start") {
             started = true;
-            update(key, {
-              phase: "streaming",
-              userId: event.user_message.id,
-              assistantId: event.assistant_message.id,
-              createdAt: event.user_message.created_at,
-            });
             void queryClient.invalidateQueries(trpc.sessions.list.pathFilter()); // derived title, order
-          } else if (event.type === "delta") {
-            update(key, (turn) => ({ reply: turn.reply + event.text }));
-          } else if (event.type === "done") {
-            const stopped = event.assistant_message.status === "stopped";
-            update(key, { phase: stopped ? "stopped" : "done", reply: event.assistant_message.content });
-            setAnnouncement(`New reply: ${event.assistant_message.content.slice(0, 400)}`);
-          } else {
-            update(key, { phase: "failed", reply: event.assistant_message.content, error: event.message });
-            setAnnouncement(`The reply failed. ${event.message}`);
           }
         }
       } catch (error) {
-        if (controller.signal.aborted || isAbortError(error)) {
-          if (started) {
-            update(key, { phase: "stopped" });
-          } else {
-            // Stopped before the server took it: give the text back rather than lose it.
-            setTurns((all) => all.filter((turn) => turn.key !== key));
-            restoreDraft(start.text);
-          }
-        } else if (!started && isTransientError(error)) {
-          const attempt = start.attempt + 1;
-          update(key, { phase: "waiting", attempt });
-          const timer = window.setTimeout(
-            () => {
-              timers.current.delete(key);
-              const latest = turnsRef.current.find((turn) => turn.key === key);
-              if (latest?.phase === "waiting") void runRef.current(latest);
-            },
-            backoffMs(attempt - 1),
-          );
+        const ended = endedWithoutReply(key, {
+          aborted: controller.signal.aborted || isAbortError(error),
+          started,
+          transient: isTransientError(error),
+          message: messageOf(error),
+        });
+        dispatch(ended);
+        // Stopped before the server took it: give the text back rather than lose it.
+        if (ended.type === "withdrawn") restoreDraft(start.text);
+        if (ended.type === "waiting") {
+          const timer = window.setTimeout(() => {
+            timers.current.delete(key);
+            const latest = stateRef.current.turns.find((turn) => turn.key === key);
+            if (latest?.phase === "waiting") void runRef.current(latest);
+          }, backoffMs(start.attempt));
           timers.current.set(key, timer);
-        } else if (!started) {
-          update(key, { phase: "rejected", error: messageOf(error) });
-        } else {
-          // Cut off mid-reply: the server finishes and stores it; the list follows it from here.
-          update(key, { phase: "interrupted" });
         }
       } finally {
         controllers.current.delete(key);
         refresh(sessionId);
       }
     },
-    [client, createSession, queryClient, refresh, restoreDraft, trpc, update, visitorId],
+    [client, createSession, queryClient, refresh, restoreDraft, trpc, visitorId],
   );
 
   useEffect(() => {
@@ -141,20 +129,8 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
 
   const send = useCallback(
     (text: string, sessionId: string | null) => {
-      const turn: Turn = {
-        key: crypto.randomUUID(),
-        sessionId,
-        text,
-        createdAt: new Date().toISOString(),
-        userId: null,
-        assistantId: null,
-        reply: "",
-        phase: "sending",
-        error: null,
-        attempt: 0,
-        retryOf: null,
-      };
-      setTurns((all) => [...all, turn]);
+      const turn = newTurn(crypto.randomUUID(), sessionId, text, new Date().toISOString());
+      dispatch({ type: "sent", turn });
       void run(turn);
     },
     [run],
@@ -166,28 +142,15 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
    */
   const retryReply = useCallback(
     (item: ChatItem, sessionId: string | null) => {
-      const turn = item.turnKey ? turnsRef.current.find((t) => t.key === item.turnKey) : undefined;
-      if (turn?.phase === "rejected") {
-        void run({ ...turn, attempt: 0 });
-        return;
+      const action = retryActionFor(stateRef.current, item);
+      if (action?.type === "resend") {
+        dispatch({ type: "resent", key: action.turn.key });
+        void run({ ...action.turn, attempt: 0 });
+      } else if (action?.type === "regenerate") {
+        const turn = regenerationTurn(crypto.randomUUID(), sessionId, action.replyId, item.createdAt);
+        dispatch({ type: "retried", turn });
+        void run(turn);
       }
-      if (!item.retryReplyId) return;
-      const retry: Turn = {
-        key: crypto.randomUUID(),
-        sessionId,
-        text: "",
-        createdAt: item.createdAt,
-        userId: null,
-        assistantId: item.retryReplyId,
-        reply: "",
-        phase: "sending",
-        error: null,
-        attempt: 0,
-        retryOf: item.retryReplyId,
-      };
-      // The regenerated reply replaces the earlier attempt of the same reply on screen.
-      setTurns((all) => [...all.filter((t) => t.assistantId !== item.retryReplyId), retry]);
-      void run(retry);
     },
     [run],
   );
@@ -199,13 +162,10 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
    */
   const stop = useCallback(
     (sessionId: string | null) => {
-      for (const turn of turnsRef.current) {
-        if (turn.sessionId !== sessionId || !IN_FLIGHT.has(turn.phase)) continue;
-        const timer = timers.current.get(turn.key);
-        if (timer !== undefined) {
-          window.clearTimeout(timer);
-          timers.current.delete(turn.key);
-          setTurns((all) => all.filter((t) => t.key !== turn.key));
+      for (const turn of turnsOf(stateRef.current, sessionId)) {
+        if (!IN_FLIGHT_PHASES.has(turn.phase)) continue;
+        if (clearTimer(turn.key)) {
+          dispatch({ type: "withdrawn", key: turn.key });
           restoreDraft(turn.text);
         }
         if (turn.assistantId) {
@@ -216,19 +176,15 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
         controllers.current.get(turn.key)?.abort();
       }
     },
-    [client, restoreDraft, visitorId],
+    [clearTimer, client, restoreDraft, visitorId],
   );
 
   /** Waiting sends are retried now (the "Retry now" button, or the browser coming back online). */
   const retryWaitingNow = useCallback(() => {
-    for (const turn of turnsRef.current) {
-      const timer = timers.current.get(turn.key);
-      if (turn.phase !== "waiting" || timer === undefined) continue;
-      window.clearTimeout(timer);
-      timers.current.delete(turn.key);
-      void run(turn);
+    for (const turn of stateRef.current.turns) {
+      if (turn.phase === "waiting" && clearTimer(turn.key)) void run(turn);
     }
-  }, [run]);
+  }, [clearTimer, run]);
 
   useEffect(() => {
     window.addEventListener("online", retryWaitingNow);
@@ -244,13 +200,17 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
     };
   }, []);
 
-  const turnsOf = useCallback(
-    (sessionId: string | null) => turns.filter((turn) => turn.sessionId === sessionId),
-    [turns],
-  );
-  const busy = (sessionId: string | null) =>
-    turns.some((turn) => turn.sessionId === sessionId && IN_FLIGHT.has(turn.phase));
-  const waiting = turns.some((turn) => turn.phase === "waiting");
+  const turnsOfSession = useCallback((sessionId: string | null) => turnsOf(state, sessionId), [state]);
+  const busy = (sessionId: string | null) => isBusy(state, sessionId);
 
-  return { turnsOf, busy, waiting, send, stop, retryReply, retryWaitingNow, announcement };
+  return {
+    turnsOf: turnsOfSession,
+    busy,
+    waiting: isWaiting(state),
+    send,
+    stop,
+    retryReply,
+    retryWaitingNow,
+    announcement: state.announcement,
+  };
 }

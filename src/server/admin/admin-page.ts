@@ -5,7 +5,8 @@ import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { createCaller } from "../api/root";
 import { ZodError } from "zod";
-import { createTRPCContext, validationMessage } from "../api/trpc";
+import { createTRPCContext } from "../api/trpc";
+import { validationMessage } from "../errors/app-error";
 import { authenticateAdmin, type AdminPrincipal } from "./admin-access";
 
 type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ChatDeps } from "../chat/deps";
-import { ChatError } from "../chat/errors";
+import { AppError } from "../errors/app-error";
 import { isUuid } from "../chat/ids";
 import type { ApiKeyDto, CreateApiKeyInput, CreatedApiKeyDto, RevokeApiKeyInput } from "./api-keys.schema";
 
@@ -71,9 +71,9 @@ export async function listApiKeys(deps: ChatDeps): Promise<{ items: ApiKeyDto[] 
 
 /** Revokes a key for good; revoking a revoked key changes nothing. */
 export async function revokeApiKey(deps: ChatDeps, input: RevokeApiKeyInput): Promise<ApiKeyDto> {
-  if (!isUuid(input.id)) throw new ChatError("API_KEY_NOT_FOUND");
+  if (!isUuid(input.id)) throw new AppError("API_KEY_NOT_FOUND");
   const existing = await deps.db.apiKey.findUnique({ where: { id: input.id } });
-  if (!existing) throw new ChatError("API_KEY_NOT_FOUND");
+  if (!existing) throw new AppError("API_KEY_NOT_FOUND");
   const row = await deps.db.apiKey.update({
     where: { id: input.id },
     data: { revoked_at: existing.revoked_at ?? new Date() },

@@ -4,6 +4,7 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { env } from "~/env";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../chat/runtime";
+import { errorMessage } from "../errors/app-error";
 import { resolveAuthSecret } from "./auth-secret";
 import { consumeSignInAttempt, SIGN_IN_ACCOUNT_LIMIT } from "./sign-in-throttle";
 
@@ -67,7 +68,9 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
         if (typeof email !== "string" || email.trim() === "") return;
         if (!(await consumeSignInAttempt(deps.db, email)))
           throw new APIError("TOO_MANY_REQUESTS", {
-            message: `Too many sign-in attempts for this account. Try again in ${SIGN_IN_ACCOUNT_LIMIT.windowMinutes} minutes.`,
+            message: errorMessage("TOO_MANY_ATTEMPTS", {
+              windowMinutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes,
+            }),
             code: "TOO_MANY_ATTEMPTS",
           });
       }),

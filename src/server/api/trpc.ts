@@ -1,28 +1,33 @@
 /**
- * tRPC set-up: context, error shape, and the one mapping from domain errors to tRPC codes.
+ * tRPC set-up: context, error shape (src/server/api/errors.ts) and middlewares.
  * Routers stay thin: parse input with the domain's zod schemas, call the domain, return its DTOs.
  */
-import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { ZodError } from "zod";
 import { authenticateAdmin } from "../admin/admin-access";
 import type { ChatDeps } from "../chat/deps";
-import { ChatError, type ChatErrorCode, type ChatErrorKind } from "../chat/errors";
 import { getChatDeps } from "../chat/runtime";
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
-import { clientIp, enforceRateLimit, RateLimitedError, type LimitedAction } from "../protection/rate-limits";
+import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
+import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
+import { formatTRPCError, toTRPCError } from "./errors";
 
 /**
- * Procedure metadata: trpc-to-openapi's `openapi` block, plus how the REST bridge presents a success
- * (`rest`): its status and short human message, and data to attach to given domain errors.
+ * Procedure metadata: trpc-to-openapi's `openapi` block, the domain errors the procedure raises (`errors`, the
+ * OpenAPI error responses are derived from them), plus how the REST bridge presents a success (`rest`): its
+ * status and short human message, and data to attach to given errors.
  */
 export type ProcedureMeta = OpenApiMeta<{
+  /**
+   * The domain errors this procedure's own work can raise (src/server/errors/app-error.ts). The ones its
+   * middlewares raise (validation, admin access, rate limits, server faults) are implied and not listed.
+   */
+  errors?: readonly DomainErrorId[];
   /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
   rateLimit?: LimitedAction;
   rest?: {
     successStatus?: 200 | 201;
     successMessage: string;
-    errorData?: Partial<Record<ChatErrorCode, Record<string, unknown>>>;
+    errorData?: Partial<Record<AppErrorId, Record<string, unknown>>>;
   };
 }>;
 
@@ -38,78 +43,7 @@ export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
   return { getDeps: getChatDeps, headers: opts.headers, ip: clientIp(opts.headers) };
 }
 
-const TRPC_CODE_OF: Record<ChatErrorKind, TRPC_ERROR_CODE_KEY> = {
-  bad_request: "BAD_REQUEST",
-  not_found: "NOT_FOUND",
-  forbidden: "FORBIDDEN",
-  conflict: "CONFLICT",
-  upstream_failed: "BAD_GATEWAY",
-};
-
-export const INTERNAL_ERROR_MESSAGE = "Something went wrong on our side. Please try again in a moment.";
-
-/** Field → messages, for validation failures ("" is the input as a whole). */
-export type FieldErrors = Record<string, string[]>;
-
-export function fieldErrorsOf(error: ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join(".");
-    (fields[key] ??= []).push(issue.message);
-  }
-  return fields;
-}
-
-/** "Invalid input: visitor_id is required. …; message must not be empty" */
-export function validationMessage(error: ZodError): string {
-  const parts = error.issues.map((issue) => {
-    const field = issue.path.map(String).join(".");
-    return issue.message.startsWith(field) || field === "" ? issue.message : `${field}: ${issue.message}`;
-  });
-  return `Invalid input: ${parts.join("; ")}`;
-}
-
-const t = initTRPC
-  .context<TRPCContext>()
-  .meta<ProcedureMeta>()
-  .create({
-    errorFormatter({ shape, error }) {
-      const zodError = error.cause instanceof ZodError ? error.cause : null;
-      const domainError = error.cause instanceof ChatError ? error.cause : null;
-      const internal = error.code === "INTERNAL_SERVER_ERROR";
-      return {
-        ...shape,
-        message: zodError ? validationMessage(zodError) : internal ? INTERNAL_ERROR_MESSAGE : shape.message,
-        data: {
-          ...shape.data,
-          stack: undefined,
-          domainCode: domainError?.code ?? (zodError ? "VALIDATION_FAILED" : null),
-          fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
-        },
-      };
-    },
-  });
-
-/**
- * The TRPCError for an error the app expects (domain rule, rate limit, database down), keeping a message that
- * tells the caller what to do; undefined for anything else (a real fault: 500 without details).
- */
-export function toTRPCError(error: unknown): TRPCError | undefined {
-  if (error instanceof ChatError) {
-    return new TRPCError({ code: TRPC_CODE_OF[error.kind], message: error.message, cause: error });
-  }
-  if (error instanceof RateLimitedError) {
-    return new TRPCError({ code: "TOO_MANY_REQUESTS", message: error.message, cause: error });
-  }
-  if (isDatabaseUnavailable(error)) {
-    return new TRPCError({
-      code: "SERVICE_UNAVAILABLE",
-      message: DATABASE_UNAVAILABLE_MESSAGE,
-      cause: error,
-    });
-  }
-  return undefined;
-}
+const t = initTRPC.context<TRPCContext>().meta<ProcedureMeta>().create({ errorFormatter: formatTRPCError });
 
 const knownErrors = t.middleware(async ({ next }) => {
   const result = await next();
@@ -137,13 +71,10 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
   return next();
 });
 
-export const ADMIN_KEY_REQUIRED_MESSAGE =
-  "This endpoint is for administrators: send Authorization: Bearer <admin API key>, or sign in on /admin.";
-
 /** Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. */
 const adminOnly = t.middleware(async ({ ctx, next }) => {
   const principal = await authenticateAdmin(await ctx.getDeps(), ctx.headers);
-  if (!principal) throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
+  if (!principal) throw new AppError("UNAUTHORIZED");
   return next({ ctx: { principal } });
 });
 
@@ -157,6 +88,6 @@ export const adminProcedure = publicProcedure.use(adminOnly);
 
 /** Only a signed-in admin (not a bearer key): managing the API keys themselves. */
 export const adminSessionProcedure = adminProcedure.use(({ ctx, next }) => {
-  if (ctx.principal.kind !== "session") throw toTRPCError(new ChatError("API_KEYS_NEED_SIGN_IN"))!;
+  if (ctx.principal.kind !== "session") throw new AppError("API_KEYS_NEED_SIGN_IN");
   return next({ ctx: { principal: ctx.principal } });
 });

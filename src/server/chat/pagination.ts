@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChatError } from "./errors";
+import { AppError } from "../errors/app-error";
 import { LIMITS } from "./limits";
 
 /**
@@ -68,7 +68,7 @@ export function decodeCursor(cursor: string | undefined): Keyset | undefined {
     const [at, id] = cursorPayload.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
     return { at: new Date(at), id };
   } catch (error) {
-    throw new ChatError("INVALID_CURSOR", { cause: error });
+    throw new AppError("INVALID_CURSOR", { cause: error });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Recognises "the database cannot be reached" among driver and Prisma errors, so it is answered as a 503
- * with a retry hint rather than a 500. The pg pool and the SQLite handle recover by themselves once the
- * database is back; nothing needs restarting.
+ * with a retry hint rather than a 500 (SERVICE_UNAVAILABLE in src/server/errors/app-error.ts). The pg pool
+ * and the SQLite handle recover by themselves once the database is back; nothing needs restarting.
  */
 /** Prisma connection errors, and PostgreSQL SQLSTATEs for shutdown, "cannot connect now" and too many clients. */
 const UNAVAILABLE_CODES = new Set([
@@ -31,9 +31,6 @@ const UNAVAILABLE_PATTERNS = [
   /SQLITE_CANTOPEN/,
   /database is locked/i,
 ];
-
-export const DATABASE_UNAVAILABLE_MESSAGE =
-  "The chat service is temporarily unavailable. Please try again in a moment.";
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {

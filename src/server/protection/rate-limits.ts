@@ -6,6 +6,7 @@ import {
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 import { env } from "~/env";
+import { AppError } from "../errors/app-error";
 
 /**
  * Every rate limit of the public endpoints, in one table. Counters live in memory, or in Redis when REDIS_URL
@@ -46,7 +47,8 @@ const RULES: Record<LimitedAction, Rule[]> = {
   ],
 };
 
-export class RateLimitedError extends Error {
+/** RATE_LIMITED (HTTP 429), with what the limit was and when to retry. */
+export class RateLimitedError extends AppError<"RATE_LIMITED"> {
   override readonly name = "RateLimitedError";
 
   constructor(
@@ -54,11 +56,11 @@ export class RateLimitedError extends Error {
     readonly windowSeconds: number,
     readonly retryAfterSeconds: number,
   ) {
-    super(`Too many requests: please wait ${retryAfterSeconds} s and try again.`);
+    super("RATE_LIMITED", { params: { retryAfterSeconds } });
   }
 
   /** Retry-After and the IETF draft RateLimit-* headers, for 429 answers on every transport. */
-  headers(): Record<string, string> {
+  override headers(): Record<string, string> {
     return {
       "retry-after": String(this.retryAfterSeconds),
       "ratelimit-limit": String(this.limit),

@@ -1,11 +1,10 @@
-import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
 import { authenticateAdmin } from "../admin/admin-access";
 import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports.service";
 import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
-import { ADMIN_KEY_REQUIRED_MESSAGE } from "../api/trpc";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../chat/runtime";
+import { AppError } from "../errors/app-error";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";
 
@@ -35,8 +34,7 @@ async function handleExport<Schema extends z.ZodType>(
 ): Promise<Response> {
   try {
     const deps = await getChatDeps();
-    if (!(await authenticateAdmin(deps, request.headers)))
-      throw new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE });
+    if (!(await authenticateAdmin(deps, request.headers))) throw new AppError("UNAUTHORIZED");
     const query = Object.fromEntries(new URL(request.url).searchParams);
     return exportFileResponse(await produce(deps, schema.parse({ ...query, ...params })));
   } catch (error) {

@@ -1,17 +1,11 @@
+/**
+ * The REST side of the error table (src/server/errors/app-error.ts): any failure becomes the error envelope,
+ * with the status of its kind read from the table and the headers that go with it.
+ */
 import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { ZodError } from "zod";
-import { ChatError } from "../chat/errors";
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
-import { RateLimitedError } from "../protection/rate-limits";
-import {
-  ADMIN_KEY_REQUIRED_MESSAGE,
-  fieldErrorsOf,
-  INTERNAL_ERROR_MESSAGE,
-  toTRPCError,
-  validationMessage,
-  type FieldErrors,
-} from "../api/trpc";
+import { AppError, asAppError, type FieldErrors } from "../errors/app-error";
+import { payloadTooLargeError, unsupportedMediaTypeError } from "./request-body";
 
 /** The REST bridge's error body. `code` is stable and machine-readable; `message` says what to do next. */
 export interface RestErrorBody {
@@ -28,89 +22,63 @@ export interface RestError {
   headers?: Record<string, string>;
 }
 
-export const JSON_BODY_HINT = "Send the body as JSON with Content-Type: application/json";
-
-/** Failures of the HTTP layer itself, before any procedure runs. */
-export class RestRequestError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 405 | 413 | 415,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RestRequestError";
+/**
+ * The errors trpc-to-openapi raises itself (no procedure ran, so there is no AppError behind them): what
+ * they are in the table. Only ROUTE_NOT_FOUND happens in practice; the body is read and checked before.
+ */
+function bridgeError(error: TRPCError): AppError | undefined {
+  switch (error.code) {
+    case "NOT_FOUND":
+      return new AppError("ROUTE_NOT_FOUND");
+    case "METHOD_NOT_SUPPORTED":
+      return new AppError("METHOD_NOT_ALLOWED");
+    case "PARSE_ERROR":
+      return new AppError("MALFORMED_JSON", {
+        params: { detail: error.cause instanceof Error ? error.cause.message : error.message },
+      });
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return unsupportedMediaTypeError(/content-type "([^"]*)/.exec(error.message)?.[1] ?? "");
+    case "PAYLOAD_TOO_LARGE":
+      return payloadTooLargeError();
+    default:
+      return undefined;
   }
 }
 
-const CODE_OF_TRPC: Partial<Record<TRPCError["code"], { code: string; message?: string }>> = {
-  UNAUTHORIZED: { code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE },
-  PARSE_ERROR: { code: "MALFORMED_JSON", message: "The request body is not valid JSON." },
-  UNSUPPORTED_MEDIA_TYPE: { code: "UNSUPPORTED_MEDIA_TYPE", message: `${JSON_BODY_HINT}.` },
-  PAYLOAD_TOO_LARGE: { code: "PAYLOAD_TOO_LARGE" },
-  NOT_FOUND: {
-    code: "ROUTE_NOT_FOUND",
-    message: "No such endpoint. The endpoints are listed at /api/docs/.",
-  },
-  METHOD_NOT_SUPPORTED: { code: "METHOD_NOT_ALLOWED" },
-};
+/** The AppError behind any failure: validation, an expected error, or the bridge's own; undefined for a fault. */
+function appErrorOf(cause: unknown): AppError | undefined {
+  if (cause instanceof ZodError) return AppError.validation(cause);
+  if (cause instanceof TRPCError) {
+    // trpc-to-openapi hands over the TRPCError: the AppError (or ZodError) is its cause.
+    const inner =
+      cause.cause instanceof ZodError ? AppError.validation(cause.cause) : asAppError(cause.cause);
+    return inner ?? bridgeError(cause);
+  }
+  return asAppError(cause);
+}
 
 /**
- * The one translation of any failure into the REST error envelope and status. Domain errors keep their code
+ * The one translation of any failure into the REST error envelope and status. Expected errors keep their code
  * and message; validation errors list every field's problems; anything unexpected is a 500 that reveals nothing.
  */
 export function toRestError(
   cause: unknown,
   errorData?: Partial<Record<string, Record<string, unknown>>>,
 ): RestError {
-  if (cause instanceof RestRequestError) {
-    return { status: cause.status, body: { success: false, message: cause.message, code: cause.code } };
-  }
-  if (cause instanceof ZodError) {
-    return {
-      status: 400,
-      body: {
-        success: false,
-        message: validationMessage(cause),
-        code: "VALIDATION_FAILED",
-        errors: fieldErrorsOf(cause),
-      },
-    };
-  }
-  if (cause instanceof ChatError) {
-    const status = getHTTPStatusCodeFromError(toTRPCError(cause)!);
-    const data = errorData?.[cause.code];
-    return {
-      status,
-      body: { success: false, message: cause.message, code: cause.code, ...(data && { data }) },
-    };
-  }
-  if (cause instanceof RateLimitedError) {
-    return {
-      status: 429,
-      body: { success: false, message: cause.message, code: "RATE_LIMITED" },
-      headers: cause.headers(),
-    };
-  }
-  if (isDatabaseUnavailable(cause)) {
-    return {
-      status: 503,
-      body: { success: false, message: DATABASE_UNAVAILABLE_MESSAGE, code: "SERVICE_UNAVAILABLE" },
-      headers: { "retry-after": "5" },
-    };
-  }
-  if (cause instanceof TRPCError) {
-    if (cause.cause instanceof ZodError || (cause.cause !== undefined && toTRPCError(cause.cause))) {
-      return toRestError(cause.cause, errorData);
-    }
-    const known = CODE_OF_TRPC[cause.code];
-    if (known) {
-      return {
-        status: getHTTPStatusCodeFromError(cause),
-        body: { success: false, message: known.message ?? cause.message, code: known.code },
-      };
-    }
-  }
-  return { status: 500, body: { success: false, message: INTERNAL_ERROR_MESSAGE, code: "INTERNAL_ERROR" } };
+  const error = appErrorOf(cause) ?? new AppError("INTERNAL_ERROR", { cause });
+  const data = errorData?.[error.id];
+  const headers = error.headers();
+  return {
+    status: error.httpStatus,
+    body: {
+      success: false,
+      message: error.message,
+      code: error.code,
+      ...(error.fieldErrors && { errors: error.fieldErrors }),
+      ...(data && { data }),
+    },
+    ...(headers && { headers }),
+  };
 }
 
 export function restErrorResponse(error: RestError): Response {

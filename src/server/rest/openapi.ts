@@ -1,12 +1,19 @@
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter, procedureMetaByPath } from "../api/root";
-import { ADMIN_KEY_REQUIRED_MESSAGE, type ProcedureMeta } from "../api/trpc";
+import type { ProcedureMeta } from "../api/trpc";
 import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
-import { TRPCError } from "@trpc/server";
-import { ChatError } from "../chat/errors";
+import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/sign-in-throttle";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { createSessionInputSchema } from "../chat/sessions/session.schema";
+import {
+  APP_ERRORS,
+  AppError,
+  describeError,
+  httpStatusOf,
+  publicCodeOf,
+  type AppErrorId,
+} from "../errors/app-error";
 import { RateLimitedError } from "../protection/rate-limits";
 import { toRestError, type RestErrorBody } from "./errors";
 import { payloadTooLargeError, REST_MAX_BODY_BYTES, unsupportedMediaTypeError } from "./request-body";
@@ -41,59 +48,66 @@ const TAGS = [
   },
 ];
 
+const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
+
+/** A real instance of each error of the table, with example values where its message needs some. */
+function exampleError(id: AppErrorId): unknown {
+  switch (id) {
+    case "VALIDATION_FAILED":
+      return createSessionInputSchema.safeParse({}).error;
+    case "RATE_LIMITED":
+      return new RateLimitedError(30, 60, 12);
+    case "PAYLOAD_TOO_LARGE":
+      return payloadTooLargeError();
+    case "UNSUPPORTED_MEDIA_TYPE":
+      return unsupportedMediaTypeError("application/x-www-form-urlencoded");
+    case "MALFORMED_JSON":
+      return new AppError(id, { params: { detail: "Unexpected end of JSON input" } });
+    case "TOO_MANY_ATTEMPTS":
+      return new AppError(id, { params: { windowMinutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+    default:
+      return new AppError(id);
+  }
+}
+
 /**
- * Each documented error status with an example body produced by the real error builder (toRestError) from the
- * error that causes it, so the document can never show wording the API does not use.
+ * Each HTTP status's example body: the first error of that status in the table, produced by the real error
+ * builder (toRestError), so the document can never show wording the API does not use.
  */
-function errorExamples(): Record<number, { description: string; body: RestErrorBody }> {
-  const missingVisitor = createSessionInputSchema.safeParse({}).error;
-  const example = (cause: unknown) => toRestError(cause).body;
-  return {
-    400: {
-      description: "Invalid input (the `errors` field lists each field's problems).",
-      body: example(missingVisitor),
-    },
-    401: {
-      description: "Missing or wrong admin API key.",
-      body: example(new TRPCError({ code: "UNAUTHORIZED", message: ADMIN_KEY_REQUIRED_MESSAGE })),
-    },
-    403: {
-      description: "The session belongs to another visitor.",
-      body: example(new ChatError("SESSION_OF_ANOTHER_VISITOR")),
-    },
-    404: { description: "Unknown visitor or session.", body: example(new ChatError("VISITOR_NOT_FOUND")) },
-    409: {
-      description: "The reply cannot be retried now.",
-      body: example(new ChatError("REPLY_NOT_RETRYABLE")),
-    },
-    413: {
-      description: `Body larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
-      body: example(payloadTooLargeError()),
-    },
-    415: {
-      description: "Body not sent as JSON.",
-      body: example(unsupportedMediaTypeError("application/x-www-form-urlencoded")),
-    },
-    429: {
-      description: "Too many requests: see the Retry-After and RateLimit-* headers.",
-      body: example(new RateLimitedError(30, 60, 12)),
-    },
-    500: {
-      description: "Unexpected fault (nothing internal is revealed).",
-      body: example(new Error("example")),
-    },
-    502: {
-      description: "The assistant could not reply; the visitor's message was saved.",
-      body: example(new ChatError("REPLY_FAILED")),
-    },
-    503: {
-      description: "The database is unreachable; retry after the Retry-After seconds.",
-      body: example(new Error("connect ECONNREFUSED 127.0.0.1:5432")),
-    },
-  };
+function errorExamples(): Map<number, RestErrorBody> {
+  const examples = new Map<number, RestErrorBody>();
+  for (const id of TABLE_ORDER) {
+    const status = httpStatusOf(id);
+    if (!examples.has(status)) examples.set(status, toRestError(exampleError(id)).body);
+  }
+  return examples;
 }
 
 const ERROR_EXAMPLES = errorExamples();
+
+/** Values the document can state for placeholders that do not vary (the others read "…"). */
+const DOCUMENTED_PARAMS: Partial<Record<AppErrorId, Record<string, number>>> = {
+  PAYLOAD_TOO_LARGE: { maxKb: REST_MAX_BODY_BYTES / 1024 },
+};
+
+/**
+ * Every error an operation can answer: the ones its procedure declares (`meta.errors`) and the ones implied by
+ * how it is served (validation, server faults, admin access, rate limits, a JSON body), in table order.
+ */
+function operationErrors(meta: ProcedureMeta | undefined, method: string): AppErrorId[] {
+  const ids = new Set<AppErrorId>([
+    "VALIDATION_FAILED",
+    "INTERNAL_ERROR",
+    "SERVICE_UNAVAILABLE",
+    ...(meta?.openapi?.protect ? (["UNAUTHORIZED"] as const) : []),
+    ...(meta?.rateLimit ? (["RATE_LIMITED"] as const) : []),
+    ...(["post", "patch", "put"].includes(method)
+      ? (["MALFORMED_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const)
+      : []),
+    ...(meta?.errors ?? []),
+  ]);
+  return TABLE_ORDER.filter((id) => ids.has(id));
+}
 
 const ERROR_ENVELOPE: Json = {
   type: "object",
@@ -132,18 +146,25 @@ function successEnvelope(dataSchema: unknown, message: string): Json {
   };
 }
 
-function errorResponse(status: number, description?: string): Json {
-  const example = ERROR_EXAMPLES[status];
-  if (!example) throw new Error(`openapi: add an ERROR_EXAMPLES entry for status ${status}`);
-  return {
-    description: description ?? example.description,
-    content: {
-      "application/json": {
-        schema: { $ref: "#/components/schemas/ErrorEnvelope" },
-        example: example.body,
+/** The error responses of an operation, one per status: its errors' codes and messages, and an example. */
+function errorResponses(ids: readonly AppErrorId[]): Record<string, Json> {
+  const byStatus = new Map<number, AppErrorId[]>();
+  for (const id of ids) byStatus.set(httpStatusOf(id), [...(byStatus.get(httpStatusOf(id)) ?? []), id]);
+  const responses: Record<string, Json> = {};
+  for (const status of [...byStatus.keys()].sort()) {
+    const example = ERROR_EXAMPLES.get(status);
+    if (!example) throw new Error(`openapi: no error of status ${status} in the table`);
+    responses[String(status)] = {
+      description: byStatus
+        .get(status)!
+        .map((id) => `\`${publicCodeOf(id)}\`: ${describeError(id, DOCUMENTED_PARAMS[id])}`)
+        .join("\n\n"),
+      content: {
+        "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" }, example },
       },
-    },
-  };
+    };
+  }
+  return responses;
 }
 
 /**
@@ -223,14 +244,8 @@ function streamOperation(): Json {
           },
         },
       },
-      400: errorResponse(400),
-      403: errorResponse(403),
-      429: errorResponse(429),
-      503: errorResponse(503),
-      404: errorResponse(404),
-      413: errorResponse(413),
-      415: errorResponse(415),
-      500: errorResponse(500),
+      // The same rules as the chatStream procedure (errors after the stream starts are events).
+      ...errorResponses(operationErrors(procedureMetaByOperationId().get("messages-chatStream"), "post")),
     },
   };
 }
@@ -292,10 +307,12 @@ function exportOperation(kind: "range" | "transcript"): Json {
           },
         },
       },
-      400: errorResponse(400),
-      401: errorResponse(401),
-      ...(kind === "transcript" && { 404: errorResponse(404, "No such session.") }),
-      500: errorResponse(500),
+      ...errorResponses([
+        "VALIDATION_FAILED",
+        "UNAUTHORIZED",
+        kind === "range" ? "INVALID_DATE_RANGE" : "SESSION_NOT_FOUND",
+        "INTERNAL_ERROR",
+      ]),
     },
   };
 }
@@ -345,24 +362,7 @@ function buildDocument(): Json {
           },
         },
       };
-      const errorStatuses = new Set([
-        400,
-        500,
-        503,
-        ...(meta?.rateLimit ? [429] : []),
-        ...Object.keys(responses)
-          .filter((key) => key !== "200")
-          .map(Number),
-      ]);
-      if (["post", "patch", "put"].includes(method)) {
-        errorStatuses.add(413);
-        errorStatuses.add(415);
-      }
-      for (const code of [...errorStatuses].sort()) {
-        const declared = responses[String(code)] as { description?: string } | undefined;
-        rebuilt[String(code)] = errorResponse(code, declared?.description);
-      }
-      operation.responses = rebuilt;
+      operation.responses = { ...rebuilt, ...errorResponses(operationErrors(meta, method)) };
       if (meta?.openapi?.protect !== true) operation.security = [];
       if (operation.operationId === "visitors-create") {
         (operation.requestBody as Json).required = false;

@@ -1,4 +1,4 @@
-import { JSON_BODY_HINT, RestRequestError } from "./errors";
+import { AppError } from "../errors/app-error";
 
 /** Largest request body the REST bridge reads. The biggest valid body (a 4000-character message) is ~16 KB. */
 export const REST_MAX_BODY_BYTES = 64 * 1024;
@@ -20,21 +20,17 @@ export async function readJsonBody(request: Request): Promise<unknown> {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const detail = error instanceof Error ? error.message : "";
-    throw new RestRequestError(400, "MALFORMED_JSON", `The request body is not valid JSON: ${detail}`.trim());
+    throw new AppError("MALFORMED_JSON", { params: { detail } });
   }
 }
 
-export function unsupportedMediaTypeError(contentType: string): RestRequestError {
+export function unsupportedMediaTypeError(contentType: string): AppError {
   const got = contentType ? `"${contentType.slice(0, 80)}"` : "none";
-  return new RestRequestError(415, "UNSUPPORTED_MEDIA_TYPE", `${JSON_BODY_HINT} (got ${got}).`);
+  return new AppError("UNSUPPORTED_MEDIA_TYPE", { params: { got } });
 }
 
-export function payloadTooLargeError(): RestRequestError {
-  return new RestRequestError(
-    413,
-    "PAYLOAD_TOO_LARGE",
-    `The request body is larger than ${REST_MAX_BODY_BYTES / 1024} KB.`,
-  );
+export function payloadTooLargeError(): AppError {
+  return new AppError("PAYLOAD_TOO_LARGE", { params: { maxKb: REST_MAX_BODY_BYTES / 1024 } });
 }
 
 async function readTextWithLimit(request: Request): Promise<string> {

@@ -18,8 +18,6 @@ import { getTranscript, listAdminSessions } from "../../chat/sessions/session-ad
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { z } from "zod";
 
-const ADMIN_AUTH_ERRORS = { 401: "Not signed in, or a missing, wrong or revoked API key." };
-
 export const adminRouter = createTRPCRouter({
   dashboard: adminProcedure
     .meta({
@@ -31,7 +29,6 @@ export const adminRouter = createTRPCRouter({
         summary: "Totals and daily activity (admin)",
         description:
           "Visitors, sessions, messages and failed replies, and new sessions and messages per day (30 days).",
-        errorResponses: ADMIN_AUTH_ERRORS,
       },
       rest: { successMessage: "Dashboard." },
     })
@@ -51,8 +48,8 @@ export const adminRouter = createTRPCRouter({
           description:
             "Every visitor's sessions, most recent activity first, with message and failed-reply counts; filter by " +
             "start day (`from`, `to`, UTC, inclusive), reply status, or visitor.",
-          errorResponses: { 400: "Invalid query.", ...ADMIN_AUTH_ERRORS },
         },
+        errors: ["INVALID_DATE_RANGE", "INVALID_CURSOR"],
         rest: { successMessage: "Sessions listed." },
       })
       .input(listAdminSessionsInputSchema)
@@ -68,8 +65,8 @@ export const adminRouter = createTRPCRouter({
           protect: true,
           summary: "Get a session's transcript (admin)",
           description: "The session, its visitor and every message (role, time, status), oldest first.",
-          errorResponses: { ...ADMIN_AUTH_ERRORS, 404: "No such session." },
         },
+        errors: ["SESSION_NOT_FOUND"],
         rest: { successMessage: "Transcript found." },
       })
       .input(getTranscriptInputSchema)
@@ -85,6 +82,7 @@ export const adminRouter = createTRPCRouter({
       .output(createdApiKeySchema)
       .mutation(({ ctx, input }) => createApiKey(ctx.deps, input, ctx.principal.userId)),
     revoke: adminSessionProcedure
+      .meta({ errors: ["API_KEY_NOT_FOUND"] })
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input)),

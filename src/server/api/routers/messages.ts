@@ -16,6 +16,11 @@ import {
   stopReply,
 } from "../../chat/messages/messages.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
+import { SESSION_ERRORS } from "./sessions";
+
+/** A call on one reply (findOwnedReply). */
+const REPLY_ERRORS = [...SESSION_ERRORS, "MESSAGE_NOT_FOUND", "NOT_AN_ASSISTANT_MESSAGE"] as const;
+const RETRY_ERRORS = [...REPLY_ERRORS, "REPLY_NOT_RETRYABLE", "REPLY_FAILED"] as const;
 
 export const messagesRouter = createTRPCRouter({
   list: publicProcedure
@@ -28,12 +33,8 @@ export const messagesRouter = createTRPCRouter({
         summary: "List a session's messages",
         description:
           "The session's messages in conversation order (order=desc for newest first), one page at a time.",
-        errorResponses: {
-          400: "visitor_id missing or invalid cursor/limit.",
-          403: "The session belongs to another visitor.",
-          404: "No such session or visitor.",
-        },
       },
+      errors: [...SESSION_ERRORS, "INVALID_CURSOR"],
       rest: { successMessage: "Messages listed." },
     })
     .input(listMessagesInputSchema)
@@ -50,13 +51,8 @@ export const messagesRouter = createTRPCRouter({
         summary: "STEP 3 — Chat",
         description:
           "Stores the visitor's message, waits for the assistant's reply and returns both. visitor_id must be the session's visitor.",
-        errorResponses: {
-          400: "message, session_id or visitor_id missing or invalid.",
-          403: "The session belongs to another visitor.",
-          404: "No such session or visitor.",
-          502: "The assistant failed; the visitor's message was saved.",
-        },
       },
+      errors: [...SESSION_ERRORS, "REPLY_FAILED"],
       rest: { successMessage: "Reply generated." },
       rateLimit: "sendMessage",
     })
@@ -72,7 +68,7 @@ export const messagesRouter = createTRPCRouter({
    * starts, so they arrive as ordinary typed errors.
    */
   chatStream: publicProcedure
-    .meta({ rateLimit: "sendMessage" })
+    .meta({ errors: SESSION_ERRORS, rateLimit: "sendMessage" })
     .input(chatInputSchema)
     .mutation(async ({ ctx, input }) => {
       const started = await startChat(ctx.deps, input);
@@ -90,14 +86,8 @@ export const messagesRouter = createTRPCRouter({
         description:
           "Regenerates the assistant reply `id` (status failed or stopped) from the visitor's question before it, " +
           "in place (same message id), and waits for it. visitor_id must be the session's visitor.",
-        errorResponses: {
-          400: "visitor_id missing, or id is not an assistant message.",
-          403: "The session belongs to another visitor.",
-          404: "No such message, session or visitor.",
-          409: "The reply is not failed or stopped (e.g. still being written).",
-          502: "The assistant failed again; the reply is stored as failed.",
-        },
       },
+      errors: RETRY_ERRORS,
       rest: { successMessage: "Reply regenerated." },
       rateLimit: "sendMessage",
     })
@@ -107,7 +97,7 @@ export const messagesRouter = createTRPCRouter({
 
   /** Streamed retry for the widget (same transport as chatStream). */
   retryStream: publicProcedure
-    .meta({ rateLimit: "sendMessage" })
+    .meta({ errors: RETRY_ERRORS, rateLimit: "sendMessage" })
     .input(replyActionInputSchema)
     .mutation(async ({ ctx, input }) => {
       return chatStreamEvents(await startRetry(ctx.deps, input));
@@ -124,12 +114,8 @@ export const messagesRouter = createTRPCRouter({
         description:
           "Cancels the generation of the assistant reply `id` and keeps the text so far, with status stopped. " +
           "Closing a stream does not stop a reply (it completes and is stored); this does.",
-        errorResponses: {
-          400: "visitor_id missing, or id is not an assistant message.",
-          403: "The session belongs to another visitor.",
-          404: "No such message, session or visitor.",
-        },
       },
+      errors: REPLY_ERRORS,
       rest: { successMessage: "Reply stopped." },
     })
     .input(replyActionInputSchema)

@@ -14,7 +14,15 @@ import {
   listSessions,
   renameSession,
 } from "../../chat/sessions/sessions.service";
+import type { DomainErrorId } from "../../errors/app-error";
 import { createTRPCRouter, publicProcedure } from "../trpc";
+
+/** What findOwnedSession refuses: every call on a session or its messages can answer these. */
+export const SESSION_ERRORS = [
+  "VISITOR_NOT_FOUND",
+  "SESSION_NOT_FOUND",
+  "SESSION_OF_ANOTHER_VISITOR",
+] as const satisfies DomainErrorId[];
 
 export const sessionsRouter = createTRPCRouter({
   create: publicProcedure
@@ -28,11 +36,8 @@ export const sessionsRouter = createTRPCRouter({
         description:
           "Starts a conversation for a visitor. visitor_id is required: create a visitor first (STEP 1).",
         successDescription: "The new session.",
-        errorResponses: {
-          400: "visitor_id missing or title invalid.",
-          404: "No such visitor: create one first (STEP 1).",
-        },
       },
+      errors: ["VISITOR_NOT_FOUND"],
       rest: { successStatus: 201, successMessage: "Session created." },
       rateLimit: "createSession",
     })
@@ -49,8 +54,8 @@ export const sessionsRouter = createTRPCRouter({
         protect: false,
         summary: "List a visitor's sessions",
         description: "The visitor's sessions, most recent activity first, one page at a time.",
-        errorResponses: { 400: "visitor_id missing or invalid cursor/limit.", 404: "No such visitor." },
       },
+      errors: ["VISITOR_NOT_FOUND", "INVALID_CURSOR"],
       rest: { successMessage: "Sessions listed." },
     })
     .input(listSessionsInputSchema)
@@ -66,12 +71,8 @@ export const sessionsRouter = createTRPCRouter({
         protect: false,
         summary: "Get a session",
         description: "One session of the visitor. A session of another visitor → 403.",
-        errorResponses: {
-          400: "visitor_id missing.",
-          403: "The session belongs to another visitor.",
-          404: "No such session or visitor.",
-        },
       },
+      errors: SESSION_ERRORS,
       rest: { successMessage: "Session found." },
     })
     .input(ownedSessionInputSchema)
@@ -87,12 +88,8 @@ export const sessionsRouter = createTRPCRouter({
         protect: false,
         summary: "Rename a session",
         description: "Sets the session's title. Does not change its place in the list.",
-        errorResponses: {
-          400: "visitor_id missing or title invalid.",
-          403: "The session belongs to another visitor.",
-          404: "No such session or visitor.",
-        },
       },
+      errors: SESSION_ERRORS,
       rest: { successMessage: "Session renamed." },
     })
     .input(renameSessionInputSchema)
@@ -108,12 +105,8 @@ export const sessionsRouter = createTRPCRouter({
         protect: false,
         summary: "Delete a session",
         description: "Deletes the session and all its messages.",
-        errorResponses: {
-          400: "visitor_id missing.",
-          403: "The session belongs to another visitor.",
-          404: "No such session or visitor.",
-        },
       },
+      errors: SESSION_ERRORS,
       rest: { successMessage: "Session deleted." },
     })
     .input(ownedSessionInputSchema)

@@ -27,7 +27,6 @@ export const visitorsRouter = createTRPCRouter({
           "Creates an anonymous visitor. Store the returned `id` (the widget keeps it in localStorage) and send it as " +
           "`visitor_id` in every later call. Optional `metadata` describes the visitor's browser.",
         successDescription: "The new visitor.",
-        errorResponses: { 400: "metadata is not a JSON object or is over 8 KB.", 413: "Body too large." },
       },
       rest: { successStatus: 201, successMessage: "Visitor created." },
       rateLimit: "createVisitor",
@@ -48,8 +47,8 @@ export const visitorsRouter = createTRPCRouter({
           "Checks that a stored visitor id still exists and records the visit (`last_seen_at`). " +
           "Unknown or malformed id → 404 with `data: { valid: false }`: create a new visitor and store its id.",
         successDescription: "The visitor exists.",
-        errorResponses: { 404: "No such visitor: create one with POST /api/chats/visitors/." },
       },
+      errors: ["VISITOR_NOT_FOUND"],
       rest: { successMessage: "Visitor is valid.", errorData: { VISITOR_NOT_FOUND: { valid: false } } },
     })
     .input(validateVisitorInputSchema)
@@ -67,8 +66,8 @@ export const visitorsRouter = createTRPCRouter({
         description:
           "All visitors, newest first, one page at a time; `search` matches an id or text in metadata. " +
           "Requires `Authorization: Bearer <admin API key>`.",
-        errorResponses: { 400: "Invalid query.", 401: "Missing or wrong admin API key." },
       },
+      errors: ["INVALID_CURSOR"],
       rest: { successMessage: "Visitors listed." },
     })
     .input(listVisitorsInputSchema)
@@ -85,8 +84,8 @@ export const visitorsRouter = createTRPCRouter({
         summary: "Get a visitor with its sessions (admin)",
         description:
           "One visitor, its session count and its 50 most recent sessions. Requires the admin API key.",
-        errorResponses: { 401: "Missing or wrong admin API key.", 404: "No such visitor." },
       },
+      errors: ["VISITOR_NOT_FOUND"],
       rest: { successMessage: "Visitor found." },
     })
     .input(getVisitorInputSchema)

@@ -1,6 +1,6 @@
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
-import { ChatError } from "../errors";
+import { AppError } from "../../errors/app-error";
 import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import { findOwnedSession } from "../sessions/sessions.service";
@@ -96,7 +96,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   } catch (error) {
     // The session was deleted between the ownership check and the insert.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
-      throw new ChatError("SESSION_NOT_FOUND", { cause: error });
+      throw new AppError("SESSION_NOT_FOUND", { cause: error });
     }
     throw error;
   }
@@ -142,11 +142,11 @@ async function historyBefore(deps: ChatDeps, sessionId: string, before?: Keyset)
 
 /** An assistant message in a session the visitor owns. */
 async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<MessageRow> {
-  if (!isUuid(input.id)) throw new ChatError("MESSAGE_NOT_FOUND");
+  if (!isUuid(input.id)) throw new AppError("MESSAGE_NOT_FOUND");
   const message = await deps.db.message.findUnique({ where: { id: input.id } });
-  if (!message) throw new ChatError("MESSAGE_NOT_FOUND");
+  if (!message) throw new AppError("MESSAGE_NOT_FOUND");
   await findOwnedSession(deps.db, message.session_id, input.visitor_id);
-  if (message.role !== "assistant") throw new ChatError("NOT_AN_ASSISTANT_MESSAGE");
+  if (message.role !== "assistant") throw new AppError("NOT_AN_ASSISTANT_MESSAGE");
   return message;
 }
 
@@ -156,7 +156,7 @@ async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<
  */
 export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
   const reply = await findOwnedReply(deps, input);
-  if (!isRetryableStatus(reply.status)) throw new ChatError("REPLY_NOT_RETRYABLE");
+  if (!isRetryableStatus(reply.status)) throw new AppError("REPLY_NOT_RETRYABLE");
   const question = await deps.db.message.findFirst({
     where: {
       session_id: reply.session_id,
@@ -165,13 +165,13 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     },
     orderBy: [{ created_at: "desc" }, { id: "desc" }],
   });
-  if (!question) throw new ChatError("REPLY_NOT_RETRYABLE");
+  if (!question) throw new AppError("REPLY_NOT_RETRYABLE");
   // Claim the reply atomically: two retries at once cannot both regenerate it.
   const { count } = await deps.db.message.updateMany({
     where: { id: reply.id, status: { in: [...RETRYABLE_STATUSES] } },
     data: { content: "", status: "streaming" },
   });
-  if (Number(count) === 0) throw new ChatError("REPLY_NOT_RETRYABLE");
+  if (Number(count) === 0) throw new AppError("REPLY_NOT_RETRYABLE");
   await deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } });
   const history = await historyBefore(deps, reply.session_id, { at: question.created_at, id: question.id });
   const run = startReplyRun({
@@ -202,7 +202,7 @@ export async function stopReply(deps: ChatDeps, input: ReplyActionInput): Promis
     });
   }
   const stored = await deps.db.message.findUnique({ where: { id: reply.id } });
-  if (!stored) throw new ChatError("MESSAGE_NOT_FOUND");
+  if (!stored) throw new AppError("MESSAGE_NOT_FOUND");
   return toMessageDto(stored);
 }
 
@@ -211,7 +211,7 @@ async function completeReply(started: StartedChat): Promise<ChatOutput> {
   const outcome = await started.run.outcome;
   if (!outcome.ok) {
     console.error("chat: the responder failed", outcome.error);
-    throw new ChatError("REPLY_FAILED", { cause: outcome.error });
+    throw new AppError("REPLY_FAILED", { cause: outcome.error });
   }
   return {
     user_message: started.userMessage,
@@ -245,7 +245,7 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
     return;
   }
   console.error("chat stream: the responder failed", outcome.error);
-  const failure = new ChatError("REPLY_FAILED");
+  const failure = new AppError("REPLY_FAILED");
   yield {
     type: "error",
     code: failure.code,

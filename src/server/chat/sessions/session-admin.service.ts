@@ -1,6 +1,6 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
-import { ChatError } from "../errors";
+import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { toMessageDto } from "../messages/messages.service";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
@@ -20,7 +20,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export function createdAtRange(input: CreatedBetweenInput): Prisma.DateTimeFilter | undefined {
   const gte = input.from ? new Date(`${input.from}T00:00:00.000Z`) : undefined;
   const lt = input.to ? new Date(new Date(`${input.to}T00:00:00.000Z`).getTime() + DAY_MS) : undefined;
-  if (gte && lt && gte >= lt) throw new ChatError("INVALID_DATE_RANGE");
+  if (gte && lt && gte >= lt) throw new AppError("INVALID_DATE_RANGE");
   return gte || lt ? { ...(gte && { gte }), ...(lt && { lt }) } : undefined;
 }
 
@@ -86,11 +86,11 @@ export async function listAdminSessions(
 
 /** A session with its visitor and every message, oldest first (admin only). */
 export async function getTranscript(deps: ChatDeps, input: GetTranscriptInput): Promise<TranscriptDto> {
-  if (!isUuid(input.id)) throw new ChatError("SESSION_NOT_FOUND");
+  if (!isUuid(input.id)) throw new AppError("SESSION_NOT_FOUND");
   const row = await deps.db.session.findUnique({
     where: { id: input.id },
     include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
   });
-  if (!row) throw new ChatError("SESSION_NOT_FOUND");
+  if (!row) throw new AppError("SESSION_NOT_FOUND");
   return toTranscriptDto(row);
 }

@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
-import { ChatError } from "../errors";
+import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
@@ -35,8 +35,8 @@ export async function findOwnedSession(db: Db, sessionId: string, visitorId: str
   if (row && row.visitor_id === visitorId) return row;
   // Otherwise report in order: unknown visitor first (create one), then unknown session, then not yours.
   await requireVisitor(db, visitorId);
-  if (!row) throw new ChatError("SESSION_NOT_FOUND");
-  throw new ChatError("SESSION_OF_ANOTHER_VISITOR");
+  if (!row) throw new AppError("SESSION_NOT_FOUND");
+  throw new AppError("SESSION_OF_ANOTHER_VISITOR");
 }
 
 export async function createSession(deps: ChatDeps, input: CreateSessionInput): Promise<SessionDto> {

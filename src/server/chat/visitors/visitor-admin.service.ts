@@ -1,6 +1,6 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
-import { ChatError } from "../errors";
+import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { toSessionDto } from "../sessions/sessions.service";
@@ -58,7 +58,7 @@ export async function listVisitors(
 
 /** One visitor with its most recent sessions (admin only). */
 export async function getVisitorDetail(deps: ChatDeps, input: GetVisitorInput): Promise<VisitorDetailDto> {
-  if (!isUuid(input.id)) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
   const row = await deps.db.visitor.findUnique({
     where: { id: input.id },
     include: {
@@ -66,7 +66,7 @@ export async function getVisitorDetail(deps: ChatDeps, input: GetVisitorInput): 
       sessions: { orderBy: [{ updated_at: "desc" }, { id: "desc" }], take: DETAIL_SESSIONS },
     },
   });
-  if (!row) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!row) throw new AppError("VISITOR_NOT_FOUND");
   return {
     ...toVisitorDto(row),
     session_count: row._count.sessions,

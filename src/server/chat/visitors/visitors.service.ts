@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
-import { ChatError } from "../errors";
+import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import type { CreateVisitorInput, ValidateVisitorInput, VisitorDto } from "./visitor.schema";
 
@@ -33,20 +33,20 @@ export async function validateVisitor(
 
 /** Records activity of a visitor, failing with VISITOR_NOT_FOUND when there is no such visitor. */
 async function touchVisitor(db: Db, visitorId: string): Promise<VisitorRow> {
-  if (!isUuid(visitorId)) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!isUuid(visitorId)) throw new AppError("VISITOR_NOT_FOUND");
   // updateMany does not throw on a missing row, so "not found" needs no error-code sniffing.
   const { count } = await db.visitor.updateMany({
     where: { id: visitorId },
     data: { last_seen_at: new Date() },
   });
-  if (Number(count) === 0) throw new ChatError("VISITOR_NOT_FOUND");
+  if (Number(count) === 0) throw new AppError("VISITOR_NOT_FOUND");
   const row = await db.visitor.findUnique({ where: { id: visitorId } });
-  if (!row) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!row) throw new AppError("VISITOR_NOT_FOUND");
   return row;
 }
 
 export async function requireVisitor(db: Db, visitorId: string): Promise<void> {
-  if (!isUuid(visitorId)) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!isUuid(visitorId)) throw new AppError("VISITOR_NOT_FOUND");
   const row = await db.visitor.findUnique({ where: { id: visitorId }, select: { id: true } });
-  if (!row) throw new ChatError("VISITOR_NOT_FOUND");
+  if (!row) throw new AppError("VISITOR_NOT_FOUND");
 }

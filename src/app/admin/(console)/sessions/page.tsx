@@ -3,6 +3,7 @@ import Link from "next/link";
 import { adminPage, orInvalidFilter, param } from "~/server/admin/admin-page";
 import type { SESSION_STATUS_FILTERS } from "~/server/chat/sessions/session-admin.schema";
 import { formatTime, queryString } from "../../_components/format";
+import { ListResult } from "../../_components/list-result";
 
 export const metadata: Metadata = { title: "Sessions" };
 
@@ -75,72 +76,46 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
           </Link>
         </p>
       )}
-      {"error" in result ? (
-        <p role="alert" className="error">
-          {result.error}
-        </p>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th>Title</th>
-                <th>Visitor</th>
-                <th className="num">Messages</th>
-                <th className="num">Failed</th>
-                <th>Started</th>
-                <th>Last activity</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.items.map((session) => (
-                <tr key={session.id}>
-                  <td>
-                    <Link href={`/admin/sessions/${session.id}`}>{session.title ?? "(untitled)"}</Link>
-                  </td>
-                  <td>
-                    <Link className="mono" href={`/admin/visitors/${session.visitor_id}`}>
-                      {session.visitor_id.slice(0, 8)}
-                    </Link>
-                  </td>
-                  <td className="num">{session.message_count}</td>
-                  <td className="num">
-                    {session.failed_count > 0 ? (
-                      <span className="badge failed">{session.failed_count}</span>
-                    ) : (
-                      <span className="muted">0</span>
-                    )}
-                  </td>
-                  <td>{formatTime(session.created_at)}</td>
-                  <td>{formatTime(session.updated_at)}</td>
-                </tr>
-              ))}
-              {result.data.items.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    No sessions match these filters.
-                  </td>
-                </tr>
+      <ListResult
+        result={result}
+        path="/admin/sessions"
+        query={filters}
+        cursor={cursor}
+        columns={6}
+        head={
+          <>
+            <th>Title</th>
+            <th>Visitor</th>
+            <th className="num">Messages</th>
+            <th className="num">Failed</th>
+            <th>Started</th>
+            <th>Last activity</th>
+          </>
+        }
+        empty="No sessions match these filters."
+        row={(session) => (
+          <tr key={session.id}>
+            <td>
+              <Link href={`/admin/sessions/${session.id}`}>{session.title ?? "(untitled)"}</Link>
+            </td>
+            <td>
+              <Link className="mono" href={`/admin/visitors/${session.visitor_id}`}>
+                {session.visitor_id.slice(0, 8)}
+              </Link>
+            </td>
+            <td className="num">{session.message_count}</td>
+            <td className="num">
+              {session.failed_count > 0 ? (
+                <span className="badge failed">{session.failed_count}</span>
+              ) : (
+                <span className="muted">0</span>
               )}
-            </tbody>
-          </table>
-          <div className="pager">
-            {cursor && (
-              <Link className="button secondary" href={`/admin/sessions${queryString(filters)}`}>
-                First page
-              </Link>
-            )}
-            {result.data.next_cursor && (
-              <Link
-                className="button secondary"
-                href={`/admin/sessions${queryString({ ...filters, cursor: result.data.next_cursor })}`}
-              >
-                Next page
-              </Link>
-            )}
-          </div>
-        </>
-      )}
+            </td>
+            <td>{formatTime(session.created_at)}</td>
+            <td>{formatTime(session.updated_at)}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { adminPage, orInvalidFilter, param } from "~/server/admin/admin-page";
 import { formatTime, metadataPreview, queryString } from "../../_components/format";
+import { ListResult } from "../../_components/list-result";
 
 export const metadata: Metadata = { title: "Visitors" };
 
@@ -49,62 +50,36 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
           </Link>
         )}
       </form>
-      {"error" in result ? (
-        <p role="alert" className="error">
-          {result.error}
-        </p>
-      ) : (
-        <>
-          <table>
-            <thead>
-              <tr>
-                <th>Visitor</th>
-                <th>Metadata</th>
-                <th className="num">Sessions</th>
-                <th>Created</th>
-                <th>Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.data.items.map((visitor) => (
-                <tr key={visitor.id}>
-                  <td>
-                    <Link className="mono" href={`/admin/visitors/${visitor.id}`}>
-                      {visitor.id.slice(0, 8)}
-                    </Link>
-                  </td>
-                  <td>{metadataPreview(visitor.metadata)}</td>
-                  <td className="num">{visitor.session_count}</td>
-                  <td>{formatTime(visitor.created_at)}</td>
-                  <td>{formatTime(visitor.last_seen_at)}</td>
-                </tr>
-              ))}
-              {result.data.items.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="muted">
-                    {search ? `No visitor matches “${search}”.` : "No visitors yet."}
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-          <div className="pager">
-            {cursor && (
-              <Link className="button secondary" href={`/admin/visitors${queryString({ search, sort })}`}>
-                First page
+      <ListResult
+        result={result}
+        path="/admin/visitors"
+        query={{ search, sort }}
+        cursor={cursor}
+        columns={5}
+        head={
+          <>
+            <th>Visitor</th>
+            <th>Metadata</th>
+            <th className="num">Sessions</th>
+            <th>Created</th>
+            <th>Last seen</th>
+          </>
+        }
+        empty={search ? `No visitor matches “${search}”.` : "No visitors yet."}
+        row={(visitor) => (
+          <tr key={visitor.id}>
+            <td>
+              <Link className="mono" href={`/admin/visitors/${visitor.id}`}>
+                {visitor.id.slice(0, 8)}
               </Link>
-            )}
-            {result.data.next_cursor && (
-              <Link
-                className="button secondary"
-                href={`/admin/visitors${queryString({ search, sort, cursor: result.data.next_cursor })}`}
-              >
-                Next page
-              </Link>
-            )}
-          </div>
-        </>
-      )}
+            </td>
+            <td>{metadataPreview(visitor.metadata)}</td>
+            <td className="num">{visitor.session_count}</td>
+            <td>{formatTime(visitor.created_at)}</td>
+            <td>{formatTime(visitor.last_seen_at)}</td>
+          </tr>
+        )}
+      />
     </>
   );
 }

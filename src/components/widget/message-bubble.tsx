@@ -6,7 +6,7 @@ import { fullTime, messageTime } from "./format-time";
 
 // react-markdown and its parsers are a separate chunk, fetched as soon as this module runs in the browser
 // (not on first render of a message), so the first paint does not wait for it and raw markdown rarely shows.
-const loadMarkdown = () => import("./Markdown");
+const loadMarkdown = () => import("./markdown");
 if (typeof window !== "undefined") void loadMarkdown();
 const Markdown = lazy(loadMarkdown);
 

@@ -2,7 +2,7 @@
 
 import { TRPCReactProvider } from "~/trpc/react";
 import type { WidgetOptions } from "./options";
-import { WidgetApp } from "./WidgetApp";
+import { WidgetApp } from "./widget-app";
 import "./widget.css";
 
 export function WidgetRoot({ options }: { options: WidgetOptions }) {

@@ -3,7 +3,7 @@
 import { useLayoutEffect, useRef, useState } from "react";
 import type { ChatItem } from "./chat-items";
 import { ArrowDownIcon } from "./icons";
-import { MessageBubble } from "./MessageBubble";
+import { MessageBubble } from "./message-bubble";
 
 interface Props {
   items: ChatItem[];

@@ -1,0 +1,77 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { queryString } from "./format";
+
+type Query = Record<string, string | undefined>;
+
+interface PagerProps {
+  /** The list page's path, e.g. /admin/visitors. */
+  path: string;
+  /** The filters in force: kept on every link. */
+  query: Query;
+  /** The cursor of the page shown; none on the first page. */
+  cursor: string | undefined;
+  /** The cursor of the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** Cursor paging of an admin list: back to the first page once past it, on to the next while there is one. */
+export function Pager({ path, query, cursor, nextCursor }: PagerProps) {
+  return (
+    <div className="pager">
+      {cursor && (
+        <Link className="button secondary" href={`${path}${queryString(query)}`}>
+          First page
+        </Link>
+      )}
+      {nextCursor && (
+        <Link className="button secondary" href={`${path}${queryString({ ...query, cursor: nextCursor })}`}>
+          Next page
+        </Link>
+      )}
+    </div>
+  );
+}
+
+interface ListResultProps<T> extends Omit<PagerProps, "nextCursor"> {
+  /** A page of the list, or why the filters in the URL were refused. */
+  result: { data: { items: T[]; next_cursor: string | null } } | { error: string };
+  /** The header cells. */
+  head: ReactNode;
+  columns: number;
+  /** Shown in place of the rows when there are none. */
+  empty: ReactNode;
+  row: (item: T) => ReactNode;
+}
+
+/** An admin list under its filters: the filter error, or a table of one page (an empty state when none) and the pager. */
+export function ListResult<T>({ result, head, columns, empty, row, ...pager }: ListResultProps<T>) {
+  if ("error" in result) {
+    return (
+      <p role="alert" className="error">
+        {result.error}
+      </p>
+    );
+  }
+  const { items, next_cursor } = result.data;
+  return (
+    <>
+      <table>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>
+          {items.map(row)}
+          {items.length === 0 && (
+            <tr>
+              <td colSpan={columns} className="muted">
+                {empty}
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <Pager {...pager} nextCursor={next_cursor} />
+    </>
+  );
+}

@@ -1,0 +1,44 @@
+"use client";
+
+import { useCallback, useMemo, useRef, useState } from "react";
+import { useSessions } from "./use-sessions";
+
+/**
+ * The visitor's conversations and which one is open. Until the visitor chooses, the most recent one is open
+ * (undefined while the list loads); null is a new conversation not created yet.
+ */
+export function useActiveSession(visitorId: string) {
+  const sessions = useSessions(visitorId);
+  const [chosenId, setChosenId] = useState<string | null | undefined>(undefined);
+
+  const items = useMemo(() => sessions.list.data?.items ?? [], [sessions.list.data]);
+  const activeId =
+    chosenId !== undefined ? chosenId : sessions.list.isSuccess ? (items[0]?.id ?? null) : undefined;
+
+  const { mutateAsync: createSessionAsync } = sessions.create;
+  // One creation at a time: "+" starts it, and a message sent before it finishes joins the same conversation.
+  const pendingCreate = useRef<Promise<string> | null>(null);
+  const create = useCallback(() => {
+    pendingCreate.current ??= createSessionAsync({ visitor_id: visitorId })
+      .then((session) => {
+        // Show it, unless the visitor has meanwhile switched to another conversation.
+        setChosenId((current) => (current == null ? session.id : current));
+        return session.id;
+      })
+      .finally(() => {
+        pendingCreate.current = null;
+      });
+    return pendingCreate.current;
+  }, [createSessionAsync, visitorId]);
+
+  function remove(id: string) {
+    sessions.remove.mutate({ id, visitor_id: visitorId });
+    if (id === activeId) setChosenId(items.find((s) => s.id !== id)?.id ?? null);
+  }
+
+  function rename(id: string, title: string) {
+    sessions.rename.mutate({ id, visitor_id: visitorId, title });
+  }
+
+  return { list: sessions.list, items, activeId, choose: setChosenId, create, remove, rename };
+}

@@ -1,0 +1,312 @@
+/**
+ * Every failure the app reports on purpose, in one table: its public code, its kind (which carries the HTTP
+ * status and the tRPC code), and its message, which says what went wrong and what to do next. Transports
+ * convert an AppError in one place each (src/server/api/errors.ts for tRPC, src/server/rest/errors.ts for the
+ * REST envelope) and show the message as is. No error wording lives anywhere else (tests/errors.test.ts checks).
+ *
+ * Pure: imports nothing from Next.js, tRPC or the REST layer, so the domain can throw these directly.
+ */
+import type { ZodError } from "zod";
+import { isDatabaseUnavailable } from "../db/unavailable";
+
+/** Each kind of failure, with the HTTP status and the tRPC error code that say it on each transport. */
+export const ERROR_KINDS = {
+  bad_request: { httpStatus: 400, trpcCode: "BAD_REQUEST" },
+  unauthorized: { httpStatus: 401, trpcCode: "UNAUTHORIZED" },
+  forbidden: { httpStatus: 403, trpcCode: "FORBIDDEN" },
+  not_found: { httpStatus: 404, trpcCode: "NOT_FOUND" },
+  method_not_allowed: { httpStatus: 405, trpcCode: "METHOD_NOT_SUPPORTED" },
+  conflict: { httpStatus: 409, trpcCode: "CONFLICT" },
+  payload_too_large: { httpStatus: 413, trpcCode: "PAYLOAD_TOO_LARGE" },
+  unsupported_media_type: { httpStatus: 415, trpcCode: "UNSUPPORTED_MEDIA_TYPE" },
+  rate_limited: { httpStatus: 429, trpcCode: "TOO_MANY_REQUESTS" },
+  internal: { httpStatus: 500, trpcCode: "INTERNAL_SERVER_ERROR" },
+  upstream_failed: { httpStatus: 502, trpcCode: "BAD_GATEWAY" },
+  unavailable: { httpStatus: 503, trpcCode: "SERVICE_UNAVAILABLE" },
+} as const;
+
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+/**
+ * Where an error comes from: a rule of the chat or admin domain (reported to tRPC clients as `data.domainCode`),
+ * input validation, access, abuse protection, the server itself, or the REST request (HTTP layer).
+ */
+export type ErrorSource = "domain" | "validation" | "access" | "protection" | "server" | "request";
+
+interface ErrorEntry {
+  kind: ErrorKind;
+  source: ErrorSource;
+  /** The message; `{name}` is filled from the error's params. */
+  message: string;
+  /** The public code, when it differs from the entry's name (several messages for one code). */
+  code?: string;
+  /** Seconds a client should wait before retrying (sent as Retry-After where the transport has headers). */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The table. Its order matters once: the first error of each HTTP status is that status's example body in the
+ * OpenAPI document (src/server/rest/openapi.ts).
+ */
+export const APP_ERRORS = {
+  VALIDATION_FAILED: { kind: "bad_request", source: "validation", message: "Invalid input: {details}" },
+  UNAUTHORIZED: {
+    kind: "unauthorized",
+    source: "access",
+    message:
+      "This endpoint is for administrators: send Authorization: Bearer <admin API key>, or sign in on /admin.",
+  },
+  SESSION_OF_ANOTHER_VISITOR: {
+    kind: "forbidden",
+    source: "domain",
+    message: "This session belongs to another visitor. Use the visitor_id that created the session.",
+  },
+  VISITOR_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message:
+      "Visitor not found. Create one with POST /api/chats/visitors/ first, then send its id as visitor_id.",
+  },
+  SESSION_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message: "Session not found. Create one with POST /api/chats/sessions/ (with your visitor_id) first.",
+  },
+  MESSAGE_NOT_FOUND: { kind: "not_found", source: "domain", message: "Message not found in this session." },
+  NOT_AN_ASSISTANT_MESSAGE: {
+    kind: "bad_request",
+    source: "domain",
+    message: "Only the assistant's replies can be retried or stopped; pass the id of an assistant message.",
+  },
+  REPLY_NOT_RETRYABLE: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "Only a failed or stopped reply can be retried. Wait for this one to finish, or send a new message.",
+  },
+  INVALID_CURSOR: {
+    kind: "bad_request",
+    source: "domain",
+    message: "cursor is not valid. Pass the next_cursor value of the previous page unchanged, or omit it.",
+  },
+  API_KEY_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message: "API key not found. List the keys on /admin/api-keys and pass the id of one of them.",
+  },
+  API_KEYS_NEED_SIGN_IN: {
+    kind: "forbidden",
+    source: "domain",
+    message:
+      "API keys are managed by a signed-in admin on /admin/api-keys; a bearer key cannot create or revoke keys.",
+  },
+  INVALID_DATE_RANGE: {
+    kind: "bad_request",
+    source: "domain",
+    message: "from must be on or before to (both days as YYYY-MM-DD, UTC).",
+  },
+  REPLY_FAILED: {
+    kind: "upstream_failed",
+    source: "domain",
+    message: "The assistant could not reply. Your message was saved; try again in a moment.",
+  },
+  RATE_LIMITED: {
+    kind: "rate_limited",
+    source: "protection",
+    message: "Too many requests: please wait {retryAfterSeconds} s and try again.",
+  },
+  /** Admin sign-in (Better Auth answers it): too many attempts for one account. */
+  TOO_MANY_ATTEMPTS: {
+    kind: "rate_limited",
+    source: "protection",
+    message: "Too many sign-in attempts for this account. Try again in {windowMinutes} minutes.",
+  },
+  INTERNAL_ERROR: {
+    kind: "internal",
+    source: "server",
+    message: "Something went wrong on our side. Please try again in a moment.",
+  },
+  SERVICE_UNAVAILABLE: {
+    kind: "unavailable",
+    source: "server",
+    message: "The chat service is temporarily unavailable. Please try again in a moment.",
+    retryAfterSeconds: 5,
+  },
+  MALFORMED_JSON: {
+    kind: "bad_request",
+    source: "request",
+    message: "The request body is not valid JSON: {detail}",
+  },
+  MALFORMED_PATH: {
+    kind: "bad_request",
+    source: "request",
+    message: "The URL path has a malformed %-escape.",
+  },
+  ROUTE_NOT_FOUND: {
+    kind: "not_found",
+    source: "request",
+    message: "No such endpoint. The endpoints are listed at /api/docs/.",
+  },
+  METHOD_NOT_ALLOWED: {
+    kind: "method_not_allowed",
+    source: "request",
+    message:
+      "This endpoint does not accept this method. The endpoints and their methods are listed at /api/docs/.",
+  },
+  CHAT_STREAM_METHOD_NOT_ALLOWED: {
+    code: "METHOD_NOT_ALLOWED",
+    kind: "method_not_allowed",
+    source: "request",
+    message: "Use POST: /api/chats/messages/chat/stream/ streams the reply to the message sent in the body.",
+  },
+  PAYLOAD_TOO_LARGE: {
+    kind: "payload_too_large",
+    source: "request",
+    message: "The request body is larger than {maxKb} KB.",
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    kind: "unsupported_media_type",
+    source: "request",
+    message: "Send the body as JSON with Content-Type: application/json (got {got}).",
+  },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type AppErrorId = keyof typeof APP_ERRORS;
+
+/** The ids of the chat and admin domain's errors (the ones a procedure declares in `meta.errors`). */
+export type DomainErrorId = {
+  [Id in AppErrorId]: (typeof APP_ERRORS)[Id]["source"] extends "domain" ? Id : never;
+}[AppErrorId];
+
+type PlaceholdersOf<Text extends string> = Text extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PlaceholdersOf<Rest>
+  : never;
+
+/** The values an error's message needs, e.g. `{ retryAfterSeconds: 12 }` for RATE_LIMITED. */
+export type ErrorParams<Id extends AppErrorId> = Record<
+  PlaceholdersOf<(typeof APP_ERRORS)[Id]["message"]>,
+  string | number
+>;
+
+type NeedsParams<Id extends AppErrorId> = [PlaceholdersOf<(typeof APP_ERRORS)[Id]["message"]>] extends [never]
+  ? false
+  : true;
+
+type ErrorOptions<Id extends AppErrorId> = {
+  cause?: unknown;
+  fieldErrors?: FieldErrors;
+} & (NeedsParams<Id> extends true ? { params: ErrorParams<Id> } : { params?: undefined });
+
+type ErrorArgs<Id extends AppErrorId> =
+  NeedsParams<Id> extends true ? [options: ErrorOptions<Id>] : [options?: ErrorOptions<Id>];
+
+/** An entry's message with its `{name}` placeholders filled in (for errors that other libraries raise). */
+export function errorMessage<Id extends AppErrorId>(
+  id: Id,
+  ...[params]: NeedsParams<Id> extends true ? [params: ErrorParams<Id>] : []
+): string {
+  return fillMessage(APP_ERRORS[id].message, params);
+}
+
+/**
+ * An entry's message for documentation: the given params filled in, every other placeholder shown as "…"
+ * (e.g. "Too many requests: please wait … s and try again.").
+ */
+export function describeError(id: AppErrorId, params: Record<string, string | number> = {}): string {
+  return fillMessage(APP_ERRORS[id].message, params).replace(/\{\w+\}/g, "…");
+}
+
+/** The HTTP status of an entry of the table. */
+export function httpStatusOf(id: AppErrorId): number {
+  return ERROR_KINDS[APP_ERRORS[id].kind].httpStatus;
+}
+
+/** The public code of an entry of the table. */
+export function publicCodeOf(id: AppErrorId): string {
+  return (APP_ERRORS[id] as ErrorEntry).code ?? id;
+}
+
+function fillMessage(template: string, params: Record<string, string | number> | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    params && name in params ? String(params[name]) : placeholder,
+  );
+}
+
+/** Field → messages, for validation failures ("" is the input as a whole). */
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError<Id extends AppErrorId = AppErrorId> extends Error {
+  /** The entry of the table. */
+  readonly id: Id;
+  /** The public, machine-readable code (the entry's name unless it says otherwise). */
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly source: ErrorSource;
+  /** Per-field problems (validation failures only). */
+  readonly fieldErrors?: FieldErrors;
+
+  constructor(id: Id, ...[options]: ErrorArgs<Id>) {
+    const entry: ErrorEntry = APP_ERRORS[id];
+    super(
+      fillMessage(entry.message, options?.params),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = "AppError";
+    this.id = id;
+    this.code = publicCodeOf(id);
+    this.kind = entry.kind;
+    this.source = entry.source;
+    if (options?.fieldErrors) this.fieldErrors = options.fieldErrors;
+  }
+
+  get httpStatus(): number {
+    return httpStatusOf(this.id);
+  }
+
+  /** Response headers that go with this error on HTTP transports (e.g. Retry-After). */
+  headers(): Record<string, string> | undefined {
+    const seconds = (APP_ERRORS[this.id] as ErrorEntry).retryAfterSeconds;
+    return seconds === undefined ? undefined : { "retry-after": String(seconds) };
+  }
+
+  /** A validation failure: every field's problems in the message and in `fieldErrors`. */
+  static validation(error: ZodError): AppError<"VALIDATION_FAILED"> {
+    return new AppError("VALIDATION_FAILED", {
+      params: { details: validationDetails(error) },
+      fieldErrors: fieldErrorsOf(error),
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The AppError of an error the app expects: itself, or "the database cannot be reached" (a 503 with a retry
+ * hint). Undefined for anything else, which is a real fault (a 500 that reveals nothing).
+ */
+export function asAppError(error: unknown): AppError | undefined {
+  if (error instanceof AppError) return error;
+  if (isDatabaseUnavailable(error)) return new AppError("SERVICE_UNAVAILABLE", { cause: error });
+  return undefined;
+}
+
+export function fieldErrorsOf(error: ZodError): FieldErrors {
+  const fields: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join(".");
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+function validationDetails(error: ZodError): string {
+  const parts = error.issues.map((issue) => {
+    const field = issue.path.map(String).join(".");
+    return issue.message.startsWith(field) || field === "" ? issue.message : `${field}: ${issue.message}`;
+  });
+  return parts.join("; ");
+}
+
+/** "Invalid input: visitor_id is required. …; message must not be empty" */
+export function validationMessage(error: ZodError): string {
+  return errorMessage("VALIDATION_FAILED", { details: validationDetails(error) });
+}
