@@ -16,7 +16,7 @@ import path from "node:path";
 import { openDatabase } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { chatStreamEvents, startChat } from "~/server/chat/messages/messages.service";
-import { DELTA_STAMP, nowMs, stampDeltas } from "~/server/chat/responder/bench-stamp";
+import { DELTA_STAMP, nowMs, stampDeltas } from "./stamp-deltas";
 import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "~/server/chat/responder/knowledge-base";
 import { startServer } from "../tests/helpers/next-server";
 import { createTestDatabase } from "../tests/helpers/test-database";

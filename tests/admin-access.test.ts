@@ -9,7 +9,7 @@ import path from "node:path";
 import type { AnyProcedure } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, revokeApiKey } from "~/server/admin/api-keys.service";
+import { createApiKey, revokeApiKey } from "~/server/admin/api-keys/api-keys.service";
 import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
 import type { ProcedureMeta } from "~/server/api/trpc";

@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { authenticateAdmin } from "~/server/admin/admin-access";
-import { createOrResetAdminUser } from "~/server/admin/admin-users.service";
-import { adminAuthFor } from "~/server/admin/auth";
-import { SIGN_IN_ACCOUNT_LIMIT, consumeSignInAttempt } from "~/server/admin/sign-in-throttle";
-import { getDashboard } from "~/server/admin/dashboard.service";
+import { authenticateAdmin } from "~/server/admin/auth/admin-access";
+import { createOrResetAdminUser } from "~/server/admin/auth/admin-users.service";
+import { adminAuthFor } from "~/server/admin/auth/auth";
+import { SIGN_IN_ACCOUNT_LIMIT, consumeSignInAttempt } from "~/server/admin/auth/sign-in-throttle";
+import { getDashboard } from "~/server/admin/dashboard/dashboard.service";
 import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess, signOutInProcess } from "./helpers/admin";

@@ -5,10 +5,10 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
-import { authenticateAdmin } from "../admin/admin-access";
+import { authenticateAdmin } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
 import { ChatError, type ChatErrorCode, type ChatErrorKind } from "../chat/errors";
-import { getChatDeps } from "../chat/runtime";
+import { getChatDeps } from "../runtime/runtime";
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from "../db/unavailable";
 import { clientIp, enforceRateLimit, RateLimitedError, type LimitedAction } from "../protection/rate-limits";
 

@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import type { z } from "zod";
-import { authenticateAdmin } from "../admin/admin-access";
-import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports.service";
-import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
+import { authenticateAdmin } from "../admin/auth/admin-access";
+import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports/exports.service";
+import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
 import { ADMIN_KEY_REQUIRED_MESSAGE } from "../api/trpc";
 import type { ChatDeps } from "../chat/deps";
-import { getChatDeps } from "../chat/runtime";
+import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
 
 const encoder = new TextEncoder();

@@ -2,7 +2,11 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter } from "../api/root";
 import { ADMIN_KEY_REQUIRED_MESSAGE, type ProcedureMeta } from "../api/trpc";
-import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
+import {
+  CSV_COLUMNS,
+  exportSessionsInputSchema,
+  exportTranscriptInputSchema,
+} from "../admin/exports/exports.schema";
 import { TRPCError } from "@trpc/server";
 import { ChatError } from "../chat/errors";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";

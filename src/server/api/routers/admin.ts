@@ -4,17 +4,17 @@ import {
   createApiKeyInputSchema,
   createdApiKeySchema,
   revokeApiKeyInputSchema,
-} from "../../admin/api-keys.schema";
-import { createApiKey, listApiKeys, revokeApiKey } from "../../admin/api-keys.service";
-import { dashboardSchema } from "../../admin/dashboard.schema";
-import { getDashboard } from "../../admin/dashboard.service";
+} from "../../admin/api-keys/api-keys.schema";
+import { createApiKey, listApiKeys, revokeApiKey } from "../../admin/api-keys/api-keys.service";
+import { dashboardSchema } from "../../admin/dashboard/dashboard.schema";
+import { getDashboard } from "../../admin/dashboard/dashboard.service";
 import {
   adminSessionPageSchema,
   getTranscriptInputSchema,
   listAdminSessionsInputSchema,
   transcriptSchema,
-} from "../../chat/sessions/session-admin.schema";
-import { getTranscript, listAdminSessions } from "../../chat/sessions/session-admin.service";
+} from "../../admin/sessions/session-admin.schema";
+import { getTranscript, listAdminSessions } from "../../admin/sessions/session-admin.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { z } from "zod";
 

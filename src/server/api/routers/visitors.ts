@@ -3,8 +3,8 @@ import {
   listVisitorsInputSchema,
   visitorDetailSchema,
   visitorPageSchema,
-} from "../../chat/visitors/visitor-admin.schema";
-import { getVisitorDetail, listVisitors } from "../../chat/visitors/visitor-admin.service";
+} from "../../admin/visitors/visitor-admin.schema";
+import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
 import {
   createVisitorInputSchema,
   validateVisitorInputSchema,

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage, orInvalidFilter, param } from "~/server/admin/admin-page";
+import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { formatTime, metadataPreview, queryString } from "../../_components/format";
 
 export const metadata: Metadata = { title: "Visitors" };

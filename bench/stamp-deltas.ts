@@ -1,4 +1,4 @@
-import type { Responder, ResponderInput } from "./responder";
+import type { Responder, ResponderInput } from "~/server/chat/responder/responder";
 
 /**
  * Bench-only (BENCH_STAMP_DELTAS=1, never set in production): prefixes every delta with the wall-clock time at

@@ -3,10 +3,10 @@ import { TRPCError } from "@trpc/server";
 import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { createCaller } from "../api/root";
+import { createCaller } from "~/server/api/root";
 import { ZodError } from "zod";
-import { createTRPCContext, validationMessage } from "../api/trpc";
-import { authenticateAdmin, type AdminPrincipal } from "./admin-access";
+import { createTRPCContext, validationMessage } from "~/server/api/trpc";
+import { authenticateAdmin, type AdminPrincipal } from "~/server/admin/auth/admin-access";
 
 type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;
 

@@ -1,11 +1,11 @@
 import path from "node:path";
 import { env } from "~/env";
 import { openDatabase, type Database } from "../db/client";
-import type { ChatDeps } from "./deps";
-import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "./responder/knowledge-base";
-import { LlmResponder } from "./responder/llm";
-import { stampDeltas } from "./responder/bench-stamp";
-import type { Responder } from "./responder/responder";
+import type { ChatDeps } from "../chat/deps";
+import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "../chat/responder/knowledge-base";
+import { LlmResponder } from "../chat/responder/llm";
+import { stampDeltas } from "../../../bench/stamp-deltas";
+import type { Responder } from "../chat/responder/responder";
 
 /**
  * The process-wide dependencies of the chat domain, built once from the environment. Cached on globalThis so
