@@ -1,18 +1,11 @@
 import {
-  getVisitorInputSchema,
-  listVisitorsInputSchema,
-  visitorDetailSchema,
-  visitorPageSchema,
-} from "../../admin/visitors/visitor-admin.schema";
-import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
-import {
   createVisitorInputSchema,
   validateVisitorInputSchema,
   validateVisitorOutputSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
 import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
-import { adminProcedure, createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const visitorsRouter = createTRPCRouter({
   create: publicProcedure
@@ -55,41 +48,4 @@ export const visitorsRouter = createTRPCRouter({
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
     .query(({ ctx, input }) => validateVisitor(ctx.deps, input)),
-
-  list: adminProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/chats/visitors",
-        tags: ["Visitors"],
-        protect: true,
-        summary: "List visitors (admin)",
-        description:
-          "All visitors, newest first, one page at a time; `search` matches an id or text in metadata. " +
-          "Requires `Authorization: Bearer <admin API key>`.",
-        errorResponses: { 400: "Invalid query.", 401: "Missing or wrong admin API key." },
-      },
-      rest: { successMessage: "Visitors listed." },
-    })
-    .input(listVisitorsInputSchema)
-    .output(visitorPageSchema)
-    .query(({ ctx, input }) => listVisitors(ctx.deps, input)),
-
-  get: adminProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/chats/visitors/{id}",
-        tags: ["Visitors"],
-        protect: true,
-        summary: "Get a visitor with its sessions (admin)",
-        description:
-          "One visitor, its session count and its 50 most recent sessions. Requires the admin API key.",
-        errorResponses: { 401: "Missing or wrong admin API key.", 404: "No such visitor." },
-      },
-      rest: { successMessage: "Visitor found." },
-    })
-    .input(getVisitorInputSchema)
-    .output(visitorDetailSchema)
-    .query(({ ctx, input }) => getVisitorDetail(ctx.deps, input)),
 });

@@ -14,7 +14,7 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
   const cursor = param(query.cursor);
   const { caller } = await adminPage(`/admin/visitors${queryString({ search, sort })}`);
   const result = await orInvalidFilter(
-    caller.visitors.list({
+    caller.admin.visitors.list({
       search,
       cursor,
       limit: 50,
