@@ -23,31 +23,49 @@ function srcDirs(dirs) {
   return `^(~/(${names})|(\\.\\./)+(${names}))(/|$)`;
 }
 
-const boundaries = [
+const DOMAIN_PATTERNS = [
   {
-    // The chat domain: plain functions of ChatDeps. No transport, no app wiring, no framework.
-    files: ["src/server/chat/**", "src/server/errors/**"],
+    regex: serverDirs(["api", "rest", "runtime", "admin"]),
+    message:
+      "src/server/chat is the domain: it must not import the transports (api, rest), the runtime wiring or admin.",
+  },
+  {
+    regex: srcDirs(["trpc", "app", "components"]),
+    message: "src/server/chat is the domain: it must not import src/trpc, src/app or src/components.",
+  },
+  FRAMEWORK,
+];
+
+/** The chat entities import in one direction: messages → sessions → visitors. */
+function entityRule(files, forbidden) {
+  return {
+    files,
     rules: {
       "no-restricted-imports": [
         "error",
         {
           patterns: [
+            ...DOMAIN_PATTERNS,
             {
-              regex: serverDirs(["api", "rest", "runtime", "admin"]),
-              message:
-                "src/server/chat is the domain: it must not import the transports (api, rest), the runtime wiring or admin.",
+              regex: `^(~/server/chat/|(\\.\\./)+(chat/)?)(${forbidden.join("|")})/`,
+              message: "Chat entities import in one direction: messages → sessions → visitors.",
             },
-            {
-              regex: srcDirs(["trpc", "app", "components"]),
-              message:
-                "src/server/chat is the domain: it must not import src/trpc, src/app or src/components.",
-            },
-            FRAMEWORK,
           ],
         },
       ],
     },
+  };
+}
+
+const boundaries = [
+  {
+    // The chat domain: plain functions of ChatDeps. No transport, no app wiring, no framework.
+    files: ["src/server/chat/**", "src/server/errors/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: DOMAIN_PATTERNS }] },
   },
+  // Later entries replace the rule's options for their files, so they repeat the domain's patterns.
+  entityRule(["src/server/chat/visitors/**"], ["sessions", "messages"]),
+  entityRule(["src/server/chat/sessions/**"], ["messages"]),
   {
     // Admin read-models and services: like the domain, reached through the transports, never reaching into them.
     files: ["src/server/admin/**"],

@@ -59,6 +59,27 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
       expect(await restricted(file, code), code).toEqual([]);
   });
 
+  it("chat entities import in one direction: messages → sessions → visitors", async () => {
+    const cases: [file: string, code: string, errors: number][] = [
+      ["src/server/chat/visitors/x.ts", 'import { toSessionDto } from "../sessions/sessions.service";', 1],
+      [
+        "src/server/chat/visitors/x.ts",
+        'import { toMessageDto } from "~/server/chat/messages/messages.service";',
+        1,
+      ],
+      ["src/server/chat/visitors/x.ts", 'import { after } from "next/server";', 1],
+      ["src/server/chat/sessions/x.ts", 'import { toMessageDto } from "../messages/messages.service";', 1],
+      ["src/server/chat/sessions/x.ts", 'import { toVisitorDto } from "../visitors/visitors.service";', 0],
+      [
+        "src/server/chat/messages/x.ts",
+        'import { findOwnedSession } from "../sessions/sessions.service";',
+        0,
+      ],
+    ];
+    for (const [file, code, errors] of cases)
+      expect(await restricted(file, code), `${file}: ${code}`).toHaveLength(errors);
+  });
+
   it("admin services may not import the transports or Next.js, but may use the domain and the runtime", async () => {
     const file = "src/server/admin/visitors/x.ts";
     for (const code of [
