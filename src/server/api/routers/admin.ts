@@ -59,8 +59,6 @@ function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: Visito
         openapi: {
           method: "GET",
           path: path.list,
-          // An alias keeps the seed's operation id, so clients generated from the document keep their names.
-          ...(aliasOf && { operationId: "visitors-list" }),
           tags,
           protect: true,
           summary: summary(LIST_VISITORS.summary),
@@ -77,7 +75,6 @@ function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: Visito
         openapi: {
           method: "GET",
           path: path.get,
-          ...(aliasOf && { operationId: "visitors-get" }),
           tags,
           protect: true,
           summary: summary(GET_VISITOR.summary),
