@@ -66,8 +66,6 @@ const envSchema = z.object({
   LLM_HISTORY_MAX_CHARS: z.coerce.number().int().min(0).max(1_000_000).default(12_000),
   /** Knowledge-base passages put into the prompt (and linked as sources). */
   LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
-  /** Bench-only: stamp each streamed delta with its yield time (bench/stream-latency.ts). Never in production. */
-  BENCH_STAMP_DELTAS: z.enum(["0", "1"]).default("0"),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { AnyProcedure } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, revokeApiKey } from "~/server/admin/api-keys.service";
+import { createApiKey, revokeApiKey } from "~/server/admin/api-keys/api-keys.service";
 import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
 import type { ProcedureMeta } from "~/server/api/trpc";
@@ -105,7 +105,14 @@ describe("the route lists the access tests are generated from", () => {
         expect(procedure.meta.openapi.protect, procedure.name).toBe(!PUBLIC_PROCEDURES.has(procedure.name));
     }
     expect(ADMIN_PROCEDURES.map((procedure) => procedure.name)).toEqual(
-      expect.arrayContaining(["visitors.list", "visitors.get", "admin.dashboard", "admin.apiKeys.create"]),
+      expect.arrayContaining([
+        "admin.visitors.list",
+        "admin.visitors.get",
+        "admin.chatsVisitorsAlias.list",
+        "admin.chatsVisitorsAlias.get",
+        "admin.dashboard",
+        "admin.apiKeys.create",
+      ]),
     );
   });
 
@@ -254,6 +261,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         expect.arrayContaining([
           "/api/chats/visitors/",
           "/api/chats/visitors/{id}/",
+          "/api/admin/visitors/",
+          "/api/admin/visitors/{id}/",
           "/api/admin/sessions/",
           "/api/admin/sessions/{id}/",
           "/api/admin/dashboard/",

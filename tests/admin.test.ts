@@ -1,10 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
-import { authenticateAdmin } from "~/server/admin/admin-access";
-import { createOrResetAdminUser } from "~/server/admin/admin-users.service";
-import { adminAuthFor } from "~/server/admin/auth";
-import { SIGN_IN_ACCOUNT_LIMIT, consumeSignInAttempt } from "~/server/admin/sign-in-throttle";
-import { getDashboard } from "~/server/admin/dashboard.service";
+import { authenticateAdmin } from "~/server/admin/auth/admin-access";
+import { createOrResetAdminUser } from "~/server/admin/auth/admin-users.service";
+import { adminAuthFor } from "~/server/admin/auth/auth";
+import { SIGN_IN_ACCOUNT_LIMIT, consumeSignInAttempt } from "~/server/admin/auth/sign-in-throttle";
+import { getDashboard } from "~/server/admin/dashboard/dashboard.service";
 import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess, signOutInProcess } from "./helpers/admin";
@@ -329,7 +329,7 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
 
     it("searches visitors by metadata and sorts them by last seen", async () => {
       const api = callerWith(bearer(BOOTSTRAP_KEY));
-      const found = await api.visitors.list({ search: "DE-at" });
+      const found = await api.admin.visitors.list({ search: "DE-at" });
       expect(found.items.map((item) => item.id)).toEqual([visitorId]);
       expect(found.items[0]!.session_count).toBe(4);
       const a = await deps.db.visitor.create({
@@ -338,9 +338,13 @@ describeEachDatabase("admin: sign-in, access, API keys, sessions, dashboard", (d
       const b = await deps.db.visitor.create({
         data: { metadata: {}, last_seen_at: day("2030-01-01T00:00:00Z") },
       });
-      const bySeen = await api.visitors.list({ sort: "last_seen", limit: 1 });
+      const bySeen = await api.admin.visitors.list({ sort: "last_seen", limit: 1 });
       expect(bySeen.items[0]!.id).toBe(a.id);
-      const next = await api.visitors.list({ sort: "last_seen", limit: 1, cursor: bySeen.next_cursor! });
+      const next = await api.admin.visitors.list({
+        sort: "last_seen",
+        limit: 1,
+        cursor: bySeen.next_cursor!,
+      });
       expect(next.items[0]!.id).toBe(b.id);
     });
   });

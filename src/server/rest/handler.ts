@@ -2,7 +2,7 @@ import type { AnyProcedure, TRPCError } from "@trpc/server";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { appRouter } from "../api/root";
 import { createTRPCContext, type ProcedureMeta } from "../api/trpc";
-import { drainRepliesAfterResponse } from "../chat/drain";
+import { drainRepliesAfterResponse } from "../runtime/drain";
 import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 

@@ -1,4 +1,4 @@
-import { getAdminAuth } from "~/server/admin/auth";
+import { getAdminAuth } from "~/server/admin/auth/auth";
 
 // Better Auth's endpoints for the admin pages: sign-in/email, sign-out, get-session (sign-up is disabled).
 async function handle(request: Request): Promise<Response> {

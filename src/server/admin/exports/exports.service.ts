@@ -1,9 +1,9 @@
-import type { ChatDeps } from "../chat/deps";
-import { toMessageDto } from "../chat/messages/messages.service";
-import { createdAtRange, getTranscript } from "../chat/sessions/session-admin.service";
-import type { TranscriptDto } from "../chat/sessions/session-admin.schema";
-import { toSessionDto } from "../chat/sessions/sessions.service";
-import { toVisitorDto } from "../chat/visitors/visitors.service";
+import type { ChatDeps } from "../../chat/deps";
+import { toMessageDto } from "../../chat/messages/messages.service";
+import { createdAtRange, getTranscript } from "../sessions/session-admin.service";
+import type { TranscriptDto } from "../sessions/session-admin.schema";
+import { toSessionDto } from "../../chat/sessions/sessions.service";
+import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import { CSV_BOM, csvRow } from "./csv";
 import {
   CSV_COLUMNS,

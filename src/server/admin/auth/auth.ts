@@ -2,9 +2,9 @@ import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { env } from "~/env";
-import type { ChatDeps } from "../chat/deps";
-import { getChatDeps } from "../chat/runtime";
-import { errorMessage } from "../errors/app-error";
+import type { ChatDeps } from "../../chat/deps";
+import { getChatDeps } from "../../runtime/runtime";
+import { errorMessage } from "../../errors/app-error";
 import { resolveAuthSecret } from "./auth-secret";
 import { consumeSignInAttempt, SIGN_IN_ACCOUNT_LIMIT } from "./sign-in-throttle";
 

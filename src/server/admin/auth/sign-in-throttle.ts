@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { Db } from "../../db/client";
 
 /**
  * Brute-force protection per account, beside Better Auth's per-address limit: at most `max` sign-in attempts for
