@@ -2,7 +2,11 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter } from "../api/root";
 import type { ProcedureMeta } from "../api/trpc";
-import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
+import {
+  CSV_COLUMNS,
+  exportSessionsInputSchema,
+  exportTranscriptInputSchema,
+} from "../admin/exports/exports.schema";
 import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/auth/sign-in-throttle";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { createSessionInputSchema } from "../chat/sessions/session.schema";
