@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { TEST_ADMIN_API_KEY, TEST_BETTER_AUTH_SECRET } from "./testing/test-env";
 
 export default defineConfig({
   resolve: { alias: { "~": path.resolve(import.meta.dirname, "src") } },
@@ -14,8 +15,8 @@ export default defineConfig({
       // Rate limits are off for the suites that are not about them (tests/protection.test.ts turns them on).
       RATE_LIMITS: "off",
       // Admin sessions are signed with this in tests (and the servers they start), never a file under ./data.
-      ADMIN_API_KEY: "test-admin-key-0123456789abcdef",
-      BETTER_AUTH_SECRET: "test-better-auth-secret-0123456789abcdef",
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+      BETTER_AUTH_SECRET: TEST_BETTER_AUTH_SECRET,
     },
   },
 });

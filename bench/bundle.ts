@@ -10,8 +10,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { startServer } from "../tests/helpers/next-server";
-import { createTestDatabase } from "../tests/helpers/test-database";
+import { startServer } from "../testing/next-server";
+import { createTestDatabase } from "../testing/test-database";
 import { machineLine, parseFlags, printTable, request } from "./lib";
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;

@@ -50,7 +50,7 @@ export async function seedFuzzIds(baseUrl: string, adminKey: string): Promise<Fu
 type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
 /** Every REST endpoint: its method, its path with `{id}` placeholders, and the fields it reads. */
-export const ENDPOINTS: { method: Method; path: string; fields: string[]; admin?: boolean }[] = [
+const ENDPOINTS: { method: Method; path: string; fields: string[]; admin?: boolean }[] = [
   { method: "POST", path: "/api/chats/visitors/", fields: ["metadata"] },
   { method: "GET", path: "/api/chats/visitors/{id}/validate/", fields: [] },
   { method: "GET", path: "/api/chats/visitors/", fields: ["search", "cursor", "limit"], admin: true },
@@ -75,7 +75,7 @@ export const ENDPOINTS: { method: Method; path: string; fields: string[]; admin?
   { method: "POST", path: "/api/chats/messages/{id}/stop/", fields: ["visitor_id"] },
 ];
 
-export interface FuzzRequest {
+interface FuzzRequest {
   method: Method;
   path: string;
   headers: Record<string, string>;
@@ -266,7 +266,7 @@ function arbitraries(ids: FuzzIds, options: { malformedPathEscapes: boolean }) {
     });
 }
 
-export interface FuzzAnswer {
+interface FuzzAnswer {
   status: number;
   contentType: string;
   location?: string;
@@ -277,7 +277,7 @@ export interface FuzzAnswer {
 const OVERSIZED_BODY = 64 * 1024;
 
 /** Marks an oversized request whose connection the server closed before the client saw its 413. */
-export const RESET_AFTER_OVERSIZED_BODY = "connection reset after an oversized body";
+const RESET_AFTER_OVERSIZED_BODY = "connection reset after an oversized body";
 
 function sendOnce(baseUrl: string, fuzz: FuzzRequest, fresh: boolean): Promise<FuzzAnswer> {
   return new Promise((resolve, reject) => {
@@ -369,7 +369,7 @@ export function violation(answer: FuzzAnswer): string | undefined {
   return undefined;
 }
 
-export interface FuzzReport {
+interface FuzzReport {
   cases: number;
   byStatus: Map<number, number>;
   byEndpoint: Map<string, number>;

@@ -8,8 +8,9 @@
  * code runs (a known finding, see RESULTS.md).
  */
 import type { Dialect } from "~/server/db/database-url";
-import { startServer, TEST_ADMIN_API_KEY } from "../tests/helpers/next-server";
-import { createTestDatabase } from "../tests/helpers/test-database";
+import { startServer } from "../testing/next-server";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
+import { createTestDatabase } from "../testing/test-database";
 import { runFuzz, seedFuzzIds } from "./fuzz-core";
 import { fmt, intFlag, machineLine, parseFlags, printTable } from "./lib";
 

@@ -11,8 +11,8 @@
 import { listMessages } from "~/server/chat/messages/messages.service";
 import { encodeCursor } from "~/server/chat/pagination";
 import { openDatabase, type Database } from "~/server/db/client";
-import { startServer, type RunningServer } from "../tests/helpers/next-server";
-import { createTestDatabase } from "../tests/helpers/test-database";
+import { startServer, type RunningServer } from "../testing/next-server";
+import { createTestDatabase } from "../testing/test-database";
 import { dataOf, fmt, intFlag, machineLine, parseFlags, percentile, printTable, request } from "./lib";
 
 interface Target {

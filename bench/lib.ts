@@ -67,7 +67,7 @@ export function machineLine(): string {
 
 export const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
-export interface HttpResult {
+interface HttpResult {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
@@ -128,14 +128,14 @@ export function request(
   });
 }
 
-export interface SseEvent {
+interface SseEvent {
   event: string;
   data: string;
   /** Wall-clock arrival time (performance.timeOrigin + performance.now()), comparable across processes. */
   at: number;
 }
 
-export interface SseResult {
+interface SseResult {
   status: number;
   events: SseEvent[];
   /** Error body when the server refused before streaming. */
@@ -190,15 +190,6 @@ export function postSse(baseUrl: string, path: string, body: unknown): Promise<S
     req.write(payload);
     req.end();
   });
-}
-
-/** Runs `worker(i)` for i in [0, count) with at most `concurrency` at a time. */
-export async function pool(count: number, concurrency: number, worker: (index: number) => Promise<void>) {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(count, concurrency) }, async () => {
-    while (next < count) await worker(next++);
-  });
-  await Promise.all(runners);
 }
 
 export function dataOf<T>(result: { json: unknown }): T {

@@ -9,7 +9,7 @@ import { dataOf, percentile, postSse, request } from "./lib";
 
 export type LoadMode = "rest" | "sse";
 
-export interface LoadOptions {
+interface LoadOptions {
   baseUrl: string;
   db: Db;
   visitors: number;

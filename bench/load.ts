@@ -9,8 +9,8 @@
  */
 import { openDatabase } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
-import { createTestDatabase } from "../tests/helpers/test-database";
-import { startServer } from "../tests/helpers/next-server";
+import { createTestDatabase } from "../testing/test-database";
+import { startServer } from "../testing/next-server";
 import { fmt, intFlag, machineLine, parseFlags, printTable } from "./lib";
 import { runLoad, type LoadMode, type LoadReport } from "./load-core";
 

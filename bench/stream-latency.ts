@@ -18,8 +18,8 @@ import type { Dialect } from "~/server/db/database-url";
 import { chatStreamEvents, startChat } from "~/server/chat/messages/messages.service";
 import { DELTA_STAMP, nowMs, stampDeltas, stampedServerEnv } from "./stamp-deltas";
 import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "~/server/chat/responder/knowledge-base";
-import { startServer } from "../tests/helpers/next-server";
-import { createTestDatabase } from "../tests/helpers/test-database";
+import { startServer } from "../testing/next-server";
+import { createTestDatabase } from "../testing/test-database";
 import {
   dataOf,
   fmt,

@@ -10,8 +10,8 @@
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
 import type { Dialect } from "~/server/db/database-url";
-import { freePort, startServer } from "../tests/helpers/next-server";
-import { createTestDatabase } from "../tests/helpers/test-database";
+import { freePort, startServer } from "../testing/next-server";
+import { createTestDatabase } from "../testing/test-database";
 import { fmt, intFlag, machineLine, parseFlags, percentile, printTable } from "./lib";
 
 interface Target {

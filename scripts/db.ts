@@ -20,10 +20,9 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
-import { resolveDatabaseUrl, type Dialect } from "../src/server/db/database-url";
+import { DEFAULT_DATABASE_URL, resolveDatabaseUrl, type Dialect } from "../src/server/db/database-url";
 import { canonicalSchemaPath, deriveSqliteSchema } from "./derive-sqlite-schema";
 
-const DEFAULT_DATABASE_URL = "file:./data/visitor-chat.db";
 const dbmateBin = path.join("node_modules", ".bin", "dbmate");
 
 /** Applies every pending migration (creating the database or SQLite file if needed). */

@@ -7,11 +7,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
+import { DEFAULT_DATABASE_URL } from "../src/server/db/database-url";
 import { migrate } from "./db";
 
 // The same .env files `next start` reads, so the migrator and the server agree on DATABASE_URL.
 loadEnvConfig(process.cwd());
-const databaseUrl = process.env.DATABASE_URL || "file:./data/visitor-chat.db";
+const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const nextBin = path.join("node_modules", ".bin", "next");
 
 migrate(databaseUrl);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "./server/db/database-url";
 
 /**
  * Every environment variable the server reads, parsed once when this module is first imported
@@ -29,7 +30,7 @@ const envSchema = z.object({
     .string()
     .trim()
     .min(1)
-    .default("file:./data/visitor-chat.db")
+    .default(DEFAULT_DATABASE_URL)
     .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
       message: "DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)",
     }),

@@ -14,10 +14,11 @@ import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
 import type { ProcedureMeta } from "~/server/api/trpc";
 import type { ChatDeps } from "~/server/chat/deps";
-import { TEST_ADMIN, ensureTestAdmin, sessionCookieOf } from "./helpers/admin";
+import { TEST_ADMIN, ensureTestAdmin, sessionCookieOf } from "../testing/admin";
 import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
-import { ScriptedResponder } from "./helpers/responders";
-import { describeEachServer, TEST_ADMIN_API_KEY } from "./helpers/server";
+import { ScriptedResponder } from "../testing/responders";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
+import { describeEachServer } from "./helpers/server";
 
 /** Files under `dir` named `name`, as paths relative to `dir`. */
 function findFiles(dir: string, name: string): string[] {

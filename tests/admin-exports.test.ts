@@ -2,12 +2,13 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CSV_BOM, csvField } from "~/server/admin/exports/csv";
 import { CSV_COLUMNS } from "~/server/admin/exports/exports.schema";
-import { exportSessions, exportToString, exportTranscript } from "~/server/admin/exports/exports.service";
+import { exportSessions, exportTranscript, type ExportFile } from "~/server/admin/exports/exports.service";
 import type { ChatDeps } from "~/server/chat/deps";
 import { AppError } from "~/server/errors/app-error";
 import { getTranscript } from "~/server/admin/sessions/session-admin.service";
+import { exportFileResponse } from "~/server/rest/admin-exports";
 import { describeEachDatabase } from "./helpers/databases";
-import { ScriptedResponder } from "./helpers/responders";
+import { ScriptedResponder } from "../testing/responders";
 
 /** What a visitor may type, and what a spreadsheet must show for it (formula starts defused with a '). */
 const TRICKY: [stored: string, shown: string][] = [
@@ -24,6 +25,12 @@ const TRICKY: [stored: string, shown: string][] = [
   ["\t=tab first", "'\t=tab first"],
   ['",=, "\n', '",=, "\n'],
 ];
+
+/** The file as the download route sends it (the streamed response body), decoded keeping the BOM. */
+async function downloaded(file: ExportFile): Promise<string> {
+  const bytes = await exportFileResponse(file).arrayBuffer();
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+}
 
 function parseCsv(text: string): Record<string, string>[] {
   return parse(text, { bom: true, columns: true, relax_quotes: false, skip_empty_lines: true }) as Record<
@@ -80,7 +87,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
     const file = await exportTranscript(deps, { id: sessionId, format: "csv" });
     expect(file.filename).toBe(`transcript-${sessionId}.csv`);
     expect(file.contentType).toBe("text/csv; charset=utf-8");
-    const text = await exportToString(file);
+    const text = await downloaded(file);
     expect(text.startsWith(CSV_BOM)).toBe(true);
     expect(text.slice(1).split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
     expect(text.endsWith("\r\n")).toBe(true);
@@ -103,7 +110,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
   it("exports a transcript as JSON with every message unchanged", async () => {
     const file = await exportTranscript(deps, { id: sessionId, format: "json" });
     expect(file.contentType).toBe("application/json; charset=utf-8");
-    const parsed = JSON.parse(await exportToString(file)) as Record<string, unknown>;
+    const parsed = JSON.parse(await downloaded(file)) as Record<string, unknown>;
     expect(parsed).toMatchObject(await getTranscript(deps, { id: sessionId }));
     expect((parsed.messages as { content: string }[]).map((message) => message.content)).toEqual(
       TRICKY.map(([stored]) => stored),
@@ -152,7 +159,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
     it("includes sessions started on the first through the last day (UTC), oldest first, one row per message", async () => {
       const file = exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "csv" });
       expect(file.filename).toBe("sessions-2025-03-02-to-2025-03-03.csv");
-      const rows = parseCsv(await exportToString(file));
+      const rows = parseCsv(await downloaded(file));
       expect(rows.map((row) => [row.session_title, row.role, row.content])).toEqual([
         ["first", "user", 'q first, "x"'],
         ["first", "assistant", "a first\nok"],
@@ -162,7 +169,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
     });
 
     it("exports the same range as JSON", async () => {
-      const text = await exportToString(
+      const text = await downloaded(
         exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "json" }),
       );
       const parsed = JSON.parse(text) as {
@@ -194,7 +201,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
           content: session.title!,
         })),
       });
-      const text = await exportToString(
+      const text = await downloaded(
         exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "json" }),
       );
       const exported = (JSON.parse(text) as { sessions: { session: { id: string } }[] }).sessions.map(
@@ -203,7 +210,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
       expect(exported).toHaveLength(250);
       expect(new Set(exported).size).toBe(250);
       const csvRows = parseCsv(
-        await exportToString(exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "csv" })),
+        await downloaded(exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "csv" })),
       );
       expect(csvRows).toHaveLength(250);
     });

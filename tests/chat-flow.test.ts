@@ -1,25 +1,12 @@
-import { TRPCError } from "@trpc/server";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
 import { LIMITS } from "~/server/chat/limits";
 import { describeEachDatabase } from "./helpers/databases";
-import { ScriptedResponder } from "./helpers/responders";
+import { expectTrpcError } from "./helpers/trpc";
+import { ScriptedResponder } from "../testing/responders";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
-
-async function expectTrpcError(promise: Promise<unknown>, code: TRPCError["code"], message?: RegExp) {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ${code}, but the call succeeded`);
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCError);
-  expect((error as TRPCError).code).toBe(code);
-  if (message) expect((error as TRPCError).message).toMatch(message);
-  return error as TRPCError;
-}
 
 describeEachDatabase("visitor → session → chat through the tRPC routers", (database) => {
   let responder: ScriptedResponder;
@@ -60,6 +47,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
         await expectTrpcError(
           api.visitors.validate({ id }),
           "NOT_FOUND",
+          "VISITOR_NOT_FOUND",
           /Create one with POST \/api\/chats\/visitors\//,
         );
       }
@@ -71,11 +59,17 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
         await expectTrpcError(
           api.visitors.create({ metadata: metadata as never }),
           "BAD_REQUEST",
+          "VALIDATION_FAILED",
           /JSON object/,
         );
       }
       const big = { blob: "x".repeat(LIMITS.metadataMaxBytes) };
-      await expectTrpcError(api.visitors.create({ metadata: big }), "BAD_REQUEST", /at most 8192 bytes/);
+      await expectTrpcError(
+        api.visitors.create({ metadata: big }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+        /at most 8192 bytes/,
+      );
       const justFits = { b: "x".repeat(LIMITS.metadataMaxBytes - '{"b":""}'.length) };
       await expect(api.visitors.create({ metadata: justFits })).resolves.toMatchObject({
         metadata: justFits,
@@ -89,15 +83,22 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       const error = await expectTrpcError(
         api.sessions.create({} as never),
         "BAD_REQUEST",
+        "VALIDATION_FAILED",
         /visitor_id is required\. Create a visitor with POST \/api\/chats\/visitors\/ first/,
       );
       expect(error.cause).toBeDefined();
       await expectTrpcError(
         api.sessions.create({ visitor_id: UNKNOWN_UUID }),
         "NOT_FOUND",
+        "VISITOR_NOT_FOUND",
         /Visitor not found/,
       );
-      await expectTrpcError(api.sessions.create({ visitor_id: "garbage" }), "NOT_FOUND", /Visitor not found/);
+      await expectTrpcError(
+        api.sessions.create({ visitor_id: "garbage" }),
+        "NOT_FOUND",
+        "VISITOR_NOT_FOUND",
+        /Visitor not found/,
+      );
     });
 
     it("creates, gets, renames and deletes a session the visitor owns", async () => {
@@ -117,6 +118,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
           title: "x".repeat(LIMITS.titleMaxChars + 1),
         }),
         "BAD_REQUEST",
+        "VALIDATION_FAILED",
       );
       expect((await api.sessions.get({ id: session.id, visitor_id: visitor.id })).title).toBe("Refunds");
 
@@ -128,6 +130,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       await expectTrpcError(
         api.sessions.get({ id: session.id, visitor_id: visitor.id }),
         "NOT_FOUND",
+        "SESSION_NOT_FOUND",
         /Session not found/,
       );
       expect(await database().db.message.count({ where: { session_id: session.id } })).toBe(0);
@@ -140,13 +143,24 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       await api.messages.chat({ session_id: session.id, visitor_id: owner.id, message: "my secret" });
       const other = { id: session.id, visitor_id: intruder.id };
       const forbidden = /This session belongs to another visitor/;
-      await expectTrpcError(api.sessions.get(other), "FORBIDDEN", forbidden);
-      await expectTrpcError(api.sessions.rename({ ...other, title: "mine now" }), "FORBIDDEN", forbidden);
-      await expectTrpcError(api.sessions.delete(other), "FORBIDDEN", forbidden);
-      await expectTrpcError(api.messages.list({ ...other, limit: 20, order: "asc" }), "FORBIDDEN", forbidden);
+      await expectTrpcError(api.sessions.get(other), "FORBIDDEN", "SESSION_OF_ANOTHER_VISITOR", forbidden);
+      await expectTrpcError(
+        api.sessions.rename({ ...other, title: "mine now" }),
+        "FORBIDDEN",
+        "SESSION_OF_ANOTHER_VISITOR",
+        forbidden,
+      );
+      await expectTrpcError(api.sessions.delete(other), "FORBIDDEN", "SESSION_OF_ANOTHER_VISITOR", forbidden);
+      await expectTrpcError(
+        api.messages.list({ ...other, limit: 20, order: "asc" }),
+        "FORBIDDEN",
+        "SESSION_OF_ANOTHER_VISITOR",
+        forbidden,
+      );
       await expectTrpcError(
         api.messages.chat({ session_id: session.id, visitor_id: intruder.id, message: "hello?" }),
         "FORBIDDEN",
+        "SESSION_OF_ANOTHER_VISITOR",
         forbidden,
       );
       const intruderSessions = await api.sessions.list({ visitor_id: intruder.id, limit: 20 });
@@ -185,9 +199,14 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       await expectTrpcError(
         api.sessions.list({ visitor_id: visitor.id, limit: 2, cursor: "bogus" }),
         "BAD_REQUEST",
+        "INVALID_CURSOR",
         /cursor/,
       );
-      await expectTrpcError(api.sessions.list({ visitor_id: visitor.id, limit: 1000 }), "BAD_REQUEST");
+      await expectTrpcError(
+        api.sessions.list({ visitor_id: visitor.id, limit: 1000 }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+      );
     });
   });
 
@@ -249,22 +268,31 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       await expectTrpcError(
         api.messages.chat({ ...ids, message: "" }),
         "BAD_REQUEST",
+        "VALIDATION_FAILED",
         /message must not be empty/,
       );
       await expectTrpcError(
         api.messages.chat({ ...ids, message: " \n\t " }),
         "BAD_REQUEST",
+        "VALIDATION_FAILED",
         /message must not be empty/,
       );
       await expectTrpcError(
         api.messages.chat({ ...ids, message: "x".repeat(LIMITS.messageMaxChars + 1) }),
         "BAD_REQUEST",
+        "VALIDATION_FAILED",
         /at most 4000 characters/,
       );
-      await expectTrpcError(api.messages.chat({ ...ids } as never), "BAD_REQUEST", /message is required/);
+      await expectTrpcError(
+        api.messages.chat({ ...ids } as never),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+        /message is required/,
+      );
       await expectTrpcError(
         api.messages.chat({ session_id: session.id, message: "hi" } as never),
         "BAD_REQUEST",
+        "VALIDATION_FAILED",
         /visitor_id is required/,
       );
       expect(await database().db.message.count({ where: { session_id: session.id } })).toBe(0);
@@ -277,17 +305,20 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       await expectTrpcError(
         api.messages.chat({ session_id: UNKNOWN_UUID, visitor_id: visitor.id, message: "hi" }),
         "NOT_FOUND",
+        "SESSION_NOT_FOUND",
         /Session not found/,
       );
       await expectTrpcError(
         api.messages.chat({ session_id: "nope", visitor_id: visitor.id, message: "hi" }),
         "NOT_FOUND",
+        "SESSION_NOT_FOUND",
         /Session not found/,
       );
       const session = await api.sessions.create({ visitor_id: visitor.id });
       await expectTrpcError(
         api.messages.chat({ session_id: session.id, visitor_id: UNKNOWN_UUID, message: "hi" }),
         "NOT_FOUND",
+        "VISITOR_NOT_FOUND",
         /Visitor not found/,
       );
     });
@@ -299,6 +330,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
       await expectTrpcError(
         api.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "will fail" }),
         "BAD_GATEWAY",
+        "REPLY_FAILED",
         /Your message was saved/,
       );
       const stored = await api.messages.list({

@@ -5,7 +5,7 @@ import { chatStreamEvents, startChat } from "~/server/chat/messages/messages.ser
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
-import { deferred, ScriptedResponder } from "./helpers/responders";
+import { deferred, ScriptedResponder } from "../testing/responders";
 
 describeEachDatabase("streamed chat", (database) => {
   async function newChat(responder: ScriptedResponder) {

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runFuzz, seedFuzzIds, send, violation, type FuzzIds } from "../bench/fuzz-core";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
-import { startServer, TEST_ADMIN_API_KEY, type RunningServer } from "./helpers/server";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
+import { startServer, type RunningServer } from "./helpers/server";
 
 describe("REST fuzz [postgresql]", () => {
   let testDatabase: TestDatabase | undefined;

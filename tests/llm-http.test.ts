@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
-import { startFakeLlm, type FakeLlm } from "./helpers/fake-llm";
+import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { describeEachServer } from "./helpers/server";
 
 let fake: FakeLlm;

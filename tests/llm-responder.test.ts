@@ -7,7 +7,7 @@ import { historyWindow, LlmResponder, type LlmSettings } from "~/server/chat/res
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
-import { startFakeLlm, type FakeLlm } from "./helpers/fake-llm";
+import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 
 const knowledge = new KnowledgeBase(loadKnowledge(path.resolve("content/knowledge")));
 

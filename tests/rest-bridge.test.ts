@@ -1,7 +1,8 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
-import { describeEachServer, TEST_ADMIN_API_KEY } from "./helpers/server";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
+import { describeEachServer } from "./helpers/server";
 
 interface Answer {
   status: number;

@@ -8,14 +8,14 @@
 import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Database } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
-import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./test-database";
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "../../testing/test-database";
 
 export {
   createTestDatabase,
   dialectsUnderTest,
   POSTGRES_ADMIN_URL,
   type TestDatabase,
-} from "./test-database";
+} from "../../testing/test-database";
 
 /**
  * Runs `body` once per dialect against its own fresh database. `body` receives a getter: the database is

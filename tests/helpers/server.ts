@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Database } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./databases";
-import { startServer, type RunningServer } from "./next-server";
+import { startServer, type RunningServer } from "../../testing/next-server";
 
-export { freePort, startServer, TEST_ADMIN_API_KEY, type RunningServer } from "./next-server";
+export { startServer, type RunningServer } from "../../testing/next-server";
 
-export interface ServerUnderTest {
+interface ServerUnderTest {
   baseUrl: string;
   /** The server's database, opened by the test too, to check what was stored. */
   database: Database;

@@ -1,5 +1,5 @@
 /** The API public/embed.js puts on window (see docs/widget.md). */
-export interface VisitorChatApi {
+interface VisitorChatApi {
   version: number;
   open(): void;
   close(): void;

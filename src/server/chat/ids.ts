@@ -12,7 +12,7 @@ export function isUuid(value: string): boolean {
 }
 
 /** A client-supplied id: `whenMissing` tells the caller how to get one; `description` documents it. */
-export function entityIdSchema(field: string, whenMissing: string, description: string) {
+function entityIdSchema(field: string, whenMissing: string, description: string) {
   return z
     .string({
       error: (issue) =>

@@ -36,6 +36,26 @@ export interface Keyset {
   id: string;
 }
 
+/**
+ * The rows strictly beyond `after` in (key, id) order: `asc` → after it, `desc` → before it; no condition
+ * without `after`. Spread it into a `where`. The range bound on `key` lets the (…, key, id) index start at the
+ * keyset; the OR alone cannot bound an index scan, so a page deep in a long list would scan every row before it.
+ * `Where` is the model's Prisma where-input, which names the key column.
+ */
+export function keysetWhere<Where extends object>(
+  key: keyof Where & string,
+  after: Keyset | undefined,
+  order: "asc" | "desc",
+): { AND?: Where[] } {
+  if (!after) return {};
+  const [range, beyond] = order === "asc" ? (["gte", "gt"] as const) : (["lte", "lt"] as const);
+  const conditions = [
+    { [key]: { [range]: after.at } },
+    { OR: [{ [key]: { [beyond]: after.at } }, { [key]: after.at, id: { [beyond]: after.id } }] },
+  ];
+  return { AND: conditions as Where[] };
+}
+
 export function encodeCursor(keyset: Keyset): string {
   return Buffer.from(JSON.stringify([keyset.at.toISOString(), keyset.id])).toString("base64url");
 }

@@ -4,7 +4,10 @@
  */
 export type Dialect = "sqlite" | "postgresql";
 
-export interface DatabaseTarget {
+/** The database when DATABASE_URL is unset: an SQLite file under ./data, so the app runs with no configuration. */
+export const DEFAULT_DATABASE_URL = "file:./data/visitor-chat.db";
+
+interface DatabaseTarget {
   dialect: Dialect;
   /** SQLite: the database file's path. PostgreSQL: the connection string. */
   adapterUrl: string;

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Database } from "./client";
 import { resolveDatabaseUrl } from "./database-url";
 
-export interface Readiness {
+interface Readiness {
   ready: boolean;
   database: "ok" | "unreachable";
   migrations: { applied: number; expected: number; pending: string[] };

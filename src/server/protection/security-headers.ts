@@ -16,7 +16,7 @@ export const BASE_HEADERS: Record<string, string> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 };
 
-export type PageKind = "widget" | "docs" | "page";
+type PageKind = "widget" | "docs" | "page";
 
 export function pageKind(pathname: string): PageKind {
   if (pathname === "/widget" || pathname.startsWith("/widget/")) return "widget";

@@ -6,21 +6,13 @@ import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
 import { AppError } from "../errors/app-error";
 import { restErrorResponse, toRestError } from "./errors";
+import { iteratorStream } from "./iterator-stream";
 
 const encoder = new TextEncoder();
 
-function fileResponse(file: ExportFile): Response {
-  const chunks = file.chunks[Symbol.asyncIterator]();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(encoder.encode(next.value));
-    },
-    async cancel() {
-      await chunks.return?.(undefined);
-    },
-  });
+/** An export file as the download response: its chunks streamed, encoded as UTF-8, as an attachment. */
+export function exportFileResponse(file: ExportFile): Response {
+  const body = iteratorStream(file.chunks[Symbol.asyncIterator](), (chunk) => encoder.encode(chunk));
   return new Response(body, {
     headers: {
       "content-type": file.contentType,
@@ -44,7 +36,7 @@ async function handleExport<Schema extends z.ZodType>(
     const deps = await getChatDeps();
     if (!(await authenticateAdmin(deps, request.headers))) throw new AppError("UNAUTHORIZED");
     const query = Object.fromEntries(new URL(request.url).searchParams);
-    return fileResponse(await produce(deps, schema.parse({ ...query, ...params })));
+    return exportFileResponse(await produce(deps, schema.parse({ ...query, ...params })));
   } catch (error) {
     const restError = toRestError(error);
     if (restError.status >= 500) console.error("admin export failed", error);

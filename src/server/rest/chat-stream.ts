@@ -4,12 +4,13 @@ import { drainRepliesAfterResponse } from "../runtime/drain";
 import { getChatDeps } from "../runtime/runtime";
 import { clientIp, enforceRateLimit } from "../protection/rate-limits";
 import { restErrorResponse, toRestError } from "./errors";
+import { iteratorStream } from "./iterator-stream";
 import { readJsonBody } from "./request-body";
 
 const encoder = new TextEncoder();
 
 /** One SSE frame: the event type as `event:`, the rest of the event as JSON `data:`. */
-export function sseFrame(event: ChatStreamEvent): Uint8Array {
+function sseFrame(event: ChatStreamEvent): Uint8Array {
   const { type, ...payload } = event;
   return encoder.encode(`event: ${type}\ndata: ${JSON.stringify(payload)}\n\n`);
 }
@@ -37,17 +38,8 @@ export async function handleChatStreamRequest(request: Request): Promise<Respons
     return restErrorResponse(restError);
   }
 
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await events.next();
-      if (next.done) controller.close();
-      else controller.enqueue(sseFrame(next.value));
-    },
-    // The client went away: stop listening. The reply itself keeps running and is stored when it ends.
-    async cancel() {
-      await events.return?.(undefined);
-    },
-  });
+  // If the client goes away we stop listening; the reply itself keeps running and is stored when it ends.
+  const body = iteratorStream(events, sseFrame);
   return new Response(body, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",

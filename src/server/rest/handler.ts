@@ -1,26 +1,19 @@
-import type { AnyProcedure, TRPCError } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
-import { appRouter } from "../api/root";
-import { createTRPCContext, type ProcedureMeta } from "../api/trpc";
+import { appRouter, procedureMetaByPath } from "../api/root";
+import { createTRPCContext } from "../api/trpc";
 import { drainRepliesAfterResponse } from "../runtime/drain";
 import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 
 /** The REST bridge's success body: the payload is always wrapped in `data`, never merged into the top level. */
-export interface RestSuccessBody<T = unknown> {
+interface RestSuccessBody<T = unknown> {
   success: true;
   message: string;
   data: T;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
-
-function procedureMeta(path: string | undefined): ProcedureMeta | undefined {
-  if (!path) return undefined;
-  // tRPC keeps a flat "router.procedure" → procedure map beside the nested record.
-  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure | undefined>;
-  return procedures[path]?._def.meta as ProcedureMeta | undefined;
-}
 
 /**
  * trpc-to-openapi collects query parameters into a plain object (`parsed[key] ??= []`, then `.push`), so a
@@ -71,7 +64,7 @@ export async function handleRestRequest(request: Request): Promise<Response> {
     },
   });
 
-  const meta = procedureMeta(call.procedurePath);
+  const meta = call.procedurePath ? procedureMetaByPath.get(call.procedurePath) : undefined;
   if (call.error || !response.ok) {
     return restErrorResponse(toRestError(call.error, meta?.rest?.errorData));
   }

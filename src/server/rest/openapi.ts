@@ -1,6 +1,6 @@
 import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
-import { appRouter } from "../api/root";
+import { appRouter, procedureMetaByPath } from "../api/root";
 import type { ProcedureMeta } from "../api/trpc";
 import {
   CSV_COLUMNS,
@@ -190,16 +190,7 @@ function simplifyJsonSchemas(node: unknown): unknown {
 }
 
 function procedureMetaByOperationId(): Map<string, ProcedureMeta> {
-  const procedures = appRouter._def.procedures as unknown as Record<
-    string,
-    { _def: { meta?: ProcedureMeta } }
-  >;
-  return new Map(
-    Object.entries(procedures).map(([path, procedure]) => [
-      path.replaceAll(".", "-"),
-      procedure._def.meta ?? {},
-    ]),
-  );
+  return new Map([...procedureMetaByPath].map(([path, meta]) => [path.replaceAll(".", "-"), meta ?? {}]));
 }
 
 /**

@@ -9,7 +9,7 @@ import { serverCaller, serverContext } from "~/trpc/server";
 
 type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;
 
-export const SIGN_IN_PATH = "/admin/sign-in";
+const SIGN_IN_PATH = "/admin/sign-in";
 
 /** Only same-site admin paths are followed after sign-in (never an absolute URL: no open redirect). */
 export function safeNextPath(next: string | undefined): string {

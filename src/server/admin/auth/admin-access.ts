@@ -19,7 +19,7 @@ function isBootstrapKey(presented: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function bearerTokenOf(headers: Headers): string | undefined {
+function bearerTokenOf(headers: Headers): string | undefined {
   return /^Bearer\s+(.+)$/i.exec(headers.get("authorization") ?? "")?.[1]?.trim() || undefined;
 }
 

@@ -12,8 +12,8 @@ import { consumeSignInAttempt, SIGN_IN_ACCOUNT_LIMIT } from "./sign-in-throttle"
  * Sign-in attempts allowed per client address in each window (Better Auth's limiter; without an address, one
  * shared bucket). Per-account limits are in sign-in-throttle.ts.
  */
-export const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
-export const ADMIN_SESSION_DAYS = 7;
+const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
+const ADMIN_SESSION_DAYS = 7;
 
 function originsOfHost(host: string | null | undefined): string[] {
   return host && /^[\w.\-[\]:]+$/.test(host) ? [`http://${host}`, `https://${host}`] : [];
@@ -25,7 +25,7 @@ function originsOfHost(host: string | null | undefined): string[] {
  * with `npm run admin:create`), and its rate limiter on sign-in, stored in the database so it holds across
  * instances and restarts, plus a per-account limit (sign-in-throttle.ts) that a forged client address cannot dodge.
  */
-export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
+function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
   return betterAuth({
     appName: "Visitor Chat admin",
     secret: resolveAuthSecret(),
@@ -79,7 +79,7 @@ export function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
   });
 }
 
-export type AdminAuth = ReturnType<typeof createAdminAuth>;
+type AdminAuth = ReturnType<typeof createAdminAuth>;
 
 /** One instance per database client (the runtime's, or a test's), built on first use. */
 const instances = new WeakMap<object, AdminAuth>();

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { idSchema } from "../../chat/ids";
 import { createdBetweenInputSchema } from "../sessions/session-admin.schema";
 
-export const EXPORT_FORMATS = ["csv", "json"] as const;
+const EXPORT_FORMATS = ["csv", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 const formatSchema = z

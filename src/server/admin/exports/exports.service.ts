@@ -1,9 +1,8 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../../chat/deps";
-import { toMessageDto } from "../../chat/messages/messages.service";
-import { createdAtRange, getTranscript } from "../sessions/session-admin.service";
+import { createdAtRange, getTranscript, toTranscriptDto } from "../sessions/session-admin.service";
 import type { TranscriptDto } from "../sessions/session-admin.schema";
-import { toSessionDto } from "../../chat/sessions/sessions.service";
-import { toVisitorDto } from "../../chat/visitors/visitors.service";
+import { keysetWhere, type Keyset } from "../../chat/pagination";
 import { CSV_BOM, csvRow } from "./csv";
 import {
   CSV_COLUMNS,
@@ -70,30 +69,18 @@ async function* transcriptsStartedIn(
   input: ExportSessionsInput,
 ): AsyncGenerator<TranscriptDto> {
   const createdAt = createdAtRange(input);
-  let after: { at: Date; id: string } | undefined;
+  let after: Keyset | undefined;
   for (;;) {
     const rows = await deps.db.session.findMany({
       where: {
         ...(createdAt && { created_at: createdAt }),
-        ...(after && {
-          OR: [{ created_at: { gt: after.at } }, { created_at: after.at, id: { gt: after.id } }],
-        }),
+        ...keysetWhere<Prisma.SessionWhereInput>("created_at", after, "asc"),
       },
       orderBy: [{ created_at: "asc" }, { id: "asc" }],
       take: EXPORT_BATCH_SESSIONS,
       include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
     });
-    for (const row of rows) {
-      yield {
-        session: {
-          ...toSessionDto(row),
-          message_count: row.messages.length,
-          failed_count: row.messages.filter((message) => message.status === "failed").length,
-        },
-        visitor: toVisitorDto(row.visitor),
-        messages: row.messages.map(toMessageDto),
-      };
-    }
+    for (const row of rows) yield toTranscriptDto(row);
     const last = rows.at(-1);
     if (rows.length < EXPORT_BATCH_SESSIONS || !last) return;
     after = { at: last.created_at, id: last.id };
@@ -129,11 +116,4 @@ export function exportSessions(deps: ChatDeps, input: ExportSessionsInput): Expo
             yield "\n]}\n";
           })(),
   };
-}
-
-/** Reads a whole export into one string (tests, small files). */
-export async function exportToString(file: ExportFile): Promise<string> {
-  let text = "";
-  for await (const chunk of file.chunks) text += chunk;
-  return text;
 }

@@ -28,7 +28,7 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
 });
 export type ListAdminSessionsInput = z.infer<typeof listAdminSessionsInputSchema>;
 
-export const adminSessionSchema = sessionSchema
+const adminSessionSchema = sessionSchema
   .extend({
     message_count: z.number().int(),
     failed_count: z.number().int().meta({ description: "Assistant replies that failed." }),

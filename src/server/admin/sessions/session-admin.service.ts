@@ -3,7 +3,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import { toMessageDto } from "../../chat/messages/messages.service";
-import { decodeCursor, toPage } from "../../chat/pagination";
+import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import type {
   AdminSessionDto,
@@ -24,7 +24,8 @@ export function createdAtRange(input: CreatedBetweenInput): Prisma.DateTimeFilte
   return gte || lt ? { ...(gte && { gte }), ...(lt && { lt }) } : undefined;
 }
 
-type SessionWithCount = Prisma.SessionGetPayload<{ include: { _count: { select: { messages: true } } } }>;
+type SessionRow = Prisma.SessionGetPayload<object>;
+type SessionWithTranscript = Prisma.SessionGetPayload<{ include: { visitor: true; messages: true } }>;
 
 /** Failed replies per session, for a page of sessions (one grouped query). */
 async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<string, number>> {
@@ -37,8 +38,18 @@ async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<s
   return new Map(groups.map((group) => [group.session_id, group._count._all]));
 }
 
-function toAdminSessionDto(row: SessionWithCount, failed: Map<string, number>): AdminSessionDto {
-  return { ...toSessionDto(row), message_count: row._count.messages, failed_count: failed.get(row.id) ?? 0 };
+function toAdminSessionDto(row: SessionRow, counts: { messages: number; failed: number }): AdminSessionDto {
+  return { ...toSessionDto(row), message_count: counts.messages, failed_count: counts.failed };
+}
+
+/** A session with its visitor and all its messages (oldest first), as a transcript; failed_count from them. */
+export function toTranscriptDto(row: SessionWithTranscript): TranscriptDto {
+  const failed = row.messages.filter((message) => message.status === "failed").length;
+  return {
+    session: toAdminSessionDto(row, { messages: row.messages.length, failed }),
+    visitor: toVisitorDto(row.visitor),
+    messages: row.messages.map(toMessageDto),
+  };
 }
 
 /** Every visitor's sessions, most recent activity first, filtered by start day and reply status (admin only). */
@@ -55,9 +66,7 @@ export async function listAdminSessions(
       ...(createdAt && { created_at: createdAt }),
       ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
       ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
-      ...(after && {
-        OR: [{ updated_at: { lt: after.at } }, { updated_at: after.at, id: { lt: after.id } }],
-      }),
+      ...keysetWhere<Prisma.SessionWhereInput>("updated_at", after, "desc"),
     },
     orderBy: [{ updated_at: "desc" }, { id: "desc" }],
     take: input.limit + 1,
@@ -71,7 +80,7 @@ export async function listAdminSessions(
     rows,
     input.limit,
     (row) => row.updated_at,
-    (row) => toAdminSessionDto(row, failed),
+    (row) => toAdminSessionDto(row, { messages: row._count.messages, failed: failed.get(row.id) ?? 0 }),
   );
 }
 
@@ -80,17 +89,8 @@ export async function getTranscript(deps: ChatDeps, input: GetTranscriptInput): 
   if (!isUuid(input.id)) throw new AppError("SESSION_NOT_FOUND");
   const row = await deps.db.session.findUnique({
     where: { id: input.id },
-    include: {
-      _count: { select: { messages: true } },
-      visitor: true,
-      messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] },
-    },
+    include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
   });
   if (!row) throw new AppError("SESSION_NOT_FOUND");
-  const failed = row.messages.filter((message) => message.status === "failed").length;
-  return {
-    session: toAdminSessionDto(row, new Map([[row.id, failed]])),
-    visitor: toVisitorDto(row.visitor),
-    messages: row.messages.map(toMessageDto),
-  };
+  return toTranscriptDto(row);
 }

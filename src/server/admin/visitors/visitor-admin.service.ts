@@ -1,7 +1,8 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../../chat/deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
-import { decodeCursor, toPage } from "../../chat/pagination";
+import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
 import type { GetVisitorInput, ListVisitorsInput, VisitorDetailDto } from "./visitor-admin.schema";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
@@ -38,10 +39,7 @@ export async function listVisitors(
   const rows = await deps.db.visitor.findMany({
     where: {
       ...(matchingIds && { id: { in: matchingIds } }),
-      ...(after && {
-        [key]: { lte: after.at },
-        OR: [{ [key]: { lt: after.at } }, { [key]: after.at, id: { lt: after.id } }],
-      }),
+      ...keysetWhere<Prisma.VisitorWhereInput>(key, after, "desc"),
     },
     orderBy: [{ [key]: "desc" }, { id: "desc" }],
     take: input.limit + 1,

@@ -2,7 +2,7 @@ import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { LIMITS } from "../limits";
-import { decodeCursor, toPage } from "../pagination";
+import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import { findOwnedSession } from "../sessions/sessions.service";
 import { isUuid } from "../ids";
 import type {
@@ -13,6 +13,7 @@ import type {
   MessageDto,
   ReplyActionInput,
 } from "./message.schema";
+import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
 import { startReplyRun, stopReplyRun, type ReplyRun } from "./reply-run";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
@@ -35,16 +36,10 @@ export async function listMessages(
 ): Promise<{ items: MessageDto[]; next_cursor: string | null }> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   const after = decodeCursor(input.cursor);
-  const beyond = input.order === "asc" ? "gt" : "lt";
   const rows = await deps.db.message.findMany({
     where: {
       session_id: session.id,
-      ...(after && {
-        // The range bound lets the (session_id, created_at, id) index start at the cursor; the OR alone
-        // cannot bound an index scan, so a page deep in a long session scanned every row before the cursor.
-        created_at: { [beyond === "gt" ? "gte" : "lte"]: after.at },
-        OR: [{ created_at: { [beyond]: after.at } }, { created_at: after.at, id: { [beyond]: after.id } }],
-      }),
+      ...keysetWhere<Prisma.MessageWhereInput>("created_at", after, input.order),
     },
     orderBy: [{ created_at: input.order }, { id: input.order }],
     take: input.limit + 1,
@@ -53,7 +48,7 @@ export async function listMessages(
 }
 
 /** A title from the first message: whitespace folded, cut at a word boundary. */
-export function titleFromMessage(message: string): string {
+function titleFromMessage(message: string): string {
   const folded = message.replace(/\s+/g, " ").trim();
   if (folded.length <= LIMITS.derivedTitleMaxChars) return folded;
   const cut = folded.slice(0, LIMITS.derivedTitleMaxChars - 1);
@@ -61,7 +56,7 @@ export function titleFromMessage(message: string): string {
   return `${lastSpace > LIMITS.derivedTitleMaxChars / 2 ? cut.slice(0, lastSpace) : cut}…`;
 }
 
-export interface StartedChat {
+interface StartedChat {
   userMessage: MessageDto;
   assistantMessage: MessageDto;
   run: ReplyRun;
@@ -131,15 +126,12 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
 }
 
 /** The session's complete turns before `before` (oldest first), as the responder's history. */
-async function historyBefore(deps: ChatDeps, sessionId: string, before?: { at: Date; id: string }) {
+async function historyBefore(deps: ChatDeps, sessionId: string, before?: Keyset) {
   const earlier = await deps.db.message.findMany({
     where: {
       session_id: sessionId,
       status: "complete",
-      ...(before && {
-        created_at: { lte: before.at },
-        OR: [{ created_at: { lt: before.at } }, { created_at: before.at, id: { lt: before.id } }],
-      }),
+      ...keysetWhere<Prisma.MessageWhereInput>("created_at", before, "desc"),
     },
     orderBy: [{ created_at: "desc" }, { id: "desc" }],
     take: LIMITS.historyMaxMessages,
@@ -164,20 +156,19 @@ async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<
  */
 export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
   const reply = await findOwnedReply(deps, input);
-  if (reply.status !== "failed" && reply.status !== "stopped") throw new AppError("REPLY_NOT_RETRYABLE");
+  if (!isRetryableStatus(reply.status)) throw new AppError("REPLY_NOT_RETRYABLE");
   const question = await deps.db.message.findFirst({
     where: {
       session_id: reply.session_id,
       role: "user",
-      created_at: { lte: reply.created_at },
-      OR: [{ created_at: { lt: reply.created_at } }, { created_at: reply.created_at, id: { lt: reply.id } }],
+      ...keysetWhere<Prisma.MessageWhereInput>("created_at", { at: reply.created_at, id: reply.id }, "desc"),
     },
     orderBy: [{ created_at: "desc" }, { id: "desc" }],
   });
   if (!question) throw new AppError("REPLY_NOT_RETRYABLE");
   // Claim the reply atomically: two retries at once cannot both regenerate it.
   const { count } = await deps.db.message.updateMany({
-    where: { id: reply.id, status: { in: ["failed", "stopped"] } },
+    where: { id: reply.id, status: { in: [...RETRYABLE_STATUSES] } },
     data: { content: "", status: "streaming" },
   });
   if (Number(count) === 0) throw new AppError("REPLY_NOT_RETRYABLE");

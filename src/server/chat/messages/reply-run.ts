@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import type { ChatTurn, Responder } from "../responder/responder";
+import type { MessageStatus } from "./message-status";
 
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
@@ -13,7 +14,7 @@ export interface ReplyRun {
   outcome: Promise<ReplyOutcome>;
 }
 
-export type ReplyOutcome =
+type ReplyOutcome =
   | { ok: true; content: string; status: "complete" | "stopped" }
   | { ok: false; content: string; error: unknown };
 
@@ -68,7 +69,7 @@ export function startReplyRun(args: {
       }
     });
   };
-  const saveFinal = async (content: string, status: "complete" | "failed" | "stopped") => {
+  const saveFinal = async (content: string, status: Exclude<MessageStatus, "streaming">) => {
     await saves;
     try {
       // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop.

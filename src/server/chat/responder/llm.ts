@@ -25,7 +25,7 @@ export interface LlmSettings {
   groundingPassages: number;
 }
 
-export class LlmReplyError extends Error {
+class LlmReplyError extends Error {
   override readonly name = "LlmReplyError";
 }
 
@@ -41,14 +41,14 @@ export function historyWindow(history: ChatTurn[], maxMessages: number, maxChars
   return kept;
 }
 
-export function groundingBlock(passages: KnowledgePassage[]): string {
+function groundingBlock(passages: KnowledgePassage[]): string {
   if (passages.length === 0) return "No help article matches this question.";
   return passages
     .map((passage, index) => `[${index + 1}] ${passage.article} › ${passage.section}\n${passage.text}`)
     .join("\n\n");
 }
 
-export function sourcesFooter(passages: KnowledgePassage[]): string {
+function sourcesFooter(passages: KnowledgePassage[]): string {
   if (passages.length === 0) return "";
   const links = passages.map((passage) => `[${passage.section}](${passageUrl(passage)})`);
   return `\n\nSources: ${links.join(" · ")}`;
@@ -58,7 +58,7 @@ export function sourcesFooter(passages: KnowledgePassage[]): string {
  * What is sent upstream: the system prompt with the grounding passages (kept apart from the conversation, so
  * nothing a visitor types can pose as instructions), then the history window and the new question.
  */
-export function buildPrompt(
+function buildPrompt(
   settings: Pick<LlmSettings, "systemPrompt" | "historyMaxMessages" | "historyMaxChars">,
   input: Pick<ResponderInput, "history" | "message">,
   passages: KnowledgePassage[],

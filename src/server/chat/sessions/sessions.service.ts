@@ -3,7 +3,7 @@ import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
-import { decodeCursor, toPage } from "../pagination";
+import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
 import type {
   CreateSessionInput,
@@ -58,10 +58,7 @@ export async function listSessions(
   const rows = await deps.db.session.findMany({
     where: {
       visitor_id: input.visitor_id,
-      ...(after && {
-        updated_at: { lte: after.at },
-        OR: [{ updated_at: { lt: after.at } }, { updated_at: after.at, id: { lt: after.id } }],
-      }),
+      ...keysetWhere<Prisma.SessionWhereInput>("updated_at", after, "desc"),
     },
     orderBy: [{ updated_at: "desc" }, { id: "desc" }],
     take: input.limit + 1,

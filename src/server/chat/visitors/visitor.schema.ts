@@ -3,7 +3,7 @@ import { idSchema } from "../ids";
 import { jsonHasNoNul, LIMITS } from "../limits";
 
 /** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
-export const visitorMetadataSchema = z
+const visitorMetadataSchema = z
   .record(z.string(), z.json(), { error: 'metadata must be a JSON object, e.g. { "locale": "en-GB" }' })
   .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= LIMITS.metadataMaxBytes, {
     message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes as JSON`,

@@ -32,7 +32,7 @@ export async function validateVisitor(
 }
 
 /** Records activity of a visitor, failing with VISITOR_NOT_FOUND when there is no such visitor. */
-export async function touchVisitor(db: Db, visitorId: string): Promise<VisitorRow> {
+async function touchVisitor(db: Db, visitorId: string): Promise<VisitorRow> {
   if (!isUuid(visitorId)) throw new AppError("VISITOR_NOT_FOUND");
   // updateMany does not throw on a missing row, so "not found" needs no error-code sniffing.
   const { count } = await db.visitor.updateMany({

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Scenario =
+type Scenario =
   | { kind: "stream"; chunks: string[]; delayMs?: number }
   /** Answers with an HTTP error status before streaming. */
   | { kind: "status"; status: number; message?: string }
@@ -17,7 +17,7 @@ export type Scenario =
   /** Streams `chunks`, then sends nothing more, keeping the connection open. */
   | { kind: "hang"; chunks: string[] };
 
-export interface RecordedRequest {
+interface RecordedRequest {
   body: {
     model: string;
     stream: boolean;

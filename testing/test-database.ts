@@ -1,13 +1,13 @@
 /**
  * Fresh, migrated SQLite and PostgreSQL databases, without Vitest: used by the test suites (through
- * databases.ts) and by the benches under bench/.
+ * tests/helpers/databases.ts) and by the benches under bench/.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { Client } from "pg";
-import { migrate } from "../../scripts/db";
+import { migrate } from "../scripts/db";
 import type { Dialect } from "~/server/db/database-url";
 
 export const POSTGRES_ADMIN_URL =

@@ -1,13 +1,12 @@
 /**
  * Runs the production build (`next start`) on a free port against a database, without Vitest: used by the
- * HTTP suites (through server.ts) and by the benches under bench/.
+ * HTTP suites (through tests/helpers/server.ts) and by the benches under bench/.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-
-export const TEST_ADMIN_API_KEY = "test-admin-key-0123456789abcdef";
+import { TEST_ADMIN_API_KEY } from "./test-env";
 
 export interface RunningServer {
   baseUrl: string;

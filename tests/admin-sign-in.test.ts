@@ -1,0 +1,154 @@
+import { beforeAll, expect, it } from "vitest";
+import { authenticateAdmin } from "~/server/admin/auth/admin-access";
+import { createOrResetAdminUser } from "~/server/admin/auth/admin-users.service";
+import { adminAuthFor } from "~/server/admin/auth/auth";
+import { SIGN_IN_ACCOUNT_LIMIT, consumeSignInAttempt } from "~/server/admin/auth/sign-in-throttle";
+import type { ChatDeps } from "~/server/chat/deps";
+import { TEST_ADMIN, ensureTestAdmin, signInInProcess, signOutInProcess } from "../testing/admin";
+import { ScriptedResponder } from "../testing/responders";
+import { adminCaller } from "./helpers/admin-caller";
+import { describeEachDatabase } from "./helpers/databases";
+import { expectTrpcError } from "./helpers/trpc";
+
+describeEachDatabase("admin sign-in (Better Auth)", (database, dialect) => {
+  let deps: ChatDeps;
+  let adminUserId: string;
+  // Each dialect counts sign-in attempts from its own (documentation-range) client address.
+  const ipBase = dialect === "sqlite" ? "198.51.100" : "203.0.113";
+
+  beforeAll(async () => {
+    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    adminUserId = await ensureTestAdmin(deps);
+  });
+
+  const callerWith = (headers: Headers) => adminCaller(deps, headers, `${ipBase}.99`);
+
+  it("signs in with the password set on the command line; the cookie is httpOnly and SameSite=Lax", async () => {
+    const { response, cookie } = await signInInProcess(deps, TEST_ADMIN, `${ipBase}.10`);
+    expect(response.status).toBe(200);
+    const setCookie = response.headers.getSetCookie().join("\n");
+    expect(setCookie).toMatch(/visitor-chat-admin\.session_token=/);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    expect(await authenticateAdmin(deps, new Headers({ cookie: cookie! }))).toMatchObject({
+      kind: "session",
+      userId: adminUserId,
+      email: TEST_ADMIN.email,
+    });
+  });
+
+  it("stores the password only as Better Auth's hash", async () => {
+    const account = await deps.db.adminAccount.findFirstOrThrow({
+      where: { userId: adminUserId, providerId: "credential" },
+    });
+    expect(account.password).toBeTruthy();
+    expect(account.password).not.toContain(TEST_ADMIN.password);
+  });
+
+  it("refuses a wrong password and an unknown email without a session", async () => {
+    for (const credentials of [
+      { email: TEST_ADMIN.email, password: "wrong password entirely" },
+      { email: "nobody@example.com", password: TEST_ADMIN.password },
+    ]) {
+      const { response, cookie } = await signInInProcess(deps, credentials, `${ipBase}.11`);
+      expect(response.status).toBe(401);
+      expect(cookie).toBeNull();
+    }
+  });
+
+  it("has no public sign-up", async () => {
+    const before = await deps.db.adminUser.count();
+    const response = await adminAuthFor(deps).handler(
+      new Request("http://admin.test/api/auth/sign-up/email", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://admin.test", host: "admin.test" },
+        body: JSON.stringify({
+          email: "intruder@example.com",
+          password: "long enough password",
+          name: "x",
+        }),
+      }),
+    );
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(await deps.db.adminUser.count()).toBe(before);
+  });
+
+  it("refuses a sign-in posted from another site (Origin check)", async () => {
+    const response = await adminAuthFor(deps).handler(
+      new Request("http://admin.test/api/auth/sign-in/email", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          origin: "https://evil.example",
+          host: "admin.test",
+          cookie: "visitor-chat-admin.session_token=x",
+          "x-forwarded-for": `${ipBase}.12`,
+        },
+        body: JSON.stringify(TEST_ADMIN),
+      }),
+    );
+    expect(response.status).toBe(403);
+  });
+
+  it("rate-limits sign-in per client: after 5 attempts in a minute even the right password waits", async () => {
+    const account = { email: `per-address-${dialect}@example.com`, password: "another long password" };
+    await createOrResetAdminUser(deps, account);
+    const ip = `${ipBase}.13`;
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const { response } = await signInInProcess(deps, { ...account, password: "guess number x" }, ip);
+      expect(response.status).toBe(401);
+    }
+    const blocked = await signInInProcess(deps, account, ip);
+    expect(blocked.response.status).toBe(429);
+    expect(blocked.cookie).toBeNull();
+    // Another client is not affected.
+    expect((await signInInProcess(deps, account, `${ipBase}.14`)).response.status).toBe(200);
+  });
+
+  it("rate-limits sign-in per account too, so rotating forged client addresses does not help", async () => {
+    const account = { email: `per-account-${dialect}@example.com`, password: "yet another long password" };
+    await createOrResetAdminUser(deps, account);
+    for (let attempt = 0; attempt < SIGN_IN_ACCOUNT_LIMIT.max; attempt += 1) {
+      const { response } = await signInInProcess(
+        deps,
+        { ...account, password: "wrong" },
+        `${ipBase}.${100 + attempt}`,
+      );
+      expect(response.status).toBe(401);
+    }
+    const blocked = await signInInProcess(deps, account, `${ipBase}.99`);
+    expect(blocked.response.status).toBe(429);
+    expect(((await blocked.response.json()) as { message: string }).message).toMatch(
+      /Too many sign-in attempts/,
+    );
+    // Resetting the password from the command line lifts the lockout.
+    await createOrResetAdminUser(deps, account);
+    expect((await signInInProcess(deps, account, `${ipBase}.98`)).response.status).toBe(200);
+  });
+
+  it("counts attempts per account in a fixed window that restarts when it has passed", async () => {
+    const email = `window-${dialect}@example.com`;
+    const start = new Date("2030-01-01T00:00:00Z");
+    for (let attempt = 0; attempt < SIGN_IN_ACCOUNT_LIMIT.max; attempt += 1)
+      expect(await consumeSignInAttempt(deps.db, email, start)).toBe(true);
+    expect(await consumeSignInAttempt(deps.db, email.toUpperCase(), start)).toBe(false);
+    const later = new Date(start.getTime() + SIGN_IN_ACCOUNT_LIMIT.windowMinutes * 60_000 + 1);
+    expect(await consumeSignInAttempt(deps.db, email, later)).toBe(true);
+  });
+
+  it("signing out ends the session at once", async () => {
+    const { cookie } = await signInInProcess(deps, TEST_ADMIN, `${ipBase}.15`);
+    const headers = new Headers({ cookie: cookie! });
+    expect(await authenticateAdmin(deps, headers)).not.toBeNull();
+    expect((await signOutInProcess(deps, cookie!)).status).toBe(200);
+    expect(await authenticateAdmin(deps, headers)).toBeNull();
+    await expectTrpcError(callerWith(headers).admin.dashboard(), "UNAUTHORIZED");
+  });
+
+  it("resetting a password from the command line signs the admin out everywhere", async () => {
+    const { cookie } = await signInInProcess(deps, TEST_ADMIN, `${ipBase}.16`);
+    await ensureTestAdmin(deps);
+    expect(await authenticateAdmin(deps, new Headers({ cookie: cookie! }))).toBeNull();
+  });
+});
