@@ -8,7 +8,12 @@ import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "~/server/db/client";
-import { networkOf, parseTrustedProxies, resolveClientAddress } from "~/server/protection/client-address";
+import {
+  addressBucket,
+  networkOf,
+  parseTrustedProxies,
+  resolveClientAddress,
+} from "~/server/protection/client-address";
 import { redactUrls } from "../scripts/db";
 import { ensureTestAdmin, TEST_ADMIN } from "./helpers/admin";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
@@ -93,6 +98,9 @@ describe("client address resolution (unit)", () => {
     expect(networkOf("198.51.100.77")).toBe("198.51.100.0/24");
     expect(networkOf("2001:db8:abcd:12::1")).toBe("2001:db8:abcd::/48");
     expect(networkOf("2001:db8::1")).toBe("2001:db8:0::/48");
+    expect(addressBucket("198.51.100.77")).toBe("198.51.100.77");
+    expect(addressBucket("2001:db8:abcd:12:aaaa::1")).toBe(addressBucket("2001:db8:abcd:12::2"));
+    expect(addressBucket("2001:db8:abcd:12::1")).not.toBe(addressBucket("2001:db8:abcd:13::1"));
   });
 
   it("redacts passwords in URLs", () => {

@@ -107,6 +107,16 @@ export function resolveClientAddress(
   return { address, proto: proto === "https" ? "https" : "http" };
 }
 
+function ipv6Groups(address: string): string[] {
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::")
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
+    : left;
+  return groups.map((group) => Number.parseInt(group || "0", 16).toString(16));
+}
+
 /**
  * The network an address belongs to, for limits that one network must not exhaust alone: its /24 (IPv4) or
  * /48 (IPv6, a typical site allocation). Anything else is its own network.
@@ -115,16 +125,15 @@ export function networkOf(address: string): string {
   const family = isIP(address);
   if (family === 4) return `${address.split(".").slice(0, 3).join(".")}.0/24`;
   if (family !== 6) return address;
-  const [head = "", tail = ""] = address.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = address.includes("::")
-    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
-    : left;
-  return `${groups
-    .slice(0, 3)
-    .map((group) => Number.parseInt(group || "0", 16).toString(16))
-    .join(":")}::/48`;
+  return `${ipv6Groups(address).slice(0, 3).join(":")}::/48`;
+}
+
+/**
+ * What per-address limits count: the address, or for IPv6 its /64 (one subscriber usually has a whole /64 and
+ * could otherwise rotate through it, as Better Auth's limiter also assumes).
+ */
+export function addressBucket(address: string): string {
+  return isIP(address) === 6 ? `${ipv6Groups(address).slice(0, 4).join(":")}::/64` : address;
 }
 
 /** Set by scripts/start.ts before Next.js loads: CLIENT_ADDRESS_HEADER is then written by our own server. */

@@ -6,7 +6,7 @@ import {
   type RateLimiterAbstract,
 } from "rate-limiter-flexible";
 import { env } from "~/env";
-import { networkOf } from "./client-address";
+import { addressBucket, networkOf } from "./client-address";
 
 export { clientIp } from "./client-address";
 
@@ -38,11 +38,12 @@ export interface RateLimitSubject {
   account?: string;
 }
 
+const address = (s: RateLimitSubject) => addressBucket(s.ip);
 const network = (s: RateLimitSubject) => networkOf(s.ip);
 
 const RULES: Record<LimitedAction, Rule[]> = {
   createVisitor: [
-    { name: "visitor-create-ip", key: (s) => s.ip, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_IP },
+    { name: "visitor-create-ip", key: address, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_IP },
     { name: "visitor-create-network", key: network, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_NETWORK },
     {
       name: "visitor-create-all",
@@ -61,12 +62,12 @@ const RULES: Record<LimitedAction, Rule[]> = {
       key: (s) => s.visitorId,
       rate: env.RATE_LIMIT_SESSION_CREATE_PER_VISITOR,
     },
-    { name: "session-create-ip", key: (s) => s.ip, rate: env.RATE_LIMIT_SESSION_CREATE_PER_IP },
+    { name: "session-create-ip", key: address, rate: env.RATE_LIMIT_SESSION_CREATE_PER_IP },
   ],
   sendMessage: [
     { name: "message-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_MESSAGE_PER_VISITOR },
     { name: "message-session", key: (s) => s.sessionId, rate: env.RATE_LIMIT_MESSAGE_PER_SESSION },
-    { name: "message-ip", key: (s) => s.ip, rate: env.RATE_LIMIT_MESSAGE_PER_IP },
+    { name: "message-ip", key: address, rate: env.RATE_LIMIT_MESSAGE_PER_IP },
     // The bound on LLM spend: every reply costs one point here, whoever asks.
     { name: "message-all", key: () => "all", rate: env.RATE_LIMIT_MESSAGE_TOTAL },
   ],
@@ -75,7 +76,7 @@ const RULES: Record<LimitedAction, Rule[]> = {
   signIn: [
     {
       name: "sign-in-account-ip",
-      key: (s) => s.account && `${s.ip}|${s.account}`,
+      key: (s) => s.account && `${addressBucket(s.ip)}|${s.account}`,
       rate: env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP,
     },
     {
