@@ -68,7 +68,7 @@ function exampleError(id: AppErrorId): unknown {
     case "MALFORMED_JSON":
       return new AppError(id, { params: { detail: "Unexpected end of JSON input" } });
     case "TOO_MANY_ATTEMPTS":
-      return new AppError(id, { params: { windowMinutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+      return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
     default:
       return new AppError(id);
   }

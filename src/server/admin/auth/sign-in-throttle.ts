@@ -1,37 +1,38 @@
-import type { Db } from "../../db/client";
+import { APIError } from "better-auth/api";
+import { env } from "~/env";
+import { errorMessage } from "../../errors/app-error";
+import { clientIp } from "../../protection/client-address";
+import { enforceRateLimit, RateLimitedError } from "../../protection/rate-limits";
 
 /**
- * Brute-force protection per account, beside Better Auth's per-address limit: at most `max` sign-in attempts for
- * one email in a fixed window, from anywhere. The per-address limit reads X-Forwarded-For, which a client can
- * forge unless a proxy overwrites it; this one cannot be dodged that way. (The price: someone guessing at an
- * account makes its owner wait out the window too.)
+ * Brute-force protection beside Better Auth's per-address limit (auth.ts), counted in the rate-limit store
+ * (memory, or Redis shared by instances; rate-limits.ts):
+ * - per account *and* client address (RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP): someone guessing at an account from
+ *   their address never locks its owner out of theirs. The address is the trusted one (client-address.ts), so
+ *   rotating a forged X-Forwarded-For gives no fresh attempts;
+ * - all attempts together (RATE_LIMIT_SIGN_IN_TOTAL), against password spraying across accounts and addresses,
+ *   with a small per-network reserve once it is spent.
  */
-export const SIGN_IN_ACCOUNT_LIMIT = { windowMinutes: 15, max: 10 } as const;
+export const SIGN_IN_ACCOUNT_LIMIT = {
+  max: env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP.points,
+  windowMinutes: Math.ceil(env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP.seconds / 60),
+} as const;
 
-/** Counts one attempt; false when the account has used up its attempts for the current window. */
-export async function consumeSignInAttempt(db: Db, rawEmail: string, now = new Date()): Promise<boolean> {
-  const email = rawEmail.trim().toLowerCase().slice(0, 320);
-  const windowStartAfter = new Date(now.getTime() - SIGN_IN_ACCOUNT_LIMIT.windowMinutes * 60_000);
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    // Each step is a single conditional write, so concurrent attempts cannot all slip under the limit.
-    const counted = await db.adminSignInThrottle.updateMany({
-      where: { email, window_start: { gt: windowStartAfter }, attempts: { lt: SIGN_IN_ACCOUNT_LIMIT.max } },
-      data: { attempts: { increment: 1 } },
-    });
-    if (counted.count === 1) return true;
-    const restarted = await db.adminSignInThrottle.updateMany({
-      where: { email, window_start: { lte: windowStartAfter } },
-      data: { window_start: now, attempts: 1 },
-    });
-    if (restarted.count === 1) return true;
-    const existing = await db.adminSignInThrottle.findUnique({ where: { email } });
-    if (existing) return false; // inside the window with every attempt used
-    try {
-      await db.adminSignInThrottle.create({ data: { email, window_start: now, attempts: 1 } });
-      return true;
-    } catch {
-      // Another attempt created the row meanwhile: count against it.
-    }
+/** Counts one sign-in attempt for `rawEmail` from this request's client; throws a 429 APIError when over a limit. */
+export async function enforceSignInLimits(headers: Headers, rawEmail: string): Promise<void> {
+  const account = rawEmail.trim().toLowerCase().slice(0, 320);
+  try {
+    await enforceRateLimit("signIn", { ip: clientIp(headers), account });
+  } catch (error) {
+    if (!(error instanceof RateLimitedError)) throw error;
+    const minutes = Math.max(1, Math.ceil(error.retryAfterSeconds / 60));
+    throw new APIError(
+      "TOO_MANY_REQUESTS",
+      {
+        message: errorMessage("TOO_MANY_ATTEMPTS", { minutes }),
+        code: "TOO_MANY_ATTEMPTS",
+      },
+      error.headers(),
+    );
   }
-  return false;
 }
