@@ -40,10 +40,12 @@ for (const dialect of dialectsUnderTest()) {
       expect(await acquireLease(one.db, { name, holder: "a", ttlMs: 1_000, now: t0 })).toBe(true);
       for (let tick = 1; tick <= 5; tick += 1) {
         // a renews every 800 ms (ttl 1 s): b never finds it expired.
-        expect(await acquireLease(one.db, { name, holder: "a", ttlMs: 1_000, now: at(tick * 800) })).toBe(true);
-        expect(await acquireLease(two.db, { name, holder: "b", ttlMs: 1_000, now: at(tick * 800 + 500) })).toBe(
-          false,
+        expect(await acquireLease(one.db, { name, holder: "a", ttlMs: 1_000, now: at(tick * 800) })).toBe(
+          true,
         );
+        expect(
+          await acquireLease(two.db, { name, holder: "b", ttlMs: 1_000, now: at(tick * 800 + 500) }),
+        ).toBe(false);
       }
       // a stops renewing: b gets it once the last renewal has run out.
       expect(await acquireLease(two.db, { name, holder: "b", ttlMs: 1_000, now: at(5 * 800 + 1_001) })).toBe(
