@@ -1,11 +1,14 @@
 import { expect, it } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { ChatStreamEvent } from "~/server/chat/messages/message.schema";
-import { chatStreamEvents, startChat, startRetry } from "~/server/chat/messages/messages.service";
+import { chat, chatStreamEvents, startChat, startRetry } from "~/server/chat/messages/messages.service";
 import { failStaleReplies } from "~/server/chat/messages/reply-lease";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import type { Db } from "~/server/db/client";
+import { leaseHolder } from "~/server/jobs/lease";
+import { REPLY_SWEEPER_JOB, startReplySweeper } from "~/server/jobs/reply-sweeper";
+import { toRestError } from "~/server/rest/errors";
 import { describeEachDatabase } from "./helpers/databases";
 import { deferred, ScriptedResponder } from "./helpers/responders";
 
@@ -180,5 +183,64 @@ describeEachDatabase("reply lease", (database) => {
     await sleep(350);
     expect(await failStaleReplies(database().db, new Date(), { leaseMs: 300 })).toBeGreaterThanOrEqual(1);
     expect((await row(started.assistantMessage.id)).status).toBe("failed");
+  });
+
+  it("answers the non-streaming chat 503 when the reply cannot be stored", async () => {
+    const gate = deferred();
+    const responder = new ScriptedResponder(["unsaved"]);
+    responder.holdUntil(gate.promise);
+    const cut = cuttable(database().db);
+    const { deps, input } = await newChat(responder, {
+      db: cut.db,
+      replyTimings: { leaseMs: 300, heartbeatMs: 1_000, finalSaveWindowMs: 300 },
+    });
+    const pending = chat(deps, { ...input, message: "q" });
+    pending.catch(() => undefined);
+    while (responder.calls.length === 0) await sleep(10);
+    cut.state.down = true;
+    gate.resolve();
+    const error = await pending.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
+    cut.state.down = false;
+    expect(toRestError(error)).toMatchObject({ status: 503, body: { code: "SERVICE_UNAVAILABLE" } });
+  });
+
+  it("sweeps on one instance at a time: the holder of the job lease", async () => {
+    const { input } = await newChat(new ScriptedResponder([]));
+    const db = database().db;
+    const staleReply = () =>
+      db.message.create({
+        data: {
+          session_id: input.session_id,
+          role: "assistant",
+          content: "cut short",
+          status: "streaming",
+          saved_at: new Date(Date.now() - 60_000),
+        },
+      });
+    const first = await staleReply();
+    const getDb = () => Promise.resolve(db);
+    const a = startReplySweeper({ getDb, holder: "instance-a", leaseMs: 1_000, intervalMs: 3_600_000 });
+    await a.tick();
+    const b = startReplySweeper({ getDb, holder: "instance-b", leaseMs: 1_000, intervalMs: 3_600_000 });
+    await b.tick();
+    expect(await leaseHolder(db, REPLY_SWEEPER_JOB)).toBe("instance-a");
+    expect(await row(first.id)).toMatchObject({ status: "failed", content: "cut short" });
+
+    const second = await staleReply();
+    expect(await b.tick()).toBe(0);
+    expect((await row(second.id)).status).toBe("streaming");
+    expect(await a.tick()).toBe(1);
+    expect((await row(second.id)).status).toBe("failed");
+
+    // a stops (shutdown): it gives the lease up, and b takes over at once.
+    await a.stop();
+    const third = await staleReply();
+    expect(await b.tick()).toBe(1);
+    expect((await row(third.id)).status).toBe("failed");
+    expect(await leaseHolder(db, REPLY_SWEEPER_JOB)).toBe("instance-b");
+    await b.stop();
   });
 });
