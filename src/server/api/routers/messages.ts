@@ -94,7 +94,9 @@ export const messagesRouter = createTRPCRouter({
           400: "visitor_id missing, or id is not an assistant message.",
           403: "The session belongs to another visitor.",
           404: "No such message, session or visitor.",
-          409: "The reply is not failed or stopped (e.g. still being written).",
+          409:
+            "The reply is not failed or stopped (e.g. still being written). A streaming reply not saved for " +
+            "REPLY_LEASE_SECONDS (its server died) counts as failed.",
           502: "The assistant failed again; the reply is stored as failed.",
         },
       },
