@@ -68,6 +68,15 @@ const envSchema = z.object({
   LLM_HISTORY_MAX_CHARS: z.coerce.number().int().min(0).max(1_000_000).default(12_000),
   /** Knowledge-base passages put into the prompt (and linked as sources). */
   LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * A streaming reply not saved for this long (its run saves at least every few seconds while alive) lost its
+   * writer, e.g. the server was killed: it is marked failed (partial text kept) and can be retried.
+   */
+  REPLY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How often one instance (a job lease in the database) looks for such replies. */
+  REPLY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** How long a finished reply's final save is retried while the database is unreachable, before `error`. */
+  REPLY_FINAL_SAVE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

@@ -13,6 +13,8 @@ export interface RunningServer {
   baseUrl: string;
   /** SIGTERM, then SIGKILL if the server has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** kill -9: no shutdown hooks, nothing drained (a crash or an OOM kill). */
+  kill(): Promise<void>;
   output(): string;
 }
 
@@ -77,6 +79,12 @@ export async function startServer(options: {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
       }),
   };
 }
