@@ -1,6 +1,115 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
+/**
+ * Layer boundaries (docs/architecture.md). An import is matched by its specifier, so each layer lists both the
+ * `~/…` alias and the relative form (`../../api/…`) of what it must not reach.
+ */
+const FRAMEWORK = {
+  regex: "^(next(/|$)|@trpc/|trpc-to-openapi$)",
+  message:
+    "The domain does not depend on Next.js or tRPC: the transports (src/server/api, src/server/rest) do.",
+};
+
+/** `~/server/<dir>` or `(../)+<dir>` or `(../)+server/<dir>`, for each dir. */
+function serverDirs(dirs) {
+  const names = dirs.join("|");
+  return `^(~/server/(${names})|(\\.\\./)+(server/)?(${names}))(/|$)`;
+}
+
+/** `~/<dir>` or `(../)+<dir>` at the src/ level, for each dir. */
+function srcDirs(dirs) {
+  const names = dirs.join("|");
+  return `^(~/(${names})|(\\.\\./)+(${names}))(/|$)`;
+}
+
+const DOMAIN_PATTERNS = [
+  {
+    regex: serverDirs(["api", "rest", "runtime", "admin"]),
+    message:
+      "src/server/chat is the domain: it must not import the transports (api, rest), the runtime wiring or admin.",
+  },
+  {
+    regex: srcDirs(["trpc", "app", "components"]),
+    message: "src/server/chat is the domain: it must not import src/trpc, src/app or src/components.",
+  },
+  FRAMEWORK,
+];
+
+/** The chat entities import in one direction: messages → sessions → visitors. */
+function entityRule(files, forbidden) {
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...DOMAIN_PATTERNS,
+            {
+              regex: `^(~/server/chat/|(\\.\\./)+(chat/)?)(${forbidden.join("|")})/`,
+              message: "Chat entities import in one direction: messages → sessions → visitors.",
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+const boundaries = [
+  {
+    // The chat domain: plain functions of ChatDeps. No transport, no app wiring, no framework.
+    files: ["src/server/chat/**", "src/server/errors/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: DOMAIN_PATTERNS }] },
+  },
+  // Later entries replace the rule's options for their files, so they repeat the domain's patterns.
+  entityRule(["src/server/chat/visitors/**"], ["sessions", "messages"]),
+  entityRule(["src/server/chat/sessions/**"], ["messages"]),
+  {
+    // Admin read-models and services: like the domain, reached through the transports, never reaching into them.
+    files: ["src/server/admin/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: serverDirs(["api", "rest"]),
+              message: "Admin services must not import the transports (src/server/api, src/server/rest).",
+            },
+            {
+              regex: srcDirs(["trpc", "app", "components"]),
+              message: "Admin services must not import src/trpc, src/app or src/components.",
+            },
+            FRAMEWORK,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Browser code: types of the API only, and the one pure module shared with the server.
+    files: ["src/components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(~/|(\\.\\./)+)server/(?!chat/messages/message-status$)",
+              allowTypeImports: true,
+              message:
+                "Components run in the browser: import only types from src/server (`import type`), or the pure " +
+                "src/server/chat/messages/message-status.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 const config = [
   ...nextVitals,
   ...nextTypescript,
@@ -24,6 +133,7 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...boundaries,
 ];
 
 export default config;

@@ -2,8 +2,8 @@
  * Stream latency: time from the responder yielding a delta to the client receiving it, with 1 and with many
  * concurrent streams.
  *
- * Method: the server runs with BENCH_STAMP_DELTAS=1, which wraps the responder so each delta's text starts with
- * the wall-clock time (performance.timeOrigin + performance.now()) at which the responder yielded it. The client
+ * Method: the server preloads bench/stamp-preload.mjs (stampedServerEnv), which wraps the responder so each
+ * delta's text starts with the wall-clock time (performance.timeOrigin + performance.now()) at which the responder yielded it. The client
  * (this process, same machine, same clock) stamps each SSE event on arrival; latency = arrival − yield. The same
  * is measured in-process through the domain layer (startChat → chatStreamEvents, no HTTP) for comparison.
  *
@@ -16,7 +16,7 @@ import path from "node:path";
 import { openDatabase } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { chatStreamEvents, startChat } from "~/server/chat/messages/messages.service";
-import { DELTA_STAMP, nowMs, stampDeltas } from "~/server/chat/responder/bench-stamp";
+import { DELTA_STAMP, nowMs, stampDeltas, stampedServerEnv } from "./stamp-deltas";
 import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "~/server/chat/responder/knowledge-base";
 import { startServer } from "../testing/next-server";
 import { createTestDatabase } from "../testing/test-database";
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const testDatabase = await createTestDatabase(dialect);
   const server = await startServer({
     databaseUrl: testDatabase.url,
-    env: { RATE_LIMITS: "off", BENCH_STAMP_DELTAS: "1", KNOWLEDGE_STREAM_DELAY_MS: String(delayMs) },
+    env: { RATE_LIMITS: "off", ...stampedServerEnv(), KNOWLEDGE_STREAM_DELAY_MS: String(delayMs) },
   });
   const database = await openDatabase(testDatabase.url);
   const rows: Row[] = [];

@@ -1,6 +1,7 @@
 /**
  * The app under test, started by playwright.config.ts: a fresh SQLite file, a production build (built if
- * missing, or always with E2E_BUILD=1), then `next start` on E2E_APP_PORT with a visible streaming delay.
+ * missing, or always with E2E_BUILD=1), then the server as `npm start` runs it (scripts/start.ts) on E2E_APP_PORT
+ * with a visible streaming delay.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
@@ -34,11 +35,12 @@ if (process.env.E2E_BUILD === "1" || !existsSync(path.join(".next", "BUILD_ID"))
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(nextBin, ["start", "-p", port], {
+const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts")], {
   stdio: "inherit",
   // Rate limits are covered by tests/protection.test.ts; here many visitors come from one address.
   env: {
     ...process.env,
+    PORT: port,
     DATABASE_URL: databaseUrl,
     AUTH_SECRET_FILE: path.join(dir, "auth-secret"),
     KNOWLEDGE_STREAM_DELAY_MS: "40",

@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   const { env } = await import("../src/env");
   const { migrate } = await import("./db");
   const { openDatabase } = await import("../src/server/db/client");
-  const { adminUserInputSchema } = await import("../src/server/admin/admin-users.schema");
-  const { createOrResetAdminUser } = await import("../src/server/admin/admin-users.service");
+  const { adminUserInputSchema } = await import("../src/server/admin/auth/admin-users.schema");
+  const { createOrResetAdminUser } = await import("../src/server/admin/auth/admin-users.service");
 
   const parsed = adminUserInputSchema.safeParse({ email: values.email, name: values.name, password });
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join("; "));

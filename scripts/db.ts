@@ -7,7 +7,7 @@
  *   tsx scripts/db.ts new <name>         author the migration that brings both dialects to the current schema
  *   tsx scripts/db.ts check              fail if the migrations do not produce exactly the current schema
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   copyFileSync,
   existsSync,
@@ -25,16 +25,42 @@ import { canonicalSchemaPath, deriveSqliteSchema } from "./derive-sqlite-schema"
 
 const dbmateBin = path.join("node_modules", ".bin", "dbmate");
 
-/** Applies every pending migration (creating the database or SQLite file if needed). */
+/** `scheme://user:secret@host` → `scheme://user:***@host`, and `password=…` parameters, in any text. */
+export function redactUrls(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]*@/gi, "$1:***@")
+    .replace(/([?&;\s](?:password|pass|pwd|sslpassword)=)[^&\s]*/gi, "$1***");
+}
+
+/**
+ * Applies every pending migration (creating the database or SQLite file if needed). The URL goes to dbmate
+ * through its environment (DATABASE_URL), never on its command line, where `ps` would show the password; a
+ * failure is reported with any URL in it redacted.
+ */
 export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): void {
   const target = resolveDatabaseUrl(databaseUrl);
   if (target.dialect === "sqlite")
     mkdirSync(path.dirname(path.resolve(target.adapterUrl)), { recursive: true });
-  execFileSync(
+  const result = spawnSync(
     dbmateBin,
-    ["--url", target.dbmateUrl, "--migrations-dir", target.migrationsDir, "--no-dump-schema", "up"],
-    { stdio: options.quiet ? "pipe" : "inherit" },
+    // dbmate reads DATABASE_URL (a .env file it loads does not override a variable already set).
+    ["--migrations-dir", target.migrationsDir, "--no-dump-schema", "up"],
+    {
+      stdio: ["ignore", options.quiet ? "pipe" : "inherit", "pipe"],
+      encoding: "utf8",
+      env: { ...process.env, DATABASE_URL: target.dbmateUrl },
+    },
   );
+  const stderr = redactUrls(result.stderr ?? "").trim();
+  if (result.error || result.status !== 0) {
+    const hint = /SSL is not enabled on the server/.test(stderr)
+      ? "\n(the server has no TLS: add ?sslmode=disable to DATABASE_URL if that is intended)"
+      : "";
+    throw new Error(
+      `Migrating ${redactUrls(databaseUrl)} failed: ${stderr || redactUrls(String(result.error ?? `dbmate exited with ${result.status}`))}${hint}`,
+    );
+  }
+  if (stderr && !options.quiet) console.error(stderr);
 }
 
 /**
@@ -132,7 +158,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1]?.endsWith(path.join("scripts", "db.ts"))) {
   main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(redactUrls(error instanceof Error ? error.message : String(error)));
     process.exit(1);
   });
 }

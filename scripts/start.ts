@@ -1,30 +1,126 @@
 /**
- * `npm start`: everything a fresh checkout needs to serve the app, then `next start`.
- * Applies pending migrations (creating ./data/visitor-chat.db on first run), builds if there is no build,
- * and hands signals to the server so Ctrl-C and `kill` stop it cleanly.
+ * `npm start`: everything a fresh checkout needs to serve the app, then the server.
+ * Applies pending migrations (creating ./data/visitor-chat.db on first run), builds if there is no build, and
+ * serves Next.js from its own `node:http` server, on PORT (default 3000) and HOSTNAME (default: every
+ * interface), or `-p <port>` / `-H <hostname>`.
+ *
+ * Why not `next start`: Next.js passes a client-sent X-Forwarded-For through unchanged, so the app could not
+ * tell a client's real address from one it made up. Here every request gets the trusted client address
+ * (the socket's, or an X-Forwarded-For hop when TRUSTED_PROXIES vouches for the proxy in front) in
+ * x-visitor-chat-client-ip, and X-Forwarded-For / X-Forwarded-Proto are rewritten to match
+ * (src/server/protection/client-address.ts). SIGTERM / SIGINT stop accepting requests and finish the ones in
+ * flight, including replies still being written (Next.js `after()`), then exit.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
+import {
+  CLIENT_ADDRESS_HEADER,
+  CLIENT_PROTO_HEADER,
+  markClientHeaderTrusted,
+  parseTrustedProxies,
+  resolveClientAddress,
+  type TrustedProxies,
+} from "../src/server/protection/client-address";
 import { DEFAULT_DATABASE_URL } from "../src/server/db/database-url";
-import { migrate } from "./db";
+import { migrate, redactUrls } from "./db";
 
-// The same .env files `next start` reads, so the migrator and the server agree on DATABASE_URL.
-loadEnvConfig(process.cwd());
-const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-const nextBin = path.join("node_modules", ".bin", "next");
-
-migrate(databaseUrl);
-
-if (!existsSync(path.join(".next", "BUILD_ID"))) {
-  console.log("No production build yet: running next build (about a minute)…");
-  const build = spawnSync(nextBin, ["build"], { stdio: "inherit" });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+function fail(error: unknown): never {
+  // Never a raw stack: it can carry the database URL, password included.
+  console.error(redactUrls(error instanceof Error ? error.message : String(error)));
+  process.exit(1);
 }
 
-const server = spawn(nextBin, ["start", ...process.argv.slice(2)], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => server.kill(signal));
+function option(short: string, long: string): string | undefined {
+  const args = process.argv.slice(2);
+  const index = args.findIndex((arg) => arg === short || arg === long);
+  if (index >= 0) return args[index + 1];
+  return args.find((arg) => arg.startsWith(`${long}=`))?.slice(long.length + 1);
 }
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** The first value of a header Node.js may have joined or listed. */
+function headerOf(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Replaces client-sent address headers with the ones this server vouches for. */
+function stampClient(request: IncomingMessage, trusted: TrustedProxies): void {
+  const client = resolveClientAddress(
+    {
+      socketAddress: request.socket.remoteAddress,
+      forwardedFor: headerOf(request, "x-forwarded-for"),
+      forwardedProto: headerOf(request, "x-forwarded-proto"),
+    },
+    trusted,
+  );
+  request.headers[CLIENT_ADDRESS_HEADER] = client.address;
+  request.headers[CLIENT_PROTO_HEADER] = client.proto;
+  request.headers["x-forwarded-for"] = client.address;
+  request.headers["x-forwarded-proto"] = client.proto;
+}
+
+async function main(): Promise<void> {
+  // The same .env files Next.js reads, so the migrator and the server agree on DATABASE_URL.
+  loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const trusted = parseTrustedProxies(process.env.TRUSTED_PROXIES);
+  const port = Number(option("-p", "--port") ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT: ${port} is not a port`);
+  const hostname = option("-H", "--hostname") ?? process.env.HOSTNAME ?? undefined;
+
+  migrate(databaseUrl);
+
+  if (!existsSync(path.join(".next", "BUILD_ID"))) {
+    console.log("No production build yet: running next build (about a minute)…");
+    const build = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { stdio: "inherit" });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+
+  Object.assign(process.env, { NODE_ENV: "production" });
+  markClientHeaderTrusted();
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: process.cwd(), hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = createServer((request, response) => {
+    stampClient(request, trusted);
+    handle(request, response).catch((error: unknown) => {
+      console.error(redactUrls(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+      if (!response.headersSent) response.statusCode = 500;
+      response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, resolve);
+  });
+  const shown = hostname && hostname !== "0.0.0.0" && hostname !== "::" ? hostname : "localhost";
+  console.log(
+    `Visitor Chat ready on http://${shown.includes(":") ? `[${shown}]` : shown}:${port}` +
+      (trusted.kind === "none"
+        ? " (client addresses: the connection's; set TRUSTED_PROXIES behind a reverse proxy)"
+        : ` (trusting X-Forwarded-For from ${trusted.kind === "hops" ? `${trusted.count} proxy hop(s)` : trusted.ranges.join(", ")})`),
+  );
+
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      // Stop accepting requests and let the ones in flight finish, then let Next.js finish `after()` work.
+      server.close(() => {
+        app
+          .close()
+          .catch((error: unknown) => console.error(redactUrls(String(error))))
+          .finally(() => process.exit(0));
+      });
+      server.closeIdleConnections();
+    });
+  }
+}
+
+main().catch(fail);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./server/db/database-url";
+import { parseTrustedProxies } from "./server/protection/client-address";
 
 /**
  * Every environment variable the server reads, parsed once when this module is first imported
@@ -67,23 +68,61 @@ const envSchema = z.object({
   LLM_HISTORY_MAX_CHARS: z.coerce.number().int().min(0).max(1_000_000).default(12_000),
   /** Knowledge-base passages put into the prompt (and linked as sources). */
   LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
-  /** Bench-only: stamp each streamed delta with its yield time (bench/stream-latency.ts). Never in production. */
-  BENCH_STAMP_DELTAS: z.enum(["0", "1"]).default("0"),
+  /**
+   * A streaming reply not saved for this long (its run saves at least every few seconds while alive) lost its
+   * writer, e.g. the server was killed: it is marked failed (partial text kept) and can be retried.
+   */
+  REPLY_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How often one instance (a job lease in the database) looks for such replies. */
+  REPLY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  /** How long a finished reply's final save is retried while the database is unreachable, before `error`. */
+  REPLY_FINAL_SAVE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */
   RATE_LIMIT_VISITOR_CREATE_PER_IP: rateSchema.prefault("30/60"),
+  /** Per /24 (IPv4) or /48 (IPv6) network, so one network cannot spend the total alone. */
+  RATE_LIMIT_VISITOR_CREATE_PER_NETWORK: rateSchema.prefault("120/60"),
   RATE_LIMIT_VISITOR_CREATE_TOTAL: rateSchema.prefault("1200/60"),
+  /** Once the total is spent, each network may still create this many (so a flood elsewhere locks no one out). */
+  RATE_LIMIT_VISITOR_CREATE_RESERVE_PER_NETWORK: rateSchema.prefault("10/60"),
   RATE_LIMIT_SESSION_CREATE_PER_VISITOR: rateSchema.prefault("20/60"),
   RATE_LIMIT_SESSION_CREATE_PER_IP: rateSchema.prefault("60/60"),
   RATE_LIMIT_MESSAGE_PER_VISITOR: rateSchema.prefault("30/60"),
   RATE_LIMIT_MESSAGE_PER_SESSION: rateSchema.prefault("20/60"),
+  RATE_LIMIT_MESSAGE_PER_IP: rateSchema.prefault("60/60"),
+  /** Messages from everyone together: the bound on LLM spend (each message is at most one LLM reply). */
+  RATE_LIMIT_MESSAGE_TOTAL: rateSchema.prefault("300/60"),
+  /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */
+  RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP: rateSchema.prefault("10/900"),
+  /** Sign-in attempts from everyone together (password spraying across accounts)… */
+  RATE_LIMIT_SIGN_IN_TOTAL: rateSchema.prefault("100/900"),
+  /** …after which each network may still try this many. */
+  RATE_LIMIT_SIGN_IN_RESERVE_PER_NETWORK: rateSchema.prefault("5/900"),
   /** Shared rate-limit counters for several app instances (e.g. redis://127.0.0.1:6379); unset → in memory. */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// or rediss:// URL" })
     .optional(),
-  /** Reverse proxies in front of the app that append to X-Forwarded-For (see clientIp in rate-limits.ts). */
-  TRUSTED_PROXY_COUNT: z.coerce.number().int().min(0).max(10).default(1),
+  /**
+   * Reverse proxies in front of the app whose X-Forwarded-For / X-Forwarded-Proto are believed: unset → none
+   * (the socket address is the client, whatever it sends); a number → that many proxy hops; or a list of proxy
+   * addresses / CIDR ranges. Applied by `npm start` (scripts/start.ts); see protection/client-address.ts.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .trim()
+    .default("")
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
+  /** Replaced by TRUSTED_PROXIES (which defaults to no proxy): refused so an old setting is not silently lost. */
+  TRUSTED_PROXY_COUNT: z
+    .undefined({ error: "TRUSTED_PROXY_COUNT was replaced by TRUSTED_PROXIES (e.g. TRUSTED_PROXIES=1)" })
+    .optional(),
   /** Sites allowed to embed the widget in an iframe (CSP frame-ancestors), space-separated; * = any. */
   WIDGET_ALLOWED_ORIGINS: z.string().trim().min(1).default("*"),
   /** Browser origins allowed to call the REST bridge (CORS), comma-separated; empty = same origin only. */

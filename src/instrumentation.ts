@@ -1,11 +1,16 @@
 /**
  * Runs once when the server starts: parse the environment now so a bad value stops start-up with a clear
- * message instead of failing the first request.
+ * message instead of failing the first request; then start the background jobs.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     await import("./env");
     const { prepareRateLimits } = await import("./server/protection/rate-limits");
     prepareRateLimits();
+    // The stale-reply sweep (src/server/jobs): not while `next build` prerenders pages.
+    if (process.env.NEXT_PHASE !== "phase-production-build") {
+      const { startBackgroundJobs } = await import("./server/jobs/background");
+      startBackgroundJobs();
+    }
   }
 }

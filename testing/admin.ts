@@ -1,6 +1,6 @@
 import type { ChatDeps } from "~/server/chat/deps";
-import { createOrResetAdminUser } from "~/server/admin/admin-users.service";
-import { adminAuthFor } from "~/server/admin/auth";
+import { createOrResetAdminUser } from "~/server/admin/auth/admin-users.service";
+import { adminAuthFor } from "~/server/admin/auth/auth";
 
 export const TEST_ADMIN = { email: "support@example.com", password: "correct horse battery staple" };
 

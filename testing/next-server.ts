@@ -1,6 +1,7 @@
 /**
- * Runs the production build (`next start`) on a free port against a database, without Vitest: used by the
- * HTTP suites (through tests/helpers/server.ts) and by the benches under bench/.
+ * Runs the production build on a free port against a database, started the way production starts it
+ * (`npm start`, scripts/start.ts: migrations, then Next.js inside the server that resolves client addresses),
+ * without Vitest: used by the HTTP suites (through tests/helpers/server.ts) and by the benches under bench/.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -12,6 +13,8 @@ export interface RunningServer {
   baseUrl: string;
   /** SIGTERM, then SIGKILL if the server has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
+  /** kill -9: no shutdown hooks, nothing drained (a crash or an OOM kill). */
+  kill(): Promise<void>;
   output(): string;
 }
 
@@ -37,36 +40,34 @@ export async function startServer(options: {
   }
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn(
-    path.join("node_modules", ".bin", "next"),
-    ["start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        DATABASE_URL: options.databaseUrl,
-        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
-        KNOWLEDGE_STREAM_DELAY_MS: "2",
-        RATE_LIMITS: "off",
-        NEXT_TELEMETRY_DISABLED: "1",
-        ...options.env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts")], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      NODE_ENV: "production",
+      DATABASE_URL: options.databaseUrl,
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+      KNOWLEDGE_STREAM_DELAY_MS: "2",
+      RATE_LIMITS: "off",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...options.env,
     },
-  );
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
     try {
       const response = await fetch(`${baseUrl}/api/openapi.json`);
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`next start did not become ready:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the server did not become ready:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
@@ -78,6 +79,12 @@ export async function startServer(options: {
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
+      }),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGKILL");
       }),
   };
 }

@@ -11,7 +11,7 @@ import { migrate } from "../scripts/db";
 import type { Dialect } from "~/server/db/database-url";
 
 export const POSTGRES_ADMIN_URL =
-  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable";
 
 export interface TestDatabase {
   dialect: Dialect;

@@ -9,7 +9,7 @@ import path from "node:path";
 import type { AnyProcedure } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, revokeApiKey } from "~/server/admin/api-keys.service";
+import { createApiKey, revokeApiKey } from "~/server/admin/api-keys/api-keys.service";
 import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
 import type { ProcedureMeta } from "~/server/api/trpc";
@@ -106,7 +106,14 @@ describe("the route lists the access tests are generated from", () => {
         expect(procedure.meta.openapi.protect, procedure.name).toBe(!PUBLIC_PROCEDURES.has(procedure.name));
     }
     expect(ADMIN_PROCEDURES.map((procedure) => procedure.name)).toEqual(
-      expect.arrayContaining(["visitors.list", "visitors.get", "admin.dashboard", "admin.apiKeys.create"]),
+      expect.arrayContaining([
+        "admin.visitors.list",
+        "admin.visitors.get",
+        "admin.chatsVisitorsAlias.list",
+        "admin.chatsVisitorsAlias.get",
+        "admin.dashboard",
+        "admin.apiKeys.create",
+      ]),
     );
   });
 
@@ -255,6 +262,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         expect.arrayContaining([
           "/api/chats/visitors/",
           "/api/chats/visitors/{id}/",
+          "/api/admin/visitors/",
+          "/api/admin/visitors/{id}/",
           "/api/admin/sessions/",
           "/api/admin/sessions/{id}/",
           "/api/admin/dashboard/",
@@ -355,7 +364,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       }
     });
 
-    it("signing in is rate-limited per account over HTTP", async () => {
+    it("signing in is rate-limited per client address over HTTP, whatever X-Forwarded-For says", async () => {
       const attempt = (password: string, ip: string) =>
         fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
           method: "POST",
@@ -363,10 +372,12 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           body: JSON.stringify({ email: "nobody-here@example.com", password }),
         });
       const statuses: number[] = [];
-      for (let index = 0; index < 11; index += 1)
+      for (let index = 0; index < 6; index += 1)
         statuses.push((await attempt("wrong", `198.51.100.${index}`)).status);
-      expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
-      expect(statuses[10]).toBe(429);
+      // Without TRUSTED_PROXIES the forged header is ignored: all come from 127.0.0.1, which has 5 a minute
+      // (the two sign-ins of beforeAll may have used some of them).
+      expect(statuses[0]).toBe(401);
+      expect(statuses.at(-1)).toBe(429);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from "vitest";
-import { authenticateAdmin } from "~/server/admin/admin-access";
+import { authenticateAdmin } from "~/server/admin/auth/admin-access";
 import type { ChatDeps } from "~/server/chat/deps";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess } from "../testing/admin";
 import { ScriptedResponder } from "../testing/responders";

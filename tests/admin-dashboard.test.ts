@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from "vitest";
-import { getDashboard } from "~/server/admin/dashboard.service";
+import { getDashboard } from "~/server/admin/dashboard/dashboard.service";
 import type { ChatDeps } from "~/server/chat/deps";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";

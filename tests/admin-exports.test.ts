@@ -1,11 +1,11 @@
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CSV_BOM, csvField } from "~/server/admin/csv";
-import { CSV_COLUMNS } from "~/server/admin/exports.schema";
-import { exportSessions, exportTranscript, type ExportFile } from "~/server/admin/exports.service";
+import { CSV_BOM, csvField } from "~/server/admin/exports/csv";
+import { CSV_COLUMNS } from "~/server/admin/exports/exports.schema";
+import { exportSessions, exportTranscript, type ExportFile } from "~/server/admin/exports/exports.service";
 import type { ChatDeps } from "~/server/chat/deps";
 import { AppError } from "~/server/errors/app-error";
-import { getTranscript } from "~/server/chat/sessions/session-admin.service";
+import { getTranscript } from "~/server/admin/sessions/session-admin.service";
 import { exportFileResponse } from "~/server/rest/admin-exports";
 import { describeEachDatabase } from "./helpers/databases";
 import { ScriptedResponder } from "../testing/responders";

@@ -120,7 +120,7 @@ describeEachDatabase("admin lists: sessions, transcripts and visitors", (databas
 
   it("searches visitors by metadata and sorts them by last seen", async () => {
     const api = callerWith(bearer(TEST_ADMIN_API_KEY));
-    const found = await api.visitors.list({ search: "DE-at" });
+    const found = await api.admin.visitors.list({ search: "DE-at" });
     expect(found.items.map((item) => item.id)).toEqual([visitorId]);
     expect(found.items[0]!.session_count).toBe(4);
     const a = await deps.db.visitor.create({
@@ -129,9 +129,9 @@ describeEachDatabase("admin lists: sessions, transcripts and visitors", (databas
     const b = await deps.db.visitor.create({
       data: { metadata: {}, last_seen_at: day("2030-01-01T00:00:00Z") },
     });
-    const bySeen = await api.visitors.list({ sort: "last_seen", limit: 1 });
+    const bySeen = await api.admin.visitors.list({ sort: "last_seen", limit: 1 });
     expect(bySeen.items[0]!.id).toBe(a.id);
-    const next = await api.visitors.list({ sort: "last_seen", limit: 1, cursor: bySeen.next_cursor! });
+    const next = await api.admin.visitors.list({ sort: "last_seen", limit: 1, cursor: bySeen.next_cursor! });
     expect(next.items[0]!.id).toBe(b.id);
   });
 });

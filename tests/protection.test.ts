@@ -55,6 +55,7 @@ describe("protection over HTTP (next start, SQLite)", () => {
       databaseUrl: database.url,
       env: {
         RATE_LIMITS: "on",
+        TRUSTED_PROXIES: "1",
         RATE_LIMIT_VISITOR_CREATE_PER_IP: "3/60",
         RATE_LIMIT_MESSAGE_PER_SESSION: "2/60",
         CORS_ALLOWED_ORIGINS: "https://app.example",
@@ -272,6 +273,7 @@ describe("rate limits shared through Redis", () => {
     const env = {
       RATE_LIMITS: "on",
       REDIS_URL: "redis://127.0.0.1:6379",
+      TRUSTED_PROXIES: "1",
       RATE_LIMIT_VISITOR_CREATE_PER_IP: "3/60",
     };
     const [first, second] = await Promise.all([

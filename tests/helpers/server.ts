@@ -1,6 +1,6 @@
 /**
- * Runs the production build (`next start`) against a given database, on a free port, for tests that speak
- * real HTTP. `npm test` builds first; run `npx next build` before running these suites alone.
+ * Runs the production build as `npm start` does (scripts/start.ts) against a given database, on a free port,
+ * for tests that speak real HTTP. `npm test` builds first; run `npx next build` before running these suites alone.
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import { openDatabase, type Database } from "~/server/db/client";

@@ -4,9 +4,9 @@
  */
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { authenticateAdmin } from "../admin/admin-access";
+import { authenticateAdmin } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
-import { getChatDeps } from "../chat/runtime";
+import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
 import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
 import { formatTRPCError, toTRPCError } from "./errors";

@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
+import type { ReplyTimings } from "./messages/reply-lease";
 import type { Responder } from "./responder/responder";
 
 /** What the domain functions need from the outside world; transports and tests build one. */
@@ -8,4 +9,6 @@ export interface ChatDeps {
   /** For the few queries that must be written per database (e.g. text search in JSON). */
   dialect: Dialect;
   responder: Responder;
+  /** Reply lease timings; unset → from the environment (REPLY_LEASE_SECONDS, REPLY_FINAL_SAVE_SECONDS). */
+  replyTimings?: Partial<ReplyTimings>;
 }

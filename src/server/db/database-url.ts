@@ -34,10 +34,9 @@ export function resolveDatabaseUrl(databaseUrl: string): DatabaseTarget {
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const url = new URL(databaseUrl);
-    // dbmate's driver defaults to sslmode=require; follow libpq's default (prefer → plain on a local socket).
+    // The user's TLS choice as written: dbmate requires TLS unless the URL says sslmode=disable.
     const dbmate = new URL(url);
     dbmate.protocol = "postgres:";
-    if (!dbmate.searchParams.has("sslmode")) dbmate.searchParams.set("sslmode", "disable");
     return {
       dialect: "postgresql",
       adapterUrl: url.toString(),

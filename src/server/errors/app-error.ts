@@ -115,11 +115,11 @@ export const APP_ERRORS = {
     source: "protection",
     message: "Too many requests: please wait {retryAfterSeconds} s and try again.",
   },
-  /** Admin sign-in (Better Auth answers it): too many attempts for one account. */
+  /** Admin sign-in (Better Auth answers it): too many attempts for one account from one address, or in all. */
   TOO_MANY_ATTEMPTS: {
     kind: "rate_limited",
     source: "protection",
-    message: "Too many sign-in attempts for this account. Try again in {windowMinutes} minutes.",
+    message: "Too many sign-in attempts. Try again in {minutes} min.",
   },
   INTERNAL_ERROR: {
     kind: "internal",

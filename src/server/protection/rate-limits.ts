@@ -7,31 +7,55 @@ import {
 } from "rate-limiter-flexible";
 import { env } from "~/env";
 import { AppError } from "../errors/app-error";
+import { addressBucket, networkOf } from "./client-address";
+
+export { clientIp } from "./client-address";
 
 /**
- * Every rate limit of the public endpoints, in one table. Counters live in memory, or in Redis when REDIS_URL
- * is set so that several app instances share them. Each action consumes one point from every rule that
- * applies to it; the first exhausted rule refuses the request with RateLimitedError (HTTP 429).
+ * Every rate limit of the public endpoints and of admin sign-in, in one table. Counters live in memory, or in
+ * Redis when REDIS_URL is set so that several app instances share them. Each action consumes one point from
+ * every rule that applies to it, in order; the first exhausted rule refuses the request with RateLimitedError
+ * (HTTP 429). Addresses are the trusted client address (client-address.ts): a client cannot choose its own.
+ *
+ * A total (all clients together) is a backstop that a crowd could otherwise use up for everyone, so those rules
+ * have a `reserve`: once the total is spent, each network (/24 or /48) may still go on at the reserve's small
+ * rate. The message total has none: it is the hard bound on LLM spend.
  */
-export type LimitedAction = "createVisitor" | "createSession" | "sendMessage";
+export type LimitedAction = "createVisitor" | "createSession" | "sendMessage" | "signIn";
 
 interface Rule {
   name: string;
   key: (subject: RateLimitSubject) => string | undefined;
   rate: { points: number; seconds: number };
+  /** Consulted when this rule is exhausted: the request passes if the reserve still has points for it. */
+  reserve?: Omit<Rule, "reserve">;
 }
 
 export interface RateLimitSubject {
   ip: string;
   visitorId?: string;
   sessionId?: string;
+  /** The email an admin sign-in attempt is for. */
+  account?: string;
 }
+
+const address = (s: RateLimitSubject) => addressBucket(s.ip);
+const network = (s: RateLimitSubject) => networkOf(s.ip);
 
 const RULES: Record<LimitedAction, Rule[]> = {
   createVisitor: [
-    { name: "visitor-create-ip", key: (s) => s.ip, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_IP },
-    // Backstop for per-IP limits evaded through many addresses or a forged X-Forwarded-For.
-    { name: "visitor-create-all", key: () => "all", rate: env.RATE_LIMIT_VISITOR_CREATE_TOTAL },
+    { name: "visitor-create-ip", key: address, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_IP },
+    { name: "visitor-create-network", key: network, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_NETWORK },
+    {
+      name: "visitor-create-all",
+      key: () => "all",
+      rate: env.RATE_LIMIT_VISITOR_CREATE_TOTAL,
+      reserve: {
+        name: "visitor-create-reserve",
+        key: network,
+        rate: env.RATE_LIMIT_VISITOR_CREATE_RESERVE_PER_NETWORK,
+      },
+    },
   ],
   createSession: [
     {
@@ -39,13 +63,34 @@ const RULES: Record<LimitedAction, Rule[]> = {
       key: (s) => s.visitorId,
       rate: env.RATE_LIMIT_SESSION_CREATE_PER_VISITOR,
     },
-    { name: "session-create-ip", key: (s) => s.ip, rate: env.RATE_LIMIT_SESSION_CREATE_PER_IP },
+    { name: "session-create-ip", key: address, rate: env.RATE_LIMIT_SESSION_CREATE_PER_IP },
   ],
   sendMessage: [
     { name: "message-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_MESSAGE_PER_VISITOR },
     { name: "message-session", key: (s) => s.sessionId, rate: env.RATE_LIMIT_MESSAGE_PER_SESSION },
+    { name: "message-ip", key: address, rate: env.RATE_LIMIT_MESSAGE_PER_IP },
+    // The bound on LLM spend: every reply costs one point here, whoever asks.
+    { name: "message-all", key: () => "all", rate: env.RATE_LIMIT_MESSAGE_TOTAL },
+  ],
+  // Beside Better Auth's own per-address limit (auth.ts). Per account *and* address, so guessing at an account
+  // from elsewhere never locks its owner out; the total stops password spraying across accounts.
+  signIn: [
+    {
+      name: "sign-in-account-ip",
+      key: (s) => s.account && `${addressBucket(s.ip)}|${s.account}`,
+      rate: env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP,
+    },
+    {
+      name: "sign-in-all",
+      key: () => "all",
+      rate: env.RATE_LIMIT_SIGN_IN_TOTAL,
+      reserve: { name: "sign-in-reserve", key: network, rate: env.RATE_LIMIT_SIGN_IN_RESERVE_PER_NETWORK },
+    },
   ],
 };
+
+/** Sign-in protection holds even with RATE_LIMITS=off (which is for benchmarks of the chat endpoints). */
+const ALWAYS_ON: ReadonlySet<LimitedAction> = new Set(["signIn"]);
 
 /** RATE_LIMITED (HTTP 429), with what the limit was and when to retry. */
 export class RateLimitedError extends AppError<"RATE_LIMITED"> {
@@ -74,7 +119,7 @@ export class RateLimitedError extends AppError<"RATE_LIMITED"> {
 type Limiters = Map<string, RateLimiterAbstract>;
 const globalLimiters = globalThis as typeof globalThis & { __visitorChatLimiters?: Limiters };
 
-function limiterFor(rule: Rule): RateLimiterAbstract {
+function limiterFor(rule: Omit<Rule, "reserve">): RateLimiterAbstract {
   const limiters = (globalLimiters.__visitorChatLimiters ??= new Map());
   let limiter = limiters.get(rule.name);
   if (!limiter) {
@@ -115,43 +160,46 @@ function isLimiterResult(value: unknown): value is RateLimiterRes {
 
 /** Creates every limiter (and opens Redis) at start-up, so the first requests are counted in the shared store. */
 export function prepareRateLimits(): void {
-  if (env.RATE_LIMITS === "off") return;
-  for (const rules of Object.values(RULES)) for (const rule of rules) limiterFor(rule);
-}
-
-/** Consumes one point for `action` from each applicable rule; throws RateLimitedError when one is exhausted. */
-export async function enforceRateLimit(action: LimitedAction, subject: RateLimitSubject): Promise<void> {
-  if (env.RATE_LIMITS === "off") return;
-  for (const rule of RULES[action]) {
-    // Ids are case-insensitive: normalise so "ABC…" and "abc…" share one bucket.
-    const key = rule.key(subject)?.trim().toLowerCase().slice(0, 100);
-    if (!key) continue;
-    try {
-      await limiterFor(rule).consume(key);
-    } catch (rejection) {
-      // Duck-typed: limiters are shared on globalThis, and each Next.js bundle has its own RateLimiterRes class.
-      if (isLimiterResult(rejection)) {
-        throw new RateLimitedError(
-          rule.rate.points,
-          rule.rate.seconds,
-          Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
-        );
-      }
-      throw rejection;
+  for (const [action, rules] of Object.entries(RULES) as [LimitedAction, Rule[]][]) {
+    if (env.RATE_LIMITS === "off" && !ALWAYS_ON.has(action)) continue;
+    for (const rule of rules) {
+      limiterFor(rule);
+      if (rule.reserve) limiterFor(rule.reserve);
     }
   }
 }
 
-/**
- * The client's address. Behind N trusted proxies (TRUSTED_PROXY_COUNT) it is the N-th X-Forwarded-For entry
- * from the right, the one the outermost proxy appended, which the client cannot forge. Exposed directly,
- * Next.js fills the header with the socket address only when the client sent none, so a forged header
- * evades per-IP limits: deploy behind a proxy (the global visitor-creation limit bounds the damage).
- */
-export function clientIp(headers: Headers): string {
-  const forwarded = (headers.get("x-forwarded-for") ?? "")
-    .split(",")
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return forwarded[forwarded.length - Math.max(1, env.TRUSTED_PROXY_COUNT)] ?? forwarded[0] ?? "unknown";
+/** Consumes one point for `key`; the limiter's answer when it refuses, undefined when it allows. */
+async function consume(rule: Omit<Rule, "reserve">, key: string): Promise<RateLimiterRes | undefined> {
+  try {
+    await limiterFor(rule).consume(key);
+    return undefined;
+  } catch (rejection) {
+    // Duck-typed: limiters are shared on globalThis, and each Next.js bundle has its own RateLimiterRes class.
+    if (isLimiterResult(rejection)) return rejection;
+    throw rejection;
+  }
+}
+
+function keyOf(rule: Omit<Rule, "reserve">, subject: RateLimitSubject): string | undefined {
+  // Ids and emails are case-insensitive: normalise so "ABC…" and "abc…" share one bucket.
+  return rule.key(subject)?.trim().toLowerCase().slice(0, 400) || undefined;
+}
+
+/** Consumes one point for `action` from each applicable rule; throws RateLimitedError when one is exhausted. */
+export async function enforceRateLimit(action: LimitedAction, subject: RateLimitSubject): Promise<void> {
+  if (env.RATE_LIMITS === "off" && !ALWAYS_ON.has(action)) return;
+  for (const rule of RULES[action]) {
+    const key = keyOf(rule, subject);
+    if (!key) continue;
+    const rejection = await consume(rule, key);
+    if (!rejection) continue;
+    const reserveKey = rule.reserve && keyOf(rule.reserve, subject);
+    if (rule.reserve && reserveKey && !(await consume(rule.reserve, reserveKey))) continue;
+    throw new RateLimitedError(
+      rule.rate.points,
+      rule.rate.seconds,
+      Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)),
+    );
+  }
 }

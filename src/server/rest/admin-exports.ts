@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import { authenticateAdmin } from "../admin/admin-access";
-import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports.service";
-import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
+import { authenticateAdmin } from "../admin/auth/admin-access";
+import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports/exports.service";
+import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
 import type { ChatDeps } from "../chat/deps";
-import { getChatDeps } from "../chat/runtime";
+import { getChatDeps } from "../runtime/runtime";
 import { AppError } from "../errors/app-error";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";

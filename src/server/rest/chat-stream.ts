@@ -1,7 +1,7 @@
 import { chatInputSchema, type ChatStreamEvent } from "../chat/messages/message.schema";
 import { chatStreamEvents, startChat } from "../chat/messages/messages.service";
-import { drainRepliesAfterResponse } from "../chat/drain";
-import { getChatDeps } from "../chat/runtime";
+import { drainRepliesAfterResponse } from "../runtime/drain";
+import { getChatDeps } from "../runtime/runtime";
 import { clientIp, enforceRateLimit } from "../protection/rate-limits";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";

@@ -2,7 +2,7 @@ import type { TRPCError } from "@trpc/server";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { appRouter, procedureMetaByPath } from "../api/root";
 import { createTRPCContext } from "../api/trpc";
-import { drainRepliesAfterResponse } from "../chat/drain";
+import { drainRepliesAfterResponse } from "../runtime/drain";
 import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 

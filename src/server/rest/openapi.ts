@@ -2,8 +2,12 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter, procedureMetaByPath } from "../api/root";
 import type { ProcedureMeta } from "../api/trpc";
-import { CSV_COLUMNS, exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports.schema";
-import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/sign-in-throttle";
+import {
+  CSV_COLUMNS,
+  exportSessionsInputSchema,
+  exportTranscriptInputSchema,
+} from "../admin/exports/exports.schema";
+import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/auth/sign-in-throttle";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { createSessionInputSchema } from "../chat/sessions/session.schema";
 import {
@@ -64,7 +68,7 @@ function exampleError(id: AppErrorId): unknown {
     case "MALFORMED_JSON":
       return new AppError(id, { params: { detail: "Unexpected end of JSON input" } });
     case "TOO_MANY_ATTEMPTS":
-      return new AppError(id, { params: { windowMinutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+      return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
     default:
       return new AppError(id);
   }
@@ -219,8 +223,8 @@ function streamOperation(): Json {
       "",
       "- `start` — `{ user_message, assistant_message }`: both stored; the assistant message has status `streaming`.",
       "- `delta` — `{ text }`: the next piece of the reply, sent as soon as it is produced.",
-      "- `done` — `{ assistant_message }`: the complete stored reply (the deltas concatenated).",
-      "- `error` — `{ code, message, assistant_message }`: the assistant failed; the visitor's message is kept and the reply is stored as `failed`.",
+      "- `done` — `{ assistant_message }`: the complete stored reply (the deltas concatenated), sent only once it is stored.",
+      "- `error` — `{ code, message, assistant_message }`: the assistant failed; the visitor's message is kept and the reply is stored as `failed`. `code` `SERVICE_UNAVAILABLE`: the reply could not be stored (the database stayed unreachable); it is marked `failed` once the database is back.",
       "",
       "Event payloads are not wrapped in the envelope. Errors found before the stream starts (validation, unknown ids, another visitor's session) are ordinary JSON error responses. If the client disconnects, the reply still completes and is stored.",
     ].join("\n"),

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { currentAdmin } from "~/server/admin/admin-page";
+import { currentAdmin } from "~/app/admin/_lib/admin-page";
 import { SignOutButton } from "../_components/sign-out-button";
 
 // Signed-in pages read the session cookie on every request: never prerendered or cached.

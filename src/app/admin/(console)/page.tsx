@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { adminPage } from "~/server/admin/admin-page";
+import { adminPage } from "~/app/admin/_lib/admin-page";
 import { DailyBarChart } from "../_components/daily-bar-chart";
 
 export const metadata: Metadata = { title: "Dashboard" };

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { currentAdmin, safeNextPath } from "~/server/admin/admin-page";
+import { currentAdmin, safeNextPath } from "~/app/admin/_lib/admin-page";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };

@@ -1,5 +1,5 @@
 import { env } from "~/env";
-import { getChatRuntime } from "~/server/chat/runtime";
+import { getChatRuntime } from "~/server/runtime/runtime";
 import { checkReadiness } from "~/server/db/readiness";
 
 export const dynamic = "force-dynamic";

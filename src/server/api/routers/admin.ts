@@ -4,19 +4,101 @@ import {
   createApiKeyInputSchema,
   createdApiKeySchema,
   revokeApiKeyInputSchema,
-} from "../../admin/api-keys.schema";
-import { createApiKey, listApiKeys, revokeApiKey } from "../../admin/api-keys.service";
-import { dashboardSchema } from "../../admin/dashboard.schema";
-import { getDashboard } from "../../admin/dashboard.service";
+} from "../../admin/api-keys/api-keys.schema";
+import { createApiKey, listApiKeys, revokeApiKey } from "../../admin/api-keys/api-keys.service";
+import { dashboardSchema } from "../../admin/dashboard/dashboard.schema";
+import { getDashboard } from "../../admin/dashboard/dashboard.service";
 import {
   adminSessionPageSchema,
   getTranscriptInputSchema,
   listAdminSessionsInputSchema,
   transcriptSchema,
-} from "../../chat/sessions/session-admin.schema";
-import { getTranscript, listAdminSessions } from "../../chat/sessions/session-admin.service";
+} from "../../admin/sessions/session-admin.schema";
+import { getTranscript, listAdminSessions } from "../../admin/sessions/session-admin.service";
+import {
+  getVisitorInputSchema,
+  listVisitorsInputSchema,
+  visitorDetailSchema,
+  visitorPageSchema,
+} from "../../admin/visitors/visitor-admin.schema";
+import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { z } from "zod";
+
+const LIST_VISITORS = {
+  summary: "List visitors (admin)",
+  description: "All visitors, newest first, one page at a time; `search` matches an id or text in metadata.",
+  errors: ["INVALID_CURSOR"] as const,
+  successMessage: "Visitors listed.",
+};
+
+const GET_VISITOR = {
+  summary: "Get a visitor with its sessions (admin)",
+  description: "One visitor, its session count and its 50 most recent sessions.",
+  errors: ["VISITOR_NOT_FOUND"] as const,
+  successMessage: "Visitor found.",
+};
+
+interface VisitorPaths {
+  list: `/${string}`;
+  get: `/${string}`;
+}
+
+/** One admin read, served at its /api/admin/... path and, for the seed's clients, at a documented alias path. */
+function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: VisitorPaths) {
+  const summary = (text: string) => (aliasOf ? `${text} — alias` : text);
+  const note = (canonical: string) =>
+    aliasOf
+      ? ` Alias of \`GET /api${canonical}/\`, kept for the seed's clients. Requires the admin API key.`
+      : "";
+  return {
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: path.list,
+          tags,
+          protect: true,
+          summary: summary(LIST_VISITORS.summary),
+          description: LIST_VISITORS.description + note(aliasOf?.list ?? ""),
+        },
+        errors: [...LIST_VISITORS.errors],
+        rest: { successMessage: LIST_VISITORS.successMessage },
+      })
+      .input(listVisitorsInputSchema)
+      .output(visitorPageSchema)
+      .query(({ ctx, input }) => listVisitors(ctx.deps, input)),
+    get: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: path.get,
+          tags,
+          protect: true,
+          summary: summary(GET_VISITOR.summary),
+          description: GET_VISITOR.description + note(aliasOf?.get ?? ""),
+        },
+        errors: [...GET_VISITOR.errors],
+        rest: { successMessage: GET_VISITOR.successMessage },
+      })
+      .input(getVisitorInputSchema)
+      .output(visitorDetailSchema)
+      .query(({ ctx, input }) => getVisitorDetail(ctx.deps, input)),
+  };
+}
+
+const VISITOR_PATHS: VisitorPaths = { list: "/admin/visitors", get: "/admin/visitors/{id}" };
+const visitors = visitorsProcedures(VISITOR_PATHS, ["Admin"]);
+
+/**
+ * The seed documented the admin visitor reads under /api/chats/visitors: they stay there as aliases of
+ * admin.visitors.* (trpc-to-openapi routes one path per procedure, so each alias is a thin procedure of its own).
+ */
+const seedAliases = visitorsProcedures(
+  { list: "/chats/visitors", get: "/chats/visitors/{id}" },
+  ["Visitors"],
+  VISITOR_PATHS,
+);
 
 export const adminRouter = createTRPCRouter({
   dashboard: adminProcedure
@@ -35,6 +117,11 @@ export const adminRouter = createTRPCRouter({
     .input(z.strictObject({}).optional())
     .output(dashboardSchema)
     .query(({ ctx }) => getDashboard(ctx.deps)),
+
+  visitors: createTRPCRouter({ list: visitors.list, get: visitors.get }),
+
+  /** REST-only aliases (GET /api/chats/visitors[/{id}]/) of admin.visitors.list and admin.visitors.get. */
+  chatsVisitorsAlias: createTRPCRouter({ list: seedAliases.list, get: seedAliases.get }),
 
   sessions: createTRPCRouter({
     list: adminProcedure

@@ -1,18 +1,11 @@
 import {
-  getVisitorInputSchema,
-  listVisitorsInputSchema,
-  visitorDetailSchema,
-  visitorPageSchema,
-} from "../../chat/visitors/visitor-admin.schema";
-import { getVisitorDetail, listVisitors } from "../../chat/visitors/visitor-admin.service";
-import {
   createVisitorInputSchema,
   validateVisitorInputSchema,
   validateVisitorOutputSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
 import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
-import { adminProcedure, createTRPCRouter, publicProcedure } from "../trpc";
+import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const visitorsRouter = createTRPCRouter({
   create: publicProcedure
@@ -54,41 +47,4 @@ export const visitorsRouter = createTRPCRouter({
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
     .query(({ ctx, input }) => validateVisitor(ctx.deps, input)),
-
-  list: adminProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/chats/visitors",
-        tags: ["Visitors"],
-        protect: true,
-        summary: "List visitors (admin)",
-        description:
-          "All visitors, newest first, one page at a time; `search` matches an id or text in metadata. " +
-          "Requires `Authorization: Bearer <admin API key>`.",
-      },
-      errors: ["INVALID_CURSOR"],
-      rest: { successMessage: "Visitors listed." },
-    })
-    .input(listVisitorsInputSchema)
-    .output(visitorPageSchema)
-    .query(({ ctx, input }) => listVisitors(ctx.deps, input)),
-
-  get: adminProcedure
-    .meta({
-      openapi: {
-        method: "GET",
-        path: "/chats/visitors/{id}",
-        tags: ["Visitors"],
-        protect: true,
-        summary: "Get a visitor with its sessions (admin)",
-        description:
-          "One visitor, its session count and its 50 most recent sessions. Requires the admin API key.",
-      },
-      errors: ["VISITOR_NOT_FOUND"],
-      rest: { successMessage: "Visitor found." },
-    })
-    .input(getVisitorInputSchema)
-    .output(visitorDetailSchema)
-    .query(({ ctx, input }) => getVisitorDetail(ctx.deps, input)),
 });

@@ -1,5 +1,6 @@
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
+import { isDatabaseUnavailable } from "../../db/unavailable";
 import { AppError } from "../../errors/app-error";
 import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
@@ -14,7 +15,15 @@ import type {
   ReplyActionInput,
 } from "./message.schema";
 import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
-import { startReplyRun, stopReplyRun, type ReplyRun } from "./reply-run";
+import { replyTimings, staleBefore } from "./reply-lease";
+import {
+  isReplyRunActive,
+  ReplyNotStoredError,
+  startReplyRun,
+  stopReplyRun,
+  type ReplyOutcome,
+  type ReplyRun,
+} from "./reply-run";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
 
@@ -83,6 +92,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
           content: input.message,
           status: "complete",
           created_at: userAt,
+          saved_at: userAt,
         },
         {
           session_id: session.id,
@@ -90,6 +100,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
           content: "",
           status: "streaming",
           created_at: assistantAt,
+          saved_at: assistantAt,
         },
       ],
     });
@@ -119,6 +130,8 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: assistantRow.id,
+    savedAt: assistantRow.saved_at,
+    timings: deps.replyTimings,
     history,
     message: input.message,
   });
@@ -152,11 +165,16 @@ async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<
 
 /**
  * Regenerates a failed or stopped reply in place (same message id): its text is cleared, it streams again
- * from the visitor's question that preceded it, with the history before that question.
+ * from the visitor's question that preceded it, with the history before that question. A reply still
+ * `streaming` whose lease expired (not saved for REPLY_LEASE_SECONDS: its writer is gone) counts as failed.
  */
 export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
   const reply = await findOwnedReply(deps, input);
-  if (!isRetryableStatus(reply.status)) throw new AppError("REPLY_NOT_RETRYABLE");
+  const now = new Date();
+  const { leaseMs } = replyTimings(deps.replyTimings);
+  const stale =
+    reply.status === "streaming" && reply.saved_at < staleBefore(now, leaseMs) && !isReplyRunActive(reply.id);
+  if (!isRetryableStatus(reply.status) && !stale) throw new AppError("REPLY_NOT_RETRYABLE");
   const question = await deps.db.message.findFirst({
     where: {
       session_id: reply.session_id,
@@ -166,10 +184,18 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     orderBy: [{ created_at: "desc" }, { id: "desc" }],
   });
   if (!question) throw new AppError("REPLY_NOT_RETRYABLE");
-  // Claim the reply atomically: two retries at once cannot both regenerate it.
+  // Claim the reply atomically: two retries at once cannot both regenerate it, and a new saved_at fences off
+  // any earlier run still writing it (it writes only while saved_at is its own).
+  const savedAt = new Date(Math.max(now.getTime(), reply.saved_at.getTime() + 1));
   const { count } = await deps.db.message.updateMany({
-    where: { id: reply.id, status: { in: [...RETRYABLE_STATUSES] } },
-    data: { content: "", status: "streaming" },
+    where: {
+      id: reply.id,
+      OR: [
+        { status: { in: [...RETRYABLE_STATUSES] } },
+        { status: "streaming", saved_at: { lt: staleBefore(now, leaseMs) } },
+      ],
+    },
+    data: { content: "", status: "streaming", saved_at: savedAt },
   });
   if (Number(count) === 0) throw new AppError("REPLY_NOT_RETRYABLE");
   await deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } });
@@ -178,6 +204,8 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: reply.id,
+    savedAt,
+    timings: deps.replyTimings,
     history,
     message: question.content,
   });
@@ -206,10 +234,21 @@ export async function stopReply(deps: ChatDeps, input: ReplyActionInput): Promis
   return toMessageDto(stored);
 }
 
-/** Waits for a started chat's reply; a failed reply is an error (the visitor's message stays stored). */
+/** The database error that kept a finished reply from being stored, if that is why the outcome failed. */
+function unstoredBecauseDatabase(outcome: ReplyOutcome): unknown {
+  if (outcome.ok || !(outcome.error instanceof ReplyNotStoredError)) return undefined;
+  return isDatabaseUnavailable(outcome.error.cause) ? outcome.error.cause : undefined;
+}
+
+/**
+ * Waits for a started chat's reply; a failed reply is an error (the visitor's message stays stored): 502, or
+ * 503 when the reply could not be stored because the database stayed unreachable.
+ */
 async function completeReply(started: StartedChat): Promise<ChatOutput> {
   const outcome = await started.run.outcome;
   if (!outcome.ok) {
+    const databaseError = unstoredBecauseDatabase(outcome);
+    if (databaseError) throw databaseError;
     console.error("chat: the responder failed", outcome.error);
     throw new AppError("REPLY_FAILED", { cause: outcome.error });
   }
@@ -244,12 +283,23 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
     };
     return;
   }
+  const assistant_message = {
+    ...started.assistantMessage,
+    content: outcome.content,
+    status: "failed" as const,
+  };
+  if (unstoredBecauseDatabase(outcome)) {
+    // `done` only once the reply is stored: it could not be (it is marked failed once the database is back).
+    const unavailable = new AppError("SERVICE_UNAVAILABLE");
+    yield { type: "error", code: unavailable.code, message: unavailable.message, assistant_message };
+    return;
+  }
   console.error("chat stream: the responder failed", outcome.error);
   const failure = new AppError("REPLY_FAILED");
   yield {
     type: "error",
     code: failure.code,
     message: failure.message,
-    assistant_message: { ...started.assistantMessage, content: outcome.content, status: "failed" },
+    assistant_message,
   };
 }

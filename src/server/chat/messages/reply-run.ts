@@ -1,6 +1,7 @@
 import type { Db } from "../../db/client";
 import type { ChatTurn, Responder } from "../responder/responder";
 import type { MessageStatus } from "./message-status";
+import { replyTimings, type ReplyTimings } from "./reply-lease";
 
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
@@ -10,11 +11,14 @@ import type { MessageStatus } from "./message-status";
 export interface ReplyRun {
   /** Text deltas in order. Single consumer; abandoning it does not stop the run. */
   deltas: AsyncIterable<string>;
-  /** Settles when the assistant message is stored as complete, stopped or failed. Never rejects. */
+  /**
+   * Settles once the assistant message is stored as complete, stopped or failed (ok: false then), or storing it
+   * failed for good (ok: false, error a ReplyNotStoredError). Never rejects.
+   */
   outcome: Promise<ReplyOutcome>;
 }
 
-type ReplyOutcome =
+export type ReplyOutcome =
   | { ok: true; content: string; status: "complete" | "stopped" }
   | { ok: false; content: string; error: unknown };
 
@@ -44,47 +48,144 @@ export async function stopReplyRun(assistantMessageId: string): Promise<boolean>
   return true;
 }
 
+/** Why a run was cancelled: stopped (by the visitor) or it lost the reply to another writer (failed). */
+const LEASE_LOST = "the reply was taken over (marked failed after its lease expired, or retried)";
+
+/** The reply was generated but could not be stored (the database stayed away, or another writer took it). */
+export class ReplyNotStoredError extends Error {
+  constructor(options: { cause?: unknown } = {}) {
+    super("reply-run: the reply could not be stored", options);
+    this.name = "ReplyNotStoredError";
+  }
+}
+
+export function isReplyRunActive(assistantMessageId: string): boolean {
+  return activeRuns.has(assistantMessageId);
+}
+
+/** Ids of the replies generated in this process (the stale-reply sweep leaves them alone). */
+export function activeReplyIds(): string[] {
+  return [...activeRuns.keys()];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export function startReplyRun(args: {
   db: Db;
   responder: Responder;
   assistantMessageId: string;
+  /** The reply's saved_at as this run took it (created, or claimed by a retry). */
+  savedAt: Date;
   history: ChatTurn[];
   message: string;
+  timings?: Partial<ReplyTimings>;
 }): ReplyRun {
   const channel = new DeltaChannel();
   const controller = new AbortController();
-  const where = { id: args.assistantMessageId, status: "streaming" as const };
+  const timings = replyTimings(args.timings);
+  const id = args.assistantMessageId;
+
+  /**
+   * Fencing: the run writes only while saved_at is a value it wrote itself. `fence` holds the last value known
+   * to be stored plus those of writes whose result is unknown (the connection dropped mid-write).
+   */
+  let fence: Date[] = [args.savedAt];
+  let lastStamp = args.savedAt.getTime();
+  const nextStamp = () => {
+    lastStamp = Math.max(Date.now(), lastStamp + 1);
+    return new Date(lastStamp);
+  };
+  /** Runs one fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
+  const fencedWrite = async (
+    statuses: ("streaming" | "stopped" | "failed")[],
+    data: { content: string; status?: "complete" | "failed" | "stopped" },
+  ): Promise<boolean> => {
+    const stamp = nextStamp();
+    fence.push(stamp);
+    const { count } = await args.db.message.updateMany({
+      where: { id, status: { in: statuses }, saved_at: { in: fence } },
+      data: { ...data, saved_at: stamp },
+    });
+    // (Counts are bigints with SQLite's driver: compare as numbers.)
+    if (Number(count) === 0) {
+      fence = fence.filter((value) => value !== stamp);
+      return false;
+    }
+    fence = [stamp];
+    return true;
+  };
 
   let saves: Promise<unknown> = Promise.resolve();
-  /** Saves chain, so a slow partial save never lands after the final one. */
+  let saving = false;
+  let lastSaveAt = Date.now();
+  /** Saves chain, so a slow partial save never lands after the final one; one at a time (the next has more). */
   const savePartial = (content: string) => {
+    if (saving) return;
+    saving = true;
+    lastSaveAt = Date.now();
     saves = saves.then(async () => {
       try {
-        const { count } = await args.db.message.updateMany({ where, data: { content } });
-        // No longer streaming in the database: stopped from another instance (or deleted). Cancel upstream.
-        // (Counts are bigints with SQLite's driver: compare as numbers.)
-        if (Number(count) === 0) controller.abort(STOPPED);
+        if (await fencedWrite(["streaming"], { content })) return;
+        // No longer this run's to write: stopped from another instance (or deleted), or marked failed / retried
+        // after its lease expired. Cancel upstream.
+        const row = await args.db.message.findUnique({ where: { id }, select: { status: true } });
+        controller.abort(!row || row.status === "stopped" ? STOPPED : LEASE_LOST);
       } catch (error) {
         console.error("reply-run: could not save the partial reply", error);
+      } finally {
+        saving = false;
       }
     });
   };
-  const saveFinal = async (content: string, status: Exclude<MessageStatus, "streaming">) => {
+  /** The last write, retried with backoff while the database is away (up to finalSaveWindowMs). */
+  const saveFinal = async (
+    content: string,
+    status: Exclude<MessageStatus, "streaming">,
+  ): Promise<{ stored: true } | { stored: false; error: unknown }> => {
     await saves;
-    try {
-      // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop.
-      await args.db.message.updateMany({
-        where: { id: args.assistantMessageId, status: { in: ["streaming", "stopped"] } },
-        data: { content, status },
-      });
-    } catch (error) {
-      console.error("reply-run: could not save the assistant message", error);
+    const deadline = Date.now() + timings.finalSaveWindowMs;
+    let delayMs = 100;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop; one marked
+        // failed by the sweep while this run could not save gets its result (unless a retry took it over).
+        const stored = await fencedWrite(["streaming", "stopped", "failed"], { content, status });
+        return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
+      } catch (error) {
+        if (attempt === 1) console.error("reply-run: could not save the assistant message, retrying", error);
+        if (Date.now() + delayMs > deadline) {
+          console.error(`reply-run: gave up saving the assistant message ${id} after ${attempt} attempts`);
+          return { stored: false, error: new ReplyNotStoredError({ cause: error }) };
+        }
+        await sleep(delayMs);
+        delayMs = Math.min(delayMs * 2, 2_000);
+      }
     }
   };
 
+  let content = "";
+  // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
+  const heartbeat = setInterval(
+    () => {
+      if (Date.now() - lastSaveAt >= timings.heartbeatMs) savePartial(content);
+    },
+    Math.max(25, Math.floor(timings.heartbeatMs / 2)),
+  );
+  heartbeat.unref();
+
+  const finish = async (
+    status: "complete" | "failed" | "stopped",
+    error?: unknown,
+  ): Promise<ReplyOutcome> => {
+    clearInterval(heartbeat);
+    const saved = await saveFinal(content, status);
+    if (!saved.stored) return { ok: false, content, error: saved.error };
+    if (status === "failed") return { ok: false, content, error };
+    return { ok: true, content, status };
+  };
+  const abortedStatus = () => (controller.signal.reason === LEASE_LOST ? "failed" : "stopped");
+
   const outcome = (async (): Promise<ReplyOutcome> => {
-    let content = "";
-    let lastSaveAt = Date.now();
     try {
       for await (const delta of args.responder.reply({
         history: args.history,
@@ -95,28 +196,25 @@ export function startReplyRun(args: {
         if (delta === "") continue;
         content += delta;
         channel.push(delta);
-        if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) {
-          lastSaveAt = Date.now();
-          savePartial(content);
-        }
+        if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) savePartial(content);
       }
-      const status = controller.signal.aborted ? "stopped" : "complete";
-      await saveFinal(content, status);
-      return { ok: true, content, status };
+      if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
+      return await finish("complete");
     } catch (error) {
-      if (controller.signal.aborted) {
-        await saveFinal(content, "stopped");
-        return { ok: true, content, status: "stopped" };
-      }
-      await saveFinal(content, "failed");
-      return { ok: false, content, error };
+      if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
+      return await finish("failed", error);
     } finally {
+      clearInterval(heartbeat);
       channel.close();
     }
   })();
 
-  activeRuns.set(args.assistantMessageId, { controller, outcome });
-  void outcome.finally(() => activeRuns.delete(args.assistantMessageId));
+  const entry = { controller, outcome };
+  activeRuns.set(id, entry);
+  // Only this run's entry: a retry may have started a new run for the same message meanwhile.
+  void outcome.finally(() => {
+    if (activeRuns.get(id) === entry) activeRuns.delete(id);
+  });
   return { deltas: channel, outcome };
 }
 

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import type { ApiKeyDto } from "~/server/admin/api-keys.schema";
+import type { ApiKeyDto } from "~/server/admin/api-keys/api-keys.schema";
 import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 

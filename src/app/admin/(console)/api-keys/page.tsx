@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage } from "~/server/admin/admin-page";
+import { adminPage } from "~/app/admin/_lib/admin-page";
 import { ApiKeysManager } from "./api-keys-manager";
 
 export const metadata: Metadata = { title: "API keys" };

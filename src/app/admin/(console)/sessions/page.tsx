@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage, orInvalidFilter, param } from "~/server/admin/admin-page";
-import type { SESSION_STATUS_FILTERS } from "~/server/chat/sessions/session-admin.schema";
+import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
+import type { SESSION_STATUS_FILTERS } from "~/server/admin/sessions/session-admin.schema";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage, orInvalidFilter, param } from "~/server/admin/admin-page";
+import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { formatTime, metadataPreview, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
@@ -15,7 +15,7 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
   const cursor = param(query.cursor);
   const { caller } = await adminPage(`/admin/visitors${queryString({ search, sort })}`);
   const result = await orInvalidFilter(
-    caller.visitors.list({
+    caller.admin.visitors.list({
       search,
       cursor,
       limit: 50,

@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
-import { drainRepliesAfterResponse } from "~/server/chat/drain";
+import { drainRepliesAfterResponse } from "~/server/runtime/drain";
 import { RateLimitedError } from "~/server/protection/rate-limits";
 
 function handler(request: Request) {

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage, orNotFound } from "~/server/admin/admin-page";
+import { adminPage, orNotFound } from "~/app/admin/_lib/admin-page";
 import { formatTime, metadataPreview } from "../../../_components/format";
 
 export const metadata: Metadata = { title: "Transcript" };

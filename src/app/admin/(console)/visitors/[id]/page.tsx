@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage, orNotFound } from "~/server/admin/admin-page";
+import { adminPage, orNotFound } from "~/app/admin/_lib/admin-page";
 import { formatTime } from "../../../_components/format";
 
 export const metadata: Metadata = { title: "Visitor" };
@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: "Visitor" };
 export default async function VisitorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { caller } = await adminPage(`/admin/visitors/${encodeURIComponent(id)}`);
-  const visitor = await orNotFound(caller.visitors.get({ id }));
+  const visitor = await orNotFound(caller.admin.visitors.get({ id }));
   return (
     <>
       <p>

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { idSchema } from "../ids";
-import { messageSchema } from "../messages/message.schema";
-import { pageInputSchema, pageOf } from "../pagination";
-import { visitorSchema } from "../visitors/visitor.schema";
-import { sessionSchema } from "./session.schema";
+import { idSchema } from "../../chat/ids";
+import { messageSchema } from "../../chat/messages/message.schema";
+import { pageInputSchema, pageOf } from "../../chat/pagination";
+import { visitorSchema } from "../../chat/visitors/visitor.schema";
+import { sessionSchema } from "../../chat/sessions/session.schema";
 
 const dayField = (field: string, description: string) =>
   z.iso

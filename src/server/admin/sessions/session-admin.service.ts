@@ -1,10 +1,10 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
-import type { ChatDeps } from "../deps";
+import type { ChatDeps } from "../../chat/deps";
 import { AppError } from "../../errors/app-error";
-import { isUuid } from "../ids";
-import { toMessageDto } from "../messages/messages.service";
-import { decodeCursor, keysetWhere, toPage } from "../pagination";
-import { toVisitorDto } from "../visitors/visitors.service";
+import { isUuid } from "../../chat/ids";
+import { toMessageDto } from "../../chat/messages/messages.service";
+import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
+import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import type {
   AdminSessionDto,
   CreatedBetweenInput,
@@ -12,7 +12,7 @@ import type {
   ListAdminSessionsInput,
   TranscriptDto,
 } from "./session-admin.schema";
-import { toSessionDto } from "./sessions.service";
+import { toSessionDto } from "../../chat/sessions/sessions.service";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,5 +1,5 @@
 import { after } from "next/server";
-import { inflightReplies } from "./messages/reply-run";
+import { inflightReplies } from "../chat/messages/reply-run";
 
 /**
  * Keeps the replies being generated alive past the response that started them: Next.js finishes pending

@@ -1,4 +1,4 @@
-import type { ChatDeps } from "../chat/deps";
+import type { ChatDeps } from "../../chat/deps";
 import { DASHBOARD_DAYS, type DashboardDto } from "./dashboard.schema";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,13 +1,11 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import { headers } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
-import { createCaller } from "../api/root";
 import { ZodError } from "zod";
-import { createTRPCContext } from "../api/trpc";
-import { validationMessage } from "../errors/app-error";
-import { authenticateAdmin, type AdminPrincipal } from "./admin-access";
+import { authenticateAdmin, type AdminPrincipal } from "~/server/admin/auth/admin-access";
+import { validationMessage } from "~/server/errors/app-error";
+import { serverCaller, serverContext } from "~/trpc/server";
 
 type SessionPrincipal = Extract<AdminPrincipal, { kind: "session" }>;
 
@@ -22,7 +20,7 @@ export function safeNextPath(next: string | undefined): string {
 
 /** The signed-in admin of this request, or null (cached for the request: layout and page share it). */
 export const currentAdmin = cache(async (): Promise<SessionPrincipal | null> => {
-  const context = await createTRPCContext({ headers: new Headers(await headers()) });
+  const context = await serverContext();
   const principal = await authenticateAdmin(await context.getDeps(), context.headers);
   return principal?.kind === "session" ? principal : null;
 });
@@ -30,13 +28,13 @@ export const currentAdmin = cache(async (): Promise<SessionPrincipal | null> => 
 /**
  * Every admin page starts with this: no signed-in admin (never signed in, signed out, session expired or deleted)
  * → the sign-in page, coming back to `path` after. Pages are for people, so bearer keys do not open them. Returns
- * a server-side tRPC caller, so pages read data through the same admin procedures as the API.
+ * the request's server-side tRPC caller (src/trpc/server.ts), so pages read data through the same admin procedures
+ * as the API.
  */
 export async function adminPage(path: string) {
   const admin = await currentAdmin();
   if (!admin) redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(path)}`);
-  const caller = createCaller(await createTRPCContext({ headers: new Headers(await headers()) }));
-  return { admin, caller };
+  return { admin, caller: await serverCaller() };
 }
 
 /** Awaits a lookup, showing the 404 page for an unknown (or malformed) id. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { idSchema } from "../chat/ids";
-import { createdBetweenInputSchema } from "../chat/sessions/session-admin.schema";
+import { idSchema } from "../../chat/ids";
+import { createdBetweenInputSchema } from "../sessions/session-admin.schema";
 
 const EXPORT_FORMATS = ["csv", "json"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

@@ -1,4 +1,4 @@
-import type { ChatDeps } from "../chat/deps";
+import type { ChatDeps } from "../../chat/deps";
 import type { AdminUserInput } from "./admin-users.schema";
 import { adminAuthFor } from "./auth";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { idSchema } from "../ids";
-import { hasNoNul } from "../limits";
-import { pageInputSchema, pageOf } from "../pagination";
-import { sessionSchema } from "../sessions/session.schema";
-import { visitorSchema } from "./visitor.schema";
+import { idSchema } from "../../chat/ids";
+import { hasNoNul } from "../../chat/limits";
+import { pageInputSchema, pageOf } from "../../chat/pagination";
+import { sessionSchema } from "../../chat/sessions/session.schema";
+import { visitorSchema } from "../../chat/visitors/visitor.schema";
 
 export const listVisitorsInputSchema = pageInputSchema.extend({
   search: z

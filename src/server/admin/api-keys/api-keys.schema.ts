@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "../chat/ids";
+import { idSchema } from "../../chat/ids";
 
 export const apiKeySchema = z
   .object({

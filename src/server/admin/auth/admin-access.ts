@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { env } from "~/env";
-import type { ChatDeps } from "../chat/deps";
-import { verifyApiKey } from "./api-keys.service";
+import type { ChatDeps } from "../../chat/deps";
+import { verifyApiKey } from "../api-keys/api-keys.service";
 import { adminAuthFor } from "./auth";
 
 /** Who is calling an admin page or endpoint. */

@@ -1,8 +1,8 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
-import type { ChatDeps } from "../chat/deps";
-import { createdAtRange, getTranscript, toTranscriptDto } from "../chat/sessions/session-admin.service";
-import type { TranscriptDto } from "../chat/sessions/session-admin.schema";
-import { keysetWhere, type Keyset } from "../chat/pagination";
+import type { ChatDeps } from "../../chat/deps";
+import { createdAtRange, getTranscript, toTranscriptDto } from "../sessions/session-admin.service";
+import type { TranscriptDto } from "../sessions/session-admin.schema";
+import { keysetWhere, type Keyset } from "../../chat/pagination";
 import { CSV_BOM, csvRow } from "./csv";
 import {
   CSV_COLUMNS,

@@ -1,16 +1,16 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { createAuthMiddleware } from "better-auth/api";
 import { env } from "~/env";
-import type { ChatDeps } from "../chat/deps";
-import { getChatDeps } from "../chat/runtime";
-import { errorMessage } from "../errors/app-error";
+import { CLIENT_ADDRESS_HEADER, clientHeaderTrusted, clientProto } from "../../protection/client-address";
+import type { ChatDeps } from "../../chat/deps";
+import { getChatDeps } from "../../runtime/runtime";
 import { resolveAuthSecret } from "./auth-secret";
-import { consumeSignInAttempt, SIGN_IN_ACCOUNT_LIMIT } from "./sign-in-throttle";
+import { enforceSignInLimits } from "./sign-in-throttle";
 
 /**
  * Sign-in attempts allowed per client address in each window (Better Auth's limiter; without an address, one
- * shared bucket). Per-account limits are in sign-in-throttle.ts.
+ * shared bucket). Per account-and-address and total limits are in sign-in-throttle.ts.
  */
 const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
 const ADMIN_SESSION_DAYS = 7;
@@ -23,7 +23,8 @@ function originsOfHost(host: string | null | undefined): string[] {
  * Admin sign-in with Better Auth: email + password (its scrypt hashing), sessions in the database (so signing out
  * or deleting a user ends a session at once), httpOnly SameSite=Lax cookies, no public sign-up (admins are created
  * with `npm run admin:create`), and its rate limiter on sign-in, stored in the database so it holds across
- * instances and restarts, plus a per-account limit (sign-in-throttle.ts) that a forged client address cannot dodge.
+ * instances and restarts, plus per account-and-address and total limits (sign-in-throttle.ts). Every limit counts by
+ * the trusted client address (protection/client-address.ts), never by a client-sent X-Forwarded-For.
  */
 function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
   return betterAuth({
@@ -54,8 +55,12 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
       customRules: { "/sign-in/*": SIGN_IN_RATE_LIMIT },
     },
     advanced: {
+      // The address `npm start` resolved from the socket (or a trusted proxy's X-Forwarded-For); without that
+      // server (next dev, in-process tests) Better Auth's default, X-Forwarded-For.
+      ipAddress: clientHeaderTrusted() ? { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } : undefined,
       cookiePrefix: "visitor-chat-admin",
-      // Secure cookies need HTTPS: on when the configured public URL is https (the zero-config start is http).
+      // Secure cookies need HTTPS: on when the configured public URL is https (the zero-config start is http);
+      // otherwise added per response when a trusted proxy says the request came over https (handleAuthRequest).
       useSecureCookies: env.BETTER_AUTH_URL?.startsWith("https://") ?? false,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
       // Better Auth skips its Origin (CSRF) check under NODE_ENV=test; keep it on everywhere so tests see the truth.
@@ -66,13 +71,7 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
         if (ctx.path !== "/sign-in/email") return;
         const email: unknown = (ctx.body as { email?: unknown } | undefined)?.email;
         if (typeof email !== "string" || email.trim() === "") return;
-        if (!(await consumeSignInAttempt(deps.db, email)))
-          throw new APIError("TOO_MANY_REQUESTS", {
-            message: errorMessage("TOO_MANY_ATTEMPTS", {
-              windowMinutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes,
-            }),
-            code: "TOO_MANY_ATTEMPTS",
-          });
+        await enforceSignInLimits(ctx.request?.headers ?? ctx.headers ?? new Headers(), email);
       }),
     },
     telemetry: { enabled: false },
@@ -91,6 +90,21 @@ export function adminAuthFor(deps: Pick<ChatDeps, "db" | "dialect">): AdminAuth 
     instances.set(deps.db, auth);
   }
   return auth;
+}
+
+/**
+ * Better Auth's endpoints, with `Secure` added to the cookies it sets when the request reached a trusted proxy
+ * over https (X-Forwarded-Proto, vouched for by TRUSTED_PROXIES), even without an https BETTER_AUTH_URL.
+ */
+export async function handleAuthRequest(request: Request): Promise<Response> {
+  const response = await (await getAdminAuth()).handler(request);
+  const cookies = response.headers.getSetCookie();
+  if (clientProto(request.headers) !== "https" || cookies.length === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.delete("set-cookie");
+  for (const cookie of cookies)
+    headers.append("set-cookie", /;\s*secure\b/i.test(cookie) ? cookie : `${cookie}; Secure`);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
 
 /** The instance on the chat runtime's database (route handlers). */

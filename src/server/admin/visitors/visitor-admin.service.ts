@@ -1,12 +1,12 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
-import type { ChatDeps } from "../deps";
+import type { ChatDeps } from "../../chat/deps";
 import { AppError } from "../../errors/app-error";
-import { isUuid } from "../ids";
-import { decodeCursor, keysetWhere, toPage } from "../pagination";
-import { toSessionDto } from "../sessions/sessions.service";
+import { isUuid } from "../../chat/ids";
+import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
+import { toSessionDto } from "../../chat/sessions/sessions.service";
 import type { GetVisitorInput, ListVisitorsInput, VisitorDetailDto } from "./visitor-admin.schema";
-import { toVisitorDto } from "./visitors.service";
-import type { VisitorDto } from "./visitor.schema";
+import { toVisitorDto } from "../../chat/visitors/visitors.service";
+import type { VisitorDto } from "../../chat/visitors/visitor.schema";
 
 /** Text search in metadata looks at this many matches at most (newest first). */
 const SEARCH_MATCH_CAP = 1000;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { ChatDeps } from "../chat/deps";
-import { AppError } from "../errors/app-error";
-import { isUuid } from "../chat/ids";
+import type { ChatDeps } from "../../chat/deps";
+import { AppError } from "../../errors/app-error";
+import { isUuid } from "../../chat/ids";
 import type { ApiKeyDto, CreateApiKeyInput, CreatedApiKeyDto, RevokeApiKeyInput } from "./api-keys.schema";
 
 /** Managed keys look like `vcak_<43 base64url chars>`: the prefix makes a leaked key easy to recognise. */

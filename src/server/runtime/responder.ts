@@ -1,0 +1,43 @@
+import path from "node:path";
+import { env } from "~/env";
+import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "../chat/responder/knowledge-base";
+import { LlmResponder } from "../chat/responder/llm";
+import type { Responder } from "../chat/responder/responder";
+
+/**
+ * Test/bench hook: a module preloaded into the server process (`node --import`, see bench/stamp-preload.mjs) may
+ * set this global to wrap the responder the runtime builds. Nothing in the app sets it; production never does.
+ */
+export const RESPONDER_WRAPPER = Symbol.for("visitor-chat.wrapResponder");
+
+type ResponderWrapper = (inner: Responder) => Responder;
+
+/** The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. */
+export function createResponder(): Responder {
+  const knowledge = new KnowledgeBase(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)));
+  if (env.LLM_BASE_URL && env.LLM_MODEL) {
+    return new LlmResponder(
+      {
+        baseUrl: env.LLM_BASE_URL,
+        apiKey: env.LLM_API_KEY,
+        model: env.LLM_MODEL,
+        systemPrompt: env.LLM_SYSTEM_PROMPT,
+        temperature: env.LLM_TEMPERATURE,
+        maxTokens: env.LLM_MAX_TOKENS,
+        timeoutMs: env.LLM_TIMEOUT_MS,
+        maxRetries: env.LLM_MAX_RETRIES,
+        historyMaxMessages: env.LLM_HISTORY_MAX_MESSAGES,
+        historyMaxChars: env.LLM_HISTORY_MAX_CHARS,
+        groundingPassages: env.LLM_GROUNDING_PASSAGES,
+      },
+      knowledge,
+    );
+  }
+  return new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
+}
+
+/** The responder the app serves with: createResponder(), wrapped by the test/bench hook when one is preloaded. */
+export function chooseResponder(): Responder {
+  const wrap = (globalThis as Record<symbol, ResponderWrapper | undefined>)[RESPONDER_WRAPPER];
+  return wrap ? wrap(createResponder()) : createResponder();
+}

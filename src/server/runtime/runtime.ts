@@ -1,0 +1,34 @@
+import { env } from "~/env";
+import type { ChatDeps } from "../chat/deps";
+import { openDatabase, type Database } from "../db/client";
+import { chooseResponder } from "./responder";
+
+/**
+ * The process-wide dependencies of the chat domain (database, responder), built once from the environment: the
+ * app's wiring, used by the transports (tRPC, REST, pages) and by admin auth; the domain only sees ChatDeps.
+ * Cached on globalThis so `next dev` hot reloads do not open a new database pool per edit.
+ */
+interface ChatRuntime {
+  database: Database;
+  deps: ChatDeps;
+}
+
+const globalCache = globalThis as typeof globalThis & { __visitorChatRuntime?: Promise<ChatRuntime> };
+
+async function createRuntime(): Promise<ChatRuntime> {
+  const database = await openDatabase(env.DATABASE_URL);
+  return { database, deps: { db: database.db, dialect: database.dialect, responder: chooseResponder() } };
+}
+
+export function getChatRuntime(): Promise<ChatRuntime> {
+  globalCache.__visitorChatRuntime ??= createRuntime().catch((error: unknown) => {
+    // Do not cache a failed start-up: the next request tries again (e.g. once the database is back).
+    globalCache.__visitorChatRuntime = undefined;
+    throw error;
+  });
+  return globalCache.__visitorChatRuntime;
+}
+
+export async function getChatDeps(): Promise<ChatDeps> {
+  return (await getChatRuntime()).deps;
+}

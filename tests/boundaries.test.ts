@@ -1,0 +1,114 @@
+/**
+ * The layer boundaries of eslint.config.mjs (docs/architecture.md) really fail a violating import: the project's
+ * own ESLint configuration is run on small fixtures placed (virtually) in each guarded folder.
+ */
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+/** The no-restricted-imports messages ESLint reports for `code` as if it were the file at `filePath`. */
+async function restricted(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(`${code}\nexport const used = [${usedNames(code)}];\n`, {
+    filePath,
+  });
+  expect(result, filePath).toBeDefined();
+  const fatal = result!.messages.filter((message) => message.fatal);
+  expect(fatal, `${filePath} parses`).toEqual([]);
+  return result!.messages
+    .filter((message) => message.ruleId === "no-restricted-imports")
+    .map((message) => message.message);
+}
+
+/** Names a fixture imports as values, so the fixture has no unused-variable errors of its own. */
+function usedNames(code: string): string {
+  return [...code.matchAll(/^import (?!type )\{ ([^}]+) \}/gm)]
+    .flatMap((match) => match[1]!.split(",").map((name) => name.trim()))
+    .filter((name) => !name.startsWith("type "))
+    .join(", ");
+}
+
+describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
+  it("the chat domain may not import Next.js, tRPC, the transports or the runtime", async () => {
+    const file = "src/server/chat/sessions/x.ts";
+    const violations: string[] = [
+      'import { after } from "next/server";',
+      'import { TRPCError } from "@trpc/server";',
+      'import { generateOpenApiDocument } from "trpc-to-openapi";',
+      'import { createTRPCContext } from "../../api/trpc";',
+      'import { createTRPCContext } from "~/server/api/trpc";',
+      'import { restErrorResponse } from "../../rest/errors";',
+      'import { getChatDeps } from "../../runtime/runtime";',
+      'import { serverCaller } from "~/trpc/server";',
+    ];
+    for (const code of violations) expect(await restricted(file, code), code).toHaveLength(1);
+    expect(await restricted("src/server/chat/x.ts", 'import { after } from "next/server";')).toHaveLength(1);
+    expect(
+      await restricted("src/server/chat/x.ts", 'import { createTRPCContext } from "../../api/trpc";'),
+    ).toHaveLength(1);
+  });
+
+  it("the chat domain may import its own modules, the database and zod", async () => {
+    const file = "src/server/chat/sessions/x.ts";
+    for (const code of [
+      'import { requireVisitor } from "../visitors/visitors.service";',
+      'import { isUuid } from "../ids";',
+      'import type { Db } from "../../db/client";',
+      'import { z } from "zod";',
+    ])
+      expect(await restricted(file, code), code).toEqual([]);
+  });
+
+  it("chat entities import in one direction: messages → sessions → visitors", async () => {
+    const cases: [file: string, code: string, errors: number][] = [
+      ["src/server/chat/visitors/x.ts", 'import { toSessionDto } from "../sessions/sessions.service";', 1],
+      [
+        "src/server/chat/visitors/x.ts",
+        'import { toMessageDto } from "~/server/chat/messages/messages.service";',
+        1,
+      ],
+      ["src/server/chat/visitors/x.ts", 'import { after } from "next/server";', 1],
+      ["src/server/chat/sessions/x.ts", 'import { toMessageDto } from "../messages/messages.service";', 1],
+      ["src/server/chat/sessions/x.ts", 'import { toVisitorDto } from "../visitors/visitors.service";', 0],
+      [
+        "src/server/chat/messages/x.ts",
+        'import { findOwnedSession } from "../sessions/sessions.service";',
+        0,
+      ],
+    ];
+    for (const [file, code, errors] of cases)
+      expect(await restricted(file, code), `${file}: ${code}`).toHaveLength(errors);
+  });
+
+  it("admin services may not import the transports or Next.js, but may use the domain and the runtime", async () => {
+    const file = "src/server/admin/visitors/x.ts";
+    for (const code of [
+      'import { createTRPCContext } from "../../api/trpc";',
+      'import { restErrorResponse } from "~/server/rest/errors";',
+      'import { headers } from "next/headers";',
+    ])
+      expect(await restricted(file, code), code).toHaveLength(1);
+    for (const code of [
+      'import { toVisitorDto } from "../../chat/visitors/visitors.service";',
+      'import { getChatDeps } from "../../runtime/runtime";',
+      'import { verifyApiKey } from "../api-keys/api-keys.service";',
+    ])
+      expect(await restricted(file, code), code).toEqual([]);
+  });
+
+  it("components import only types from src/server, and the pure message-status module", async () => {
+    const file = "src/components/widget/x.ts";
+    for (const code of [
+      'import { appRouter } from "~/server/api/root";',
+      'import { LIMITS } from "../../server/chat/limits";',
+      'import { getChatDeps } from "~/server/runtime/runtime";',
+    ])
+      expect(await restricted(file, code), code).toHaveLength(1);
+    for (const code of [
+      'import type { AppRouter } from "~/server/api/root";',
+      'import { isRetryableStatus } from "~/server/chat/messages/message-status";',
+      'import { isRetryableStatus } from "../../server/chat/messages/message-status";',
+    ])
+      expect(await restricted(file, code), code).toEqual([]);
+  });
+});
