@@ -94,6 +94,10 @@ async function main(): Promise<void> {
       response.end();
     });
   });
+  // Idle keep-alive connections outlive a load balancer's (nginx, ALB: 60 s), so the server never closes a
+  // connection at the moment a client or proxy reuses it (a "socket hang up" on a POST that cannot be retried).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, hostname, resolve);
