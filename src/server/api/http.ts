@@ -9,7 +9,8 @@ import { AppError } from "../errors/app-error";
 import { readBodyBytes } from "../protection/body-limit";
 import { clientIp } from "../protection/rate-limits";
 import { procedureMetaByPath } from "./root";
-import { consumeRateLimit, trpcErrorResponse } from "./trpc";
+import { trpcErrorResponse } from "./errors";
+import { consumeRateLimit } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 

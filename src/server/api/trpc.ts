@@ -3,13 +3,12 @@
  * Routers stay thin: parse input with the domain's zod schemas, call the domain, return its DTOs.
  */
 import { initTRPC } from "@trpc/server";
-import { getErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { env } from "~/env";
 import { authenticateAdmin } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
-import { AppError, asAppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
+import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
 import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
 import { isSameOriginRequest } from "../protection/same-origin";
 import { formatTRPCError, toTRPCError } from "./errors";
@@ -121,21 +120,3 @@ export const adminSessionProcedure = adminProcedure.use(({ ctx, next }) => {
   if (ctx.principal.kind !== "session") throw new AppError("API_KEYS_NEED_SIGN_IN");
   return next({ ctx: { principal: ctx.principal } });
 });
-
-/**
- * tRPC's answer for a request refused before any procedure runs (src/server/api/http.ts): the error shape the
- * errorFormatter gives every tRPC error, with the error's status and headers (e.g. Retry-After).
- */
-export function trpcErrorResponse(cause: unknown): Response {
-  const appError = asAppError(cause) ?? new AppError("INTERNAL_ERROR", { cause });
-  const error = toTRPCError(appError)!;
-  const shape = getErrorShape({
-    config: t._config,
-    error,
-    type: "unknown",
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  return Response.json({ error: shape }, { status: appError.httpStatus, headers: appError.headers() });
-}
