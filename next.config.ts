@@ -7,13 +7,20 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
+    // Responses the proxy (src/proxy.ts) does not see still must not be content-sniffed.
+    const nosniff = { key: "X-Content-Type-Options", value: "nosniff" };
     return [
+      ...["/api/trpc/:path*", "/api/health", "/api/ready", "/api/openapi.json"].map((source) => ({
+        source,
+        headers: [nosniff],
+      })),
       {
         // Customers' pages load this on every view: cache briefly, revalidate in the background.
         source: "/embed.js",
         headers: [
           { key: "Cache-Control", value: "public, max-age=300, stale-while-revalidate=86400" },
           { key: "Content-Type", value: "text/javascript; charset=utf-8" },
+          nosniff,
         ],
       },
     ];

@@ -93,6 +93,15 @@ const envSchema = z.object({
   RATE_LIMIT_MESSAGE_PER_IP: rateSchema.prefault("60/60"),
   /** Messages from everyone together: the bound on LLM spend (each message is at most one LLM reply). */
   RATE_LIMIT_MESSAGE_TOTAL: rateSchema.prefault("300/60"),
+  /** Sessions renamed or deleted. */
+  RATE_LIMIT_SESSION_CHANGE_PER_VISITOR: rateSchema.prefault("30/60"),
+  RATE_LIMIT_SESSION_CHANGE_PER_IP: rateSchema.prefault("120/60"),
+  /** Replies stopped. */
+  RATE_LIMIT_STOP_PER_VISITOR: rateSchema.prefault("30/60"),
+  RATE_LIMIT_STOP_PER_IP: rateSchema.prefault("120/60"),
+  /** Pages of sessions and of messages listed (the widget polls a reply being written every 1.5 s). */
+  RATE_LIMIT_READ_PER_VISITOR: rateSchema.prefault("120/60"),
+  RATE_LIMIT_READ_PER_IP: rateSchema.prefault("600/60"),
   /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */
   RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP: rateSchema.prefault("10/900"),
   /** Sign-in attempts from everyone together (password spraying across accounts)… */

@@ -9,6 +9,7 @@ import {
   parseOrigins,
   type SecurityConfig,
 } from "~/server/protection/security-headers";
+import { trpcErrorResponse } from "~/server/api/errors";
 import { toRestError } from "~/server/rest/errors";
 
 /** Applies the security policy (src/server/protection/security-headers.ts) to pages and the REST bridge. */
@@ -20,6 +21,13 @@ const security: SecurityConfig = {
 
 export function proxy(request: NextRequest): NextResponse {
   const { pathname } = request.nextUrl;
+
+  if (pathname.startsWith("/api/trpc")) {
+    // Only the path is checked here (Next.js would answer a plain-text 500); the rest in src/server/api/http.ts.
+    return decodesCleanly(pathname)
+      ? NextResponse.next()
+      : (trpcErrorResponse(new AppError("MALFORMED_PATH")) as NextResponse);
+  }
 
   if (pathname.startsWith("/api/chats")) {
     const cors = corsHeaders(request.headers.get("origin"), security);
@@ -60,8 +68,6 @@ function decodesCleanly(pathname: string): boolean {
 }
 
 export const config = {
-  // Everything but build assets and files: pages, Swagger UI and the REST bridge (tRPC is same-origin only).
-  matcher: [
-    "/((?!_next/static|_next/image|favicon.ico|embed.js|api/trpc|api/openapi.json|api/health|api/ready).*)",
-  ],
+  // Everything but build assets and files: pages, Swagger UI, the REST bridge, and tRPC's path check.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|embed.js|api/openapi.json|api/health|api/ready).*)"],
 };

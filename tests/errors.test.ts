@@ -71,6 +71,9 @@ const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   CHAT_STREAM_METHOD_NOT_ALLOWED: [405, "METHOD_NOT_SUPPORTED"],
   PAYLOAD_TOO_LARGE: [413, "PAYLOAD_TOO_LARGE"],
   UNSUPPORTED_MEDIA_TYPE: [415, "UNSUPPORTED_MEDIA_TYPE"],
+  BATCH_TOO_LARGE: [400, "BAD_REQUEST"],
+  STREAMING_LINK_REQUIRED: [400, "BAD_REQUEST"],
+  CROSS_SITE_ADMIN_REQUEST: [403, "FORBIDDEN"],
 };
 
 describe("the error table is the only source of error wording", () => {

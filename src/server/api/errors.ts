@@ -3,6 +3,7 @@
  * reached) becomes the TRPCError of its kind, and the error formatter shapes what tRPC clients see.
  */
 import { TRPCError, type TRPC_ERROR_CODE_KEY, type TRPCDefaultErrorShape } from "@trpc/server";
+import { getDefaultErrorShape } from "@trpc/server/unstable-core-do-not-import";
 import { ZodError } from "zod";
 import {
   AppError,
@@ -51,4 +52,19 @@ export function formatTRPCError({ shape, error }: { shape: TRPCDefaultErrorShape
       fieldErrors: zodError ? fieldErrorsOf(zodError) : null,
     },
   };
+}
+
+/**
+ * tRPC's answer for a request refused before any procedure runs (src/server/api/http.ts, src/proxy.ts): one
+ * error in the shape the errorFormatter gives every tRPC error, with the error's status and headers (e.g.
+ * Retry-After). Light on purpose (no router), so the proxy can use it.
+ */
+export function trpcErrorResponse(cause: unknown): Response {
+  const known = asAppError(cause) ?? new AppError("INTERNAL_ERROR", { cause });
+  const error = new TRPCError({ code: trpcCodeOf(known.kind), message: known.message, cause: known });
+  const shape = formatTRPCError({
+    shape: getDefaultErrorShape({ error, path: undefined, isDev: false }),
+    error,
+  });
+  return Response.json({ error: shape }, { status: known.httpStatus, headers: known.headers() });
 }

@@ -4,11 +4,13 @@
  */
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
+import { env } from "~/env";
 import { authenticateAdmin } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
 import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
+import { isSameOriginRequest } from "../protection/same-origin";
 import { formatTRPCError, toTRPCError } from "./errors";
 
 /**
@@ -24,6 +26,11 @@ export type ProcedureMeta = OpenApiMeta<{
   errors?: readonly DomainErrorId[];
   /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
   rateLimit?: LimitedAction;
+  /**
+   * The procedure returns a stream: over HTTP it is served only to httpBatchStreamLink (`trpc-accept:
+   * application/jsonl`), and refused before it runs otherwise (src/server/api/http.ts).
+   */
+  stream?: true;
   rest?: {
     successStatus?: 200 | 201;
     successMessage: string;
@@ -37,10 +44,17 @@ export interface TRPCContext {
   headers: Headers;
   /** The client's address, for per-IP rate limits. */
   ip: string;
+  /** The calls' rate limits were consumed before tRPC ran them (streamed calls over HTTP: src/server/api/http.ts). */
+  rateLimitsConsumed?: boolean;
 }
 
-export function createTRPCContext(opts: { headers: Headers }): TRPCContext {
-  return { getDeps: getChatDeps, headers: opts.headers, ip: clientIp(opts.headers) };
+export function createTRPCContext(opts: { headers: Headers; rateLimitsConsumed?: boolean }): TRPCContext {
+  return {
+    getDeps: getChatDeps,
+    headers: opts.headers,
+    ip: clientIp(opts.headers),
+    rateLimitsConsumed: opts.rateLimitsConsumed,
+  };
 }
 
 const t = initTRPC.context<TRPCContext>().meta<ProcedureMeta>().create({ errorFormatter: formatTRPCError });
@@ -55,26 +69,41 @@ const knownErrors = t.middleware(async ({ next }) => {
 });
 
 /**
- * Consumes the rate limits named in the procedure's meta for this caller: its IP, and the visitor and
- * session ids of the raw input (counted before validation, so invalid floods are limited too).
+ * Consumes the rate limits named in a procedure's meta for one call: the caller's IP, and the visitor and
+ * session ids of the call's raw input (counted before validation, so invalid floods are limited too). Every call
+ * of a batch is one call. Throws RateLimitedError (429) when a limit is spent.
  */
+export async function consumeRateLimit(meta: ProcedureMeta | undefined, ip: string, rawInput: unknown) {
+  if (!meta?.rateLimit) return;
+  const ids = (rawInput ?? {}) as { visitor_id?: unknown; session_id?: unknown };
+  await enforceRateLimit(meta.rateLimit, {
+    ip,
+    visitorId: typeof ids.visitor_id === "string" ? ids.visitor_id : undefined,
+    sessionId: typeof ids.session_id === "string" ? ids.session_id : undefined,
+  });
+}
+
 const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
-  if (meta?.rateLimit) {
-    const raw = (await getRawInput().catch(() => undefined)) ?? {};
-    const ids = raw as { visitor_id?: unknown; session_id?: unknown };
-    await enforceRateLimit(meta.rateLimit, {
-      ip: ctx.ip,
-      visitorId: typeof ids.visitor_id === "string" ? ids.visitor_id : undefined,
-      sessionId: typeof ids.session_id === "string" ? ids.session_id : undefined,
-    });
+  if (meta?.rateLimit && !ctx.rateLimitsConsumed) {
+    await consumeRateLimit(meta, ctx.ip, await getRawInput().catch(() => undefined));
   }
   return next();
 });
 
-/** Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. */
-const adminOnly = t.middleware(async ({ ctx, next }) => {
+/**
+ * Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. A change
+ * (mutation) made with the cookie must come from this app's own pages (protection/same-origin.ts).
+ */
+const adminOnly = t.middleware(async ({ ctx, type, next }) => {
   const principal = await authenticateAdmin(await ctx.getDeps(), ctx.headers);
   if (!principal) throw new AppError("UNAUTHORIZED");
+  if (
+    type === "mutation" &&
+    principal.kind === "session" &&
+    !isSameOriginRequest(ctx.headers, env.BETTER_AUTH_URL)
+  ) {
+    throw new AppError("CROSS_SITE_ADMIN_REQUEST");
+  }
   return next({ ctx: { principal } });
 });
 

@@ -169,6 +169,27 @@ export const APP_ERRORS = {
     source: "request",
     message: "Send the body as JSON with Content-Type: application/json (got {got}).",
   },
+  /** /api/trpc: more calls in one batch request than it accepts. */
+  BATCH_TOO_LARGE: {
+    kind: "bad_request",
+    source: "request",
+    message:
+      "A tRPC batch may hold at most {max} calls (this one has {count}): send the rest in another request, e.g. with httpBatchLink's maxItems option set to {max}.",
+  },
+  /** /api/trpc: a streamed procedure (meta `stream`) called without a streaming link; refused before it runs. */
+  STREAMING_LINK_REQUIRED: {
+    kind: "bad_request",
+    source: "request",
+    message:
+      "{path} streams its reply and needs httpBatchStreamLink (header trpc-accept: application/jsonl); nothing was stored. For the whole reply in one answer, call messages.chat (or messages.retry) instead.",
+  },
+  /** A cookie-authenticated admin change sent from another site (cross-site request forgery). */
+  CROSS_SITE_ADMIN_REQUEST: {
+    kind: "forbidden",
+    source: "access",
+    message:
+      "Admin changes made with the sign-in cookie must come from this app's own pages; this request came from another site. Integrations send Authorization: Bearer <API key> instead.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

@@ -21,7 +21,14 @@ export { clientIp } from "./client-address";
  * have a `reserve`: once the total is spent, each network (/24 or /48) may still go on at the reserve's small
  * rate. The message total has none: it is the hard bound on LLM spend.
  */
-export type LimitedAction = "createVisitor" | "createSession" | "sendMessage" | "signIn";
+export type LimitedAction =
+  | "createVisitor"
+  | "createSession"
+  | "sendMessage"
+  | "changeSession"
+  | "stopReply"
+  | "readHistory"
+  | "signIn";
 
 interface Rule {
   name: string;
@@ -71,6 +78,25 @@ const RULES: Record<LimitedAction, Rule[]> = {
     { name: "message-ip", key: address, rate: env.RATE_LIMIT_MESSAGE_PER_IP },
     // The bound on LLM spend: every reply costs one point here, whoever asks.
     { name: "message-all", key: () => "all", rate: env.RATE_LIMIT_MESSAGE_TOTAL },
+  ],
+  // Renaming and deleting sessions: cheap, but each is a database write.
+  changeSession: [
+    {
+      name: "session-change-visitor",
+      key: (s) => s.visitorId,
+      rate: env.RATE_LIMIT_SESSION_CHANGE_PER_VISITOR,
+    },
+    { name: "session-change-ip", key: address, rate: env.RATE_LIMIT_SESSION_CHANGE_PER_IP },
+  ],
+  stopReply: [
+    { name: "stop-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_STOP_PER_VISITOR },
+    { name: "stop-ip", key: address, rate: env.RATE_LIMIT_STOP_PER_IP },
+  ],
+  // Listing sessions and messages (pages of up to 100 rows). The widget polls its messages every 1.5 s while
+  // a reply it did not stream is still being written: 40 a minute.
+  readHistory: [
+    { name: "read-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_READ_PER_VISITOR },
+    { name: "read-ip", key: address, rate: env.RATE_LIMIT_READ_PER_IP },
   ],
   // Beside Better Auth's own per-address limit (auth.ts). Per account *and* address, so guessing at an account
   // from elsewhere never locks its owner out; the total stops password spraying across accounts.

@@ -5,7 +5,8 @@
 import { TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { AppError, asAppError, type FieldErrors } from "../errors/app-error";
-import { payloadTooLargeError, unsupportedMediaTypeError } from "./request-body";
+import { payloadTooLargeError } from "../protection/body-limit";
+import { unsupportedMediaTypeError } from "./request-body";
 
 /** The REST bridge's error body. `code` is stable and machine-readable; `message` says what to do next. */
 export interface RestErrorBody {

@@ -20,7 +20,8 @@ import {
 } from "../errors/app-error";
 import { RateLimitedError } from "../protection/rate-limits";
 import { toRestError, type RestErrorBody } from "./errors";
-import { payloadTooLargeError, REST_MAX_BODY_BYTES, unsupportedMediaTypeError } from "./request-body";
+import { MAX_BODY_BYTES, payloadTooLargeError } from "../protection/body-limit";
+import { unsupportedMediaTypeError } from "./request-body";
 
 /**
  * The OpenAPI 3.1 document of the REST bridge, generated from the tRPC routers and then adjusted once
@@ -67,6 +68,10 @@ function exampleError(id: AppErrorId): unknown {
       return unsupportedMediaTypeError("application/x-www-form-urlencoded");
     case "MALFORMED_JSON":
       return new AppError(id, { params: { detail: "Unexpected end of JSON input" } });
+    case "BATCH_TOO_LARGE":
+      return new AppError(id, { params: { max: 10, count: 11 } });
+    case "STREAMING_LINK_REQUIRED":
+      return new AppError(id, { params: { path: "messages.chatStream" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
     default:
@@ -91,7 +96,7 @@ const ERROR_EXAMPLES = errorExamples();
 
 /** Values the document can state for placeholders that do not vary (the others read "…"). */
 const DOCUMENTED_PARAMS: Partial<Record<AppErrorId, Record<string, number>>> = {
-  PAYLOAD_TOO_LARGE: { maxKb: REST_MAX_BODY_BYTES / 1024 },
+  PAYLOAD_TOO_LARGE: { maxKb: MAX_BODY_BYTES / 1024 },
 };
 
 /**

@@ -36,6 +36,7 @@ export const messagesRouter = createTRPCRouter({
       },
       errors: [...SESSION_ERRORS, "INVALID_CURSOR"],
       rest: { successMessage: "Messages listed." },
+      rateLimit: "readHistory",
     })
     .input(listMessagesInputSchema)
     .output(messagePageSchema)
@@ -68,7 +69,7 @@ export const messagesRouter = createTRPCRouter({
    * starts, so they arrive as ordinary typed errors.
    */
   chatStream: publicProcedure
-    .meta({ errors: SESSION_ERRORS, rateLimit: "sendMessage" })
+    .meta({ errors: SESSION_ERRORS, rateLimit: "sendMessage", stream: true })
     .input(chatInputSchema)
     .mutation(async ({ ctx, input }) => {
       const started = await startChat(ctx.deps, input);
@@ -97,7 +98,7 @@ export const messagesRouter = createTRPCRouter({
 
   /** Streamed retry for the widget (same transport as chatStream). */
   retryStream: publicProcedure
-    .meta({ errors: RETRY_ERRORS, rateLimit: "sendMessage" })
+    .meta({ errors: RETRY_ERRORS, rateLimit: "sendMessage", stream: true })
     .input(replyActionInputSchema)
     .mutation(async ({ ctx, input }) => {
       return chatStreamEvents(await startRetry(ctx.deps, input));
@@ -117,6 +118,7 @@ export const messagesRouter = createTRPCRouter({
       },
       errors: REPLY_ERRORS,
       rest: { successMessage: "Reply stopped." },
+      rateLimit: "stopReply",
     })
     .input(replyActionInputSchema)
     .output(messageSchema)

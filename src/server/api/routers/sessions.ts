@@ -57,6 +57,7 @@ export const sessionsRouter = createTRPCRouter({
       },
       errors: ["VISITOR_NOT_FOUND", "INVALID_CURSOR"],
       rest: { successMessage: "Sessions listed." },
+      rateLimit: "readHistory",
     })
     .input(listSessionsInputSchema)
     .output(sessionPageSchema)
@@ -91,6 +92,7 @@ export const sessionsRouter = createTRPCRouter({
       },
       errors: SESSION_ERRORS,
       rest: { successMessage: "Session renamed." },
+      rateLimit: "changeSession",
     })
     .input(renameSessionInputSchema)
     .output(sessionSchema)
@@ -108,6 +110,7 @@ export const sessionsRouter = createTRPCRouter({
       },
       errors: SESSION_ERRORS,
       rest: { successMessage: "Session deleted." },
+      rateLimit: "changeSession",
     })
     .input(ownedSessionInputSchema)
     .output(deleteSessionOutputSchema)

@@ -1,20 +1,29 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { prepareTrpcRequest, TRPC_ENDPOINT, TRPC_MAX_BATCH_SIZE } from "~/server/api/http";
 import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
+import { AppError } from "~/server/errors/app-error";
 import { drainRepliesAfterResponse } from "~/server/runtime/drain";
-import { RateLimitedError } from "~/server/protection/rate-limits";
 
-function handler(request: Request) {
+async function handler(request: Request) {
   drainRepliesAfterResponse();
+  // Path, batch size, body size, streaming link, and a streamed call's rate limits: checked before tRPC runs.
+  const prepared = await prepareTrpcRequest(request);
+  if ("response" in prepared) return prepared.response;
   return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: request,
+    endpoint: TRPC_ENDPOINT,
+    req: prepared.request,
     router: appRouter,
-    createContext: () => createTRPCContext({ headers: request.headers }),
-    // 429s carry Retry-After and RateLimit-* headers, as on the REST bridge.
+    maxBatchSize: TRPC_MAX_BATCH_SIZE,
+    createContext: () =>
+      createTRPCContext({ headers: request.headers, rateLimitsConsumed: prepared.rateLimitsConsumed }),
+    // An error's headers, as on the REST bridge: 429s carry Retry-After and RateLimit-*, 503s Retry-After.
     responseMeta({ errors }) {
-      const limited = errors.find((error) => error.cause instanceof RateLimitedError)?.cause;
-      return limited instanceof RateLimitedError ? { headers: new Headers(limited.headers()) } : {};
+      for (const { cause } of errors) {
+        const headers = cause instanceof AppError ? cause.headers() : undefined;
+        if (headers) return { headers: new Headers(headers) };
+      }
+      return {};
     },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR")

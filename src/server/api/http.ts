@@ -1,0 +1,108 @@
+/**
+ * What /api/trpc checks before tRPC runs any call (src/app/api/trpc/[trpc]/route.ts), each refusal answered in
+ * tRPC's error shape with its own status: a path that is not valid percent-encoding (400), more calls in a
+ * batch than TRPC_MAX_BATCH_SIZE (400), a streamed procedure asked for without a streaming link (400, before
+ * anything is stored), a body over MAX_BODY_BYTES (413), and the rate limits of streamed calls, which are
+ * consumed here so that a refusal is a real 429 with its headers rather than an error inside a 200 stream.
+ */
+import { AppError } from "../errors/app-error";
+import { readBodyBytes } from "../protection/body-limit";
+import { clientIp } from "../protection/rate-limits";
+import { procedureMetaByPath } from "./root";
+import { trpcErrorResponse } from "./errors";
+import { consumeRateLimit } from "./trpc";
+
+export const TRPC_ENDPOINT = "/api/trpc";
+
+/** Calls in one batch request. The widget batches what it asks for at once: a handful. */
+export const TRPC_MAX_BATCH_SIZE = 10;
+
+export type PreparedTrpcRequest =
+  | { response: Response }
+  | {
+      /** The request to hand to tRPC (its body already read, within the limit). */
+      request: Request;
+      /** The calls' rate limits were consumed here: the procedures' middleware must not count them again. */
+      rateLimitsConsumed: boolean;
+    };
+
+export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpcRequest> {
+  try {
+    const url = new URL(request.url);
+    const batch = url.searchParams.get("batch") === "1";
+    const paths = calledPaths(url.pathname, batch);
+    const metas = paths.map((path) => procedureMetaByPath.get(path));
+    const streaming = acceptsJsonLines(request.headers);
+
+    const streamedPath = paths.find((_, index) => metas[index]?.stream);
+    if (streamedPath !== undefined && !streaming) {
+      throw new AppError("STREAMING_LINK_REQUIRED", { params: { path: streamedPath } });
+    }
+
+    let forwarded = request;
+    let body: Uint8Array<ArrayBuffer> | undefined;
+    if (request.body) {
+      body = await readBodyBytes(request);
+      forwarded = new Request(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body,
+        // Closing the connection (the widget's stop button, a reload) still aborts the calls.
+        signal: request.signal,
+      });
+    }
+
+    const limited = streaming && metas.some((meta) => meta?.rateLimit);
+    if (limited) {
+      const inputs = rawInputs(url, body, batch);
+      const ip = clientIp(request.headers);
+      for (const [index, meta] of metas.entries()) await consumeRateLimit(meta, ip, inputs?.[index]);
+    }
+    return { request: forwarded, rateLimitsConsumed: limited };
+  } catch (error) {
+    return { response: trpcErrorResponse(error) };
+  }
+}
+
+/** The procedure paths a request calls (`/api/trpc/a,b?batch=1`), as tRPC will read them. */
+function calledPaths(pathname: string, batch: boolean): string[] {
+  let path: string;
+  try {
+    path = decodeURIComponent(pathname.slice(TRPC_ENDPOINT.length + 1));
+  } catch {
+    throw new AppError("MALFORMED_PATH");
+  }
+  if (!batch) return [path];
+  const paths = path.split(",");
+  if (paths.length > TRPC_MAX_BATCH_SIZE) {
+    throw new AppError("BATCH_TOO_LARGE", { params: { max: TRPC_MAX_BATCH_SIZE, count: paths.length } });
+  }
+  return paths;
+}
+
+/** httpBatchStreamLink's request (tRPC's own test: `trpc-accept`, or `application/jsonl` among Accept). */
+function acceptsJsonLines(headers: Headers): boolean {
+  const trpcAccept = headers.get("trpc-accept");
+  if (trpcAccept !== null) return trpcAccept === "application/jsonl";
+  return (headers.get("accept") ?? "").split(",").some((type) => type.trim() === "application/jsonl");
+}
+
+/**
+ * Each call's raw input, by index, read as tRPC reads it (JSON, no transformer): the body of a POST, the `input`
+ * parameter of a GET; a batch's inputs are keyed by index. Undefined when it is not JSON (tRPC refuses it).
+ */
+function rawInputs(
+  url: URL,
+  body: Uint8Array | undefined,
+  batch: boolean,
+): Record<number, unknown> | undefined {
+  try {
+    const text = body ? new TextDecoder().decode(body) : url.searchParams.get("input");
+    if (!text) return undefined;
+    const parsed = JSON.parse(text) as unknown;
+    if (!batch) return { 0: parsed };
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<number, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
