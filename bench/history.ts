@@ -78,7 +78,7 @@ async function measure(
   const deps = {
     db: database.db,
     dialect: database.dialect,
-    responder: { name: "none", reply: async function* () {} },
+    responder: { name: "none", reply: () => ({ deltas: (async function* () {})(), sources: () => [] }) },
   };
   const results: Measured[] = [];
   for (const { page, query, input } of pages) {

@@ -1,4 +1,4 @@
-import type { Responder, ResponderInput } from "~/server/chat/responder/responder";
+import type { Responder, ResponderInput, ResponderReply } from "~/server/chat/responder/responder";
 
 /**
  * Bench-only: prefixes every delta with the wall-clock time at which the wrapped responder yielded it, so
@@ -15,8 +15,12 @@ export function nowMs(): number {
 export function stampDeltas(inner: Responder): Responder {
   return {
     name: `${inner.name}+stamped`,
-    async *reply(input: ResponderInput): AsyncIterable<string> {
-      for await (const delta of inner.reply(input)) yield `⟦t:${nowMs().toFixed(3)}⟧${delta}`;
+    reply(input: ResponderInput): ResponderReply {
+      const reply = inner.reply(input);
+      async function* stamped(): AsyncIterable<string> {
+        for await (const delta of reply.deltas) yield `⟦t:${nowMs().toFixed(3)}⟧${delta}`;
+      }
+      return { deltas: stamped(), sources: () => reply.sources() };
     },
   };
 }

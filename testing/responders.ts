@@ -1,4 +1,5 @@
-import type { Responder, ResponderInput } from "~/server/chat/responder/responder";
+import type { MessageSource } from "~/server/chat/messages/message.schema";
+import type { Responder, ResponderInput, ResponderReply } from "~/server/chat/responder/responder";
 
 /** A responder that replies with fixed chunks, records what it was asked, and can fail part-way. */
 export class ScriptedResponder implements Responder {
@@ -6,6 +7,9 @@ export class ScriptedResponder implements Responder {
   readonly calls: ResponderInput[] = [];
   /** Resolves when the responder has produced its last chunk or failed. */
   private gate: Promise<void> | undefined;
+
+  /** The sources every reply reports. */
+  sources: MessageSource[] = [];
 
   constructor(
     private chunks: string[],
@@ -22,7 +26,12 @@ export class ScriptedResponder implements Responder {
     this.gate = gate;
   }
 
-  async *reply(input: ResponderInput): AsyncIterable<string> {
+  reply(input: ResponderInput): ResponderReply {
+    const sources = this.sources;
+    return { deltas: this.generate(input), sources: () => sources };
+  }
+
+  private async *generate(input: ResponderInput): AsyncIterable<string> {
     this.calls.push(input);
     if (this.gate) await this.gate;
     for (const [index, chunk] of this.chunks.entries()) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { ChatStreamEvent } from "~/server/chat/messages/message.schema";
-import { chatStreamEvents, startChat } from "~/server/chat/messages/messages.service";
+import { chatStreamEvents, listMessages, startChat } from "~/server/chat/messages/messages.service";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
@@ -53,12 +53,15 @@ describeEachDatabase("streamed chat", (database) => {
     const responder = new ScriptedResponder([]);
     let released = false;
     // Yields one chunk, then waits: the first delta must reach the listener while the responder is paused.
-    responder.reply = async function* () {
-      yield "first";
-      await gate.promise;
-      released = true;
-      yield "second";
-    };
+    responder.reply = () => ({
+      deltas: (async function* () {
+        yield "first";
+        await gate.promise;
+        released = true;
+        yield "second";
+      })(),
+      sources: () => [],
+    });
     const { deps, input } = await newChat(responder);
     const iterator = chatStreamEvents(await startChat(deps, { ...input, message: "q" }))[
       Symbol.asyncIterator
@@ -73,17 +76,26 @@ describeEachDatabase("streamed chat", (database) => {
 
   it("finishes and stores the reply when the listener goes away mid-stream", async () => {
     const responder = new ScriptedResponder(["a", "b", "c", "d"]);
+    responder.sources = [{ title: "Article › Section", url: "/help/article#section", score: 0.8 }];
     const { deps, input } = await newChat(responder);
     const started = await startChat(deps, { ...input, message: "leaving" });
     for await (const event of chatStreamEvents(started)) {
       if (event.type === "delta") break; // the client disconnects after the first delta
     }
     const outcome = await started.run.outcome;
-    expect(outcome).toEqual({ ok: true, content: "abcd", status: "complete" });
+    expect(outcome).toEqual({ ok: true, content: "abcd", sources: responder.sources, status: "complete" });
     expect(await storedMessages(input.session_id)).toEqual([
       { role: "user", content: "leaving", status: "complete" },
       { role: "assistant", content: "abcd", status: "complete" },
     ]);
+    // The sources are stored with the reply and listed with it; the user's message has none.
+    const listed = await listMessages(deps, {
+      id: input.session_id,
+      visitor_id: input.visitor_id,
+      limit: 10,
+      order: "asc",
+    });
+    expect(listed.items.map((message) => message.sources)).toEqual([[], responder.sources]);
   });
 
   it("reports a responder failure as an error event, keeping the question and the partial reply", async () => {

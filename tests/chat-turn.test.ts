@@ -41,7 +41,7 @@ const started = (key = "t1"): ChatTurnEvent => ({
 });
 
 function message(id: string, role: Message["role"], status: Message["status"], content = id): Message {
-  return { id, session_id: "s1", role, content, status, created_at: AT };
+  return { id, session_id: "s1", role, content, status, sources: [], created_at: AT };
 }
 
 describe("chat turn reducer", () => {
@@ -59,6 +59,7 @@ describe("chat turn reducer", () => {
       userId: null,
       assistantId: null,
       reply: "",
+      sources: [],
       phase: "sending",
       error: null,
       attempt: 0,
@@ -88,9 +89,18 @@ describe("chat turn reducer", () => {
     );
     expect(only(state).reply).toBe("The answer");
     expect(state.announcement).toBe("");
-    state = chatTurnReducer(state, { type: "done", key: "t1", content: "The answer.", status: "complete" });
-    expect(only(state)).toMatchObject({ phase: "done", reply: "The answer." });
+    const sources = [{ title: "Article › Section", url: "/help/article#section", score: 0.9 }];
+    state = chatTurnReducer(state, {
+      type: "done",
+      key: "t1",
+      content: "The answer.",
+      status: "complete",
+      sources,
+    });
+    expect(only(state)).toMatchObject({ phase: "done", reply: "The answer.", sources });
     expect(state.announcement).toBe("New reply: The answer.");
+    // The reply's sources show under it until the server's copy (with the same sources) takes over.
+    expect(mergeChatItems([], state.turns).at(-1)).toMatchObject({ role: "assistant", sources });
   });
 
   it("a done reply stored as stopped is stopped", () => {
@@ -236,7 +246,14 @@ describe("stream events", () => {
     });
     expect(
       fromStreamEvent("k", { type: "done", assistant_message: { content: "all", status: "stopped" } }),
-    ).toEqual({ type: "done", key: "k", content: "all", status: "stopped" });
+    ).toEqual({ type: "done", key: "k", content: "all", status: "stopped", sources: [] });
+    const sources = [{ title: "Article › Section", url: "/help/article#section", score: 0.9 }];
+    expect(
+      fromStreamEvent("k", {
+        type: "done",
+        assistant_message: { content: "all", status: "complete", sources },
+      }),
+    ).toEqual({ type: "done", key: "k", content: "all", status: "complete", sources });
     expect(
       fromStreamEvent("k", { type: "error", message: "Failed.", assistant_message: { content: "part" } }),
     ).toEqual({ type: "failed", key: "k", content: "part", message: "Failed." });
@@ -352,6 +369,7 @@ describe("chat items", () => {
         key: "t1:user",
         role: "user",
         content: "hello",
+        sources: [],
         createdAt: AT,
         state: "sending",
         retryText: null,
@@ -363,6 +381,7 @@ describe("chat items", () => {
         key: "t1:assistant",
         role: "assistant",
         content: "",
+        sources: [],
         createdAt: AT,
         state: "streaming",
         retryText: null,

@@ -2,7 +2,8 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import { chat, chatStreamEvents, retry, startChat, stopReply } from "~/server/chat/messages/messages.service";
-import { KnowledgeBase, loadKnowledge } from "~/server/chat/responder/knowledge-base";
+import type { ChatStreamEvent } from "~/server/chat/messages/message.schema";
+import { CONFIDENCE_THRESHOLD, KnowledgeBase, loadKnowledge } from "~/server/chat/responder/knowledge-base";
 import { historyWindow, LlmResponder, type LlmSettings } from "~/server/chat/responder/llm";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
@@ -71,14 +72,32 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
     return rows.map(({ role, content, status }) => ({ role, content, status }));
   }
 
-  it("streams the model's tokens, grounded in the knowledge base, and cites its sources", async () => {
+  async function storedSources(sessionId: string) {
+    const rows = await database().db.message.findMany({
+      where: { session_id: sessionId },
+      orderBy: [{ created_at: "asc" }, { id: "asc" }],
+    });
+    return rows.map((row) => row.sources);
+  }
+
+  it("streams the model's tokens, grounded in the knowledge base, and reports its sources", async () => {
     const { deps, ids } = await newChat();
     const started = await startChat(deps, { ...ids, message: "How do I embed the widget on my website?" });
     const deltas: string[] = [];
-    for await (const event of chatStreamEvents(started)) if (event.type === "delta") deltas.push(event.text);
-    expect(deltas.slice(0, 4)).toEqual(["Hello", " from", " the", " model."]);
+    let done: ChatStreamEvent | undefined;
+    for await (const event of chatStreamEvents(started)) {
+      if (event.type === "delta") deltas.push(event.text);
+      else if (event.type === "done") done = event;
+    }
+    // The model's text only: the sources travel as data, not as a "Sources:" block appended to the reply.
     const reply = deltas.join("");
-    expect(reply).toMatch(/^Hello from the model\.\n\nSources: \[.+\]\(\/help\/embedding-the-widget#.+\)/);
+    expect(reply).toBe("Hello from the model.");
+    const sources = done?.type === "done" ? done.assistant_message.sources : [];
+    expect(sources[0]).toMatchObject({
+      title: "Embedding the chat widget on your website › How do I add the chat widget to my website?",
+      url: "/help/embedding-the-widget#how-do-i-add-the-chat-widget-to-my-website",
+    });
+    expect(sources[0]!.score).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLD);
 
     const request = fake.requests[0]!;
     expect(request.body.model).toBe("test-model");
@@ -95,6 +114,19 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
       { role: "user", content: "How do I embed the widget on my website?", status: "complete" },
       { role: "assistant", content: reply, status: "complete" },
     ]);
+    expect(await storedSources(ids.session_id)).toEqual([[], sources]);
+  });
+
+  it("gives the model no passage and reports no source for a question the help articles do not cover", async () => {
+    const { deps, ids } = await newChat();
+    const output = await chat(deps, { ...ids, message: "What is the capital of France?" });
+    expect(output.assistant_message.sources).toEqual([]);
+    expect(output.user_message.sources).toEqual([]);
+    const system = String(fake.requests.at(-1)!.body.messages[0]?.content);
+    expect(system).toContain("No help article covers this message.");
+    expect(system).toContain("I couldn't find that in our help articles.");
+    expect(system).not.toMatch(/\[1\] /);
+    expect((await storedSources(ids.session_id)).at(-1)).toEqual([]);
   });
 
   it("sends the conversation history within the configured window", async () => {

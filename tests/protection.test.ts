@@ -257,7 +257,9 @@ describe("graceful shutdown", () => {
           where: { session_id: ids.session_id, role: "assistant" },
         });
         expect(reply.status).toBe("complete");
-        expect(reply.content).toMatch(/Source: \[Embedding the chat widget/);
+        // The whole answer (its last sentence), and its sources with it.
+        expect(reply.content).toMatch(/or the widget will not show\.$/);
+        expect((reply.sources as { url: string }[])[0]?.url).toMatch(/^\/help\/embedding-the-widget#/);
       } finally {
         await server.stop();
         await db.close();

@@ -1,5 +1,6 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
+import type { MessageSource } from "~/server/chat/messages/message.schema";
 import { isRetryableStatus, type MessageStatus } from "~/server/chat/messages/message-status";
 import type { Turn, TurnPhase } from "./chat-turn";
 
@@ -19,6 +20,8 @@ export interface ChatItem {
   key: string;
   role: "user" | "assistant";
   content: string;
+  /** Help-article links shown under an assistant reply ([] if it is not grounded in them). */
+  sources: MessageSource[];
   createdAt: string;
   /** The stored status, or where a message not yet stored stands. */
   state: MessageStatus | UnsentPhase;
@@ -36,6 +39,7 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
     key: message.id,
     role: message.role,
     content: message.content,
+    sources: message.sources,
     createdAt: message.created_at,
     state: message.status,
     retryText: null,
@@ -61,6 +65,7 @@ function assistantOf(turn: Turn): ChatItem {
     key: turn.assistantId ?? `${turn.key}:assistant`,
     role: "assistant",
     content: turn.reply,
+    sources: turn.sources,
     createdAt: turn.createdAt,
     state,
     retryText: null,
@@ -81,6 +86,7 @@ export function mergeChatItems(server: readonly Message[], turns: readonly Turn[
         key: turn.userId ?? `${turn.key}:user`,
         role: "user",
         content: turn.text,
+        sources: [],
         createdAt: turn.createdAt,
         state: isUnsent(turn.phase) ? turn.phase : "complete",
         retryText: turn.phase === "rejected" ? turn.text : null,

@@ -1,3 +1,4 @@
+import type { MessageSource } from "~/server/chat/messages/message.schema";
 import type { MessageStatus } from "~/server/chat/messages/message-status";
 
 /**
@@ -14,6 +15,8 @@ export interface Turn {
   userId: string | null;
   assistantId: string | null;
   reply: string;
+  /** The help-article passages the reply is grounded in (from the done event). */
+  sources: MessageSource[];
   phase: TurnPhase;
   error: string | null;
   /** How many automatic retries of this send have been scheduled (the back-off grows with it). */
@@ -59,7 +62,7 @@ export type ChatTurnEvent =
   | { type: "started"; key: string; userId: string; assistantId: string; createdAt: string }
   | { type: "delta"; key: string; text: string }
   /** The reply ended; stored as complete, or as stopped when the visitor stopped it. */
-  | { type: "done"; key: string; content: string; status: MessageStatus }
+  | { type: "done"; key: string; content: string; status: MessageStatus; sources?: MessageSource[] }
   /** The assistant failed; content is what it had written. */
   | { type: "failed"; key: string; content: string; message: string }
   /** The visitor stopped the reply after it started. */
@@ -83,6 +86,7 @@ export function newTurn(key: string, sessionId: string | null, text: string, cre
     userId: null,
     assistantId: null,
     reply: "",
+    sources: [],
     phase: "sending",
     error: null,
     attempt: 0,
@@ -140,7 +144,11 @@ export function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent): Cha
       return patch(state, event.key, (turn) => ({ reply: turn.reply + event.text }));
     case "done": {
       const phase = event.status === "stopped" ? "stopped" : "done";
-      const next = patch(state, event.key, { phase, reply: event.content });
+      const next = patch(state, event.key, {
+        phase,
+        reply: event.content,
+        sources: event.sources ?? [],
+      });
       return { ...next, announcement: `New reply: ${event.content.slice(0, 400)}` };
     }
     case "failed": {
@@ -164,7 +172,10 @@ export function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent): Cha
 export type StreamEvent =
   | { type: "start"; user_message: { id: string; created_at: string }; assistant_message: { id: string } }
   | { type: "delta"; text: string }
-  | { type: "done"; assistant_message: { content: string; status: MessageStatus } }
+  | {
+      type: "done";
+      assistant_message: { content: string; status: MessageStatus; sources?: MessageSource[] };
+    }
   | { type: "error"; message: string; assistant_message: { content: string } };
 
 /** The turn event that one event of the reply stream amounts to. */
@@ -186,6 +197,7 @@ export function fromStreamEvent(key: string, event: StreamEvent): ChatTurnEvent 
         key,
         content: event.assistant_message.content,
         status: event.assistant_message.status,
+        sources: event.assistant_message.sources ?? [],
       };
     case "error":
       return { type: "failed", key, content: event.assistant_message.content, message: event.message };

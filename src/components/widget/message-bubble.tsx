@@ -28,6 +28,24 @@ function TypingDots() {
   );
 }
 
+/** The help articles a reply is grounded in, as links under it (opened in a new tab: the widget is a frame). */
+function Sources({ sources }: { sources: ChatItem["sources"] }) {
+  return (
+    <nav className="vc-sources" aria-label="Sources">
+      <span className="vc-sources-label">Sources:</span>
+      <ul>
+        {sources.map((source) => (
+          <li key={source.url}>
+            <a href={source.url} target="_blank" rel="noopener">
+              {source.title}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
 const STATE_LABEL: Partial<Record<ChatItem["state"], string>> = {
   sending: "Sending…",
   waiting: "Not sent yet: waiting for the connection…",
@@ -52,6 +70,9 @@ export const MessageBubble = memo(function MessageBubble({ item, onRetry }: Prop
         {item.content !== "" && <Body text={item.content} />}
         {streaming && <TypingDots />}
       </div>
+      {item.role === "assistant" && !streaming && item.sources.length > 0 && (
+        <Sources sources={item.sources} />
+      )}
       <div className="vc-meta">
         <time dateTime={item.createdAt} title={fullTime(item.createdAt)}>
           {messageTime(item.createdAt)}

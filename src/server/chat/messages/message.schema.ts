@@ -4,6 +4,25 @@ import { hasNoNul, LIMITS } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 import { MESSAGE_STATUSES } from "./message-status";
 
+export const messageSourceSchema = z
+  .object({
+    title: z
+      .string()
+      .meta({ description: "The help article and section, e.g. “Privacy › Who can see my chats?”." }),
+    url: z.string().meta({
+      description: "Where to read it: /help/<article>#<section>.",
+      example: "/help/rest-api#error-format-and-error-codes",
+    }),
+    score: z
+      .number()
+      .min(0)
+      .max(1)
+      .meta({ description: "Retrieval confidence, 0–1 (answers need at least the configured threshold)." }),
+  })
+  .meta({ id: "MessageSource" });
+export type MessageSource = z.infer<typeof messageSourceSchema>;
+export const messageSourcesSchema = z.array(messageSourceSchema);
+
 export const messageSchema = z
   .object({
     id: z.uuid(),
@@ -16,6 +35,11 @@ export const messageSchema = z
       description:
         "streaming: being written; complete: finished; failed: the assistant could not finish (partial text " +
         "kept, can be retried); stopped: the visitor stopped it (partial text kept, can be retried).",
+    }),
+    sources: messageSourcesSchema.meta({
+      description:
+        "The help-article passages an assistant reply is grounded in, best first. Empty for user messages, " +
+        "for replies the help articles do not cover, and until a streaming reply is done.",
     }),
     created_at: z.iso.datetime(),
   })

@@ -6,13 +6,14 @@ import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import { findOwnedSession } from "../sessions/sessions.service";
 import { isUuid } from "../ids";
-import type {
-  ChatInput,
-  ChatOutput,
-  ChatStreamEvent,
-  ListMessagesInput,
-  MessageDto,
-  ReplyActionInput,
+import {
+  messageSourcesSchema,
+  type ChatInput,
+  type ChatOutput,
+  type ChatStreamEvent,
+  type ListMessagesInput,
+  type MessageDto,
+  type ReplyActionInput,
 } from "./message.schema";
 import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
 import { replyTimings, staleBefore } from "./reply-lease";
@@ -34,6 +35,7 @@ export function toMessageDto(row: MessageRow): MessageDto {
     role: row.role,
     content: row.content,
     status: row.status,
+    sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],
     created_at: row.created_at.toISOString(),
   };
 }
@@ -195,7 +197,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
         { status: "streaming", saved_at: { lt: staleBefore(now, leaseMs) } },
       ],
     },
-    data: { content: "", status: "streaming", saved_at: savedAt },
+    data: { content: "", status: "streaming", sources: [], saved_at: savedAt },
   });
   if (Number(count) === 0) throw new AppError("REPLY_NOT_RETRYABLE");
   await deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } });
@@ -211,7 +213,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
   });
   return {
     userMessage: toMessageDto(question),
-    assistantMessage: toMessageDto({ ...reply, content: "", status: "streaming" }),
+    assistantMessage: toMessageDto({ ...reply, content: "", status: "streaming", sources: [] }),
     run,
   };
 }
@@ -254,7 +256,12 @@ async function completeReply(started: StartedChat): Promise<ChatOutput> {
   }
   return {
     user_message: started.userMessage,
-    assistant_message: { ...started.assistantMessage, content: outcome.content, status: outcome.status },
+    assistant_message: {
+      ...started.assistantMessage,
+      content: outcome.content,
+      status: outcome.status,
+      sources: outcome.sources,
+    },
   };
 }
 
@@ -279,7 +286,12 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
   if (outcome.ok) {
     yield {
       type: "done",
-      assistant_message: { ...started.assistantMessage, content: outcome.content, status: outcome.status },
+      assistant_message: {
+        ...started.assistantMessage,
+        content: outcome.content,
+        status: outcome.status,
+        sources: outcome.sources,
+      },
     };
     return;
   }
@@ -287,6 +299,7 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
     ...started.assistantMessage,
     content: outcome.content,
     status: "failed" as const,
+    sources: outcome.sources,
   };
   if (unstoredBecauseDatabase(outcome)) {
     // `done` only once the reply is stored: it could not be (it is marked failed once the database is back).

@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import type { ChatTurn, Responder } from "../responder/responder";
+import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
 
@@ -18,9 +19,10 @@ export interface ReplyRun {
   outcome: Promise<ReplyOutcome>;
 }
 
+/** `sources`: the passages the reply is grounded in (stored with it), [] if none or it failed before them. */
 export type ReplyOutcome =
-  | { ok: true; content: string; status: "complete" | "stopped" }
-  | { ok: false; content: string; error: unknown };
+  | { ok: true; content: string; sources: MessageSource[]; status: "complete" | "stopped" }
+  | { ok: false; content: string; sources: MessageSource[]; error: unknown };
 
 /** While streaming, the partial reply is saved this often so a reload mid-reply shows progress. */
 const PARTIAL_SAVE_INTERVAL_MS = 500;
@@ -98,7 +100,7 @@ export function startReplyRun(args: {
   /** Runs one fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
   const fencedWrite = async (
     statuses: ("streaming" | "stopped" | "failed")[],
-    data: { content: string; status?: "complete" | "failed" | "stopped" },
+    data: { content: string; status?: "complete" | "failed" | "stopped"; sources?: MessageSource[] },
   ): Promise<boolean> => {
     const stamp = nextStamp();
     fence.push(stamp);
@@ -149,7 +151,7 @@ export function startReplyRun(args: {
       try {
         // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop; one marked
         // failed by the sweep while this run could not save gets its result (unless a retry took it over).
-        const stored = await fencedWrite(["streaming", "stopped", "failed"], { content, status });
+        const stored = await fencedWrite(["streaming", "stopped", "failed"], { content, status, sources });
         return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
       } catch (error) {
         if (attempt === 1) console.error("reply-run: could not save the assistant message, retrying", error);
@@ -164,6 +166,7 @@ export function startReplyRun(args: {
   };
 
   let content = "";
+  let sources: MessageSource[] = [];
   // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
   const heartbeat = setInterval(
     () => {
@@ -179,24 +182,29 @@ export function startReplyRun(args: {
   ): Promise<ReplyOutcome> => {
     clearInterval(heartbeat);
     const saved = await saveFinal(content, status);
-    if (!saved.stored) return { ok: false, content, error: saved.error };
-    if (status === "failed") return { ok: false, content, error };
-    return { ok: true, content, status };
+    if (!saved.stored) return { ok: false, content, sources, error: saved.error };
+    if (status === "failed") return { ok: false, content, sources, error };
+    return { ok: true, content, sources, status };
   };
   const abortedStatus = () => (controller.signal.reason === LEASE_LOST ? "failed" : "stopped");
 
   const outcome = (async (): Promise<ReplyOutcome> => {
     try {
-      for await (const delta of args.responder.reply({
+      const reply = args.responder.reply({
         history: args.history,
         message: args.message,
         signal: controller.signal,
-      })) {
-        if (controller.signal.aborted) break;
-        if (delta === "") continue;
-        content += delta;
-        channel.push(delta);
-        if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) savePartial(content);
+      });
+      try {
+        for await (const delta of reply.deltas) {
+          if (controller.signal.aborted) break;
+          if (delta === "") continue;
+          content += delta;
+          channel.push(delta);
+          if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) savePartial(content);
+        }
+      } finally {
+        sources = reply.sources();
       }
       if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
       return await finish("complete");

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import MiniSearch from "minisearch";
-import type { Responder, ResponderInput } from "./responder";
+import type { MessageSource } from "../messages/message.schema";
+import { notFoundReply, smallTalkReply } from "./fallback-replies";
+import type { Responder, ResponderInput, ResponderReply } from "./responder";
+import { indexTerm, queryTerms, smallTalk, words } from "./text-terms";
 
 /**
  * The help articles (content/knowledge/*.md) as searchable passages: each `## ` section is one passage,
@@ -58,32 +61,119 @@ export function loadKnowledge(directory: string): KnowledgePassage[] {
 /** Below this share of the best score, a passage is too weak to offer alongside it. */
 const RELATED_MIN_SHARE = 0.5;
 
+/**
+ * The confidence a passage needs to be used as an answer (0–1: the IDF-weighted share of the question's topic
+ * terms the passage covers, see KnowledgeBase.search). Tuned with content/eval/questions.json
+ * (bench/retrieval.ts, tests/retrieval-eval.test.ts).
+ */
+export const CONFIDENCE_THRESHOLD = 0.62;
+
+/** A passage found for a question, with its confidence (0–1). */
+export interface KnowledgeHit {
+  passage: KnowledgePassage;
+  score: number;
+}
+
+/** A prefix or fuzzy match (not the exact stemmed word) counts this much towards a passage's coverage. */
+const INEXACT_MATCH_CREDIT = 0.6;
+
+/** The weight of a synonym in the BM25 ranking, relative to the visitor's own word. */
+const SYNONYM_BOOST = 0.7;
+
 export class KnowledgeBase {
   private readonly index: MiniSearch<KnowledgePassage>;
   private readonly byId: Map<string, KnowledgePassage>;
+  /** In how many passages each index term occurs. */
+  private readonly documentFrequency = new Map<string, number>();
   readonly articles: string[];
 
   constructor(readonly passages: KnowledgePassage[]) {
     this.index = new MiniSearch<KnowledgePassage>({
       fields: ["section", "text", "article"],
       storeFields: [],
-      searchOptions: { boost: { section: 3, article: 1.5 }, prefix: true, fuzzy: 0.2, combineWith: "OR" },
+      tokenize: words,
+      processTerm: indexTerm,
+      // An article's introduction has the article title as its section: index that title once, as the article.
+      extractField: (passage, field) =>
+        field === "section" && passage.section === passage.article
+          ? ""
+          : String(passage[field as keyof KnowledgePassage]),
+      searchOptions: {
+        boost: { section: 3, article: 1.5 },
+        // Query terms arrive already stemmed (queryTerms): keep them as they are.
+        processTerm: (term) => term,
+        prefix: (term) => term.length >= 5,
+        fuzzy: (term) => (term.length >= 5 ? 0.3 : false),
+        maxFuzzy: 2,
+        combineWith: "OR",
+      },
     });
     this.index.addAll(passages);
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
+    for (const passage of passages) {
+      const terms = new Set(
+        words(`${passage.article} ${passage.section} ${passage.text}`)
+          .map(indexTerm)
+          .filter((term): term is string => term !== null),
+      );
+      for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+    }
   }
 
-  /** The best passages for a question, best first: the top one and those scoring close to it. */
-  search(query: string, limit: number): KnowledgePassage[] {
-    const hits = this.index.search(query);
-    const best = hits[0];
-    if (!best) return [];
+  private idf(term: string): number {
+    return Math.log(1 + this.passages.length / (1 + (this.documentFrequency.get(term) ?? 0)));
+  }
+
+  /**
+   * Passages for a question, best first, each with a confidence: the share of the question's topic terms
+   * (IDF-weighted, so rare words count most and words the articles never use count fully against) that the
+   * passage contains, directly or through a synonym. Ranked by BM25 score times that share, squared.
+   */
+  rank(question: string): KnowledgeHit[] {
+    const terms = queryTerms(question);
+    if (terms.length === 0) return [];
+    const groups = terms.map(({ term, alternatives }) => {
+      const members = [term, ...alternatives];
+      const known = members.filter((member) => this.documentFrequency.has(member));
+      const weight = known.length > 0 ? Math.max(...known.map((member) => this.idf(member))) : this.idf(term);
+      return { members, weight: Math.max(weight, this.idf(term) * 0.5) };
+    });
+    const total = groups.reduce((sum, group) => sum + group.weight, 0);
+    const originals = new Set(terms.map(({ term }) => term));
+    const hits = this.index.search(groups.flatMap((group) => group.members).join(" "), {
+      // A synonym counts for less than the visitor's own word.
+      boostTerm: (term) => (originals.has(term) ? 1 : SYNONYM_BOOST),
+    });
     return hits
-      .filter((hit) => hit.score >= best.score * RELATED_MIN_SHARE)
-      .slice(0, limit)
-      .map((hit) => this.byId.get(String(hit.id)))
-      .filter((passage): passage is KnowledgePassage => passage !== undefined);
+      .map((hit) => {
+        const exact = new Set(Object.keys(hit.match));
+        const matchedQuery = new Set(hit.queryTerms);
+        let covered = 0;
+        for (const group of groups) {
+          if (group.members.some((member) => exact.has(member))) covered += group.weight;
+          else if (group.members.some((member) => matchedQuery.has(member)))
+            covered += group.weight * INEXACT_MATCH_CREDIT;
+        }
+        const coverage = covered / total;
+        return { id: String(hit.id), coverage, rankScore: hit.score * coverage * coverage };
+      })
+      .sort((a, b) => b.rankScore - a.rankScore)
+      .map(({ id, coverage }) => ({ passage: this.byId.get(id), score: coverage }))
+      .filter((hit): hit is KnowledgeHit => hit.passage !== undefined);
+  }
+
+  /**
+   * The passages confident enough to answer from, best first: the top one if it reaches the threshold, and
+   * those ranked close behind it that reach it too. Empty when the help articles do not cover the question.
+   */
+  search(query: string, limit: number, threshold = CONFIDENCE_THRESHOLD): KnowledgeHit[] {
+    const hits = this.rank(query);
+    const best = hits[0];
+    if (!best || best.score < threshold) return [];
+    return hits
+      .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
+      .slice(0, limit);
   }
 }
 
@@ -97,7 +187,17 @@ export async function* typeOut(text: string, signal: AbortSignal, delayMs: numbe
   }
 }
 
-/** The embedded default: replies with the best-matching passage, titled and linked, and names related ones. */
+/** A passage as a message source: "Article › Section", its link, and the confidence it was found with. */
+export function passageSource(hit: KnowledgeHit): MessageSource {
+  const { passage } = hit;
+  return {
+    title: passage.section === passage.article ? passage.article : `${passage.article} › ${passage.section}`,
+    url: passageUrl(passage),
+    score: Math.round(hit.score * 1000) / 1000,
+  };
+}
+
+/** The embedded default: replies with the best-matching passage; its sources are that passage and close ones. */
 export class KnowledgeBaseResponder implements Responder {
   readonly name = "knowledge-base";
 
@@ -106,33 +206,21 @@ export class KnowledgeBaseResponder implements Responder {
     private readonly options: { chunkDelayMs: number },
   ) {}
 
-  /** The composed reply (whole), for a message. */
-  answer(message: string): string {
-    const [passage, ...related] = this.knowledge.search(message, 3);
-    if (!passage) {
-      return [
-        "I couldn't find anything about that in the help articles.",
-        "",
-        "You can ask me about:",
-        ...this.knowledge.articles.map((article) => `- ${article}`),
-        "",
-        "Try a few keywords, for example *embed the widget* or *delete a conversation*.",
-      ].join("\n");
-    }
-    const lines = [`**${passage.section}** — *${passage.article}*`, "", passage.text];
-    if (related.length > 0) {
-      lines.push(
-        "",
-        "Related:",
-        ...related.map((item) => `- [${item.section}](${passageUrl(item)}) (*${item.article}*)`),
-      );
-    }
-    lines.push("", `Source: [${passage.article}](${passageUrl(passage)})`);
-    return lines.join("\n");
+  /** The composed reply (whole) and its sources, for a message. */
+  answer(message: string): { text: string; sources: MessageSource[] } {
+    const talk = smallTalk(message);
+    if (talk) return { text: smallTalkReply(talk), sources: [] };
+    const hits = this.knowledge.search(message, 3);
+    const [best] = hits;
+    if (!best) return { text: notFoundReply(this.knowledge.articles), sources: [] };
+    const { passage } = best;
+    const text = [`**${passage.section}** — *${passage.article}*`, "", passage.text].join("\n");
+    return { text, sources: hits.map(passageSource) };
   }
 
-  reply(input: ResponderInput): AsyncIterable<string> {
-    return typeOut(this.answer(input.message), input.signal, this.options.chunkDelayMs);
+  reply(input: ResponderInput): ResponderReply {
+    const { text, sources } = this.answer(input.message);
+    return { deltas: typeOut(text, input.signal, this.options.chunkDelayMs), sources: () => sources };
   }
 }
 

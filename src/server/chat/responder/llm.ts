@@ -1,13 +1,15 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText, type ModelMessage } from "ai";
-import { passageUrl, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
-import type { ChatTurn, Responder, ResponderInput } from "./responder";
+import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
+import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
+import type { ChatTurn, Responder, ResponderInput, ResponderReply } from "./responder";
 
 /**
  * Replies with any OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp server,
  * LM Studio …) through the AI SDK, streaming tokens as they arrive. The prompt is grounded in the top
- * knowledge-base passages; the reply ends with links to them, added here (not left to the model) so the
- * sources are always real.
+ * knowledge-base passages that reach the confidence threshold, and only those passages are the reply's sources
+ * (set here, not left to the model, so they are always real; the widget shows them as links under the reply).
+ * With no passage above the threshold the model is told to say it does not know.
  */
 export interface LlmSettings {
   baseUrl: string;
@@ -42,16 +44,14 @@ export function historyWindow(history: ChatTurn[], maxMessages: number, maxChars
 }
 
 function groundingBlock(passages: KnowledgePassage[]): string {
-  if (passages.length === 0) return "No help article matches this question.";
+  if (passages.length === 0)
+    return (
+      "No help article covers this message. If it is a greeting, thanks or goodbye, reply briefly and kindly. " +
+      `Otherwise do not answer from general knowledge: say "${NOT_FOUND_TEXT}" and offer: "${NOT_FOUND_OFFER}"`
+    );
   return passages
     .map((passage, index) => `[${index + 1}] ${passage.article} › ${passage.section}\n${passage.text}`)
     .join("\n\n");
-}
-
-function sourcesFooter(passages: KnowledgePassage[]): string {
-  if (passages.length === 0) return "";
-  const links = passages.map((passage) => `[${passage.section}](${passageUrl(passage)})`);
-  return `\n\nSources: ${links.join(" · ")}`;
 }
 
 /**
@@ -65,8 +65,9 @@ function buildPrompt(
 ): { system: string; messages: ModelMessage[] } {
   const system =
     `${settings.systemPrompt}\n\n` +
-    "Answer from these help-article passages when they are relevant; say so when they do not cover the " +
-    "question. Do not invent links.\n\n" +
+    "Answer only from these help-article passages. If they do not answer the question, say that you don't " +
+    `know ("${NOT_FOUND_TEXT}") and offer: "${NOT_FOUND_OFFER}" Do not invent facts or links, and do not ` +
+    "list sources: they are shown under your reply.\n\n" +
     groundingBlock(passages);
   const messages = [
     ...historyWindow(input.history, settings.historyMaxMessages, settings.historyMaxChars).map(
@@ -93,8 +94,13 @@ export class LlmResponder implements Responder {
     this.model = provider.chatModel(settings.model);
   }
 
-  async *reply(input: ResponderInput): AsyncIterable<string> {
-    const passages = this.knowledge.search(input.message, this.settings.groundingPassages);
+  reply(input: ResponderInput): ResponderReply {
+    const hits = this.knowledge.search(input.message, this.settings.groundingPassages);
+    const passages = hits.map((hit) => hit.passage);
+    return { deltas: this.stream(input, passages), sources: () => hits.map(passageSource) };
+  }
+
+  private async *stream(input: ResponderInput, passages: KnowledgePassage[]): AsyncIterable<string> {
     const idle = new IdleTimeout(this.settings.timeoutMs);
     const signal = AbortSignal.any([input.signal, idle.signal]);
     const result = streamText({
@@ -137,8 +143,6 @@ export class LlmResponder implements Responder {
     } finally {
       idle.clear();
     }
-    const footer = sourcesFooter(passages);
-    if (footer) yield footer;
   }
 }
 

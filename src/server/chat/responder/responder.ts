@@ -1,3 +1,5 @@
+import type { MessageSource } from "../messages/message.schema";
+
 /**
  * Produces the assistant's reply. The knowledge-base responder is the embedded default; an LLM responder
  * implements the same interface. Implementations yield text deltas as soon as they have them and stop
@@ -16,7 +18,17 @@ export interface ResponderInput {
   signal: AbortSignal;
 }
 
+/** One turn's reply: its text deltas, and the help-article passages it is grounded in. */
+export interface ResponderReply {
+  deltas: AsyncIterable<string>;
+  /**
+   * The sources of this reply (stored with the message, shown as links under it): final once `deltas` has
+   * ended. Empty when the reply is not grounded in the help articles (small talk, "I couldn't find that").
+   */
+  sources(): MessageSource[];
+}
+
 export interface Responder {
   readonly name: string;
-  reply(input: ResponderInput): AsyncIterable<string>;
+  reply(input: ResponderInput): ResponderReply;
 }
