@@ -1,11 +1,13 @@
 /**
  * Throughput ratios, side by side in one run on one database (autocannon, same connections and duration):
  *   - POST /api/chats/visitors/ on `next start` vs a bare node:http server doing the same Prisma insert;
- *   - tRPC `visitors.create` vs the REST endpoint, both on `next start`.
+ *   - tRPC `visitors.create` vs the REST endpoint, both on `next start`;
+ *   - both against the framework floor, `GET /api/health` (no proxy, no database) on the same server:
+ *     REST create / tRPC create (target ≥ 0.90) and tRPC create / health (target ≥ 0.60).
  *
  *   npx tsx bench/throughput.ts [--dialect postgresql|sqlite] [--connections 10] [--duration 10] [--rounds 2]
  *
- * Rounds alternate the targets (bare, REST, tRPC, bare, …) so drifting machine load hits all of them alike.
+ * Rounds alternate the targets (bare, REST, tRPC, health, …) so drifting machine load hits all of them alike.
  */
 import { spawn } from "node:child_process";
 import autocannon from "autocannon";
@@ -18,6 +20,7 @@ interface Target {
   name: string;
   url: string;
   body: string;
+  method?: "GET" | "POST";
   /** A no-database request (unknown route → 404): the framework's own per-request floor. */
   floor?: boolean;
 }
@@ -35,9 +38,11 @@ function run(target: Target, connections: number, duration: number): Promise<Sam
     autocannon(
       {
         url: target.url,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: target.body,
+        method: target.method ?? "POST",
+        ...(target.method !== "GET" && {
+          headers: { "content-type": "application/json" },
+          body: target.body,
+        }),
         connections,
         duration,
       },
@@ -94,6 +99,13 @@ async function main(): Promise<void> {
     { name: "REST POST /api/chats/visitors/", url: `${next.baseUrl}/api/chats/visitors/`, body },
     { name: "tRPC visitors.create", url: `${next.baseUrl}/api/trpc/visitors.create`, body },
   ];
+  targets.push({
+    name: "floor: GET /api/health, no DB",
+    url: `${next.baseUrl}/api/health`,
+    body,
+    method: "GET",
+    floor: true,
+  });
   if (flags.floor !== "false") {
     targets.push(
       { name: "floor: bare 404, no DB", url: bare.url.replace("/visitors", "/nothing"), body, floor: true },
@@ -136,7 +148,7 @@ async function main(): Promise<void> {
       row.perRound,
       fmt(row.p50),
       fmt(row.p99),
-      row.name.startsWith("floor") ? `${row.non2xx} (404s, expected)` : row.non2xx,
+      row.name.includes("404") ? `${row.non2xx} (404s, expected)` : row.non2xx,
       row.errors,
     ]),
   );
@@ -150,6 +162,16 @@ async function main(): Promise<void> {
   const trpcVsRest = perRound(trpcRps, restRps);
   const pct = (values: number[]) => values.map((value) => `${fmt(value * 100)} %`).join(" / ");
   const [bareRow, restRow, trpcRow] = summary;
+  const healthRps = roundsOf("floor: GET /api/health, no DB");
+  const restVsTrpc = perRound(restRps, trpcRps);
+  const trpcVsHealth = perRound(trpcRps, healthRps);
+  const ratio = (values: number[]) => values.map((value) => fmt(value, 2)).join(" / ");
+  console.log(
+    `\nREST create / tRPC create per round: ${ratio(restVsTrpc)} → median ${fmt(median(restVsTrpc), 2)} (target ≥ 0.90): ${median(restVsTrpc) >= 0.9 ? "PASS" : "MISS"}`,
+  );
+  console.log(
+    `tRPC create / health floor per round: ${ratio(trpcVsHealth)} → median ${fmt(median(trpcVsHealth), 2)} (target ≥ 0.60): ${median(trpcVsHealth) >= 0.6 ? "PASS" : "MISS"}`,
+  );
   console.log(
     `\nREST / bare per round: ${pct(restVsBare)} → median ${fmt(median(restVsBare) * 100)} % (of means ${fmt(((restRow?.rps ?? 0) / (bareRow?.rps ?? 1)) * 100)} %; target ≥ 50 %): ${median(restVsBare) >= 0.5 ? "PASS" : "MISS"}`,
   );

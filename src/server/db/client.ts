@@ -2,6 +2,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "~/generated/prisma-sqlite/client";
+import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
 import { resolveDatabaseUrl, type Dialect } from "./database-url";
 
 /**
@@ -20,14 +21,23 @@ export interface Database {
 /** How long a SQLite statement waits for a lock held by another connection or process before failing. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
-export async function openDatabase(databaseUrl: string): Promise<Database> {
+export interface OpenOptions {
+  /** Called with every SQL statement sent to the database (Prisma's `$on("query")` is not there with adapters). */
+  onStatement?: (sql: string) => void;
+}
+
+export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const target = resolveDatabaseUrl(databaseUrl);
+  const observe = <T extends SqlDriverAdapterFactory>(factory: T): T =>
+    options.onStatement ? observeStatements(factory, options.onStatement) : factory;
   if (target.dialect === "postgresql") {
-    const db = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: target.adapterUrl }) });
+    const db = new PostgresPrismaClient({
+      adapter: observe(new PrismaPg({ connectionString: target.adapterUrl })),
+    });
     return { db, dialect: "postgresql", close: () => db.$disconnect() };
   }
   const sqlite = new SqlitePrismaClient({
-    adapter: new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+    adapter: observe(new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS })),
   });
   // WAL lets readers proceed during a write (and other processes, e.g. the migrator or a second server, share
   // the file); busy_timeout makes a writer wait for the lock instead of failing with SQLITE_BUSY.
@@ -37,4 +47,49 @@ export async function openDatabase(databaseUrl: string): Promise<Database> {
   await sqlite.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   const db = sqlite as unknown as Db;
   return { db, dialect: "sqlite", close: () => sqlite.$disconnect() };
+}
+
+/** Wraps an adapter factory so every statement (BEGIN included) is reported to `onStatement`. */
+function observeStatements<T extends SqlDriverAdapterFactory>(
+  factory: T,
+  onStatement: (sql: string) => void,
+): T {
+  const observeQueryable = <Q extends SqlQueryable>(
+    queryable: Q,
+    extra: (name: string | symbol) => unknown,
+  ) =>
+    new Proxy(queryable, {
+      get(target, name, receiver) {
+        if (name === "queryRaw" || name === "executeRaw") {
+          return (query: { sql: string }) => {
+            onStatement(query.sql);
+            return target[name](query as never);
+          };
+        }
+        const replaced = extra(name);
+        if (replaced !== undefined) return replaced;
+        const value: unknown = Reflect.get(target, name, receiver);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return new Proxy(factory, {
+    get(target, name, receiver) {
+      if (name !== "connect") {
+        const value: unknown = Reflect.get(target, name, receiver);
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return async () => {
+        const adapter = await target.connect();
+        return observeQueryable(adapter, (member) =>
+          member === "startTransaction"
+            ? async (...args: Parameters<typeof adapter.startTransaction>) => {
+                onStatement("BEGIN");
+                // BEGIN is sent inside startTransaction (COMMIT / ROLLBACK come as statements).
+                return observeQueryable(await adapter.startTransaction(...args), () => undefined);
+              }
+            : undefined,
+        );
+      };
+    },
+  });
 }

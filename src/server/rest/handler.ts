@@ -2,7 +2,7 @@ import type { TRPCError } from "@trpc/server";
 import { createOpenApiFetchHandler } from "trpc-to-openapi";
 import { appRouter, procedureMetaByPath } from "../api/root";
 import { createTRPCContext } from "../api/trpc";
-import { drainRepliesAfterResponse } from "../runtime/drain";
+import { drainRepliesIfRunning } from "../runtime/drain";
 import { restErrorResponse, toRestError } from "./errors";
 import { readJsonBody } from "./request-body";
 
@@ -32,7 +32,14 @@ function withCollectedQuery(request: Request): Request {
  * The body is read here first (size limit, content type, JSON syntax) so those failures get clear 4xx answers.
  */
 export async function handleRestRequest(request: Request): Promise<Response> {
-  drainRepliesAfterResponse();
+  try {
+    return await handle(request);
+  } finally {
+    drainRepliesIfRunning();
+  }
+}
+
+async function handle(request: Request): Promise<Response> {
   const call: { procedurePath?: string; error?: TRPCError } = {};
   let forwarded = request;
   try {
@@ -68,10 +75,13 @@ export async function handleRestRequest(request: Request): Promise<Response> {
   if (call.error || !response.ok) {
     return restErrorResponse(toRestError(call.error, meta?.rest?.errorData));
   }
-  const body: RestSuccessBody = {
-    success: true,
-    message: meta?.rest?.successMessage ?? "OK",
-    data: (await response.json()) as unknown,
-  };
-  return Response.json(body, { status: meta?.rest?.successStatus ?? 200 });
+  // The payload arrives serialized: wrapped as it is, not parsed and serialized again (same bytes as
+  // JSON.stringify of the RestSuccessBody, keys in its order).
+  const data = (await response.text()) || "null";
+  const message: RestSuccessBody["message"] = meta?.rest?.successMessage ?? "OK";
+  const body = `{"success":true,"message":${JSON.stringify(message)},"data":${data}}`;
+  return new Response(body, {
+    status: meta?.rest?.successStatus ?? 200,
+    headers: { "content-type": "application/json" },
+  });
 }

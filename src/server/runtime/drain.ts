@@ -11,3 +11,11 @@ export function drainRepliesAfterResponse(): void {
     await Promise.allSettled(inflightReplies());
   });
 }
+
+/**
+ * The same, for a transport that calls it once its work is done: `after()` costs on every request, so it is
+ * registered only while replies are being generated in this process.
+ */
+export function drainRepliesIfRunning(): void {
+  if (inflightReplies().length > 0) drainRepliesAfterResponse();
+}

@@ -4,7 +4,9 @@ import { isDatabaseUnavailable } from "../../db/unavailable";
 import { AppError } from "../../errors/app-error";
 import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
-import { findOwnedSession } from "../sessions/sessions.service";
+import type { ChatTurn } from "../responder/responder";
+import { findOwnedSession, type SessionRow } from "../sessions/sessions.service";
+import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { isUuid } from "../ids";
 import {
   messageSourcesSchema,
@@ -78,35 +80,51 @@ interface StartedChat {
  * Everything that can be refused (ownership, unknown ids) is refused here, before anything is stored.
  */
 export async function startChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
-  const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
-  const history = await historyBefore(deps, session.id);
+  const { session, untitled, history } = await ownedSessionWithHistory(deps, input);
 
   const userAt = new Date();
   // One millisecond later, so (created_at, id) order always puts the reply after the question.
   const assistantAt = new Date(userAt.getTime() + 1);
+  // Prisma runs every write in a transaction of its own: the insert, the session bump and (unless this process
+  // recorded the visitor within the last minute) the visitor bump share one instead (a batch, no interactive
+  // transaction: SQLite's adapter shares one connection).
+  const bumpVisitor = !visitorSeenRecently(session.visitor_id, userAt);
   let created: MessageRow[];
   try {
-    created = await deps.db.message.createManyAndReturn({
-      data: [
-        {
-          session_id: session.id,
-          role: "user",
-          content: input.message,
-          status: "complete",
-          created_at: userAt,
-          saved_at: userAt,
+    [created] = await deps.db.$transaction([
+      deps.db.message.createManyAndReturn({
+        data: [
+          {
+            session_id: session.id,
+            role: "user",
+            content: input.message,
+            status: "complete",
+            created_at: userAt,
+            saved_at: userAt,
+          },
+          {
+            session_id: session.id,
+            role: "assistant",
+            content: "",
+            status: "streaming",
+            created_at: assistantAt,
+            saved_at: assistantAt,
+          },
+        ],
+      }),
+      deps.db.session.updateMany({
+        where: { id: session.id },
+        data: {
+          updated_at: assistantAt,
+          ...(untitled && { title: titleFromMessage(input.message) }),
         },
-        {
-          session_id: session.id,
-          role: "assistant",
-          content: "",
-          status: "streaming",
-          created_at: assistantAt,
-          saved_at: assistantAt,
-        },
-      ],
-    });
+      }),
+      ...(bumpVisitor
+        ? [deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } })]
+        : []),
+    ]);
   } catch (error) {
+    forgetVisitorSeen(session.visitor_id);
     // The session was deleted between the ownership check and the insert.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
       throw new AppError("SESSION_NOT_FOUND", { cause: error });
@@ -116,17 +134,6 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   const userRow = created.find((row) => row.role === "user");
   const assistantRow = created.find((row) => row.role === "assistant");
   if (!userRow || !assistantRow) throw new Error("startChat: the inserted messages were not returned");
-
-  await Promise.all([
-    deps.db.session.updateMany({
-      where: { id: session.id },
-      data: {
-        updated_at: assistantAt,
-        ...(session.title === null && { title: titleFromMessage(input.message) }),
-      },
-    }),
-    deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } }),
-  ]);
 
   const run = startReplyRun({
     db: deps.db,
@@ -140,11 +147,36 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   return { userMessage: toMessageDto(userRow), assistantMessage: toMessageDto(assistantRow), run };
 }
 
+/**
+ * The ownership check and the responder's history in one query when the session already has complete
+ * messages (the common case): a complete message of this session under this visitor proves both, and a
+ * session with messages has its title (set with its first message). Otherwise the full check, in its order.
+ */
+async function ownedSessionWithHistory(
+  deps: ChatDeps,
+  input: ChatInput,
+): Promise<{ session: Pick<SessionRow, "id" | "visitor_id">; untitled: boolean; history: ChatTurn[] }> {
+  if (isUuid(input.session_id) && isUuid(input.visitor_id)) {
+    const history = await historyBefore(deps, input.session_id, undefined, input.visitor_id);
+    if (history.length > 0) {
+      return { session: { id: input.session_id, visitor_id: input.visitor_id }, untitled: false, history };
+    }
+  }
+  const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
+  return { session, untitled: session.title === null, history: await historyBefore(deps, session.id) };
+}
+
 /** The session's complete turns before `before` (oldest first), as the responder's history. */
-async function historyBefore(deps: ChatDeps, sessionId: string, before?: Keyset) {
+async function historyBefore(
+  deps: ChatDeps,
+  sessionId: string,
+  before?: Keyset,
+  ownerId?: string,
+): Promise<ChatTurn[]> {
   const earlier = await deps.db.message.findMany({
     where: {
       session_id: sessionId,
+      ...(ownerId !== undefined && { session: { visitor_id: ownerId } }),
       status: "complete",
       ...keysetWhere<Prisma.MessageWhereInput>("created_at", before, "desc"),
     },

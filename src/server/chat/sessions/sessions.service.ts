@@ -13,7 +13,7 @@ import type {
   SessionDto,
 } from "./session.schema";
 
-type SessionRow = Prisma.SessionGetPayload<object>;
+export type SessionRow = Prisma.SessionGetPayload<object>;
 
 export function toSessionDto(row: SessionRow): SessionDto {
   return {

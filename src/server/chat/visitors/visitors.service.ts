@@ -50,3 +50,26 @@ export async function requireVisitor(db: Db, visitorId: string): Promise<void> {
   const row = await db.visitor.findUnique({ where: { id: visitorId }, select: { id: true } });
   if (!row) throw new AppError("VISITOR_NOT_FOUND");
 }
+
+/** A chat records the visitor's activity at most this often (last_seen_at is coarse: admin lists, sorting). */
+const SEEN_BUMP_INTERVAL_MS = 60_000;
+const SEEN_MEMO_MAX = 10_000;
+/** Visitor id → when this process last recorded them seen (by a chat). Bounded: cleared when full. */
+const lastRecordedSeen = new Map<string, number>();
+
+/**
+ * True if this process recorded the visitor seen less than a minute before `at` (so the chat skips the
+ * visitor update); otherwise notes `at` as recorded and returns false (the caller writes it).
+ */
+export function visitorSeenRecently(visitorId: string, at: Date): boolean {
+  const last = lastRecordedSeen.get(visitorId);
+  if (last !== undefined && at.getTime() - last < SEEN_BUMP_INTERVAL_MS && at.getTime() >= last) return true;
+  if (lastRecordedSeen.size >= SEEN_MEMO_MAX) lastRecordedSeen.clear();
+  lastRecordedSeen.set(visitorId, at.getTime());
+  return false;
+}
+
+/** Undoes a note of visitorSeenRecently whose write did not happen. */
+export function forgetVisitorSeen(visitorId: string): void {
+  lastRecordedSeen.delete(visitorId);
+}

@@ -1,0 +1,96 @@
+/**
+ * How many SQL statements one chat message costs (the hot path): counted at the driver adapter, so every
+ * statement Prisma sends is seen (transaction starts and ends included). A behaviour check, not a timing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChatDeps } from "~/server/chat/deps";
+import { chat } from "~/server/chat/messages/messages.service";
+import { createSession } from "~/server/chat/sessions/sessions.service";
+import { createVisitor } from "~/server/chat/visitors/visitors.service";
+import { openDatabase, type Database } from "~/server/db/client";
+import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "../testing/test-database";
+import { ScriptedResponder } from "../testing/responders";
+
+for (const dialect of dialectsUnderTest()) {
+  describe(`SQL statements per chat message [${dialect}]`, () => {
+    let testDatabase: TestDatabase | undefined;
+    let database: Database | undefined;
+    let statements: string[] = [];
+    beforeAll(async () => {
+      testDatabase = await createTestDatabase(dialect);
+      database = await openDatabase(testDatabase.url, { onStatement: (sql) => statements.push(sql) });
+    });
+    afterAll(async () => {
+      await database?.close();
+      await testDatabase?.drop();
+    });
+
+    async function counted<T>(work: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+      statements = [];
+      const result = await work();
+      const sql = statements;
+      statements = [];
+      return { result, sql };
+    }
+
+    it("a visitor message on a session with history costs at most 3 statements, the stored reply one more", async () => {
+      const deps: ChatDeps = {
+        db: database!.db,
+        dialect,
+        responder: new ScriptedResponder(["Hello", " there"]),
+      };
+      const visitor = await createVisitor(deps, {});
+      const session = await createSession(deps, { visitor_id: visitor.id });
+      const input = { session_id: session.id, visitor_id: visitor.id };
+
+      const first = await counted(() => chat(deps, { ...input, message: "first question" }));
+      expect(first.result.assistant_message.content).toBe("Hello there");
+
+      const second = await counted(() => chat(deps, { ...input, message: "second question" }));
+      expect(second.result.assistant_message).toMatchObject({ content: "Hello there", status: "complete" });
+      // Ownership + history, the insert of both messages, the session bump; then the reply's final save.
+      const data = second.sql.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql));
+      expect(data, second.sql.join("\n")).toHaveLength(4);
+      expect(data.slice(0, -1).length, "before the reply").toBeLessThanOrEqual(3);
+      // One transaction for the visitor message (insert and bumps), one for the final save.
+      expect(
+        second.sql.filter((sql) => sql === "BEGIN"),
+        second.sql.join("\n"),
+      ).toHaveLength(2);
+      expect(
+        second.sql.some((sql) => /update\s+\S*visitors/i.test(sql)),
+        "visitor bump skipped",
+      ).toBe(false);
+
+      // The behaviour is unchanged: history, the title from the first message, the session bump.
+      const stored = await deps.db.session.findUniqueOrThrow({ where: { id: session.id } });
+      expect(stored.title).toBe("first question");
+      expect(stored.updated_at.getTime()).toBe(Date.parse(second.result.assistant_message.created_at));
+      const responder = deps.responder as ScriptedResponder;
+      expect(responder.calls[1]?.history).toEqual([
+        { role: "user", content: "first question" },
+        { role: "assistant", content: "Hello there" },
+      ]);
+    });
+
+    it("the first message of a session still checks ownership, sets the title and records the visitor", async () => {
+      const deps: ChatDeps = { db: database!.db, dialect, responder: new ScriptedResponder(["ok"]) };
+      const visitor = await createVisitor(deps, {});
+      const session = await createSession(deps, { visitor_id: visitor.id });
+      const before = await deps.db.visitor.findUniqueOrThrow({ where: { id: visitor.id } });
+      const first = await counted(() =>
+        chat(deps, { session_id: session.id, visitor_id: visitor.id, message: "  a   title  " }),
+      );
+      expect(first.sql.some((sql) => /update\s+\S*visitors/i.test(sql))).toBe(true);
+      const after = await deps.db.visitor.findUniqueOrThrow({ where: { id: visitor.id } });
+      expect(after.last_seen_at.getTime()).toBeGreaterThanOrEqual(before.last_seen_at.getTime());
+      expect((await deps.db.session.findUniqueOrThrow({ where: { id: session.id } })).title).toBe("a title");
+
+      // Someone else's session with history is refused as before.
+      const other = await createVisitor(deps, {});
+      await expect(
+        chat(deps, { session_id: session.id, visitor_id: other.id, message: "mine?" }),
+      ).rejects.toMatchObject({ code: "SESSION_OF_ANOTHER_VISITOR" });
+    });
+  });
+}
