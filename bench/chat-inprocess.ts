@@ -16,12 +16,14 @@ import { openDatabase } from "~/server/db/client";
 import { createTestDatabase } from "../testing/test-database";
 import { fmt, intFlag, machineLine, parseFlags } from "./lib";
 
+async function* thanks(): AsyncGenerator<string> {
+  yield "Thanks, ";
+  yield "noted.";
+}
+
 const instant: Responder = {
   name: "instant",
-  async *reply() {
-    yield "Thanks, ";
-    yield "noted.";
-  },
+  reply: () => ({ deltas: thanks(), sources: () => [] }),
 };
 
 async function main(): Promise<void> {
