@@ -67,6 +67,8 @@ function exampleError(id: AppErrorId): unknown {
       return unsupportedMediaTypeError("application/x-www-form-urlencoded");
     case "MALFORMED_JSON":
       return new AppError(id, { params: { detail: "Unexpected end of JSON input" } });
+    case "LONE_SURROGATE":
+      return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
     default:
