@@ -216,9 +216,9 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
     });
 
     it("refuses a reversed range", async () => {
-      await expect(exportSessions(deps, { from: "2025-03-03", to: "2025-03-02", format: "csv" })).rejects.toThrow(
-        /from must be on or before to/,
-      );
+      await expect(
+        exportSessions(deps, { from: "2025-03-03", to: "2025-03-02", format: "csv" }),
+      ).rejects.toThrow(/from must be on or before to/);
     });
   });
 });

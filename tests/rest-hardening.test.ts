@@ -135,6 +135,12 @@ describeEachServer("REST hardening", (target) => {
     if (method !== "HEAD") expect(JSON.parse(answer.body)).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
   });
 
+  it.each(["HEAD", "TRACE"])("%s on an unknown path stays a 404", async (method) => {
+    const answer = await rawRequest(target().baseUrl, method, "/api/chats/nothing-here/");
+    expect(answer.status).toBe(404);
+    expect(answer.allow).toBeUndefined();
+  });
+
   it("keeps unknown paths a 404", async () => {
     const answer = await call(target().baseUrl, "GET", "/api/chats/nothing-here/");
     expect(answer.status).toBe(404);

@@ -38,12 +38,19 @@ const UNAVAILABLE_PATTERNS = [
  */
 export function isDatabaseNotMigrated(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {
-    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown };
+    const candidate = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalCode?: unknown;
+    };
     if (candidate.code === "P2021" || candidate.code === "42P01" || candidate.originalCode === "42P01")
       return true;
     if (
       typeof candidate.message === "string" &&
-      /no such table|relation "[^"]*" does not exist|table `?[^`\s]*`? does not exist/i.test(candidate.message)
+      /no such table|relation "[^"]*" does not exist|table `?[^`\s]*`? does not exist/i.test(
+        candidate.message,
+      )
     )
       return true;
     current = candidate.cause;

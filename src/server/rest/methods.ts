@@ -46,13 +46,15 @@ export function allowedMethods(pathname: string): string[] | undefined {
   return methods.size > 0 ? [...methods].sort() : undefined;
 }
 
-/** 405 in the envelope with the path's `Allow` header. */
+/** 405 in the envelope with the path's `Allow` header; 404 (ROUTE_NOT_FOUND) for a path that is no endpoint. */
 export function methodNotAllowedResponse(
   pathname: string,
   id: Extract<AppErrorId, "METHOD_NOT_ALLOWED" | "CHAT_STREAM_METHOD_NOT_ALLOWED"> = "METHOD_NOT_ALLOWED",
 ): Response {
+  const allowed = allowedMethods(pathname);
+  if (!allowed) return restErrorResponse(toRestError(new AppError("ROUTE_NOT_FOUND")));
   const response = restErrorResponse(toRestError(new AppError(id)));
-  response.headers.set("allow", (allowedMethods(pathname) ?? []).join(", "));
+  response.headers.set("allow", allowed.join(", "));
   return response;
 }
 

@@ -332,12 +332,20 @@ function streamOperation(): Json {
     },
     responses: {
       200: {
-        description: "The event stream.",
+        description: [
+          "The event stream. On the wire:",
+          "",
+          "```",
+          'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n',
+          'event: delta\ndata: {"text":"Paste this "}\n',
+          'event: done\ndata: {"assistant_message":{…,"status":"complete"}}',
+          "```",
+        ].join("\n"),
         content: {
           "text/event-stream": {
             schema: { ...streamFrameSchema(), "x-event-payloads": eventSchemas },
-            example:
-              'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n\nevent: delta\ndata: {"text":"Paste this "}\n\nevent: done\ndata: {"assistant_message":{…,"status":"complete"}}\n\n',
+            // One frame as the schema describes it (`event` and its parsed `data`).
+            example: { event: "delta", data: { text: "Paste this " } },
           },
         },
       },
