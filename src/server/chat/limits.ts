@@ -14,6 +14,9 @@ export const LIMITS = {
   /** Items in one page of a list. */
   pageMaxItems: 100,
   pageDefaultItems: 20,
+  /** Messages in one page of an admin transcript (REST, tRPC and /admin/sessions/[id]). */
+  transcriptPageMaxMessages: 500,
+  transcriptPageDefaultMessages: 200,
   /** Earlier messages of the session handed to the responder as history. */
   historyMaxMessages: 50,
 } as const;
