@@ -56,7 +56,7 @@ export const APP_ERRORS = {
     kind: "bad_request",
     source: "validation",
     message:
-      "{field} must be valid Unicode text: it contains a lone UTF-16 surrogate (such as \\ud800) with no pair.",
+      "{field} must be valid Unicode text: it contains a lone UTF-16 surrogate (U+D800–U+DFFF) with no pair.",
   },
   UNAUTHORIZED: {
     kind: "unauthorized",

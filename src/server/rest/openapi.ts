@@ -451,6 +451,8 @@ function buildDocument(): Json {
   }
   schemas.ErrorEnvelope = ERROR_ENVELOPE;
   schemas.ChatInput = toComponentSchema(chatInputSchema, "input");
+  // The whole transcript (the range export's items): the admin read now answers a TranscriptPage.
+  schemas.Transcript = toComponentSchema(transcriptSchema.extend({}));
   // The transcript download: the Transcript with the time it was exported.
   schemas.TranscriptExport = toComponentSchema(
     transcriptSchema.extend({ exported_at: z.iso.datetime() }).meta({ id: undefined }),
