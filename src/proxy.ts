@@ -18,18 +18,8 @@ const security: SecurityConfig = {
   development: env.NODE_ENV === "development",
 };
 
-/** The methods Next.js route handlers can serve; it answers any other (TRACE, CONNECT …) with a bare 500. */
-const ROUTE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH"]);
-
-export function proxy(request: NextRequest): NextResponse | Promise<Response> {
+export function proxy(request: NextRequest): NextResponse {
   const { pathname } = request.nextUrl;
-
-  if (!ROUTE_METHODS.has(request.method) && /^\/api\/(chats|admin)(\/|$)/.test(pathname)) {
-    // A 405 with Allow in the envelope, as for any method a REST path does not serve (loaded only here).
-    return import("~/server/rest/methods").then(({ methodNotAllowedResponse }) =>
-      methodNotAllowedResponse(pathname),
-    );
-  }
 
   if (pathname.startsWith("/api/chats")) {
     const cors = corsHeaders(request.headers.get("origin"), security);
