@@ -157,7 +157,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
     });
 
     it("includes sessions started on the first through the last day (UTC), oldest first, one row per message", async () => {
-      const file = exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "csv" });
+      const file = await exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "csv" });
       expect(file.filename).toBe("sessions-2025-03-02-to-2025-03-03.csv");
       const rows = parseCsv(await downloaded(file));
       expect(rows.map((row) => [row.session_title, row.role, row.content])).toEqual([
@@ -170,7 +170,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
 
     it("exports the same range as JSON", async () => {
       const text = await downloaded(
-        exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "json" }),
+        await exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "json" }),
       );
       const parsed = JSON.parse(text) as {
         from: string;
@@ -202,7 +202,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
         })),
       });
       const text = await downloaded(
-        exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "json" }),
+        await exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "json" }),
       );
       const exported = (JSON.parse(text) as { sessions: { session: { id: string } }[] }).sessions.map(
         (entry) => entry.session.id,
@@ -210,15 +210,15 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
       expect(exported).toHaveLength(250);
       expect(new Set(exported).size).toBe(250);
       const csvRows = parseCsv(
-        await downloaded(exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "csv" })),
+        await downloaded(await exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "csv" })),
       );
       expect(csvRows).toHaveLength(250);
     });
 
-    it("refuses a reversed range", () => {
-      expect(() => exportSessions(deps, { from: "2025-03-03", to: "2025-03-02", format: "csv" })).toThrow(
-        /from must be on or before to/,
-      );
+    it("refuses a reversed range", async () => {
+      await expect(
+        exportSessions(deps, { from: "2025-03-03", to: "2025-03-02", format: "csv" }),
+      ).rejects.toThrow(/from must be on or before to/);
     });
   });
 });

@@ -48,6 +48,8 @@ function instanceOf(id: AppErrorId): AppError {
 /** Public behaviour, pinned: status and tRPC code of each entry. */
 const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   VALIDATION_FAILED: [400, "BAD_REQUEST"],
+  LONE_SURROGATE: [400, "BAD_REQUEST"],
+  DATABASE_NOT_MIGRATED: [503, "SERVICE_UNAVAILABLE"],
   UNAUTHORIZED: [401, "UNAUTHORIZED"],
   SESSION_OF_ANOTHER_VISITOR: [403, "FORBIDDEN"],
   VISITOR_NOT_FOUND: [404, "NOT_FOUND"],

@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { errorMessage } from "../errors/app-error";
+
 /** Limits on what visitors may send. Documented in README.md ("Limits"); enforced by the zod schemas. */
 export const LIMITS = {
   /** Characters in one chat message, after trimming. */
@@ -11,6 +14,9 @@ export const LIMITS = {
   /** Items in one page of a list. */
   pageMaxItems: 100,
   pageDefaultItems: 20,
+  /** Messages in one page of an admin transcript (REST, tRPC and /admin/sessions/[id]). */
+  transcriptPageMaxMessages: 500,
+  transcriptPageDefaultMessages: 200,
   /** Earlier messages of the session handed to the responder as history. */
   historyMaxMessages: 50,
 } as const;
@@ -25,9 +31,33 @@ export function hasNoNul(value: string): boolean {
 
 /** hasNoNul for every key and string inside a JSON value. */
 export function jsonHasNoNul(value: unknown): boolean {
-  if (typeof value === "string") return hasNoNul(value);
-  if (Array.isArray(value)) return value.every(jsonHasNoNul);
+  return everyJsonString(value, hasNoNul);
+}
+
+/**
+ * A lone UTF-16 surrogate (`"\ud800"` in JSON) is not text: it has no UTF-8 form, so PostgreSQL refuses it and
+ * the JSON written back would not be valid UTF-8. With the `u` flag the class matches only unpaired halves.
+ */
+export function hasNoLoneSurrogate(value: string): boolean {
+  return !/[\uD800-\uDFFF]/u.test(value);
+}
+
+/** The one refinement for text that visitors and admins send: no lone surrogate in it (a 400, not a 500). */
+export function wellFormedText(field: string) {
+  return z.refine<string>(hasNoLoneSurrogate, { message: errorMessage("LONE_SURROGATE", { field }) });
+}
+
+/** wellFormedText for every key and string inside a JSON value (visitor metadata, nested). */
+export function wellFormedJson(field: string) {
+  return z.refine<Record<string, unknown>>((value) => everyJsonString(value, hasNoLoneSurrogate), {
+    message: errorMessage("LONE_SURROGATE", { field }),
+  });
+}
+
+function everyJsonString(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === "string") return test(value);
+  if (Array.isArray(value)) return value.every((item) => everyJsonString(item, test));
   if (value !== null && typeof value === "object")
-    return Object.entries(value).every(([key, item]) => hasNoNul(key) && jsonHasNoNul(item));
+    return Object.entries(value).every(([key, item]) => test(key) && everyJsonString(item, test));
   return true;
 }

@@ -2,11 +2,13 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "./client";
 import { resolveDatabaseUrl } from "./database-url";
+import { isDatabaseNotMigrated } from "./unavailable";
 
 interface Readiness {
   ready: boolean;
   database: "ok" | "unreachable";
-  migrations: { applied: number; expected: number; pending: string[] };
+  /** Null when the database cannot be reached: what is applied is then unknown. */
+  migrations: { applied: number; expected: number; pending: string[] } | null;
 }
 
 /** Whether the database answers and every migration in prisma/migrations/<dialect>/ has been applied. */
@@ -25,11 +27,14 @@ export async function checkReadiness(database: Database, databaseUrl: string): P
       database: "ok",
       migrations: { applied: applied.size, expected: files.length, pending },
     };
-  } catch {
-    return {
-      ready: false,
-      database: "unreachable",
-      migrations: { applied: 0, expected: files.length, pending: files },
-    };
+  } catch (error) {
+    // No schema_migrations table: the database answers, nothing was ever migrated. Anything else: unreachable.
+    if (isDatabaseNotMigrated(error))
+      return {
+        ready: false,
+        database: "ok",
+        migrations: { applied: 0, expected: files.length, pending: files },
+      };
+    return { ready: false, database: "unreachable", migrations: null };
   }
 }

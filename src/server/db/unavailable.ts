@@ -32,6 +32,32 @@ const UNAVAILABLE_PATTERNS = [
   /database is locked/i,
 ];
 
+/**
+ * "The table does not exist": the database answers but its migrations were never applied (Prisma P2021, SQLite's
+ * "no such table", PostgreSQL SQLSTATE 42P01). Also a 503, with its own message (DATABASE_NOT_MIGRATED).
+ */
+export function isDatabaseNotMigrated(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {
+    const candidate = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalCode?: unknown;
+    };
+    if (candidate.code === "P2021" || candidate.code === "42P01" || candidate.originalCode === "42P01")
+      return true;
+    if (
+      typeof candidate.message === "string" &&
+      /no such table|relation "[^"]*" does not exist|table `?[^`\s]*`? does not exist/i.test(
+        candidate.message,
+      )
+    )
+      return true;
+    current = candidate.cause;
+  }
+  return false;
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {
     const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown };

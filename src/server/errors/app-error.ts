@@ -7,7 +7,7 @@
  * Pure: imports nothing from Next.js, tRPC or the REST layer, so the domain can throw these directly.
  */
 import type { ZodError } from "zod";
-import { isDatabaseUnavailable } from "../db/unavailable";
+import { isDatabaseNotMigrated, isDatabaseUnavailable } from "../db/unavailable";
 
 /** Each kind of failure, with the HTTP status and the tRPC error code that say it on each transport. */
 export const ERROR_KINDS = {
@@ -50,6 +50,14 @@ interface ErrorEntry {
  */
 export const APP_ERRORS = {
   VALIDATION_FAILED: { kind: "bad_request", source: "validation", message: "Invalid input: {details}" },
+  /** A field-level validation message (zod refinement wellFormedText in src/server/chat/limits.ts). */
+  LONE_SURROGATE: {
+    code: "VALIDATION_FAILED",
+    kind: "bad_request",
+    source: "validation",
+    message:
+      "{field} must be valid Unicode text: it contains a lone UTF-16 surrogate (U+D800–U+DFFF) with no pair.",
+  },
   UNAUTHORIZED: {
     kind: "unauthorized",
     source: "access",
@@ -131,6 +139,15 @@ export const APP_ERRORS = {
     source: "server",
     message: "The chat service is temporarily unavailable. Please try again in a moment.",
     retryAfterSeconds: 5,
+  },
+  /** The database answers but has no tables: its migrations were never applied. */
+  DATABASE_NOT_MIGRATED: {
+    code: "SERVICE_UNAVAILABLE",
+    kind: "unavailable",
+    source: "server",
+    message:
+      "The chat service is not set up yet: the database is not migrated. The operator must run `npm run db:migrate`.",
+    retryAfterSeconds: 30,
   },
   MALFORMED_JSON: {
     kind: "bad_request",
@@ -302,10 +319,11 @@ export class AppError<Id extends AppErrorId = AppErrorId> extends Error {
 
 /**
  * The AppError of an error the app expects: itself, or "the database cannot be reached" (a 503 with a retry
- * hint). Undefined for anything else, which is a real fault (a 500 that reveals nothing).
+ * hint), or "its tables are missing" (a 503 saying to migrate). Undefined for anything else, which is a real fault (a 500 that reveals nothing).
  */
 export function asAppError(error: unknown): AppError | undefined {
   if (error instanceof AppError) return error;
+  if (isDatabaseNotMigrated(error)) return new AppError("DATABASE_NOT_MIGRATED", { cause: error });
   if (isDatabaseUnavailable(error)) return new AppError("SERVICE_UNAVAILABLE", { cause: error });
   return undefined;
 }

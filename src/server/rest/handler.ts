@@ -4,6 +4,7 @@ import { appRouter, procedureMetaByPath } from "../api/root";
 import { createTRPCContext } from "../api/trpc";
 import { drainRepliesIfRunning } from "../runtime/drain";
 import { restErrorResponse, toRestError } from "./errors";
+import { allowedMethods, methodNotAllowedResponse } from "./methods";
 import { readJsonBody } from "./request-body";
 
 /** The REST bridge's success body: the payload is always wrapped in `data`, never merged into the top level. */
@@ -14,6 +15,8 @@ interface RestSuccessBody<T = unknown> {
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+/** What the procedures use; anything else (HEAD, TRACE …) is a 405 with Allow before the bridge sees it. */
+const SERVED_METHODS = new Set(["GET", "DELETE", ...BODY_METHODS]);
 
 /**
  * trpc-to-openapi collects query parameters into a plain object (`parsed[key] ??= []`, then `.push`), so a
@@ -42,6 +45,7 @@ export async function handleRestRequest(request: Request): Promise<Response> {
 async function handle(request: Request): Promise<Response> {
   const call: { procedurePath?: string; error?: TRPCError } = {};
   let forwarded = request;
+  if (!SERVED_METHODS.has(request.method)) return methodNotAllowedResponse(new URL(request.url).pathname);
   try {
     if (BODY_METHODS.has(request.method)) {
       const body = await readJsonBody(request);
@@ -73,6 +77,11 @@ async function handle(request: Request): Promise<Response> {
 
   const meta = call.procedurePath ? procedureMetaByPath.get(call.procedurePath) : undefined;
   if (call.error || !response.ok) {
+    // No procedure for this method and path: a 405 with Allow if the path serves other methods, else a 404.
+    if (call.error?.code === "NOT_FOUND" && !call.procedurePath) {
+      const pathname = new URL(request.url).pathname;
+      if (allowedMethods(pathname)) return methodNotAllowedResponse(pathname);
+    }
     return restErrorResponse(toRestError(call.error, meta?.rest?.errorData));
   }
   // The payload arrives serialized: wrapped as it is, not parsed and serialized again (same bytes as

@@ -10,6 +10,7 @@ import {
 import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/auth/sign-in-throttle";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { createSessionInputSchema } from "../chat/sessions/session.schema";
+import { transcriptSchema } from "../admin/sessions/session-admin.schema";
 import {
   APP_ERRORS,
   AppError,
@@ -72,6 +73,8 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { max: 10, count: 11 } });
     case "STREAMING_LINK_REQUIRED":
       return new AppError(id, { params: { path: "messages.chatStream" } });
+    case "LONE_SURROGATE":
+      return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
     default:
@@ -108,6 +111,7 @@ function operationErrors(meta: ProcedureMeta | undefined, method: string): AppEr
     "VALIDATION_FAILED",
     "INTERNAL_ERROR",
     "SERVICE_UNAVAILABLE",
+    "DATABASE_NOT_MIGRATED",
     ...(meta?.openapi?.protect ? (["UNAUTHORIZED"] as const) : []),
     ...(meta?.rateLimit ? (["RATE_LIMITED"] as const) : []),
     ...(["post", "patch", "put"].includes(method)
@@ -155,6 +159,56 @@ function successEnvelope(dataSchema: unknown, message: string): Json {
   };
 }
 
+/**
+ * Response headers, declared once (components.headers) and referenced from every 429 and 503 and from the
+ * file downloads, so clients and generators see them.
+ */
+const HEADERS: Record<string, Json> = {
+  RetryAfter: {
+    description: "Seconds to wait before trying again.",
+    schema: { type: "integer", minimum: 0 },
+  },
+  RateLimitLimit: {
+    description:
+      "Requests allowed in the window of the limit that refused this one (IETF draft RateLimit headers).",
+    schema: { type: "integer", minimum: 0 },
+  },
+  RateLimitRemaining: {
+    description: "Requests left in the window: 0 when refused.",
+    schema: { type: "integer", minimum: 0 },
+  },
+  RateLimitReset: {
+    description: "Seconds until the window resets.",
+    schema: { type: "integer", minimum: 0 },
+  },
+  RateLimitPolicy: {
+    description: "The limit as `<requests>;w=<window seconds>`, e.g. `30;w=60`.",
+    schema: { type: "string" },
+    example: "30;w=60",
+  },
+  ContentDisposition: {
+    description:
+      'The download as an attachment with its file name, e.g. `attachment; filename="transcript-….csv"`.',
+    schema: { type: "string" },
+  },
+};
+
+const headerRef = (name: keyof typeof HEADERS): Json => ({ $ref: `#/components/headers/${name}` });
+
+/** The headers that go with an error status. */
+function errorHeaders(status: number): Json | undefined {
+  if (status === 503) return { "Retry-After": headerRef("RetryAfter") };
+  if (status === 429)
+    return {
+      "Retry-After": headerRef("RetryAfter"),
+      "RateLimit-Limit": headerRef("RateLimitLimit"),
+      "RateLimit-Remaining": headerRef("RateLimitRemaining"),
+      "RateLimit-Reset": headerRef("RateLimitReset"),
+      "RateLimit-Policy": headerRef("RateLimitPolicy"),
+    };
+  return undefined;
+}
+
 /** The error responses of an operation, one per status: its errors' codes and messages, and an example. */
 function errorResponses(ids: readonly AppErrorId[]): Record<string, Json> {
   const byStatus = new Map<number, AppErrorId[]>();
@@ -163,7 +217,9 @@ function errorResponses(ids: readonly AppErrorId[]): Record<string, Json> {
   for (const status of [...byStatus.keys()].sort()) {
     const example = ERROR_EXAMPLES.get(status);
     if (!example) throw new Error(`openapi: no error of status ${status} in the table`);
+    const headers = errorHeaders(status);
     responses[String(status)] = {
+      ...(headers && { headers }),
       description: byStatus
         .get(status)!
         .map((id) => `\`${publicCodeOf(id)}\`: ${describeError(id, DOCUMENTED_PARAMS[id])}`)
@@ -217,6 +273,47 @@ function toComponentSchema(schema: z.ZodType, io: "input" | "output" = "output")
   ) as Json;
 }
 
+/** Component name of each SSE event's payload (the `data:` JSON), e.g. ChatStreamStart. */
+const STREAM_EVENT_COMPONENTS = {
+  start: "ChatStreamStart",
+  delta: "ChatStreamDelta",
+  done: "ChatStreamDone",
+  error: "ChatStreamError",
+} as const;
+
+/** The payload schemas of the SSE events (the event objects without `type`, which is the `event:` line). */
+function streamEventPayloadSchemas(): Record<string, Json> {
+  const schemas: Record<string, Json> = {};
+  for (const option of chatStreamEventSchema.options) {
+    const type = option.shape.type.value;
+    schemas[STREAM_EVENT_COMPONENTS[type]] = {
+      ...toComponentSchema((option as z.ZodObject).omit({ type: true })),
+      description: `The \`data:\` of an \`event: ${type}\` frame.`,
+    };
+  }
+  return schemas;
+}
+
+/**
+ * The event stream as generators can read it: one of the frames, each an `event` name and its `data` payload
+ * (a component schema), beside the wire format in the description.
+ */
+function streamFrameSchema(): Json {
+  return {
+    description:
+      "A stream of SSE frames, each `event: <event>` then `data: <JSON payload>` and a blank line. Each frame is one of these.",
+    oneOf: Object.entries(STREAM_EVENT_COMPONENTS).map(([event, component]) => ({
+      type: "object",
+      title: `${event} frame`,
+      required: ["event", "data"],
+      properties: {
+        event: { type: "string", const: event, description: "The `event:` line." },
+        data: { $ref: `#/components/schemas/${component}` },
+      },
+    })),
+  };
+}
+
 function streamOperation(): Json {
   const eventSchemas = toComponentSchema(chatStreamEventSchema);
   return {
@@ -240,16 +337,20 @@ function streamOperation(): Json {
     },
     responses: {
       200: {
-        description: "The event stream.",
+        description: [
+          "The event stream. On the wire:",
+          "",
+          "```",
+          'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n',
+          'event: delta\ndata: {"text":"Paste this "}\n',
+          'event: done\ndata: {"assistant_message":{…,"status":"complete"}}',
+          "```",
+        ].join("\n"),
         content: {
           "text/event-stream": {
-            schema: {
-              type: "string",
-              description: "SSE frames: `event: <type>` then `data: <JSON payload>`.",
-              "x-event-payloads": eventSchemas,
-            },
-            example:
-              'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n\nevent: delta\ndata: {"text":"Paste this "}\n\nevent: done\ndata: {"assistant_message":{…,"status":"complete"}}\n\n',
+            schema: { ...streamFrameSchema(), "x-event-payloads": eventSchemas },
+            // One frame as the schema describes it (`event` and its parsed `data`).
+            example: { event: "delta", data: { text: "Paste this " } },
           },
         },
       },
@@ -298,6 +399,7 @@ function exportOperation(kind: "range" | "transcript"): Json {
     responses: {
       200: {
         description: "The file, as an attachment (Content-Disposition).",
+        headers: { "Content-Disposition": headerRef("ContentDisposition") },
         content: {
           "text/csv": { schema: { type: "string" } },
           "application/json": {
@@ -305,14 +407,15 @@ function exportOperation(kind: "range" | "transcript"): Json {
               kind === "range"
                 ? {
                     type: "object",
+                    required: ["exported_at", "from", "to", "sessions"],
                     properties: {
-                      exported_at: { type: "string" },
+                      exported_at: { type: "string", format: "date-time" },
                       from: { type: ["string", "null"] },
                       to: { type: ["string", "null"] },
                       sessions: { type: "array", items: { $ref: "#/components/schemas/Transcript" } },
                     },
                   }
-                : { $ref: "#/components/schemas/Transcript" },
+                : { $ref: "#/components/schemas/TranscriptExport" },
           },
         },
       },
@@ -321,6 +424,8 @@ function exportOperation(kind: "range" | "transcript"): Json {
         "UNAUTHORIZED",
         kind === "range" ? "INVALID_DATE_RANGE" : "SESSION_NOT_FOUND",
         "INTERNAL_ERROR",
+        "SERVICE_UNAVAILABLE",
+        "DATABASE_NOT_MIGRATED",
       ]),
     },
   };
@@ -351,6 +456,15 @@ function buildDocument(): Json {
   }
   schemas.ErrorEnvelope = ERROR_ENVELOPE;
   schemas.ChatInput = toComponentSchema(chatInputSchema, "input");
+  // The whole transcript (the range export's items): the admin read now answers a TranscriptPage.
+  schemas.Transcript = toComponentSchema(transcriptSchema.extend({}));
+  // The transcript download: the Transcript with the time it was exported.
+  schemas.TranscriptExport = toComponentSchema(
+    transcriptSchema.extend({ exported_at: z.iso.datetime() }).meta({ id: undefined }),
+  );
+  Object.assign(schemas, streamEventPayloadSchemas());
+  const components = document.components as Json;
+  components.headers = HEADERS;
 
   const paths: Json = {};
   for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {

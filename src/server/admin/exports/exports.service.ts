@@ -87,10 +87,24 @@ async function* transcriptsStartedIn(
   }
 }
 
+/**
+ * The iterator's first value read now (so a database that is down fails the request, a 503 in the envelope,
+ * before any header or byte is sent), then the rest as it is pulled.
+ */
+async function readFirst<T>(iterator: AsyncGenerator<T>): Promise<AsyncGenerator<T>> {
+  const first = await iterator.next();
+  return (async function* () {
+    if (first.done) return;
+    yield first.value;
+    yield* iterator;
+  })();
+}
+
 /** Every session started in a day range (UTC, inclusive), with its messages, as one file. */
-export function exportSessions(deps: ChatDeps, input: ExportSessionsInput): ExportFile {
+export async function exportSessions(deps: ChatDeps, input: ExportSessionsInput): Promise<ExportFile> {
   createdAtRange(input); // refuse a reversed range before the response starts
   const span = `${input.from ?? "start"}-to-${input.to ?? "now"}`;
+  const transcripts = await readFirst(transcriptsStartedIn(deps, input));
   return {
     filename: `sessions-${span}.${input.format}`,
     contentType: CONTENT_TYPE[input.format],
@@ -98,8 +112,7 @@ export function exportSessions(deps: ChatDeps, input: ExportSessionsInput): Expo
       input.format === "csv"
         ? (async function* () {
             yield CSV_HEADER;
-            for await (const transcript of transcriptsStartedIn(deps, input))
-              yield transcriptCsvRows(transcript);
+            for await (const transcript of transcripts) yield transcriptCsvRows(transcript);
           })()
         : (async function* () {
             const header = {
@@ -109,7 +122,7 @@ export function exportSessions(deps: ChatDeps, input: ExportSessionsInput): Expo
             };
             yield `${JSON.stringify(header).slice(0, -1)},"sessions":[`;
             let first = true;
-            for await (const transcript of transcriptsStartedIn(deps, input)) {
+            for await (const transcript of transcripts) {
               yield `${first ? "" : ","}\n${JSON.stringify(transcript)}`;
               first = false;
             }

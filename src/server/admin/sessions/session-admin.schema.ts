@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../../chat/ids";
+import { LIMITS } from "../../chat/limits";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
@@ -42,6 +43,21 @@ export const getTranscriptInputSchema = z.strictObject({
 });
 export type GetTranscriptInput = z.infer<typeof getTranscriptInputSchema>;
 
+/** One page of a transcript's messages (oldest first): the session's id, and the keyset cursor. */
+export const getTranscriptPageInputSchema = getTranscriptInputSchema.extend({
+  cursor: pageInputSchema.shape.cursor,
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.transcriptPageMaxMessages)
+    .default(LIMITS.transcriptPageDefaultMessages)
+    .meta({
+      description: `Messages per page (1–${LIMITS.transcriptPageMaxMessages}, default ${LIMITS.transcriptPageDefaultMessages}).`,
+    }),
+});
+export type GetTranscriptPageInput = z.infer<typeof getTranscriptPageInputSchema>;
+
 export const transcriptSchema = z
   .object({
     session: adminSessionSchema,
@@ -50,3 +66,12 @@ export const transcriptSchema = z
   })
   .meta({ id: "Transcript" });
 export type TranscriptDto = z.infer<typeof transcriptSchema>;
+
+/** A transcript with one page of its messages; session.message_count and failed_count count the whole session. */
+export const transcriptPageSchema = transcriptSchema
+  .extend({
+    messages: z.array(messageSchema).meta({ description: "One page of the messages, oldest first." }),
+    next_cursor: pageOf(messageSchema).shape.next_cursor,
+  })
+  .meta({ id: "TranscriptPage" });
+export type TranscriptPageDto = z.infer<typeof transcriptPageSchema>;

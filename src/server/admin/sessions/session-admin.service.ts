@@ -9,8 +9,10 @@ import type {
   AdminSessionDto,
   CreatedBetweenInput,
   GetTranscriptInput,
+  GetTranscriptPageInput,
   ListAdminSessionsInput,
   TranscriptDto,
+  TranscriptPageDto,
 } from "./session-admin.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
 
@@ -93,4 +95,37 @@ export async function getTranscript(deps: ChatDeps, input: GetTranscriptInput): 
   });
   if (!row) throw new AppError("SESSION_NOT_FOUND");
   return toTranscriptDto(row);
+}
+
+/**
+ * A session with its visitor and one keyset page of its messages, oldest first (admin only): a session of
+ * thousands of messages is read and shown a page at a time. The counts are the whole session's.
+ */
+export async function getTranscriptPage(
+  deps: ChatDeps,
+  input: GetTranscriptPageInput,
+): Promise<TranscriptPageDto> {
+  if (!isUuid(input.id)) throw new AppError("SESSION_NOT_FOUND");
+  const after = decodeCursor(input.cursor);
+  const row = await deps.db.session.findUnique({
+    where: { id: input.id },
+    include: {
+      visitor: true,
+      _count: { select: { messages: true } },
+      messages: {
+        where: keysetWhere<Prisma.MessageWhereInput>("created_at", after, "asc"),
+        orderBy: [{ created_at: "asc" }, { id: "asc" }],
+        take: input.limit + 1,
+      },
+    },
+  });
+  if (!row) throw new AppError("SESSION_NOT_FOUND");
+  const failed = (await failedCounts(deps, [row.id])).get(row.id) ?? 0;
+  const page = toPage(row.messages, input.limit, (message) => message.created_at, toMessageDto);
+  return {
+    session: toAdminSessionDto(row, { messages: row._count.messages, failed }),
+    visitor: toVisitorDto(row.visitor),
+    messages: page.items,
+    next_cursor: page.next_cursor,
+  };
 }

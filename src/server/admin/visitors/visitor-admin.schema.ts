@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../../chat/ids";
-import { hasNoNul } from "../../chat/limits";
+import { hasNoNul, wellFormedText } from "../../chat/limits";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { sessionSchema } from "../../chat/sessions/session.schema";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
@@ -11,6 +11,7 @@ export const listVisitorsInputSchema = pageInputSchema.extend({
     .trim()
     .max(200)
     .refine(hasNoNul, "search must not contain the NUL character (U+0000)")
+    .check(wellFormedText("search"))
     .optional()
     .meta({ description: "A visitor id, or text to find in visitors' metadata (case-insensitive)." }),
   sort: z.enum(["created", "last_seen"]).default("created").meta({

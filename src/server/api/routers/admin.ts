@@ -10,11 +10,11 @@ import { dashboardSchema } from "../../admin/dashboard/dashboard.schema";
 import { getDashboard } from "../../admin/dashboard/dashboard.service";
 import {
   adminSessionPageSchema,
-  getTranscriptInputSchema,
+  getTranscriptPageInputSchema,
   listAdminSessionsInputSchema,
-  transcriptSchema,
+  transcriptPageSchema,
 } from "../../admin/sessions/session-admin.schema";
-import { getTranscript, listAdminSessions } from "../../admin/sessions/session-admin.service";
+import { getTranscriptPage, listAdminSessions } from "../../admin/sessions/session-admin.service";
 import {
   getVisitorInputSchema,
   listVisitorsInputSchema,
@@ -151,14 +151,16 @@ export const adminRouter = createTRPCRouter({
           tags: ["Admin"],
           protect: true,
           summary: "Get a session's transcript (admin)",
-          description: "The session, its visitor and every message (role, time, status), oldest first.",
+          description:
+            "The session, its visitor and one page of its messages (role, time, status), oldest first: pass " +
+            "`next_cursor` as `cursor` for the next page (null on the last). The session's counts are the whole session's.",
         },
-        errors: ["SESSION_NOT_FOUND"],
+        errors: ["SESSION_NOT_FOUND", "INVALID_CURSOR"],
         rest: { successMessage: "Transcript found." },
       })
-      .input(getTranscriptInputSchema)
-      .output(transcriptSchema)
-      .query(({ ctx, input }) => getTranscript(ctx.deps, input)),
+      .input(getTranscriptPageInputSchema)
+      .output(transcriptPageSchema)
+      .query(({ ctx, input }) => getTranscriptPage(ctx.deps, input)),
   }),
 
   /** Key management is for signed-in admins only, over tRPC from /admin/api-keys (not on the REST API). */

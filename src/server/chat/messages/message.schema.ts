@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, sessionIdSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, LIMITS } from "../limits";
+import { hasNoNul, LIMITS, wellFormedText } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 import { MESSAGE_STATUSES } from "./message-status";
 
@@ -65,6 +65,7 @@ export const chatInputSchema = z.strictObject({
     .min(1, "message must not be empty")
     .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
     .refine(hasNoNul, "message must not contain the NUL character (U+0000)")
+    .check(wellFormedText("message"))
     .meta({
       description: `The visitor's message (1–${LIMITS.messageMaxChars} characters).`,
       example: "How do I embed the widget?",

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, LIMITS } from "../limits";
+import { hasNoNul, LIMITS, wellFormedText } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 
 const titleSchema = z
@@ -9,6 +9,7 @@ const titleSchema = z
   .min(1, "title must not be empty")
   .max(LIMITS.titleMaxChars, `title must be at most ${LIMITS.titleMaxChars} characters`)
   .refine(hasNoNul, "title must not contain the NUL character (U+0000)")
+  .check(wellFormedText("title"))
   .meta({ description: "A name for the conversation.", example: "Billing question" });
 
 export const sessionSchema = z

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../ids";
-import { jsonHasNoNul, LIMITS } from "../limits";
+import { jsonHasNoNul, LIMITS, wellFormedJson } from "../limits";
 
 /** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
 const visitorMetadataSchema = z
@@ -11,6 +11,7 @@ const visitorMetadataSchema = z
   .refine(jsonHasNoNul, {
     message: "metadata must not contain the NUL character (U+0000)",
   })
+  .check(wellFormedJson("metadata"))
   .meta({
     description: `A JSON object of at most ${LIMITS.metadataMaxBytes / 1024} KB: user agent, locale, referrer, page url …`,
     example: { locale: "en-GB", page_url: "https://example.com/pricing" },

@@ -1,14 +1,26 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { adminPage, orNotFound } from "~/app/admin/_lib/admin-page";
+import { adminPage, orNotFound, param } from "~/app/admin/_lib/admin-page";
 import { formatTime, metadataPreview } from "../../../_components/format";
+import { Pager } from "../../../_components/list-result";
 
 export const metadata: Metadata = { title: "Transcript" };
 
-export default async function TranscriptPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function TranscriptPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
-  const { caller } = await adminPage(`/admin/sessions/${encodeURIComponent(id)}`);
-  const { session, visitor, messages } = await orNotFound(caller.admin.sessions.transcript({ id }));
+  const cursor = param((await searchParams).cursor);
+  const path = `/admin/sessions/${encodeURIComponent(id)}`;
+  const { caller } = await adminPage(path);
+  // One page of messages at a time (a session of thousands of messages was one page of megabytes).
+  const { session, visitor, messages, next_cursor } = await orNotFound(
+    caller.admin.sessions.transcript({ id, cursor }),
+  );
   const exportUrl = (format: "csv" | "json") => `/api/admin/exports/sessions/${session.id}/?format=${format}`;
   return (
     <>
@@ -50,6 +62,7 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
         ))}
         {messages.length === 0 && <p className="muted">No messages in this session.</p>}
       </section>
+      <Pager path={path} query={{}} cursor={cursor} nextCursor={next_cursor} />
     </>
   );
 }
