@@ -13,7 +13,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import {
@@ -25,6 +25,8 @@ import {
   type TrustedProxies,
 } from "../src/server/protection/client-address";
 import { DEFAULT_DATABASE_URL } from "../src/server/db/database-url";
+import { AppError } from "../src/server/errors/app-error";
+import { toRestError } from "../src/server/rest/errors";
 import { migrate, redactUrls } from "./db";
 
 function fail(error: unknown): never {
@@ -62,6 +64,18 @@ function stampClient(request: IncomingMessage, trusted: TrustedProxies): void {
   request.headers["x-forwarded-proto"] = client.proto;
 }
 
+/** The methods any route serves. Next.js answers others (TRACE, CONNECT) with a bare 500 before our code runs. */
+const SERVED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+function refuseMethod(response: ServerResponse): void {
+  response.writeHead(405, {
+    allow: SERVED_METHODS.join(", "),
+    "content-type": "application/json",
+    "x-content-type-options": "nosniff",
+  });
+  response.end(JSON.stringify(toRestError(new AppError("METHOD_NOT_ALLOWED")).body));
+}
+
 async function main(): Promise<void> {
   // The same .env files Next.js reads, so the migrator and the server agree on DATABASE_URL.
   loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
@@ -87,6 +101,7 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((request, response) => {
+    if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
       console.error(redactUrls(error instanceof Error ? (error.stack ?? error.message) : String(error)));

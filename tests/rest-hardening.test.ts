@@ -133,9 +133,17 @@ describeEachServer("REST hardening", (target) => {
     if (method !== "HEAD") expect(JSON.parse(answer.body)).toMatchObject({ code: "METHOD_NOT_ALLOWED" });
   });
 
-  // Not done: Next.js answers TRACE with a bare 500 before src/proxy.ts or any route runs (a 405 there did not
-  // take effect); it needs handling in scripts/start.ts's server, in front of Next.js.
-  it.todo("TRACE on a REST path is a 405 with Allow (Next.js answers 500 before any of our code runs)");
+  // Next.js answers TRACE (and CONNECT) with a bare 500 before src/proxy.ts or any route runs: npm start's server
+  // (scripts/start.ts) refuses them in front of Next.js, for every path.
+  it.each(["/api/chats/visitors/", "/api/trpc/visitors.create", "/widget"])(
+    "TRACE %s is a 405 in the envelope with the methods the server serves, not a 500",
+    async (path) => {
+      const answer = await rawRequest(target().baseUrl, "TRACE", path);
+      expect(answer.status).toBe(405);
+      expect(answer.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+      expect(JSON.parse(answer.body)).toMatchObject({ success: false, code: "METHOD_NOT_ALLOWED" });
+    },
+  );
 
   it.each(["HEAD"])("%s on an unknown path stays a 404", async (method) => {
     const answer = await rawRequest(target().baseUrl, method, "/api/chats/nothing-here/");
