@@ -6,7 +6,8 @@
  *   printf '%s' "$E2E_ADMIN_PASSWORD" | npm run admin:create -- --email "$E2E_ADMIN_EMAIL"
  * (defaults below). The test makes its own visitor, session and messages through the public REST API.
  */
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./helpers";
 
 const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "e2e-admin@example.com";
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password 2026";

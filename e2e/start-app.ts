@@ -35,7 +35,7 @@ if (process.env.E2E_BUILD === "1" || !existsSync(path.join(".next", "BUILD_ID"))
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts")], {
+const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts"), "--no-build"], {
   stdio: "inherit",
   // Rate limits are covered by tests/protection.test.ts; here many visitors come from one address.
   env: {

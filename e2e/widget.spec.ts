@@ -1,6 +1,7 @@
-import { expect, test } from "@playwright/test";
 import {
   LONG_QUESTION,
+  expect,
+  test,
   VISITOR_KEY,
   bubbles,
   completedReply,
