@@ -86,7 +86,9 @@ export async function revokeApiKey(deps: ChatDeps, input: RevokeApiKeyInput): Pr
 export async function verifyApiKey(deps: ChatDeps, presented: string): Promise<{ id: string } | null> {
   if (!presented.startsWith(KEY_PREFIX)) return null;
   const row = await deps.db.apiKey.findUnique({ where: { key_hash: hashApiKey(presented) } });
-  if (!row || row.revoked_at) return null;
+  if (!row) return null;
+  // A key that worked and was revoked says so (401), rather than looking like a typo.
+  if (row.revoked_at) throw new AppError("API_KEY_REVOKED");
   const now = new Date();
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     await deps.db.apiKey.update({ where: { id: row.id }, data: { last_used_at: now } });
