@@ -4,7 +4,7 @@
  */
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
-import { authenticateAdmin } from "../admin/auth/admin-access";
+import { requireAdmin } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
@@ -73,8 +73,7 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
 
 /** Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. */
 const adminOnly = t.middleware(async ({ ctx, next }) => {
-  const principal = await authenticateAdmin(await ctx.getDeps(), ctx.headers);
-  if (!principal) throw new AppError("UNAUTHORIZED");
+  const principal = await requireAdmin(await ctx.getDeps(), ctx.headers);
   return next({ ctx: { principal } });
 });
 
