@@ -36,7 +36,8 @@ test.describe("visitor start-up", () => {
     ["an unknown", "3f0c6a52-4d8e-4c43-9a57-6c1f0f0b2d9e"],
   ] as const) {
     test(`${what} stored id is replaced silently`, async ({ page, allowProblems }) => {
-      allowProblems(/status of (400|404) \(/); // the server's answer to the stored id, expected here
+      // The server's answer to the stored id, expected here (and tRPC's logger link reporting it).
+      allowProblems(/status of (400|404) \(|<< query #\d+ %cvisitors\.validate/);
       await page.addInitScript(
         ([key, value]) => {
           if (!sessionStorage.getItem("seeded")) {
@@ -161,7 +162,8 @@ test.describe("conversations", () => {
     page,
     allowProblems,
   }) => {
-    allowProblems(/net::ERR_INTERNET_DISCONNECTED|Failed to fetch/); // the outage this test makes
+    // The outage this test makes (and tRPC's logger link reporting it).
+    allowProblems(/net::ERR_INTERNET_DISCONNECTED|Failed to fetch|<< (query|mutation|subscription) #\d+/);
     await openWidget(page);
     await page.route("**/api/trpc/messages.chatStream*", (route) => route.abort("internetdisconnected"));
     await page.route("**/api/trpc/sessions.create*", (route) => route.abort("internetdisconnected"));
@@ -184,7 +186,7 @@ test.describe("conversations", () => {
     page,
     allowProblems,
   }) => {
-    allowProblems(/status of 503 \(/); // the failures this test makes
+    allowProblems(/status of 503 \(|<< query #\d+ %csessions\.list/); // the failures this test makes
     let failures = 0;
     await page.route("**/api/trpc/**sessions.list*", async (route) => {
       if (failures++ < 2) {
