@@ -89,7 +89,7 @@ const boundaries = [
     },
   },
   {
-    // Browser code: types of the API only, and the one pure module shared with the server.
+    // Browser code: types of the API only, and the two pure modules shared with the server.
     files: ["src/components/**"],
     rules: {
       "no-restricted-imports": [
@@ -97,11 +97,11 @@ const boundaries = [
         {
           patterns: [
             {
-              regex: "^(~/|(\\.\\./)+)server/(?!chat/messages/message-status$)",
+              regex: "^(~/|(\\.\\./)+)server/(?!chat/messages/(message-status|message-limits)$)",
               allowTypeImports: true,
               message:
                 "Components run in the browser: import only types from src/server (`import type`), or the pure " +
-                "src/server/chat/messages/message-status.ts.",
+                "src/server/chat/messages/message-status.ts and message-limits.ts.",
             },
           ],
         },

@@ -6,7 +6,8 @@
  *   printf '%s' "$E2E_ADMIN_PASSWORD" | npm run admin:create -- --email "$E2E_ADMIN_EMAIL"
  * (defaults below). The test makes its own visitor, session and messages through the public REST API.
  */
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./helpers";
 
 const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "e2e-admin@example.com";
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password 2026";
@@ -25,7 +26,7 @@ async function seedConversation(request: APIRequestContext, marker: string) {
   const visitorId = ((await visitor.json()) as Envelope<{ id: string }>).data.id;
   const session = await request.post("/api/chats/sessions/", { data: { visitor_id: visitorId } });
   const sessionId = ((await session.json()) as Envelope<{ id: string }>).data.id;
-  const question = `Bonjour, "refund", please\nthanks ${marker}`;
+  const question = `Bonjour, "refund", **please**\nthanks ${marker}`;
   const chat = await request.post("/api/chats/messages/chat/", {
     data: { session_id: sessionId, visitor_id: visitorId, message: question },
   });
@@ -74,6 +75,24 @@ test("a support agent finds a conversation, exports it, and manages an API key",
     await expect(messages.first()).toContainText(`thanks ${marker}`);
     await expect(messages.nth(1)).toContainText("Assistant");
     await expect(messages.nth(1).locator(".badge")).toHaveText("complete");
+    // Markdown is rendered (sanitized, as in the widget), and the visitor's line break kept.
+    await expect(messages.first().locator(".content strong")).toHaveText("please");
+    await expect(messages.first().locator(".content br")).toHaveCount(1);
+    await expect(messages.first().locator(".content")).not.toContainText("**");
+  });
+
+  await test.step("the admin pages fit a phone: the sidebar becomes a top bar", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "e2e/artifacts/admin-transcript-390.png", fullPage: true });
+    const nav = await page.getByRole("navigation", { name: "Admin" }).boundingBox();
+    const main = await page.locator(".admin-main").boundingBox();
+    expect(nav && main).toBeTruthy();
+    expect(nav!.height).toBeLessThan(200);
+    expect(main!.width).toBeGreaterThan(350); // the content has the whole width
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflow).toBe(false);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: "e2e/artifacts/admin-transcript-1280.png" });
   });
 
   await test.step("export it as CSV", async () => {
@@ -131,6 +150,9 @@ test("a support agent finds a conversation, exports it, and manages an API key",
       headers: { authorization: `Bearer ${apiKey}` },
     });
     expect(response.status()).toBe(401);
+    const refusal = (await response.json()) as { code: string; message: string };
+    expect(refusal.code).toBe("UNAUTHORIZED");
+    expect(refusal.message).toContain("revoked");
   });
 
   await test.step("sign out: the pages need sign-in again", async () => {

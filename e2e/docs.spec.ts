@@ -1,5 +1,5 @@
 import { APP_ORIGIN } from "../playwright.config";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./helpers";
 
 test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls this server", async ({
   page,

@@ -1,6 +1,15 @@
 import { APP_ORIGIN, HOST_ORIGIN } from "../playwright.config";
-import { expect, test, type Page } from "@playwright/test";
-import { bubbles, completedReply, composer, readyVisitorId, send, VISITOR_KEY } from "./helpers";
+import type { Page } from "@playwright/test";
+import {
+  bubbles,
+  completedReply,
+  composer,
+  expect,
+  readyVisitorId,
+  send,
+  test,
+  VISITOR_KEY,
+} from "./helpers";
 
 const HOST = HOST_ORIGIN + "/";
 const APP = APP_ORIGIN;

@@ -1,4 +1,51 @@
-import { expect, type FrameLocator, type Locator, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect,
+  type BrowserContext,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from "@playwright/test";
+
+export { expect };
+
+/**
+ * Console errors, uncaught page errors and CSP violations of every page and frame of `context`, as text.
+ * A CSP violation reaches the console only as a warning (or not at all for some directives), so an init
+ * script reports each `securitypolicyviolation` event as a console error.
+ */
+export async function watchProblems(context: BrowserContext): Promise<string[]> {
+  const problems: string[] = [];
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(
+        `CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}`,
+      );
+    });
+  });
+  context.on("console", (message) => {
+    if (message.type() === "error") problems.push(`${message.text()} (${message.location().url})`);
+  });
+  context.on("weberror", (error) => problems.push(`uncaught: ${error.error().message}`));
+  return problems;
+}
+
+/**
+ * The `test` every spec uses: it fails when a page logged a console error or broke its own CSP. A test that
+ * expects a console error (a 4xx the page shows) lists it with `allowProblems(/pattern/)`.
+ */
+export const test = base.extend<{ allowProblems: (pattern: RegExp) => void }>({
+  allowProblems: [
+    async ({ context }, use) => {
+      const problems = await watchProblems(context);
+      const allowed: RegExp[] = [];
+      await use((pattern) => allowed.push(pattern));
+      const unexpected = problems.filter((problem) => !allowed.some((pattern) => pattern.test(problem)));
+      expect(unexpected, "console errors or CSP violations on the page").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const VISITOR_KEY = "visitor-chat:visitor_id";
 export const LONG_QUESTION = "How do I embed the widget on my website?";

@@ -13,6 +13,7 @@ const page = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Host page on another origin</title>
+  <link rel="icon" href="data:,">
   <style>body{font-family:system-ui,sans-serif;margin:40px;line-height:1.5}</style>
 </head>
 <body>

@@ -1,6 +1,5 @@
 import { HOST_ORIGIN } from "../playwright.config";
-import { expect, test } from "@playwright/test";
-import { LONG_QUESTION, completedReply, openWidget, send } from "./helpers";
+import { LONG_QUESTION, completedReply, expect, openWidget, send, test, watchProblems } from "./helpers";
 
 /** Screenshots of the widget for review: e2e/artifacts/widget-{desktop,mobile}-{light,dark}.png and more. */
 const ARTIFACTS = "e2e/artifacts";
@@ -8,6 +7,7 @@ const ARTIFACTS = "e2e/artifacts";
 for (const scheme of ["light", "dark"] as const) {
   test(`screenshots, ${scheme}`, async ({ browser }) => {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1200, height: 800 } });
+    const problems = await watchProblems(context);
     const page = await context.newPage();
     await openWidget(page, "?title=Acme%20support");
     await send(page, LONG_QUESTION);
@@ -38,5 +38,6 @@ for (const scheme of ["light", "dark"] as const) {
     await expect(page.frameLocator("iframe").locator(".vc-widget[data-visitor-id]")).toBeVisible();
     await page.screenshot({ path: `${ARTIFACTS}/embed-host-${scheme}.png` });
     await context.close();
+    expect(problems, "console errors or CSP violations on the page").toEqual([]);
   });
 }

@@ -5,13 +5,13 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { migrate } from "../scripts/db";
+import { E2E_DIR, e2eDatabaseFile } from "./start-app-paths";
 
 const port = process.env.E2E_APP_PORT ?? "3210";
-const dir = path.join(os.tmpdir(), "visitor-chat-e2e");
-const file = path.join(dir, `app-${port}.db`);
+const dir = E2E_DIR;
+const file = e2eDatabaseFile(port);
 mkdirSync(dir, { recursive: true });
 for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(file + suffix, { force: true });
 const databaseUrl = `file:${file}`;
@@ -35,7 +35,7 @@ if (process.env.E2E_BUILD === "1" || !existsSync(path.join(".next", "BUILD_ID"))
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts")], {
+const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts"), "--no-build"], {
   stdio: "inherit",
   // Rate limits are covered by tests/protection.test.ts; here many visitors come from one address.
   env: {

@@ -1,4 +1,4 @@
-/*! Visitor Chat embed — https://github.com/ (self-hosted). One script tag adds the chat launcher:
+/*! Visitor Chat embed, served by your own Visitor Chat server (docs/widget.md). One script tag adds the chat launcher:
  * <script src="https://YOUR-HOST/embed.js" async data-title="Support" data-accent="#4f46e5"
  *   data-greeting="Hi!" data-position="right"></script>
  * API: VisitorChat.open() / close() / toggle() / identify({ plan: "pro" })

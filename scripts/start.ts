@@ -1,6 +1,8 @@
 /**
  * `npm start`: everything a fresh checkout needs to serve the app, then the server.
- * Applies pending migrations (creating ./data/visitor-chat.db on first run), builds if there is no build, and
+ * Checks the environment (src/env.ts: a bad value stops here, before anything listens), applies pending
+ * migrations (creating ./data/visitor-chat.db on first run), builds if there is no build or the sources changed
+ * since it (scripts/build-freshness.ts), and
  * serves Next.js from its own `node:http` server, on PORT (default 3000) and HOSTNAME (default: every
  * interface), or `-p <port>` / `-H <hostname>`.
  *
@@ -12,7 +14,6 @@
  * flight, including replies still being written (Next.js `after()`), then exit.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
@@ -27,6 +28,7 @@ import {
 import { DEFAULT_DATABASE_URL } from "../src/server/db/database-url";
 import { AppError } from "../src/server/errors/app-error";
 import { toRestError } from "../src/server/rest/errors";
+import { buildState, type BuildState } from "./build-freshness";
 import { migrate, redactUrls } from "./db";
 
 function fail(error: unknown): never {
@@ -79,6 +81,9 @@ function refuseMethod(response: ServerResponse): void {
 async function main(): Promise<void> {
   // The same .env files Next.js reads, so the migrator and the server agree on DATABASE_URL.
   loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
+  // The server's own environment check, now: a bad value exits here with its message, before anything listens
+  // (Next.js would log it after "Ready" and answer 500 to every request).
+  await import("../src/env");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXIES);
   const port = Number(option("-p", "--port") ?? process.env.PORT ?? 3000);
@@ -87,10 +92,19 @@ async function main(): Promise<void> {
 
   migrate(databaseUrl);
 
-  if (!existsSync(path.join(".next", "BUILD_ID"))) {
-    console.log("No production build yet: running next build (about a minute)…");
-    const build = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { stdio: "inherit" });
-    if (build.status !== 0) process.exit(build.status ?? 1);
+  // --no-build: the test harnesses (testing/next-server.ts, e2e/start-app.ts) build once themselves, and several
+  // test servers must not rebuild at the same time.
+  const build: BuildState = process.argv.includes("--no-build")
+    ? { kind: "fresh" }
+    : buildState(process.cwd());
+  if (build.kind !== "fresh") {
+    console.log(
+      build.kind === "missing"
+        ? "No production build yet: running next build (about a minute)…"
+        : `The sources changed since the last build (${build.changed}): running next build (about a minute)…`,
+    );
+    const built = spawnSync(path.join("node_modules", ".bin", "next"), ["build"], { stdio: "inherit" });
+    if (built.status !== 0) process.exit(built.status ?? 1);
   }
 
   Object.assign(process.env, { NODE_ENV: "production" });

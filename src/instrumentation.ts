@@ -4,7 +4,13 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    await import("./env");
+    try {
+      await import("./env");
+    } catch (error) {
+      // Next.js would log this and go on serving a 500 for every route: exit with the message instead.
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    }
     const { prepareRateLimits } = await import("./server/protection/rate-limits");
     prepareRateLimits();
     // The stale-reply sweep (src/server/jobs): not while `next build` prerenders pages.

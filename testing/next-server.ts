@@ -40,7 +40,9 @@ export async function startServer(options: {
   }
   const port = await freePort();
   let output = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", path.join("scripts", "start.ts")], {
+  // --no-build: built once above; several test servers must not rebuild at once.
+  const start = ["--import", "tsx", path.join("scripts", "start.ts"), "--no-build"];
+  const child: ChildProcess = spawn(process.execPath, start, {
     env: {
       ...process.env,
       PORT: String(port),

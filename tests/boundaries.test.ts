@@ -96,18 +96,21 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
       expect(await restricted(file, code), code).toEqual([]);
   });
 
-  it("components import only types from src/server, and the pure message-status module", async () => {
+  it("components import only types from src/server, and the pure message-status and message-limits modules", async () => {
     const file = "src/components/widget/x.ts";
     for (const code of [
       'import { appRouter } from "~/server/api/root";',
       'import { LIMITS } from "../../server/chat/limits";',
       'import { getChatDeps } from "~/server/runtime/runtime";',
+      'import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits-extra";',
     ])
       expect(await restricted(file, code), code).toHaveLength(1);
     for (const code of [
       'import type { AppRouter } from "~/server/api/root";',
       'import { isRetryableStatus } from "~/server/chat/messages/message-status";',
       'import { isRetryableStatus } from "../../server/chat/messages/message-status";',
+      'import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits";',
+      'import { MESSAGE_MAX_CHARS } from "../../server/chat/messages/message-limits";',
     ])
       expect(await restricted(file, code), code).toEqual([]);
   });

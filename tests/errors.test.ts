@@ -58,6 +58,7 @@ const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   NOT_AN_ASSISTANT_MESSAGE: [400, "BAD_REQUEST"],
   REPLY_NOT_RETRYABLE: [409, "CONFLICT"],
   INVALID_CURSOR: [400, "BAD_REQUEST"],
+  API_KEY_REVOKED: [401, "UNAUTHORIZED"],
   API_KEY_NOT_FOUND: [404, "NOT_FOUND"],
   API_KEYS_NEED_SIGN_IN: [403, "FORBIDDEN"],
   INVALID_DATE_RANGE: [400, "BAD_REQUEST"],
@@ -78,13 +79,22 @@ const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   CROSS_SITE_ADMIN_REQUEST: [403, "FORBIDDEN"],
 };
 
+/**
+ * The one allowed copy: the widget (which may not import the table) words a stored failed reply as REPLY_FAILED
+ * does, in its strings module; tests/widget-strings.test.ts pins the two equal.
+ */
+const MIRRORS: Partial<Record<AppErrorId, string>> = {
+  REPLY_FAILED: path.join("src", "components", "widget", "strings.ts"),
+};
+
 describe("the error table is the only source of error wording", () => {
   it.each(IDS)("%s is worded only in the table", (id) => {
     const parts = fragments(APP_ERRORS[id].message);
     expect(parts.length, `${id} has no literal wording to look for`).toBeGreaterThan(0);
+    const mirror = MIRRORS[id];
     for (const part of parts) {
       const holders = [...SOURCES].filter(([, text]) => text.includes(part)).map(([file]) => file);
-      expect(holders, `"${part}"`).toEqual([TABLE_FILE]);
+      expect(holders.sort(), `"${part}"`).toEqual(mirror ? [TABLE_FILE, mirror].sort() : [TABLE_FILE]);
     }
   });
 
@@ -126,6 +136,14 @@ describe("REST converter", () => {
 
   it("keeps the public code of entries that share one", () => {
     expect(toRestError(new AppError("CHAT_STREAM_METHOD_NOT_ALLOWED")).body.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("a camelCase key of a snake_case field gets 'did you mean …?'", () => {
+    const schema = z.strictObject({ visitor_id: z.string(), session_id: z.string(), message: z.string() });
+    const sent = { visitorId: "x", session_id: "y", message: "hi", sessionName: "z" };
+    const message = toRestError(schema.safeParse(sent).error!).body.message;
+    expect(message).toContain("visitorId: did you mean visitor_id?");
+    expect(message).not.toContain("sessionName: did you mean"); // no session_name field: no guess
   });
 
   it("lists each field's problems for validation errors, also through a TRPCError", () => {

@@ -1,5 +1,6 @@
 // A minimal React chat on the REST API, using the vanilla client. Usage:
 //   <ReactChat baseUrl="https://chat.example.com" />
+// When this page is not on the chat server's origin, the server needs CORS_ALLOWED_ORIGINS=<this page's origin>.
 import { useEffect, useRef, useState } from "react";
 import { VisitorChatClient } from "./visitor-chat-client.js";
 

@@ -1,5 +1,7 @@
 // A dependency-free client for the Visitor Chat REST API, for browsers and Node 18+.
 // It follows the three steps: keep a visitor id (validate it, or create a new one), create a session, chat.
+// In a browser page of another origin than the chat server, the server must allow that origin:
+// CORS_ALLOWED_ORIGINS=https://www.example.com (see docs/rest-api.md, "Calling from a browser on another site").
 
 /** @typedef {{ id: string, session_id: string, role: "user" | "assistant", content: string, status: string, created_at: string }} Message */
 

@@ -1,11 +1,19 @@
+import { headers } from "next/headers";
 import { DemoControls } from "~/components/demo/DemoControls";
 import "./demo.css";
+
+/** This request's CSP script nonce (src/proxy.ts): without it the page's own policy blocks embed.js. */
+async function scriptNonce(): Promise<string | undefined> {
+  const csp = (await headers()).get("content-security-policy") ?? "";
+  return /'nonce-([^']+)'/.exec(csp)?.[1];
+}
 
 /**
  * A demo host page: a make-believe customer website that embeds the chat exactly as a customer would, with one
  * script tag (see docs/widget.md). The launcher appears in the bottom corner.
  */
-export default function DemoHostPage() {
+export default async function DemoHostPage() {
+  const nonce = await scriptNonce();
   return (
     <main className="demo">
       <p className="demo-eyebrow">Demo host page</p>
@@ -30,6 +38,7 @@ export default function DemoHostPage() {
       <script
         src="/embed.js"
         async
+        nonce={nonce}
         data-title="Acme support"
         data-accent="#4f46e5"
         data-greeting="Hi! Ask us anything about Acme Cloud."

@@ -1,9 +1,12 @@
 "use client";
 
 import { forwardRef, type FormEvent, type KeyboardEvent } from "react";
+import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits";
 import { SendIcon, StopIcon } from "./icons";
 
-const MAX_CHARS = 4000;
+const MAX_CHARS = MESSAGE_MAX_CHARS;
+/** The character counter shows from here on. */
+const COUNT_FROM = MAX_CHARS - 500;
 
 interface Props {
   draft: string;
@@ -21,7 +24,10 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   ref,
 ) {
   const text = draft.trim();
-  const canSend = !busy && !disabled && text.length > 0;
+  // No maxLength on the textarea: it would cut a long paste silently. Over the limit, the counter says so and
+  // the message is not sent.
+  const over = text.length - MAX_CHARS;
+  const canSend = !busy && !disabled && text.length > 0 && over <= 0;
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -45,9 +51,9 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
         ref={ref}
         className="vc-input"
         rows={1}
-        maxLength={MAX_CHARS}
         placeholder="Write a message…"
-        aria-describedby="vc-input-hint"
+        aria-describedby={text.length >= COUNT_FROM ? "vc-input-hint vc-input-count" : "vc-input-hint"}
+        aria-invalid={over > 0 || undefined}
         value={draft}
         disabled={disabled}
         onChange={(event) => onDraftChange(event.target.value)}
@@ -56,6 +62,13 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
       <span id="vc-input-hint" className="vc-sr">
         Enter sends, Shift+Enter adds a new line.
       </span>
+      {text.length >= COUNT_FROM && (
+        <span id="vc-input-count" className="vc-count" data-over={over > 0 || undefined} aria-live="polite">
+          {over > 0
+            ? `${over.toLocaleString("en")} character${over === 1 ? "" : "s"} too long (at most ${MAX_CHARS.toLocaleString("en")})`
+            : `${text.length.toLocaleString("en")} / ${MAX_CHARS.toLocaleString("en")}`}
+        </span>
+      )}
       {busy ? (
         <button type="button" className="vc-send vc-stop" onClick={onStop} aria-label="Stop the reply">
           <StopIcon />

@@ -1,5 +1,6 @@
 import type { ComponentPropsWithoutRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
+import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 
 const SAFE_URL = /^(?:https?:|mailto:|tel:|#|\/(?!\/))/i;
@@ -37,9 +38,20 @@ function Image({ src, alt }: ComponentPropsWithoutRef<"img">) {
 
 const components: Components = { a: Link, img: Image };
 
-export default function Markdown({ text }: { text: string }) {
+const PLUGINS = [remarkGfm];
+const PLUGINS_WITH_BREAKS = [remarkGfm, remarkBreaks];
+
+/**
+ * `breaks`: a single newline is a line break, as the person typed it (Shift+Enter), not a space as in markdown.
+ * For text people write; the assistant's markdown keeps the markdown rule.
+ */
+export default function Markdown({ text, breaks = false }: { text: string; breaks?: boolean }) {
   return (
-    <ReactMarkdown remarkPlugins={[remarkGfm]} urlTransform={safeUrl} components={components}>
+    <ReactMarkdown
+      remarkPlugins={breaks ? PLUGINS_WITH_BREAKS : PLUGINS}
+      urlTransform={safeUrl}
+      components={components}
+    >
       {text}
     </ReactMarkdown>
   );

@@ -3,6 +3,7 @@
 import { lazy, memo, Suspense } from "react";
 import type { ChatItem } from "./chat-items";
 import { fullTime, messageTime } from "./format-time";
+import { WIDGET_TEXT } from "./strings";
 
 // react-markdown and its parsers are a separate chunk, fetched as soon as this module runs in the browser
 // (not on first render of a message), so the first paint does not wait for it and raw markdown rarely shows.
@@ -10,10 +11,10 @@ const loadMarkdown = () => import("./markdown");
 if (typeof window !== "undefined") void loadMarkdown();
 const Markdown = lazy(loadMarkdown);
 
-function Body({ text }: { text: string }) {
+function Body({ text, breaks }: { text: string; breaks: boolean }) {
   return (
     <Suspense fallback={<p className="vc-plain">{text}</p>}>
-      <Markdown text={text} />
+      <Markdown text={text} breaks={breaks} />
     </Suspense>
   );
 }
@@ -62,12 +63,15 @@ interface Props {
 export const MessageBubble = memo(function MessageBubble({ item, onRetry }: Props) {
   const streaming = item.state === "streaming";
   const who = item.role === "user" ? "You" : "Assistant";
-  const note = STATE_LABEL[item.state];
+  // A reply that failed before writing anything says so in its bubble (not an empty red box).
+  const failedEmpty = item.state === "failed" && item.content === "";
+  const note = failedEmpty ? undefined : STATE_LABEL[item.state];
   return (
     <li className={`vc-msg vc-msg-${item.role}`} data-state={item.state} aria-busy={streaming || undefined}>
       <span className="vc-sr">{who}:</span>
       <div className="vc-bubble">
-        {item.content !== "" && <Body text={item.content} />}
+        {item.content !== "" && <Body text={item.content} breaks={item.role === "user"} />}
+        {failedEmpty && <p className="vc-failed-text">{WIDGET_TEXT.replyFailed}</p>}
         {streaming && <TypingDots />}
       </div>
       {item.role === "assistant" && !streaming && item.sources.length > 0 && (

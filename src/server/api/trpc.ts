@@ -5,7 +5,7 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { env } from "~/env";
-import { authenticateAdmin } from "../admin/auth/admin-access";
+import { requireAdmin } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
@@ -95,8 +95,7 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
  * (mutation) made with the cookie must come from this app's own pages (protection/same-origin.ts).
  */
 const adminOnly = t.middleware(async ({ ctx, type, next }) => {
-  const principal = await authenticateAdmin(await ctx.getDeps(), ctx.headers);
-  if (!principal) throw new AppError("UNAUTHORIZED");
+  const principal = await requireAdmin(await ctx.getDeps(), ctx.headers);
   if (
     type === "mutation" &&
     principal.kind === "session" &&

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { errorMessage } from "../errors/app-error";
+import { MESSAGE_MAX_CHARS } from "./messages/message-limits";
 
 /** Limits on what visitors may send. Documented in README.md ("Limits"); enforced by the zod schemas. */
 export const LIMITS = {
-  /** Characters in one chat message, after trimming. */
-  messageMaxChars: 4000,
+  /** Characters in one chat message, after trimming (shared with the widget: messages/message-limits.ts). */
+  messageMaxChars: MESSAGE_MAX_CHARS,
   /** Characters in a session title, after trimming. */
   titleMaxChars: 200,
   /** Length of a title derived from the first message. */

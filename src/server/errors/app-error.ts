@@ -97,6 +97,12 @@ export const APP_ERRORS = {
     source: "domain",
     message: "cursor is not valid. Pass the next_cursor value of the previous page unchanged, or omit it.",
   },
+  API_KEY_REVOKED: {
+    kind: "unauthorized",
+    source: "access",
+    code: "UNAUTHORIZED",
+    message: "This API key was revoked. Create a new key on /admin/api-keys and use that one.",
+  },
   API_KEY_NOT_FOUND: {
     kind: "not_found",
     source: "domain",
@@ -337,12 +343,33 @@ export function fieldErrorsOf(error: ZodError): FieldErrors {
   return fields;
 }
 
+/** visitorId → visitor_id. */
+function snakeCase(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * "did you mean visitor_id?" for unknown keys that are the camelCase of a field this input expects (one the
+ * same error reports as missing or wrong, at the same level).
+ */
+function camelCaseHints(error: ZodError): string[] {
+  const fields = new Set(error.issues.map((issue) => issue.path.map(String).join(".")));
+  return error.issues.flatMap((issue) => {
+    if (issue.code !== "unrecognized_keys") return [];
+    const prefix = issue.path.map((part) => `${String(part)}.`).join("");
+    return issue.keys.flatMap((key) => {
+      const snake = snakeCase(key);
+      return snake !== key && fields.has(prefix + snake) ? [`${prefix}${key}: did you mean ${snake}?`] : [];
+    });
+  });
+}
+
 function validationDetails(error: ZodError): string {
   const parts = error.issues.map((issue) => {
     const field = issue.path.map(String).join(".");
     return issue.message.startsWith(field) || field === "" ? issue.message : `${field}: ${issue.message}`;
   });
-  return parts.join("; ");
+  return [...parts, ...camelCaseHints(error)].join("; ");
 }
 
 /** "Invalid input: visitor_id is required. …; message must not be empty" */

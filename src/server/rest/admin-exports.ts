@@ -1,10 +1,9 @@
 import type { z } from "zod";
-import { authenticateAdmin } from "../admin/auth/admin-access";
+import { requireAdmin } from "../admin/auth/admin-access";
 import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports/exports.service";
 import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
-import { AppError } from "../errors/app-error";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";
 
@@ -34,7 +33,7 @@ async function handleExport<Schema extends z.ZodType>(
 ): Promise<Response> {
   try {
     const deps = await getChatDeps();
-    if (!(await authenticateAdmin(deps, request.headers))) throw new AppError("UNAUTHORIZED");
+    await requireAdmin(deps, request.headers);
     const query = Object.fromEntries(new URL(request.url).searchParams);
     return exportFileResponse(await produce(deps, schema.parse({ ...query, ...params })));
   } catch (error) {

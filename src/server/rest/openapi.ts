@@ -112,7 +112,7 @@ function operationErrors(meta: ProcedureMeta | undefined, method: string): AppEr
     "INTERNAL_ERROR",
     "SERVICE_UNAVAILABLE",
     "DATABASE_NOT_MIGRATED",
-    ...(meta?.openapi?.protect ? (["UNAUTHORIZED"] as const) : []),
+    ...(meta?.openapi?.protect ? (["UNAUTHORIZED", "API_KEY_REVOKED"] as const) : []),
     ...(meta?.rateLimit ? (["RATE_LIMITED"] as const) : []),
     ...(["post", "patch", "put"].includes(method)
       ? (["MALFORMED_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const)
@@ -422,6 +422,7 @@ function exportOperation(kind: "range" | "transcript"): Json {
       ...errorResponses([
         "VALIDATION_FAILED",
         "UNAUTHORIZED",
+        "API_KEY_REVOKED",
         kind === "range" ? "INVALID_DATE_RANGE" : "SESSION_NOT_FOUND",
         "INTERNAL_ERROR",
         "SERVICE_UNAVAILABLE",

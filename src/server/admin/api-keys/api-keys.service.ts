@@ -83,10 +83,15 @@ export async function revokeApiKey(deps: ChatDeps, input: RevokeApiKeyInput): Pr
 }
 
 /** The active key matching a presented bearer key, recording its use; null for unknown or revoked keys. */
-export async function verifyApiKey(deps: ChatDeps, presented: string): Promise<{ id: string } | null> {
+export async function verifyApiKey(
+  deps: ChatDeps,
+  presented: string,
+): Promise<{ id: string } | "revoked" | null> {
   if (!presented.startsWith(KEY_PREFIX)) return null;
   const row = await deps.db.apiKey.findUnique({ where: { key_hash: hashApiKey(presented) } });
-  if (!row || row.revoked_at) return null;
+  if (!row) return null;
+  // A key that worked and was revoked is told apart (its 401 says so), rather than looking like a typo.
+  if (row.revoked_at) return "revoked";
   const now = new Date();
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     await deps.db.apiKey.update({ where: { id: row.id }, data: { last_used_at: now } });

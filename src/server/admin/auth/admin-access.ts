@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { env } from "~/env";
+import { AppError } from "../../errors/app-error";
 import type { ChatDeps } from "../../chat/deps";
 import { verifyApiKey } from "../api-keys/api-keys.service";
 import { adminAuthFor } from "./auth";
@@ -29,11 +30,24 @@ function bearerTokenOf(headers: Headers): string | undefined {
  * managed key); otherwise by its Better Auth session cookie. Null: not allowed.
  */
 export async function authenticateAdmin(deps: ChatDeps, headers: Headers): Promise<AdminPrincipal | null> {
+  const judged = await judgeAdmin(deps, headers);
+  return judged === "revoked" ? null : judged;
+}
+
+/** authenticateAdmin for the API: the refusal as an error (UNAUTHORIZED, or API_KEY_REVOKED for a revoked key). */
+export async function requireAdmin(deps: ChatDeps, headers: Headers): Promise<AdminPrincipal> {
+  const judged = await judgeAdmin(deps, headers);
+  if (judged === "revoked") throw new AppError("API_KEY_REVOKED");
+  if (!judged) throw new AppError("UNAUTHORIZED");
+  return judged;
+}
+
+async function judgeAdmin(deps: ChatDeps, headers: Headers): Promise<AdminPrincipal | "revoked" | null> {
   const bearer = bearerTokenOf(headers);
   if (bearer !== undefined) {
     if (isBootstrapKey(bearer)) return { kind: "bootstrap_key" };
     const apiKey = await verifyApiKey(deps, bearer);
-    return apiKey ? { kind: "api_key", apiKeyId: apiKey.id } : null;
+    return apiKey === "revoked" ? "revoked" : apiKey ? { kind: "api_key", apiKeyId: apiKey.id } : null;
   }
   if (!headers.get("cookie")) return null;
   const session = await adminAuthFor(deps).api.getSession({ headers });

@@ -26,11 +26,25 @@ function originsOfHost(host: string | null | undefined): string[] {
  * instances and restarts, plus per account-and-address and total limits (sign-in-throttle.ts). Every limit counts by
  * the trusted client address (protection/client-address.ts), never by a client-sent X-Forwarded-For.
  */
+function logAuthMessage(
+  level: "debug" | "info" | "success" | "warn" | "error",
+  message: string,
+  ...args: unknown[]
+) {
+  if (!env.BETTER_AUTH_URL && message.includes("Base URL is not set")) return;
+  const write = level === "error" ? console.error : level === "warn" ? console.warn : console.log;
+  write(message, ...args);
+}
+
 function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
   return betterAuth({
     appName: "Visitor Chat admin",
     secret: resolveAuthSecret(),
     baseURL: env.BETTER_AUTH_URL,
+    // Without BETTER_AUTH_URL the origin comes from each request, on purpose (zero-config start; trustedOrigins
+    // below pins it to the Host): Better Auth's "Base URL is not set" warning on every start-up and sign-in is
+    // noise then, and only that one is dropped.
+    logger: { log: logAuthMessage },
     basePath: "/api/auth",
     // Better Auth refuses cookie-carrying POSTs whose Origin is not trusted (CSRF). With no configured URL, the
     // page's own host is the trusted origin: Next gives route handlers a rewritten request URL (localhost), so

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { adminPage, orNotFound, param } from "~/app/admin/_lib/admin-page";
+import Markdown from "~/components/widget/markdown";
 import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
 
@@ -57,7 +58,14 @@ export default async function TranscriptPage({
               <time dateTime={message.created_at}>{formatTime(message.created_at, "second")}</time>
               <span className={`badge ${message.status}`}>{message.status}</span>
             </header>
-            <div className="content">{message.content || <span className="muted">(empty)</span>}</div>
+            <div className="content">
+              {/* Rendered as the widget renders it: sanitized markdown, the visitor's line breaks kept. */}
+              {message.content ? (
+                <Markdown text={message.content} breaks={message.role === "user"} />
+              ) : (
+                <span className="muted">(empty)</span>
+              )}
+            </div>
           </article>
         ))}
         {messages.length === 0 && <p className="muted">No messages in this session.</p>}

@@ -1,0 +1,8 @@
+/**
+ * Visitor-facing text of the widget that is not a server answer, in one place. (The widget may not import
+ * the server's error table; tests/widget-strings.test.ts checks the texts that mirror it stay the same.)
+ */
+export const WIDGET_TEXT = {
+  /** A reply that failed with nothing written: the same words as the server's REPLY_FAILED. */
+  replyFailed: "The assistant could not reply. Your message was saved; try again in a moment.",
+} as const;
