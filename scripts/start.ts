@@ -146,12 +146,15 @@ async function main(): Promise<void> {
       stopping = true;
       // Stop accepting requests and let the ones in flight finish, then let Next.js finish `after()` work.
       server.close(() => {
+        clearInterval(closingIdle);
         app
           .close()
           .catch((error: unknown) => console.error(redactUrls(String(error))))
           .finally(() => process.exit(0));
       });
+      // A keep-alive connection whose request ends now would otherwise stay open for keepAliveTimeout (65 s).
       server.closeIdleConnections();
+      const closingIdle = setInterval(() => server.closeIdleConnections(), 250);
     });
   }
 }

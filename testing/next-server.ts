@@ -77,7 +77,8 @@ export async function startServer(options: {
     output: () => output,
     stop: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // A child ended by a signal has signalCode set and exitCode null: it has exited all the same.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once("exit", () => resolve());
         child.kill("SIGTERM");
         setTimeout(() => child.kill("SIGKILL"), graceMs).unref();
