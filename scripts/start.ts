@@ -84,6 +84,8 @@ async function main(): Promise<void> {
   // The server's own environment check, now: a bad value exits here with its message, before anything listens
   // (Next.js would log it after "Ready" and answer 500 to every request).
   await import("../src/env");
+  // (Also reads the environment: imported only now.) Replies being written, for a graceful stop.
+  const { inflightReplies } = await import("../src/server/chat/messages/reply-run");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXIES);
   const port = Number(option("-p", "--port") ?? process.env.PORT ?? 3000);
@@ -155,6 +157,9 @@ async function main(): Promise<void> {
       // A keep-alive connection whose request ends now would otherwise stay open for keepAliveTimeout (65 s).
       server.closeIdleConnections();
       const closingIdle = setInterval(() => server.closeIdleConnections(), 250);
+      // Replies being written run on after their client left; once they are stored, connections still open (a
+      // client that stopped reading a stream without closing it) are closed so the server can stop.
+      void Promise.allSettled(inflightReplies()).then(() => server.closeAllConnections());
     });
   }
 }
