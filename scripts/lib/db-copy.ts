@@ -15,7 +15,7 @@
  *   dialects), per table, source (hashed while copying) against target (read back afterwards).
  */
 import { createHash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, readdirSync } from "node:fs";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { createGunzip, createGzip } from "node:zlib";
@@ -204,7 +204,7 @@ function keysetSql(
   const where = after
     ? ` WHERE (${keys.join(", ")}) > (${table.primaryKey.map((_, i) => param(i)).join(", ")})`
     : "";
-  return `SELECT ${select} FROM ${quote(table.name)}${where} ORDER BY ${keys.join(", ")} LIMIT ${param(table.primaryKey.length)}`;
+  return `SELECT ${select} FROM ${quote(table.name)}${where} ORDER BY ${keys.join(", ")} LIMIT ${param(after ? table.primaryKey.length : 0)}`;
 }
 
 function upsertSql(
@@ -402,7 +402,11 @@ async function postgresSide(url: string): Promise<Side> {
         ),
         limit,
       ];
-      const result = await client.query({ text: sql, values: params, rowMode: "array" });
+      const result = await client
+        .query({ text: sql, values: params, rowMode: "array" })
+        .catch((error: unknown) => {
+          throw new Error(`${String(error)} in ${sql} ${JSON.stringify(params)}`);
+        });
       return (result.rows as unknown[][]).map((row) =>
         row.map((value, i) => toCanonical(columns[i]!.kind, value)),
       );
@@ -441,6 +445,15 @@ export async function openSide(databaseUrl: string): Promise<Side> {
   return postgresSide(target.adapterUrl);
 }
 
+/** Migration files of the database's dialect that it has not applied (dbmate versions: the file name's digits). */
+async function pendingMigrations(side: Side, databaseUrl: string): Promise<string[]> {
+  const applied = new Set(await side.migrations());
+  return readdirSync(resolveDatabaseUrl(databaseUrl).migrationsDir)
+    .filter((file) => file.endsWith(".sql"))
+    .map((file) => file.split("_")[0]!)
+    .filter((version) => !applied.has(version));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Checks shared by copy, backup and restore
 
@@ -457,7 +470,9 @@ export async function coveredTables(side: Side): Promise<TableInfo[]> {
   if (missing.length > 0) {
     throw new Error(`the database lacks tables ${missing.join(", ")}: is it migrated (npm run db:migrate)?`);
   }
-  return Promise.all(COPIED_TABLES.map((name) => side.table(name)));
+  const infos: TableInfo[] = [];
+  for (const name of COPIED_TABLES) infos.push(await side.table(name));
+  return infos;
 }
 
 async function rowCounts(side: Side, tables: TableInfo[]): Promise<number> {
@@ -560,11 +575,16 @@ export async function copyDatabase(options: CopyOptions): Promise<CopyResult> {
   let target: Side | undefined;
   try {
     target = await openSide(options.to);
-    const [sourceVersions, targetVersions] = [await source.migrations(), await target.migrations()];
-    if (sourceVersions.join() !== targetVersions.join()) {
-      throw new Error(
-        `source and target are at different migrations (source ${sourceVersions.at(-1) ?? "none"}, target ${targetVersions.at(-1) ?? "none"}): run npm run db:migrate on the source first`,
-      );
+    for (const [side, url, role] of [
+      [source, options.from, "source"],
+      [target, options.to, "target"],
+    ] as const) {
+      const pending = await pendingMigrations(side, url);
+      if (pending.length > 0) {
+        throw new Error(
+          `the ${role} is not at the latest migration (pending: ${pending.join(", ")}): run npm run db:migrate on it first`,
+        );
+      }
     }
     const sourceTables = await coveredTables(source);
     const targetTables = await coveredTables(target);
@@ -733,11 +753,12 @@ export async function readBackup(options: {
     const header = (first.done ? null : JSON.parse(first.value)) as BackupHeader | null;
     if (header?.format !== BACKUP_FORMAT || header.version !== 1)
       throw new Error(`${options.file} is not a backup of this app`);
-    const targetVersions = await target.migrations();
-    const unknown = header.migrations.filter((version) => !targetVersions.includes(version));
-    if (unknown.length > 0) {
+    // Versions are timestamps; the dialects' migration lists differ (a change may need SQL on one only).
+    const newestTarget = (await target.migrations()).at(-1) ?? "";
+    const newestBackup = header.migrations.at(-1) ?? "";
+    if (newestBackup > newestTarget) {
       throw new Error(
-        `the backup is from a newer version (migrations ${unknown.join(", ")}): upgrade the app first`,
+        `the backup is from a newer version (migration ${newestBackup}): upgrade the app first`,
       );
     }
     const targetTables = await coveredTables(target);
