@@ -275,3 +275,26 @@ describe("npm run db:copy (the script)", () => {
     expect(await databaseChecksums(target.url)).toEqual(await databaseChecksums(source.url));
   }, 120_000);
 });
+
+describe("npm run db:backup / db:restore (the scripts)", () => {
+  for (const file of ["backup.ndjson.gz", "backup.db"]) {
+    it(`backs up an SQLite database to ${file} and restores it into ${other("sqlite")}`, async () => {
+      const source = await fresh("sqlite");
+      const target = await fresh(other("sqlite"));
+      await fillEveryTable(source.url, { messages: 40 });
+      const dir = mkdtempSync(path.join(tmpdir(), "visitor-chat-backup-"));
+      try {
+        const backup = run("db-backup.ts", [path.join(dir, file)], { DATABASE_URL: source.url });
+        expect(await backup.exited, backup.output()).toBe(0);
+        const restore = run("db-restore.ts", [path.join(dir, file)], { DATABASE_URL: target.url });
+        expect(await restore.exited, restore.output()).toBe(0);
+        expect(await databaseChecksums(target.url)).toEqual(await databaseChecksums(source.url));
+        const again = run("db-restore.ts", [path.join(dir, file)], { DATABASE_URL: target.url });
+        expect(await again.exited).toBe(1);
+        expect(again.output()).toMatch(/already holds \d+ rows/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
+});
