@@ -1,0 +1,107 @@
+/**
+ * Fills every table of a migrated database through the app's own code paths (Prisma models, the admin-user and
+ * API-key services), with values that stress a change of dialect: JSON with nested and unicode values,
+ * booleans, bigints past 2^53, enums, null timestamps, millisecond timestamps. Used by the copy/backup tests
+ * and bench/db-copy.ts.
+ */
+import { randomUUID } from "node:crypto";
+import { openDatabase } from "~/server/db/client";
+import type { ChatDeps } from "~/server/chat/deps";
+import { createApiKey } from "~/server/admin/api-keys/api-keys.service";
+import { ensureTestAdmin } from "./admin";
+
+export interface Filled {
+  visitorId: string;
+  sessionId: string;
+  apiKey: string;
+  messages: number;
+}
+
+export async function fillEveryTable(
+  databaseUrl: string,
+  options: { messages?: number; sessions?: number } = {},
+): Promise<Filled> {
+  const { db, dialect, close } = await openDatabase(databaseUrl);
+  try {
+    const deps = { db, dialect } as unknown as ChatDeps;
+    const userId = await ensureTestAdmin(deps);
+    const { key } = await createApiKey(deps, { name: "copied key" }, userId);
+    await db.apiKey.create({
+      data: {
+        name: "revoked key",
+        prefix: "vc_revoked",
+        key_hash: randomUUID(),
+        revoked_at: new Date("2026-01-02T03:04:05.678Z"),
+        last_used_at: new Date("2026-01-01T00:00:00.001Z"),
+      },
+    });
+    await db.adminUser.update({ where: { id: userId }, data: { emailVerified: true } });
+    await db.adminSession.create({
+      data: {
+        id: randomUUID(),
+        token: randomUUID(),
+        userId,
+        expiresAt: new Date("2030-01-01T00:00:00.000Z"),
+        ipAddress: "198.51.100.7",
+        userAgent: "Mozilla/5.0 ✓",
+      },
+    });
+    await db.adminVerification.create({
+      data: {
+        id: "verification-1",
+        identifier: "reset:x",
+        value: "v",
+        expiresAt: new Date("2031-05-06T07:08:09.010Z"),
+      },
+    });
+    await db.adminRateLimit.create({
+      data: { id: "rl-1", key: "198.51.100.7/sign-in", count: 3, lastRequest: 9_007_199_254_740_993n },
+    });
+    await db.adminSignInThrottle.create({
+      data: { email: "Someone@Example.com", window_start: new Date("2026-03-04T05:06:07.089Z"), attempts: 4 },
+    });
+    await db.jobLease.create({
+      data: {
+        name: "stale-reply-sweep",
+        holder: "instance-a",
+        expires_at: new Date("2026-11-25T12:00:00.500Z"),
+      },
+    });
+
+    const visitor = await db.visitor.create({
+      data: {
+        created_at: new Date("2025-12-31T23:59:59.999Z"),
+        metadata: { locale: "de-DE", nested: { b: [1, 2.5, null, true], a: "Grüße 😀" }, empty: {} },
+      },
+    });
+    const sessions = options.sessions ?? 3;
+    const messages = options.messages ?? 30;
+    const sessionIds: string[] = [];
+    for (let i = 0; i < sessions; i++) {
+      const session = await db.session.create({
+        data: { visitor_id: visitor.id, title: i === 0 ? null : `Session ${i} — “quotes”` },
+      });
+      sessionIds.push(session.id);
+    }
+    const statuses = ["complete", "streaming", "failed", "stopped"] as const;
+    const start = Date.parse("2026-06-01T00:00:00.000Z");
+    for (let offset = 0; offset < messages; offset += 1000) {
+      const count = Math.min(1000, messages - offset);
+      await db.message.createMany({
+        data: Array.from({ length: count }, (_, j) => {
+          const n = offset + j;
+          return {
+            session_id: sessionIds[n % sessionIds.length]!,
+            role: n % 2 === 0 ? ("user" as const) : ("assistant" as const),
+            content: n % 7 === 0 ? `line one\nline "two" \\ ${n} ☃` : `message ${n}`,
+            status: statuses[n % statuses.length]!,
+            created_at: new Date(start + n * 1001),
+          };
+        }),
+      });
+    }
+    return { visitorId: visitor.id, sessionId: sessionIds[1] ?? sessionIds[0]!, apiKey: key, messages };
+  } finally {
+    await close();
+  }
+}
