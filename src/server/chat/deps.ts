@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
+import type { EventBus } from "./events/bus";
 import type { ReplyTimings } from "./messages/reply-lease";
 import type { Responder } from "./responder/responder";
 
@@ -11,4 +12,6 @@ export interface ChatDeps {
   responder: Responder;
   /** Reply lease timings; unset → from the environment (REPLY_LEASE_SECONDS, REPLY_FINAL_SAVE_SECONDS). */
   replyTimings?: Partial<ReplyTimings>;
+  /** The conversation event bus (chosen at start-up); unset → changes publish no events. */
+  events?: EventBus;
 }

@@ -1,6 +1,7 @@
 import { env } from "~/env";
 import type { ChatDeps } from "../chat/deps";
 import { openDatabase, type Database } from "../db/client";
+import { getEventBus } from "./events";
 import { chooseResponder } from "./responder";
 
 /**
@@ -17,7 +18,15 @@ const globalCache = globalThis as typeof globalThis & { __visitorChatRuntime?: P
 
 async function createRuntime(): Promise<ChatRuntime> {
   const database = await openDatabase(env.DATABASE_URL);
-  return { database, deps: { db: database.db, dialect: database.dialect, responder: chooseResponder() } };
+  return {
+    database,
+    deps: {
+      db: database.db,
+      dialect: database.dialect,
+      responder: chooseResponder(),
+      events: getEventBus(),
+    },
+  };
 }
 
 export function getChatRuntime(): Promise<ChatRuntime> {

@@ -5,7 +5,8 @@ import { AppError } from "../../errors/app-error";
 import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import type { ChatTurn } from "../responder/responder";
-import { findOwnedSession, type SessionRow } from "../sessions/sessions.service";
+import { publishEvent } from "../events/publish";
+import { findOwnedSession, publishSessionUpdated, type SessionRow } from "../sessions/sessions.service";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { isUuid } from "../ids";
 import {
@@ -26,6 +27,7 @@ import {
   stopReplyRun,
   type ReplyOutcome,
   type ReplyRun,
+  type ReplyRunListener,
 } from "./reply-run";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
@@ -39,6 +41,23 @@ export function toMessageDto(row: MessageRow): MessageDto {
     status: row.status,
     sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],
     created_at: row.created_at.toISOString(),
+  };
+}
+
+/** A reply's events: each delta as produced, then the message as stored once it ended. */
+function replyEvents(deps: ChatDeps, assistantMessage: MessageDto): ReplyRunListener | undefined {
+  if (!deps.events) return undefined;
+  const sessionId = assistantMessage.session_id;
+  return {
+    delta: (text) =>
+      publishEvent(deps.events, sessionId, "message.delta", { message_id: assistantMessage.id, text }),
+    stored: ({ content, sources, status }) =>
+      publishEvent(deps.events, sessionId, "message.updated", {
+        ...assistantMessage,
+        content,
+        sources,
+        status,
+      }),
   };
 }
 
@@ -134,6 +153,11 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   const userRow = created.find((row) => row.role === "user");
   const assistantRow = created.find((row) => row.role === "assistant");
   if (!userRow || !assistantRow) throw new Error("startChat: the inserted messages were not returned");
+  const userMessage = toMessageDto(userRow);
+  const assistantMessage = toMessageDto(assistantRow);
+  publishEvent(deps.events, session.id, "message.created", userMessage);
+  if (untitled) void publishSessionUpdated(deps, session.id).catch(() => undefined);
+  publishEvent(deps.events, session.id, "message.created", assistantMessage);
 
   const run = startReplyRun({
     db: deps.db,
@@ -143,8 +167,9 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
     timings: deps.replyTimings,
     history,
     message: input.message,
+    listener: replyEvents(deps, assistantMessage),
   });
-  return { userMessage: toMessageDto(userRow), assistantMessage: toMessageDto(assistantRow), run };
+  return { userMessage, assistantMessage, run };
 }
 
 /**
@@ -234,6 +259,8 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
   if (Number(count) === 0) throw new AppError("REPLY_NOT_RETRYABLE");
   await deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } });
   const history = await historyBefore(deps, reply.session_id, { at: question.created_at, id: question.id });
+  const assistantMessage = toMessageDto({ ...reply, content: "", status: "streaming", sources: [] });
+  publishEvent(deps.events, reply.session_id, "message.updated", assistantMessage);
   const run = startReplyRun({
     db: deps.db,
     responder: deps.responder,
@@ -242,12 +269,9 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     timings: deps.replyTimings,
     history,
     message: question.content,
+    listener: replyEvents(deps, assistantMessage),
   });
-  return {
-    userMessage: toMessageDto(question),
-    assistantMessage: toMessageDto({ ...reply, content: "", status: "streaming", sources: [] }),
-    run,
-  };
+  return { userMessage: toMessageDto(question), assistantMessage, run };
 }
 
 /**

@@ -72,6 +72,15 @@ export function activeReplyIds(): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export interface ReplyRunListener {
+  delta(text: string): void;
+  stored(result: {
+    content: string;
+    sources: MessageSource[];
+    status: "complete" | "failed" | "stopped";
+  }): void;
+}
+
 export function startReplyRun(args: {
   db: Db;
   responder: Responder;
@@ -81,6 +90,8 @@ export function startReplyRun(args: {
   history: ChatTurn[];
   message: string;
   timings?: Partial<ReplyTimings>;
+  /** Told each delta as it is produced, and the result once it is stored (not when storing it failed). */
+  listener?: ReplyRunListener;
 }): ReplyRun {
   const channel = new DeltaChannel();
   const controller = new AbortController();
@@ -183,6 +194,7 @@ export function startReplyRun(args: {
     clearInterval(heartbeat);
     const saved = await saveFinal(content, status);
     if (!saved.stored) return { ok: false, content, sources, error: saved.error };
+    args.listener?.stored({ content, sources, status });
     if (status === "failed") return { ok: false, content, sources, error };
     return { ok: true, content, sources, status };
   };
@@ -201,6 +213,7 @@ export function startReplyRun(args: {
           if (delta === "") continue;
           content += delta;
           channel.push(delta);
+          args.listener?.delta(delta);
           if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) savePartial(content);
         }
       } finally {

@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
+import { publishEvent } from "../events/publish";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
@@ -74,7 +75,9 @@ export async function getSession(deps: ChatDeps, input: OwnedSessionInput): Prom
 export async function renameSession(deps: ChatDeps, input: RenameSessionInput): Promise<SessionDto> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   const row = await deps.db.session.update({ where: { id: session.id }, data: { title: input.title } });
-  return toSessionDto(row);
+  const dto = toSessionDto(row);
+  publishEvent(deps.events, dto.id, "session.updated", dto);
+  return dto;
 }
 
 /** Deletes the session and (by cascade) its messages. */
@@ -85,5 +88,22 @@ export async function deleteSession(
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   // deleteMany: a concurrent delete of the same session is not an error, the outcome is the same.
   await deps.db.session.deleteMany({ where: { id: session.id } });
+  await forgetSessionEvents(deps, session.id);
   return { id: session.id, deleted: true };
+}
+
+/** A deleted session's kept events are dropped and its followers end (on every instance). Never throws. */
+export async function forgetSessionEvents(deps: ChatDeps, sessionId: string): Promise<void> {
+  try {
+    await deps.events?.forget(sessionId);
+  } catch (error) {
+    console.error(`events: could not end the followers of deleted session ${sessionId}`, error);
+  }
+}
+
+/** Publishes the session as stored now (after a change made elsewhere, e.g. its title set by a first message). */
+export async function publishSessionUpdated(deps: ChatDeps, sessionId: string): Promise<void> {
+  if (!deps.events) return;
+  const row = await deps.db.session.findUnique({ where: { id: sessionId } });
+  if (row) publishEvent(deps.events, sessionId, "session.updated", toSessionDto(row));
 }

@@ -1,0 +1,140 @@
+import {
+  DEFAULT_RETENTION,
+  ALL_SESSIONS,
+  type EventBus,
+  type ReplayResult,
+  type ReplayRetention,
+} from "./bus";
+import { EPHEMERAL_EVENT_TYPES, nextSequence, type SessionEvent, type SessionEventType } from "./event-types";
+
+interface Kept {
+  /** Latest sequence given. */
+  head: number;
+  /** Events with seq <= floor may have been dropped (the first sequence of this log, then the last trimmed). */
+  floor: number;
+  events: { event: SessionEvent; at: number }[];
+}
+
+interface Subscription {
+  listener: (event: SessionEvent) => void;
+  onEnd?: () => void;
+}
+
+/**
+ * The event bus of a single instance (SQLite, or no REDIS_URL): sequences, kept events and subscribers in this
+ * process. Kept events are trimmed by age and count on publish and by a sweep every minute (unref'd timer).
+ */
+export class MemoryEventBus implements EventBus {
+  private readonly kept = new Map<string, Kept>();
+  private readonly subscribers = new Map<string, Set<Subscription>>();
+  private readonly sweep: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly retention: ReplayRetention = DEFAULT_RETENTION,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sweep = setInterval(() => this.trimAll(), Math.min(60_000, retention.keepMs));
+    this.sweep.unref();
+  }
+
+  publish(sessionId: string, type: SessionEventType, data: unknown): Promise<SessionEvent> {
+    const now = this.now();
+    let log = this.kept.get(sessionId);
+    if (!log) {
+      const start = nextSequence(0, now) - 1;
+      log = { head: start, floor: start, events: [] };
+      this.kept.set(sessionId, log);
+    }
+    const event: SessionEvent = { seq: nextSequence(log.head, now), session_id: sessionId, type, data };
+    log.head = event.seq;
+    if (!EPHEMERAL_EVENT_TYPES.has(type)) {
+      log.events.push({ event, at: now });
+      this.trim(log, now);
+    }
+    this.deliver(sessionId, event);
+    this.deliver(ALL_SESSIONS, event);
+    return Promise.resolve(event);
+  }
+
+  replay(sessionId: string, after: number): Promise<ReplayResult> {
+    const log = this.kept.get(sessionId);
+    if (!log) return Promise.resolve({ events: [], complete: false, head: 0 });
+    this.trim(log, this.now());
+    return Promise.resolve({
+      events: log.events.filter(({ event }) => event.seq > after).map(({ event }) => event),
+      complete: after >= log.floor,
+      head: log.head,
+    });
+  }
+
+  subscribe(sessionId: string, listener: (event: SessionEvent) => void, onEnd?: () => void): () => void {
+    const subscription: Subscription = { listener, onEnd };
+    let set = this.subscribers.get(sessionId);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(sessionId, set);
+    }
+    set.add(subscription);
+    return () => {
+      const current = this.subscribers.get(sessionId);
+      if (!current) return;
+      current.delete(subscription);
+      if (current.size === 0) this.subscribers.delete(sessionId);
+    };
+  }
+
+  forget(sessionId: string): Promise<void> {
+    this.kept.delete(sessionId);
+    const set = this.subscribers.get(sessionId);
+    this.subscribers.delete(sessionId);
+    for (const subscription of set ?? []) subscription.onEnd?.();
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.sweep);
+    return Promise.resolve();
+  }
+
+  /** Open subscriptions (for metrics and tests). */
+  subscriberCount(): number {
+    let count = 0;
+    for (const set of this.subscribers.values()) count += set.size;
+    return count;
+  }
+
+  private deliver(key: string, event: SessionEvent): void {
+    for (const { listener } of this.subscribers.get(key) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("event bus: a subscriber failed", error);
+      }
+    }
+  }
+
+  private trim(log: Kept, now: number): void {
+    const oldest = now - this.retention.keepMs;
+    let drop = 0;
+    while (
+      drop < log.events.length &&
+      (log.events[drop]!.at < oldest || log.events.length - drop > this.retention.maxEventsPerSession)
+    ) {
+      drop += 1;
+    }
+    if (drop === 0) return;
+    log.floor = log.events[drop - 1]!.event.seq;
+    log.events.splice(0, drop);
+  }
+
+  private trimAll(): void {
+    const now = this.now();
+    for (const [sessionId, log] of this.kept) {
+      this.trim(log, now);
+      // Nothing kept and nothing new for the retention time: the next event starts a new log from the clock.
+      if (log.events.length === 0 && now - Math.floor(log.head / 1000) > this.retention.keepMs) {
+        this.kept.delete(sessionId);
+      }
+    }
+  }
+}

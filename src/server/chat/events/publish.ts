@@ -1,0 +1,19 @@
+import type { EventBus } from "./bus";
+import type { SessionEventType } from "./event-types";
+
+/**
+ * Publishes a session event if the app has a bus (tests that build ChatDeps by hand may not). Never throws: a
+ * change is stored before its event is published, and a bus that is away (Redis down) must not fail the request
+ * that made the change — followers then catch up from a snapshot when they resume.
+ */
+export function publishEvent(
+  bus: EventBus | undefined,
+  sessionId: string,
+  type: SessionEventType,
+  data: unknown,
+): void {
+  if (!bus) return;
+  bus.publish(sessionId, type, data).catch((error: unknown) => {
+    console.error(`events: could not publish ${type} of session ${sessionId}`, error);
+  });
+}
