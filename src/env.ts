@@ -155,6 +155,13 @@ const envSchema = z.object({
    * The public origin of the admin pages, e.g. https://chat.example.com. Unset → taken from each request, and
    * cookies are not marked Secure; set it to an https:// URL in production so they are.
    */
+  /** Log level of the JSON logs (one line per request, plus warnings and errors): pino's levels, or silent. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * Turns on /api/metrics (Prometheus text format), readable with `Authorization: Bearer <METRICS_TOKEN>`.
+   * Unset → /api/metrics answers 404.
+   */
+  METRICS_TOKEN: z.string().trim().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   BETTER_AUTH_URL: z
     .url({
       protocol: /^https?$/,

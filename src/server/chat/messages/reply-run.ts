@@ -1,4 +1,6 @@
 import type { Db } from "../../db/client";
+import { logError } from "../../observability/logger";
+import { metrics } from "../../observability/metrics";
 import type { ChatTurn, Responder } from "../responder/responder";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
@@ -133,7 +135,7 @@ export function startReplyRun(args: {
         const row = await args.db.message.findUnique({ where: { id }, select: { status: true } });
         controller.abort(!row || row.status === "stopped" ? STOPPED : LEASE_LOST);
       } catch (error) {
-        console.error("reply-run: could not save the partial reply", error);
+        logError("reply-run: could not save the partial reply", error, { messageId: id });
       } finally {
         saving = false;
       }
@@ -154,9 +156,13 @@ export function startReplyRun(args: {
         const stored = await fencedWrite(["streaming", "stopped", "failed"], { content, status, sources });
         return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
       } catch (error) {
-        if (attempt === 1) console.error("reply-run: could not save the assistant message, retrying", error);
+        if (attempt === 1)
+          logError("reply-run: could not save the assistant message, retrying", error, { messageId: id });
         if (Date.now() + delayMs > deadline) {
-          console.error(`reply-run: gave up saving the assistant message ${id} after ${attempt} attempts`);
+          logError("reply-run: gave up saving the assistant message", error, {
+            messageId: id,
+            attempts: attempt,
+          });
           return { stored: false, error: new ReplyNotStoredError({ cause: error }) };
         }
         await sleep(delayMs);
@@ -182,6 +188,7 @@ export function startReplyRun(args: {
   ): Promise<ReplyOutcome> => {
     clearInterval(heartbeat);
     const saved = await saveFinal(content, status);
+    metrics.replies.inc({ status: saved.stored ? status : "not_stored", responder: args.responder.name });
     if (!saved.stored) return { ok: false, content, sources, error: saved.error };
     if (status === "failed") return { ok: false, content, sources, error };
     return { ok: true, content, sources, status };

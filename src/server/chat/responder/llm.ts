@@ -1,5 +1,6 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText, type ModelMessage } from "ai";
+import { metrics } from "../../observability/metrics";
 import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
 import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
 import type { ChatTurn, Responder, ResponderInput, ResponderReply } from "./responder";
@@ -114,36 +115,55 @@ export class LlmResponder implements Responder {
       onError: () => {},
     });
     let produced = false;
+    const started = performance.now();
+    let outcome: "ok" | "error" | "aborted" = "error";
     try {
       idle.start();
       for await (const part of result.fullStream) {
         idle.touch();
         if (part.type === "text-delta" && part.text !== "") {
+          if (!produced) metrics.llmFirstToken.observe((performance.now() - started) / 1000);
           produced = true;
           yield part.text;
         } else if (part.type === "error") {
           throw part.error instanceof Error ? part.error : new LlmReplyError(String(part.error));
         } else if (part.type === "abort") {
-          if (input.signal.aborted) return; // the visitor stopped it
+          if (input.signal.aborted) {
+            outcome = "aborted"; // the visitor stopped it
+            return;
+          }
           throw new LlmReplyError(`The model did not answer within ${this.settings.timeoutMs} ms.`);
         } else if (part.type === "finish") {
+          countTokens(part.totalUsage);
           if (part.finishReason === "error" || part.finishReason === "other") {
             throw new LlmReplyError(
               `The model's stream ended unexpectedly (${part.rawFinishReason ?? "no finish reason"}).`,
             );
           }
           if (!produced) throw new LlmReplyError("The model returned an empty reply.");
+          outcome = "ok";
         }
       }
+      if (input.signal.aborted) outcome = "aborted";
     } catch (error) {
-      if (input.signal.aborted) return;
+      if (input.signal.aborted) {
+        outcome = "aborted";
+        return;
+      }
       if (idle.signal.aborted)
         throw new LlmReplyError(`The model did not answer within ${this.settings.timeoutMs} ms.`);
       throw error;
     } finally {
       idle.clear();
+      metrics.llmDuration.observe({ outcome }, (performance.now() - started) / 1000);
     }
   }
+}
+
+/** Adds the usage an upstream reported (OpenAI's `usage`; absent fields count as nothing). */
+function countTokens(usage: { inputTokens?: number; outputTokens?: number } | undefined): void {
+  if (usage?.inputTokens) metrics.llmTokens.inc({ kind: "prompt" }, usage.inputTokens);
+  if (usage?.outputTokens) metrics.llmTokens.inc({ kind: "completion" }, usage.outputTokens);
 }
 
 /** Aborts when nothing has happened for `ms` since start() or the last touch(). */
