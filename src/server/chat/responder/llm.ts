@@ -90,6 +90,8 @@ export class LlmResponder implements Responder {
     const provider = createOpenAICompatible({
       name: "llm",
       baseURL: settings.baseUrl,
+      // stream_options.include_usage: the last chunk reports the tokens used (metrics, cost control).
+      includeUsage: true,
       ...(settings.apiKey && { apiKey: settings.apiKey }),
     });
     this.model = provider.chatModel(settings.model);
