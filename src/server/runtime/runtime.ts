@@ -17,7 +17,10 @@ const globalCache = globalThis as typeof globalThis & { __visitorChatRuntime?: P
 
 async function createRuntime(): Promise<ChatRuntime> {
   const database = await openDatabase(env.DATABASE_URL);
-  return { database, deps: { db: database.db, dialect: database.dialect, responder: chooseResponder() } };
+  return {
+    database,
+    deps: { db: database.db, dialect: database.dialect, responder: chooseResponder(database.db) },
+  };
 }
 
 export function getChatRuntime(): Promise<ChatRuntime> {
