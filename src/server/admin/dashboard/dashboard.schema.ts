@@ -23,12 +23,9 @@ export const llmUsageSchema = z
       .int()
       .nullable()
       .meta({ description: "LLM_DAILY_TOKEN_BUDGET; null = none." }),
-    budget_exhausted: z
-      .boolean()
-      .meta({
-        description:
-          "Today's tokens reached the budget: replies come from the knowledge base until 00:00 UTC.",
-      }),
+    budget_exhausted: z.boolean().meta({
+      description: "Today's tokens reached the budget: replies come from the knowledge base until 00:00 UTC.",
+    }),
     price_per_1k_input: z.number().nullable(),
     price_per_1k_output: z.number().nullable(),
   })
