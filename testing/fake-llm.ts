@@ -7,8 +7,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 type Scenario =
-  /** `usage`: the token counts reported at the end (default: ~4 characters a token of the prompt and reply). */
-  | { kind: "stream"; chunks: string[]; delayMs?: number; usage?: { prompt: number; completion: number } }
+  /**
+   * `usage`: the token counts reported at the end when the client asks (stream_options.include_usage); default
+   * ~4 characters a token of the prompt and reply; null: none reported (an upstream without usage).
+   */
+  | {
+      kind: "stream";
+      chunks: string[];
+      delayMs?: number;
+      usage?: { prompt: number; completion: number } | null;
+    }
   /** Answers with an HTTP error status before streaming. */
   | { kind: "status"; status: number; message?: string }
   /** Streams `chunks`, then destroys the connection without a finish reason or [DONE]. */
@@ -99,7 +107,8 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     if (scenario.kind === "hang") return; // closed by close() or by the client
     response.write(chunk(null, "stop"));
     // As OpenAI does: with stream_options.include_usage, a last chunk with no choices carries the usage.
-    if (recorded.body.stream_options?.include_usage) {
+    const reportsUsage = !(scenario.kind === "stream" && scenario.usage === null);
+    if (recorded.body.stream_options?.include_usage && reportsUsage) {
       const promptChars = recorded.body.messages.reduce((sum, message) => sum + message.content.length, 0);
       const completionChars = scenario.chunks.join("").length;
       const usage = (scenario.kind === "stream" && scenario.usage) || {
