@@ -16,7 +16,18 @@ import { buildPrompt, estimateTokens, LlmResponder, type LlmSettings } from "~/s
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
+import type { DashboardDto } from "~/server/admin/dashboard/dashboard.schema";
+import { ensureTestAdmin, sessionCookieOf, TEST_ADMIN } from "../testing/admin";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { describeEachDatabase } from "./helpers/databases";
+import { describeEachServer } from "./helpers/server";
+
+/** The fake LLM the HTTP servers below talk to (started before them: their env is read at start). */
+let httpFake: FakeLlm;
+beforeAll(async () => {
+  httpFake = await startFakeLlm();
+});
+afterAll(() => httpFake.close());
 
 const knowledge = new KnowledgeBase(loadKnowledge(path.resolve("content/knowledge")));
 
@@ -220,3 +231,81 @@ describeEachDatabase("LLM token usage, daily budget and dashboard", (database) =
     expect(dashboard.llm_usage.tokens_today).toBe(0);
   });
 });
+
+describeEachServer(
+  "LLM cost control over HTTP (npm start with LLM_DAILY_TOKEN_BUDGET and prices)",
+  (target) => {
+    it("the budget's fallback and the dashboard's notice, cost and tokens", async () => {
+      httpFake.requests.length = 0;
+      httpFake.setDefault({
+        kind: "stream",
+        chunks: ["From the model."],
+        usage: { prompt: 80, completion: 40 },
+      });
+      const post = async <T>(path: string, body: unknown) =>
+        (await (
+          await fetch(`${target().baseUrl}${path}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { data: T };
+      const visitor = await post<{ id: string }>("/api/chats/visitors/", {});
+      const session = await post<{ id: string }>("/api/chats/sessions/", { visitor_id: visitor.data.id });
+      const ask = () =>
+        post<{ assistant_message: { content: string } }>("/api/chats/messages/chat/", {
+          visitor_id: visitor.data.id,
+          session_id: session.data.id,
+          message: "How do I embed the widget on my website?",
+        });
+      expect((await ask()).data.assistant_message.content).toBe("From the model.");
+      // 120 tokens used, the budget is 100: the knowledge base answers and the model is not asked.
+      const fallback = await ask();
+      expect(fallback.data.assistant_message.content).toMatch(/widget/i);
+      expect(fallback.data.assistant_message.content).not.toBe("From the model.");
+      expect(httpFake.requests).toHaveLength(1);
+
+      const dashboard = (await (
+        await fetch(`${target().baseUrl}/api/admin/dashboard/`, {
+          headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+        })
+      ).json()) as { data: DashboardDto };
+      expect(dashboard.data.llm_usage).toMatchObject({
+        tokens_today: 120,
+        daily_token_budget: 100,
+        budget_exhausted: true,
+        price_per_1k_input: 2,
+        price_per_1k_output: 4,
+      });
+      // 80 prompt tokens at 2 per 1k + 40 completion tokens at 4 per 1k.
+      expect(dashboard.data.llm_usage.days.at(-1)?.cost_estimate).toBe(0.32);
+
+      await ensureTestAdmin({ db: target().database.db, dialect: target().database.dialect });
+      const signIn = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: target().baseUrl },
+        body: JSON.stringify(TEST_ADMIN),
+      });
+      expect(signIn.status).toBe(200);
+      const page = (
+        await (
+          await fetch(`${target().baseUrl}/admin`, { headers: { cookie: sessionCookieOf(signIn) } })
+        ).text()
+      ).replaceAll("<!-- -->", "");
+      expect(page).toContain('data-testid="llm-budget-exhausted"');
+      expect(page).toMatch(/LLM token budget is spent/);
+      expect(page).toMatch(/estimated cost today 0\.32/);
+    });
+  },
+  {
+    env: () => ({
+      LLM_BASE_URL: httpFake.baseUrl,
+      LLM_MODEL: "test-model",
+      LLM_MAX_RETRIES: "0",
+      LLM_DAILY_TOKEN_BUDGET: "100",
+      LLM_PRICE_PER_1K_INPUT: "2",
+      LLM_PRICE_PER_1K_OUTPUT: "4",
+      LLM_MAX_PROMPT_TOKENS: "4000",
+    }),
+  },
+);
