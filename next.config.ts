@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   // trailing slash): no redirect between the two.
   skipTrailingSlashRedirect: true,
   poweredByHeader: false,
+  // Loaded from node_modules at run time, not bundled: scripts/start.ts shares the metrics registry (on
+  // globalThis) with the routes. (pino and pino-pretty are on Next.js's own list.)
+  serverExternalPackages: ["prom-client"],
   reactStrictMode: true,
   async headers() {
     // Responses the proxy (src/proxy.ts) does not see still must not be content-sniffed.

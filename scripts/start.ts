@@ -14,12 +14,14 @@
  * flight, including replies still being written (Next.js `after()`), then exit.
  */
 import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import {
   CLIENT_ADDRESS_HEADER,
   CLIENT_PROTO_HEADER,
+  isTrustedProxy,
   markClientHeaderTrusted,
   parseTrustedProxies,
   resolveClientAddress,
@@ -66,6 +68,21 @@ function stampClient(request: IncomingMessage, trusted: TrustedProxies): void {
   request.headers["x-forwarded-proto"] = client.proto;
 }
 
+/** An X-Request-Id a trusted proxy may pass on: short, plain characters (it is logged and echoed). */
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's id: the trusted proxy's X-Request-Id when it is sane, else a new one. Set on both sides. */
+function stampRequestId(request: IncomingMessage, response: ServerResponse, trusted: TrustedProxies): string {
+  const incoming = headerOf(request, "x-request-id")?.trim();
+  const id =
+    incoming && SANE_REQUEST_ID.test(incoming) && isTrustedProxy(request.socket.remoteAddress, trusted)
+      ? incoming
+      : randomUUID();
+  request.headers["x-request-id"] = id;
+  response.setHeader("x-request-id", id);
+  return id;
+}
+
 /** The methods any route serves. Next.js answers others (TRACE, CONNECT) with a bare 500 before our code runs. */
 const SERVED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
@@ -84,6 +101,9 @@ async function main(): Promise<void> {
   // The server's own environment check, now: a bad value exits here with its message, before anything listens
   // (Next.js would log it after "Ready" and answer 500 to every request).
   await import("../src/env");
+  // The JSON logger and the metrics (LOG_LEVEL, METRICS_TOKEN): loaded after the environment check.
+  const { logger, logError } = await import("../src/server/observability/logger");
+  const { metrics, routeOf, routeLabel } = await import("../src/server/observability/metrics");
   // (Also reads the environment: imported only now.) Replies being written, for a graceful stop.
   const { inflightReplies } = await import("../src/server/chat/messages/reply-run");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -117,10 +137,37 @@ async function main(): Promise<void> {
   await app.prepare();
 
   const server = createServer((request, response) => {
+    const started = process.hrtime.bigint();
+    const requestId = stampRequestId(request, response, trusted);
+    // One line per request, once its response ended (or its client left): the route with ids replaced, never
+    // the query string, headers or body (src/server/observability/logger.ts says why).
+    let logged = false;
+    const done = () => {
+      if (logged) return;
+      logged = true;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const method = SERVED_METHODS.includes(request.method ?? "") ? request.method! : "OTHER";
+      const status = response.writableFinished ? response.statusCode : 499;
+      const labels = { method, route: routeLabel(request.url), status: String(status) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      logger.info(
+        {
+          requestId,
+          method,
+          route: routeOf(request.url),
+          status,
+          durationMs: Math.round(seconds * 10_000) / 10,
+        },
+        "request",
+      );
+    };
+    response.once("finish", done);
+    response.once("close", done);
     if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
-      console.error(redactUrls(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+      logError("request failed", error, { requestId });
       if (!response.headersSent) response.statusCode = 500;
       response.end();
     });
@@ -134,7 +181,7 @@ async function main(): Promise<void> {
     server.listen(port, hostname, resolve);
   });
   const shown = hostname && hostname !== "0.0.0.0" && hostname !== "::" ? hostname : "localhost";
-  console.log(
+  logger.info(
     `Visitor Chat ready on http://${shown.includes(":") ? `[${shown}]` : shown}:${port}` +
       (trusted.kind === "none"
         ? " (client addresses: the connection's; set TRUSTED_PROXIES behind a reverse proxy)"
@@ -151,7 +198,7 @@ async function main(): Promise<void> {
         clearInterval(closingIdle);
         app
           .close()
-          .catch((error: unknown) => console.error(redactUrls(String(error))))
+          .catch((error: unknown) => logError("stopping Next.js failed", error))
           .finally(() => process.exit(0));
       });
       // A keep-alive connection whose request ends now would otherwise stay open for keepAliveTimeout (65 s).

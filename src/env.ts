@@ -69,6 +69,16 @@ const envSchema = z.object({
   /** Knowledge-base passages put into the prompt (and linked as sources). */
   LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
   /**
+   * Cost control. Prices per 1,000 tokens (in any currency) turn the dashboard's token counts into a cost
+   * estimate. Past LLM_DAILY_TOKEN_BUDGET tokens (prompt + completion, UTC day) replies come from the
+   * knowledge-base responder until midnight UTC. LLM_MAX_PROMPT_TOKENS bounds what is sent with each question
+   * (system prompt, grounding passages, history; ~4 characters a token): the oldest history goes first.
+   */
+  LLM_PRICE_PER_1K_INPUT: z.coerce.number().min(0).max(1_000).optional(),
+  LLM_PRICE_PER_1K_OUTPUT: z.coerce.number().min(0).max(1_000).optional(),
+  LLM_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).max(1_000_000_000_000).optional(),
+  LLM_MAX_PROMPT_TOKENS: z.coerce.number().int().min(100).max(10_000_000).optional(),
+  /**
    * A streaming reply not saved for this long (its run saves at least every few seconds while alive) lost its
    * writer, e.g. the server was killed: it is marked failed (partial text kept) and can be retried.
    */
@@ -155,6 +165,13 @@ const envSchema = z.object({
    * The public origin of the admin pages, e.g. https://chat.example.com. Unset → taken from each request, and
    * cookies are not marked Secure; set it to an https:// URL in production so they are.
    */
+  /** Log level of the JSON logs (one line per request, plus warnings and errors): pino's levels, or silent. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * Turns on /api/metrics (Prometheus text format), readable with `Authorization: Bearer <METRICS_TOKEN>`.
+   * Unset → /api/metrics answers 404.
+   */
+  METRICS_TOKEN: z.string().trim().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
   BETTER_AUTH_URL: z
     .url({
       protocol: /^https?$/,

@@ -7,7 +7,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 type Scenario =
-  | { kind: "stream"; chunks: string[]; delayMs?: number }
+  /**
+   * `usage`: the token counts reported at the end when the client asks (stream_options.include_usage); default
+   * ~4 characters a token of the prompt and reply; null: none reported (an upstream without usage).
+   */
+  | {
+      kind: "stream";
+      chunks: string[];
+      delayMs?: number;
+      usage?: { prompt: number; completion: number } | null;
+    }
   /** Answers with an HTTP error status before streaming. */
   | { kind: "status"; status: number; message?: string }
   /** Streams `chunks`, then destroys the connection without a finish reason or [DONE]. */
@@ -23,6 +32,7 @@ interface RecordedRequest {
     stream: boolean;
     messages: { role: string; content: string }[];
     temperature?: number;
+    stream_options?: { include_usage?: boolean };
   };
   headers: IncomingMessage["headers"];
   /** True once the client closed the connection before the response ended. */
@@ -44,6 +54,18 @@ function chunk(content: string | null, finishReason: string | null = null): stri
     created: Math.floor(Date.now() / 1000),
     model: "test-model",
     choices: [{ index: 0, delta: content === null ? {} : { content }, finish_reason: finishReason }],
+  };
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+function usageChunk(prompt: number, completion: number): string {
+  const payload = {
+    id: "chatcmpl-test",
+    object: "chat.completion.chunk",
+    created: Math.floor(Date.now() / 1000),
+    model: "test-model",
+    choices: [],
+    usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
   };
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
@@ -84,6 +106,17 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     }
     if (scenario.kind === "hang") return; // closed by close() or by the client
     response.write(chunk(null, "stop"));
+    // As OpenAI does: with stream_options.include_usage, a last chunk with no choices carries the usage.
+    const reportsUsage = !(scenario.kind === "stream" && scenario.usage === null);
+    if (recorded.body.stream_options?.include_usage && reportsUsage) {
+      const promptChars = recorded.body.messages.reduce((sum, message) => sum + message.content.length, 0);
+      const completionChars = scenario.chunks.join("").length;
+      const usage = (scenario.kind === "stream" && scenario.usage) || {
+        prompt: Math.ceil(promptChars / 4),
+        completion: Math.ceil(completionChars / 4),
+      };
+      response.write(usageChunk(usage.prompt, usage.completion));
+    }
     response.write("data: [DONE]\n\n");
     response.end();
   }

@@ -77,6 +77,8 @@ const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   BATCH_TOO_LARGE: [400, "BAD_REQUEST"],
   STREAMING_LINK_REQUIRED: [400, "BAD_REQUEST"],
   CROSS_SITE_ADMIN_REQUEST: [403, "FORBIDDEN"],
+  // Operations (issue 15).
+  METRICS_UNAUTHORIZED: [401, "UNAUTHORIZED"],
 };
 
 /**

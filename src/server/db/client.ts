@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "~/generated/prisma-sqlite/client";
 import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
+import { metrics, type PoolCounts } from "../observability/metrics";
 import { resolveDatabaseUrl, type Dialect } from "./database-url";
 
 /**
@@ -31,10 +32,18 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   const observe = <T extends SqlDriverAdapterFactory>(factory: T): T =>
     options.onStatement ? observeStatements(factory, options.onStatement) : factory;
   if (target.dialect === "postgresql") {
+    const pools = new Set<PoolCounts>();
     const db = new PostgresPrismaClient({
-      adapter: observe(new PrismaPg({ connectionString: target.adapterUrl })),
+      adapter: observe(countPool(new PrismaPg({ connectionString: target.adapterUrl }), pools)),
     });
-    return { db, dialect: "postgresql", close: () => db.$disconnect() };
+    return {
+      db,
+      dialect: "postgresql",
+      close: async () => {
+        for (const pool of pools) metrics.pools.delete(pool);
+        await db.$disconnect();
+      },
+    };
   }
   const sqlite = new SqlitePrismaClient({
     adapter: observe(new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS })),
@@ -47,6 +56,22 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   await sqlite.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   const db = sqlite as unknown as Db;
   return { db, dialect: "sqlite", close: () => sqlite.$disconnect() };
+}
+
+/** Reports the pg pool each connection of `factory` opens in metrics (visitor_chat_db_pool_connections). */
+function countPool(factory: PrismaPg, pools: Set<PoolCounts>): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    // PrismaPgAdapter keeps its pg.Pool as `client`.
+    const pool = (adapter as unknown as { client?: Partial<PoolCounts> }).client;
+    if (pool && typeof pool.totalCount === "number") {
+      pools.add(pool as PoolCounts);
+      metrics.pools.add(pool as PoolCounts);
+    }
+    return adapter;
+  };
+  return factory;
 }
 
 /** Wraps an adapter factory so every statement (BEGIN included) is reported to `onStatement`. */

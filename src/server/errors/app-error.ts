@@ -213,6 +213,14 @@ export const APP_ERRORS = {
     message:
       "Admin changes made with the sign-in cookie must come from this app's own pages; this request came from another site. Integrations send Authorization: Bearer <API key> instead.",
   },
+  // Operations (metrics, logs; issue 15).
+  /** /api/metrics without the right bearer token (it is off, 404, while METRICS_TOKEN is unset). */
+  METRICS_UNAUTHORIZED: {
+    code: "UNAUTHORIZED",
+    kind: "unauthorized",
+    source: "access",
+    message: "Metrics need Authorization: Bearer <METRICS_TOKEN>, the token set in the server's environment.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

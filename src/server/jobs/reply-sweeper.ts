@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { failStaleReplies } from "../chat/messages/reply-lease";
 import { activeReplyIds } from "../chat/messages/reply-run";
 import { acquireLease, releaseLease } from "./lease";
+import { logError, logger } from "../observability/logger";
 
 export const REPLY_SWEEPER_JOB = "reply-sweeper";
 
@@ -34,11 +35,11 @@ export function startReplySweeper(options: {
       if (!(await acquireLease(db, { name: REPLY_SWEEPER_JOB, holder: options.holder, ttlMs, now })))
         return 0;
       const failed = await failStaleReplies(db, now, { leaseMs: options.leaseMs, liveIds: activeReplyIds() });
-      if (failed > 0) console.warn(`reply sweeper: marked ${failed} stale streaming repl(ies) failed`);
+      if (failed > 0) logger.warn({ failed }, "reply sweeper: marked stale streaming replies failed");
       failing = false;
       return failed;
     } catch (error) {
-      if (!failing) console.error("reply sweeper: could not sweep (retrying every interval)", error);
+      if (!failing) logError("reply sweeper: could not sweep (retrying every interval)", error);
       failing = true;
       return 0;
     }

@@ -64,6 +64,14 @@ function isTrustedHop(address: string, trusted: Extract<TrustedProxies, { kind: 
   return trusted.list.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
 }
 
+/** Whether the connection itself comes from a trusted proxy (whose request headers, e.g. X-Request-Id, are believed). */
+export function isTrustedProxy(socketAddress: string | undefined, trusted: TrustedProxies): boolean {
+  if (trusted.kind === "none") return false;
+  if (trusted.kind === "hops") return trusted.count > 0;
+  const address = normalizeAddress(socketAddress);
+  return address !== undefined && isTrustedHop(address, trusted);
+}
+
 export interface ResolvedClient {
   address: string;
   proto: "http" | "https";

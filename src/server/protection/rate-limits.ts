@@ -8,6 +8,7 @@ import {
 import { env } from "~/env";
 import { AppError } from "../errors/app-error";
 import { addressBucket, networkOf } from "./client-address";
+import { metrics } from "../observability/metrics";
 
 export { clientIp } from "./client-address";
 
@@ -222,6 +223,7 @@ export async function enforceRateLimit(action: LimitedAction, subject: RateLimit
     if (!rejection) continue;
     const reserveKey = rule.reserve && keyOf(rule.reserve, subject);
     if (rule.reserve && reserveKey && !(await consume(rule.reserve, reserveKey))) continue;
+    metrics.rateLimitRejections.inc({ action });
     throw new RateLimitedError(
       rule.rate.points,
       rule.rate.seconds,

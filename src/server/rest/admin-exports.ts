@@ -6,6 +6,7 @@ import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";
+import { logError, requestIdOf } from "../observability/logger";
 
 const encoder = new TextEncoder();
 
@@ -38,7 +39,8 @@ async function handleExport<Schema extends z.ZodType>(
     return exportFileResponse(await produce(deps, schema.parse({ ...query, ...params })));
   } catch (error) {
     const restError = toRestError(error);
-    if (restError.status >= 500) console.error("admin export failed", error);
+    if (restError.status >= 500)
+      logError("admin export failed", error, { requestId: requestIdOf(request.headers) });
     return restErrorResponse(restError);
   }
 }

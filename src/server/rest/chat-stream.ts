@@ -6,6 +6,7 @@ import { clientIp, enforceRateLimit } from "../protection/rate-limits";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";
 import { readJsonBody } from "./request-body";
+import { logError, requestIdOf } from "../observability/logger";
 
 const encoder = new TextEncoder();
 
@@ -34,7 +35,8 @@ export async function handleChatStreamRequest(request: Request): Promise<Respons
     events = chatStreamEvents(started)[Symbol.asyncIterator]();
   } catch (error) {
     const restError = toRestError(error);
-    if (restError.status >= 500) console.error("chat stream: could not start", error);
+    if (restError.status >= 500)
+      logError("chat stream: could not start", error, { requestId: requestIdOf(request.headers) });
     return restErrorResponse(restError);
   }
 

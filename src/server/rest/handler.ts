@@ -6,6 +6,8 @@ import { drainRepliesIfRunning } from "../runtime/drain";
 import { restErrorResponse, toRestError } from "./errors";
 import { allowedMethods, methodNotAllowedResponse } from "./methods";
 import { readJsonBody } from "./request-body";
+import { logError, requestIdOf } from "../observability/logger";
+import { routeOf } from "../observability/metrics";
 
 /** The REST bridge's success body: the payload is always wrapped in `data`, never merged into the top level. */
 interface RestSuccessBody<T = unknown> {
@@ -71,7 +73,10 @@ async function handle(request: Request): Promise<Response> {
     },
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`REST ${path ?? request.url} failed:`, error.cause ?? error);
+        logError("REST request failed", error.cause ?? error, {
+          requestId: requestIdOf(request.headers),
+          procedure: path ?? routeOf(new URL(request.url).pathname),
+        });
     },
   });
 

@@ -3,6 +3,9 @@ import { env } from "~/env";
 import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "../chat/responder/knowledge-base";
 import { LlmResponder } from "../chat/responder/llm";
 import type { Responder } from "../chat/responder/responder";
+import { BudgetedResponder } from "../chat/responder/budget";
+import { tokensUsedSince, utcDayStart } from "../chat/messages/token-usage";
+import type { Db } from "../db/client";
 
 /**
  * Test/bench hook: a module preloaded into the server process (`node --import`, see bench/stamp-preload.mjs) may
@@ -12,11 +15,17 @@ export const RESPONDER_WRAPPER = Symbol.for("visitor-chat.wrapResponder");
 
 type ResponderWrapper = (inner: Responder) => Responder;
 
-/** The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. */
-export function createResponder(): Responder {
+/**
+ * The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. With
+ * LLM_DAILY_TOKEN_BUDGET (and the database to count today's tokens in), the knowledge-base responder answers
+ * once the day's budget is spent.
+ */
+export function createResponder(db?: Db): Responder {
   const knowledge = new KnowledgeBase(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)));
+  const knowledgeResponder = () =>
+    new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
   if (env.LLM_BASE_URL && env.LLM_MODEL) {
-    return new LlmResponder(
+    const llm = new LlmResponder(
       {
         baseUrl: env.LLM_BASE_URL,
         apiKey: env.LLM_API_KEY,
@@ -29,15 +38,21 @@ export function createResponder(): Responder {
         historyMaxMessages: env.LLM_HISTORY_MAX_MESSAGES,
         historyMaxChars: env.LLM_HISTORY_MAX_CHARS,
         groundingPassages: env.LLM_GROUNDING_PASSAGES,
+        maxPromptTokens: env.LLM_MAX_PROMPT_TOKENS,
       },
       knowledge,
     );
+    if (env.LLM_DAILY_TOKEN_BUDGET === undefined || !db) return llm;
+    return new BudgetedResponder(llm, knowledgeResponder(), {
+      dailyTokens: env.LLM_DAILY_TOKEN_BUDGET,
+      usedToday: () => tokensUsedSince(db, utcDayStart(new Date())),
+    });
   }
-  return new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
+  return knowledgeResponder();
 }
 
 /** The responder the app serves with: createResponder(), wrapped by the test/bench hook when one is preloaded. */
-export function chooseResponder(): Responder {
+export function chooseResponder(db?: Db): Responder {
   const wrap = (globalThis as Record<symbol, ResponderWrapper | undefined>)[RESPONDER_WRAPPER];
-  return wrap ? wrap(createResponder()) : createResponder();
+  return wrap ? wrap(createResponder(db)) : createResponder(db);
 }

@@ -23,7 +23,7 @@ async function createRuntime(): Promise<ChatRuntime> {
     deps: {
       db: database.db,
       dialect: database.dialect,
-      responder: chooseResponder(),
+      responder: chooseResponder(database.db),
       events: getEventBus(),
     },
   };

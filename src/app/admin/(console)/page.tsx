@@ -8,7 +8,10 @@ const number = new Intl.NumberFormat("en");
 
 export default async function DashboardPage() {
   const { caller } = await adminPage("/admin");
-  const { totals, days } = await caller.admin.dashboard();
+  const { totals, days, llm_usage: llm } = await caller.admin.dashboard();
+  const currency = (value: number) => value.toLocaleString("en", { maximumFractionDigits: 4 });
+  const costToday = llm.days.at(-1)?.cost_estimate ?? null;
+  const cost30 = llm.days.reduce((sum, day) => sum + (day.cost_estimate ?? 0), 0);
   const cards = [
     { label: "Visitors", value: totals.visitors },
     { label: "Sessions", value: totals.sessions },
@@ -18,6 +21,13 @@ export default async function DashboardPage() {
   return (
     <>
       <h1>Dashboard</h1>
+      {llm.budget_exhausted && (
+        <p className="notice" role="status" data-testid="llm-budget-exhausted">
+          Today&apos;s LLM token budget is spent ({number.format(llm.tokens_today)} of{" "}
+          {number.format(llm.daily_token_budget ?? 0)} tokens): replies come from the knowledge base until
+          00:00 UTC. Raise LLM_DAILY_TOKEN_BUDGET to change this.
+        </p>
+      )}
       <section className="cards" aria-label="Totals">
         {cards.map((card) => (
           <div className="card" key={card.label}>
@@ -41,6 +51,30 @@ export default async function DashboardPage() {
         unit="messages"
         barClass="bar-messages"
         points={days.map((day) => ({ date: day.date, value: day.messages }))}
+      />
+      <h2>LLM tokens per day (last 30 days, UTC)</h2>
+      <p className="muted" data-testid="llm-usage-summary">
+        Today: {number.format(llm.tokens_today)} tokens
+        {llm.daily_token_budget !== null && (
+          <> of a daily budget of {number.format(llm.daily_token_budget)}</>
+        )}
+        {costToday !== null && (
+          <>
+            {" "}
+            · estimated cost today {currency(costToday)}, last 30 days {currency(cost30)} (at{" "}
+            {currency(llm.price_per_1k_input ?? 0)} per 1,000 prompt and{" "}
+            {currency(llm.price_per_1k_output ?? 0)} per 1,000 completion tokens)
+          </>
+        )}
+        {costToday === null && (
+          <> · set LLM_PRICE_PER_1K_INPUT and LLM_PRICE_PER_1K_OUTPUT for a cost estimate</>
+        )}
+      </p>
+      <DailyBarChart
+        label="LLM tokens per day"
+        unit="tokens"
+        barClass="bar-messages"
+        points={llm.days.map((day) => ({ date: day.date, value: day.prompt_tokens + day.completion_tokens }))}
       />
     </>
   );

@@ -7,6 +7,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { getChatDeps } from "../../runtime/runtime";
 import { resolveAuthSecret } from "./auth-secret";
 import { enforceSignInLimits } from "./sign-in-throttle";
+import { errorFields, logger, redactSecrets } from "../../observability/logger";
 
 /**
  * Sign-in attempts allowed per client address in each window (Better Auth's limiter; without an address, one
@@ -32,8 +33,11 @@ function logAuthMessage(
   ...args: unknown[]
 ) {
   if (!env.BETTER_AUTH_URL && message.includes("Base URL is not set")) return;
-  const write = level === "error" ? console.error : level === "warn" ? console.warn : console.log;
-  write(message, ...args);
+  // Only errors among the arguments are logged (their safe fields): other arguments can be request data.
+  const errors = args.filter((arg) => arg instanceof Error).map((error) => errorFields(error));
+  const fields = { source: "better-auth", ...(errors.length > 0 && { errors }) };
+  const pinoLevel = level === "success" ? "info" : level;
+  logger[pinoLevel](fields, redactSecrets(message));
 }
 
 function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {

@@ -1,5 +1,6 @@
 import type { ChatDeps } from "../../chat/deps";
 import { DASHBOARD_DAYS, type DashboardDto } from "./dashboard.schema";
+import { getLlmUsage, type LlmCostSettings } from "./llm-usage.service";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -24,8 +25,15 @@ async function countPerDay(deps: ChatDeps, table: DailyTable, since: Date): Prom
   return new Map(rows.map((row) => [row.day, Number(row.count)]));
 }
 
-/** Totals and the daily chart of the admin dashboard. `now` is a parameter so tests can pin the days. */
-export async function getDashboard(deps: ChatDeps, now: Date = new Date()): Promise<DashboardDto> {
+/**
+ * Totals and the daily chart of the admin dashboard, with LLM token use and cost. `now` is a parameter so tests
+ * can pin the days.
+ */
+export async function getDashboard(
+  deps: ChatDeps,
+  now: Date = new Date(),
+  llm: LlmCostSettings = {},
+): Promise<DashboardDto> {
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
   const firstDay = new Date(today - (DASHBOARD_DAYS - 1) * DAY_MS);
   const [visitors, sessions, messages, failedReplies, sessionsPerDay, messagesPerDay] = await Promise.all([
@@ -40,5 +48,14 @@ export async function getDashboard(deps: ChatDeps, now: Date = new Date()): Prom
     const date = new Date(firstDay.getTime() + index * DAY_MS).toISOString().slice(0, 10);
     return { date, sessions: sessionsPerDay.get(date) ?? 0, messages: messagesPerDay.get(date) ?? 0 };
   });
-  return { totals: { visitors, sessions, messages, failed_replies: failedReplies }, days };
+  const llmUsage = await getLlmUsage(
+    deps,
+    days.map((day) => day.date),
+    llm,
+  );
+  return {
+    totals: { visitors, sessions, messages, failed_replies: failedReplies },
+    days,
+    llm_usage: llmUsage,
+  };
 }

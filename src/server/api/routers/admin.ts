@@ -1,3 +1,4 @@
+import { env } from "~/env";
 import {
   apiKeyListSchema,
   apiKeySchema,
@@ -110,13 +111,20 @@ export const adminRouter = createTRPCRouter({
         protect: true,
         summary: "Totals and daily activity (admin)",
         description:
-          "Visitors, sessions, messages and failed replies, and new sessions and messages per day (30 days).",
+          "Visitors, sessions, messages and failed replies, new sessions and messages per day (30 days), and LLM " +
+          "tokens per day with a cost estimate and today's use against LLM_DAILY_TOKEN_BUDGET.",
       },
       rest: { successMessage: "Dashboard." },
     })
     .input(z.strictObject({}).optional())
     .output(dashboardSchema)
-    .query(({ ctx }) => getDashboard(ctx.deps)),
+    .query(({ ctx }) =>
+      getDashboard(ctx.deps, new Date(), {
+        pricePer1kInput: env.LLM_PRICE_PER_1K_INPUT,
+        pricePer1kOutput: env.LLM_PRICE_PER_1K_OUTPUT,
+        dailyTokenBudget: env.LLM_DAILY_TOKEN_BUDGET,
+      }),
+    ),
 
   visitors: createTRPCRouter({ list: visitors.list, get: visitors.get }),
 

@@ -29,6 +29,7 @@ import {
   type ReplyRun,
   type ReplyRunListener,
 } from "./reply-run";
+import { logError } from "../../observability/logger";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
 
@@ -307,7 +308,7 @@ async function completeReply(started: StartedChat): Promise<ChatOutput> {
   if (!outcome.ok) {
     const databaseError = unstoredBecauseDatabase(outcome);
     if (databaseError) throw databaseError;
-    console.error("chat: the responder failed", outcome.error);
+    logError("chat: the responder failed", outcome.error);
     throw new AppError("REPLY_FAILED", { cause: outcome.error });
   }
   return {
@@ -363,7 +364,7 @@ export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<Ch
     yield { type: "error", code: unavailable.code, message: unavailable.message, assistant_message };
     return;
   }
-  console.error("chat stream: the responder failed", outcome.error);
+  logError("chat stream: the responder failed", outcome.error);
   const failure = new AppError("REPLY_FAILED");
   yield {
     type: "error",

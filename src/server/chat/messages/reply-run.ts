@@ -1,5 +1,7 @@
 import type { Db } from "../../db/client";
-import type { ChatTurn, Responder } from "../responder/responder";
+import { logError } from "../../observability/logger";
+import { metrics } from "../../observability/metrics";
+import type { ChatTurn, Responder, TokenUsage } from "../responder/responder";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
@@ -111,7 +113,13 @@ export function startReplyRun(args: {
   /** Runs one fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
   const fencedWrite = async (
     statuses: ("streaming" | "stopped" | "failed")[],
-    data: { content: string; status?: "complete" | "failed" | "stopped"; sources?: MessageSource[] },
+    data: {
+      content: string;
+      status?: "complete" | "failed" | "stopped";
+      sources?: MessageSource[];
+      prompt_tokens?: number;
+      completion_tokens?: number;
+    },
   ): Promise<boolean> => {
     const stamp = nextStamp();
     fence.push(stamp);
@@ -144,7 +152,7 @@ export function startReplyRun(args: {
         const row = await args.db.message.findUnique({ where: { id }, select: { status: true } });
         controller.abort(!row || row.status === "stopped" ? STOPPED : LEASE_LOST);
       } catch (error) {
-        console.error("reply-run: could not save the partial reply", error);
+        logError("reply-run: could not save the partial reply", error, { messageId: id });
       } finally {
         saving = false;
       }
@@ -162,12 +170,21 @@ export function startReplyRun(args: {
       try {
         // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop; one marked
         // failed by the sweep while this run could not save gets its result (unless a retry took it over).
-        const stored = await fencedWrite(["streaming", "stopped", "failed"], { content, status, sources });
+        const stored = await fencedWrite(["streaming", "stopped", "failed"], {
+          content,
+          status,
+          sources,
+          ...(usage && { prompt_tokens: usage.prompt, completion_tokens: usage.completion }),
+        });
         return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
       } catch (error) {
-        if (attempt === 1) console.error("reply-run: could not save the assistant message, retrying", error);
+        if (attempt === 1)
+          logError("reply-run: could not save the assistant message, retrying", error, { messageId: id });
         if (Date.now() + delayMs > deadline) {
-          console.error(`reply-run: gave up saving the assistant message ${id} after ${attempt} attempts`);
+          logError("reply-run: gave up saving the assistant message", error, {
+            messageId: id,
+            attempts: attempt,
+          });
           return { stored: false, error: new ReplyNotStoredError({ cause: error }) };
         }
         await sleep(delayMs);
@@ -178,6 +195,9 @@ export function startReplyRun(args: {
 
   let content = "";
   let sources: MessageSource[] = [];
+  /** The tokens the model reported (stored with the reply), and the responder that answered. */
+  let usage: TokenUsage | undefined;
+  let answeredBy = args.responder.name;
   // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
   const heartbeat = setInterval(
     () => {
@@ -193,6 +213,7 @@ export function startReplyRun(args: {
   ): Promise<ReplyOutcome> => {
     clearInterval(heartbeat);
     const saved = await saveFinal(content, status);
+    metrics.replies.inc({ status: saved.stored ? status : "not_stored", responder: answeredBy });
     if (!saved.stored) return { ok: false, content, sources, error: saved.error };
     args.listener?.stored({ content, sources, status });
     if (status === "failed") return { ok: false, content, sources, error };
@@ -218,6 +239,8 @@ export function startReplyRun(args: {
         }
       } finally {
         sources = reply.sources();
+        usage = reply.usage?.();
+        answeredBy = reply.answeredBy?.() ?? answeredBy;
       }
       if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
       return await finish("complete");

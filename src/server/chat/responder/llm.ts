@@ -1,8 +1,9 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText, type ModelMessage } from "ai";
+import { metrics } from "../../observability/metrics";
 import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
 import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
-import type { ChatTurn, Responder, ResponderInput, ResponderReply } from "./responder";
+import type { ChatTurn, Responder, ResponderInput, ResponderReply, TokenUsage } from "./responder";
 
 /**
  * Replies with any OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp server,
@@ -25,7 +26,13 @@ export interface LlmSettings {
   historyMaxMessages: number;
   historyMaxChars: number;
   groundingPassages: number;
+  /** Bound on the estimated tokens sent (system prompt, passages, history, question); unset → no bound. */
+  maxPromptTokens?: number;
 }
+
+/** The token estimate used for LLM_MAX_PROMPT_TOKENS: about 4 characters a token (English text, GPT tokenizers). */
+export const CHARS_PER_TOKEN = 4;
+export const estimateTokens = (text: string): number => Math.ceil(text.length / CHARS_PER_TOKEN);
 
 class LlmReplyError extends Error {
   override readonly name = "LlmReplyError";
@@ -58,24 +65,34 @@ function groundingBlock(passages: KnowledgePassage[]): string {
  * What is sent upstream: the system prompt with the grounding passages (kept apart from the conversation, so
  * nothing a visitor types can pose as instructions), then the history window and the new question.
  */
-function buildPrompt(
-  settings: Pick<LlmSettings, "systemPrompt" | "historyMaxMessages" | "historyMaxChars">,
+export function buildPrompt(
+  settings: Pick<LlmSettings, "systemPrompt" | "historyMaxMessages" | "historyMaxChars" | "maxPromptTokens">,
   input: Pick<ResponderInput, "history" | "message">,
   passages: KnowledgePassage[],
-): { system: string; messages: ModelMessage[] } {
-  const system =
+): { system: string; messages: ModelMessage[]; passages: KnowledgePassage[] } {
+  const systemFor = (kept: KnowledgePassage[]) =>
     `${settings.systemPrompt}\n\n` +
     "Answer only from these help-article passages. If they do not answer the question, say that you don't " +
     `know ("${NOT_FOUND_TEXT}") and offer: "${NOT_FOUND_OFFER}" Do not invent facts or links, and do not ` +
     "list sources: they are shown under your reply.\n\n" +
-    groundingBlock(passages);
+    groundingBlock(kept);
+  let history = historyWindow(input.history, settings.historyMaxMessages, settings.historyMaxChars);
+  let kept = passages;
+  const max = settings.maxPromptTokens;
+  if (max !== undefined) {
+    const total = () =>
+      estimateTokens(systemFor(kept)) +
+      estimateTokens(input.message) +
+      history.reduce((sum, turn) => sum + estimateTokens(turn.content), 0);
+    // Over the bound: the oldest history goes first, then the lowest-ranked passages. The question stays.
+    while (total() > max && history.length > 0) history = history.slice(1);
+    while (total() > max && kept.length > 0) kept = kept.slice(0, -1);
+  }
   const messages = [
-    ...historyWindow(input.history, settings.historyMaxMessages, settings.historyMaxChars).map(
-      (turn): ModelMessage => ({ role: turn.role, content: turn.content }),
-    ),
+    ...history.map((turn): ModelMessage => ({ role: turn.role, content: turn.content })),
     { role: "user" as const, content: input.message },
   ];
-  return { system, messages };
+  return { system: systemFor(kept), messages, passages: kept };
 }
 
 export class LlmResponder implements Responder {
@@ -89,6 +106,8 @@ export class LlmResponder implements Responder {
     const provider = createOpenAICompatible({
       name: "llm",
       baseURL: settings.baseUrl,
+      // stream_options.include_usage: the last chunk reports the tokens used (metrics, cost control).
+      includeUsage: true,
       ...(settings.apiKey && { apiKey: settings.apiKey }),
     });
     this.model = provider.chatModel(settings.model);
@@ -96,16 +115,32 @@ export class LlmResponder implements Responder {
 
   reply(input: ResponderInput): ResponderReply {
     const hits = this.knowledge.search(input.message, this.settings.groundingPassages);
-    const passages = hits.map((hit) => hit.passage);
-    return { deltas: this.stream(input, passages), sources: () => hits.map(passageSource) };
+    const prompt = buildPrompt(
+      this.settings,
+      input,
+      hits.map((hit) => hit.passage),
+    );
+    // Only the passages that were sent are the reply's sources.
+    const sent = hits.filter((hit) => prompt.passages.includes(hit.passage));
+    const recorded: { usage?: TokenUsage } = {};
+    return {
+      deltas: this.stream(input, prompt, recorded),
+      sources: () => sent.map(passageSource),
+      usage: () => recorded.usage,
+    };
   }
 
-  private async *stream(input: ResponderInput, passages: KnowledgePassage[]): AsyncIterable<string> {
+  private async *stream(
+    input: ResponderInput,
+    prompt: { system: string; messages: ModelMessage[] },
+    recorded: { usage?: TokenUsage },
+  ): AsyncIterable<string> {
     const idle = new IdleTimeout(this.settings.timeoutMs);
     const signal = AbortSignal.any([input.signal, idle.signal]);
     const result = streamText({
       model: this.model,
-      ...buildPrompt(this.settings, input, passages),
+      system: prompt.system,
+      messages: prompt.messages,
       ...(this.settings.temperature !== undefined && { temperature: this.settings.temperature }),
       ...(this.settings.maxTokens !== undefined && { maxOutputTokens: this.settings.maxTokens }),
       maxRetries: this.settings.maxRetries,
@@ -114,36 +149,59 @@ export class LlmResponder implements Responder {
       onError: () => {},
     });
     let produced = false;
+    const started = performance.now();
+    let outcome: "ok" | "error" | "aborted" = "error";
     try {
       idle.start();
       for await (const part of result.fullStream) {
         idle.touch();
         if (part.type === "text-delta" && part.text !== "") {
+          if (!produced) metrics.llmFirstToken.observe((performance.now() - started) / 1000);
           produced = true;
           yield part.text;
         } else if (part.type === "error") {
           throw part.error instanceof Error ? part.error : new LlmReplyError(String(part.error));
         } else if (part.type === "abort") {
-          if (input.signal.aborted) return; // the visitor stopped it
+          if (input.signal.aborted) {
+            outcome = "aborted"; // the visitor stopped it
+            return;
+          }
           throw new LlmReplyError(`The model did not answer within ${this.settings.timeoutMs} ms.`);
         } else if (part.type === "finish") {
+          recorded.usage = countTokens(part.totalUsage);
           if (part.finishReason === "error" || part.finishReason === "other") {
             throw new LlmReplyError(
               `The model's stream ended unexpectedly (${part.rawFinishReason ?? "no finish reason"}).`,
             );
           }
           if (!produced) throw new LlmReplyError("The model returned an empty reply.");
+          outcome = "ok";
         }
       }
+      if (input.signal.aborted) outcome = "aborted";
     } catch (error) {
-      if (input.signal.aborted) return;
+      if (input.signal.aborted) {
+        outcome = "aborted";
+        return;
+      }
       if (idle.signal.aborted)
         throw new LlmReplyError(`The model did not answer within ${this.settings.timeoutMs} ms.`);
       throw error;
     } finally {
       idle.clear();
+      metrics.llmDuration.observe({ outcome }, (performance.now() - started) / 1000);
     }
   }
+}
+
+/** Adds the usage an upstream reported (OpenAI's `usage`; absent fields count as nothing). */
+function countTokens(
+  usage: { inputTokens?: number; outputTokens?: number } | undefined,
+): TokenUsage | undefined {
+  if (usage?.inputTokens) metrics.llmTokens.inc({ kind: "prompt" }, usage.inputTokens);
+  if (usage?.outputTokens) metrics.llmTokens.inc({ kind: "completion" }, usage.outputTokens);
+  if (usage?.inputTokens === undefined && usage?.outputTokens === undefined) return undefined;
+  return { prompt: usage.inputTokens ?? 0, completion: usage.outputTokens ?? 0 };
 }
 
 /** Aborts when nothing has happened for `ms` since start() or the last touch(). */

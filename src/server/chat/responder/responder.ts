@@ -26,6 +26,15 @@ export interface ResponderReply {
    * ended. Empty when the reply is not grounded in the help articles (small talk, "I couldn't find that").
    */
   sources(): MessageSource[];
+  /** The tokens the model reported for this reply (its API's `usage`), once `deltas` has ended; LLM only. */
+  usage?(): TokenUsage | undefined;
+  /** The responder that actually answered, when it differs from the one asked (the budget's fallback). */
+  answeredBy?(): string;
+}
+
+export interface TokenUsage {
+  prompt: number;
+  completion: number;
 }
 
 export interface Responder {

@@ -4,6 +4,7 @@ import { appRouter } from "~/server/api/root";
 import { createTRPCContext } from "~/server/api/trpc";
 import { AppError } from "~/server/errors/app-error";
 import { drainRepliesAfterResponse } from "~/server/runtime/drain";
+import { logError, requestIdOf } from "~/server/observability/logger";
 
 async function handler(request: Request) {
   drainRepliesAfterResponse();
@@ -27,7 +28,10 @@ async function handler(request: Request) {
     },
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR")
-        console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+        logError("tRPC request failed", error.cause ?? error, {
+          requestId: requestIdOf(request.headers),
+          procedure: path ?? "?",
+        });
     },
   });
 }

@@ -1,0 +1,7 @@
+-- migrate:up
+-- AlterTable
+ALTER TABLE "messages" ADD COLUMN "completion_tokens" INTEGER;
+ALTER TABLE "messages" ADD COLUMN "prompt_tokens" INTEGER;
+
+-- migrate:down
+-- Not reversible automatically: restore from a backup.
