@@ -1,6 +1,9 @@
 import path from "node:path";
 import { env } from "~/env";
-import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "../chat/responder/knowledge-base";
+import type { Db } from "../db/client";
+import { LiveKnowledge } from "../chat/knowledge/live-knowledge";
+import type { EmbeddingsSettings } from "../chat/knowledge/embeddings";
+import { KnowledgeBaseResponder } from "../chat/responder/knowledge-base";
 import { LlmResponder } from "../chat/responder/llm";
 import type { Responder } from "../chat/responder/responder";
 
@@ -12,9 +15,29 @@ export const RESPONDER_WRAPPER = Symbol.for("visitor-chat.wrapResponder");
 
 type ResponderWrapper = (inner: Responder) => Responder;
 
-/** The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. */
-export function createResponder(): Responder {
-  const knowledge = new KnowledgeBase(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)));
+/** The embeddings endpoint, when EMBEDDINGS_MODEL is set (hybrid retrieval). */
+export function embeddingsSettings(): EmbeddingsSettings | undefined {
+  const baseUrl = env.EMBEDDINGS_BASE_URL ?? env.LLM_BASE_URL;
+  if (!env.EMBEDDINGS_MODEL || !baseUrl) return undefined;
+  return {
+    baseUrl,
+    apiKey: env.EMBEDDINGS_API_KEY ?? env.LLM_API_KEY,
+    model: env.EMBEDDINGS_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    minSimilarity: env.EMBEDDINGS_MIN_SIMILARITY,
+  };
+}
+
+/**
+ * The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder; both answer from the
+ * help articles in the database (followed live, see LiveKnowledge).
+ */
+export function createResponder(db: Db): Responder {
+  const knowledge = new LiveKnowledge(db, {
+    refreshMs: env.KNOWLEDGE_REFRESH_SECONDS * 1000,
+    seedDirectory: path.resolve(env.KNOWLEDGE_DIR),
+    embeddings: embeddingsSettings(),
+  });
   if (env.LLM_BASE_URL && env.LLM_MODEL) {
     return new LlmResponder(
       {
@@ -37,7 +60,7 @@ export function createResponder(): Responder {
 }
 
 /** The responder the app serves with: createResponder(), wrapped by the test/bench hook when one is preloaded. */
-export function chooseResponder(): Responder {
+export function chooseResponder(db: Db): Responder {
   const wrap = (globalThis as Record<symbol, ResponderWrapper | undefined>)[RESPONDER_WRAPPER];
-  return wrap ? wrap(createResponder()) : createResponder();
+  return wrap ? wrap(createResponder(db)) : createResponder(db);
 }

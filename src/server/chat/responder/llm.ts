@@ -1,7 +1,14 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText, type ModelMessage } from "ai";
 import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
-import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
+import {
+  isKnowledgeSource,
+  passageSource,
+  type KnowledgeBase,
+  type KnowledgeHit,
+  type KnowledgePassage,
+  type KnowledgeSource,
+} from "./knowledge-base";
 import type { ChatTurn, Responder, ResponderInput, ResponderReply } from "./responder";
 
 /**
@@ -84,7 +91,7 @@ export class LlmResponder implements Responder {
 
   constructor(
     private readonly settings: LlmSettings,
-    private readonly knowledge: KnowledgeBase,
+    private readonly knowledge: KnowledgeBase | KnowledgeSource,
   ) {
     const provider = createOpenAICompatible({
       name: "llm",
@@ -95,12 +102,17 @@ export class LlmResponder implements Responder {
   }
 
   reply(input: ResponderInput): ResponderReply {
-    const hits = this.knowledge.search(input.message, this.settings.groundingPassages);
-    const passages = hits.map((hit) => hit.passage);
-    return { deltas: this.stream(input, passages), sources: () => hits.map(passageSource) };
+    let hits: KnowledgeHit[] = [];
+    const found = async () => {
+      const base = isKnowledgeSource(this.knowledge) ? await this.knowledge.current() : this.knowledge;
+      hits = await base.find(input.message, this.settings.groundingPassages);
+      return hits;
+    };
+    return { deltas: this.stream(input, found), sources: () => hits.map(passageSource) };
   }
 
-  private async *stream(input: ResponderInput, passages: KnowledgePassage[]): AsyncIterable<string> {
+  private async *stream(input: ResponderInput, found: () => Promise<KnowledgeHit[]>): AsyncIterable<string> {
+    const passages = (await found()).map((hit) => hit.passage);
     const idle = new IdleTimeout(this.settings.timeoutMs);
     const signal = AbortSignal.any([input.signal, idle.signal]);
     const result = streamText({
