@@ -125,7 +125,11 @@ export async function startFakeLlm(): Promise<FakeLlm> {
           JSON.stringify({
             object: "list",
             model: body.model,
-            data: input.map((text, index) => ({ object: "embedding", index, embedding: fakeEmbedding(text) })),
+            data: input.map((text, index) => ({
+              object: "embedding",
+              index,
+              embedding: fakeEmbedding(text),
+            })),
           }),
         );
         return;

@@ -28,7 +28,7 @@ import { seedKnowledgeArticles } from "~/server/chat/knowledge/articles";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
-import { AppError } from "~/server/errors/app-error";
+import { type AppError } from "~/server/errors/app-error";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";

@@ -217,12 +217,14 @@ export const APP_ERRORS = {
   KNOWLEDGE_ARTICLE_NOT_FOUND: {
     kind: "not_found",
     source: "domain",
-    message: "Help article not found. List the articles (GET /api/admin/knowledge/) and pass the id of one of them.",
+    message:
+      "Help article not found. List the articles (GET /api/admin/knowledge/) and pass the id of one of them.",
   },
   KNOWLEDGE_SLUG_TAKEN: {
     kind: "conflict",
     source: "domain",
-    message: "Another article already uses the slug {slug}: choose another slug, or edit that article instead.",
+    message:
+      "Another article already uses the slug {slug}: choose another slug, or edit that article instead.",
   },
   KNOWLEDGE_IMPORT_REFUSED: {
     kind: "bad_request",
@@ -248,7 +250,8 @@ export const APP_ERRORS = {
   KNOWLEDGE_IMPORT_EMPTY: {
     kind: "bad_request",
     source: "domain",
-    message: "{name} has no text to import (a scanned PDF has only images): paste the text in a new article instead.",
+    message:
+      "{name} has no text to import (a scanned PDF has only images): paste the text in a new article instead.",
   },
 } as const satisfies Record<string, ErrorEntry>;
 

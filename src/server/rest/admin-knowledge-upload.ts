@@ -52,7 +52,9 @@ export async function handleKnowledgeUpload(request: Request): Promise<Response>
     try {
       form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
     } catch {
-      throw new AppError("VALIDATION_FAILED", { params: { details: "the body is not valid multipart/form-data" } });
+      throw new AppError("VALIDATION_FAILED", {
+        params: { details: "the body is not valid multipart/form-data" },
+      });
     }
     const file = form.get("file");
     if (!(file instanceof Blob))

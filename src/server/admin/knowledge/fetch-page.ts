@@ -89,7 +89,10 @@ function requestOnce(
       url,
       {
         lookup: guardedLookup(limits.allowPrivate),
-        headers: { "user-agent": IMPORT_USER_AGENT, accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5" },
+        headers: {
+          "user-agent": IMPORT_USER_AGENT,
+          accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
+        },
         signal,
       },
       (response) => {
@@ -129,7 +132,8 @@ function requestOnce(
     request.on("error", (error) => {
       if (error instanceof RefusedAddressError || error.cause instanceof RefusedAddressError)
         resolve({ ok: false, reason: "refused", detail: "it is a private or local address" });
-      else if (signal.aborted) resolve({ ok: false, reason: "failed", detail: `no answer within ${limits.timeoutMs} ms` });
+      else if (signal.aborted)
+        resolve({ ok: false, reason: "failed", detail: `no answer within ${limits.timeoutMs} ms` });
       else resolve({ ok: false, reason: "failed", detail: error.message });
     });
   });
@@ -151,7 +155,12 @@ export async function fetchPage(url: string, limits: FetchLimits): Promise<Fetch
       continue;
     }
     if (outcome.ok && (outcome.status < 200 || outcome.status >= 300))
-      return { ok: false, reason: "failed", detail: `the server answered ${outcome.status}`, status: outcome.status };
+      return {
+        ok: false,
+        reason: "failed",
+        detail: `the server answered ${outcome.status}`,
+        status: outcome.status,
+      };
     return outcome;
   }
   return { ok: false, reason: "failed", detail: "too many redirects" };

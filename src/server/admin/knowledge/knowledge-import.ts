@@ -79,7 +79,10 @@ export function robotsAllows(rules: RobotsRule[], path: string): boolean {
 }
 
 async function robotsFor(origin: string, limits: FetchLimits): Promise<RobotsRule[]> {
-  const outcome = await fetchPage(`${origin}/robots.txt`, { ...limits, maxBytes: Math.min(limits.maxBytes, 500_000) });
+  const outcome = await fetchPage(`${origin}/robots.txt`, {
+    ...limits,
+    maxBytes: Math.min(limits.maxBytes, 500_000),
+  });
   if (outcome.ok) return parseRobots(outcome.body.toString("utf8"));
   // No robots.txt (4xx): everything is allowed. The site failing (5xx, unreachable): assume nothing is.
   if (outcome.reason === "failed" && outcome.status !== undefined && outcome.status < 500) return [];
@@ -89,7 +92,11 @@ async function robotsFor(origin: string, limits: FetchLimits): Promise<RobotsRul
 
 // ---- conversions ----
 
-const turndown = new TurndownService({ headingStyle: "atx", codeBlockStyle: "fenced", bulletListMarker: "-" });
+const turndown = new TurndownService({
+  headingStyle: "atx",
+  codeBlockStyle: "fenced",
+  bulletListMarker: "-",
+});
 turndown.remove(["script", "style", "noscript", "iframe", "form"]);
 
 /** An HTML page's main content as a title and markdown. */
@@ -100,7 +107,9 @@ export function htmlToArticle(html: string, fallbackTitle: string): { title: str
   const parsed = new Readability(document as unknown as Document).parse();
   const content = parsed?.content ?? document.querySelector("body")?.innerHTML ?? html;
   let markdown = turndown.turndown(content).trim();
-  const title = (h1 || parsed?.title?.trim() || pageTitle || fallbackTitle).replace(/\s+/g, " ").slice(0, 200);
+  const title = (h1 || parsed?.title?.trim() || pageTitle || fallbackTitle)
+    .replace(/\s+/g, " ")
+    .slice(0, 200);
   // The title is its own field: drop a leading `# Title` the content repeats, and keep `#` for the title only.
   markdown = markdown.replace(/^#\s+.+\n+/, "").replace(/^# /gm, "## ");
   return { title, body: markdown };
@@ -116,7 +125,10 @@ function textToBody(text: string): string {
     .join("\n\n");
 }
 
-async function pdfToArticle(bytes: Uint8Array, fallbackTitle: string): Promise<{ title: string; body: string }> {
+async function pdfToArticle(
+  bytes: Uint8Array,
+  fallbackTitle: string,
+): Promise<{ title: string; body: string }> {
   const { extractText, getDocumentProxy } = await import("unpdf");
   const pdf = await getDocumentProxy(bytes);
   const { text } = await extractText(pdf, { mergePages: true });
@@ -127,12 +139,18 @@ async function pdfToArticle(bytes: Uint8Array, fallbackTitle: string): Promise<{
 }
 
 function titleFromName(name: string): string {
-  const base = name.replace(/\.[^.]+$/, "").replace(/[-_]+/g, " ").trim();
+  const base = name
+    .replace(/\.[^.]+$/, "")
+    .replace(/[-_]+/g, " ")
+    .trim();
   return base ? base[0]!.toUpperCase() + base.slice(1) : "Imported article";
 }
 
 function bounded(document: { title: string; body: string }): { title: string; body: string } {
-  return { title: document.title.slice(0, 200) || "Imported article", body: document.body.slice(0, MAX_ARTICLE_CHARS) };
+  return {
+    title: document.title.slice(0, 200) || "Imported article",
+    body: document.body.slice(0, MAX_ARTICLE_CHARS),
+  };
 }
 
 /** An uploaded file as an article: created, or the article of a previous upload of that file name updated. */
@@ -144,7 +162,9 @@ export async function importUploadedFile(
   const name = file.name.split(/[\\/]/).pop()!.slice(0, 200) || "upload";
   const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
   if (file.bytes.byteLength > limits.maxBytes)
-    throw new AppError("KNOWLEDGE_IMPORT_TOO_LARGE", { params: { url: name, maxKb: Math.floor(limits.maxBytes / 1024) } });
+    throw new AppError("KNOWLEDGE_IMPORT_TOO_LARGE", {
+      params: { url: name, maxKb: Math.floor(limits.maxBytes / 1024) },
+    });
   const fallback = titleFromName(name);
   let document: { title: string; body: string };
   const text = () => new TextDecoder().decode(file.bytes);
@@ -164,7 +184,9 @@ export async function importUploadedFile(
       try {
         document = await pdfToArticle(new Uint8Array(file.bytes), fallback);
       } catch {
-        throw new AppError("KNOWLEDGE_IMPORT_REFUSED", { params: { url: name, reason: "it is not a readable PDF." } });
+        throw new AppError("KNOWLEDGE_IMPORT_REFUSED", {
+          params: { url: name, reason: "it is not a readable PDF." },
+        });
       }
       break;
     default:
@@ -192,12 +214,16 @@ function sitemapLocations(xml: string): { pages: string[]; sitemaps: string[] } 
     [...block.matchAll(/<loc>\s*([^<]+?)\s*<\/loc>/gi)].map((match) =>
       match[1]!.replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">"),
     );
-  return /<sitemapindex[\s>]/i.test(xml) ? { pages: [], sitemaps: locs(xml) } : { pages: locs(xml), sitemaps: [] };
+  return /<sitemapindex[\s>]/i.test(xml)
+    ? { pages: [], sitemaps: locs(xml) }
+    : { pages: locs(xml), sitemaps: [] };
 }
 
 function refusal(url: string, outcome: Exclude<FetchOutcome, { ok: true }>, maxBytes: number): AppError {
   if (outcome.reason === "too_large")
-    return new AppError("KNOWLEDGE_IMPORT_TOO_LARGE", { params: { url, maxKb: Math.floor(maxBytes / 1024) } });
+    return new AppError("KNOWLEDGE_IMPORT_TOO_LARGE", {
+      params: { url, maxKb: Math.floor(maxBytes / 1024) },
+    });
   if (outcome.reason === "refused")
     return new AppError("KNOWLEDGE_IMPORT_REFUSED", { params: { url, reason: `${outcome.detail}.` } });
   return new AppError("KNOWLEDGE_IMPORT_FAILED", { params: { url, reason: outcome.detail } });
@@ -240,18 +266,28 @@ export async function importFromUrl(
       return;
     }
     result.items.push(
-      await upsertImportedArticle(deps, { ...bounded(document), sourceUrl: url, kind: "url", published: input.published }),
+      await upsertImportedArticle(deps, {
+        ...bounded(document),
+        sourceUrl: url,
+        kind: "url",
+        published: input.published,
+      }),
     );
   };
 
   if (!isSitemap(first)) {
     if (!/html/i.test(first.contentType))
       throw new AppError("KNOWLEDGE_IMPORT_REFUSED", {
-        params: { url: start.toString(), reason: `it is not an HTML page or a sitemap (${first.contentType || "no type"}).` },
+        params: {
+          url: start.toString(),
+          reason: `it is not an HTML page or a sitemap (${first.contentType || "no type"}).`,
+        },
       });
     await store(start.toString(), first);
     if (result.items.length === 0)
-      throw new AppError("KNOWLEDGE_IMPORT_REFUSED", { params: { url: start.toString(), reason: "no text found on it." } });
+      throw new AppError("KNOWLEDGE_IMPORT_REFUSED", {
+        params: { url: start.toString(), reason: "no text found on it." },
+      });
     return result;
   }
 
@@ -286,7 +322,8 @@ export async function importFromUrl(
       const key = url.toString();
       if (seen.has(key)) continue;
       seen.add(key);
-      if (url.origin !== origin) result.skipped.push({ url: key, reason: "on another site (same origin only)" });
+      if (url.origin !== origin)
+        result.skipped.push({ url: key, reason: "on another site (same origin only)" });
       else if (!allowed(url)) result.skipped.push({ url: key, reason: "refused by robots.txt" });
       else if (pages.length >= limits.maxPages)
         result.skipped.push({ url: key, reason: `over the page limit (${limits.maxPages})` });

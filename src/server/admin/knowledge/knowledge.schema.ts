@@ -30,7 +30,9 @@ export type KnowledgeArticleSummaryDto = z.infer<typeof knowledgeArticleSummaryS
 
 export const knowledgeArticleSchema = knowledgeArticleSummarySchema
   .extend({
-    body: z.string().meta({ description: "Markdown after the title: `## ` headings start searchable sections." }),
+    body: z
+      .string()
+      .meta({ description: "Markdown after the title: `## ` headings start searchable sections." }),
   })
   .meta({ id: "KnowledgeArticle" });
 export type KnowledgeArticleDto = z.infer<typeof knowledgeArticleSchema>;
@@ -64,7 +66,10 @@ const slugSchema = z
   .string()
   .trim()
   .max(80, "slug must be at most 80 characters")
-  .regex(SLUG_PATTERN, "slug must be lowercase letters and digits separated by single hyphens, e.g. opening-hours")
+  .regex(
+    SLUG_PATTERN,
+    "slug must be lowercase letters and digits separated by single hyphens, e.g. opening-hours",
+  )
   .meta({ description: "Unset → derived from the title." });
 
 export const createKnowledgeArticleInputSchema = z.strictObject({
@@ -102,7 +107,9 @@ export const importResultSchema = z
     ),
     skipped: z
       .array(z.object({ url: z.string(), reason: z.string() }))
-      .meta({ description: "Pages not imported, with why (robots.txt, too large, other origin, no text …)." }),
+      .meta({
+        description: "Pages not imported, with why (robots.txt, too large, other origin, no text …).",
+      }),
   })
   .meta({ id: "KnowledgeImportResult" });
 export type ImportResultDto = z.infer<typeof importResultSchema>;

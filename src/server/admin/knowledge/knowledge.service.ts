@@ -66,7 +66,10 @@ async function findArticle(deps: ChatDeps, id: string): Promise<StoredArticle> {
   return row;
 }
 
-export async function getKnowledgeArticle(deps: ChatDeps, input: { id: string }): Promise<KnowledgeArticleDto> {
+export async function getKnowledgeArticle(
+  deps: ChatDeps,
+  input: { id: string },
+): Promise<KnowledgeArticleDto> {
   return toDto(await findArticle(deps, input.id));
 }
 
@@ -132,7 +135,10 @@ export async function updateKnowledgeArticle(
   }
 }
 
-export async function deleteKnowledgeArticle(deps: ChatDeps, input: { id: string }): Promise<KnowledgeArticleDto> {
+export async function deleteKnowledgeArticle(
+  deps: ChatDeps,
+  input: { id: string },
+): Promise<KnowledgeArticleDto> {
   const existing = await findArticle(deps, input.id);
   await deps.db.knowledgeArticle.deleteMany({ where: { id: existing.id } });
   return toDto(existing);
