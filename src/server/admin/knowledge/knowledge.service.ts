@@ -167,5 +167,6 @@ export async function upsertImportedArticle(
     { title: document.title, body: document.body, published: document.published },
     { kind: document.kind, url: document.sourceUrl },
   );
-  return { status: "created", article: created };
+  const { body: _body, ...summary } = created;
+  return { status: "created", article: summary };
 }
