@@ -40,6 +40,37 @@ const envSchema = z.object({
   /** Pause between streamed chunks of a knowledge-base reply, so it reads like typing. 0 in tests. */
   KNOWLEDGE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(25),
   /**
+   * How often (seconds) each instance checks the database for changed help articles (a cheap count/max(updated_at)
+   * query) and rebuilds its search index when they changed. 0 = on every question.
+   */
+  KNOWLEDGE_REFRESH_SECONDS: z.coerce.number().min(0).max(3600).default(2),
+  /** Imports (URL, sitemap): at most this many pages per import, … */
+  KNOWLEDGE_IMPORT_MAX_PAGES: z.coerce.number().int().min(1).max(1000).default(25),
+  /** … each at most this many bytes (uploads too), … */
+  KNOWLEDGE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(2_000_000),
+  /** … fetched within this time. */
+  KNOWLEDGE_IMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * `on` lets imports fetch private, loopback and link-local addresses (an intranet wiki; tests). Off by default:
+   * an admin-supplied URL must not reach the server's own network (SSRF).
+   */
+  KNOWLEDGE_IMPORT_ALLOW_PRIVATE: z.enum(["on", "off"]).default("off"),
+  /**
+   * Hybrid retrieval: the embeddings model of an OpenAI-compatible `/v1/embeddings` endpoint (EMBEDDINGS_BASE_URL,
+   * else LLM_BASE_URL). Unset → lexical retrieval only.
+   */
+  EMBEDDINGS_MODEL: z.string().trim().min(1).optional(),
+  EMBEDDINGS_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "EMBEDDINGS_BASE_URL must be an http(s) URL, e.g. http://127.0.0.1:11434/v1",
+    })
+    .optional(),
+  /** Unset → LLM_API_KEY. */
+  EMBEDDINGS_API_KEY: z.string().trim().min(1).optional(),
+  /** Cosine similarity at which a passage counts as a confident answer by meaning alone (model-dependent). */
+  EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.5),
+  /**
    * OpenAI-compatible LLM (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio). Unset LLM_BASE_URL → the
    * knowledge-base responder answers instead.
    */
@@ -182,10 +213,16 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-const checkedEnvSchema = envSchema.refine((value) => !value.LLM_BASE_URL || value.LLM_MODEL, {
-  message: "LLM_MODEL is required when LLM_BASE_URL is set (e.g. gpt-4o-mini, or llama3.2 on Ollama)",
-  path: ["LLM_MODEL"],
-});
+const checkedEnvSchema = envSchema
+  .refine((value) => !value.LLM_BASE_URL || value.LLM_MODEL, {
+    message: "LLM_MODEL is required when LLM_BASE_URL is set (e.g. gpt-4o-mini, or llama3.2 on Ollama)",
+    path: ["LLM_MODEL"],
+  })
+  .refine((value) => !value.EMBEDDINGS_MODEL || value.EMBEDDINGS_BASE_URL || value.LLM_BASE_URL, {
+    message:
+      "EMBEDDINGS_MODEL needs EMBEDDINGS_BASE_URL (or LLM_BASE_URL) to say where the embeddings endpoint is",
+    path: ["EMBEDDINGS_BASE_URL"],
+  });
 
 function parseEnv(source: NodeJS.ProcessEnv): Env {
   // Empty strings (e.g. `ADMIN_API_KEY=` in a .env file) mean "unset", not "invalid".

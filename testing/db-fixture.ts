@@ -67,6 +67,21 @@ export async function fillEveryTable(
         expires_at: new Date("2026-11-25T12:00:00.500Z"),
       },
     });
+    await db.knowledgeArticle.create({
+      data: {
+        slug: "opening-hours",
+        title: "Opening hours — “Öffnungszeiten”",
+        body: "## When are you open\n\nMonday to Friday, 9–17 😀",
+        published: false,
+        source_kind: "url",
+        source_url: "https://example.com/help/hours",
+        content_hash: "0".repeat(64),
+        updated_at: new Date("2026-07-08T09:10:11.012Z"),
+      },
+    });
+    await db.knowledgeVector.create({
+      data: { id: "a".repeat(64), model: "embed-small", vector: [0.125, -1, 3.5e-8, 0] },
+    });
 
     const visitor = await db.visitor.create({
       data: {

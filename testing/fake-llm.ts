@@ -41,7 +41,10 @@ interface RecordedRequest {
 
 export interface FakeLlm {
   baseUrl: string;
+  /** Chat-completions requests. */
   requests: RecordedRequest[];
+  /** `/v1/embeddings` requests: the inputs of each. */
+  embeddingRequests: { model: string; input: string[] }[];
   queue(...scenarios: Scenario[]): void;
   setDefault(scenario: Scenario): void;
   close(): Promise<void>;
@@ -70,10 +73,31 @@ function usageChunk(prompt: number, completion: number): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
+/** Dimensions of the fake embeddings. */
+export const FAKE_EMBEDDING_DIMENSIONS = 256;
+
+/**
+ * A deterministic stand-in for an embeddings model: each lowercase word (and its first five letters, so "refunds"
+ * is near "refund") hashed into one of 256 buckets, the counts L2-normalised. Texts sharing words are similar.
+ */
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(FAKE_EMBEDDING_DIMENSIONS).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{Letter}\p{Number}]+/gu) ?? []) {
+    for (const token of new Set([word, word.slice(0, 5)])) {
+      let hash = 2166136261;
+      for (const char of token) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619) >>> 0;
+      vector[hash % FAKE_EMBEDDING_DIMENSIONS]! += 1;
+    }
+  }
+  const norm = Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0)) || 1;
+  return vector.map((value) => value / norm);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeLlm(): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
+  const embeddingRequests: FakeLlm["embeddingRequests"] = [];
   const scenarios: Scenario[] = [];
   let fallback: Scenario = { kind: "stream", chunks: ["Hello", " from", " the", " model."] };
   const open = new Set<ServerResponse>();
@@ -125,6 +149,24 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     let raw = "";
     request.on("data", (data: Buffer) => (raw += data.toString()));
     request.on("end", () => {
+      if (request.url?.endsWith("/embeddings")) {
+        const body = JSON.parse(raw) as { model: string; input: string | string[] };
+        const input = Array.isArray(body.input) ? body.input : [body.input];
+        embeddingRequests.push({ model: body.model, input });
+        response.writeHead(200, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({
+            object: "list",
+            model: body.model,
+            data: input.map((text, index) => ({
+              object: "embedding",
+              index,
+              embedding: fakeEmbedding(text),
+            })),
+          }),
+        );
+        return;
+      }
       const recorded: RecordedRequest = {
         body: JSON.parse(raw) as RecordedRequest["body"],
         headers: request.headers,
@@ -144,6 +186,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     queue: (...next) => scenarios.push(...next),
     setDefault: (scenario) => {
       fallback = scenario;

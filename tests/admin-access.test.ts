@@ -92,6 +92,9 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/sessions",
         "/admin/sessions/[id]",
         "/admin/api-keys",
+        "/admin/knowledge",
+        "/admin/knowledge/new",
+        "/admin/knowledge/[id]",
       ]),
     );
   });
@@ -113,12 +116,21 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
         "admin.apiKeys.create",
+        "admin.knowledge.list",
+        "admin.knowledge.create",
+        "admin.knowledge.update",
+        "admin.knowledge.delete",
+        "admin.knowledge.import",
       ]),
     );
   });
 
   it("finds the export route files", () => {
-    expect(ADMIN_ROUTE_FILES).toEqual(["/api/admin/exports/sessions", "/api/admin/exports/sessions/[id]"]);
+    expect(ADMIN_ROUTE_FILES).toEqual([
+      "/api/admin/exports/sessions",
+      "/api/admin/exports/sessions/[id]",
+      "/api/admin/knowledge/upload",
+    ]);
   });
 });
 
@@ -131,6 +143,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let revokedKey: string;
   let visitorId: string;
   let sessionId: string;
+  let articleId: string;
 
   async function signIn(): Promise<string> {
     const response = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
@@ -146,7 +159,54 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   function concrete(pattern: string): string {
     return pattern
       .replace(/visitors\/(\[id\]|\{id\})/, `visitors/${visitorId}`)
-      .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`);
+      .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`)
+      .replace(/knowledge\/(\[id\]|\{id\})/, `knowledge/${articleId}`);
+  }
+
+  let made = 0;
+  /**
+   * A request an admin may make to a protected operation, with the status it answers: changes need a valid body
+   * (and, with the cookie, this site's Origin); each DELETE gets an article of its own to delete.
+   */
+  async function adminRequest(
+    method: string,
+    pattern: string,
+    headers: Record<string, string>,
+  ): Promise<{ url: string; init: RequestInit; status: number }> {
+    const sameSite: Record<string, string> = headers.cookie ? { origin: target().baseUrl } : {};
+    const json = (body: unknown) => ({
+      method,
+      headers: { ...headers, ...sameSite, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    made += 1;
+    if (method === "GET") return { url: concrete(pattern), init: { method, headers }, status: 200 };
+    if (pattern === "/api/admin/knowledge/upload/") {
+      const form = new FormData();
+      form.set("file", new Blob([`# Access ${made}\n\nBody ${made}.`]), `access-${made}.md`);
+      return {
+        url: pattern,
+        init: { method, headers: { ...headers, ...sameSite }, body: form },
+        status: 200,
+      };
+    }
+    if (pattern === "/api/admin/knowledge/import/")
+      // Admitted, then refused for the address (private addresses are off by default): not a 401.
+      return { url: pattern, init: json({ url: "http://127.0.0.1:9/help" }), status: 400 };
+    if (pattern === "/api/admin/knowledge/" && method === "POST")
+      return { url: pattern, init: json({ title: `Access ${made}`, body: "Text." }), status: 201 };
+    if (method === "PATCH") return { url: concrete(pattern), init: json({ published: true }), status: 200 };
+    if (method === "DELETE") {
+      const doomed = await deps.db.knowledgeArticle.create({
+        data: { slug: `doomed-${made}`, title: "Doomed", body: "x", content_hash: "x" },
+      });
+      return {
+        url: pattern.replace("{id}", doomed.id),
+        init: { method, headers: { ...headers, ...sameSite } },
+        status: 200,
+      };
+    }
+    throw new Error(`no admin request known for ${method} ${pattern}: add one`);
   }
 
   beforeAll(async () => {
@@ -178,6 +238,11 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     visitorId = visitor.id;
     const session = await deps.db.session.create({ data: { visitor_id: visitor.id, title: "Refund" } });
     sessionId = session.id;
+    articleId = (
+      await deps.db.knowledgeArticle.create({
+        data: { slug: "access-test", title: "Access test", body: "## Section\n\nText.", content_hash: "x" },
+      })
+    ).id;
     await deps.db.message.create({
       data: { session_id: session.id, role: "user", content: '=1+1, "hi"\nü' },
     });
@@ -289,10 +354,12 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           { cookie },
         ];
         for (const headers of admins) {
-          const response = await fetch(`${target().baseUrl}${url}`, { method, headers });
-          expect(response.status, `${method} ${url} as an admin`).toBe(200);
+          const request = await adminRequest(method, pattern, headers);
+          const response = await fetch(`${target().baseUrl}${request.url}`, request.init);
+          expect(response.status, `${method} ${request.url} as an admin`).toBe(request.status);
           // Envelope responses must match the document (the export routes answer with files instead).
-          if (!pattern.includes("/exports/")) checker.expectDeclared(method, url, 200, await response.json());
+          if (!pattern.includes("/exports/"))
+            checker.expectDeclared(method, request.url, request.status, await response.json());
         }
       });
     }

@@ -105,6 +105,8 @@ for (const from of dialects) {
           "adminRateLimit",
           "apiKey",
           "jobLease",
+          "knowledgeArticle",
+          "knowledgeVector",
         ] as const) {
           const order = model === "jobLease" ? { name: "asc" } : { id: "asc" };
           const readOrdered = (db: typeof a.db) =>

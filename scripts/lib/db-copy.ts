@@ -36,6 +36,8 @@ export const COPIED_TABLES = [
   "admin_sign_in_throttles",
   "api_keys",
   "job_leases",
+  "knowledge_articles",
+  "knowledge_vectors",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

@@ -221,6 +221,46 @@ export const APP_ERRORS = {
     source: "access",
     message: "Metrics need Authorization: Bearer <METRICS_TOKEN>, the token set in the server's environment.",
   },
+  // Knowledge base (admin: /admin/knowledge, /api/admin/knowledge).
+  KNOWLEDGE_ARTICLE_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message:
+      "Help article not found. List the articles (GET /api/admin/knowledge/) and pass the id of one of them.",
+  },
+  KNOWLEDGE_SLUG_TAKEN: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "Another article already uses the slug {slug}: choose another slug, or edit that article instead.",
+  },
+  KNOWLEDGE_IMPORT_REFUSED: {
+    kind: "bad_request",
+    source: "domain",
+    message: "{url} cannot be imported: {reason}",
+  },
+  KNOWLEDGE_IMPORT_TOO_LARGE: {
+    kind: "payload_too_large",
+    source: "domain",
+    message:
+      "{url} is larger than the import limit of {maxKb} KB (KNOWLEDGE_IMPORT_MAX_BYTES): split it, or raise the limit.",
+  },
+  KNOWLEDGE_IMPORT_FAILED: {
+    kind: "upstream_failed",
+    source: "domain",
+    message: "{url} could not be fetched: {reason}. Check that the address opens in a browser and try again.",
+  },
+  KNOWLEDGE_IMPORT_UNSUPPORTED_FILE: {
+    kind: "unsupported_media_type",
+    source: "domain",
+    message: "{name} cannot be imported: upload a .md, .txt, .html or .pdf file.",
+  },
+  KNOWLEDGE_IMPORT_EMPTY: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "{name} has no text to import (a scanned PDF has only images): paste the text in a new article instead.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

@@ -52,6 +52,12 @@ const TAGS = [
       "For your support team and integrations: sessions, transcripts, exports and the dashboard. Send " +
       "`Authorization: Bearer <key>` with an API key from /admin/api-keys (or the bootstrap ADMIN_API_KEY).",
   },
+  {
+    name: "Admin knowledge base",
+    description:
+      "The help articles the assistant answers from: list, create, edit, publish/unpublish, delete, import from a " +
+      "page, a sitemap or a file. Changes are searched within seconds on every instance. Same admin key as Admin.",
+  },
 ];
 
 const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
@@ -77,6 +83,16 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+    case "KNOWLEDGE_SLUG_TAKEN":
+      return new AppError(id, { params: { slug: "opening-hours" } });
+    case "KNOWLEDGE_IMPORT_REFUSED":
+    case "KNOWLEDGE_IMPORT_FAILED":
+      return new AppError(id, { params: { url: "https://example.com/help", reason: "…" } });
+    case "KNOWLEDGE_IMPORT_TOO_LARGE":
+      return new AppError(id, { params: { url: "https://example.com/help", maxKb: 2000 } });
+    case "KNOWLEDGE_IMPORT_UNSUPPORTED_FILE":
+    case "KNOWLEDGE_IMPORT_EMPTY":
+      return new AppError(id, { params: { name: "guide.pdf" } });
     default:
       return new AppError(id);
   }
@@ -432,6 +448,59 @@ function exportOperation(kind: "range" | "transcript"): Json {
   };
 }
 
+/** The knowledge-base file upload is a plain route handler (multipart), documented here by hand. */
+function knowledgeUploadOperation(): Json {
+  return {
+    operationId: "admin-knowledge-upload",
+    tags: ["Admin knowledge base"],
+    summary: "Import a help article from a file (admin)",
+    description:
+      "Upload one `.md`, `.txt`, `.html` or `.pdf` file as `multipart/form-data` (field `file`; optional field " +
+      "`published`: `true` or `false`) of at most KNOWLEDGE_IMPORT_MAX_BYTES. Markdown keeps its `# Title`; HTML is " +
+      "reduced to its main content; a PDF's text is extracted. Uploading a file of the same name again updates " +
+      "its article in place.",
+    security: [{ adminKey: [] }],
+    requestBody: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: {
+            type: "object",
+            required: ["file"],
+            properties: {
+              file: { type: "string", format: "binary" },
+              published: { type: "string", enum: ["true", "false"] },
+            },
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "The imported article (created, updated or unchanged).",
+        content: {
+          "application/json": {
+            schema: successEnvelope({ $ref: "#/components/schemas/KnowledgeImportResult" }, "Imported."),
+          },
+        },
+      },
+      ...errorResponses([
+        "VALIDATION_FAILED",
+        "UNAUTHORIZED",
+        "API_KEY_REVOKED",
+        "CROSS_SITE_ADMIN_REQUEST",
+        "KNOWLEDGE_IMPORT_REFUSED",
+        "KNOWLEDGE_IMPORT_EMPTY",
+        "KNOWLEDGE_IMPORT_TOO_LARGE",
+        "KNOWLEDGE_IMPORT_UNSUPPORTED_FILE",
+        "INTERNAL_ERROR",
+        "SERVICE_UNAVAILABLE",
+        "DATABASE_NOT_MIGRATED",
+      ]),
+    },
+  };
+}
+
 function buildDocument(): Json {
   const generated = generateOpenApiDocument(appRouter, {
     title: "Visitor Chat REST API",
@@ -497,6 +566,7 @@ function buildDocument(): Json {
   paths["/api/chats/messages/chat/stream/"] = { post: streamOperation() };
   paths["/api/admin/exports/sessions/"] = { get: exportOperation("range") };
   paths["/api/admin/exports/sessions/{id}/"] = { get: exportOperation("transcript") };
+  paths["/api/admin/knowledge/upload/"] = { post: knowledgeUploadOperation() };
 
   return {
     ...document,

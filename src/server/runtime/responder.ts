@@ -1,6 +1,8 @@
 import path from "node:path";
 import { env } from "~/env";
-import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "../chat/responder/knowledge-base";
+import { LiveKnowledge } from "../chat/knowledge/live-knowledge";
+import type { EmbeddingsSettings } from "../chat/knowledge/embeddings";
+import { KnowledgeBaseResponder } from "../chat/responder/knowledge-base";
 import { LlmResponder } from "../chat/responder/llm";
 import type { Responder } from "../chat/responder/responder";
 import { BudgetedResponder } from "../chat/responder/budget";
@@ -15,13 +17,30 @@ export const RESPONDER_WRAPPER = Symbol.for("visitor-chat.wrapResponder");
 
 type ResponderWrapper = (inner: Responder) => Responder;
 
+/** The embeddings endpoint, when EMBEDDINGS_MODEL is set (hybrid retrieval). */
+export function embeddingsSettings(): EmbeddingsSettings | undefined {
+  const baseUrl = env.EMBEDDINGS_BASE_URL ?? env.LLM_BASE_URL;
+  if (!env.EMBEDDINGS_MODEL || !baseUrl) return undefined;
+  return {
+    baseUrl,
+    apiKey: env.EMBEDDINGS_API_KEY ?? env.LLM_API_KEY,
+    model: env.EMBEDDINGS_MODEL,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    minSimilarity: env.EMBEDDINGS_MIN_SIMILARITY,
+  };
+}
+
 /**
- * The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder. With
- * LLM_DAILY_TOKEN_BUDGET (and the database to count today's tokens in), the knowledge-base responder answers
- * once the day's budget is spent.
+ * The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder; both answer from the
+ * help articles in the database (followed live, see LiveKnowledge). With LLM_DAILY_TOKEN_BUDGET, the
+ * knowledge-base responder answers once the day's budget is spent.
  */
-export function createResponder(db?: Db): Responder {
-  const knowledge = new KnowledgeBase(loadKnowledge(path.resolve(env.KNOWLEDGE_DIR)));
+export function createResponder(db: Db): Responder {
+  const knowledge = new LiveKnowledge(db, {
+    refreshMs: env.KNOWLEDGE_REFRESH_SECONDS * 1000,
+    seedDirectory: path.resolve(env.KNOWLEDGE_DIR),
+    embeddings: embeddingsSettings(),
+  });
   const knowledgeResponder = () =>
     new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
   if (env.LLM_BASE_URL && env.LLM_MODEL) {
@@ -42,7 +61,7 @@ export function createResponder(db?: Db): Responder {
       },
       knowledge,
     );
-    if (env.LLM_DAILY_TOKEN_BUDGET === undefined || !db) return llm;
+    if (env.LLM_DAILY_TOKEN_BUDGET === undefined) return llm;
     return new BudgetedResponder(llm, knowledgeResponder(), {
       dailyTokens: env.LLM_DAILY_TOKEN_BUDGET,
       usedToday: () => tokensUsedSince(db, utcDayStart(new Date())),
@@ -52,7 +71,7 @@ export function createResponder(db?: Db): Responder {
 }
 
 /** The responder the app serves with: createResponder(), wrapped by the test/bench hook when one is preloaded. */
-export function chooseResponder(db?: Db): Responder {
+export function chooseResponder(db: Db): Responder {
   const wrap = (globalThis as Record<symbol, ResponderWrapper | undefined>)[RESPONDER_WRAPPER];
   return wrap ? wrap(createResponder(db)) : createResponder(db);
 }

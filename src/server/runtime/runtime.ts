@@ -1,4 +1,6 @@
+import path from "node:path";
 import { env } from "~/env";
+import { seedKnowledgeArticles } from "../chat/knowledge/articles";
 import type { ChatDeps } from "../chat/deps";
 import { openDatabase, type Database } from "../db/client";
 import { getEventBus } from "./events";
@@ -18,6 +20,9 @@ const globalCache = globalThis as typeof globalThis & { __visitorChatRuntime?: P
 
 async function createRuntime(): Promise<ChatRuntime> {
   const database = await openDatabase(env.DATABASE_URL);
+  // First start: the help articles of KNOWLEDGE_DIR become the knowledge base (a no-op once it has articles). A
+  // database not reachable or not migrated yet is reported by the requests; the responder seeds on first use then.
+  await seedKnowledgeArticles(database.db, path.resolve(env.KNOWLEDGE_DIR)).catch(() => 0);
   return {
     database,
     deps: {

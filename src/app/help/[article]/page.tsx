@@ -1,25 +1,26 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
-import { env } from "~/env";
+import { articleMarkdown, findPublishedArticle } from "~/server/chat/knowledge/articles";
 import { headingAnchor } from "~/server/chat/responder/knowledge-base";
+import { getChatDeps } from "~/server/runtime/runtime";
 
-/** The help articles the assistant answers from, readable in full: the targets of its "Sources" links. */
+/**
+ * The help articles the assistant answers from, readable in full: the targets of its "Sources" links. Read per
+ * request, so an edit is visible at once. Raw HTML in the markdown is not rendered (react-markdown escapes it).
+ */
+export const dynamic = "force-dynamic";
+
 interface Props {
   params: Promise<{ article: string }>;
 }
 
+/** A published article from the database (edited in /admin/knowledge), as markdown; null if there is none. */
 async function readArticle(slug: string): Promise<string | null> {
-  if (!/^[a-z0-9-]+$/.test(slug)) return null;
-  try {
-    return await readFile(path.resolve(env.KNOWLEDGE_DIR, `${slug}.md`), "utf8");
-  } catch {
-    return null;
-  }
+  const article = await findPublishedArticle((await getChatDeps()).db, slug);
+  return article ? articleMarkdown(article) : null;
 }
 
 function textOf(children: ReactNode): string {

@@ -24,6 +24,7 @@ import {
 } from "../../admin/visitors/visitor-admin.schema";
 import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
+import { adminKnowledgeRouter } from "./admin-knowledge";
 import { z } from "zod";
 
 const LIST_VISITORS = {
@@ -127,6 +128,9 @@ export const adminRouter = createTRPCRouter({
     ),
 
   visitors: createTRPCRouter({ list: visitors.list, get: visitors.get }),
+
+  /** The help articles (src/server/api/routers/admin-knowledge.ts). */
+  knowledge: adminKnowledgeRouter,
 
   /** REST-only aliases (GET /api/chats/visitors[/{id}]/) of admin.visitors.list and admin.visitors.get. */
   chatsVisitorsAlias: createTRPCRouter({ list: seedAliases.list, get: seedAliases.get }),

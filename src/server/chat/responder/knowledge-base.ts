@@ -74,6 +74,31 @@ export interface KnowledgeHit {
   score: number;
 }
 
+/**
+ * Where a responder gets the knowledge base it answers from: a fixed one (files, tests), or the live one that
+ * follows the database (src/server/chat/knowledge/live-knowledge.ts).
+ */
+export interface KnowledgeSource {
+  current(): Promise<KnowledgeBase>;
+}
+
+/**
+ * Semantic search over the passages (embeddings, src/server/chat/knowledge/embeddings.ts): for a question, each
+ * passage id with its similarity (cosine, -1–1), best first.
+ */
+export interface SemanticIndex {
+  rank(question: string): Promise<{ id: string; similarity: number }[]>;
+  /** The similarity at which a passage counts as confident on its own. */
+  readonly minSimilarity: number;
+}
+
+/** Reciprocal-rank fusion constant (the usual 60: ranks far down either list barely count). */
+const RRF_K = 60;
+
+export function isKnowledgeSource(value: KnowledgeBase | KnowledgeSource): value is KnowledgeSource {
+  return !(value instanceof KnowledgeBase);
+}
+
 /** A prefix or fuzzy match (not the exact stemmed word) counts this much towards a passage's coverage. */
 const INEXACT_MATCH_CREDIT = 0.6;
 
@@ -86,6 +111,8 @@ export class KnowledgeBase {
   /** In how many passages each index term occurs. */
   private readonly documentFrequency = new Map<string, number>();
   readonly articles: string[];
+  /** Set when embeddings are configured: search() then fuses lexical and semantic ranks (find()). */
+  semantic: SemanticIndex | undefined;
 
   constructor(readonly passages: KnowledgePassage[]) {
     this.index = new MiniSearch<KnowledgePassage>({
@@ -175,6 +202,39 @@ export class KnowledgeBase {
       .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
       .slice(0, limit);
   }
+
+  /**
+   * search(), hybrid when a semantic index is attached: lexical and semantic ranks fused by reciprocal rank
+   * (1/(60+rank) summed over both lists). A passage's confidence is the larger of its lexical coverage and its
+   * similarity rescaled so that the semantic threshold meets the lexical one; the same threshold then decides.
+   * Without embeddings this is exactly search().
+   */
+  async find(query: string, limit: number, threshold = CONFIDENCE_THRESHOLD): Promise<KnowledgeHit[]> {
+    const semantic = this.semantic;
+    if (!semantic) return this.search(query, limit, threshold);
+    const lexical = this.rank(query);
+    const similar = await semantic.rank(query);
+    const fused = new Map<string, { passage: KnowledgePassage; rrf: number; score: number }>();
+    lexical.forEach((hit, index) => {
+      fused.set(hit.passage.id, { passage: hit.passage, rrf: 1 / (RRF_K + index + 1), score: hit.score });
+    });
+    similar.forEach(({ id, similarity }, index) => {
+      const passage = this.byId.get(id);
+      if (!passage) return;
+      const confidence = Math.min(1, (similarity / semantic.minSimilarity) * threshold);
+      const entry = fused.get(id) ?? { passage, rrf: 0, score: 0 };
+      entry.rrf += 1 / (RRF_K + index + 1);
+      entry.score = Math.max(entry.score, confidence);
+      fused.set(id, entry);
+    });
+    const hits = [...fused.values()].sort((a, b) => b.rrf - a.rrf);
+    const best = hits.find((hit) => hit.score >= threshold);
+    if (!best) return [];
+    return hits
+      .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
+      .slice(0, limit)
+      .map(({ passage, score }) => ({ passage, score }));
+  }
 }
 
 /** Streams `text` as it would be typed: words with their trailing whitespace, a few at a time. */
@@ -202,26 +262,43 @@ export class KnowledgeBaseResponder implements Responder {
   readonly name = "knowledge-base";
 
   constructor(
-    private readonly knowledge: KnowledgeBase,
+    private readonly knowledge: KnowledgeBase | KnowledgeSource,
     private readonly options: { chunkDelayMs: number },
   ) {}
 
-  /** The composed reply (whole) and its sources, for a message. */
+  /** The composed reply (whole) and its sources, for a message, from a fixed knowledge base (lexical only). */
   answer(message: string): { text: string; sources: MessageSource[] } {
-    const talk = smallTalk(message);
-    if (talk) return { text: smallTalkReply(talk), sources: [] };
-    const hits = this.knowledge.search(message, 3);
-    const [best] = hits;
-    if (!best) return { text: notFoundReply(this.knowledge.articles), sources: [] };
-    const { passage } = best;
-    const text = [`**${passage.section}** — *${passage.article}*`, "", passage.text].join("\n");
-    return { text, sources: hits.map(passageSource) };
+    if (isKnowledgeSource(this.knowledge))
+      throw new Error("answer() needs a fixed KnowledgeBase: use reply()");
+    return compose(message, this.knowledge, this.knowledge.search(message, 3));
   }
 
   reply(input: ResponderInput): ResponderReply {
-    const { text, sources } = this.answer(input.message);
-    return { deltas: typeOut(text, input.signal, this.options.chunkDelayMs), sources: () => sources };
+    let sources: MessageSource[] = [];
+    const { knowledge, options } = this;
+    async function* deltas(): AsyncIterable<string> {
+      const base = isKnowledgeSource(knowledge) ? await knowledge.current() : knowledge;
+      const hits = smallTalk(input.message) ? [] : await base.find(input.message, 3);
+      const answer = compose(input.message, base, hits);
+      sources = answer.sources;
+      yield* typeOut(answer.text, input.signal, options.chunkDelayMs);
+    }
+    return { deltas: deltas(), sources: () => sources };
   }
+}
+
+function compose(
+  message: string,
+  knowledge: KnowledgeBase,
+  hits: KnowledgeHit[],
+): { text: string; sources: MessageSource[] } {
+  const talk = smallTalk(message);
+  if (talk) return { text: smallTalkReply(talk), sources: [] };
+  const [best] = hits;
+  if (!best) return { text: notFoundReply(knowledge.articles), sources: [] };
+  const { passage } = best;
+  const text = [`**${passage.section}** — *${passage.article}*`, "", passage.text].join("\n");
+  return { text, sources: hits.map(passageSource) };
 }
 
 /** Waits `ms`, or less if `signal` aborts; leaves no listener behind (one reply sleeps many times). */

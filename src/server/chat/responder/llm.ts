@@ -2,7 +2,14 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { streamText, type ModelMessage } from "ai";
 import { metrics } from "../../observability/metrics";
 import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
-import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
+import {
+  isKnowledgeSource,
+  passageSource,
+  type KnowledgeBase,
+  type KnowledgeHit,
+  type KnowledgePassage,
+  type KnowledgeSource,
+} from "./knowledge-base";
 import type { ChatTurn, Responder, ResponderInput, ResponderReply, TokenUsage } from "./responder";
 
 /**
@@ -101,7 +108,7 @@ export class LlmResponder implements Responder {
 
   constructor(
     private readonly settings: LlmSettings,
-    private readonly knowledge: KnowledgeBase,
+    private readonly knowledge: KnowledgeBase | KnowledgeSource,
   ) {
     const provider = createOpenAICompatible({
       name: "llm",
@@ -114,17 +121,22 @@ export class LlmResponder implements Responder {
   }
 
   reply(input: ResponderInput): ResponderReply {
-    const hits = this.knowledge.search(input.message, this.settings.groundingPassages);
-    const prompt = buildPrompt(
-      this.settings,
-      input,
-      hits.map((hit) => hit.passage),
-    );
-    // Only the passages that were sent are the reply's sources.
-    const sent = hits.filter((hit) => prompt.passages.includes(hit.passage));
+    let sent: KnowledgeHit[] = [];
     const recorded: { usage?: TokenUsage } = {};
+    const prepare = async () => {
+      const base = isKnowledgeSource(this.knowledge) ? await this.knowledge.current() : this.knowledge;
+      const hits = await base.find(input.message, this.settings.groundingPassages);
+      const prompt = buildPrompt(
+        this.settings,
+        input,
+        hits.map((hit) => hit.passage),
+      );
+      // Only the passages that were sent are the reply's sources.
+      sent = hits.filter((hit) => prompt.passages.includes(hit.passage));
+      return prompt;
+    };
     return {
-      deltas: this.stream(input, prompt, recorded),
+      deltas: this.stream(input, prepare, recorded),
       sources: () => sent.map(passageSource),
       usage: () => recorded.usage,
     };
@@ -132,9 +144,10 @@ export class LlmResponder implements Responder {
 
   private async *stream(
     input: ResponderInput,
-    prompt: { system: string; messages: ModelMessage[] },
+    prepare: () => Promise<{ system: string; messages: ModelMessage[] }>,
     recorded: { usage?: TokenUsage },
   ): AsyncIterable<string> {
+    const prompt = await prepare();
     const idle = new IdleTimeout(this.settings.timeoutMs);
     const signal = AbortSignal.any([input.signal, idle.signal]);
     const result = streamText({

@@ -1,0 +1,34 @@
+-- migrate:up
+-- CreateTable
+CREATE TABLE "knowledge_articles" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "slug" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "published" BOOLEAN NOT NULL DEFAULT true,
+    "source_kind" TEXT NOT NULL DEFAULT 'editor',
+    "source_url" TEXT,
+    "content_hash" TEXT NOT NULL,
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "knowledge_vectors" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "model" TEXT NOT NULL,
+    "vector" JSONB NOT NULL,
+    "created_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "knowledge_articles_slug_key" ON "knowledge_articles"("slug");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "knowledge_articles_source_url_key" ON "knowledge_articles"("source_url");
+
+-- CreateIndex
+CREATE INDEX "knowledge_articles_updated_at_idx" ON "knowledge_articles"("updated_at");
+
+-- migrate:down
+-- Not reversible automatically: restore from a backup.

@@ -1,0 +1,36 @@
+import type { Metadata } from "next";
+import { adminPage, param } from "~/app/admin/_lib/admin-page";
+import { KnowledgeEditor } from "../knowledge-editor";
+
+export const metadata: Metadata = { title: "New article" };
+
+interface Props {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * A new help article. `?question=<text>` (the knowledge-gaps report's "Write an article") pre-fills the title and
+ * a first section headed by the visitor's question, so the answer is found for that wording.
+ */
+export default async function NewKnowledgeArticlePage({ searchParams }: Props) {
+  const question = param((await searchParams).question)
+    ?.trim()
+    .replace(/\s+/g, " ")
+    .slice(0, 200);
+  await adminPage(
+    question ? `/admin/knowledge/new?question=${encodeURIComponent(question)}` : "/admin/knowledge/new",
+  );
+  return (
+    <>
+      <h1>New article</h1>
+      <KnowledgeEditor
+        initial={{
+          title: question ?? "",
+          slug: "",
+          body: question ? `## ${question}\n\n` : "## \n\n",
+          published: true,
+        }}
+      />
+    </>
+  );
+}

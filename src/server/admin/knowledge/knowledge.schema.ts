@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { idSchema } from "../../chat/ids";
+import { SLUG_PATTERN } from "../../chat/knowledge/articles";
+
+/** Article bodies up to this many characters (a long help article is a few thousand). */
+export const MAX_ARTICLE_CHARS = 60_000;
+
+const sourceKinds = ["file", "editor", "url", "upload"] as const;
+
+export const knowledgeArticleSummarySchema = z
+  .object({
+    id: z.uuid(),
+    slug: z.string().meta({ description: "Its help page is /help/<slug>." }),
+    title: z.string(),
+    published: z.boolean().meta({ description: "Only published articles are searched and shown on /help." }),
+    source_kind: z.enum(sourceKinds).meta({
+      description:
+        "file: seeded from content/knowledge; editor: written in the admin; url: imported from a page; upload: an uploaded file.",
+    }),
+    source_url: z
+      .string()
+      .nullable()
+      .meta({ description: "The page or file it was imported from (a re-import updates it)." }),
+    url: z.string().meta({ description: "Its help page, e.g. /help/getting-started." }),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({ id: "KnowledgeArticleSummary" });
+export type KnowledgeArticleSummaryDto = z.infer<typeof knowledgeArticleSummarySchema>;
+
+export const knowledgeArticleSchema = knowledgeArticleSummarySchema
+  .extend({
+    body: z
+      .string()
+      .meta({ description: "Markdown after the title: `## ` headings start searchable sections." }),
+  })
+  .meta({ id: "KnowledgeArticle" });
+export type KnowledgeArticleDto = z.infer<typeof knowledgeArticleSchema>;
+
+export const knowledgeArticleListSchema = z.object({ items: z.array(knowledgeArticleSummarySchema) });
+
+export const listKnowledgeInputSchema = z
+  .strictObject({
+    search: z
+      .string()
+      .trim()
+      .max(200, "search must be at most 200 characters")
+      .optional()
+      .meta({ description: "Text in the title, slug or body (case-insensitive)." }),
+  })
+  .optional();
+export type ListKnowledgeInput = z.infer<typeof listKnowledgeInputSchema>;
+
+export const knowledgeArticleIdInputSchema = z.strictObject({ id: idSchema });
+
+const titleSchema = z
+  .string({ error: "title is required, e.g. Opening hours" })
+  .trim()
+  .min(1, "title is required, e.g. Opening hours")
+  .max(200, "title must be at most 200 characters")
+  .refine((value) => !/[\r\n]/.test(value), "title must be one line");
+const bodySchema = z
+  .string({ error: "body is required: the article's markdown" })
+  .max(MAX_ARTICLE_CHARS, `body must be at most ${MAX_ARTICLE_CHARS} characters`);
+const slugSchema = z
+  .string()
+  .trim()
+  .max(80, "slug must be at most 80 characters")
+  .regex(
+    SLUG_PATTERN,
+    "slug must be lowercase letters and digits separated by single hyphens, e.g. opening-hours",
+  )
+  .meta({ description: "Unset → derived from the title." });
+
+export const createKnowledgeArticleInputSchema = z.strictObject({
+  title: titleSchema,
+  body: bodySchema,
+  slug: slugSchema.optional(),
+  published: z.boolean().default(true),
+});
+export type CreateKnowledgeArticleInput = z.infer<typeof createKnowledgeArticleInputSchema>;
+
+export const updateKnowledgeArticleInputSchema = z.strictObject({
+  id: idSchema,
+  title: titleSchema.optional(),
+  body: bodySchema.optional(),
+  slug: slugSchema.optional(),
+  published: z.boolean().optional(),
+});
+export type UpdateKnowledgeArticleInput = z.infer<typeof updateKnowledgeArticleInputSchema>;
+
+export const importKnowledgeInputSchema = z.strictObject({
+  url: z
+    .url({ protocol: /^https?$/, error: "url must be an http(s) URL, e.g. https://example.com/help/returns" })
+    .meta({ description: "A page, or a sitemap (XML) whose same-origin pages are imported." }),
+  published: z.boolean().default(true),
+});
+export type ImportKnowledgeInput = z.infer<typeof importKnowledgeInputSchema>;
+
+export const importResultSchema = z
+  .object({
+    items: z.array(
+      z.object({
+        status: z.enum(["created", "updated", "unchanged"]),
+        article: knowledgeArticleSummarySchema,
+      }),
+    ),
+    skipped: z
+      .array(z.object({ url: z.string(), reason: z.string() }))
+      .meta({
+        description: "Pages not imported, with why (robots.txt, too large, other origin, no text …).",
+      }),
+  })
+  .meta({ id: "KnowledgeImportResult" });
+export type ImportResultDto = z.infer<typeof importResultSchema>;

@@ -1,0 +1,148 @@
+import { env } from "~/env";
+import { importFromUrl } from "../../admin/knowledge/knowledge-import";
+import {
+  createKnowledgeArticleInputSchema,
+  importKnowledgeInputSchema,
+  importResultSchema,
+  knowledgeArticleIdInputSchema,
+  knowledgeArticleListSchema,
+  knowledgeArticleSchema,
+  listKnowledgeInputSchema,
+  updateKnowledgeArticleInputSchema,
+} from "../../admin/knowledge/knowledge.schema";
+import {
+  createKnowledgeArticle,
+  deleteKnowledgeArticle,
+  getKnowledgeArticle,
+  listKnowledgeArticles,
+  updateKnowledgeArticle,
+} from "../../admin/knowledge/knowledge.service";
+import { adminProcedure, createTRPCRouter } from "../trpc";
+
+/** The import limits from the environment (KNOWLEDGE_IMPORT_*). */
+export function importLimits() {
+  return {
+    allowPrivate: env.KNOWLEDGE_IMPORT_ALLOW_PRIVATE === "on",
+    maxBytes: env.KNOWLEDGE_IMPORT_MAX_BYTES,
+    timeoutMs: env.KNOWLEDGE_IMPORT_TIMEOUT_MS,
+    maxPages: env.KNOWLEDGE_IMPORT_MAX_PAGES,
+  };
+}
+
+const tags = ["Admin knowledge base"];
+const searchable = " Searched by the assistant within KNOWLEDGE_REFRESH_SECONDS on every instance.";
+
+/** admin.knowledge.*: the help articles the assistant answers from (/admin/knowledge, /api/admin/knowledge). */
+export const adminKnowledgeRouter = createTRPCRouter({
+  list: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/knowledge",
+        tags,
+        protect: true,
+        summary: "List help articles (admin)",
+        description: "Every help article (at most 500), most recently changed first, without bodies.",
+      },
+      rest: { successMessage: "Articles listed." },
+    })
+    .input(listKnowledgeInputSchema)
+    .output(knowledgeArticleListSchema)
+    .query(({ ctx, input }) => listKnowledgeArticles(ctx.deps, input)),
+
+  get: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/knowledge/{id}",
+        tags,
+        protect: true,
+        summary: "Get a help article (admin)",
+        description: "One article with its markdown body.",
+      },
+      errors: ["KNOWLEDGE_ARTICLE_NOT_FOUND"],
+      rest: { successMessage: "Article found." },
+    })
+    .input(knowledgeArticleIdInputSchema)
+    .output(knowledgeArticleSchema)
+    .query(({ ctx, input }) => getKnowledgeArticle(ctx.deps, input)),
+
+  create: adminProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/admin/knowledge",
+        tags,
+        protect: true,
+        summary: "Create a help article (admin)",
+        description: `A new article (markdown; \`## \` headings start searchable sections).${searchable}`,
+      },
+      errors: ["KNOWLEDGE_SLUG_TAKEN"],
+      rest: { successStatus: 201, successMessage: "Article created." },
+    })
+    .input(createKnowledgeArticleInputSchema)
+    .output(knowledgeArticleSchema)
+    .mutation(({ ctx, input }) => createKnowledgeArticle(ctx.deps, input)),
+
+  update: adminProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/admin/knowledge/{id}",
+        tags,
+        protect: true,
+        summary: "Edit, publish or unpublish a help article (admin)",
+        description: `Changes the given fields; \`published: false\` takes it out of search and /help.${searchable}`,
+      },
+      errors: ["KNOWLEDGE_ARTICLE_NOT_FOUND", "KNOWLEDGE_SLUG_TAKEN"],
+      rest: { successMessage: "Article updated." },
+    })
+    .input(updateKnowledgeArticleInputSchema)
+    .output(knowledgeArticleSchema)
+    .mutation(({ ctx, input }) => updateKnowledgeArticle(ctx.deps, input)),
+
+  delete: adminProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/admin/knowledge/{id}",
+        tags,
+        protect: true,
+        summary: "Delete a help article (admin)",
+        description: `Deletes it for good and returns it as it was.${searchable}`,
+      },
+      errors: ["KNOWLEDGE_ARTICLE_NOT_FOUND"],
+      rest: { successMessage: "Article deleted." },
+    })
+    .input(knowledgeArticleIdInputSchema)
+    .output(knowledgeArticleSchema)
+    .mutation(({ ctx, input }) => deleteKnowledgeArticle(ctx.deps, input)),
+
+  import: adminProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/admin/knowledge/import",
+        tags,
+        protect: true,
+        summary: "Import help articles from a page or a sitemap (admin)",
+        description:
+          "Fetches the page (or each same-origin page of the sitemap, up to KNOWLEDGE_IMPORT_MAX_PAGES), " +
+          "respecting robots.txt, and stores its main content as markdown. A URL imported before updates its " +
+          "article in place. Private and local addresses are refused unless KNOWLEDGE_IMPORT_ALLOW_PRIVATE=on. " +
+          "Files (.md, .txt, .html, .pdf) are uploaded to POST /api/admin/knowledge/upload/.",
+      },
+      errors: [
+        "KNOWLEDGE_IMPORT_REFUSED",
+        "KNOWLEDGE_IMPORT_TOO_LARGE",
+        "KNOWLEDGE_IMPORT_FAILED",
+        "KNOWLEDGE_SLUG_TAKEN",
+      ],
+      rest: { successMessage: "Imported." },
+    })
+    .input(importKnowledgeInputSchema)
+    .output(importResultSchema)
+    .mutation(({ ctx, input }) => importFromUrl(ctx.deps, input, importLimits())),
+});
+
+export type AdminKnowledgeRouter = typeof adminKnowledgeRouter;
