@@ -213,6 +213,18 @@ export const APP_ERRORS = {
     message:
       "Admin changes made with the sign-in cookie must come from this app's own pages; this request came from another site. Integrations send Authorization: Bearer <API key> instead.",
   },
+  // ─── Feedback and knowledge gaps (wip/feedback) ───
+  FEEDBACK_ON_VISITOR_MESSAGE: {
+    code: "NOT_AN_ASSISTANT_MESSAGE",
+    kind: "bad_request",
+    source: "domain",
+    message: "Only the assistant's replies can be rated; pass the id of an assistant message.",
+  },
+  REPLY_NOT_FINISHED: {
+    kind: "conflict",
+    source: "domain",
+    message: "This reply is still being written. Rate it once it has finished.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

@@ -1,5 +1,5 @@
 import type { Db } from "../../db/client";
-import type { ChatTurn, Responder } from "../responder/responder";
+import type { AnswerKind, ChatTurn, Responder } from "../responder/responder";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
@@ -100,7 +100,12 @@ export function startReplyRun(args: {
   /** Runs one fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
   const fencedWrite = async (
     statuses: ("streaming" | "stopped" | "failed")[],
-    data: { content: string; status?: "complete" | "failed" | "stopped"; sources?: MessageSource[] },
+    data: {
+      content: string;
+      status?: "complete" | "failed" | "stopped";
+      sources?: MessageSource[];
+      answer_kind?: AnswerKind | null;
+    },
   ): Promise<boolean> => {
     const stamp = nextStamp();
     fence.push(stamp);
@@ -151,7 +156,13 @@ export function startReplyRun(args: {
       try {
         // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop; one marked
         // failed by the sweep while this run could not save gets its result (unless a retry took it over).
-        const stored = await fencedWrite(["streaming", "stopped", "failed"], { content, status, sources });
+        const stored = await fencedWrite(["streaming", "stopped", "failed"], {
+          content,
+          status,
+          sources,
+          // Only a finished reply says whether it answered (a stopped or failed one may not have got there).
+          answer_kind: status === "complete" ? answerKind : null,
+        });
         return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
       } catch (error) {
         if (attempt === 1) console.error("reply-run: could not save the assistant message, retrying", error);
@@ -167,6 +178,7 @@ export function startReplyRun(args: {
 
   let content = "";
   let sources: MessageSource[] = [];
+  let answerKind: AnswerKind | null = null;
   // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
   const heartbeat = setInterval(
     () => {
@@ -205,6 +217,7 @@ export function startReplyRun(args: {
         }
       } finally {
         sources = reply.sources();
+        answerKind = reply.answerKind?.() ?? null;
       }
       if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
       return await finish("complete");

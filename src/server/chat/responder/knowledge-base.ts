@@ -3,7 +3,7 @@ import path from "node:path";
 import MiniSearch from "minisearch";
 import type { MessageSource } from "../messages/message.schema";
 import { notFoundReply, smallTalkReply } from "./fallback-replies";
-import type { Responder, ResponderInput, ResponderReply } from "./responder";
+import type { AnswerKind, Responder, ResponderInput, ResponderReply } from "./responder";
 import { indexTerm, queryTerms, smallTalk, words } from "./text-terms";
 
 /**
@@ -207,20 +207,24 @@ export class KnowledgeBaseResponder implements Responder {
   ) {}
 
   /** The composed reply (whole) and its sources, for a message. */
-  answer(message: string): { text: string; sources: MessageSource[] } {
+  answer(message: string): { text: string; sources: MessageSource[]; kind: AnswerKind } {
     const talk = smallTalk(message);
-    if (talk) return { text: smallTalkReply(talk), sources: [] };
+    if (talk) return { text: smallTalkReply(talk), sources: [], kind: "small_talk" };
     const hits = this.knowledge.search(message, 3);
     const [best] = hits;
-    if (!best) return { text: notFoundReply(this.knowledge.articles), sources: [] };
+    if (!best) return { text: notFoundReply(this.knowledge.articles), sources: [], kind: "no_answer" };
     const { passage } = best;
     const text = [`**${passage.section}** — *${passage.article}*`, "", passage.text].join("\n");
-    return { text, sources: hits.map(passageSource) };
+    return { text, sources: hits.map(passageSource), kind: "answered" };
   }
 
   reply(input: ResponderInput): ResponderReply {
-    const { text, sources } = this.answer(input.message);
-    return { deltas: typeOut(text, input.signal, this.options.chunkDelayMs), sources: () => sources };
+    const { text, sources, kind } = this.answer(input.message);
+    return {
+      deltas: typeOut(text, input.signal, this.options.chunkDelayMs),
+      sources: () => sources,
+      answerKind: () => kind,
+    };
   }
 }
 

@@ -3,6 +3,7 @@ import { streamText, type ModelMessage } from "ai";
 import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
 import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
 import type { ChatTurn, Responder, ResponderInput, ResponderReply } from "./responder";
+import { smallTalk } from "./text-terms";
 
 /**
  * Replies with any OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp server,
@@ -55,6 +56,14 @@ function groundingBlock(passages: KnowledgePassage[]): string {
 }
 
 /**
+ * The help articles may be in another language than the visitor's: the reply follows the visitor. Sent with
+ * every prompt, whatever the configured system prompt says.
+ */
+export const LANGUAGE_INSTRUCTION =
+  "Reply in the language the visitor writes in (the language of their latest message), even when the " +
+  "help-article passages are in another language: translate what you use from them.";
+
+/**
  * What is sent upstream: the system prompt with the grounding passages (kept apart from the conversation, so
  * nothing a visitor types can pose as instructions), then the history window and the new question.
  */
@@ -68,6 +77,7 @@ function buildPrompt(
     "Answer only from these help-article passages. If they do not answer the question, say that you don't " +
     `know ("${NOT_FOUND_TEXT}") and offer: "${NOT_FOUND_OFFER}" Do not invent facts or links, and do not ` +
     "list sources: they are shown under your reply.\n\n" +
+    `${LANGUAGE_INSTRUCTION}\n\n` +
     groundingBlock(passages);
   const messages = [
     ...historyWindow(input.history, settings.historyMaxMessages, settings.historyMaxChars).map(
@@ -97,7 +107,13 @@ export class LlmResponder implements Responder {
   reply(input: ResponderInput): ResponderReply {
     const hits = this.knowledge.search(input.message, this.settings.groundingPassages);
     const passages = hits.map((hit) => hit.passage);
-    return { deltas: this.stream(input, passages), sources: () => hits.map(passageSource) };
+    // Without a confident passage the model says it does not know, unless the message is small talk.
+    const kind = hits.length > 0 ? "answered" : smallTalk(input.message) ? "small_talk" : "no_answer";
+    return {
+      deltas: this.stream(input, passages),
+      sources: () => hits.map(passageSource),
+      answerKind: () => kind,
+    };
   }
 
   private async *stream(input: ResponderInput, passages: KnowledgePassage[]): AsyncIterable<string> {
