@@ -100,6 +100,7 @@
     ["title", "accent", "greeting", "position"].forEach(function (k) {
       if (data[k]) q.set(k, data[k]);
     });
+    if (data.ratingDelay) q.set("rating_delay", data.ratingDelay);
     frame = d.createElement("iframe");
     frame.src = app + "/widget?" + q.toString();
     frame.title = data.title || "Chat";

@@ -99,6 +99,7 @@ export async function fillEveryTable(
       sessionIds.push(session.id);
     }
     const statuses = ["complete", "streaming", "failed", "stopped"] as const;
+    const answerKinds = ["answered", "no_answer", "small_talk"] as const;
     const start = Date.parse("2026-06-01T00:00:00.000Z");
     for (let offset = 0; offset < messages; offset += 1000) {
       const count = Math.min(1000, messages - offset);
@@ -110,11 +111,35 @@ export async function fillEveryTable(
             role: n % 2 === 0 ? ("user" as const) : ("assistant" as const),
             content: n % 7 === 0 ? `line one\nline "two" \\ ${n} ☃` : `message ${n}`,
             status: statuses[n % statuses.length]!,
+            answer_kind: n % 2 === 0 ? null : answerKinds[n % answerKinds.length]!,
             created_at: new Date(start + n * 1001),
           };
         }),
       });
     }
+    // Feedback on the first replies and a rating of the first session (enums, nullable text, integers).
+    const replies = await db.message.findMany({
+      where: { role: "assistant" },
+      orderBy: { created_at: "asc" },
+      take: 2,
+      select: { id: true, session_id: true },
+    });
+    for (const [index, reply] of replies.entries()) {
+      await db.messageFeedback.create({
+        data: {
+          message_id: reply.id,
+          session_id: reply.session_id,
+          visitor_id: visitor.id,
+          rating: index === 0 ? "up" : "down",
+          comment: index === 0 ? null : "Not what I asked ☃",
+          created_at: new Date(start),
+          updated_at: new Date(start + 1),
+        },
+      });
+    }
+    await db.sessionRating.create({
+      data: { session_id: sessionIds[0]!, visitor_id: visitor.id, rating: 4, comment: "Helpful" },
+    });
     return { visitorId: visitor.id, sessionId: sessionIds[1] ?? sessionIds[0]!, apiKey: key, messages };
   } finally {
     await close();

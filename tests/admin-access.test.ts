@@ -50,12 +50,14 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.get",
   "sessions.rename",
   "sessions.delete",
+  "sessions.rating",
   "messages.list",
   "messages.chat",
   "messages.chatStream",
   "messages.retry",
   "messages.retryStream",
   "messages.stop",
+  "messages.feedback",
 ]);
 
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
@@ -95,6 +97,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/knowledge",
         "/admin/knowledge/new",
         "/admin/knowledge/[id]",
+        "/admin/gaps",
       ]),
     );
   });
@@ -115,6 +118,7 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.list",
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
+        "admin.gaps",
         "admin.apiKeys.create",
         "admin.knowledge.list",
         "admin.knowledge.create",
@@ -332,6 +336,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/sessions/",
           "/api/admin/sessions/{id}/",
           "/api/admin/dashboard/",
+          "/api/admin/gaps/",
           "/api/admin/exports/sessions/",
           "/api/admin/exports/sessions/{id}/",
         ]),

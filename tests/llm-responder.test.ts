@@ -4,7 +4,12 @@ import type { ChatDeps } from "~/server/chat/deps";
 import { chat, chatStreamEvents, retry, startChat, stopReply } from "~/server/chat/messages/messages.service";
 import type { ChatStreamEvent } from "~/server/chat/messages/message.schema";
 import { CONFIDENCE_THRESHOLD, KnowledgeBase, loadKnowledge } from "~/server/chat/responder/knowledge-base";
-import { historyWindow, LlmResponder, type LlmSettings } from "~/server/chat/responder/llm";
+import {
+  historyWindow,
+  LANGUAGE_INSTRUCTION,
+  LlmResponder,
+  type LlmSettings,
+} from "~/server/chat/responder/llm";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
@@ -80,6 +85,14 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
     return rows.map((row) => row.sources);
   }
 
+  async function storedAnswerKinds(sessionId: string) {
+    const rows = await database().db.message.findMany({
+      where: { session_id: sessionId },
+      orderBy: [{ created_at: "asc" }, { id: "asc" }],
+    });
+    return rows.map((row) => row.answer_kind);
+  }
+
   it("streams the model's tokens, grounded in the knowledge base, and reports its sources", async () => {
     const { deps, ids } = await newChat();
     const started = await startChat(deps, { ...ids, message: "How do I embed the widget on my website?" });
@@ -127,6 +140,26 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
     expect(system).toContain("I couldn't find that in our help articles.");
     expect(system).not.toMatch(/\[1\] /);
     expect((await storedSources(ids.session_id)).at(-1)).toEqual([]);
+    expect(await storedAnswerKinds(ids.session_id)).toEqual([null, "no_answer"]);
+  });
+
+  it("tells the model to reply in the visitor's language, with or without (English) passages", async () => {
+    const { deps, ids } = await newChat();
+    await chat(deps, { ...ids, message: "How do I embed the widget on my website?" });
+    await chat(deps, { ...ids, message: "Wie kann ich meine Daten löschen lassen, bitte?" });
+    await chat(deps, { ...ids, message: "hello" });
+    const systems = fake.requests.slice(-3).map((request) => String(request.body.messages[0]?.content));
+    expect(LANGUAGE_INSTRUCTION).toMatch(/language the visitor writes in/);
+    for (const system of systems) expect(system).toContain(LANGUAGE_INSTRUCTION);
+    // The English passages are still sent for the English question; the visitor's words go unchanged.
+    expect(systems[0]).toMatch(/\[1\] Embedding the chat widget on your website › /);
+    expect(fake.requests.at(-2)!.body.messages.at(-1)).toEqual({
+      role: "user",
+      content: "Wie kann ich meine Daten löschen lassen, bitte?",
+    });
+    const kinds = await storedAnswerKinds(ids.session_id);
+    expect(kinds[1]).toBe("answered");
+    expect(kinds[5]).toBe("small_talk");
   });
 
   it("sends the conversation history within the configured window", async () => {

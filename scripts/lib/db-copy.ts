@@ -28,6 +28,8 @@ export const COPIED_TABLES = [
   "visitors",
   "sessions",
   "messages",
+  "message_feedback",
+  "session_ratings",
   "admin_users",
   "admin_accounts",
   "admin_sessions",

@@ -32,7 +32,14 @@ export interface ChatItem {
   /** The pending turn this item belongs to, if any. */
   turnKey: string | null;
   error: string | null;
+  /** The stored id of an assistant reply, once it is stored and finished (what feedback is given on); else null. */
+  ratedId: string | null;
+  /** The visitor's thumbs on this reply, as the server last returned it. */
+  feedback: Message["feedback"];
 }
+
+/** Only a finished reply (complete, or stopped with its text kept) can be rated. */
+const RATEABLE: ReadonlySet<string> = new Set(["complete", "stopped"]);
 
 function fromServer(message: Message, previous: Message | undefined): ChatItem {
   return {
@@ -49,6 +56,8 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
         : null,
     turnKey: null,
     error: null,
+    ratedId: message.role === "assistant" && RATEABLE.has(message.status) ? message.id : null,
+    feedback: message.feedback,
   };
 }
 
@@ -72,6 +81,8 @@ function assistantOf(turn: Turn): ChatItem {
     retryReplyId: isRetryableStatus(state) && turn.assistantId ? turn.assistantId : null,
     turnKey: turn.key,
     error: turn.error,
+    ratedId: RATEABLE.has(state) && turn.assistantId ? turn.assistantId : null,
+    feedback: null,
   };
 }
 
@@ -93,6 +104,8 @@ export function mergeChatItems(server: readonly Message[], turns: readonly Turn[
         retryReplyId: null,
         turnKey: turn.key,
         error: turn.phase === "rejected" ? turn.error : null,
+        ratedId: null,
+        feedback: null,
       });
     }
     if (turn.phase === "waiting" || turn.phase === "rejected") continue;

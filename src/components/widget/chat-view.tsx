@@ -9,11 +9,15 @@ import { MessageList } from "./message-list";
 import type { WidgetOptions } from "./options";
 import { SessionList } from "./session-list";
 import { useActiveSession } from "./use-active-session";
+import { ConversationRating } from "./conversation-rating";
 import { useChatStream } from "./use-chat-stream";
+import { useConversationRating, useIdleAfter, useReplyFeedback } from "./use-feedback";
 import { useMessages } from "./use-messages";
 import { WidgetHeader } from "./widget-header";
 
 export const LIST_ID = "vc-session-panel";
+/** How long "thanks for rating" stays before the offer goes away. */
+const RATED_THANKS_MS = 4000;
 export const SUBTITLE = "The assistant replies in seconds";
 
 interface Props {
@@ -44,6 +48,14 @@ export function ChatView({ options, visitorId, host }: Props) {
     () => mergeChatItems(messages.data ?? [], turnsOf(activeId ?? null)),
     [messages.data, turnsOf, activeId],
   );
+
+  const feedback = useReplyFeedback(visitorId);
+  const rating = useConversationRating(visitorId);
+  // Offer to rate the conversation once it has been idle for a while after a finished answer.
+  const last = items.at(-1);
+  const lastAnswer = last?.role === "assistant" && last.ratedId !== null ? last.ratedId : null;
+  const idle = useIdleAfter(lastAnswer, options.ratingDelaySeconds * 1000);
+  const offerRating = idle && !!activeId && !rating.isSettled(activeId) && draft.trim() === "";
 
   const focusComposer = useCallback(() => input.current?.focus(), []);
   useHostFocus(host, focusComposer);
@@ -133,6 +145,20 @@ export function ChatView({ options, visitorId, host }: Props) {
             loading={activeId === undefined || (activeId !== null && messages.isPending)}
             onRetry={retry}
             sentCount={sentCount}
+            feedbackOf={feedback.feedbackOf}
+            onRate={feedback.rate}
+            footer={
+              offerRating &&
+              activeId && (
+                <ConversationRating
+                  key={activeId}
+                  onRate={(value, comment) => rating.rate(activeId, value, comment)}
+                  onDismiss={() => rating.settle(activeId)}
+                  // Keep the thanks in view a moment, then stop offering it for this conversation.
+                  onRated={() => setTimeout(() => rating.settle(activeId), RATED_THANKS_MS)}
+                />
+              )
+            }
           />
           <Composer
             ref={input}

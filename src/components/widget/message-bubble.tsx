@@ -3,6 +3,7 @@
 import { lazy, memo, Suspense } from "react";
 import type { ChatItem } from "./chat-items";
 import { fullTime, messageTime } from "./format-time";
+import { ReplyFeedback, type ReplyRating } from "./reply-feedback";
 import { WIDGET_TEXT } from "./strings";
 
 // react-markdown and its parsers are a separate chunk, fetched as soon as this module runs in the browser
@@ -58,9 +59,12 @@ const STATE_LABEL: Partial<Record<ChatItem["state"], string>> = {
 interface Props {
   item: ChatItem;
   onRetry: (item: ChatItem) => void;
+  /** The visitor's thumbs on this reply (assistant replies only). */
+  feedback: ReplyRating | null;
+  onRate: (messageId: string, rating: ReplyRating | null, comment?: string) => Promise<boolean>;
 }
 
-export const MessageBubble = memo(function MessageBubble({ item, onRetry }: Props) {
+export const MessageBubble = memo(function MessageBubble({ item, onRetry, feedback, onRate }: Props) {
   const streaming = item.state === "streaming";
   const who = item.role === "user" ? "You" : "Assistant";
   // A reply that failed before writing anything says so in its bubble (not an empty red box).
@@ -93,6 +97,12 @@ export const MessageBubble = memo(function MessageBubble({ item, onRetry }: Prop
           </button>
         )}
       </div>
+      {item.role === "assistant" && item.ratedId !== null && item.content !== "" && (
+        <ReplyFeedback
+          rating={feedback}
+          onRate={(rating, comment) => onRate(item.ratedId ?? "", rating, comment)}
+        />
+      )}
     </li>
   );
 });

@@ -1,9 +1,10 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatItem } from "./chat-items";
 import { ArrowDownIcon } from "./icons";
 import { MessageBubble } from "./message-bubble";
+import type { ReplyRating } from "./reply-feedback";
 
 interface Props {
   items: ChatItem[];
@@ -12,6 +13,10 @@ interface Props {
   onRetry: (item: ChatItem) => void;
   /** Changes when the visitor sends: scroll to the bottom whatever the position. */
   sentCount: number;
+  feedbackOf: (item: ChatItem) => ReplyRating | null;
+  onRate: (messageId: string, rating: ReplyRating | null, comment?: string) => Promise<boolean>;
+  /** Shown after the last message (e.g. the offer to rate the conversation). */
+  footer?: ReactNode;
 }
 
 /** Pixels from the bottom within which the list counts as "at the bottom" and follows new text. */
@@ -21,7 +26,16 @@ const STICKY_PX = 80;
  * The conversation. Follows new text while the visitor is at the bottom; once they scroll up it stays put and
  * offers a "new messages" button instead of pulling them down.
  */
-export function MessageList({ items, greeting, loading, onRetry, sentCount }: Props) {
+export function MessageList({
+  items,
+  greeting,
+  loading,
+  onRetry,
+  sentCount,
+  feedbackOf,
+  onRate,
+  footer,
+}: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
   const [showJump, setShowJump] = useState(false);
@@ -32,7 +46,7 @@ export function MessageList({ items, greeting, loading, onRetry, sentCount }: Pr
     if (!element) return;
     if (stuck.current) element.scrollTop = element.scrollHeight;
     else setShowJump(true);
-  }, [items.length, lastLength]);
+  }, [items.length, lastLength, footer]);
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -73,9 +87,16 @@ export function MessageList({ items, greeting, loading, onRetry, sentCount }: Pr
           </li>
         )}
         {items.map((item) => (
-          <MessageBubble key={item.key} item={item} onRetry={onRetry} />
+          <MessageBubble
+            key={item.key}
+            item={item}
+            onRetry={onRetry}
+            feedback={feedbackOf(item)}
+            onRate={onRate}
+          />
         ))}
       </ol>
+      {footer}
       {showJump && (
         <button type="button" className="vc-jump" onClick={jump}>
           <ArrowDownIcon /> New messages

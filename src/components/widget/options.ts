@@ -14,7 +14,13 @@ export interface WidgetOptions {
   position: "left" | "right";
   /** True inside the embed's iframe: a close button, and the visitor id comes from the host page. */
   embed: boolean;
+  /** Seconds a conversation stays idle after an answer before the widget offers to rate it (0–3600). */
+  ratingDelaySeconds: number;
 }
+
+/** The default wait before offering to rate a conversation: two minutes without a new message. */
+export const RATING_OFFER_IDLE_SECONDS = 120;
+const RATING_DELAY_MAX_SECONDS = 3600;
 
 export const DEFAULT_OPTIONS: WidgetOptions = {
   title: "Support",
@@ -22,6 +28,7 @@ export const DEFAULT_OPTIONS: WidgetOptions = {
   accent: "#4f46e5",
   position: "right",
   embed: false,
+  ratingDelaySeconds: RATING_OFFER_IDLE_SECONDS,
 };
 
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -44,7 +51,14 @@ export function parseWidgetOptions(params: SearchParams): WidgetOptions {
     accent: accent && HEX_COLOUR.test(accent) ? accent : DEFAULT_OPTIONS.accent,
     position: first(params.position) === "left" ? "left" : "right",
     embed: first(params.embed) === "1",
+    ratingDelaySeconds: ratingDelay(first(params.rating_delay)),
   };
+}
+
+function ratingDelay(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,4}$/.test(value)) return DEFAULT_OPTIONS.ratingDelaySeconds;
+  const seconds = Number(value);
+  return seconds <= RATING_DELAY_MAX_SECONDS ? seconds : DEFAULT_OPTIONS.ratingDelaySeconds;
 }
 
 /** Black or white, whichever reads better on the accent colour (WCAG relative luminance). */

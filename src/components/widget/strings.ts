@@ -5,4 +5,13 @@
 export const WIDGET_TEXT = {
   /** A reply that failed with nothing written: the same words as the server's REPLY_FAILED. */
   replyFailed: "The assistant could not reply. Your message was saved; try again in a moment.",
+  feedbackQuestion: "Was this reply helpful?",
+  helpful: "Helpful",
+  notHelpful: "Not helpful",
+  feedbackThanks: "Thanks for your feedback.",
+  feedbackCommentLabel: "What was missing or wrong? (optional)",
+  feedbackFailed: "Your feedback could not be saved. Please try again.",
+  ratingQuestion: "How was this conversation?",
+  ratingThanks: "Thanks for rating this conversation.",
+  ratingFailed: "Your rating could not be saved. Please try again.",
 } as const;

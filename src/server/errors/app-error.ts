@@ -261,6 +261,18 @@ export const APP_ERRORS = {
     message:
       "{name} has no text to import (a scanned PDF has only images): paste the text in a new article instead.",
   },
+  // ─── Feedback and knowledge gaps (wip/feedback) ───
+  FEEDBACK_ON_VISITOR_MESSAGE: {
+    code: "NOT_AN_ASSISTANT_MESSAGE",
+    kind: "bad_request",
+    source: "domain",
+    message: "Only the assistant's replies can be rated; pass the id of an assistant message.",
+  },
+  REPLY_NOT_FINISHED: {
+    kind: "conflict",
+    source: "domain",
+    message: "This reply is still being written. Rate it once it has finished.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

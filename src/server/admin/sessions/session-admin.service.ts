@@ -116,6 +116,7 @@ export async function getTranscriptPage(
         where: keysetWhere<Prisma.MessageWhereInput>("created_at", after, "asc"),
         orderBy: [{ created_at: "asc" }, { id: "asc" }],
         take: input.limit + 1,
+        include: { feedback: { select: { rating: true } } },
       },
     },
   });

@@ -9,6 +9,8 @@ import {
 import { createApiKey, listApiKeys, revokeApiKey } from "../../admin/api-keys/api-keys.service";
 import { dashboardSchema } from "../../admin/dashboard/dashboard.schema";
 import { getDashboard } from "../../admin/dashboard/dashboard.service";
+import { gapListSchema, listGapsInputSchema } from "../../admin/gaps/gaps.schema";
+import { listGaps } from "../../admin/gaps/gaps.service";
 import {
   adminSessionPageSchema,
   getTranscriptPageInputSchema,
@@ -126,6 +128,25 @@ export const adminRouter = createTRPCRouter({
         dailyTokenBudget: env.LLM_DAILY_TOKEN_BUDGET,
       }),
     ),
+
+  gaps: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/gaps",
+        tags: ["Admin"],
+        protect: true,
+        summary: "Knowledge gaps (admin)",
+        description:
+          "Visitor questions of the last `days` days that got no confident answer from the help articles or a " +
+          "thumbs-down, grouped by similar wording, most frequent first, with counts, last seen, and example " +
+          "questions with their sessions (transcripts).",
+      },
+      rest: { successMessage: "Knowledge gaps." },
+    })
+    .input(listGapsInputSchema)
+    .output(gapListSchema)
+    .query(({ ctx, input }) => listGaps(ctx.deps, input)),
 
   visitors: createTRPCRouter({ list: visitors.list, get: visitors.get }),
 

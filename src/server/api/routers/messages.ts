@@ -15,6 +15,8 @@ import {
   startRetry,
   stopReply,
 } from "../../chat/messages/messages.service";
+import { messageFeedbackInputSchema, messageFeedbackSchema } from "../../chat/feedback/feedback.schema";
+import { rateMessage } from "../../chat/feedback/feedback.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 import { SESSION_ERRORS } from "./sessions";
 
@@ -123,4 +125,24 @@ export const messagesRouter = createTRPCRouter({
     .input(replyActionInputSchema)
     .output(messageSchema)
     .mutation(({ ctx, input }) => stopReply(ctx.deps, input)),
+
+  feedback: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/messages/{id}/feedback",
+        tags: ["Messages"],
+        protect: false,
+        summary: "Rate a reply (thumbs up/down)",
+        description:
+          "The visitor's rating of the assistant reply `id`: up or down, with an optional comment; rating again " +
+          "replaces it, null withdraws it. Only finished replies in the visitor's own sessions can be rated.",
+      },
+      errors: [...SESSION_ERRORS, "MESSAGE_NOT_FOUND", "FEEDBACK_ON_VISITOR_MESSAGE", "REPLY_NOT_FINISHED"],
+      rest: { successMessage: "Reply rated." },
+      rateLimit: "changeSession",
+    })
+    .input(messageFeedbackInputSchema)
+    .output(messageFeedbackSchema)
+    .mutation(({ ctx, input }) => rateMessage(ctx.deps, input)),
 });

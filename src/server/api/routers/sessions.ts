@@ -14,6 +14,8 @@ import {
   listSessions,
   renameSession,
 } from "../../chat/sessions/sessions.service";
+import { sessionRatingInputSchema, sessionRatingSchema } from "../../chat/feedback/feedback.schema";
+import { rateSession } from "../../chat/feedback/feedback.service";
 import type { DomainErrorId } from "../../errors/app-error";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
@@ -115,4 +117,24 @@ export const sessionsRouter = createTRPCRouter({
     .input(ownedSessionInputSchema)
     .output(deleteSessionOutputSchema)
     .mutation(({ ctx, input }) => deleteSession(ctx.deps, input)),
+
+  rating: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/sessions/{id}/rating",
+        tags: ["Sessions"],
+        protect: false,
+        summary: "Rate a conversation (1–5)",
+        description:
+          "The visitor's rating of the whole conversation, 1 (poor) to 5 (excellent), with an optional comment. " +
+          "One per session: rating again replaces it. visitor_id must be the session's visitor.",
+      },
+      errors: SESSION_ERRORS,
+      rest: { successMessage: "Conversation rated." },
+      rateLimit: "changeSession",
+    })
+    .input(sessionRatingInputSchema)
+    .output(sessionRatingSchema)
+    .mutation(({ ctx, input }) => rateSession(ctx.deps, input)),
 });

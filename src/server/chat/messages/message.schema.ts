@@ -3,6 +3,7 @@ import { idSchema, sessionIdSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, LIMITS, wellFormedText } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 import { MESSAGE_STATUSES } from "./message-status";
+import { FEEDBACK_RATINGS } from "../feedback/feedback.schema";
 
 export const messageSourceSchema = z
   .object({
@@ -41,6 +42,14 @@ export const messageSchema = z
         "The help-article passages an assistant reply is grounded in, best first. Empty for user messages, " +
         "for replies the help articles do not cover, and until a streaming reply is done.",
     }),
+    feedback: z
+      .enum(FEEDBACK_RATINGS)
+      .nullable()
+      .meta({
+        description:
+          "The visitor's rating of an assistant reply (POST /api/chats/messages/{id}/feedback/): up, down, or " +
+          "null when not rated (always null for user messages).",
+      }),
     created_at: z.iso.datetime(),
   })
   .meta({ id: "Message" });

@@ -33,7 +33,11 @@ import { logError } from "../../observability/logger";
 
 type MessageRow = Prisma.MessageGetPayload<object>;
 
-export function toMessageDto(row: MessageRow): MessageDto {
+/** The visitor's rating, read with the message where a reply may have one. */
+const WITH_FEEDBACK = { feedback: { select: { rating: true } } } as const;
+
+/** A message row, with its feedback when it was read with WITH_FEEDBACK (a new message has none). */
+export function toMessageDto(row: MessageRow & { feedback?: { rating: "up" | "down" } | null }): MessageDto {
   return {
     id: row.id,
     session_id: row.session_id,
@@ -41,6 +45,7 @@ export function toMessageDto(row: MessageRow): MessageDto {
     content: row.content,
     status: row.status,
     sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],
+    feedback: row.feedback?.rating ?? null,
     created_at: row.created_at.toISOString(),
   };
 }
@@ -76,6 +81,7 @@ export async function listMessages(
     },
     orderBy: [{ created_at: input.order }, { id: input.order }],
     take: input.limit + 1,
+    include: WITH_FEEDBACK,
   });
   return toPage(rows, input.limit, (row) => row.created_at, toMessageDto);
 }
@@ -255,10 +261,14 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
         { status: "streaming", saved_at: { lt: staleBefore(now, leaseMs) } },
       ],
     },
-    data: { content: "", status: "streaming", sources: [], saved_at: savedAt },
+    data: { content: "", status: "streaming", sources: [], answer_kind: null, saved_at: savedAt },
   });
   if (Number(count) === 0) throw new AppError("REPLY_NOT_RETRYABLE");
-  await deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } });
+  // The rating was of the text being replaced.
+  await deps.db.$transaction([
+    deps.db.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: new Date() } }),
+    deps.db.messageFeedback.deleteMany({ where: { message_id: reply.id } }),
+  ]);
   const history = await historyBefore(deps, reply.session_id, { at: question.created_at, id: question.id });
   const assistantMessage = toMessageDto({ ...reply, content: "", status: "streaming", sources: [] });
   publishEvent(deps.events, reply.session_id, "message.updated", assistantMessage);
@@ -288,7 +298,7 @@ export async function stopReply(deps: ChatDeps, input: ReplyActionInput): Promis
       data: { status: "stopped" },
     });
   }
-  const stored = await deps.db.message.findUnique({ where: { id: reply.id } });
+  const stored = await deps.db.message.findUnique({ where: { id: reply.id }, include: WITH_FEEDBACK });
   if (!stored) throw new AppError("MESSAGE_NOT_FOUND");
   return toMessageDto(stored);
 }

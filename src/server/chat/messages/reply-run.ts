@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client";
 import { logError } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
-import type { ChatTurn, Responder, TokenUsage } from "../responder/responder";
+import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/responder";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
@@ -119,6 +119,7 @@ export function startReplyRun(args: {
       sources?: MessageSource[];
       prompt_tokens?: number;
       completion_tokens?: number;
+      answer_kind?: AnswerKind | null;
     },
   ): Promise<boolean> => {
     const stamp = nextStamp();
@@ -175,6 +176,8 @@ export function startReplyRun(args: {
           status,
           sources,
           ...(usage && { prompt_tokens: usage.prompt, completion_tokens: usage.completion }),
+          // Only a finished reply says whether it answered (a stopped or failed one may not have got there).
+          answer_kind: status === "complete" ? answerKind : null,
         });
         return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
       } catch (error) {
@@ -198,6 +201,7 @@ export function startReplyRun(args: {
   /** The tokens the model reported (stored with the reply), and the responder that answered. */
   let usage: TokenUsage | undefined;
   let answeredBy = args.responder.name;
+  let answerKind: AnswerKind | null = null;
   // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
   const heartbeat = setInterval(
     () => {
@@ -241,6 +245,7 @@ export function startReplyRun(args: {
         sources = reply.sources();
         usage = reply.usage?.();
         answeredBy = reply.answeredBy?.() ?? answeredBy;
+        answerKind = reply.answerKind?.() ?? null;
       }
       if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
       return await finish("complete");

@@ -3,7 +3,7 @@ import path from "node:path";
 import MiniSearch from "minisearch";
 import type { MessageSource } from "../messages/message.schema";
 import { notFoundReply, smallTalkReply } from "./fallback-replies";
-import type { Responder, ResponderInput, ResponderReply } from "./responder";
+import type { AnswerKind, Responder, ResponderInput, ResponderReply } from "./responder";
 import { indexTerm, queryTerms, smallTalk, words } from "./text-terms";
 
 /**
@@ -266,24 +266,26 @@ export class KnowledgeBaseResponder implements Responder {
     private readonly options: { chunkDelayMs: number },
   ) {}
 
-  /** The composed reply (whole) and its sources, for a message, from a fixed knowledge base (lexical only). */
-  answer(message: string): { text: string; sources: MessageSource[] } {
+  /** The composed reply (whole), its sources and kind, for a message, from a fixed knowledge base (lexical only). */
+  answer(message: string): { text: string; sources: MessageSource[]; kind: AnswerKind } {
     if (isKnowledgeSource(this.knowledge))
       throw new Error("answer() needs a fixed KnowledgeBase: use reply()");
-    return compose(message, this.knowledge, this.knowledge.search(message, 3));
+    return compose(message, this.knowledge, smallTalk(message) ? [] : this.knowledge.search(message, 3));
   }
 
   reply(input: ResponderInput): ResponderReply {
     let sources: MessageSource[] = [];
+    let kind: AnswerKind | undefined;
     const { knowledge, options } = this;
     async function* deltas(): AsyncIterable<string> {
       const base = isKnowledgeSource(knowledge) ? await knowledge.current() : knowledge;
       const hits = smallTalk(input.message) ? [] : await base.find(input.message, 3);
       const answer = compose(input.message, base, hits);
       sources = answer.sources;
+      kind = answer.kind;
       yield* typeOut(answer.text, input.signal, options.chunkDelayMs);
     }
-    return { deltas: deltas(), sources: () => sources };
+    return { deltas: deltas(), sources: () => sources, answerKind: () => kind ?? "no_answer" };
   }
 }
 
@@ -291,14 +293,14 @@ function compose(
   message: string,
   knowledge: KnowledgeBase,
   hits: KnowledgeHit[],
-): { text: string; sources: MessageSource[] } {
+): { text: string; sources: MessageSource[]; kind: AnswerKind } {
   const talk = smallTalk(message);
-  if (talk) return { text: smallTalkReply(talk), sources: [] };
+  if (talk) return { text: smallTalkReply(talk), sources: [], kind: "small_talk" };
   const [best] = hits;
-  if (!best) return { text: notFoundReply(knowledge.articles), sources: [] };
+  if (!best) return { text: notFoundReply(knowledge.articles), sources: [], kind: "no_answer" };
   const { passage } = best;
   const text = [`**${passage.section}** — *${passage.article}*`, "", passage.text].join("\n");
-  return { text, sources: hits.map(passageSource) };
+  return { text, sources: hits.map(passageSource), kind: "answered" };
 }
 
 /** Waits `ms`, or less if `signal` aborts; leaves no listener behind (one reply sleeps many times). */

@@ -10,7 +10,15 @@ import {
   type KnowledgePassage,
   type KnowledgeSource,
 } from "./knowledge-base";
-import type { ChatTurn, Responder, ResponderInput, ResponderReply, TokenUsage } from "./responder";
+import type {
+  AnswerKind,
+  ChatTurn,
+  Responder,
+  ResponderInput,
+  ResponderReply,
+  TokenUsage,
+} from "./responder";
+import { smallTalk } from "./text-terms";
 
 /**
  * Replies with any OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp server,
@@ -69,6 +77,14 @@ function groundingBlock(passages: KnowledgePassage[]): string {
 }
 
 /**
+ * The help articles may be in another language than the visitor's: the reply follows the visitor. Sent with
+ * every prompt, whatever the configured system prompt says.
+ */
+export const LANGUAGE_INSTRUCTION =
+  "Reply in the language the visitor writes in (the language of their latest message), even when the " +
+  "help-article passages are in another language: translate what you use from them.";
+
+/**
  * What is sent upstream: the system prompt with the grounding passages (kept apart from the conversation, so
  * nothing a visitor types can pose as instructions), then the history window and the new question.
  */
@@ -82,6 +98,7 @@ export function buildPrompt(
     "Answer only from these help-article passages. If they do not answer the question, say that you don't " +
     `know ("${NOT_FOUND_TEXT}") and offer: "${NOT_FOUND_OFFER}" Do not invent facts or links, and do not ` +
     "list sources: they are shown under your reply.\n\n" +
+    `${LANGUAGE_INSTRUCTION}\n\n` +
     groundingBlock(kept);
   let history = historyWindow(input.history, settings.historyMaxMessages, settings.historyMaxChars);
   let kept = passages;
@@ -123,6 +140,7 @@ export class LlmResponder implements Responder {
   reply(input: ResponderInput): ResponderReply {
     let sent: KnowledgeHit[] = [];
     const recorded: { usage?: TokenUsage } = {};
+    let kind: AnswerKind = "no_answer";
     const prepare = async () => {
       const base = isKnowledgeSource(this.knowledge) ? await this.knowledge.current() : this.knowledge;
       const hits = await base.find(input.message, this.settings.groundingPassages);
@@ -133,12 +151,15 @@ export class LlmResponder implements Responder {
       );
       // Only the passages that were sent are the reply's sources.
       sent = hits.filter((hit) => prompt.passages.includes(hit.passage));
+      // Without a confident passage the model says it does not know, unless the message is small talk.
+      kind = sent.length > 0 ? "answered" : smallTalk(input.message) ? "small_talk" : "no_answer";
       return prompt;
     };
     return {
       deltas: this.stream(input, prepare, recorded),
       sources: () => sent.map(passageSource),
       usage: () => recorded.usage,
+      answerKind: () => kind,
     };
   }
 

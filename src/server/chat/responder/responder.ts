@@ -26,6 +26,12 @@ export interface ResponderReply {
    * ended. Empty when the reply is not grounded in the help articles (small talk, "I couldn't find that").
    */
   sources(): MessageSource[];
+  /**
+   * How the reply answered, final once `deltas` has ended: `answered` from a confident passage, `no_answer`
+   * when no passage reached the confidence threshold (a knowledge gap, listed on /admin/gaps), `small_talk`
+   * for greetings, thanks and goodbyes. Stored with the message; a responder without it stores null.
+   */
+  answerKind?(): AnswerKind;
   /** The tokens the model reported for this reply (its API's `usage`), once `deltas` has ended; LLM only. */
   usage?(): TokenUsage | undefined;
   /** The responder that actually answered, when it differs from the one asked (the budget's fallback). */
@@ -36,6 +42,8 @@ export interface TokenUsage {
   prompt: number;
   completion: number;
 }
+
+export type AnswerKind = "answered" | "no_answer" | "small_talk";
 
 export interface Responder {
   readonly name: string;

@@ -57,6 +57,11 @@ export default async function TranscriptPage({
               <strong>{message.role === "user" ? "Visitor" : "Assistant"}</strong>
               <time dateTime={message.created_at}>{formatTime(message.created_at, "second")}</time>
               <span className={`badge ${message.status}`}>{message.status}</span>
+              {message.feedback && (
+                <span className="badge" data-testid="message-feedback">
+                  {message.feedback === "up" ? "👍 helpful" : "👎 not helpful"}
+                </span>
+              )}
             </header>
             <div className="content">
               {/* Rendered as the widget renders it: sanitized markdown, the visitor's line breaks kept. */}

@@ -1,0 +1,100 @@
+"use client";
+
+import { useId, useState, type FormEvent } from "react";
+import { ThumbDownIcon, ThumbUpIcon } from "./icons";
+import { WIDGET_TEXT } from "./strings";
+
+export type ReplyRating = "up" | "down";
+
+/** Characters a feedback comment may have (the server's limit). */
+export const FEEDBACK_COMMENT_MAX = 1000;
+
+interface Props {
+  rating: ReplyRating | null;
+  /** Saves the rating (null withdraws it); resolves false if it could not be saved. */
+  onRate: (rating: ReplyRating | null, comment?: string) => Promise<boolean>;
+}
+
+/**
+ * Thumbs up/down under a finished reply. Pressing the pressed one again withdraws the rating; a thumbs-down
+ * opens an optional comment. The buttons are toggle buttons (aria-pressed) in a labelled group.
+ */
+export function ReplyFeedback({ rating, onRate }: Props) {
+  const [commenting, setCommenting] = useState(false);
+  const [comment, setComment] = useState("");
+  const [status, setStatus] = useState("");
+  const [busy, setBusy] = useState(false);
+  const commentId = useId();
+
+  async function save(next: ReplyRating | null, text?: string) {
+    setBusy(true);
+    const ok = await onRate(next, text);
+    setBusy(false);
+    setStatus(ok ? (next === null ? "" : WIDGET_TEXT.feedbackThanks) : WIDGET_TEXT.feedbackFailed);
+    return ok;
+  }
+
+  async function choose(choice: ReplyRating) {
+    const next = rating === choice ? null : choice;
+    const ok = await save(next);
+    setCommenting(ok && next === "down");
+    if (next !== "down") setComment("");
+  }
+
+  async function sendComment(event: FormEvent) {
+    event.preventDefault();
+    if (await save("down", comment.trim())) setCommenting(false);
+  }
+
+  return (
+    <div className="vc-feedback">
+      <div className="vc-feedback-buttons" role="group" aria-label={WIDGET_TEXT.feedbackQuestion}>
+        <button
+          type="button"
+          className="vc-thumb"
+          aria-pressed={rating === "up"}
+          aria-label={WIDGET_TEXT.helpful}
+          title={WIDGET_TEXT.helpful}
+          disabled={busy}
+          onClick={() => void choose("up")}
+        >
+          <ThumbUpIcon />
+        </button>
+        <button
+          type="button"
+          className="vc-thumb"
+          aria-pressed={rating === "down"}
+          aria-label={WIDGET_TEXT.notHelpful}
+          title={WIDGET_TEXT.notHelpful}
+          disabled={busy}
+          onClick={() => void choose("down")}
+        >
+          <ThumbDownIcon />
+        </button>
+        <span className="vc-feedback-status" role="status">
+          {status}
+        </span>
+      </div>
+      {commenting && (
+        <form className="vc-feedback-comment" onSubmit={(event) => void sendComment(event)}>
+          <label htmlFor={commentId}>{WIDGET_TEXT.feedbackCommentLabel}</label>
+          <textarea
+            id={commentId}
+            rows={2}
+            maxLength={FEEDBACK_COMMENT_MAX}
+            value={comment}
+            onChange={(event) => setComment(event.target.value)}
+          />
+          <div className="vc-feedback-actions">
+            <button type="submit" className="vc-small-button" disabled={busy || comment.trim() === ""}>
+              Send
+            </button>
+            <button type="button" className="vc-link-button" onClick={() => setCommenting(false)}>
+              Skip
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
