@@ -77,6 +77,8 @@ const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   BATCH_TOO_LARGE: [400, "BAD_REQUEST"],
   STREAMING_LINK_REQUIRED: [400, "BAD_REQUEST"],
   CROSS_SITE_ADMIN_REQUEST: [403, "FORBIDDEN"],
+  // Privacy (issue 14)
+  VISITOR_ID_MISMATCH: [403, "FORBIDDEN"],
 };
 
 /**

@@ -213,6 +213,13 @@ export const APP_ERRORS = {
     message:
       "Admin changes made with the sign-in cookie must come from this app's own pages; this request came from another site. Integrations send Authorization: Bearer <API key> instead.",
   },
+  // ─── Privacy: visitor erasure, identified visitors (issue 14) ───
+  VISITOR_ID_MISMATCH: {
+    kind: "forbidden",
+    source: "domain",
+    message:
+      "A visitor can only erase its own data: send the visitor's own id as visitor_id (the same id as in the path).",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

@@ -1,7 +1,10 @@
+import { eraseOwnVisitor } from "../../chat/visitors/erase-visitor";
 import {
   createVisitorInputSchema,
+  eraseOwnVisitorInputSchema,
   validateVisitorInputSchema,
   validateVisitorOutputSchema,
+  visitorErasedSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
 import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
@@ -47,4 +50,27 @@ export const visitorsRouter = createTRPCRouter({
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
     .query(({ ctx, input }) => validateVisitor(ctx.deps, input)),
+
+  /** "Delete my conversations": the visitor erases itself and everything of it. */
+  erase: publicProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/chats/visitors/{id}",
+        tags: ["Visitors"],
+        protect: false,
+        summary: "Delete my data (visitor)",
+        description:
+          "Erases the visitor and everything of it — every session and message — at once and for good. Send the " +
+          "visitor's own id both in the path and as `visitor_id`. Afterwards the id is unknown everywhere (404): " +
+          "create a new visitor to chat again.",
+        successDescription: "The visitor and its data are deleted.",
+      },
+      errors: ["VISITOR_ID_MISMATCH", "VISITOR_NOT_FOUND"],
+      rest: { successMessage: "Visitor and its conversations deleted." },
+      rateLimit: "changeSession",
+    })
+    .input(eraseOwnVisitorInputSchema)
+    .output(visitorErasedSchema)
+    .mutation(({ ctx, input }) => eraseOwnVisitor(ctx.deps, input)),
 });

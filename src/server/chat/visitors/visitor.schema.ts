@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema } from "../ids";
+import { idSchema, visitorIdSchema } from "../ids";
 import { jsonHasNoNul, LIMITS, wellFormedJson } from "../limits";
 
 /** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
@@ -39,3 +39,17 @@ export const validateVisitorOutputSchema = z.object({
   valid: z.literal(true),
   visitor: visitorSchema,
 });
+
+/** A visitor erasing itself: the path's id, and its own id again as visitor_id (the same as for every call). */
+export const eraseOwnVisitorInputSchema = z.strictObject({ id: idSchema, visitor_id: visitorIdSchema });
+export type EraseOwnVisitorInput = z.infer<typeof eraseOwnVisitorInputSchema>;
+
+export const visitorErasedSchema = z
+  .object({
+    id: z.uuid(),
+    deleted: z.literal(true),
+    sessions: z.number().int().meta({ description: "Sessions deleted." }),
+    messages: z.number().int().meta({ description: "Messages deleted." }),
+  })
+  .meta({ id: "VisitorErased" });
+export type VisitorErasedDto = z.infer<typeof visitorErasedSchema>;
