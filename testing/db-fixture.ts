@@ -67,6 +67,17 @@ export async function fillEveryTable(
         expires_at: new Date("2026-11-25T12:00:00.500Z"),
       },
     });
+    await db.auditEntry.create({
+      data: {
+        created_at: new Date("2026-11-25T12:01:02.345Z"),
+        actor_kind: "api_key",
+        actor_id: null,
+        actor_name: "ADMIN_API_KEY",
+        action: "sessions.exported",
+        detail: { format: "csv", from: "2026-11-01", to: null, count: 3, ok: true },
+        client_address: "2001:db8::1",
+      },
+    });
 
     const visitor = await db.visitor.create({
       data: {

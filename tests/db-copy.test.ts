@@ -105,6 +105,7 @@ for (const from of dialects) {
           "adminRateLimit",
           "apiKey",
           "jobLease",
+          "auditEntry",
         ] as const) {
           const order = model === "jobLease" ? { name: "asc" } : { id: "asc" };
           const readOrdered = (db: typeof a.db) =>
