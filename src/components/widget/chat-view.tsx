@@ -1,8 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTRPCClient } from "~/trpc/react";
 import { mergeChatItems, type ChatItem } from "./chat-items";
 import { Composer } from "./composer";
+import { isNotFoundError } from "./errors";
 import { ConnectionNotice } from "./connection-notice";
 import type { HostBridge } from "./host-bridge";
 import { MessageList } from "./message-list";
@@ -20,10 +22,13 @@ interface Props {
   options: WidgetOptions;
   visitorId: string;
   host: HostBridge | null;
+  /** The visitor erased itself: start fresh with a new visitor. */
+  onErased: () => void;
 }
 
 /** The chat once the visitor is known: the conversation list, the open conversation and the composer. */
-export function ChatView({ options, visitorId, host }: Props) {
+export function ChatView({ options, visitorId, host, onErased }: Props) {
+  const [confirmingErase, setConfirmingErase] = useState(false);
   const sessions = useActiveSession(visitorId);
   const { activeId } = sessions;
   const [listOpen, setListOpen] = useState(false);
@@ -105,7 +110,11 @@ export function ChatView({ options, visitorId, host }: Props) {
         onToggleList={() => setListOpen((open) => !open)}
         onNew={newConversation}
         onClose={host ? () => host.close() : undefined}
+        onEraseRequest={() => setConfirmingErase(true)}
       />
+      {confirmingErase && (
+        <EraseConfirm visitorId={visitorId} onErased={onErased} onCancel={() => setConfirmingErase(false)} />
+      )}
       <div
         className="vc-body"
         data-list-open={listOpen || undefined}
@@ -149,6 +158,71 @@ export function ChatView({ options, visitorId, host }: Props) {
         {chat.announcement}
       </div>
     </>
+  );
+}
+
+/** "Delete my conversations": asks first, then erases the visitor and everything of it on the server. */
+function EraseConfirm({
+  visitorId,
+  onErased,
+  onCancel,
+}: {
+  visitorId: string;
+  onErased: () => void;
+  onCancel: () => void;
+}) {
+  const client = useTRPCClient();
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+
+  async function erase() {
+    setBusy(true);
+    setFailed(false);
+    try {
+      await client.visitors.erase.mutate({ id: visitorId, visitor_id: visitorId });
+      onErased();
+    } catch (error) {
+      // Already gone (erased from another tab, or by the site): start fresh all the same.
+      if (isNotFoundError(error)) onErased();
+      else {
+        setFailed(true);
+        setBusy(false);
+      }
+    }
+  }
+
+  return (
+    <div
+      className="vc-confirm"
+      role="alertdialog"
+      aria-modal="false"
+      aria-labelledby="vc-erase-title"
+      aria-describedby="vc-erase-text"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <p id="vc-erase-title">
+        <strong>Delete all your conversations?</strong>
+      </p>
+      <p id="vc-erase-text">
+        Every conversation and message of yours is deleted from our servers for good. This cannot be undone.
+      </p>
+      {failed && <p role="alert">Could not delete them right now. Please try again.</p>}
+      <div className="vc-confirm-actions">
+        <button type="button" className="vc-danger" disabled={busy} onClick={() => void erase()}>
+          Delete everything
+        </button>
+        <button ref={cancel} type="button" disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
   );
 }
 

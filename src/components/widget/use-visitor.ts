@@ -1,7 +1,7 @@
 "use client";
 
 import type { inferRouterInputs } from "@trpc/server";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { AppRouter } from "~/server/api/root";
 import { useTRPCClient } from "~/trpc/react";
 import { backoffMs, isNotFoundError, isTransientError } from "./errors";
@@ -10,7 +10,13 @@ import { readStoredVisitorId, storeVisitorId } from "./visitor-storage";
 
 export type VisitorState =
   | { status: "connecting"; retrying: boolean; retryNow: () => void }
-  | { status: "ready"; visitorId: string; host: HostBridge | null };
+  | {
+      status: "ready";
+      visitorId: string;
+      host: HostBridge | null;
+      /** After the visitor erased itself: a new visitor, stored in place of the old one. */
+      startFresh: () => void;
+    };
 
 type Client = ReturnType<typeof useTRPCClient>;
 
@@ -77,22 +83,28 @@ async function bootstrapVisitor(client: Client, hooks: BootstrapHooks): Promise<
       // Unknown or malformed: try the next candidate, or create a new visitor below. No error is shown.
     }
   }
-  if (!visitorId) {
-    const create = (withIdentify: boolean) =>
-      withRetry(
-        () => client.visitors.create.mutate({ metadata: browserMetadata(host, withIdentify) }),
-        hooks,
-      );
-    // identify() data the server refuses (too big, not an object) must not keep the visitor out of the chat.
-    const visitor = await create(true).catch((error: unknown) => {
-      if (isNotFoundError(error)) return create(false);
-      throw error;
-    });
-    visitorId = visitor.id;
-  }
+  if (!visitorId) return createVisitor(client, host, hooks);
   storeVisitorId(visitorId);
   host?.saveVisitor(visitorId);
   return { visitorId, host };
+}
+
+/** A new visitor, stored (here and in the host page) as the one to come back as. */
+async function createVisitor(
+  client: Client,
+  host: HostBridge | null,
+  hooks: BootstrapHooks,
+): Promise<BootstrapResult> {
+  const create = (withIdentify: boolean) =>
+    withRetry(() => client.visitors.create.mutate({ metadata: browserMetadata(host, withIdentify) }), hooks);
+  // identify() data the server refuses (too big, not an object) must not keep the visitor out of the chat.
+  const visitor = await create(true).catch((error: unknown) => {
+    if (isNotFoundError(error)) return create(false);
+    throw error;
+  });
+  storeVisitorId(visitor.id);
+  host?.saveVisitor(visitor.id);
+  return { visitorId: visitor.id, host };
 }
 
 // One bootstrap per page, even when React runs effects twice (development strict mode). The mounted hook
@@ -154,6 +166,17 @@ export function useVisitor(embed: boolean): VisitorState {
     };
   }, [client, embed, round]);
 
+  const host = result?.host ?? null;
+  const startFresh = useCallback(() => {
+    running = createVisitor(client, host, {
+      embed,
+      onRetrying: (value) => listener.onRetrying(value),
+      wait: waitOrWake,
+    });
+    setResult(null);
+    setRound((n) => n + 1);
+  }, [client, embed, host]);
+
   if (!result) return { status: "connecting", retrying, retryNow: () => wake?.() };
-  return { status: "ready", visitorId: result.visitorId, host: result.host };
+  return { status: "ready", visitorId: result.visitorId, host: result.host, startFresh };
 }
