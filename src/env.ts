@@ -87,6 +87,16 @@ const envSchema = z.object({
     .min(1, "RETENTION_DAYS must be at least 1 (unset keeps everything)")
     .max(36_500)
     .optional(),
+  /**
+   * Identified visitors: the secret the site's server uses to sign user ids (user_hash = hex HMAC-SHA256 of the
+   * user id). Unset → identify() only updates metadata; a user_hash is refused.
+   */
+  IDENTITY_SECRET: z.string().min(16, "IDENTITY_SECRET must be at least 16 characters").optional(),
+  /** true → visitors not identified with a valid user_hash can read their conversations but not send. */
+  IDENTITY_REQUIRED: z
+    .enum(["true", "false"], { error: "IDENTITY_REQUIRED must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

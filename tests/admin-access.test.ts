@@ -45,6 +45,8 @@ const ADMIN_PAGES = findFiles("src/app/admin", "page.tsx")
 const PUBLIC_PROCEDURES = new Set([
   "visitors.create",
   "visitors.validate",
+  "visitors.erase",
+  "visitors.identify",
   "sessions.create",
   "sessions.list",
   "sessions.get",
@@ -92,6 +94,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/sessions",
         "/admin/sessions/[id]",
         "/admin/api-keys",
+        "/admin/audit",
       ]),
     );
   });
@@ -113,6 +116,9 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
         "admin.apiKeys.create",
+        "admin.visitors.export",
+        "admin.visitors.delete",
+        "admin.audit.list",
       ]),
     );
   });
@@ -269,6 +275,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/dashboard/",
           "/api/admin/exports/sessions/",
           "/api/admin/exports/sessions/{id}/",
+          "/api/admin/visitors/{id}/export/",
+          "/api/admin/audit/",
         ]),
       );
     });
@@ -289,10 +297,16 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           { cookie },
         ];
         for (const headers of admins) {
-          const response = await fetch(`${target().baseUrl}${url}`, { method, headers });
-          expect(response.status, `${method} ${url} as an admin`).toBe(200);
+          // A delete succeeds once per visitor: each admin deletes a visitor of its own.
+          const adminUrl =
+            method === "DELETE" && pattern.includes("/visitors/{id}")
+              ? pattern.replace("{id}", (await deps.db.visitor.create({ data: { metadata: {} } })).id)
+              : url;
+          const response = await fetch(`${target().baseUrl}${adminUrl}`, { method, headers });
+          expect(response.status, `${method} ${adminUrl} as an admin`).toBe(200);
           // Envelope responses must match the document (the export routes answer with files instead).
-          if (!pattern.includes("/exports/")) checker.expectDeclared(method, url, 200, await response.json());
+          if (!pattern.includes("/exports/"))
+            checker.expectDeclared(method, adminUrl, 200, await response.json());
         }
       });
     }

@@ -11,4 +11,13 @@ export interface ChatDeps {
   responder: Responder;
   /** Reply lease timings; unset → from the environment (REPLY_LEASE_SECONDS, REPLY_FINAL_SAVE_SECONDS). */
   replyTimings?: Partial<ReplyTimings>;
+  /** Identified visitors; unset → from the environment (IDENTITY_SECRET, IDENTITY_REQUIRED). */
+  identity?: IdentityConfig;
+}
+
+export interface IdentityConfig {
+  /** The key of user_hash (HMAC-SHA256 of user_id); unset → user_hash cannot be verified. */
+  secret?: string;
+  /** Only identified visitors may send messages. */
+  required: boolean;
 }

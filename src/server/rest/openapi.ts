@@ -77,6 +77,8 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+    case "METADATA_TOO_LARGE":
+      return new AppError(id, { params: { maxBytes: 8192 } });
     default:
       return new AppError(id);
   }
