@@ -195,7 +195,7 @@ function EraseConfirm({
 
   return (
     <div
-      className="vc-confirm"
+      className="vc-erase-confirm"
       role="alertdialog"
       aria-modal="false"
       aria-labelledby="vc-erase-title"
@@ -214,7 +214,7 @@ function EraseConfirm({
         Every conversation and message of yours is deleted from our servers for good. This cannot be undone.
       </p>
       {failed && <p role="alert">Could not delete them right now. Please try again.</p>}
-      <div className="vc-confirm-actions">
+      <div className="vc-erase-actions">
         <button type="button" className="vc-danger" disabled={busy} onClick={() => void erase()}>
           Delete everything
         </button>
@@ -233,7 +233,7 @@ function useHostFocus(host: HostBridge | null, focusComposer: () => void) {
     focusComposer();
     return host.listen((message) => {
       if (message.type === "opened") focusComposer();
-      // identify() after the visitor exists: no procedure updates a visitor's metadata yet (see docs/widget.md).
+      // identify() after start-up is handled by useVisitor (it may switch to the user's visitor).
     });
   }, [host, focusComposer]);
 }

@@ -64,7 +64,10 @@ export async function identifyVisitor(
     const row = await deps.db.visitor.update({
       where: { id: visitor.id },
       data: {
-        metadata: mergedMetadata(visitor.metadata, { ...extra, unverified_user_id: input.user_id }),
+        metadata: mergedMetadata(visitor.metadata, {
+          ...extra,
+          ...(input.user_id !== undefined && { unverified_user_id: input.user_id }),
+        }),
         last_seen_at: new Date(),
       },
     });
@@ -72,13 +75,14 @@ export async function identifyVisitor(
   }
   const { secret } = identityConfig(deps);
   if (!secret) throw new AppError("IDENTITY_NOT_CONFIGURED");
-  if (!isValidUserHash(input.user_id, input.user_hash, secret)) throw new AppError("IDENTITY_HASH_INVALID");
+  const userId = input.user_id ?? "";
+  if (!isValidUserHash(userId, input.user_hash, secret)) throw new AppError("IDENTITY_HASH_INVALID");
   try {
-    return await linkToUser(deps, input.id, input.user_id, extra);
+    return await linkToUser(deps, input.id, userId, extra);
   } catch (error) {
     // Two devices of a new user identified at the same moment: the other one created the link; join it.
     if (!isUniqueViolation(error)) throw error;
-    return linkToUser(deps, input.id, input.user_id, extra);
+    return linkToUser(deps, input.id, userId, extra);
   }
 }
 

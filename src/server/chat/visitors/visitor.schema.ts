@@ -70,26 +70,31 @@ const identityText = (field: string, max: number) =>
     .check(wellFormedText(field));
 
 /** identify(): who the visitor is on the site, proven by user_hash (or, without it, only metadata). */
-export const identifyVisitorInputSchema = z.strictObject({
-  id: idSchema.meta({ description: "The visitor's current id (the one stored by the widget)." }),
-  user_id: identityText("user_id", 255).meta({
-    description: "The site's own id of the logged-in user.",
-    example: "user-42",
-  }),
-  user_hash: z
-    .string()
-    .trim()
-    .regex(/^[0-9a-fA-F]{64}$/, "user_hash must be the hex HMAC-SHA256 of user_id (64 hex characters)")
-    .optional()
-    .meta({
-      description:
-        "Hex HMAC-SHA256 of user_id with IDENTITY_SECRET, computed by the site's server. With it the visitor is " +
-        "linked to the user (history on every device); without it only metadata is updated.",
+export const identifyVisitorInputSchema = z
+  .strictObject({
+    id: idSchema.meta({ description: "The visitor's current id (the one stored by the widget)." }),
+    user_id: identityText("user_id", 255).optional().meta({
+      description: "The site's own id of the logged-in user (required with user_hash).",
+      example: "user-42",
     }),
-  name: identityText("name", 200).optional(),
-  email: z.email({ error: "email must be an email address" }).max(320).optional(),
-  metadata: visitorMetadataSchema.optional(),
-});
+    user_hash: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{64}$/, "user_hash must be the hex HMAC-SHA256 of user_id (64 hex characters)")
+      .optional()
+      .meta({
+        description:
+          "Hex HMAC-SHA256 of user_id with IDENTITY_SECRET, computed by the site's server. With it the visitor is " +
+          "linked to the user (history on every device); without it only metadata is updated.",
+      }),
+    name: identityText("name", 200).optional(),
+    email: z.email({ error: "email must be an email address" }).max(320).optional(),
+    metadata: visitorMetadataSchema.optional(),
+  })
+  .refine((input) => input.user_hash === undefined || input.user_id !== undefined, {
+    message: "user_id is required with user_hash (the hash is of user_id)",
+    path: ["user_id"],
+  });
 export type IdentifyVisitorInput = z.infer<typeof identifyVisitorInputSchema>;
 
 export const identifiedVisitorSchema = z
