@@ -162,3 +162,62 @@ test("a support agent finds a conversation, exports it, and manages an API key",
     await expect(page).toHaveURL(/\/admin\/sign-in\?next=%2Fadmin$/);
   });
 });
+
+test("an admin exports and deletes a visitor from its page, and the audit log shows it", async ({
+  page,
+  request,
+  allowProblems,
+}) => {
+  // The deleted visitor's page is a 404 on purpose.
+  allowProblems(/status of 404 .*\/admin\/visitors\//);
+  const marker = `erase-${Date.now().toString(36)}`;
+  const { visitorId, sessionId } = await seedConversation(request, marker);
+
+  await page.goto(`/admin/visitors/${visitorId}`);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/visitors/${visitorId}$`));
+
+  await test.step("export all data as JSON", async () => {
+    const downloadPromise = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Export all data (JSON)" }).click();
+    const download = await downloadPromise;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Envelope<{
+      visitor: { id: string };
+      sessions: { id: string }[];
+      messages: unknown[];
+    }>;
+    expect(body.data.visitor.id).toBe(visitorId);
+    expect(body.data.sessions.map((session) => session.id)).toEqual([sessionId]);
+    expect(body.data.messages.length).toBeGreaterThanOrEqual(2);
+  });
+
+  await test.step("delete it, after a confirmation", async () => {
+    await page.getByRole("button", { name: "Delete visitor…" }).click();
+    const confirm = page.getByRole("group", { name: "Confirm deletion" });
+    await expect(confirm).toContainText("1 session");
+    await confirm.getByRole("button", { name: "Yes, delete everything" }).click();
+    await expect(page).toHaveURL(/\/admin\/visitors$/);
+    const gone = await page.goto(`/admin/visitors/${visitorId}`);
+    expect(gone?.status()).toBe(404);
+    const validate = await request.get(`/api/chats/visitors/${visitorId}/validate/`);
+    expect(validate.status()).toBe(404);
+  });
+
+  await test.step("the audit log lists the export and the delete", async () => {
+    await page.goto("/admin/audit");
+    await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
+    await page.getByLabel("Action").selectOption("visitor.deleted");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await expect(page).toHaveURL(/action=visitor.deleted/);
+    const row = page.locator("tbody tr").first();
+    await expect(row).toContainText("visitor.deleted");
+    await expect(row).toContainText(ADMIN_EMAIL);
+    await expect(row).toContainText(visitorId.slice(0, 8));
+    await page.goto("/admin/audit?action=visitor.exported");
+    await expect(page.locator("tbody tr").first()).toContainText(ADMIN_EMAIL);
+  });
+});

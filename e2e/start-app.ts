@@ -7,6 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../scripts/db";
+import { E2E_IDENTITY_SECRET } from "./identity";
 import { E2E_DIR, e2eDatabaseFile } from "./start-app-paths";
 
 const port = process.env.E2E_APP_PORT ?? "3210";
@@ -45,6 +46,7 @@ const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", 
     AUTH_SECRET_FILE: path.join(dir, "auth-secret"),
     KNOWLEDGE_STREAM_DELAY_MS: "40",
     RATE_LIMITS: "off",
+    IDENTITY_SECRET: E2E_IDENTITY_SECRET,
   },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));

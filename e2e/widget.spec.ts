@@ -230,11 +230,13 @@ test.describe("conversations", () => {
   }) => {
     await page.setViewportSize({ width: 400, height: 700 });
     await openWidget(page);
-    // Focus order: conversations toggle → new conversation → composer.
+    // Focus order: conversations toggle → new conversation → more (menu) → composer.
     await page.keyboard.press("Tab");
     await expect(page.getByRole("button", { name: "Conversations" })).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(page.getByRole("button", { name: "New conversation" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("button", { name: "More", exact: true })).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(composer(page)).toBeFocused();
 

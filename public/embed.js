@@ -1,7 +1,7 @@
 /*! Visitor Chat embed, served by your own Visitor Chat server (docs/widget.md). One script tag adds the chat launcher:
  * <script src="https://YOUR-HOST/embed.js" async data-title="Support" data-accent="#4f46e5"
  *   data-greeting="Hi!" data-position="right"></script>
- * API: VisitorChat.open() / close() / toggle() / identify({ plan: "pro" })
+ * API: VisitorChat.open() / close() / toggle() / identify({ user_id, user_hash, name, email, plan: "pro" })
  * The visitor id is kept in this page's localStorage and handed to the chat frame with postMessage. */
 (function (w, d) {
   "use strict";

@@ -118,6 +118,26 @@ const envSchema = z.object({
   REPLY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** How long a finished reply's final save is retried while the database is unreachable, before `error`. */
   REPLY_FINAL_SAVE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /**
+   * Retention: sessions with no activity for more than this many days are deleted with their messages, and
+   * visitors left with nothing and not seen for as long too (a job on one instance at a time). Unset → keep.
+   */
+  RETENTION_DAYS: z.coerce
+    .number({ error: "RETENTION_DAYS must be a whole number of days, e.g. 365 (unset keeps everything)" })
+    .int("RETENTION_DAYS must be a whole number of days")
+    .min(1, "RETENTION_DAYS must be at least 1 (unset keeps everything)")
+    .max(36_500)
+    .optional(),
+  /**
+   * Identified visitors: the secret the site's server uses to sign user ids (user_hash = hex HMAC-SHA256 of the
+   * user id). Unset → identify() only updates metadata; a user_hash is refused.
+   */
+  IDENTITY_SECRET: z.string().min(16, "IDENTITY_SECRET must be at least 16 characters").optional(),
+  /** true → visitors not identified with a valid user_hash can read their conversations but not send. */
+  IDENTITY_REQUIRED: z
+    .enum(["true", "false"], { error: "IDENTITY_REQUIRED must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

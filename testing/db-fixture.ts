@@ -82,6 +82,17 @@ export async function fillEveryTable(
     await db.knowledgeVector.create({
       data: { id: "a".repeat(64), model: "embed-small", vector: [0.125, -1, 3.5e-8, 0] },
     });
+    await db.auditEntry.create({
+      data: {
+        created_at: new Date("2026-11-25T12:01:02.345Z"),
+        actor_kind: "api_key",
+        actor_id: null,
+        actor_name: "ADMIN_API_KEY",
+        action: "sessions.exported",
+        detail: { format: "csv", from: "2026-11-01", to: null, count: 3, ok: true },
+        client_address: "2001:db8::1",
+      },
+    });
 
     const visitor = await db.visitor.create({
       data: {

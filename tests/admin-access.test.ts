@@ -45,6 +45,8 @@ const ADMIN_PAGES = findFiles("src/app/admin", "page.tsx")
 const PUBLIC_PROCEDURES = new Set([
   "visitors.create",
   "visitors.validate",
+  "visitors.erase",
+  "visitors.identify",
   "sessions.create",
   "sessions.list",
   "sessions.get",
@@ -98,6 +100,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/knowledge/new",
         "/admin/knowledge/[id]",
         "/admin/gaps",
+        "/admin/audit",
       ]),
     );
   });
@@ -125,6 +128,9 @@ describe("the route lists the access tests are generated from", () => {
         "admin.knowledge.update",
         "admin.knowledge.delete",
         "admin.knowledge.import",
+        "admin.visitors.export",
+        "admin.visitors.delete",
+        "admin.audit.list",
       ]),
     );
   });
@@ -200,6 +206,15 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     if (pattern === "/api/admin/knowledge/" && method === "POST")
       return { url: pattern, init: json({ title: `Access ${made}`, body: "Text." }), status: 201 };
     if (method === "PATCH") return { url: concrete(pattern), init: json({ published: true }), status: 200 };
+    if (method === "DELETE" && pattern.includes("/visitors/{id}")) {
+      // A delete succeeds once per visitor: each admin deletes a visitor of its own.
+      const doomed = await deps.db.visitor.create({ data: { metadata: {} } });
+      return {
+        url: pattern.replace("{id}", doomed.id),
+        init: { method, headers: { ...headers, ...sameSite } },
+        status: 200,
+      };
+    }
     if (method === "DELETE") {
       const doomed = await deps.db.knowledgeArticle.create({
         data: { slug: `doomed-${made}`, title: "Doomed", body: "x", content_hash: "x" },
@@ -339,6 +354,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/gaps/",
           "/api/admin/exports/sessions/",
           "/api/admin/exports/sessions/{id}/",
+          "/api/admin/visitors/{id}/export/",
+          "/api/admin/audit/",
         ]),
       );
     });

@@ -44,6 +44,7 @@ describeEachDatabase("admin API keys", (database, dialect) => {
     expect(await authenticateAdmin(deps, bearer(created.key))).toEqual({
       kind: "api_key",
       apiKeyId: created.api_key.id,
+      name: "CRM sync",
     });
     const used = await deps.db.apiKey.findUniqueOrThrow({ where: { id: created.api_key.id } });
     expect(used.last_used_at).not.toBeNull();

@@ -107,6 +107,7 @@ for (const from of dialects) {
           "jobLease",
           "knowledgeArticle",
           "knowledgeVector",
+          "auditEntry",
         ] as const) {
           const order = model === "jobLease" ? { name: "asc" } : { id: "asc" };
           const readOrdered = (db: typeof a.db) =>

@@ -40,6 +40,7 @@ export const COPIED_TABLES = [
   "job_leases",
   "knowledge_articles",
   "knowledge_vectors",
+  "audit_log",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

@@ -1,8 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useTRPCClient } from "~/trpc/react";
 import { mergeChatItems, type ChatItem } from "./chat-items";
 import { Composer } from "./composer";
+import { isNotFoundError } from "./errors";
 import { ConnectionNotice } from "./connection-notice";
 import type { HostBridge } from "./host-bridge";
 import { MessageList } from "./message-list";
@@ -24,10 +26,13 @@ interface Props {
   options: WidgetOptions;
   visitorId: string;
   host: HostBridge | null;
+  /** The visitor erased itself: start fresh with a new visitor. */
+  onErased: () => void;
 }
 
 /** The chat once the visitor is known: the conversation list, the open conversation and the composer. */
-export function ChatView({ options, visitorId, host }: Props) {
+export function ChatView({ options, visitorId, host, onErased }: Props) {
+  const [confirmingErase, setConfirmingErase] = useState(false);
   const sessions = useActiveSession(visitorId);
   const { activeId } = sessions;
   const [listOpen, setListOpen] = useState(false);
@@ -117,7 +122,11 @@ export function ChatView({ options, visitorId, host }: Props) {
         onToggleList={() => setListOpen((open) => !open)}
         onNew={newConversation}
         onClose={host ? () => host.close() : undefined}
+        onEraseRequest={() => setConfirmingErase(true)}
       />
+      {confirmingErase && (
+        <EraseConfirm visitorId={visitorId} onErased={onErased} onCancel={() => setConfirmingErase(false)} />
+      )}
       <div
         className="vc-body"
         data-list-open={listOpen || undefined}
@@ -178,6 +187,71 @@ export function ChatView({ options, visitorId, host }: Props) {
   );
 }
 
+/** "Delete my conversations": asks first, then erases the visitor and everything of it on the server. */
+function EraseConfirm({
+  visitorId,
+  onErased,
+  onCancel,
+}: {
+  visitorId: string;
+  onErased: () => void;
+  onCancel: () => void;
+}) {
+  const client = useTRPCClient();
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => cancel.current?.focus(), []);
+
+  async function erase() {
+    setBusy(true);
+    setFailed(false);
+    try {
+      await client.visitors.erase.mutate({ id: visitorId, visitor_id: visitorId });
+      onErased();
+    } catch (error) {
+      // Already gone (erased from another tab, or by the site): start fresh all the same.
+      if (isNotFoundError(error)) onErased();
+      else {
+        setFailed(true);
+        setBusy(false);
+      }
+    }
+  }
+
+  return (
+    <div
+      className="vc-erase-confirm"
+      role="alertdialog"
+      aria-modal="false"
+      aria-labelledby="vc-erase-title"
+      aria-describedby="vc-erase-text"
+      onKeyDown={(event) => {
+        if (event.key === "Escape") {
+          event.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <p id="vc-erase-title">
+        <strong>Delete all your conversations?</strong>
+      </p>
+      <p id="vc-erase-text">
+        Every conversation and message of yours is deleted from our servers for good. This cannot be undone.
+      </p>
+      {failed && <p role="alert">Could not delete them right now. Please try again.</p>}
+      <div className="vc-erase-actions">
+        <button type="button" className="vc-danger" disabled={busy} onClick={() => void erase()}>
+          Delete everything
+        </button>
+        <button ref={cancel} type="button" disabled={busy} onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** Inside the embed's frame: ready to type as soon as the frame exists, and whenever the chat is opened. */
 function useHostFocus(host: HostBridge | null, focusComposer: () => void) {
   useEffect(() => {
@@ -185,7 +259,7 @@ function useHostFocus(host: HostBridge | null, focusComposer: () => void) {
     focusComposer();
     return host.listen((message) => {
       if (message.type === "opened") focusComposer();
-      // identify() after the visitor exists: no procedure updates a visitor's metadata yet (see docs/widget.md).
+      // identify() after start-up is handled by useVisitor (it may switch to the user's visitor).
     });
   }, [host, focusComposer]);
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import type { inferRouterInputs } from "@trpc/server";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { AppRouter } from "~/server/api/root";
 import { useTRPCClient } from "~/trpc/react";
 import { backoffMs, isNotFoundError, isTransientError } from "./errors";
@@ -10,7 +10,13 @@ import { readStoredVisitorId, storeVisitorId } from "./visitor-storage";
 
 export type VisitorState =
   | { status: "connecting"; retrying: boolean; retryNow: () => void }
-  | { status: "ready"; visitorId: string; host: HostBridge | null };
+  | {
+      status: "ready";
+      visitorId: string;
+      host: HostBridge | null;
+      /** After the visitor erased itself: a new visitor, stored in place of the old one. */
+      startFresh: () => void;
+    };
 
 type Client = ReturnType<typeof useTRPCClient>;
 
@@ -28,6 +34,18 @@ interface BootstrapHooks {
 
 type VisitorMetadata = NonNullable<inferRouterInputs<AppRouter>["visitors"]["create"]["metadata"]>;
 
+type IdentifyInput = inferRouterInputs<AppRouter>["visitors"]["identify"];
+
+/** identify()'s fields that are not metadata: who the user is, and the proof (never stored as metadata). */
+const IDENTITY_FIELDS = ["user_id", "user_hash", "name", "email"] as const;
+
+/** What the host page passed to identify(), without the identity fields (as plain JSON). */
+function identifyMetadata(data: JsonObject | undefined): JsonObject {
+  const rest: JsonObject = { ...data };
+  for (const field of IDENTITY_FIELDS) delete rest[field];
+  return JSON.parse(JSON.stringify(rest)) as JsonObject;
+}
+
 /** What the browser says about the visit, plus what the host page passed to identify() (as plain JSON). */
 function browserMetadata(host: HostBridge | null, withIdentify: boolean): VisitorMetadata {
   const facts: JsonObject = {
@@ -35,9 +53,47 @@ function browserMetadata(host: HostBridge | null, withIdentify: boolean): Visito
     locale: navigator.language,
     page_url: host?.init.pageUrl ?? window.location.href,
     referrer: (host ? host.init.referrer : document.referrer) || null,
-    ...(withIdentify ? host?.init.metadata : undefined),
+    ...(withIdentify ? identifyMetadata(host?.init.metadata) : undefined),
   };
   return JSON.parse(JSON.stringify(facts)) as VisitorMetadata;
+}
+
+/** identify() data as the identify procedure's input. */
+function identifyInput(visitorId: string, data: JsonObject): IdentifyInput {
+  const text = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value : undefined);
+  const metadata = identifyMetadata(data) as VisitorMetadata;
+  return {
+    id: visitorId,
+    user_id: text(data.user_id),
+    user_hash: text(data.user_hash),
+    name: text(data.name),
+    email: text(data.email),
+    ...(Object.keys(metadata).length > 0 && { metadata }),
+  };
+}
+
+/**
+ * Tells the server what the host page passed to identify(); answers the visitor id to use from now on (the user's
+ * visitor when user_hash proved the user), stored in place of the old one. A refusal (wrong hash, metadata too
+ * large) keeps the current visitor: identify() must never keep anyone out of the chat.
+ */
+export async function identifyVisitor(
+  client: Client,
+  host: HostBridge | null,
+  visitorId: string,
+  data: JsonObject,
+): Promise<string> {
+  try {
+    const result = await client.visitors.identify.mutate(identifyInput(visitorId, data));
+    if (result.visitor_id !== visitorId) {
+      storeVisitorId(result.visitor_id);
+      host?.saveVisitor(result.visitor_id);
+    }
+    return result.visitor_id;
+  } catch (error) {
+    console.warn("visitor-chat: identify() was refused", error);
+    return visitorId;
+  }
 }
 
 /** Repeats `call` while it fails for transient reasons (network, 5xx), telling the UI it is retrying. */
@@ -77,22 +133,37 @@ async function bootstrapVisitor(client: Client, hooks: BootstrapHooks): Promise<
       // Unknown or malformed: try the next candidate, or create a new visitor below. No error is shown.
     }
   }
+  const identify = host?.init.metadata ?? {};
+  const identifies = typeof identify.user_id === "string" || typeof identify.user_hash === "string";
   if (!visitorId) {
-    const create = (withIdentify: boolean) =>
-      withRetry(
-        () => client.visitors.create.mutate({ metadata: browserMetadata(host, withIdentify) }),
-        hooks,
-      );
-    // identify() data the server refuses (too big, not an object) must not keep the visitor out of the chat.
-    const visitor = await create(true).catch((error: unknown) => {
-      if (isNotFoundError(error)) return create(false);
-      throw error;
-    });
-    visitorId = visitor.id;
+    const created = await createVisitor(client, host, hooks);
+    // A new visitor has the metadata already; a signed-in user still needs linking.
+    if (!identifies) return created;
+    return { visitorId: await identifyVisitor(client, host, created.visitorId, identify), host };
   }
   storeVisitorId(visitorId);
   host?.saveVisitor(visitorId);
+  // A returning visitor: what identify() says now (a sign-in, new metadata) is sent too.
+  if (Object.keys(identify).length > 0) visitorId = await identifyVisitor(client, host, visitorId, identify);
   return { visitorId, host };
+}
+
+/** A new visitor, stored (here and in the host page) as the one to come back as. */
+async function createVisitor(
+  client: Client,
+  host: HostBridge | null,
+  hooks: BootstrapHooks,
+): Promise<BootstrapResult> {
+  const create = (withIdentify: boolean) =>
+    withRetry(() => client.visitors.create.mutate({ metadata: browserMetadata(host, withIdentify) }), hooks);
+  // identify() data the server refuses (too big, not an object) must not keep the visitor out of the chat.
+  const visitor = await create(true).catch((error: unknown) => {
+    if (isNotFoundError(error)) return create(false);
+    throw error;
+  });
+  storeVisitorId(visitor.id);
+  host?.saveVisitor(visitor.id);
+  return { visitorId: visitor.id, host };
 }
 
 // One bootstrap per page, even when React runs effects twice (development strict mode). The mounted hook
@@ -154,6 +225,29 @@ export function useVisitor(embed: boolean): VisitorState {
     };
   }, [client, embed, round]);
 
+  const host = result?.host ?? null;
+  const currentId = result?.visitorId;
+  // identify() called by the host page after start-up: sent at once, switching to the user's visitor if need be.
+  useEffect(() => {
+    if (!host || !currentId) return;
+    return host.listen((message) => {
+      if (message.type !== "identify") return;
+      void identifyVisitor(client, host, currentId, message.metadata).then((visitorId) => {
+        if (visitorId !== currentId) setResult({ visitorId, host });
+      });
+    });
+  }, [client, host, currentId]);
+
+  const startFresh = useCallback(() => {
+    running = createVisitor(client, host, {
+      embed,
+      onRetrying: (value) => listener.onRetrying(value),
+      wait: waitOrWake,
+    });
+    setResult(null);
+    setRound((n) => n + 1);
+  }, [client, embed, host]);
+
   if (!result) return { status: "connecting", retrying, retryNow: () => wake?.() };
-  return { status: "ready", visitorId: result.visitorId, host: result.host };
+  return { status: "ready", visitorId: result.visitorId, host: result.host, startFresh };
 }

@@ -23,7 +23,13 @@ export function WidgetApp({ options }: { options: WidgetOptions }) {
       style={style}
     >
       {visitor.status === "ready" ? (
-        <ChatView options={options} visitorId={visitor.visitorId} host={visitor.host} />
+        <ChatView
+          key={visitor.visitorId}
+          options={options}
+          visitorId={visitor.visitorId}
+          host={visitor.host}
+          onErased={visitor.startFresh}
+        />
       ) : (
         <Starting title={options.title} retrying={visitor.retrying} onRetryNow={visitor.retryNow} />
       )}

@@ -1,7 +1,7 @@
 "use client";
 
-import type { RefObject } from "react";
-import { CloseIcon, ListIcon, PlusIcon } from "./icons";
+import { useEffect, useRef, useState, type RefObject } from "react";
+import { CloseIcon, ListIcon, MoreIcon, PlusIcon } from "./icons";
 
 interface Props {
   title: string;
@@ -12,6 +12,8 @@ interface Props {
   onToggleList?: () => void;
   onNew?: () => void;
   onClose?: () => void;
+  /** "Delete my conversations" in the header's menu. */
+  onEraseRequest?: () => void;
 }
 
 export function WidgetHeader({
@@ -23,6 +25,7 @@ export function WidgetHeader({
   onToggleList,
   onNew,
   onClose,
+  onEraseRequest,
 }: Props) {
   return (
     <header className="vc-header">
@@ -48,11 +51,66 @@ export function WidgetHeader({
           <PlusIcon />
         </button>
       )}
+      {onEraseRequest && <HeaderMenu onEraseRequest={onEraseRequest} />}
       {onClose && (
         <button type="button" className="vc-icon-button" aria-label="Close chat" onClick={onClose}>
           <CloseIcon />
         </button>
       )}
     </header>
+  );
+}
+
+/** A small menu of rarely used actions (today one: delete my conversations). Escape or a click outside closes it. */
+function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    root.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onPointer = (event: PointerEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", onPointer);
+    return () => document.removeEventListener("pointerdown", onPointer);
+  }, [open]);
+  return (
+    <div
+      className="vc-menu"
+      ref={root}
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || !open) return;
+        event.stopPropagation();
+        setOpen(false);
+        button.current?.focus();
+      }}
+    >
+      <button
+        ref={button}
+        type="button"
+        className="vc-icon-button"
+        aria-label="More"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((value) => !value)}
+      >
+        <MoreIcon />
+      </button>
+      {open && (
+        <div className="vc-menu-items" role="menu" aria-label="More">
+          <button
+            type="button"
+            role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              onEraseRequest();
+            }}
+          >
+            Delete my conversations
+          </button>
+        </div>
+      )}
+    </div>
   );
 }

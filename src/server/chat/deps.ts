@@ -14,4 +14,13 @@ export interface ChatDeps {
   replyTimings?: Partial<ReplyTimings>;
   /** The conversation event bus (chosen at start-up); unset → changes publish no events. */
   events?: EventBus;
+  /** Identified visitors; unset → from the environment (IDENTITY_SECRET, IDENTITY_REQUIRED). */
+  identity?: IdentityConfig;
+}
+
+export interface IdentityConfig {
+  /** The key of user_hash (HMAC-SHA256 of user_id); unset → user_hash cannot be verified. */
+  secret?: string;
+  /** Only identified visitors may send messages. */
+  required: boolean;
 }

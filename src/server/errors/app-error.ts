@@ -273,6 +273,37 @@ export const APP_ERRORS = {
     source: "domain",
     message: "This reply is still being written. Rate it once it has finished.",
   },
+  // ─── Privacy: visitor erasure, identified visitors (issue 14) ───
+  VISITOR_ID_MISMATCH: {
+    kind: "forbidden",
+    source: "domain",
+    message:
+      "A visitor can only erase its own data: send the visitor's own id as visitor_id (the same id as in the path).",
+  },
+  IDENTITY_NOT_CONFIGURED: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "This server does not verify user_hash: its operator has not set IDENTITY_SECRET. Send identify() without user_hash, or ask them to set it.",
+  },
+  IDENTITY_HASH_INVALID: {
+    kind: "unauthorized",
+    source: "domain",
+    message:
+      "user_hash does not match user_id. Compute it on your server as the hex HMAC-SHA256 of user_id with IDENTITY_SECRET; nothing was changed.",
+  },
+  IDENTITY_REQUIRED: {
+    kind: "forbidden",
+    source: "domain",
+    message:
+      "This chat is for signed-in users: sign in on the site (which identifies you to the chat) to send messages. You can still read your conversations.",
+  },
+  METADATA_TOO_LARGE: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "The visitor's metadata would be larger than {maxBytes} bytes as JSON: send fewer or shorter fields.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

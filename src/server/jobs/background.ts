@@ -2,6 +2,10 @@ import { env } from "~/env";
 import { getChatRuntime } from "../runtime/runtime";
 import { leaseHolderId } from "./lease";
 import { startReplySweeper, type ReplySweeper } from "./reply-sweeper";
+import { startRetentionJob } from "./retention";
+
+/** How often retention (RETENTION_DAYS) runs. */
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The background jobs of a server process, started once from instrumentation.ts (Node.js runtime, not during
@@ -20,7 +24,20 @@ export function startBackgroundJobs(): void {
     intervalMs: env.REPLY_SWEEP_SECONDS * 1000,
   });
   globalJobs.__visitorChatJobs = sweeper;
+  const retentionDays = env.RETENTION_DAYS;
+  const retention =
+    retentionDays === undefined
+      ? undefined
+      : startRetentionJob({
+          getDb: async () => (await getChatRuntime()).database.db,
+          holder: leaseHolderId(),
+          days: retentionDays,
+          intervalMs: RETENTION_INTERVAL_MS,
+        });
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => void sweeper.stop());
+    process.once(signal, () => {
+      void sweeper.stop();
+      void retention?.stop();
+    });
   }
 }

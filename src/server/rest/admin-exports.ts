@@ -1,8 +1,11 @@
 import type { z } from "zod";
+import type { AuditRecord } from "../admin/audit/audit.service";
+import { auditActorOf, recordAudit } from "../admin/audit/audit.service";
 import { requireAdmin } from "../admin/auth/admin-access";
 import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports/exports.service";
 import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
 import type { ChatDeps } from "../chat/deps";
+import { clientIp } from "../protection/client-address";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
 import { iteratorStream } from "./iterator-stream";
@@ -31,12 +34,21 @@ async function handleExport<Schema extends z.ZodType>(
   schema: Schema,
   params: Record<string, string>,
   produce: (deps: ChatDeps, input: z.output<Schema>) => ExportFile | Promise<ExportFile>,
+  audit: (input: z.output<Schema>) => Pick<AuditRecord, "action" | "object" | "detail">,
 ): Promise<Response> {
   try {
     const deps = await getChatDeps();
-    await requireAdmin(deps, request.headers);
+    const principal = await requireAdmin(deps, request.headers);
     const query = Object.fromEntries(new URL(request.url).searchParams);
-    return exportFileResponse(await produce(deps, schema.parse({ ...query, ...params })));
+    const input = schema.parse({ ...query, ...params });
+    const file = await produce(deps, input);
+    // Recorded once the export is known to exist (an unknown session is a 404, not an export).
+    await recordAudit(deps, {
+      ...audit(input),
+      actor: auditActorOf(principal),
+      clientAddress: clientIp(request.headers),
+    });
+    return exportFileResponse(file);
   } catch (error) {
     const restError = toRestError(error);
     if (restError.status >= 500)
@@ -47,10 +59,17 @@ async function handleExport<Schema extends z.ZodType>(
 
 /** GET /api/admin/exports/sessions/{id}/?format=csv|json — one transcript. */
 export function handleTranscriptExport(request: Request, id: string): Promise<Response> {
-  return handleExport(request, exportTranscriptInputSchema, { id }, exportTranscript);
+  return handleExport(request, exportTranscriptInputSchema, { id }, exportTranscript, (input) => ({
+    action: "transcript.exported",
+    object: { type: "session", id: input.id },
+    detail: { format: input.format },
+  }));
 }
 
 /** GET /api/admin/exports/sessions/?from=&to=&format=csv|json — every session started in the range. */
 export function handleSessionsExport(request: Request): Promise<Response> {
-  return handleExport(request, exportSessionsInputSchema, {}, exportSessions);
+  return handleExport(request, exportSessionsInputSchema, {}, exportSessions, (input) => ({
+    action: "sessions.exported",
+    detail: { format: input.format, from: input.from ?? null, to: input.to ?? null },
+  }));
 }

@@ -93,6 +93,8 @@ function exampleError(id: AppErrorId): unknown {
     case "KNOWLEDGE_IMPORT_UNSUPPORTED_FILE":
     case "KNOWLEDGE_IMPORT_EMPTY":
       return new AppError(id, { params: { name: "guide.pdf" } });
+    case "METADATA_TOO_LARGE":
+      return new AppError(id, { params: { maxBytes: 8192 } });
     default:
       return new AppError(id);
   }

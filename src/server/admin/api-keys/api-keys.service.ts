@@ -86,7 +86,7 @@ export async function revokeApiKey(deps: ChatDeps, input: RevokeApiKeyInput): Pr
 export async function verifyApiKey(
   deps: ChatDeps,
   presented: string,
-): Promise<{ id: string } | "revoked" | null> {
+): Promise<{ id: string; name: string } | "revoked" | null> {
   if (!presented.startsWith(KEY_PREFIX)) return null;
   const row = await deps.db.apiKey.findUnique({ where: { key_hash: hashApiKey(presented) } });
   if (!row) return null;
@@ -96,5 +96,5 @@ export async function verifyApiKey(
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     await deps.db.apiKey.update({ where: { id: row.id }, data: { last_used_at: now } });
   }
-  return { id: row.id };
+  return { id: row.id, name: row.name };
 }

@@ -8,7 +8,7 @@ import { adminAuthFor } from "./auth";
 /** Who is calling an admin page or endpoint. */
 export type AdminPrincipal =
   | { kind: "session"; userId: string; email: string; name: string }
-  | { kind: "api_key"; apiKeyId: string }
+  | { kind: "api_key"; apiKeyId: string; name: string }
   | { kind: "bootstrap_key" };
 
 /** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
@@ -47,7 +47,11 @@ async function judgeAdmin(deps: ChatDeps, headers: Headers): Promise<AdminPrinci
   if (bearer !== undefined) {
     if (isBootstrapKey(bearer)) return { kind: "bootstrap_key" };
     const apiKey = await verifyApiKey(deps, bearer);
-    return apiKey === "revoked" ? "revoked" : apiKey ? { kind: "api_key", apiKeyId: apiKey.id } : null;
+    return apiKey === "revoked"
+      ? "revoked"
+      : apiKey
+        ? { kind: "api_key", apiKeyId: apiKey.id, name: apiKey.name }
+        : null;
   }
   if (!headers.get("cookie")) return null;
   const session = await adminAuthFor(deps).api.getSession({ headers });

@@ -1,10 +1,16 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware } from "better-auth/api";
+import { createAuthMiddleware, isAPIError } from "better-auth/api";
 import { env } from "~/env";
-import { CLIENT_ADDRESS_HEADER, clientHeaderTrusted, clientProto } from "../../protection/client-address";
+import {
+  CLIENT_ADDRESS_HEADER,
+  clientHeaderTrusted,
+  clientIp,
+  clientProto,
+} from "../../protection/client-address";
 import type { ChatDeps } from "../../chat/deps";
 import { getChatDeps } from "../../runtime/runtime";
+import { recordAudit } from "../audit/audit.service";
 import { resolveAuthSecret } from "./auth-secret";
 import { enforceSignInLimits } from "./sign-in-throttle";
 import { errorFields, logger, redactSecrets } from "../../observability/logger";
@@ -90,6 +96,37 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
         const email: unknown = (ctx.body as { email?: unknown } | undefined)?.email;
         if (typeof email !== "string" || email.trim() === "") return;
         await enforceSignInLimits(ctx.request?.headers ?? ctx.headers ?? new Headers(), email);
+      }),
+      // Every password check, successful or not, goes to the audit log (attempts refused by the rate limits
+      // before the check are not: they are bounded by those limits and say nothing new).
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const headers = ctx.request?.headers ?? ctx.headers ?? new Headers();
+        const clientAddress = clientIp(headers);
+        const signedIn = ctx.context.newSession;
+        if (signedIn) {
+          await recordAudit(deps, {
+            actor: { kind: "admin_user", id: signedIn.user.id, name: signedIn.user.email },
+            action: "sign_in.succeeded",
+            object: { type: "admin_user", id: signedIn.user.id },
+            clientAddress,
+          });
+          return;
+        }
+        const returned: unknown = ctx.context.returned;
+        if (!isAPIError(returned)) return;
+        const rawEmail: unknown = (ctx.body as { email?: unknown } | undefined)?.email;
+        const email = typeof rawEmail === "string" ? rawEmail.trim().toLowerCase().slice(0, 320) : "";
+        const user = email
+          ? await deps.db.adminUser.findUnique({ where: { email }, select: { id: true } })
+          : null;
+        await recordAudit(deps, {
+          actor: { kind: "admin_user", id: user?.id ?? null, name: email || "(no email)" },
+          action: "sign_in.failed",
+          ...(user && { object: { type: "admin_user", id: user.id } }),
+          detail: { status: returned.statusCode, known_account: user !== null },
+          clientAddress,
+        });
       }),
     },
     telemetry: { enabled: false },

@@ -25,6 +25,11 @@ import {
   visitorPageSchema,
 } from "../../admin/visitors/visitor-admin.schema";
 import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
+import { auditPageSchema, listAuditInputSchema } from "../../admin/audit/audit.schema";
+import { auditActorOf, listAudit, recordAudit } from "../../admin/audit/audit.service";
+import { exportVisitor, visitorExportSchema } from "../../admin/visitors/visitor-export";
+import { eraseVisitor, toVisitorErasedDto } from "../../chat/visitors/erase-visitor";
+import { visitorErasedSchema } from "../../chat/visitors/visitor.schema";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { z } from "zod";
@@ -148,7 +153,68 @@ export const adminRouter = createTRPCRouter({
     .output(gapListSchema)
     .query(({ ctx, input }) => listGaps(ctx.deps, input)),
 
-  visitors: createTRPCRouter({ list: visitors.list, get: visitors.get }),
+  visitors: createTRPCRouter({
+    list: visitors.list,
+    get: visitors.get,
+
+    export: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/visitors/{id}/export",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Export everything of a visitor (admin)",
+          description:
+            "The visitor and all its data — every session and every message — as one JSON document (a data " +
+            "subject's access request). Recorded in the audit log.",
+        },
+        errors: ["VISITOR_NOT_FOUND"],
+        rest: { successMessage: "Visitor exported." },
+      })
+      .input(getVisitorInputSchema)
+      .output(visitorExportSchema)
+      .query(async ({ ctx, input }) => {
+        const exported = await exportVisitor(ctx.deps, input);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "visitor.exported",
+          object: { type: "visitor", id: exported.visitor.id },
+          detail: { sessions: exported.sessions.length, messages: exported.messages.length },
+          clientAddress: ctx.ip,
+        });
+        return exported;
+      }),
+
+    delete: adminProcedure
+      .meta({
+        openapi: {
+          method: "DELETE",
+          path: "/admin/visitors/{id}",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Delete a visitor and everything of it (admin)",
+          description:
+            "Erases the visitor, its sessions and their messages in one transaction (a data subject's erasure " +
+            "request). Afterwards the visitor and its sessions are 404 everywhere. Recorded in the audit log.",
+        },
+        errors: ["VISITOR_NOT_FOUND"],
+        rest: { successMessage: "Visitor deleted." },
+      })
+      .input(getVisitorInputSchema)
+      .output(visitorErasedSchema)
+      .mutation(async ({ ctx, input }) => {
+        const erasure = await eraseVisitor(ctx.deps, input.id);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "visitor.deleted",
+          object: { type: "visitor", id: erasure.visitor_id },
+          detail: { sessions: erasure.counts.sessions, messages: erasure.counts.messages },
+          clientAddress: ctx.ip,
+        });
+        return toVisitorErasedDto(erasure);
+      }),
+  }),
 
   /** The help articles (src/server/api/routers/admin-knowledge.ts). */
   knowledge: adminKnowledgeRouter,
@@ -202,11 +268,54 @@ export const adminRouter = createTRPCRouter({
     create: adminSessionProcedure
       .input(createApiKeyInputSchema)
       .output(createdApiKeySchema)
-      .mutation(({ ctx, input }) => createApiKey(ctx.deps, input, ctx.principal.userId)),
+      .mutation(async ({ ctx, input }) => {
+        const created = await createApiKey(ctx.deps, input, ctx.principal.userId);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "api_key.created",
+          object: { type: "api_key", id: created.api_key.id },
+          detail: { name: created.api_key.name, prefix: created.api_key.prefix },
+          clientAddress: ctx.ip,
+        });
+        return created;
+      }),
     revoke: adminSessionProcedure
       .meta({ errors: ["API_KEY_NOT_FOUND"] })
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
-      .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input)),
+      .mutation(async ({ ctx, input }) => {
+        const revoked = await revokeApiKey(ctx.deps, input);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "api_key.revoked",
+          object: { type: "api_key", id: revoked.id },
+          detail: { name: revoked.name },
+          clientAddress: ctx.ip,
+        });
+        return revoked;
+      }),
+  }),
+
+  /** The audit log: read-only, for signed-in admins and API keys (no procedure updates or deletes an entry). */
+  audit: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/audit",
+          tags: ["Admin"],
+          protect: true,
+          summary: "List the audit log (admin)",
+          description:
+            "What admins and API keys did (sign-ins, exports, deletes, API keys created or revoked …), newest " +
+            "first, one page at a time: pass `next_cursor` as `cursor` for the next page. Filter by `action`, " +
+            "`actor` (email, key name or id) and day (`from`, `to`, UTC, inclusive). Entries cannot be changed.",
+        },
+        errors: ["INVALID_DATE_RANGE", "INVALID_CURSOR"],
+        rest: { successMessage: "Audit log listed." },
+      })
+      .input(listAuditInputSchema)
+      .output(auditPageSchema)
+      .query(({ ctx, input }) => listAudit(ctx.deps, input)),
   }),
 });

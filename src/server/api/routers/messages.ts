@@ -22,7 +22,9 @@ import { SESSION_ERRORS } from "./sessions";
 
 /** A call on one reply (findOwnedReply). */
 const REPLY_ERRORS = [...SESSION_ERRORS, "MESSAGE_NOT_FOUND", "NOT_AN_ASSISTANT_MESSAGE"] as const;
-const RETRY_ERRORS = [...REPLY_ERRORS, "REPLY_NOT_RETRYABLE", "REPLY_FAILED"] as const;
+const RETRY_ERRORS = [...REPLY_ERRORS, "REPLY_NOT_RETRYABLE", "REPLY_FAILED", "IDENTITY_REQUIRED"] as const;
+/** Sending a message (IDENTITY_REQUIRED: only identified visitors may). */
+const SEND_ERRORS = [...SESSION_ERRORS, "IDENTITY_REQUIRED"] as const;
 
 export const messagesRouter = createTRPCRouter({
   list: publicProcedure
@@ -55,7 +57,7 @@ export const messagesRouter = createTRPCRouter({
         description:
           "Stores the visitor's message, waits for the assistant's reply and returns both. visitor_id must be the session's visitor.",
       },
-      errors: [...SESSION_ERRORS, "REPLY_FAILED"],
+      errors: [...SEND_ERRORS, "REPLY_FAILED"],
       rest: { successMessage: "Reply generated." },
       rateLimit: "sendMessage",
     })
@@ -71,7 +73,7 @@ export const messagesRouter = createTRPCRouter({
    * starts, so they arrive as ordinary typed errors.
    */
   chatStream: publicProcedure
-    .meta({ errors: SESSION_ERRORS, rateLimit: "sendMessage", stream: true })
+    .meta({ errors: SEND_ERRORS, rateLimit: "sendMessage", stream: true })
     .input(chatInputSchema)
     .mutation(async ({ ctx, input }) => {
       const started = await startChat(ctx.deps, input);

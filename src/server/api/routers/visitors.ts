@@ -1,7 +1,13 @@
+import { eraseOwnVisitor } from "../../chat/visitors/erase-visitor";
+import { identifyVisitor } from "../../chat/visitors/identify-visitor";
 import {
   createVisitorInputSchema,
+  eraseOwnVisitorInputSchema,
+  identifiedVisitorSchema,
+  identifyVisitorInputSchema,
   validateVisitorInputSchema,
   validateVisitorOutputSchema,
+  visitorErasedSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
 import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
@@ -47,4 +53,53 @@ export const visitorsRouter = createTRPCRouter({
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
     .query(({ ctx, input }) => validateVisitor(ctx.deps, input)),
+
+  /** "Delete my conversations": the visitor erases itself and everything of it. */
+  erase: publicProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/chats/visitors/{id}",
+        tags: ["Visitors"],
+        protect: false,
+        summary: "Delete my data (visitor)",
+        description:
+          "Erases the visitor and everything of it — every session and message — at once and for good. Send the " +
+          "visitor's own id both in the path and as `visitor_id`. Afterwards the id is unknown everywhere (404): " +
+          "create a new visitor to chat again.",
+        successDescription: "The visitor and its data are deleted.",
+      },
+      errors: ["VISITOR_ID_MISMATCH", "VISITOR_NOT_FOUND"],
+      rest: { successMessage: "Visitor and its conversations deleted." },
+      rateLimit: "changeSession",
+    })
+    .input(eraseOwnVisitorInputSchema)
+    .output(visitorErasedSchema)
+    .mutation(({ ctx, input }) => eraseOwnVisitor(ctx.deps, input)),
+
+  /** The site says who the visitor is (VisitorChat.identify): linked with a valid user_hash, else metadata only. */
+  identify: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/visitors/{id}/identify",
+        tags: ["Visitors"],
+        protect: false,
+        summary: "Identify a visitor as a user of the site",
+        description:
+          "Links the visitor to the site's logged-in user so their conversations follow them to every device. " +
+          "`user_hash` is the hex HMAC-SHA256 of `user_id` with `IDENTITY_SECRET`, computed by the site's server " +
+          "(never in the browser). With a valid hash the answer's `visitor_id` is the user's visitor — which may " +
+          "differ from `{id}`: store it and use it from now on; this visitor's conversations move there. A wrong " +
+          "hash is a 401 and changes nothing. Without `user_hash` only the visitor's metadata is updated (`name`, " +
+          "`email`, `metadata`, and `user_id` as `unverified_user_id`).",
+        successDescription: "The visitor to use from now on.",
+      },
+      errors: ["VISITOR_NOT_FOUND", "IDENTITY_HASH_INVALID", "IDENTITY_NOT_CONFIGURED", "METADATA_TOO_LARGE"],
+      rest: { successMessage: "Visitor identified." },
+      rateLimit: "changeSession",
+    })
+    .input(identifyVisitorInputSchema)
+    .output(identifiedVisitorSchema)
+    .mutation(({ ctx, input }) => identifyVisitor(ctx.deps, input)),
 });

@@ -7,6 +7,7 @@ import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import type { ChatTurn } from "../responder/responder";
 import { publishEvent } from "../events/publish";
 import { findOwnedSession, publishSessionUpdated, type SessionRow } from "../sessions/sessions.service";
+import { requireMaySend } from "../visitors/identify-visitor";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { isUuid } from "../ids";
 import {
@@ -107,6 +108,7 @@ interface StartedChat {
  */
 export async function startChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
   const { session, untitled, history } = await ownedSessionWithHistory(deps, input);
+  await requireMaySend(deps, session.visitor_id);
 
   const userAt = new Date();
   // One millisecond later, so (created_at, id) order always puts the reply after the question.
@@ -236,6 +238,7 @@ async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<
  */
 export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
   const reply = await findOwnedReply(deps, input);
+  await requireMaySend(deps, input.visitor_id);
   const now = new Date();
   const { leaseMs } = replyTimings(deps.replyTimings);
   const stale =

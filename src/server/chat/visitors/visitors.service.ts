@@ -13,6 +13,7 @@ export function toVisitorDto(row: VisitorRow): VisitorDto {
     created_at: row.created_at.toISOString(),
     last_seen_at: row.last_seen_at.toISOString(),
     metadata: row.metadata as VisitorDto["metadata"],
+    user_id: row.user_id,
   };
 }
 

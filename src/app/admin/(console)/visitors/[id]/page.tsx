@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { adminPage, orNotFound } from "~/app/admin/_lib/admin-page";
 import { formatTime } from "../../../_components/format";
+import { VisitorActions } from "./visitor-actions";
 
 export const metadata: Metadata = { title: "Visitor" };
 
@@ -21,6 +22,7 @@ export default async function VisitorPage({ params }: { params: Promise<{ id: st
         First seen {formatTime(visitor.created_at)} · last seen {formatTime(visitor.last_seen_at)} ·{" "}
         {visitor.session_count} session{visitor.session_count === 1 ? "" : "s"}
       </p>
+      <VisitorActions visitorId={visitor.id} sessionCount={visitor.session_count} />
       <h2>Metadata</h2>
       <pre className="metadata mono">{JSON.stringify(visitor.metadata, null, 2)}</pre>
       <h2>Sessions</h2>

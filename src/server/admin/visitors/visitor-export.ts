@@ -1,0 +1,67 @@
+import { z } from "zod";
+import type { ChatDeps } from "../../chat/deps";
+import { isUuid } from "../../chat/ids";
+import { messageSchema } from "../../chat/messages/message.schema";
+import { toMessageDto } from "../../chat/messages/messages.service";
+import { sessionSchema } from "../../chat/sessions/session.schema";
+import { toSessionDto } from "../../chat/sessions/sessions.service";
+import { visitorSchema } from "../../chat/visitors/visitor.schema";
+import { toVisitorDto } from "../../chat/visitors/visitors.service";
+import { AppError } from "../../errors/app-error";
+
+/**
+ * Everything stored about one visitor ("give me my data"), one key per kind of data. A later feature that stores
+ * visitor data adds its section here and its loader in SECTIONS below — one line each (e.g. `feedback`,
+ * `emails`), and tests/visitor-privacy.test.ts checks every table with a visitor's rows is exported.
+ */
+export const visitorExportSchema = z
+  .object({
+    exported_at: z.iso.datetime(),
+    visitor: visitorSchema,
+    sessions: z.array(sessionSchema).meta({ description: "Every session of the visitor, oldest first." }),
+    messages: z
+      .array(messageSchema)
+      .meta({ description: "Every message of those sessions, by session, oldest first." }),
+  })
+  .meta({ id: "VisitorExport" });
+export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
+
+type SectionKey = Exclude<keyof VisitorExportDto, "exported_at" | "visitor">;
+
+/** Each section's loader: all of the visitor's rows of that kind, as DTOs. */
+const SECTIONS: {
+  [Key in SectionKey]: (deps: ChatDeps, visitorId: string) => Promise<VisitorExportDto[Key]>;
+} = {
+  sessions: async (deps, visitorId) =>
+    (
+      await deps.db.session.findMany({
+        where: { visitor_id: visitorId },
+        orderBy: [{ created_at: "asc" }, { id: "asc" }],
+      })
+    ).map(toSessionDto),
+  messages: async (deps, visitorId) =>
+    (
+      await deps.db.message.findMany({
+        where: { session: { visitor_id: visitorId } },
+        orderBy: [
+          { session: { created_at: "asc" } },
+          { session_id: "asc" },
+          { created_at: "asc" },
+          { id: "asc" },
+        ],
+      })
+    ).map(toMessageDto),
+};
+
+/** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */
+export async function exportVisitor(deps: ChatDeps, input: { id: string }): Promise<VisitorExportDto> {
+  if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
+  const visitor = await deps.db.visitor.findUnique({ where: { id: input.id } });
+  if (!visitor) throw new AppError("VISITOR_NOT_FOUND");
+  const keys = Object.keys(SECTIONS) as SectionKey[];
+  const loaded = await Promise.all(keys.map((key) => SECTIONS[key](deps, input.id)));
+  const sections = Object.fromEntries(keys.map((key, index) => [key, loaded[index]])) as {
+    [Key in SectionKey]: VisitorExportDto[Key];
+  };
+  return { exported_at: new Date().toISOString(), visitor: toVisitorDto(visitor), ...sections };
+}

@@ -1,0 +1,128 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { env } from "~/env";
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { ChatDeps, IdentityConfig } from "../deps";
+import { AppError } from "../../errors/app-error";
+import { isUuid } from "../ids";
+import { LIMITS } from "../limits";
+import type { IdentifiedVisitorDto, IdentifyVisitorInput } from "./visitor.schema";
+import { toVisitorDto } from "./visitors.service";
+
+/** The identity settings: the deps' (tests), else the environment's. */
+export function identityConfig(deps: Pick<ChatDeps, "identity">): IdentityConfig {
+  return deps.identity ?? { secret: env.IDENTITY_SECRET, required: env.IDENTITY_REQUIRED };
+}
+
+/** user_hash as the site's server computes it: hex HMAC-SHA256 of the user id, keyed with IDENTITY_SECRET. */
+export function userHashOf(userId: string, secret: string): string {
+  return createHmac("sha256", secret).update(userId, "utf8").digest("hex");
+}
+
+/** Whether `presented` is the user id's hash, compared in constant time (the timing reveals nothing of it). */
+export function isValidUserHash(userId: string, presented: string, secret: string): boolean {
+  const expected = Buffer.from(userHashOf(userId, secret), "hex");
+  const given = Buffer.from(presented, "hex");
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+type Metadata = Record<string, Prisma.InputJsonValue>;
+
+/** `base` with `extra`'s fields set, refused when the result is over the metadata limit. */
+function mergedMetadata(base: unknown, extra: Metadata): Prisma.InputJsonObject {
+  const merged = { ...(base as Metadata), ...extra };
+  if (Buffer.byteLength(JSON.stringify(merged), "utf8") > LIMITS.metadataMaxBytes)
+    throw new AppError("METADATA_TOO_LARGE", { params: { maxBytes: LIMITS.metadataMaxBytes } });
+  return merged;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "P2002";
+}
+
+/**
+ * identify(): who the visitor is on the site.
+ * - With a valid user_hash the visitor becomes the user's visitor: the first visitor to prove a user id is linked
+ *   to it; on another device (another anonymous visitor) that visitor's sessions move to the user's visitor, whose
+ *   id is answered as the one to use from now on. A visitor already linked to another user is never merged: the
+ *   new user gets their own visitor. A wrong hash changes nothing (401).
+ * - Without user_hash only metadata is updated (name, email, metadata, and user_id as `unverified_user_id`),
+ *   within the metadata limit; nothing is linked.
+ */
+export async function identifyVisitor(
+  deps: ChatDeps,
+  input: IdentifyVisitorInput,
+): Promise<IdentifiedVisitorDto> {
+  if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
+  const extra: Metadata = {
+    ...(input.metadata as Metadata | undefined),
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.email !== undefined && { email: input.email }),
+  };
+  if (input.user_hash === undefined) {
+    const visitor = await deps.db.visitor.findUnique({ where: { id: input.id } });
+    if (!visitor) throw new AppError("VISITOR_NOT_FOUND");
+    const row = await deps.db.visitor.update({
+      where: { id: visitor.id },
+      data: {
+        metadata: mergedMetadata(visitor.metadata, {
+          ...extra,
+          ...(input.user_id !== undefined && { unverified_user_id: input.user_id }),
+        }),
+        last_seen_at: new Date(),
+      },
+    });
+    return { visitor_id: row.id, identified: row.user_id !== null, visitor: toVisitorDto(row) };
+  }
+  const { secret } = identityConfig(deps);
+  if (!secret) throw new AppError("IDENTITY_NOT_CONFIGURED");
+  const userId = input.user_id ?? "";
+  if (!isValidUserHash(userId, input.user_hash, secret)) throw new AppError("IDENTITY_HASH_INVALID");
+  try {
+    return await linkToUser(deps, input.id, userId, extra);
+  } catch (error) {
+    // Two devices of a new user identified at the same moment: the other one created the link; join it.
+    if (!isUniqueViolation(error)) throw error;
+    return linkToUser(deps, input.id, userId, extra);
+  }
+}
+
+async function linkToUser(
+  deps: ChatDeps,
+  visitorId: string,
+  userId: string,
+  extra: Metadata,
+): Promise<IdentifiedVisitorDto> {
+  const row = await deps.db.$transaction(async (tx) => {
+    const visitor = await tx.visitor.findUnique({ where: { id: visitorId } });
+    if (!visitor) throw new AppError("VISITOR_NOT_FOUND");
+    const now = new Date();
+    const owner = await tx.visitor.findUnique({ where: { user_id: userId } });
+    if (owner?.id === visitor.id || (!owner && visitor.user_id === null)) {
+      // Already this user's visitor, or the first visitor to prove this user: link it here.
+      return tx.visitor.update({
+        where: { id: visitor.id },
+        data: { user_id: userId, metadata: mergedMetadata(visitor.metadata, extra), last_seen_at: now },
+      });
+    }
+    if (!owner) {
+      // This browser's visitor belongs to another user (who signed out here): the new user starts their own.
+      return tx.visitor.create({ data: { user_id: userId, metadata: mergedMetadata({}, extra) } });
+    }
+    // The user's visitor exists (another device): an anonymous visitor's conversations move to it.
+    if (visitor.user_id === null) {
+      await tx.session.updateMany({ where: { visitor_id: visitor.id }, data: { visitor_id: owner.id } });
+    }
+    return tx.visitor.update({
+      where: { id: owner.id },
+      data: { metadata: mergedMetadata(owner.metadata, extra), last_seen_at: now },
+    });
+  });
+  return { visitor_id: row.id, identified: true, visitor: toVisitorDto(row) };
+}
+
+/** IDENTITY_REQUIRED: a visitor not linked to a user (by a valid user_hash) may read but not send. */
+export async function requireMaySend(deps: ChatDeps, visitorId: string): Promise<void> {
+  if (!identityConfig(deps).required) return;
+  const visitor = await deps.db.visitor.findUnique({ where: { id: visitorId }, select: { user_id: true } });
+  if (!visitor?.user_id) throw new AppError("IDENTITY_REQUIRED");
+}
