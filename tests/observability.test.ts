@@ -276,6 +276,12 @@ for (const dialect of dialectsUnderTest()) {
       });
       expect(failed.status).toBe(502);
 
+      // The widget's transport: tRPC, its input (the visitor id) in the query string.
+      const input = encodeURIComponent(JSON.stringify({ 0: { visitor_id: visitorId } }));
+      const trpc = await fetch(`${baseUrl}/api/trpc/sessions.list?batch=1&input=${input}`);
+      expect(trpc.status).toBe(200);
+      expect(await trpc.text()).toContain(sessionId);
+
       const history = await json<{ data: { items: { content: string }[] } }>(
         `/api/chats/sessions/${sessionId}/messages/?visitor_id=${visitorId}`,
       );
