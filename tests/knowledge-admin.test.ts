@@ -433,6 +433,27 @@ describeEachDatabase("knowledge base in the database", (database) => {
       expect(rows).toBe(base.passages.length + 3);
     });
 
+    it("falls back to lexical search when the embeddings endpoint is down, without retrying on every question", async () => {
+      const down = new LiveKnowledge(deps.db, {
+        refreshMs: 0,
+        embeddings: { ...settings(), baseUrl: "http://127.0.0.1:9/v1", model: "unreachable" },
+      });
+      const errors: unknown[] = [];
+      const original = console.error;
+      console.error = (...args: unknown[]) => errors.push(args);
+      try {
+        const lexical = new KnowledgeBaseResponder(down, { chunkDelayMs: 0 });
+        expect(urls((await ask(lexical, "How do I add the chat to my website?")).sources)[0]).toMatch(
+          /^\/help\/embedding-the-widget/,
+        );
+        expect((await down.current()).semantic).toBeUndefined();
+        await ask(lexical, "How do I add the chat to my website?");
+        expect(errors).toHaveLength(1);
+      } finally {
+        console.error = original;
+      }
+    });
+
     it("answers through the fused ranking and still refuses unrelated questions", async () => {
       const hybrid = new KnowledgeBaseResponder(
         new LiveKnowledge(deps.db, { refreshMs: 0, embeddings: settings() }),

@@ -105,11 +105,9 @@ export const importResultSchema = z
         article: knowledgeArticleSummarySchema,
       }),
     ),
-    skipped: z
-      .array(z.object({ url: z.string(), reason: z.string() }))
-      .meta({
-        description: "Pages not imported, with why (robots.txt, too large, other origin, no text …).",
-      }),
+    skipped: z.array(z.object({ url: z.string(), reason: z.string() })).meta({
+      description: "Pages not imported, with why (robots.txt, too large, other origin, no text …).",
+    }),
   })
   .meta({ id: "KnowledgeImportResult" });
 export type ImportResultDto = z.infer<typeof importResultSchema>;

@@ -3,6 +3,9 @@ import { KnowledgeBase, type KnowledgeSource } from "../responder/knowledge-base
 import { articlePassages, knowledgeVersion, listPublishedArticles, seedKnowledgeArticles } from "./articles";
 import { buildSemanticIndex, type EmbeddingsSettings } from "./embeddings";
 
+/** After a failed embeddings request, lexical search only for this long before trying again. */
+const EMBEDDINGS_RETRY_MS = 60_000;
+
 /**
  * The knowledge base as the database has it now, on every instance: at most every `refreshMs` (and only when a
  * question needs it) one cheap query reads the table's fingerprint (count and max(updated_at)); when it changed,
@@ -15,6 +18,7 @@ export class LiveKnowledge implements KnowledgeSource {
   private version: string | undefined;
   private checkedAt = 0;
   private pending: Promise<KnowledgeBase> | undefined;
+  private vectorsRetryAt = 0;
   /** Vectors computed over this instance's life (tests: recomputed only when content changes). */
   vectorsComputed = 0;
 
@@ -46,30 +50,15 @@ export class LiveKnowledge implements KnowledgeSource {
       if (!this.base && this.options.seedDirectory)
         await seedKnowledgeArticles(this.db, this.options.seedDirectory);
       const version = await knowledgeVersion(this.db);
+      const retryVectors =
+        this.base !== undefined && this.base.semantic === undefined && Date.now() >= this.vectorsRetryAt;
       if (!this.base || version !== this.version) {
         const articles = await listPublishedArticles(this.db);
-        const base = new KnowledgeBase(articles.flatMap(articlePassages));
-        if (this.options.embeddings) {
-          try {
-            const { index, computed } = await buildSemanticIndex(
-              this.db,
-              this.options.embeddings,
-              base.passages,
-            );
-            base.semantic = index;
-            this.vectorsComputed += computed;
-          } catch (error) {
-            // Lexical search still works; the vectors are tried again at the next change or check.
-            console.error(
-              `[knowledge] embeddings unavailable, lexical search only: ${(error as Error).message}`,
-            );
-            this.base = base;
-            this.checkedAt = Date.now();
-            return base;
-          }
-        }
-        this.base = base;
+        this.base = new KnowledgeBase(articles.flatMap(articlePassages));
         this.version = version;
+        await this.attachVectors(this.base);
+      } else if (retryVectors) {
+        await this.attachVectors(this.base);
       }
       this.checkedAt = Date.now();
       return this.base;
@@ -80,6 +69,23 @@ export class LiveKnowledge implements KnowledgeSource {
       );
       this.checkedAt = Date.now();
       return this.base;
+    }
+  }
+
+  /**
+   * Embeds the passages (only those whose vectors are not stored yet). If the endpoint fails, lexical search
+   * answers meanwhile and the vectors are tried again after EMBEDDINGS_RETRY_MS (not on every question, which would
+   * make each one wait for a failing endpoint).
+   */
+  private async attachVectors(base: KnowledgeBase): Promise<void> {
+    if (!this.options.embeddings) return;
+    try {
+      const { index, computed } = await buildSemanticIndex(this.db, this.options.embeddings, base.passages);
+      base.semantic = index;
+      this.vectorsComputed += computed;
+    } catch (error) {
+      this.vectorsRetryAt = Date.now() + EMBEDDINGS_RETRY_MS;
+      console.error(`[knowledge] embeddings unavailable, lexical search only: ${(error as Error).message}`);
     }
   }
 }
