@@ -7,6 +7,7 @@ import { ConnectionNotice } from "./connection-notice";
 import type { HostBridge } from "./host-bridge";
 import { MessageList } from "./message-list";
 import type { WidgetOptions } from "./options";
+import { OfficeHoursNotice } from "./office-hours-notice";
 import { SessionList } from "./session-list";
 import { useActiveSession } from "./use-active-session";
 import { useChatStream } from "./use-chat-stream";
@@ -14,7 +15,6 @@ import { useMessages } from "./use-messages";
 import { WidgetHeader } from "./widget-header";
 
 export const LIST_ID = "vc-session-panel";
-export const SUBTITLE = "The assistant replies in seconds";
 
 interface Props {
   options: WidgetOptions;
@@ -98,7 +98,8 @@ export function ChatView({ options, visitorId, host }: Props) {
     <>
       <WidgetHeader
         title={options.title}
-        subtitle={SUBTITLE}
+        subtitle={options.subtitle}
+        avatar={options.assistantAvatar}
         listOpen={listOpen}
         listId={LIST_ID}
         toggleRef={toggle}
@@ -121,15 +122,18 @@ export function ChatView({ options, visitorId, host }: Props) {
           activeId={activeId ?? null}
           loading={sessions.list.isPending}
           onSelect={selectSession}
-          onNew={newConversation}
           onRename={sessions.rename}
           onDelete={sessions.remove}
         />
         <main className="vc-chat" aria-label="Chat">
           <ConnectionNotice retrying={retrying} onRetryNow={retryNow} />
+          <OfficeHoursNotice hours={options.officeHours} />
           <MessageList
             items={items}
             greeting={options.greeting}
+            assistantName={options.assistantName}
+            suggestedPrompts={options.suggestedPrompts}
+            onPrompt={send}
             loading={activeId === undefined || (activeId !== null && messages.isPending)}
             onRetry={retry}
             sentCount={sentCount}

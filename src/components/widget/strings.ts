@@ -5,4 +5,20 @@
 export const WIDGET_TEXT = {
   /** A reply that failed with nothing written: the same words as the server's REPLY_FAILED. */
   replyFailed: "The assistant could not reply. Your message was saved; try again in a moment.",
+  /** Outside office hours; `when` is e.g. "tomorrow at 9:00 AM". */
+  away: (when: string | null) =>
+    when
+      ? `We're away right now. We're back ${when}; the assistant still answers meanwhile.`
+      : "We're away right now; the assistant still answers meanwhile.",
+  suggestedPrompts: "Suggested questions",
+  copy: "Copy",
+  copied: "Copied",
+  copyMessage: "Copy message",
+  copyCode: "Copy code",
+  jumpToLatest: "Jump to latest",
+  newConversation: "New conversation",
+  today: "Today",
+  yesterday: "Yesterday",
+  earlier: "Earlier",
+  you: "You",
 } as const;

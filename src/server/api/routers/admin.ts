@@ -22,6 +22,16 @@ import {
   visitorPageSchema,
 } from "../../admin/visitors/visitor-admin.schema";
 import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
+import {
+  updateWidgetSettingsInputSchema,
+  widgetSettingsSchema,
+} from "../../admin/settings/widget-settings.schema";
+import {
+  describeActor,
+  getWidgetSettings,
+  updateWidgetSettings,
+} from "../../admin/settings/widget-settings.service";
+import { env } from "~/env";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { z } from "zod";
 
@@ -175,5 +185,45 @@ export const adminRouter = createTRPCRouter({
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input)),
+  }),
+
+  /** The widget's look and behaviour (/admin/settings), applied on every instance within seconds. */
+  settings: createTRPCRouter({
+    get: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/settings",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Get the widget settings (admin)",
+          description:
+            "Title, subtitle, greeting, accent, launcher, suggested prompts, assistant name and avatar, websites " +
+            "allowed to embed the widget, and office hours; defaults filled in for settings never saved.",
+        },
+        rest: { successMessage: "Widget settings." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(widgetSettingsSchema)
+      .query(({ ctx }) => getWidgetSettings(ctx.deps, env.WIDGET_ALLOWED_ORIGINS)),
+    update: adminProcedure
+      .meta({
+        openapi: {
+          method: "PUT",
+          path: "/admin/settings",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Replace the widget settings (admin)",
+          description:
+            "Replaces every setting: a field left out or null goes back to its default. Every instance applies " +
+            "the change within about 3 seconds, without a restart; embed.js data-attributes still override per page.",
+        },
+        rest: { successMessage: "Widget settings saved." },
+      })
+      .input(updateWidgetSettingsInputSchema)
+      .output(widgetSettingsSchema)
+      .mutation(({ ctx, input }) =>
+        updateWidgetSettings(ctx.deps, input, describeActor(ctx.principal), env.WIDGET_ALLOWED_ORIGINS),
+      ),
   }),
 });
