@@ -47,6 +47,7 @@ export function ChatView({ options, visitorId, host }: Props) {
 
   const focusComposer = useCallback(() => input.current?.focus(), []);
   useHostFocus(host, focusComposer);
+  useHostUnread(host, chat.announcement);
   useFocusListOnOpen(listOpen);
 
   function selectSession(id: string) {
@@ -166,6 +167,24 @@ function useHostFocus(host: HostBridge | null, focusComposer: () => void) {
       // identify() after the visitor exists: no procedure updates a visitor's metadata yet (see docs/widget.md).
     });
   }, [host, focusComposer]);
+}
+
+/**
+ * A reply (or failure) that arrives while the embedded chat is closed: the host page's launcher shows a badge.
+ * The host says "opened" when the chat opens (also right after the handshake if it is open) and "closed".
+ */
+function useHostUnread(host: HostBridge | null, announcement: string) {
+  const open = useRef(false);
+  useEffect(() => {
+    if (!host) return;
+    return host.listen((message) => {
+      if (message.type === "opened") open.current = true;
+      else if (message.type === "closed") open.current = false;
+    });
+  }, [host]);
+  useEffect(() => {
+    if (host && announcement && !open.current) host.unread();
+  }, [host, announcement]);
 }
 
 /** Opening the list (a drawer when narrow) moves focus into it: onto the open conversation. */
