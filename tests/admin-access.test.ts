@@ -56,6 +56,7 @@ const PUBLIC_PROCEDURES = new Set([
   "messages.retry",
   "messages.retryStream",
   "messages.stop",
+  "widget.config",
 ]);
 
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
@@ -92,6 +93,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/sessions",
         "/admin/sessions/[id]",
         "/admin/api-keys",
+        "/admin/settings",
       ]),
     );
   });
@@ -113,6 +115,8 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
         "admin.apiKeys.create",
+        "admin.settings.get",
+        "admin.settings.update",
       ]),
     );
   });
