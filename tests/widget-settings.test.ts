@@ -181,8 +181,8 @@ describeEachServer(
 
     it("answers only the env's sites before any setting, then refuses bad settings with field detail", async () => {
       const widget = await fetch(url("/widget"));
-      expect(widget.headers.get("content-security-policy")).toContain(
-        "frame-ancestors 'self' https://shop.example;",
+      expect(widget.headers.get("content-security-policy")).toMatch(
+        /frame-ancestors 'self' https:\/\/shop\.example$/,
       );
       expect((await preflight("https://blog.example")).headers.get("access-control-allow-origin")).toBeNull();
 
@@ -247,7 +247,7 @@ describeEachServer(
     it("lets a website added in the settings frame the widget and call the REST API (CORS)", async () => {
       await expect
         .poll(async () => (await fetch(url("/widget"))).headers.get("content-security-policy"))
-        .toContain("frame-ancestors 'self' https://shop.example https://blog.example;");
+        .toMatch(/frame-ancestors 'self' https:\/\/shop\.example https:\/\/blog\.example$/);
       const allowed = await preflight("https://blog.example");
       expect(allowed.status).toBe(204);
       expect(allowed.headers.get("access-control-allow-origin")).toBe("https://blog.example");
@@ -260,8 +260,8 @@ describeEachServer(
       expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
       expect((await preflight("https://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
       // Other pages still cannot be framed by it.
-      expect((await fetch(url("/"))).headers.get("content-security-policy")).toContain(
-        "frame-ancestors 'self';",
+      expect((await fetch(url("/"))).headers.get("content-security-policy")).toMatch(
+        /frame-ancestors 'self'$/,
       );
     });
 
