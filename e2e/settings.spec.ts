@@ -23,7 +23,10 @@ test.describe.configure({ mode: "serial" });
 test("an admin sets up the widget; visitors see every setting, in the widget and on a customer's page", async ({
   page,
   browser,
+  allowProblems,
 }) => {
+  // The refused save below: tRPC's logger reports the 400 it expects.
+  allowProblems(/<< mutation #\d+ %cadmin\.settings\.update|status of 400 \(/);
   test.setTimeout(120_000);
   await signInAdmin(page, "/admin/settings");
   try {
@@ -31,7 +34,7 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
       await page.getByRole("textbox", { name: "Accent colour", exact: true }).fill("blue");
       await page.getByRole("button", { name: "Save settings" }).click();
       await expect(page.getByText("accent must be a hex colour such as #4f46e5").first()).toBeVisible();
-      await expect(page.getByRole("alert")).toContainText("Invalid input");
+      await expect(page.locator("form [role=alert]")).toContainText("accent must be a hex colour");
     });
 
     await test.step("save every setting", async () => {
@@ -52,8 +55,8 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
       const closedDay = WEEKDAYS[(new Date().getUTCDay() + 2) % 7] ?? "mon";
       await page.getByLabel("Day of range 1").selectOption(closedDay);
       await page.getByRole("button", { name: "Save settings" }).click();
-      await expect(page.getByRole("status")).toContainText("Saved.");
-      await expect(page.getByRole("alert")).toHaveCount(0);
+      await expect(page.locator("form [role=status]")).toContainText("Saved.");
+      await expect(page.locator("form [role=alert]")).toHaveCount(0);
     });
 
     await test.step("the widget shows them; a suggested prompt sends itself", async () => {

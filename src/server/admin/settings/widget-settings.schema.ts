@@ -1,4 +1,12 @@
 import { z } from "zod";
+import {
+  MAX_ALLOWED_ORIGINS,
+  MAX_AVATAR_LENGTH,
+  MAX_SUGGESTED_PROMPTS,
+  WEEKDAYS,
+} from "./widget-settings.constants";
+
+export { MAX_ALLOWED_ORIGINS, MAX_AVATAR_LENGTH, MAX_SUGGESTED_PROMPTS, WEEKDAYS };
 
 /** What the widget shows when a setting was never saved (and what the admin page offers as the starting point). */
 export const WIDGET_SETTING_DEFAULTS = {
@@ -15,15 +23,9 @@ export const WIDGET_SETTING_DEFAULTS = {
   office_hours: null as OfficeHours | null,
 } as const;
 
-export const MAX_SUGGESTED_PROMPTS = 4;
-export const MAX_ALLOWED_ORIGINS = 50;
-/** A data: URL of at most this many characters (about 48 KB of image). */
-export const MAX_AVATAR_LENGTH = 65_536;
-
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 const AVATAR_DATA_URL = /^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/;
 const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 
 function isTimeZone(value: string): boolean {
   try {

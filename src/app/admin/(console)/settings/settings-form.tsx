@@ -2,12 +2,11 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent, type ReactNode } from "react";
-import {
-  MAX_SUGGESTED_PROMPTS,
-  WEEKDAYS,
-  type OfficeHours,
-  type UpdateWidgetSettingsInput,
-  type WidgetSettingsDto,
+import { MAX_SUGGESTED_PROMPTS, WEEKDAYS } from "~/server/admin/settings/widget-settings.constants";
+import type {
+  OfficeHours,
+  UpdateWidgetSettingsInput,
+  WidgetSettingsDto,
 } from "~/server/admin/settings/widget-settings.schema";
 import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
