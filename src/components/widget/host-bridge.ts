@@ -32,9 +32,7 @@ export interface HostBridge {
 }
 
 export type HostMessage =
-  | { type: "identify"; metadata: JsonObject }
-  | { type: "opened" }
-  | { type: "closed" };
+  { type: "identify"; metadata: JsonObject } | { type: "opened" } | { type: "closed" };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
