@@ -69,6 +69,7 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
         visitor.getByRole("status").filter({ hasText: "We're away right now. We're back" }),
       ).toBeVisible();
       await expect(visitor.locator(".vc-header")).toHaveCSS("background-color", "rgb(14, 116, 144)");
+      await visitor.screenshot({ path: "e2e/artifacts/settings-widget-empty.png" }); // for review
       const prompts = visitor.getByRole("group", { name: "Suggested questions" });
       await expect(prompts.getByRole("button")).toHaveText([
         "What is the REST API?",
@@ -79,6 +80,7 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
       const reply = await completedReply(visitor);
       await expect(reply.locator(".vc-author")).toHaveText("Ada");
       await expect(prompts).toHaveCount(0);
+      await visitor.screenshot({ path: "e2e/artifacts/settings-widget-reply.png" });
       // The embed's data-attributes (here the query) still override the settings per page.
       await visitor.goto("/widget?title=Per%20page");
       await expect(visitor.getByRole("heading", { name: "Per page" })).toBeVisible();
@@ -102,6 +104,7 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
         timeout: 30_000,
       });
       await expect(host.locator("#vc-badge")).toHaveText("1");
+      await host.screenshot({ path: "e2e/artifacts/settings-launcher-badge.png" });
       await host.getByRole("button", { name: "Chat with Acme (1 new reply)" }).click();
       await expect(host.locator("#vc-badge")).toHaveCount(0);
       await host.close();
