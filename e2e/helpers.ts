@@ -120,3 +120,15 @@ export async function showConversations(scope: Scope): Promise<void> {
     await toggle.click();
   }
 }
+
+export const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "e2e-admin@example.com";
+export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password 2026";
+
+/** Signs in as the e2e admin (created by e2e/start-app.ts) through the sign-in page. */
+export async function signInAdmin(page: Page, next = "/admin"): Promise<void> {
+  await page.goto(`/admin/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/?]/g, "\\$&")}$`));
+}

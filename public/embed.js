@@ -1,6 +1,7 @@
 /*! Visitor Chat embed, served by your own Visitor Chat server (docs/widget.md). One script tag adds the chat launcher:
  * <script src="https://YOUR-HOST/embed.js" async data-title="Support" data-accent="#4f46e5"
- *   data-greeting="Hi!" data-position="right"></script>
+ *   data-greeting="Hi!" data-position="right" data-launcher-label="Chat with us"></script>
+ * Every data-attribute is optional and overrides, for this page, the settings made at /admin/settings.
  * API: VisitorChat.open() / close() / toggle() / identify({ user_id, user_hash, name, email, plan: "pro" })
  * The visitor id is kept in this page's localStorage and handed to the chat frame with postMessage. */
 (function (w, d) {
@@ -13,14 +14,36 @@
   var OPEN_KEY = "visitor-chat:open";
   var app = new URL(script.src, location.href).origin;
   var data = script.dataset;
-  var left = data.position === "left";
-  var accent = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(data.accent || "") ? data.accent : "#4f46e5";
+  var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
+  var left, accent, label, title;
   var meta = {};
   var root,
     button,
     frame,
     isOpen = false,
-    ready = false;
+    ready = false,
+    unread = 0,
+    wanted = 0;
+
+  // The admin's settings (GET /api/chats/widget/), then this page's data-attributes over them.
+  function configure(s) {
+    s = s || {};
+    var position = data.position || s.position;
+    left = position === "left";
+    accent = HEX.test(data.accent || "") ? data.accent : HEX.test(s.accent || "") ? s.accent : "#4f46e5";
+    label = (data.launcherLabel != null ? data.launcherLabel : s.launcher_label || "").slice(0, 40);
+    title = data.title || s.title || "Chat";
+  }
+  // Black or white text on the accent, whichever reads better (as the widget does).
+  function onAccent() {
+    var h = accent.slice(1);
+    if (h.length === 3) h = h.replace(/./g, "$&$&");
+    var l = [0, 2, 4].map(function (i) {
+      var c = parseInt(h.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] > 0.4 ? "#111827" : "#fff";
+  }
 
   function get(store, key) {
     try {
@@ -53,9 +76,15 @@
       "#vc-root{position:fixed;z-index:2147483000;bottom:20px;" +
       side +
       ":20px;font:14px system-ui,sans-serif}" +
-      "#vc-launcher{width:56px;height:56px;border:0;border-radius:50%;background:" +
+      "#vc-launcher{position:relative;min-width:56px;height:56px;border:0;border-radius:28px;background:" +
       accent +
-      ";color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 6px 20px rgba(0,0,0,.25);transition:transform .15s}" +
+      ";color:" +
+      onAccent() +
+      ";cursor:pointer;display:flex;align-items:center;justify-content:center;gap:8px;font:600 15px system-ui,sans-serif;box-shadow:0 6px 20px rgba(0,0,0,.25);transition:transform .15s}" +
+      "#vc-launcher.vc-labelled{padding:0 20px 0 16px}" +
+      "#vc-badge{position:absolute;top:-4px;" +
+      (left ? "left" : "right") +
+      ":-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b42318;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}" +
       "#vc-launcher:hover{transform:scale(1.06)}#vc-launcher:focus-visible{outline:3px solid " +
       accent +
       ";outline-offset:3px}" +
@@ -70,14 +99,15 @@
     root.id = "vc-root";
     root.innerHTML =
       '<div id="vc-panel" role="dialog" aria-label="' +
-      escapeAttr(data.title || "Chat") +
+      escapeAttr(title) +
       '"></div>' +
       '<button id="vc-launcher" type="button" aria-haspopup="dialog" aria-controls="vc-panel"></button>';
     d.body.appendChild(root);
     button = root.lastChild;
     button.addEventListener("click", toggle);
     paint();
-    if (get("sessionStorage", OPEN_KEY) === "1") open(false);
+    if (wanted) open(wanted === 2);
+    else if (get("sessionStorage", OPEN_KEY) === "1") open(false);
   }
 
   function escapeAttr(s) {
@@ -87,8 +117,21 @@
   }
 
   function paint() {
-    button.innerHTML = icon(isOpen);
-    button.setAttribute("aria-label", isOpen ? "Close chat" : "Open chat");
+    var text = !isOpen && label;
+    button.innerHTML =
+      icon(isOpen) +
+      (text ? '<span aria-hidden="true">' + escapeAttr(label) + "</span>" : "") +
+      (unread && !isOpen
+        ? '<span id="vc-badge" aria-hidden="true">' + (unread > 9 ? "9+" : unread) + "</span>"
+        : "");
+    button.className = text ? "vc-labelled" : "";
+    button.setAttribute(
+      "aria-label",
+      isOpen
+        ? "Close chat"
+        : (label || "Open chat") +
+            (unread ? " (" + unread + (unread === 1 ? " new reply)" : " new replies)") : ""),
+    );
     button.setAttribute("aria-expanded", String(isOpen));
     root.className = isOpen ? "vc-is-open" : "";
     root.firstChild.className = isOpen ? "vc-open" : "";
@@ -97,20 +140,24 @@
   function ensureFrame() {
     if (frame) return;
     var q = new URLSearchParams({ embed: "1" });
-    ["title", "accent", "greeting", "position"].forEach(function (k) {
+    ["title", "subtitle", "accent", "greeting", "position"].forEach(function (k) {
       if (data[k]) q.set(k, data[k]);
     });
     if (data.ratingDelay) q.set("rating_delay", data.ratingDelay);
     frame = d.createElement("iframe");
     frame.src = app + "/widget?" + q.toString();
-    frame.title = data.title || "Chat";
+    frame.title = title;
     root.firstChild.appendChild(frame);
   }
 
   function open(focus) {
-    if (!root) return;
+    if (!root) {
+      wanted = focus === false ? 1 : 2; // called before the launcher exists: opened once it does
+      return;
+    }
     ensureFrame();
     isOpen = true;
+    unread = 0;
     set("sessionStorage", OPEN_KEY, "1");
     paint();
     if (focus !== false) {
@@ -119,9 +166,11 @@
     }
   }
   function close() {
+    wanted = 0;
     if (!root || !isOpen) return;
     isOpen = false;
     set("sessionStorage", OPEN_KEY, null);
+    if (ready) post({ type: "closed" });
     paint();
     button.focus();
   }
@@ -153,10 +202,41 @@
       set("localStorage", KEY, m.visitor_id);
     } else if (m.type === "close") {
       close();
+    } else if (m.type === "unread" && !isOpen) {
+      unread += 1;
+      paint();
     }
   });
 
+  // The launcher is drawn once the settings arrived (or after 3 s, or on failure, with this page's attributes).
+  function start() {
+    var started = false;
+    function go(settings) {
+      if (started) return;
+      started = true;
+      configure(settings);
+      if (d.body) build();
+      else d.addEventListener("DOMContentLoaded", build);
+    }
+    setTimeout(go, 3000);
+    try {
+      fetch(app + "/api/chats/widget/", { credentials: "omit" })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
+        .then(
+          function (body) {
+            go(body && body.data);
+          },
+          function () {
+            go(null);
+          },
+        );
+    } catch (e) {
+      go(null);
+    }
+  }
+
   w.VisitorChat = { version: 1, open: open, close: close, toggle: toggle, identify: identify };
-  if (d.body) build();
-  else d.addEventListener("DOMContentLoaded", build);
+  start();
 })(window, document);

@@ -8,7 +8,11 @@ import {
   pageKind,
   parseOrigins,
   type SecurityConfig,
+  widgetSettingsCors,
+  withSettingsOrigins,
 } from "~/server/protection/security-headers";
+import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";
+import { getChatDeps } from "~/server/runtime/runtime";
 import { trpcErrorResponse } from "~/server/api/errors";
 import { toRestError } from "~/server/rest/errors";
 
@@ -19,7 +23,27 @@ const security: SecurityConfig = {
   development: env.NODE_ENV === "development",
 };
 
-export function proxy(request: NextRequest): NextResponse {
+/**
+ * The policy with the websites added at /admin/settings (cached per process, see widget-settings.service.ts). If
+ * the database cannot be read, the environment's policy alone applies: stricter, never looser.
+ */
+async function currentSecurity(): Promise<SecurityConfig> {
+  try {
+    const settings = await getStoredWidgetSettings(await getChatDeps());
+    return withSettingsOrigins(security, settings.allowed_origins);
+  } catch (error) {
+    console.error(
+      "widget settings unavailable; using WIDGET_ALLOWED_ORIGINS and CORS_ALLOWED_ORIGINS only",
+      error,
+    );
+    return security;
+  }
+}
+
+/** GET /api/chats/widget/ (the widget's public settings, read by embed.js): its path, with or without the slash. */
+const WIDGET_SETTINGS_PATH = /^\/api\/chats\/widget\/?$/;
+
+export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { pathname } = request.nextUrl;
 
   if (pathname.startsWith("/api/trpc")) {
@@ -30,7 +54,12 @@ export function proxy(request: NextRequest): NextResponse {
   }
 
   if (pathname.startsWith("/api/chats")) {
-    const cors = corsHeaders(request.headers.get("origin"), security);
+    const origin = request.headers.get("origin");
+    const policy = origin ? await currentSecurity() : security;
+    const cors = corsHeaders(
+      origin,
+      WIDGET_SETTINGS_PATH.test(pathname) ? widgetSettingsCors(policy) : policy,
+    );
     if (!decodesCleanly(pathname)) {
       // Next.js would answer a plain-text 500 for a path it cannot percent-decode: a 400 in the envelope instead.
       const { status, body } = toRestError(new AppError("MALFORMED_PATH"));
@@ -47,7 +76,8 @@ export function proxy(request: NextRequest): NextResponse {
   }
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = contentSecurityPolicy(pageKind(pathname), nonce, security);
+  const kind = pageKind(pathname);
+  const csp = contentSecurityPolicy(kind, nonce, kind === "widget" ? await currentSecurity() : security);
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);

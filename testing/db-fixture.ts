@@ -93,6 +93,17 @@ export async function fillEveryTable(
         client_address: "2001:db8::1",
       },
     });
+    await db.widgetSettings.create({
+      data: {
+        version: 3,
+        title: "Hilfe «Grüße» 😀",
+        accent: "#0e7490",
+        suggested_prompts: ["Wo ist meine Bestellung?", "Refunds?"],
+        allowed_origins: ["https://shop.example"],
+        office_hours: { timezone: "Europe/Berlin", ranges: [{ day: "mon", from: "09:00", to: "17:00" }] },
+        updated_at: new Date("2026-11-25T12:00:00.250Z"),
+      },
+    });
 
     const visitor = await db.visitor.create({
       data: {

@@ -60,6 +60,7 @@ const PUBLIC_PROCEDURES = new Set([
   "messages.retryStream",
   "messages.stop",
   "messages.feedback",
+  "widget.config",
 ]);
 
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
@@ -101,6 +102,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/knowledge/[id]",
         "/admin/gaps",
         "/admin/audit",
+        "/admin/settings",
       ]),
     );
   });
@@ -131,6 +133,8 @@ describe("the route lists the access tests are generated from", () => {
         "admin.visitors.export",
         "admin.visitors.delete",
         "admin.audit.list",
+        "admin.settings.get",
+        "admin.settings.update",
       ]),
     );
   });

@@ -41,6 +41,7 @@ export const COPIED_TABLES = [
   "knowledge_articles",
   "knowledge_vectors",
   "audit_log",
+  "widget_settings",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

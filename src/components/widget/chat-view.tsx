@@ -9,6 +9,7 @@ import { ConnectionNotice } from "./connection-notice";
 import type { HostBridge } from "./host-bridge";
 import { MessageList } from "./message-list";
 import type { WidgetOptions } from "./options";
+import { OfficeHoursNotice } from "./office-hours-notice";
 import { SessionList } from "./session-list";
 import { useActiveSession } from "./use-active-session";
 import { ConversationRating } from "./conversation-rating";
@@ -20,7 +21,6 @@ import { WidgetHeader } from "./widget-header";
 export const LIST_ID = "vc-session-panel";
 /** How long "thanks for rating" stays before the offer goes away. */
 const RATED_THANKS_MS = 4000;
-export const SUBTITLE = "The assistant replies in seconds";
 
 interface Props {
   options: WidgetOptions;
@@ -64,6 +64,7 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
 
   const focusComposer = useCallback(() => input.current?.focus(), []);
   useHostFocus(host, focusComposer);
+  useHostUnread(host, chat.announcement);
   useFocusListOnOpen(listOpen);
 
   function selectSession(id: string) {
@@ -115,7 +116,8 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
     <>
       <WidgetHeader
         title={options.title}
-        subtitle={SUBTITLE}
+        subtitle={options.subtitle}
+        avatar={options.assistantAvatar}
         listOpen={listOpen}
         listId={LIST_ID}
         toggleRef={toggle}
@@ -142,15 +144,18 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
           activeId={activeId ?? null}
           loading={sessions.list.isPending}
           onSelect={selectSession}
-          onNew={newConversation}
           onRename={sessions.rename}
           onDelete={sessions.remove}
         />
         <main className="vc-chat" aria-label="Chat">
           <ConnectionNotice retrying={retrying} onRetryNow={retryNow} />
+          <OfficeHoursNotice hours={options.officeHours} />
           <MessageList
             items={items}
             greeting={options.greeting}
+            assistantName={options.assistantName}
+            suggestedPrompts={options.suggestedPrompts}
+            onPrompt={send}
             loading={activeId === undefined || (activeId !== null && messages.isPending)}
             onRetry={retry}
             sentCount={sentCount}
@@ -262,6 +267,24 @@ function useHostFocus(host: HostBridge | null, focusComposer: () => void) {
       // identify() after start-up is handled by useVisitor (it may switch to the user's visitor).
     });
   }, [host, focusComposer]);
+}
+
+/**
+ * A reply (or failure) that arrives while the embedded chat is closed: the host page's launcher shows a badge.
+ * The host says "opened" when the chat opens (also right after the handshake if it is open) and "closed".
+ */
+function useHostUnread(host: HostBridge | null, announcement: string) {
+  const open = useRef(false);
+  useEffect(() => {
+    if (!host) return;
+    return host.listen((message) => {
+      if (message.type === "opened") open.current = true;
+      else if (message.type === "closed") open.current = false;
+    });
+  }, [host]);
+  useEffect(() => {
+    if (host && announcement && !open.current) host.unread();
+  }, [host, announcement]);
 }
 
 /** Opening the list (a drawer when narrow) moves focus into it: onto the open conversation. */

@@ -25,11 +25,14 @@ export interface HostBridge {
   saveVisitor(id: string): void;
   /** Ask the host page to close the chat window. */
   close(): void;
+  /** Tell the host page a reply arrived (it shows a badge on the launcher while the chat is closed). */
+  unread(): void;
   /** Messages from the host after the handshake (identify, opened). Returns an unsubscribe function. */
   listen(handler: (message: HostMessage) => void): () => void;
 }
 
-export type HostMessage = { type: "identify"; metadata: JsonObject } | { type: "opened" };
+export type HostMessage =
+  { type: "identify"; metadata: JsonObject } | { type: "opened" } | { type: "closed" };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -74,6 +77,7 @@ function makeBridge(hostOrigin: string, data: JsonObject): HostBridge {
     },
     saveVisitor: (id) => post({ type: "visitor", visitor_id: id }),
     close: () => post({ type: "close" }),
+    unread: () => post({ type: "unread" }),
     listen(handler) {
       function onMessage(event: MessageEvent) {
         const message: unknown = event.data;
@@ -81,8 +85,8 @@ function makeBridge(hostOrigin: string, data: JsonObject): HostBridge {
         if (!isObject(message) || message.ns !== BRIDGE_NS) return;
         if (message.type === "identify" && isObject(message.metadata)) {
           handler({ type: "identify", metadata: message.metadata });
-        } else if (message.type === "opened") {
-          handler({ type: "opened" });
+        } else if (message.type === "opened" || message.type === "closed") {
+          handler({ type: message.type });
         }
       }
       window.addEventListener("message", onMessage);

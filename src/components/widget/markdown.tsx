@@ -2,6 +2,8 @@ import type { ComponentPropsWithoutRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
+import { CopyButton } from "./copy-button";
+import { WIDGET_TEXT } from "./strings";
 
 const SAFE_URL = /^(?:https?:|mailto:|tel:|#|\/(?!\/))/i;
 
@@ -36,7 +38,38 @@ function Image({ src, alt }: ComponentPropsWithoutRef<"img">) {
   );
 }
 
-const components: Components = { a: Link, img: Image };
+interface HastNode {
+  type: string;
+  value?: string;
+  children?: HastNode[];
+}
+
+function textOf(node: HastNode | undefined): string {
+  if (!node) return "";
+  if (node.type === "text") return node.value ?? "";
+  return (node.children ?? []).map(textOf).join("");
+}
+
+/**
+ * A code block scrolls sideways inside its bubble (long lines stay intact), can be reached and scrolled by
+ * keyboard (tabIndex), and has a copy button.
+ */
+function CodeBlock({ children, node }: ComponentPropsWithoutRef<"pre"> & { node?: unknown }) {
+  return (
+    <div className="vc-code">
+      <CopyButton
+        text={textOf(node as HastNode | undefined)}
+        label={WIDGET_TEXT.copyCode}
+        className="vc-code-copy"
+      />
+      <pre tabIndex={0} aria-label="Code">
+        {children}
+      </pre>
+    </div>
+  );
+}
+
+const components: Components = { a: Link, img: Image, pre: CodeBlock };
 
 const PLUGINS = [remarkGfm];
 const PLUGINS_WITH_BREAKS = [remarkGfm, remarkBreaks];

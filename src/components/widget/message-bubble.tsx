@@ -1,6 +1,7 @@
 "use client";
 
 import { lazy, memo, Suspense } from "react";
+import { CopyButton } from "./copy-button";
 import type { ChatItem } from "./chat-items";
 import { fullTime, messageTime } from "./format-time";
 import { ReplyFeedback, type ReplyRating } from "./reply-feedback";
@@ -59,14 +60,21 @@ const STATE_LABEL: Partial<Record<ChatItem["state"], string>> = {
 interface Props {
   item: ChatItem;
   onRetry: (item: ChatItem) => void;
+  assistantName: string;
   /** The visitor's thumbs on this reply (assistant replies only). */
   feedback: ReplyRating | null;
   onRate: (messageId: string, rating: ReplyRating | null, comment?: string) => Promise<boolean>;
 }
 
-export const MessageBubble = memo(function MessageBubble({ item, onRetry, feedback, onRate }: Props) {
+export const MessageBubble = memo(function MessageBubble({
+  item,
+  onRetry,
+  assistantName,
+  feedback,
+  onRate,
+}: Props) {
   const streaming = item.state === "streaming";
-  const who = item.role === "user" ? "You" : "Assistant";
+  const who = item.role === "user" ? WIDGET_TEXT.you : assistantName;
   // A reply that failed before writing anything says so in its bubble (not an empty red box).
   const failedEmpty = item.state === "failed" && item.content === "";
   const note = failedEmpty ? undefined : STATE_LABEL[item.state];
@@ -82,6 +90,7 @@ export const MessageBubble = memo(function MessageBubble({ item, onRetry, feedba
         <Sources sources={item.sources} />
       )}
       <div className="vc-meta">
+        {item.role === "assistant" && <span className="vc-author">{assistantName}</span>}
         <time dateTime={item.createdAt} title={fullTime(item.createdAt)}>
           {messageTime(item.createdAt)}
         </time>
@@ -90,6 +99,9 @@ export const MessageBubble = memo(function MessageBubble({ item, onRetry, feedba
             {note}
             {item.error && item.state === "rejected" ? ` ${item.error}` : ""}
           </span>
+        )}
+        {item.role === "assistant" && !streaming && item.content !== "" && (
+          <CopyButton text={item.content} label={WIDGET_TEXT.copyMessage} />
         )}
         {(item.retryText !== null || item.retryReplyId !== null) && (
           <button type="button" className="vc-link-button" onClick={() => onRetry(item)}>

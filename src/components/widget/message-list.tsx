@@ -5,10 +5,15 @@ import type { ChatItem } from "./chat-items";
 import { ArrowDownIcon } from "./icons";
 import { MessageBubble } from "./message-bubble";
 import type { ReplyRating } from "./reply-feedback";
+import { WIDGET_TEXT } from "./strings";
 
 interface Props {
   items: ChatItem[];
   greeting: string;
+  assistantName: string;
+  /** Offered on an empty conversation; a click sends one. */
+  suggestedPrompts: string[];
+  onPrompt: (text: string) => void;
   loading: boolean;
   onRetry: (item: ChatItem) => void;
   /** Changes when the visitor sends: scroll to the bottom whatever the position. */
@@ -29,6 +34,9 @@ const STICKY_PX = 80;
 export function MessageList({
   items,
   greeting,
+  assistantName,
+  suggestedPrompts,
+  onPrompt,
   loading,
   onRetry,
   sentCount,
@@ -74,32 +82,46 @@ export function MessageList({
 
   return (
     <div className="vc-scroll" ref={scroller} onScroll={onScroll}>
-      <ol className="vc-messages" role="log" aria-live="off" aria-label="Conversation">
-        <li className="vc-msg vc-msg-assistant vc-greeting">
-          <div className="vc-bubble">
-            <p>{greeting}</p>
-          </div>
-        </li>
-        {loading && (
-          <li className="vc-loading" aria-label="Loading the conversation">
-            <span className="vc-skeleton" />
-            <span className="vc-skeleton vc-skeleton-short" />
+      {/* The log role sits on a wrapper: on the <ol> itself it would take away the list (and orphan the <li>s). */}
+      <div role="log" aria-live="off" aria-label="Conversation">
+        <ol className="vc-messages">
+          <li className="vc-msg vc-msg-assistant vc-greeting">
+            <span className="vc-sr">{assistantName}:</span>
+            <div className="vc-bubble">
+              <p>{greeting}</p>
+            </div>
           </li>
-        )}
-        {items.map((item) => (
-          <MessageBubble
-            key={item.key}
-            item={item}
-            onRetry={onRetry}
-            feedback={feedbackOf(item)}
-            onRate={onRate}
-          />
-        ))}
-      </ol>
+          {loading && (
+            <li className="vc-loading" aria-label="Loading the conversation">
+              <span className="vc-skeleton" />
+              <span className="vc-skeleton vc-skeleton-short" />
+            </li>
+          )}
+          {items.map((item) => (
+            <MessageBubble
+              key={item.key}
+              item={item}
+              onRetry={onRetry}
+              assistantName={assistantName}
+              feedback={feedbackOf(item)}
+              onRate={onRate}
+            />
+          ))}
+        </ol>
+      </div>
+      {!loading && items.length === 0 && suggestedPrompts.length > 0 && (
+        <div className="vc-prompts" role="group" aria-label={WIDGET_TEXT.suggestedPrompts}>
+          {suggestedPrompts.map((prompt) => (
+            <button key={prompt} type="button" className="vc-prompt" onClick={() => onPrompt(prompt)}>
+              {prompt}
+            </button>
+          ))}
+        </div>
+      )}
       {footer}
       {showJump && (
         <button type="button" className="vc-jump" onClick={jump}>
-          <ArrowDownIcon /> New messages
+          <ArrowDownIcon /> {WIDGET_TEXT.jumpToLatest}
         </button>
       )}
     </div>

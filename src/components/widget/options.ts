@@ -1,11 +1,16 @@
+import type { OfficeHours } from "~/server/admin/settings/widget-settings.schema";
+
 /**
- * Theme and behaviour options of the widget, given by the embed script (data attributes → iframe URL) or by
- * the query string of /widget when it is opened full page. Every value is checked: anything invalid falls back
- * to its default, so a bad embed option never breaks the widget.
+ * Theme and behaviour options of the widget: the admin's settings (/admin/settings, read by the page on the
+ * server), overridden per page by the embed script (data attributes → iframe URL) or by the query string of
+ * /widget opened full page. Every query value is checked: anything invalid falls back to the setting, so a bad
+ * embed option never breaks the widget.
  */
 export interface WidgetOptions {
   /** Shown in the header. */
   title: string;
+  /** Under the title; empty for none. */
+  subtitle: string;
   /** First message of an empty conversation (not stored). */
   greeting: string;
   /** Accent colour, a hex colour such as #4f46e5. */
@@ -16,6 +21,13 @@ export interface WidgetOptions {
   embed: boolean;
   /** Seconds a conversation stays idle after an answer before the widget offers to rate it (0–3600). */
   ratingDelaySeconds: number;
+  /** Shown on an empty conversation; a click sends it. */
+  suggestedPrompts: string[];
+  assistantName: string;
+  /** A data:image URL, or null. */
+  assistantAvatar: string | null;
+  /** null: always open. */
+  officeHours: OfficeHours | null;
 }
 
 /** The default wait before offering to rate a conversation: two minutes without a new message. */
@@ -24,11 +36,16 @@ const RATING_DELAY_MAX_SECONDS = 3600;
 
 export const DEFAULT_OPTIONS: WidgetOptions = {
   title: "Support",
+  subtitle: "The assistant replies in seconds",
   greeting: "Hi there! Ask us anything about Visitor Chat. We usually answer right away.",
   accent: "#4f46e5",
   position: "right",
   embed: false,
   ratingDelaySeconds: RATING_OFFER_IDLE_SECONDS,
+  suggestedPrompts: [],
+  assistantName: "Assistant",
+  assistantAvatar: null,
+  officeHours: null,
 };
 
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -41,15 +58,23 @@ function first(value: string | string[] | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-export function parseWidgetOptions(params: SearchParams): WidgetOptions {
+/** The query string (embed data-attributes) over `base` (the admin's settings). */
+export function parseWidgetOptions(
+  params: SearchParams,
+  base: WidgetOptions = DEFAULT_OPTIONS,
+): WidgetOptions {
   const title = first(params.title)?.slice(0, 60);
+  const subtitle = first(params.subtitle)?.slice(0, 120);
   const greeting = first(params.greeting)?.slice(0, 500);
   const accent = first(params.accent);
+  const position = first(params.position);
   return {
-    title: title ?? DEFAULT_OPTIONS.title,
-    greeting: greeting ?? DEFAULT_OPTIONS.greeting,
-    accent: accent && HEX_COLOUR.test(accent) ? accent : DEFAULT_OPTIONS.accent,
-    position: first(params.position) === "left" ? "left" : "right",
+    ...base,
+    title: title ?? base.title,
+    subtitle: subtitle ?? base.subtitle,
+    greeting: greeting ?? base.greeting,
+    accent: accent && HEX_COLOUR.test(accent) ? accent : base.accent,
+    position: position === "left" || position === "right" ? position : base.position,
     embed: first(params.embed) === "1",
     ratingDelaySeconds: ratingDelay(first(params.rating_delay)),
   };

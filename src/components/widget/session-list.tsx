@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import type { Session } from "./chat-items";
 import { lastActivity } from "./format-time";
-import { PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { PencilIcon, TrashIcon } from "./icons";
+import { WIDGET_TEXT } from "./strings";
 
 export function sessionTitle(session: Pick<Session, "title">): string {
   return session.title ?? "New conversation";
@@ -15,35 +16,63 @@ interface Props {
   activeId: string | null;
   loading: boolean;
   onSelect: (id: string) => void;
-  onNew: () => void;
   onRename: (id: string, title: string) => void;
   onDelete: (id: string) => void;
 }
 
-/** The visitor's conversations, most recent first: switch, rename, delete. */
-export function SessionList({ id, sessions, activeId, loading, onSelect, onNew, onRename, onDelete }: Props) {
+type DateGroup = "today" | "yesterday" | "earlier";
+
+/** Today, Yesterday or Earlier, by the visitor's local calendar day of the last activity. */
+export function dateGroup(iso: string, now: Date = new Date()): DateGroup {
+  const day = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+  const days = Math.round((day(now) - day(new Date(iso))) / 86_400_000);
+  return days <= 0 ? "today" : days === 1 ? "yesterday" : "earlier";
+}
+
+const GROUP_LABEL: Record<DateGroup, string> = {
+  today: WIDGET_TEXT.today,
+  yesterday: WIDGET_TEXT.yesterday,
+  earlier: WIDGET_TEXT.earlier,
+};
+
+/**
+ * The visitor's conversations, most recent first and grouped by day: switch, rename, delete. A new conversation
+ * starts from the header's "+" (the one control for it).
+ */
+export function SessionList({ id, sessions, activeId, loading, onSelect, onRename, onDelete }: Props) {
+  const groups: { group: DateGroup; items: Session[] }[] = [];
+  for (const session of sessions) {
+    const group = dateGroup(session.updated_at);
+    const last = groups.at(-1);
+    if (last?.group === group) last.items.push(session);
+    else groups.push({ group, items: [session] });
+  }
   return (
     <nav id={id} className="vc-sessions" aria-label="Conversations">
       <div className="vc-sessions-head">
         <h2>Conversations</h2>
-        <button type="button" className="vc-new-inline" onClick={onNew}>
-          <PlusIcon /> New
-        </button>
       </div>
       {loading && <p className="vc-muted">Loading…</p>}
       {!loading && sessions.length === 0 && <p className="vc-muted">No conversations yet.</p>}
-      <ul className="vc-session-list">
-        {sessions.map((session) => (
-          <SessionRow
-            key={session.id}
-            session={session}
-            active={session.id === activeId}
-            onSelect={onSelect}
-            onRename={onRename}
-            onDelete={onDelete}
-          />
-        ))}
-      </ul>
+      {groups.map(({ group, items }) => (
+        <section key={group} className="vc-session-group" aria-labelledby={`${id}-${group}`}>
+          <h3 id={`${id}-${group}`} className="vc-session-group-title">
+            {GROUP_LABEL[group]}
+          </h3>
+          <ul className="vc-session-list">
+            {items.map((session) => (
+              <SessionRow
+                key={session.id}
+                session={session}
+                active={session.id === activeId}
+                onSelect={onSelect}
+                onRename={onRename}
+                onDelete={onDelete}
+              />
+            ))}
+          </ul>
+        </section>
+      ))}
     </nav>
   );
 }

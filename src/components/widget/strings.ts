@@ -14,4 +14,20 @@ export const WIDGET_TEXT = {
   ratingQuestion: "How was this conversation?",
   ratingThanks: "Thanks for rating this conversation.",
   ratingFailed: "Your rating could not be saved. Please try again.",
+  /** Outside office hours; `when` is e.g. "tomorrow at 9:00 AM". */
+  away: (when: string | null) =>
+    when
+      ? `We're away right now. We're back ${when}; the assistant still answers meanwhile.`
+      : "We're away right now; the assistant still answers meanwhile.",
+  suggestedPrompts: "Suggested questions",
+  copy: "Copy",
+  copied: "Copied",
+  copyMessage: "Copy message",
+  copyCode: "Copy code",
+  jumpToLatest: "Jump to latest",
+  newConversation: "New conversation",
+  today: "Today",
+  yesterday: "Yesterday",
+  earlier: "Earlier",
+  you: "You",
 } as const;

@@ -1,7 +1,7 @@
 "use client";
 
 import type { CSSProperties } from "react";
-import { ChatView, LIST_ID, SUBTITLE } from "./chat-view";
+import { ChatView, LIST_ID } from "./chat-view";
 import { ConnectionNotice } from "./connection-notice";
 import { textColourOn, type WidgetOptions } from "./options";
 import { useVisitor } from "./use-visitor";
@@ -31,7 +31,12 @@ export function WidgetApp({ options }: { options: WidgetOptions }) {
           onErased={visitor.startFresh}
         />
       ) : (
-        <Starting title={options.title} retrying={visitor.retrying} onRetryNow={visitor.retryNow} />
+        <Starting
+          title={options.title}
+          subtitle={options.subtitle}
+          retrying={visitor.retrying}
+          onRetryNow={visitor.retryNow}
+        />
       )}
     </div>
   );
@@ -40,16 +45,18 @@ export function WidgetApp({ options }: { options: WidgetOptions }) {
 /** While the visitor is being created or restored: the header, and the connection notice if it is slow. */
 function Starting({
   title,
+  subtitle,
   retrying,
   onRetryNow,
 }: {
   title: string;
+  subtitle: string;
   retrying: boolean;
   onRetryNow: () => void;
 }) {
   return (
     <>
-      <WidgetHeader title={title} subtitle={SUBTITLE} listOpen={false} listId={LIST_ID} />
+      <WidgetHeader title={title} subtitle={subtitle} listOpen={false} listId={LIST_ID} />
       <ConnectionNotice retrying={retrying} onRetryNow={onRetryNow} />
       <div className="vc-starting" aria-busy="true">
         <span className="vc-typing" role="img" aria-label="Starting the chat">

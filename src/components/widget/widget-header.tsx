@@ -2,10 +2,13 @@
 
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { CloseIcon, ListIcon, MoreIcon, PlusIcon } from "./icons";
+import { WIDGET_TEXT } from "./strings";
 
 interface Props {
   title: string;
   subtitle: string;
+  /** The assistant's avatar (a data:image URL). */
+  avatar?: string | null;
   listOpen: boolean;
   listId: string;
   toggleRef?: RefObject<HTMLButtonElement | null>;
@@ -19,6 +22,7 @@ interface Props {
 export function WidgetHeader({
   title,
   subtitle,
+  avatar,
   listOpen,
   listId,
   toggleRef,
@@ -42,12 +46,22 @@ export function WidgetHeader({
           <ListIcon />
         </button>
       )}
+      {avatar && (
+        // A data: URL from the settings: nothing for next/image to optimise.
+        // eslint-disable-next-line @next/next/no-img-element
+        <img className="vc-avatar" src={avatar} alt="" width={32} height={32} />
+      )}
       <div className="vc-heading">
         <h1>{title}</h1>
-        <p>{subtitle}</p>
+        {subtitle && <p>{subtitle}</p>}
       </div>
       {onNew && (
-        <button type="button" className="vc-icon-button" aria-label="New conversation" onClick={onNew}>
+        <button
+          type="button"
+          className="vc-icon-button"
+          aria-label={WIDGET_TEXT.newConversation}
+          onClick={onNew}
+        >
           <PlusIcon />
         </button>
       )}

@@ -2,6 +2,7 @@ import { adminRouter } from "./routers/admin";
 import { messagesRouter } from "./routers/messages";
 import { sessionsRouter } from "./routers/sessions";
 import { visitorsRouter } from "./routers/visitors";
+import { widgetRouter } from "./routers/widget";
 import type { AnyProcedure } from "@trpc/server";
 import { createCallerFactory, createTRPCRouter, type ProcedureMeta } from "./trpc";
 
@@ -10,6 +11,7 @@ export const appRouter = createTRPCRouter({
   sessions: sessionsRouter,
   messages: messagesRouter,
   admin: adminRouter,
+  widget: widgetRouter,
 });
 
 export type AppRouter = typeof appRouter;

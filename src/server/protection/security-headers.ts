@@ -67,6 +67,34 @@ export function corsHeaders(origin: string | null, config: SecurityConfig): Reco
   };
 }
 
+/**
+ * The security policy with the websites added at /admin/settings: they may frame the widget (joined to
+ * WIDGET_ALLOWED_ORIGINS; "*" stays "*") and call the REST bridge from a browser (joined to CORS_ALLOWED_ORIGINS).
+ */
+export function withSettingsOrigins(config: SecurityConfig, origins: readonly string[]): SecurityConfig {
+  if (origins.length === 0) return config;
+  const framing = config.widgetAllowedOrigins.trim();
+  return {
+    ...config,
+    widgetAllowedOrigins:
+      framing === "*" ? "*" : [...new Set([...parseOrigins(framing), ...origins])].join(" "),
+    corsAllowedOrigins: [...new Set([...config.corsAllowedOrigins, ...origins])],
+  };
+}
+
+/**
+ * CORS for the widget's public settings (GET /api/chats/widget/, read by embed.js on customers' pages): every site
+ * that may frame the widget may read how it looks, besides the REST API's own CORS origins.
+ */
+export function widgetSettingsCors(config: SecurityConfig): SecurityConfig {
+  const framing = config.widgetAllowedOrigins.trim();
+  return {
+    ...config,
+    corsAllowedOrigins:
+      framing === "*" ? ["*"] : [...new Set([...config.corsAllowedOrigins, ...parseOrigins(framing)])],
+  };
+}
+
 export function parseOrigins(list: string): string[] {
   return list
     .split(/[\s,]+/)

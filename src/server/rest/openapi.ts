@@ -47,9 +47,14 @@ const TAGS = [
       "STEP 3 — Send the visitor's message with `session_id` and `visitor_id` and get the assistant's reply, whole or streamed.",
   },
   {
+    name: "Widget",
+    description:
+      "The widget's public settings (set at /admin/settings), for a chat client or launcher of your own to match them.",
+  },
+  {
     name: "Admin",
     description:
-      "For your support team and integrations: sessions, transcripts, exports and the dashboard. Send " +
+      "For your support team and integrations: sessions, transcripts, exports, the dashboard and the widget settings. Send " +
       "`Authorization: Bearer <key>` with an API key from /admin/api-keys (or the bootstrap ADMIN_API_KEY).",
   },
   {

@@ -24,6 +24,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Link href="/admin/gaps">Gaps</Link>
         <Link href="/admin/api-keys">API keys</Link>
         <Link href="/admin/audit">Audit log</Link>
+        <Link href="/admin/settings">Widget settings</Link>
         <Link href="/api/docs/">REST API docs</Link>
         <span className="who">
           {admin.email}

@@ -10,8 +10,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNextPath((await searchParams).next);
   if (await currentAdmin()) redirect(next);
   return (
-    <div className="admin admin-signin">
+    <main className="admin admin-signin">
       <SignInForm next={next} />
-    </div>
+    </main>
   );
 }

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   "transcript.exported",
   "api_key.created",
   "api_key.revoked",
+  "settings.changed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

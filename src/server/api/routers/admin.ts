@@ -30,6 +30,15 @@ import { auditActorOf, listAudit, recordAudit } from "../../admin/audit/audit.se
 import { exportVisitor, visitorExportSchema } from "../../admin/visitors/visitor-export";
 import { eraseVisitor, toVisitorErasedDto } from "../../chat/visitors/erase-visitor";
 import { visitorErasedSchema } from "../../chat/visitors/visitor.schema";
+import {
+  updateWidgetSettingsInputSchema,
+  widgetSettingsSchema,
+} from "../../admin/settings/widget-settings.schema";
+import {
+  describeActor,
+  getWidgetSettings,
+  updateWidgetSettings,
+} from "../../admin/settings/widget-settings.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { z } from "zod";
@@ -317,5 +326,58 @@ export const adminRouter = createTRPCRouter({
       .input(listAuditInputSchema)
       .output(auditPageSchema)
       .query(({ ctx, input }) => listAudit(ctx.deps, input)),
+  }),
+
+  /** The widget's look and behaviour (/admin/settings), applied on every instance within seconds. */
+  settings: createTRPCRouter({
+    get: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/settings",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Get the widget settings (admin)",
+          description:
+            "Title, subtitle, greeting, accent, launcher, suggested prompts, assistant name and avatar, websites " +
+            "allowed to embed the widget, and office hours; defaults filled in for settings never saved.",
+        },
+        rest: { successMessage: "Widget settings." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(widgetSettingsSchema)
+      .query(({ ctx }) => getWidgetSettings(ctx.deps, env.WIDGET_ALLOWED_ORIGINS)),
+    update: adminProcedure
+      .meta({
+        openapi: {
+          method: "PUT",
+          path: "/admin/settings",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Replace the widget settings (admin)",
+          description:
+            "Replaces every setting: a field left out or null goes back to its default. Every instance applies " +
+            "the change within about 3 seconds, without a restart; embed.js data-attributes still override per page.",
+        },
+        rest: { successMessage: "Widget settings saved." },
+      })
+      .input(updateWidgetSettingsInputSchema)
+      .output(widgetSettingsSchema)
+      .mutation(async ({ ctx, input }) => {
+        const saved = await updateWidgetSettings(
+          ctx.deps,
+          input,
+          describeActor(ctx.principal),
+          env.WIDGET_ALLOWED_ORIGINS,
+        );
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "settings.changed",
+          object: { type: "widget_settings", id: String(saved.version) },
+          detail: { version: saved.version },
+          clientAddress: ctx.ip,
+        });
+        return saved;
+      }),
   }),
 });

@@ -78,7 +78,9 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
             <th>Created</th>
             <th>Last used</th>
             <th>Status</th>
-            <th />
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>

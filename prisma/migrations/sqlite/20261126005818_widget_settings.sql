@@ -1,0 +1,22 @@
+-- migrate:up
+-- CreateTable (DEFAULT edited by hand from Prisma's `DEFAULT []`, which SQLite reads as an empty identifier, to the string '[]')
+CREATE TABLE "widget_settings" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT DEFAULT 1,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "title" TEXT,
+    "subtitle" TEXT,
+    "greeting" TEXT,
+    "accent" TEXT,
+    "launcher_label" TEXT,
+    "position" TEXT,
+    "suggested_prompts" JSONB NOT NULL DEFAULT '[]',
+    "assistant_name" TEXT,
+    "assistant_avatar" TEXT,
+    "allowed_origins" JSONB NOT NULL DEFAULT '[]',
+    "office_hours" JSONB,
+    "updated_at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_by" TEXT
+);
+
+-- migrate:down
+-- Not reversible automatically: restore from a backup.

@@ -1,0 +1,32 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import type { OfficeHours } from "~/server/admin/settings/widget-settings.schema";
+import { describeReopening, officeHoursStatus } from "./office-hours";
+import { WIDGET_TEXT } from "./strings";
+
+/** Outside office hours: when the team is back (checked every minute; after mount, so the server render agrees). */
+export function OfficeHoursNotice({ hours }: { hours: OfficeHours | null }) {
+  const [text, setText] = useState<string | null>(null);
+  useEffect(() => {
+    if (!hours) return;
+    const check = () => {
+      const now = new Date();
+      const status = officeHoursStatus(hours, now);
+      setText(
+        status.open
+          ? null
+          : WIDGET_TEXT.away(status.reopensAt ? describeReopening(status.reopensAt, now) : null),
+      );
+    };
+    check();
+    const timer = window.setInterval(check, 60_000);
+    return () => window.clearInterval(timer);
+  }, [hours]);
+  if (!text) return null;
+  return (
+    <p className="vc-away" role="status">
+      {text}
+    </p>
+  );
+}

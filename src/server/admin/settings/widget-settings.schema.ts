@@ -1,0 +1,165 @@
+import { z } from "zod";
+import {
+  MAX_ALLOWED_ORIGINS,
+  MAX_AVATAR_LENGTH,
+  MAX_SUGGESTED_PROMPTS,
+  WEEKDAYS,
+} from "./widget-settings.constants";
+
+export { MAX_ALLOWED_ORIGINS, MAX_AVATAR_LENGTH, MAX_SUGGESTED_PROMPTS, WEEKDAYS };
+
+/** What the widget shows when a setting was never saved (and what the admin page offers as the starting point). */
+export const WIDGET_SETTING_DEFAULTS = {
+  title: "Support",
+  subtitle: "The assistant replies in seconds",
+  greeting: "Hi there! Ask us anything about Visitor Chat. We usually answer right away.",
+  accent: "#4f46e5",
+  launcher_label: "",
+  position: "right",
+  suggested_prompts: [] as string[],
+  assistant_name: "Assistant",
+  assistant_avatar: null as string | null,
+  allowed_origins: [] as string[],
+  office_hours: null as OfficeHours | null,
+} as const;
+
+const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
+const AVATAR_DATA_URL = /^data:image\/(?:png|jpeg|webp|gif);base64,[A-Za-z0-9+/]+={0,2}$/;
+const TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "https://shop.example/" → "https://shop.example"; anything with a path, query or other scheme is refused. */
+export function normaliseOrigin(value: string): string | null {
+  const trimmed = value.trim().replace(/\/$/, "");
+  try {
+    const url = new URL(trimmed);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return null;
+    return url.origin === trimmed.toLowerCase() || url.origin === trimmed ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+const textSetting = (field: string, min: number, max: number) =>
+  z
+    .string({ error: `${field} must be text` })
+    .trim()
+    .min(min, `${field} must not be empty`)
+    .max(max, `${field} must be at most ${max} characters`);
+
+export const officeHoursSchema = z
+  .strictObject({
+    timezone: z
+      .string({ error: "office_hours.timezone is required, e.g. Europe/Berlin" })
+      .refine(isTimeZone, "office_hours.timezone must be an IANA time zone such as Europe/Berlin or UTC"),
+    ranges: z
+      .array(
+        z
+          .strictObject({
+            day: z.enum(WEEKDAYS, { error: `day must be one of ${WEEKDAYS.join(", ")}` }),
+            from: z.string().regex(TIME, "from must be a time HH:MM, e.g. 09:00"),
+            to: z.string().regex(TIME, "to must be a time HH:MM, e.g. 17:30 (24:00 is written 23:59)"),
+          })
+          .refine((range) => range.from < range.to, {
+            message: "to must be later than from (a range ends on the day it starts)",
+            path: ["to"],
+          }),
+      )
+      .min(1, "office_hours.ranges needs at least one range; send office_hours: null for always open")
+      .max(28, "office_hours.ranges allows at most 28 ranges"),
+  })
+  .meta({
+    id: "OfficeHours",
+    description:
+      "When someone answers. Outside these weekly ranges (wall-clock time in `timezone`) visitors see when you are back.",
+  });
+export type OfficeHours = z.infer<typeof officeHoursSchema>;
+
+/** PUT body: every field optional; a field left out or null goes back to its default. */
+export const updateWidgetSettingsInputSchema = z
+  .strictObject({
+    title: textSetting("title", 1, 60).nullish(),
+    subtitle: textSetting("subtitle", 0, 120).nullish(),
+    greeting: textSetting("greeting", 1, 500).nullish(),
+    accent: z
+      .string()
+      .trim()
+      .regex(HEX_COLOUR, "accent must be a hex colour such as #4f46e5 or #46e")
+      .nullish(),
+    launcher_label: textSetting("launcher_label", 0, 40).nullish(),
+    position: z.enum(["left", "right"], { error: "position must be left or right" }).nullish(),
+    suggested_prompts: z
+      .array(textSetting("suggested prompt", 1, 120))
+      .max(MAX_SUGGESTED_PROMPTS, `suggested_prompts allows at most ${MAX_SUGGESTED_PROMPTS} prompts`)
+      .nullish(),
+    assistant_name: textSetting("assistant_name", 1, 40).nullish(),
+    assistant_avatar: z
+      .string()
+      .max(MAX_AVATAR_LENGTH, "assistant_avatar is too large: use an image under 48 KB")
+      .regex(AVATAR_DATA_URL, "assistant_avatar must be a data:image/(png|jpeg|webp|gif);base64 URL")
+      .nullish(),
+    allowed_origins: z
+      .array(
+        z.string().transform((value, ctx) => {
+          const origin = normaliseOrigin(value);
+          if (origin) return origin;
+          ctx.addIssue({
+            code: "custom",
+            message: "must be a website origin such as https://shop.example (scheme and host, no path)",
+          });
+          return z.NEVER;
+        }),
+      )
+      .max(MAX_ALLOWED_ORIGINS, `allowed_origins allows at most ${MAX_ALLOWED_ORIGINS} websites`)
+      .nullish(),
+    office_hours: officeHoursSchema.nullish(),
+  })
+  .meta({ id: "WidgetSettingsUpdate" });
+export type UpdateWidgetSettingsInput = z.infer<typeof updateWidgetSettingsInputSchema>;
+
+export const widgetSettingsSchema = z
+  .object({
+    title: z.string(),
+    subtitle: z.string().meta({ description: "Under the title; empty for none." }),
+    greeting: z.string().meta({ description: "First message of an empty conversation (not stored)." }),
+    accent: z.string().meta({ description: "Hex colour." }),
+    launcher_label: z
+      .string()
+      .meta({ description: "Text beside the launcher icon; empty for the icon alone." }),
+    position: z.enum(["left", "right"]),
+    suggested_prompts: z.array(z.string()),
+    assistant_name: z.string(),
+    assistant_avatar: z.string().nullable().meta({ description: "A data:image URL, or null for none." }),
+    allowed_origins: z.array(z.string()).meta({
+      description: "Websites allowed to embed the widget, added to WIDGET_ALLOWED_ORIGINS (and to CORS).",
+    }),
+    office_hours: officeHoursSchema.nullable().meta({ description: "null: always open." }),
+    version: z.number().int().meta({ description: "Grows by one on every save." }),
+    updated_at: z.iso.datetime().nullable(),
+    updated_by: z.string().nullable(),
+    env_allowed_origins: z.string().meta({
+      description: "WIDGET_ALLOWED_ORIGINS as configured on the server (read-only; `*` allows every site).",
+    }),
+  })
+  .meta({ id: "WidgetSettings" });
+export type WidgetSettingsDto = z.infer<typeof widgetSettingsSchema>;
+
+/** What visitors' browsers get (GET /api/chats/widget/, the widget page): no origins, no audit fields. */
+export const publicWidgetSettingsSchema = widgetSettingsSchema
+  .omit({
+    allowed_origins: true,
+    version: true,
+    updated_at: true,
+    updated_by: true,
+    env_allowed_origins: true,
+  })
+  .meta({ id: "PublicWidgetSettings" });
+export type PublicWidgetSettings = z.infer<typeof publicWidgetSettingsSchema>;

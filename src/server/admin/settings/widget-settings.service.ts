@@ -1,0 +1,183 @@
+import type { ChatDeps } from "../../chat/deps";
+import type { Db } from "../../db/client";
+import {
+  officeHoursSchema,
+  WIDGET_SETTING_DEFAULTS as D,
+  type PublicWidgetSettings,
+  type UpdateWidgetSettingsInput,
+  type WidgetSettingsDto,
+} from "./widget-settings.schema";
+
+/**
+ * The widget settings: one row (id 1) of `widget_settings`, edited at /admin/settings, read by the widget page,
+ * GET /api/widget/config (embed.js) and the proxy (frame-ancestors, CORS) on every instance.
+ *
+ * Cache: each process keeps the last row it read. For CACHE_FRESH_MS it is used as is; after that the next reader
+ * asks the database only for `version` (a primary-key read of one integer) and reloads the row only when the
+ * version changed. A save on this instance replaces its copy at once; on other instances it shows within
+ * CACHE_FRESH_MS. So no restart is needed and a busy instance reads the table at most once every few seconds.
+ */
+export const CACHE_FRESH_MS = 3_000;
+const ROW_ID = 1;
+const ALWAYS_OPEN = { always_open: true };
+
+type StoredSettings = Omit<WidgetSettingsDto, "env_allowed_origins">;
+
+interface CacheEntry {
+  value: StoredSettings;
+  checkedAt: number;
+  /** The database the value came from (tests run several). */
+  db: Db;
+}
+
+const globalCache = globalThis as typeof globalThis & {
+  __visitorChatWidgetSettings?: CacheEntry;
+  __visitorChatWidgetSettingsLoad?: Promise<StoredSettings>;
+};
+
+interface SettingsRow {
+  version: number;
+  title: string | null;
+  subtitle: string | null;
+  greeting: string | null;
+  accent: string | null;
+  launcher_label: string | null;
+  position: string | null;
+  suggested_prompts: unknown;
+  assistant_name: string | null;
+  assistant_avatar: string | null;
+  allowed_origins: unknown;
+  office_hours: unknown;
+  updated_at: Date;
+  updated_by: string | null;
+}
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+
+function toSettings(row: SettingsRow | null): StoredSettings {
+  if (!row)
+    return {
+      ...D,
+      position: D.position,
+      suggested_prompts: [],
+      allowed_origins: [],
+      version: 0,
+      updated_at: null,
+      updated_by: null,
+    };
+  const officeHours = officeHoursSchema.safeParse(row.office_hours);
+  return {
+    title: row.title ?? D.title,
+    subtitle: row.subtitle ?? D.subtitle,
+    greeting: row.greeting ?? D.greeting,
+    accent: row.accent ?? D.accent,
+    launcher_label: row.launcher_label ?? D.launcher_label,
+    position: row.position === "left" ? "left" : "right",
+    suggested_prompts: strings(row.suggested_prompts),
+    assistant_name: row.assistant_name ?? D.assistant_name,
+    assistant_avatar: row.assistant_avatar,
+    allowed_origins: strings(row.allowed_origins),
+    office_hours: officeHours.success ? officeHours.data : null,
+    version: row.version,
+    updated_at: row.updated_at.toISOString(),
+    updated_by: row.updated_by,
+  };
+}
+
+async function load(db: Db): Promise<StoredSettings> {
+  return toSettings(await db.widgetSettings.findUnique({ where: { id: ROW_ID } }));
+}
+
+/** The current settings, through the process-wide cache described above. */
+export async function getStoredWidgetSettings(deps: Pick<ChatDeps, "db">): Promise<StoredSettings> {
+  const cached = globalCache.__visitorChatWidgetSettings;
+  const now = Date.now();
+  if (cached && cached.db === deps.db && now - cached.checkedAt < CACHE_FRESH_MS) return cached.value;
+  globalCache.__visitorChatWidgetSettingsLoad ??= (async () => {
+    try {
+      if (cached && cached.db === deps.db) {
+        const current = await deps.db.widgetSettings.findUnique({
+          where: { id: ROW_ID },
+          select: { version: true },
+        });
+        if ((current?.version ?? 0) === cached.value.version) {
+          globalCache.__visitorChatWidgetSettings = { ...cached, checkedAt: Date.now() };
+          return cached.value;
+        }
+      }
+      const value = await load(deps.db);
+      globalCache.__visitorChatWidgetSettings = { value, checkedAt: Date.now(), db: deps.db };
+      return value;
+    } finally {
+      globalCache.__visitorChatWidgetSettingsLoad = undefined;
+    }
+  })();
+  return globalCache.__visitorChatWidgetSettingsLoad;
+}
+
+export async function getWidgetSettings(
+  deps: Pick<ChatDeps, "db">,
+  envAllowedOrigins: string,
+): Promise<WidgetSettingsDto> {
+  return { ...(await getStoredWidgetSettings(deps)), env_allowed_origins: envAllowedOrigins };
+}
+
+export function publicWidgetSettings(settings: StoredSettings): PublicWidgetSettings {
+  return {
+    title: settings.title,
+    subtitle: settings.subtitle,
+    greeting: settings.greeting,
+    accent: settings.accent,
+    launcher_label: settings.launcher_label,
+    position: settings.position,
+    suggested_prompts: settings.suggested_prompts,
+    assistant_name: settings.assistant_name,
+    assistant_avatar: settings.assistant_avatar,
+    office_hours: settings.office_hours,
+  };
+}
+
+/** Replaces the settings (PUT): a field left out or null goes back to its default. */
+export async function updateWidgetSettings(
+  deps: Pick<ChatDeps, "db">,
+  input: UpdateWidgetSettingsInput,
+  updatedBy: string,
+  envAllowedOrigins: string,
+): Promise<WidgetSettingsDto> {
+  const data = {
+    title: input.title ?? null,
+    subtitle: input.subtitle ?? null,
+    greeting: input.greeting ?? null,
+    accent: input.accent?.toLowerCase() ?? null,
+    launcher_label: input.launcher_label ?? null,
+    position: input.position ?? null,
+    suggested_prompts: input.suggested_prompts ?? [],
+    assistant_name: input.assistant_name ?? null,
+    assistant_avatar: input.assistant_avatar ?? null,
+    allowed_origins: [...new Set(input.allowed_origins ?? [])],
+    // "Always open" is stored as a marker object: SQL NULL in a nullable JSON column needs each generated
+    // client's own DbNull value, and the domain is written against one client type for both dialects.
+    office_hours: input.office_hours ?? ALWAYS_OPEN,
+    updated_by: updatedBy,
+  };
+  const row = await deps.db.widgetSettings.upsert({
+    where: { id: ROW_ID },
+    create: { id: ROW_ID, ...data },
+    update: { ...data, version: { increment: 1 } },
+  });
+  const value = toSettings(row);
+  globalCache.__visitorChatWidgetSettings = { value, checkedAt: Date.now(), db: deps.db };
+  // Recorded in the audit log by the admin procedure (settings.changed).
+  return { ...value, env_allowed_origins: envAllowedOrigins };
+}
+
+/** How a principal is named in `updated_by`. */
+export function describeActor(
+  principal:
+    { kind: "session"; email: string } | { kind: "api_key"; apiKeyId: string } | { kind: "bootstrap_key" },
+): string {
+  if (principal.kind === "session") return principal.email;
+  if (principal.kind === "api_key") return `api key ${principal.apiKeyId}`;
+  return "bootstrap key";
+}
