@@ -36,6 +36,9 @@ export const COPIED_TABLES = [
   "admin_sign_in_throttles",
   "api_keys",
   "job_leases",
+  "webhook_endpoints",
+  "webhook_events",
+  "webhook_deliveries",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";
