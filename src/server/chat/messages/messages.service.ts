@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { isDatabaseUnavailable } from "../../db/unavailable";
@@ -8,6 +9,7 @@ import type { ChatTurn } from "../responder/responder";
 import { findOwnedSession, type SessionRow } from "../sessions/sessions.service";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { isUuid } from "../ids";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import {
   messageSourcesSchema,
   type ChatInput,
@@ -89,19 +91,23 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   // recorded the visitor within the last minute) the visitor bump share one instead (a batch, no interactive
   // transaction: SQLite's adapter shares one connection).
   const bumpVisitor = !visitorSeenRecently(session.visitor_id, userAt);
+  // The user message is announced (message.created) in the same transaction; the reply once it is complete.
+  const userData = {
+    id: randomUUID(),
+    session_id: session.id,
+    role: "user" as const,
+    content: input.message,
+    status: "complete" as const,
+    sources: [],
+    created_at: userAt,
+    saved_at: userAt,
+  };
   let created: MessageRow[];
   try {
     [created] = await deps.db.$transaction([
       deps.db.message.createManyAndReturn({
         data: [
-          {
-            session_id: session.id,
-            role: "user",
-            content: input.message,
-            status: "complete",
-            created_at: userAt,
-            saved_at: userAt,
-          },
+          userData,
           {
             session_id: session.id,
             role: "assistant",
@@ -122,6 +128,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
       ...(bumpVisitor
         ? [deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } })]
         : []),
+      ...webhookEventWrites(deps.db, "message.created", toMessageDto(userData), userAt),
     ]);
   } catch (error) {
     forgetVisitorSeen(session.visitor_id);
@@ -139,6 +146,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: assistantRow.id,
+    message_of: { session_id: assistantRow.session_id, created_at: assistantRow.created_at },
     savedAt: assistantRow.saved_at,
     timings: deps.replyTimings,
     history,
@@ -238,6 +246,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: reply.id,
+    message_of: { session_id: reply.session_id, created_at: reply.created_at },
     savedAt,
     timings: deps.replyTimings,
     history,

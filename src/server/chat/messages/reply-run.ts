@@ -1,5 +1,6 @@
 import type { Db } from "../../db/client";
 import type { ChatTurn, Responder } from "../responder/responder";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
@@ -76,6 +77,8 @@ export function startReplyRun(args: {
   db: Db;
   responder: Responder;
   assistantMessageId: string;
+  /** The reply's session and creation time, for the message.created event stored when it completes. */
+  message_of: { session_id: string; created_at: Date };
   /** The reply's saved_at as this run took it (created, or claimed by a retry). */
   savedAt: Date;
   history: ChatTurn[];
@@ -104,10 +107,29 @@ export function startReplyRun(args: {
   ): Promise<boolean> => {
     const stamp = nextStamp();
     fence.push(stamp);
-    const { count } = await args.db.message.updateMany({
-      where: { id, status: { in: statuses }, saved_at: { in: fence } },
-      data: { ...data, saved_at: stamp },
-    });
+    const where = { id, status: { in: statuses }, saved_at: { in: fence } };
+    const update = { ...data, saved_at: stamp };
+    // The completed reply is announced (message.created) in the transaction that stores it, and only if this
+    // write lands (an interactive transaction: the event depends on the update's count).
+    const { count } =
+      data.status === "complete"
+        ? await args.db.$transaction(async (tx) => {
+            const result = await tx.message.updateMany({ where, data: update });
+            if (Number(result.count) > 0) {
+              const dto = {
+                id,
+                session_id: args.message_of.session_id,
+                role: "assistant" as const,
+                content: data.content,
+                status: "complete" as const,
+                sources: data.sources ?? [],
+                created_at: args.message_of.created_at.toISOString(),
+              };
+              for (const write of webhookEventWrites(tx, "message.created", dto, stamp)) await write;
+            }
+            return result;
+          })
+        : await args.db.message.updateMany({ where, data: update });
     // (Counts are bigints with SQLite's driver: compare as numbers.)
     if (Number(count) === 0) {
       fence = fence.filter((value) => value !== stamp);

@@ -34,6 +34,7 @@ CREATE TABLE "webhook_deliveries" (
     "status" TEXT NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" TIMESTAMPTZ(3) NOT NULL,
+    "retry_until" TIMESTAMPTZ(3) NOT NULL,
     "last_attempt_at" TIMESTAMPTZ(3),
     "last_status" INTEGER,
     "last_response" TEXT,

@@ -30,6 +30,7 @@ CREATE TABLE "webhook_deliveries" (
     "status" TEXT NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "next_attempt_at" DATETIME NOT NULL,
+    "retry_until" DATETIME NOT NULL,
     "last_attempt_at" DATETIME,
     "last_status" INTEGER,
     "last_response" TEXT,
