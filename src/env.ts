@@ -77,6 +77,20 @@ const envSchema = z.object({
   REPLY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** How long a finished reply's final save is retried while the database is unreachable, before `error`. */
   REPLY_FINAL_SAVE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /**
+   * Webhooks (docs/webhooks.md): `true` allows endpoints on loopback, private and link-local addresses (a
+   * receiver on your own network, tests). Off by default: such URLs are refused (SSRF protection).
+   */
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(["true", "false"], { error: "WEBHOOKS_ALLOW_PRIVATE must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
+  /** How long one delivery attempt may take (connect, answer, body) before it counts as failed. */
+  WEBHOOKS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** Deliveries to one endpoint in flight at once (over all instances). */
+  WEBHOOKS_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(4),
+  /** How often the delivery worker looks for new events and due retries. */
+  WEBHOOKS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

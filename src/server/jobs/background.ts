@@ -2,13 +2,16 @@ import { env } from "~/env";
 import { getChatRuntime } from "../runtime/runtime";
 import { leaseHolderId } from "./lease";
 import { startReplySweeper, type ReplySweeper } from "./reply-sweeper";
+import { startWebhookWorker, type WebhookWorker } from "./webhook-worker";
 
 /**
  * The background jobs of a server process, started once from instrumentation.ts (Node.js runtime, not during
  * `next build`, never in tests). Each job takes a job lease before working, so with several instances one runs
  * it at a time. They stop on SIGTERM/SIGINT (their timers are unref'd, so they never keep the process alive).
  */
-const globalJobs = globalThis as typeof globalThis & { __visitorChatJobs?: ReplySweeper };
+const globalJobs = globalThis as typeof globalThis & {
+  __visitorChatJobs?: { sweeper: ReplySweeper; webhooks: WebhookWorker };
+};
 
 export function startBackgroundJobs(): void {
   if (globalJobs.__visitorChatJobs) return;
@@ -19,8 +22,23 @@ export function startBackgroundJobs(): void {
     leaseMs: env.REPLY_LEASE_SECONDS * 1000,
     intervalMs: env.REPLY_SWEEP_SECONDS * 1000,
   });
-  globalJobs.__visitorChatJobs = sweeper;
+  const holder = leaseHolderId();
+  const webhooks = startWebhookWorker({
+    getDatabase: async () => (await getChatRuntime()).database,
+    holder,
+    intervalMs: env.WEBHOOKS_POLL_MS,
+    config: {
+      now: () => new Date(),
+      timeoutMs: env.WEBHOOKS_TIMEOUT_SECONDS * 1000,
+      concurrencyPerEndpoint: env.WEBHOOKS_CONCURRENCY_PER_ENDPOINT,
+      allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
+    },
+  });
+  globalJobs.__visitorChatJobs = { sweeper, webhooks };
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    process.once(signal, () => void sweeper.stop());
+    process.once(signal, () => {
+      void sweeper.stop();
+      void webhooks.stop();
+    });
   }
 }

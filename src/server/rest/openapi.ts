@@ -52,6 +52,12 @@ const TAGS = [
       "For your support team and integrations: sessions, transcripts, exports and the dashboard. Send " +
       "`Authorization: Bearer <key>` with an API key from /admin/api-keys (or the bootstrap ADMIN_API_KEY).",
   },
+  {
+    name: "Webhooks",
+    description:
+      "Admin: endpoints that receive signed events (visitor.created, session.created, message.created) per " +
+      "Standard Webhooks, and their deliveries. Same bearer API key as the other admin routes. See docs/webhooks.md.",
+  },
 ];
 
 const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
@@ -77,6 +83,10 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+    case "WEBHOOK_URL_NOT_ALLOWED":
+      return new AppError(id, { params: { host: "localhost", address: "127.0.0.1" } });
+    case "WEBHOOK_URL_UNRESOLVABLE":
+      return new AppError(id, { params: { host: "hooks.example.invalid" } });
     default:
       return new AppError(id);
   }

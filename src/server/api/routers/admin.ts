@@ -23,6 +23,7 @@ import {
 } from "../../admin/visitors/visitor-admin.schema";
 import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
+import { adminWebhooksRouter } from "./admin-webhooks";
 import { z } from "zod";
 
 const LIST_VISITORS = {
@@ -176,4 +177,7 @@ export const adminRouter = createTRPCRouter({
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input)),
   }),
+
+  /** Signed webhooks: endpoints and deliveries (routers/admin-webhooks.ts). */
+  webhooks: adminWebhooksRouter,
 });
