@@ -21,6 +21,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Link href="/admin/visitors">Visitors</Link>
         <Link href="/admin/sessions">Sessions</Link>
         <Link href="/admin/api-keys">API keys</Link>
+        <Link href="/admin/webhooks">Webhooks</Link>
         <Link href="/api/docs/">REST API docs</Link>
         <span className="who">
           {admin.email}
