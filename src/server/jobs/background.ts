@@ -24,6 +24,7 @@ export function startBackgroundJobs(): void {
   });
   const holder = leaseHolderId();
   const webhooks = startWebhookWorker({
+    enabled: env.WEBHOOKS_DELIVERY === "on",
     getDatabase: async () => (await getChatRuntime()).database,
     holder,
     intervalMs: env.WEBHOOKS_POLL_MS,

@@ -22,6 +22,8 @@ const MAX_ROUNDS_PER_TICK = 20;
  * tick. The timer is unref'd.
  */
 export function startWebhookWorker(options: {
+  /** false: no timer, tick() does nothing (WEBHOOKS_DELIVERY=off). */
+  enabled?: boolean;
   getDatabase: () => Promise<{ db: Db; dialect: Dialect }>;
   holder: string;
   intervalMs: number;
@@ -33,6 +35,7 @@ export function startWebhookWorker(options: {
   const ttlMs = Math.max(options.intervalMs * 3, options.config.timeoutMs * 2 + 30_000);
 
   const work = async (): Promise<number> => {
+    if (options.enabled === false) return 0;
     try {
       const { db, dialect } = await options.getDatabase();
       if (dialect === "sqlite") {
@@ -61,6 +64,7 @@ export function startWebhookWorker(options: {
   void tick();
   const timer = setInterval(() => void tick(), options.intervalMs);
   timer.unref();
+  if (options.enabled === false) clearInterval(timer);
 
   return {
     tick,

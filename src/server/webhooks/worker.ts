@@ -101,6 +101,17 @@ interface Claimed {
   lease_until: Date;
 }
 
+/**
+ * SQLite has one delivering instance (the job lease); within it, claims run one at a time so the in-flight count
+ * and the leases it leads to are not interleaved with another claim's.
+ */
+let sqliteClaims: Promise<unknown> = Promise.resolve();
+function serializedSqliteClaim<T>(claim: () => Promise<T>): Promise<T> {
+  const result = sqliteClaims.then(claim);
+  sqliteClaims = result.catch(() => undefined);
+  return result;
+}
+
 /** Step 2: leases due deliveries to this worker, at most concurrencyPerEndpoint in flight per endpoint. */
 export async function claimWebhookDeliveries(
   config: WebhookWorkerConfig,
@@ -154,7 +165,12 @@ export async function claimWebhookDeliveries(
     }
     if (chosen.length === 0) return [];
     await tx.webhookDelivery.updateMany({
-      where: { id: { in: chosen }, OR: [{ lease_until: null }, { lease_until: { lt: now } }] },
+      where: {
+        id: { in: chosen },
+        status: "pending",
+        next_attempt_at: { lte: now },
+        OR: [{ lease_until: null }, { lease_until: { lt: now } }],
+      },
       data: { lease_owner: config.holder, lease_until: leaseUntil },
     });
     return chosen;
@@ -163,7 +179,7 @@ export async function claimWebhookDeliveries(
   const chosen =
     config.dialect === "postgresql"
       ? await config.db.$transaction((tx) => claim(tx))
-      : await claim(config.db as unknown as Prisma.TransactionClient);
+      : await serializedSqliteClaim(() => claim(config.db as unknown as Prisma.TransactionClient));
   if (chosen.length === 0) return [];
   // Exactly the rows whose lease this worker now holds.
   const held = await config.db.webhookDelivery.findMany({
@@ -190,6 +206,7 @@ export async function attemptWebhookDelivery(
   });
   if (
     !row ||
+    row.status !== "pending" ||
     row.lease_owner !== config.holder ||
     row.lease_until?.getTime() !== claimed.lease_until.getTime()
   )
