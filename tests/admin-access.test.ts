@@ -10,6 +10,7 @@ import type { AnyProcedure } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "~/server/admin/api-keys/api-keys.service";
+import { createWebhookEndpoint } from "~/server/admin/webhooks/webhooks.service";
 import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
 import type { ProcedureMeta } from "~/server/api/trpc";
@@ -92,6 +93,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/sessions",
         "/admin/sessions/[id]",
         "/admin/api-keys",
+        "/admin/webhooks",
       ]),
     );
   });
@@ -113,6 +115,8 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
         "admin.apiKeys.create",
+        "admin.webhooks.create",
+        "admin.webhooks.resend",
       ]),
     );
   });
@@ -131,6 +135,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let revokedKey: string;
   let visitorId: string;
   let sessionId: string;
+  let webhookId: string;
+  let deliveryId: string;
 
   async function signIn(): Promise<string> {
     const response = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
@@ -146,7 +152,30 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   function concrete(pattern: string): string {
     return pattern
       .replace(/visitors\/(\[id\]|\{id\})/, `visitors/${visitorId}`)
-      .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`);
+      .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`)
+      .replace(/webhooks\/\{id\}/, `webhooks/${webhookId}`)
+      .replace("{delivery_id}", deliveryId);
+  }
+
+  /** A public (literal IP, so no DNS) endpoint URL: accepted without WEBHOOKS_ALLOW_PRIVATE. */
+  const PUBLIC_HOOK = "https://93.184.215.14/hook";
+
+  /**
+   * How an admin makes the call: the operations that change things get a body, and a delete gets an endpoint
+   * of its own each time (so every admin's call finds one).
+   */
+  async function adminCall(method: string, pattern: string): Promise<{ url: string; body?: string }> {
+    if (method === "POST" && pattern === "/api/admin/webhooks/")
+      return { url: pattern, body: JSON.stringify({ url: PUBLIC_HOOK, events: ["visitor.created"] }) };
+    if (method === "DELETE" && pattern === "/api/admin/webhooks/{id}/") {
+      const doomed = await createWebhookEndpoint(
+        { db: deps.db, allowPrivate: false },
+        { url: PUBLIC_HOOK, events: ["visitor.created"] },
+      );
+      return { url: pattern.replace("{id}", doomed.id) };
+    }
+    if (method === "PATCH" || method === "POST") return { url: concrete(pattern), body: "{}" };
+    return { url: concrete(pattern) };
   }
 
   beforeAll(async () => {
@@ -178,6 +207,24 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     visitorId = visitor.id;
     const session = await deps.db.session.create({ data: { visitor_id: visitor.id, title: "Refund" } });
     sessionId = session.id;
+    const endpoint = await createWebhookEndpoint(
+      { db: deps.db, allowPrivate: false },
+      { url: PUBLIC_HOOK, events: ["visitor.created"] },
+    );
+    webhookId = endpoint.id;
+    const event = await deps.db.webhookEvent.create({
+      data: { id: "msg_access", type: "visitor.created", payload: {}, dispatched_at: new Date() },
+    });
+    const delivery = await deps.db.webhookDelivery.create({
+      data: {
+        event_id: event.id,
+        endpoint_id: endpoint.id,
+        status: "failed",
+        next_attempt_at: new Date(),
+        retry_until: new Date(),
+      },
+    });
+    deliveryId = delivery.id;
     await deps.db.message.create({
       data: { session_id: session.id, role: "user", content: '=1+1, "hi"\nü' },
     });
@@ -269,6 +316,9 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/dashboard/",
           "/api/admin/exports/sessions/",
           "/api/admin/exports/sessions/{id}/",
+          "/api/admin/webhooks/",
+          "/api/admin/webhooks/{id}/",
+          "/api/admin/webhooks/{id}/deliveries/{delivery_id}/resend/",
         ]),
       );
     });
@@ -289,10 +339,24 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           { cookie },
         ];
         for (const headers of admins) {
-          const response = await fetch(`${target().baseUrl}${url}`, { method, headers });
-          expect(response.status, `${method} ${url} as an admin`).toBe(200);
+          const call = await adminCall(method, pattern);
+          const response = await fetch(`${target().baseUrl}${call.url}`, {
+            method,
+            // (A change made with the cookie must come from the app's own origin.)
+            headers: {
+              ...headers,
+              ...(method !== "GET" && { origin: target().baseUrl }),
+              ...(call.body !== undefined && { "content-type": "application/json" }),
+            },
+            body: call.body,
+          });
+          const status = response.status;
+          expect(status, `${method} ${call.url} as an admin`).toBe(
+            method === "POST" && pattern === "/api/admin/webhooks/" ? 201 : 200,
+          );
           // Envelope responses must match the document (the export routes answer with files instead).
-          if (!pattern.includes("/exports/")) checker.expectDeclared(method, url, 200, await response.json());
+          if (!pattern.includes("/exports/"))
+            checker.expectDeclared(method, call.url, status, await response.json());
         }
       });
     }
