@@ -20,6 +20,7 @@ import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { webhookDeliveryCounts } from "~/server/webhooks/metrics";
 import { checkWebhookUrl, isNonPublicAddress, type Resolver } from "~/server/webhooks/url-guard";
 import { retryDelayMs, runWebhookRound, type WebhookWorkerConfig } from "~/server/webhooks/worker";
+import { verifyChatWebhook } from "../docs/examples/webhook-receiver.mjs";
 import { ScriptedResponder } from "../testing/responders";
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from "../testing/webhook-receiver";
 import { describeEachDatabase } from "./helpers/databases";
@@ -91,6 +92,16 @@ describeEachDatabase("webhooks", (database, dialect) => {
     expect(await drain(worker())).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
     expect(webhookDeliveryCounts().succeeded - counted).toBe(4);
     const verified = receiver.received.map((request) => verifyWebhook(endpoint.secret, request));
+    // The receiver example of docs/webhooks.md accepts them too.
+    for (const request of receiver.received)
+      expect(verifyChatWebhook(endpoint.secret, request.body, request.headers).type).toMatch(/\.created$/);
+    expect(() =>
+      verifyChatWebhook(
+        `whsec_${Buffer.from("another secret").toString("base64")}`,
+        receiver.received[0]!.body,
+        receiver.received[0]!.headers,
+      ),
+    ).toThrow();
     const byType = (type: string) => verified.filter((body) => body.type === type).map((body) => body.data);
     expect(byType("visitor.created")).toEqual([visitor]);
     expect(byType("session.created")).toEqual([session]);
