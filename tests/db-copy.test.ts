@@ -105,6 +105,9 @@ for (const from of dialects) {
           "adminRateLimit",
           "apiKey",
           "jobLease",
+          "webhookEndpoint",
+          "webhookEvent",
+          "webhookDelivery",
         ] as const) {
           const order = model === "jobLease" ? { name: "asc" } : { id: "asc" };
           const readOrdered = (db: typeof a.db) =>
