@@ -13,8 +13,12 @@ const PUBLIC_HOOK = `https://93.184.215.14/hooks/e2e-${Date.now().toString(36)}`
 test("an admin registers a webhook endpoint, sees its deliveries and resends one", async ({
   page,
   request,
+  allowProblems,
 }) => {
   test.setTimeout(120_000);
+  // The refused URL is a 400 the page shows (and tRPC's logger reports).
+  allowProblems(/status of 400/);
+  allowProblems(/admin\.webhooks\.create/);
   await page.goto("/admin/webhooks");
   await page.getByLabel("Email").fill(ADMIN_EMAIL);
   await page.getByLabel("Password").fill(ADMIN_PASSWORD);
@@ -24,7 +28,7 @@ test("an admin registers a webhook endpoint, sees its deliveries and resends one
   await test.step("a URL inside the network is refused", async () => {
     await page.getByLabel("Endpoint URL").fill("http://localhost:3000/hook");
     await page.getByRole("button", { name: "Register endpoint" }).click();
-    await expect(page.getByRole("alert")).toContainText("loopback, private or link-local");
+    await expect(page.locator(".error[role=alert]")).toContainText("loopback, private or link-local");
   });
 
   await test.step("a public URL is registered; its secret is shown once", async () => {
@@ -52,7 +56,7 @@ test("an admin registers a webhook endpoint, sees its deliveries and resends one
     await expect(delivery).toContainText("pending");
     await expect(delivery.getByRole("cell").nth(3)).not.toHaveText("0", { timeout: 60_000 });
     await delivery.getByRole("button", { name: "Resend" }).click();
-    await expect(page.getByRole("alert")).toHaveCount(0);
+    await expect(page.locator(".error[role=alert]")).toHaveCount(0);
   });
 
   await test.step("disabled, it is shown so and Resend is off; then deleted", async () => {
