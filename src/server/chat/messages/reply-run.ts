@@ -128,7 +128,7 @@ export function startReplyRun(args: {
               for (const write of webhookEventWrites(tx, "message.created", dto, stamp)) await write;
             }
             return result;
-          })
+          }, FINAL_SAVE_TRANSACTION)
         : await args.db.message.updateMany({ where, data: update });
     // (Counts are bigints with SQLite's driver: compare as numbers.)
     if (Number(count) === 0) {
@@ -247,6 +247,12 @@ export function startReplyRun(args: {
   });
   return { deltas: channel, outcome };
 }
+
+/**
+ * Interactive-transaction limits of the final save. Prisma's defaults (2 s to get a connection, 5 s to run) fail
+ * saves under load while the pool is busy for a moment; saveFinal retries, but waiting is better.
+ */
+const FINAL_SAVE_TRANSACTION = { maxWait: 10_000, timeout: 10_000 };
 
 /** An unbounded single-consumer queue of strings that can be iterated while it is filled. */
 class DeltaChannel implements AsyncIterable<string> {
