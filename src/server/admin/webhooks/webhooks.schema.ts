@@ -34,12 +34,9 @@ export const webhookEndpointSchema = z
     enabled: z.boolean(),
     disabled_at: z.iso.datetime().nullable(),
     disabled_reason: z.string().nullable(),
-    failing_since: z.iso
-      .datetime()
-      .nullable()
-      .meta({
-        description: "The first failed attempt since the last success; disabled after 24 hours of failing.",
-      }),
+    failing_since: z.iso.datetime().nullable().meta({
+      description: "The first failed attempt since the last success; disabled after 24 hours of failing.",
+    }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
