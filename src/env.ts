@@ -138,6 +138,25 @@ const envSchema = z.object({
     .enum(["true", "false"], { error: "IDENTITY_REQUIRED must be true or false" })
     .default("false")
     .transform((value) => value === "true"),
+  /**
+   * Webhooks (docs/webhooks.md): `true` allows endpoints on loopback, private and link-local addresses (a
+   * receiver on your own network, tests). Off by default: such URLs are refused (SSRF protection).
+   */
+  WEBHOOKS_ALLOW_PRIVATE: z
+    .enum(["true", "false"], { error: "WEBHOOKS_ALLOW_PRIVATE must be true or false" })
+    .default("false")
+    .transform((value) => value === "true"),
+  /** How long one delivery attempt may take (connect, answer, body) before it counts as failed. */
+  WEBHOOKS_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(10),
+  /** Deliveries to one endpoint in flight at once (over all instances). */
+  WEBHOOKS_CONCURRENCY_PER_ENDPOINT: z.coerce.number().int().min(1).max(100).default(4),
+  /**
+   * `off`: this instance stores webhook events but does not deliver them (e.g. web instances beside a dedicated
+   * worker instance); another instance with `on` delivers them.
+   */
+  WEBHOOKS_DELIVERY: z.enum(["on", "off"], { error: "WEBHOOKS_DELIVERY must be on or off" }).default("on"),
+  /** How often the delivery worker looks for new events and due retries. */
+  WEBHOOKS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

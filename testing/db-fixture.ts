@@ -162,6 +162,38 @@ export async function fillEveryTable(
     await db.sessionRating.create({
       data: { session_id: sessionIds[0]!, visitor_id: visitor.id, rating: 4, comment: "Helpful" },
     });
+    // Webhooks: an endpoint (JSON events, a boolean, nullable times), an event and its delivery.
+    const endpoint = await db.webhookEndpoint.create({
+      data: {
+        url: "https://hooks.example.com/chat?x=1&y=ü",
+        events: ["visitor.created", "message.created"],
+        secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        enabled: false,
+        disabled_at: new Date("2026-02-03T04:05:06.007Z"),
+        disabled_reason: "Every delivery failed for 24 hours.",
+        failing_since: new Date("2026-02-02T04:05:06.007Z"),
+      },
+    });
+    await db.webhookEvent.create({
+      data: {
+        id: "msg_0123456789abcdef0123456789abcdef",
+        type: "visitor.created",
+        payload: { id: visitor.id, metadata: { locale: "de-DE" } },
+        dispatched_at: new Date("2026-02-01T00:00:00.001Z"),
+      },
+    });
+    await db.webhookDelivery.create({
+      data: {
+        event_id: "msg_0123456789abcdef0123456789abcdef",
+        endpoint_id: endpoint.id,
+        status: "failed",
+        attempts: 12,
+        next_attempt_at: new Date("2026-02-02T00:00:00.000Z"),
+        retry_until: new Date("2026-02-02T00:00:00.001Z"),
+        last_status: 503,
+        last_response: "Service Unavailable\n",
+      },
+    });
     return { visitorId: visitor.id, sessionId: sessionIds[1] ?? sessionIds[0]!, apiKey: key, messages };
   } finally {
     await close();

@@ -10,6 +10,7 @@ import type { AnyProcedure } from "@trpc/server";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, revokeApiKey } from "~/server/admin/api-keys/api-keys.service";
+import { createWebhookEndpoint } from "~/server/admin/webhooks/webhooks.service";
 import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
 import type { ProcedureMeta } from "~/server/api/trpc";
@@ -103,6 +104,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/gaps",
         "/admin/audit",
         "/admin/settings",
+        "/admin/webhooks",
       ]),
     );
   });
@@ -135,6 +137,8 @@ describe("the route lists the access tests are generated from", () => {
         "admin.audit.list",
         "admin.settings.get",
         "admin.settings.update",
+        "admin.webhooks.create",
+        "admin.webhooks.resend",
       ]),
     );
   });
@@ -158,6 +162,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let visitorId: string;
   let sessionId: string;
   let articleId: string;
+  let webhookId: string;
+  let deliveryId: string;
 
   async function signIn(): Promise<string> {
     const response = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
@@ -174,8 +180,13 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     return pattern
       .replace(/visitors\/(\[id\]|\{id\})/, `visitors/${visitorId}`)
       .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`)
-      .replace(/knowledge\/(\[id\]|\{id\})/, `knowledge/${articleId}`);
+      .replace(/knowledge\/(\[id\]|\{id\})/, `knowledge/${articleId}`)
+      .replace(/webhooks\/\{id\}/, `webhooks/${webhookId}`)
+      .replace("{delivery_id}", deliveryId);
   }
+
+  /** A public (literal IP, so no DNS) endpoint URL: accepted without WEBHOOKS_ALLOW_PRIVATE. */
+  const PUBLIC_HOOK = "https://93.184.215.14/hook";
 
   let made = 0;
   /**
@@ -195,6 +206,21 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     });
     made += 1;
     if (method === "GET") return { url: concrete(pattern), init: { method, headers }, status: 200 };
+    if (pattern === "/api/admin/webhooks/" && method === "POST")
+      return { url: pattern, init: json({ url: PUBLIC_HOOK, events: ["visitor.created"] }), status: 201 };
+    if (pattern === "/api/admin/webhooks/{id}/" && method === "DELETE") {
+      const doomed = await createWebhookEndpoint(
+        { db: deps.db, allowPrivate: false },
+        { url: PUBLIC_HOOK, events: ["visitor.created"] },
+      );
+      return {
+        url: pattern.replace("{id}", doomed.id),
+        init: { method, headers: { ...headers, ...sameSite } },
+        status: 200,
+      };
+    }
+    if (pattern.startsWith("/api/admin/webhooks/"))
+      return { url: concrete(pattern), init: json({}), status: 200 };
     if (pattern === "/api/admin/knowledge/upload/") {
       const form = new FormData();
       form.set("file", new Blob([`# Access ${made}\n\nBody ${made}.`]), `access-${made}.md`);
@@ -266,6 +292,24 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         data: { slug: "access-test", title: "Access test", body: "## Section\n\nText.", content_hash: "x" },
       })
     ).id;
+    const endpoint = await createWebhookEndpoint(
+      { db: deps.db, allowPrivate: false },
+      { url: PUBLIC_HOOK, events: ["visitor.created"] },
+    );
+    webhookId = endpoint.id;
+    const event = await deps.db.webhookEvent.create({
+      data: { id: "msg_access", type: "visitor.created", payload: {}, dispatched_at: new Date() },
+    });
+    const delivery = await deps.db.webhookDelivery.create({
+      data: {
+        event_id: event.id,
+        endpoint_id: endpoint.id,
+        status: "failed",
+        next_attempt_at: new Date(),
+        retry_until: new Date(),
+      },
+    });
+    deliveryId = delivery.id;
     await deps.db.message.create({
       data: { session_id: session.id, role: "user", content: '=1+1, "hi"\nü' },
     });
@@ -360,6 +404,9 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/exports/sessions/{id}/",
           "/api/admin/visitors/{id}/export/",
           "/api/admin/audit/",
+          "/api/admin/webhooks/",
+          "/api/admin/webhooks/{id}/",
+          "/api/admin/webhooks/{id}/deliveries/{delivery_id}/resend/",
         ]),
       );
     });

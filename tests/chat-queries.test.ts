@@ -33,7 +33,7 @@ for (const dialect of dialectsUnderTest()) {
       return { result, sql };
     }
 
-    it("a visitor message on a session with history costs at most 3 statements, the stored reply one more", async () => {
+    it("a visitor message on a session with history costs at most 4 statements, the stored reply two more", async () => {
       const deps: ChatDeps = {
         db: database!.db,
         dialect,
@@ -48,11 +48,13 @@ for (const dialect of dialectsUnderTest()) {
 
       const second = await counted(() => chat(deps, { ...input, message: "second question" }));
       expect(second.result.assistant_message).toMatchObject({ content: "Hello there", status: "complete" });
-      // Ownership + history, the insert of both messages, the session bump; then the reply's final save.
+      // Ownership + history, the insert of both messages, the session bump, the message's webhook event
+      // (outbox); then the reply's final save and its webhook event.
       const data = second.sql.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql));
-      expect(data, second.sql.join("\n")).toHaveLength(4);
-      expect(data.slice(0, -1).length, "before the reply").toBeLessThanOrEqual(3);
-      // One transaction for the visitor message (insert and bumps), one for the final save.
+      expect(data, second.sql.join("\n")).toHaveLength(6);
+      expect(data.slice(0, -2).length, "before the reply").toBeLessThanOrEqual(4);
+      expect(data.filter((sql) => /insert\s+into\s+\S*webhook_events/i.test(sql))).toHaveLength(2);
+      // One transaction for the visitor message (insert, bumps, event), one for the final save and its event.
       expect(
         second.sql.filter((sql) => sql === "BEGIN"),
         second.sql.join("\n"),

@@ -108,6 +108,9 @@ for (const from of dialects) {
           "knowledgeArticle",
           "knowledgeVector",
           "auditEntry",
+          "webhookEndpoint",
+          "webhookEvent",
+          "webhookDelivery",
         ] as const) {
           const order = model === "jobLease" ? { name: "asc" } : { id: "asc" };
           const readOrdered = (db: typeof a.db) =>

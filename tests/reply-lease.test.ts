@@ -25,8 +25,16 @@ function cuttable(db: Db) {
         state.down ? unreachable() : (value as (...a: unknown[]) => unknown).apply(target, args);
     },
   });
+  // Transactions too: a completed reply's final save runs in one (with its webhook event).
+  const transaction = (...args: unknown[]) =>
+    state.down ? unreachable() : (db.$transaction as (...a: unknown[]) => unknown).apply(db, args);
   const proxied = new Proxy(db, {
-    get: (target, property) => (property === "message" ? message : Reflect.get(target, property)),
+    get: (target, property) =>
+      property === "message"
+        ? message
+        : property === "$transaction"
+          ? transaction
+          : Reflect.get(target, property),
   });
   return { db: proxied, state };
 }

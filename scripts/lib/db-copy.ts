@@ -42,6 +42,9 @@ export const COPIED_TABLES = [
   "knowledge_vectors",
   "audit_log",
   "widget_settings",
+  "webhook_endpoints",
+  "webhook_events",
+  "webhook_deliveries",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

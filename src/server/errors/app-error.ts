@@ -304,6 +304,37 @@ export const APP_ERRORS = {
     message:
       "The visitor's metadata would be larger than {maxBytes} bytes as JSON: send fewer or shorter fields.",
   },
+  // ─── Webhooks (src/server/admin/webhooks, src/server/webhooks) ───
+  WEBHOOK_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message:
+      "Webhook endpoint not found. List the endpoints with GET /api/admin/webhooks/ and pass the id of one.",
+  },
+  WEBHOOK_DELIVERY_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message:
+      "Delivery not found for this endpoint. List its deliveries with GET /api/admin/webhooks/<id>/deliveries/ and pass the id of one.",
+  },
+  WEBHOOK_URL_NOT_ALLOWED: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "url is refused: {host} resolves to {address}, a loopback, private or link-local address (webhooks are not sent inside your network). Use a public address, or set WEBHOOKS_ALLOW_PRIVATE=true on the server to allow private receivers.",
+  },
+  WEBHOOK_URL_UNRESOLVABLE: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "url is refused: its host {host} does not resolve. Check the address (and its DNS record) and try again.",
+  },
+  WEBHOOK_DISABLED: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "This webhook endpoint is disabled: enable it first (PATCH /api/admin/webhooks/<id>/ with enabled: true), then resend.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

@@ -63,6 +63,12 @@ const TAGS = [
       "The help articles the assistant answers from: list, create, edit, publish/unpublish, delete, import from a " +
       "page, a sitemap or a file. Changes are searched within seconds on every instance. Same admin key as Admin.",
   },
+  {
+    name: "Webhooks",
+    description:
+      "Admin: endpoints that receive signed events (visitor.created, session.created, message.created) per " +
+      "Standard Webhooks, and their deliveries. Same bearer API key as the other admin routes. See docs/webhooks.md.",
+  },
 ];
 
 const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
@@ -100,6 +106,10 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { name: "guide.pdf" } });
     case "METADATA_TOO_LARGE":
       return new AppError(id, { params: { maxBytes: 8192 } });
+    case "WEBHOOK_URL_NOT_ALLOWED":
+      return new AppError(id, { params: { host: "localhost", address: "127.0.0.1" } });
+    case "WEBHOOK_URL_UNRESOLVABLE":
+      return new AppError(id, { params: { host: "hooks.example.invalid" } });
     default:
       return new AppError(id);
   }

@@ -25,6 +25,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Link href="/admin/api-keys">API keys</Link>
         <Link href="/admin/audit">Audit log</Link>
         <Link href="/admin/settings">Widget settings</Link>
+        <Link href="/admin/webhooks">Webhooks</Link>
         <Link href="/api/docs/">REST API docs</Link>
         <span className="who">
           {admin.email}

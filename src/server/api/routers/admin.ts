@@ -41,6 +41,7 @@ import {
 } from "../../admin/settings/widget-settings.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
+import { adminWebhooksRouter } from "./admin-webhooks";
 import { z } from "zod";
 
 const LIST_VISITORS = {
@@ -380,4 +381,7 @@ export const adminRouter = createTRPCRouter({
         return saved;
       }),
   }),
+
+  /** Signed webhooks: endpoints and deliveries (routers/admin-webhooks.ts). */
+  webhooks: adminWebhooksRouter,
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { isDatabaseUnavailable } from "../../db/unavailable";
@@ -10,6 +11,7 @@ import { findOwnedSession, publishSessionUpdated, type SessionRow } from "../ses
 import { requireMaySend } from "../visitors/identify-visitor";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { isUuid } from "../ids";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import {
   messageSourcesSchema,
   type ChatInput,
@@ -38,7 +40,11 @@ type MessageRow = Prisma.MessageGetPayload<object>;
 const WITH_FEEDBACK = { feedback: { select: { rating: true } } } as const;
 
 /** A message row, with its feedback when it was read with WITH_FEEDBACK (a new message has none). */
-export function toMessageDto(row: MessageRow & { feedback?: { rating: "up" | "down" } | null }): MessageDto {
+export function toMessageDto(
+  row: Pick<MessageRow, "id" | "session_id" | "role" | "content" | "status" | "sources" | "created_at"> & {
+    feedback?: { rating: "up" | "down" } | null;
+  },
+): MessageDto {
   return {
     id: row.id,
     session_id: row.session_id,
@@ -117,19 +123,23 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   // recorded the visitor within the last minute) the visitor bump share one instead (a batch, no interactive
   // transaction: SQLite's adapter shares one connection).
   const bumpVisitor = !visitorSeenRecently(session.visitor_id, userAt);
+  // The user message is announced (message.created) in the same transaction; the reply once it is complete.
+  const userData = {
+    id: randomUUID(),
+    session_id: session.id,
+    role: "user" as const,
+    content: input.message,
+    status: "complete" as const,
+    sources: [],
+    created_at: userAt,
+    saved_at: userAt,
+  };
   let created: MessageRow[];
   try {
     [created] = await deps.db.$transaction([
       deps.db.message.createManyAndReturn({
         data: [
-          {
-            session_id: session.id,
-            role: "user",
-            content: input.message,
-            status: "complete",
-            created_at: userAt,
-            saved_at: userAt,
-          },
+          userData,
           {
             session_id: session.id,
             role: "assistant",
@@ -150,6 +160,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
       ...(bumpVisitor
         ? [deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } })]
         : []),
+      ...webhookEventWrites(deps.db, "message.created", toMessageDto(userData), userAt),
     ]);
   } catch (error) {
     forgetVisitorSeen(session.visitor_id);
@@ -172,6 +183,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: assistantRow.id,
+    message_of: { session_id: assistantRow.session_id, created_at: assistantRow.created_at },
     savedAt: assistantRow.saved_at,
     timings: deps.replyTimings,
     history,
@@ -279,6 +291,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     db: deps.db,
     responder: deps.responder,
     assistantMessageId: reply.id,
+    message_of: { session_id: reply.session_id, created_at: reply.created_at },
     savedAt,
     timings: deps.replyTimings,
     history,

@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import { logError } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/responder";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
@@ -87,6 +88,8 @@ export function startReplyRun(args: {
   db: Db;
   responder: Responder;
   assistantMessageId: string;
+  /** The reply's session and creation time, for the message.created event stored when it completes. */
+  message_of: { session_id: string; created_at: Date };
   /** The reply's saved_at as this run took it (created, or claimed by a retry). */
   savedAt: Date;
   history: ChatTurn[];
@@ -124,10 +127,29 @@ export function startReplyRun(args: {
   ): Promise<boolean> => {
     const stamp = nextStamp();
     fence.push(stamp);
-    const { count } = await args.db.message.updateMany({
-      where: { id, status: { in: statuses }, saved_at: { in: fence } },
-      data: { ...data, saved_at: stamp },
-    });
+    const where = { id, status: { in: statuses }, saved_at: { in: fence } };
+    const update = { ...data, saved_at: stamp };
+    // The completed reply is announced (message.created) in the transaction that stores it, and only if this
+    // write lands (an interactive transaction: the event depends on the update's count).
+    const { count } =
+      data.status === "complete"
+        ? await args.db.$transaction(async (tx) => {
+            const result = await tx.message.updateMany({ where, data: update });
+            if (Number(result.count) > 0) {
+              const dto = {
+                id,
+                session_id: args.message_of.session_id,
+                role: "assistant" as const,
+                content: data.content,
+                status: "complete" as const,
+                sources: data.sources ?? [],
+                created_at: args.message_of.created_at.toISOString(),
+              };
+              for (const write of webhookEventWrites(tx, "message.created", dto, stamp)) await write;
+            }
+            return result;
+          }, FINAL_SAVE_TRANSACTION)
+        : await args.db.message.updateMany({ where, data: update });
     // (Counts are bigints with SQLite's driver: compare as numbers.)
     if (Number(count) === 0) {
       fence = fence.filter((value) => value !== stamp);
@@ -266,6 +288,12 @@ export function startReplyRun(args: {
   });
   return { deltas: channel, outcome };
 }
+
+/**
+ * Interactive-transaction limits of the final save. Prisma's defaults (2 s to get a connection, 5 s to run) fail
+ * saves under load while the pool is busy for a moment; saveFinal retries, but waiting is better.
+ */
+const FINAL_SAVE_TRANSACTION = { maxWait: 10_000, timeout: 10_000 };
 
 /** An unbounded single-consumer queue of strings that can be iterated while it is filled. */
 class DeltaChannel implements AsyncIterable<string> {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
@@ -6,6 +7,7 @@ import { publishEvent } from "../events/publish";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import type {
   CreateSessionInput,
   ListSessionsInput,
@@ -43,10 +45,20 @@ export async function findOwnedSession(db: Db, sessionId: string, visitorId: str
 export async function createSession(deps: ChatDeps, input: CreateSessionInput): Promise<SessionDto> {
   await requireVisitor(deps.db, input.visitor_id);
   const now = new Date();
-  const row = await deps.db.session.create({
-    data: { visitor_id: input.visitor_id, title: input.title ?? null, created_at: now, updated_at: now },
-  });
-  return toSessionDto(row);
+  // Id and times chosen here, so the session.created event (stored in the same transaction) has the DTO.
+  const data = {
+    id: randomUUID(),
+    visitor_id: input.visitor_id,
+    title: input.title ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  const dto = toSessionDto(data);
+  await deps.db.$transaction([
+    deps.db.session.create({ data, select: { id: true } }),
+    ...webhookEventWrites(deps.db, "session.created", dto, now),
+  ]);
+  return dto;
 }
 
 /** A visitor's sessions, most recent activity first. */

@@ -1,8 +1,10 @@
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import type { CreateVisitorInput, ValidateVisitorInput, VisitorDto } from "./visitor.schema";
 
 type VisitorRow = Prisma.VisitorGetPayload<object>;
@@ -19,8 +21,15 @@ export function toVisitorDto(row: VisitorRow): VisitorDto {
 
 export async function createVisitor(deps: ChatDeps, input: CreateVisitorInput): Promise<VisitorDto> {
   const metadata = (input.metadata ?? {}) as Prisma.InputJsonObject;
-  const row = await deps.db.visitor.create({ data: { metadata } });
-  return toVisitorDto(row);
+  // Id and times chosen here, so the visitor.created event (stored in the same transaction) has the DTO.
+  const now = new Date();
+  const data = { id: randomUUID(), metadata, created_at: now, last_seen_at: now };
+  const dto = toVisitorDto({ ...data, metadata: input.metadata ?? {}, user_id: null });
+  await deps.db.$transaction([
+    deps.db.visitor.create({ data, select: { id: true } }),
+    ...webhookEventWrites(deps.db, "visitor.created", dto, now),
+  ]);
+  return dto;
 }
 
 /** A visitor that exists is valid; validating it counts as being seen. */
