@@ -73,6 +73,9 @@ const ENDPOINTS: { method: Method; path: string; fields: string[]; admin?: boole
   },
   { method: "POST", path: "/api/chats/messages/{id}/retry/", fields: ["visitor_id"] },
   { method: "POST", path: "/api/chats/messages/{id}/stop/", fields: ["visitor_id"] },
+  { method: "POST", path: "/api/chats/messages/{id}/feedback/", fields: ["visitor_id", "rating", "comment"] },
+  { method: "POST", path: "/api/chats/sessions/{id}/rating/", fields: ["visitor_id", "rating", "comment"] },
+  { method: "GET", path: "/api/admin/gaps/", fields: ["days"], admin: true },
 ];
 
 interface FuzzRequest {

@@ -41,7 +41,9 @@ test("a visitor rates a reply down, and the admin sees it in the knowledge gaps"
   await test.step("rate the conversation once it is idle", async () => {
     const offer = page.getByRole("region", { name: "How was this conversation?" });
     await expect(offer).toBeVisible();
-    await offer.getByText("4 of 5, Very good").click();
+    // The fourth star (a labelled radio button): clicked as a visitor clicks it.
+    await offer.locator("label.vc-star").nth(3).click();
+    await expect(offer.getByRole("radio", { name: "4 of 5, Very good" })).toBeChecked();
     await offer.getByRole("button", { name: "Send rating" }).click();
     await expect(offer.getByRole("status")).toHaveText("Thanks for rating this conversation.");
   });

@@ -108,7 +108,12 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                       )}
                     </td>
                     <td>
-                      <Link className="button secondary" href={newArticleHref(group.question)}>
+                      <Link
+                        className="button secondary"
+                        href={newArticleHref(group.question)}
+                        // The editor is another area's page: no prefetch of a page that may not be deployed.
+                        prefetch={false}
+                      >
                         Write an article
                       </Link>
                     </td>
