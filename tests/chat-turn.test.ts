@@ -376,6 +376,8 @@ describe("chat items", () => {
         retryReplyId: null,
         turnKey: "t1",
         error: null,
+        ratedId: null,
+        feedback: null,
       },
       {
         key: "t1:assistant",
@@ -388,7 +390,29 @@ describe("chat items", () => {
         retryReplyId: null,
         turnKey: "t1",
         error: null,
+        ratedId: null,
+        feedback: null,
       },
+    ]);
+  });
+
+  it("a finished reply can be rated and carries the visitor's feedback; others cannot", () => {
+    const server: Message[] = [
+      message("u1", "user", "complete"),
+      { ...message("a1", "assistant", "complete"), feedback: "down" },
+      message("u2", "user", "complete"),
+      message("a2", "assistant", "failed"),
+      message("u3", "user", "complete"),
+      message("a3", "assistant", "stopped"),
+    ];
+    const items = mergeChatItems(server, []);
+    expect(items.map((item) => [item.key, item.ratedId, item.feedback])).toEqual([
+      ["u1", null, null],
+      ["a1", "a1", "down"],
+      ["u2", null, null],
+      ["a2", null, null],
+      ["u3", null, null],
+      ["a3", "a3", null],
     ]);
   });
 

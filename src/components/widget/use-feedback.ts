@@ -36,11 +36,35 @@ export function useReplyFeedback(visitorId: string) {
   return { rate, feedbackOf };
 }
 
-/** Rating whole conversations (1–5), and which ones were rated or declined on this page. */
+/** Conversations rated or declined in this browser (most recent last), so the offer is not repeated. */
+const SETTLED_STORAGE_KEY = "visitor-chat:rating-settled";
+const SETTLED_MAX = 200;
+
+function readSettled(): string[] {
+  try {
+    const stored: unknown = JSON.parse(window.localStorage.getItem(SETTLED_STORAGE_KEY) ?? "[]");
+    return Array.isArray(stored) ? stored.filter((id): id is string => typeof id === "string") : [];
+  } catch {
+    return []; // storage blocked or malformed: offer again
+  }
+}
+
+function storeSettled(ids: Iterable<string>): void {
+  try {
+    window.localStorage.setItem(SETTLED_STORAGE_KEY, JSON.stringify([...ids].slice(-SETTLED_MAX)));
+  } catch {
+    // Storage blocked: remembered for this page view only.
+  }
+}
+
+/** Rating whole conversations (1–5), and which ones were rated or declined (remembered in this browser). */
 export function useConversationRating(visitorId: string) {
   const trpc = useTRPC();
   const { mutateAsync } = useMutation(trpc.sessions.rating.mutationOptions());
-  const [done, setDone] = useState<ReadonlySet<string>>(new Set());
+  // Read once on the client (the offer shows only after an idle wait, never in server-rendered markup).
+  const [done, setDone] = useState<ReadonlySet<string>>(
+    () => new Set(typeof window === "undefined" ? [] : readSettled()),
+  );
 
   const rate = useCallback(
     async (sessionId: string, rating: number, comment?: string): Promise<boolean> => {
@@ -55,7 +79,12 @@ export function useConversationRating(visitorId: string) {
   );
   /** Stop offering it for this conversation (rated, or "not now"). */
   const settle = useCallback(
-    (sessionId: string) => setDone((current) => new Set(current).add(sessionId)),
+    (sessionId: string) =>
+      setDone((current) => {
+        const next = new Set(current).add(sessionId);
+        storeSettled(next);
+        return next;
+      }),
     [],
   );
   return { rate, settle, isSettled: (sessionId: string) => done.has(sessionId) };
