@@ -1,4 +1,5 @@
 import { env } from "~/env";
+import { getEventBus } from "../runtime/events";
 import { getChatRuntime } from "../runtime/runtime";
 import { leaseHolderId } from "./lease";
 import { startReplySweeper, type ReplySweeper } from "./reply-sweeper";
@@ -18,6 +19,7 @@ export function startBackgroundJobs(): void {
     holder: leaseHolderId(),
     leaseMs: env.REPLY_LEASE_SECONDS * 1000,
     intervalMs: env.REPLY_SWEEP_SECONDS * 1000,
+    events: getEventBus,
   });
   globalJobs.__visitorChatJobs = sweeper;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {

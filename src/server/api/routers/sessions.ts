@@ -5,8 +5,10 @@ import {
   ownedSessionInputSchema,
   renameSessionInputSchema,
   sessionPageSchema,
+  sessionEventsInputSchema,
   sessionSchema,
 } from "../../chat/sessions/session.schema";
+import { followSessionEvents } from "../../chat/messages/messages.service";
 import {
   createSession,
   deleteSession,
@@ -15,6 +17,7 @@ import {
   renameSession,
 } from "../../chat/sessions/sessions.service";
 import type { DomainErrorId } from "../../errors/app-error";
+import { tracked } from "@trpc/server";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** What findOwnedSession refuses: every call on a session or its messages can answer these. */
@@ -115,4 +118,19 @@ export const sessionsRouter = createTRPCRouter({
     .input(ownedSessionInputSchema)
     .output(deleteSessionOutputSchema)
     .mutation(({ ctx, input }) => deleteSession(ctx.deps, input)),
+
+  /**
+   * The session's events over SSE (httpSubscriptionLink): each `tracked` with its sequence as the id, so a
+   * reconnect resumes after the last event received with no gap and no duplicate. REST: GET
+   * /api/chats/sessions/{id}/events/ (src/server/rest/session-events.ts).
+   */
+  events: publicProcedure
+    .meta({ errors: SESSION_ERRORS, rateLimit: "readHistory" })
+    .input(sessionEventsInputSchema)
+    .subscription(async function* ({ ctx, input, signal }) {
+      const events = await followSessionEvents(ctx.deps, input, signal ?? new AbortController().signal);
+      for await (const event of events) {
+        yield tracked(String(event.seq), { type: event.type, data: event.data });
+      }
+    }),
 });
