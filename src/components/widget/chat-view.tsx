@@ -11,6 +11,8 @@ import { SessionList } from "./session-list";
 import { useActiveSession } from "./use-active-session";
 import { useChatStream } from "./use-chat-stream";
 import { useMessages } from "./use-messages";
+import { overlayLive } from "./session-live";
+import { useSessionEvents } from "./use-session-events";
 import { WidgetHeader } from "./widget-header";
 
 export const LIST_ID = "vc-session-panel";
@@ -32,6 +34,7 @@ export function ChatView({ options, visitorId, host }: Props) {
   const input = useRef<HTMLTextAreaElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const messages = useMessages(visitorId, activeId ?? null);
+  const live = useSessionEvents(visitorId, activeId ?? null);
 
   const restoreDraft = useCallback(
     (text: string) => setDraft((current) => (current.trim() ? current : text)),
@@ -41,8 +44,8 @@ export function ChatView({ options, visitorId, host }: Props) {
 
   const { turnsOf } = chat;
   const items = useMemo(
-    () => mergeChatItems(messages.data ?? [], turnsOf(activeId ?? null)),
-    [messages.data, turnsOf, activeId],
+    () => mergeChatItems(overlayLive(messages.data ?? [], live), turnsOf(activeId ?? null)),
+    [messages.data, live, turnsOf, activeId],
   );
 
   const focusComposer = useCallback(() => input.current?.focus(), []);
