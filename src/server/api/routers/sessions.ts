@@ -18,6 +18,8 @@ import {
 } from "../../chat/sessions/sessions.service";
 import type { DomainErrorId } from "../../errors/app-error";
 import { tracked } from "@trpc/server";
+import type { SessionEvent } from "../../chat/events/event-types";
+import { toTRPCError } from "../errors";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** What findOwnedSession refuses: every call on a session or its messages can answer these. */
@@ -128,7 +130,13 @@ export const sessionsRouter = createTRPCRouter({
     .meta({ errors: SESSION_ERRORS, rateLimit: "readHistory" })
     .input(sessionEventsInputSchema)
     .subscription(async function* ({ ctx, input, signal }) {
-      const events = await followSessionEvents(ctx.deps, input, signal ?? new AbortController().signal);
+      let events: AsyncGenerator<SessionEvent>;
+      try {
+        events = await followSessionEvents(ctx.deps, input, signal ?? new AbortController().signal);
+      } catch (error) {
+        // Raised while the stream is read (after the middlewares returned): mapped here, as they would.
+        throw toTRPCError(error) ?? error;
+      }
       for await (const event of events) {
         yield tracked(String(event.seq), { type: event.type, data: event.data });
       }
