@@ -460,7 +460,7 @@ function sessionEventsOperation(): Json {
             example: {
               id: "1764118920125000",
               event: "message.delta",
-              data: { message_id: "…", text: "Hi" },
+              data: { message_id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f", text: "Hi" },
             },
           },
         },
