@@ -6,7 +6,8 @@ import { followSession, inProgress } from "~/server/chat/events/follow-session";
 import { ALL_SESSIONS, type EventBus, type ReplayRetention } from "~/server/chat/events/bus";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
 import { RedisEventBus } from "~/server/chat/events/redis-bus";
-import { startChat } from "~/server/chat/messages/messages.service";
+import { sessionSnapshot, startChat } from "~/server/chat/messages/messages.service";
+import { failStaleReplies } from "~/server/chat/messages/reply-lease";
 import { createSession, renameSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
@@ -266,6 +267,40 @@ describeEachDatabase("session events", (database) =>
           .map((e) => (e.data as { text: string }).text)
           .join(""),
       ).toBe("xyz");
+    });
+
+    it("the stale-reply sweep publishes the replies it fails, and a resume snapshot has them", async () => {
+      const { deps, bus, sessionId, visitorId } = await newChat(["never"]);
+      const responder = deps.responder as ScriptedResponder;
+      let release!: () => void;
+      responder.holdUntil(new Promise<void>((resolve) => (release = resolve)));
+      const started = await startChat(deps, { session_id: sessionId, visitor_id: visitorId, message: "q" });
+      const { head } = await bus.replay(sessionId, 0);
+      const controller = new AbortController();
+      const collected = collect(
+        followSession({ bus, sessionId, lastEventId: head, snapshot: noSnapshot, signal: controller.signal }),
+        replyDone,
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      const later = new Date(Date.now() + 60_000);
+      expect(await failStaleReplies(deps.db, later, { leaseMs: 1_000, events: bus })).toBeGreaterThanOrEqual(
+        1,
+      );
+      const events = await collected;
+      controller.abort();
+      expect(events.at(-1)).toMatchObject({
+        type: "message.updated",
+        data: { id: started.assistantMessage.id, status: "failed" },
+      });
+      release();
+      await started.run.outcome;
+      // Saved now: a client resuming from before gets it in the snapshot of what changed.
+      const snapshot = await sessionSnapshot(deps, sessionId)(Date.now() - 1_000);
+      expect(snapshot).toContainEqual({
+        type: "message.updated",
+        data: expect.objectContaining({ id: started.assistantMessage.id, status: "failed" }) as unknown,
+      });
+      expect(snapshot.at(-1)).toMatchObject({ type: "session.updated", data: { id: sessionId } });
     });
 
     it("sends a snapshot when the resume is older than what is kept", async () => {
