@@ -50,6 +50,7 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.get",
   "sessions.rename",
   "sessions.delete",
+  "sessions.events",
   "messages.list",
   "messages.chat",
   "messages.chatStream",
