@@ -20,7 +20,7 @@ test.describe("live conversation", () => {
     await send(page, LONG_QUESTION);
     const reply = messages(page, "assistant").last();
     await expect(reply).toHaveAttribute("data-state", "streaming");
-    await expect(reply.locator(".vc-bubble")).toContainText(/\w+ \w+ \w+/);
+    await expect(reply.locator(".vc-bubble")).toContainText(/\w+/);
 
     const called = recordProcedures(page);
     await page.reload();

@@ -43,7 +43,8 @@ const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", 
     PORT: port,
     DATABASE_URL: databaseUrl,
     AUTH_SECRET_FILE: path.join(dir, "auth-secret"),
-    KNOWLEDGE_STREAM_DELAY_MS: "40",
+    // Slow enough that a reload (e2e/events.spec.ts) lands mid-reply even on a loaded machine.
+    KNOWLEDGE_STREAM_DELAY_MS: "80",
     RATE_LIMITS: "off",
   },
 });
