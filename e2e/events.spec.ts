@@ -17,7 +17,8 @@ test.describe("live conversation", () => {
     page,
   }) => {
     const visitorId = await openWidget(page);
-    await send(page, LONG_QUESTION);
+    // Answered at 150 ms per delta (e2e/slow-replies-preload.mjs): the reload lands mid-reply.
+    await send(page, `${LONG_QUESTION} (slowly)`);
     const reply = messages(page, "assistant").last();
     await expect(reply).toHaveAttribute("data-state", "streaming");
     await expect(reply.locator(".vc-bubble")).toContainText(/\w+/);

@@ -43,8 +43,11 @@ const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", 
     PORT: port,
     DATABASE_URL: databaseUrl,
     AUTH_SECRET_FILE: path.join(dir, "auth-secret"),
-    // Slow enough that a reload (e2e/events.spec.ts) lands mid-reply even on a loaded machine.
-    KNOWLEDGE_STREAM_DELAY_MS: "80",
+    KNOWLEDGE_STREAM_DELAY_MS: "40",
+    // A question saying "(slowly)" is answered at 150 ms per delta (e2e/events.spec.ts reloads mid-reply).
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import ${path.resolve("e2e", "slow-replies-preload.mjs")}`]
+      .filter(Boolean)
+      .join(" "),
     RATE_LIMITS: "off",
   },
 });
