@@ -128,19 +128,33 @@ async function main(): Promise<void> {
       }
     });
     let sent = 0;
+    const statuses = new Map<string, number>();
+    const renames: Promise<void>[] = [];
     const started = Date.now();
     while (sent < events) {
       const id = sessionIds[Math.floor(Math.random() * streams.length)]!;
-      void fetch(`${server.baseUrl}/api/chats/sessions/${id}/`, {
-        method: "PATCH",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ visitor_id: visitorId, title: `t${sent}` }),
-      }).catch(() => undefined);
+      renames.push(
+        fetch(`${server.baseUrl}/api/chats/sessions/${id}/`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ visitor_id: visitorId, title: `t${sent}` }),
+        }).then(
+          (response) => {
+            statuses.set(String(response.status), (statuses.get(String(response.status)) ?? 0) + 1);
+          },
+          (error: unknown) => {
+            const key = error instanceof Error ? error.message : "error";
+            statuses.set(key, (statuses.get(key) ?? 0) + 1);
+          },
+        ),
+      );
       sent += 1;
       const due = started + (sent * 1000) / rate;
       if (due > Date.now()) await sleep(due - Date.now());
     }
+    await Promise.all(renames);
     for (let waited = 0; latencies.length < events && waited < 10_000; waited += 100) await sleep(100);
+    console.log(`renames answered: ${JSON.stringify(Object.fromEntries(statuses))}`);
     printTable(
       `Event latency, published → received, ${streams.length} open streams (${events} events at ${rate}/s)`,
       ["received", "p50 (ms)", "p99 (ms)", "max (ms)"],
