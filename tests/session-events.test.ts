@@ -11,6 +11,7 @@ import { failStaleReplies } from "~/server/chat/messages/reply-lease";
 import { createSession, renameSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
+import { startTcpProxy } from "../testing/tcp-proxy";
 import { ScriptedResponder } from "../testing/responders";
 
 /** Collects events from a follower until `until` says stop (or the follower ends). */
@@ -153,6 +154,41 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
     ];
     expect(inProgress(kept).map((e) => e.seq)).toEqual([5, 6]);
   });
+});
+
+describe("redis event bus through an outage", () => {
+  it("fails publishes while Redis is away (logged once), then delivers and keeps events again", async () => {
+    const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const bus = new RedisEventBus({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: redisPrefix });
+    try {
+      const s = randomUUID();
+      const received: SessionEvent[] = [];
+      bus.subscribe(s, (event) => received.push(event));
+      const before = await bus.publish(s, "message.delta", { message_id: "m", text: "a" });
+      await vi.waitFor(() => expect(received).toEqual([before]));
+
+      await proxy.cut();
+      await expect(bus.publish(s, "message.delta", { message_id: "m", text: "lost" })).rejects.toThrow();
+      await expect(bus.publish(s, "message.delta", { message_id: "m", text: "lost" })).rejects.toThrow();
+      const outageLogs = errors.mock.calls.filter(([line]) => String(line).includes("Redis is unreachable"));
+      expect(outageLogs).toHaveLength(1);
+
+      await proxy.restore();
+      // ioredis reconnects (and subscribes again) by itself.
+      const after = await vi.waitFor(() => bus.publish(s, "message.delta", { message_id: "m", text: "b" }), {
+        timeout: 15_000,
+        interval: 200,
+      });
+      expect(after.seq).toBeGreaterThan(before.seq);
+      await vi.waitFor(() => expect(received.at(-1)).toEqual(after), { timeout: 15_000 });
+      expect((await bus.replay(s, 0)).events).toEqual([before, after]);
+    } finally {
+      errors.mockRestore();
+      await bus.close();
+      await proxy.close();
+    }
+  }, 60_000);
 });
 
 describeEachDatabase("session events", (database) =>
