@@ -157,7 +157,7 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
 });
 
 describe("redis event bus through an outage", () => {
-  it("fails publishes while Redis is away (logged once), then delivers and keeps events again", async () => {
+  it("fails publishes while Redis is away (logged once), then delivers (catching up what its subscriber missed) and keeps events again", async () => {
     const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const bus = new RedisEventBus({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: redisPrefix });
@@ -165,6 +165,8 @@ describe("redis event bus through an outage", () => {
       const s = randomUUID();
       const received: SessionEvent[] = [];
       bus.subscribe(s, (event) => received.push(event));
+      // Replay waits for the channel subscription: live delivery is on from here.
+      await bus.replay(s, 0);
       const before = await bus.publish(s, "message.delta", { message_id: "m", text: "a" });
       await vi.waitFor(() => expect(received).toEqual([before]));
 

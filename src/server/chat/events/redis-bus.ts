@@ -134,6 +134,9 @@ export class RedisEventBus implements EventBus {
   private readonly retention: ReplayRetention;
   private readonly now: () => number;
   private outage = false;
+  private subscriberDown = false;
+  /** The last sequence delivered here, per session followed on this instance (for catching up, see catchUp). */
+  private readonly lastDelivered = new Map<string, number>();
 
   constructor(options: RedisEventBusOptions) {
     this.prefix = options.keyPrefix ?? "visitor-chat";
@@ -158,6 +161,14 @@ export class RedisEventBus implements EventBus {
         console.error("events: Redis is reachable again");
       });
     }
+    // Events published while the subscriber connection was away were not delivered: once it is back (ioredis
+    // subscribes again), the followed sessions' kept events after the last one delivered are delivered.
+    this.subscriber.on("close", () => (this.subscriberDown = true));
+    this.subscriber.on("ready", () => {
+      if (!this.subscriberDown) return;
+      this.subscriberDown = false;
+      void this.catchUp();
+    });
     this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === this.channel) this.dispatch(message);
     });
@@ -216,8 +227,25 @@ export class RedisEventBus implements EventBus {
       const current = this.subscribers.get(sessionId);
       if (!current) return;
       current.delete(subscription);
-      if (current.size === 0) this.subscribers.delete(sessionId);
+      if (current.size === 0) {
+        this.subscribers.delete(sessionId);
+        this.lastDelivered.delete(sessionId);
+      }
     };
+  }
+
+  /** After the subscriber connection came back: what followed sessions missed meanwhile, from what is kept. */
+  private async catchUp(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.channel);
+      for (const [sessionId, last] of [...this.lastDelivered]) {
+        const { events } = await this.replay(sessionId, last);
+        for (const event of events)
+          if (event.seq > (this.lastDelivered.get(sessionId) ?? 0)) this.dispatchEvent(event);
+      }
+    } catch (error) {
+      console.error("events: could not catch up after Redis came back", error);
+    }
   }
 
   async forget(sessionId: string): Promise<void> {
@@ -249,8 +277,18 @@ export class RedisEventBus implements EventBus {
       for (const subscription of set ?? []) subscription.onEnd?.();
       return;
     }
-    this.deliver(envelope.session_id, envelope);
-    this.deliver(ALL_SESSIONS, envelope);
+    this.dispatchEvent(envelope);
+  }
+
+  private dispatchEvent(event: SessionEvent): void {
+    if (this.subscribers.has(event.session_id)) {
+      const last = this.lastDelivered.get(event.session_id) ?? 0;
+      // Already delivered (a catch-up raced the channel): followers would skip it anyway.
+      if (event.seq <= last) return;
+      this.lastDelivered.set(event.session_id, event.seq);
+    }
+    this.deliver(event.session_id, event);
+    this.deliver(ALL_SESSIONS, event);
   }
 
   private deliver(key: string, event: SessionEvent): void {
