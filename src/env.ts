@@ -179,7 +179,7 @@ const envSchema = z.object({
   /** Replies stopped. */
   RATE_LIMIT_STOP_PER_VISITOR: rateSchema.prefault("30/60"),
   RATE_LIMIT_STOP_PER_IP: rateSchema.prefault("120/60"),
-  /** Pages of sessions and of messages listed (the widget polls a reply being written every 1.5 s). */
+  /** Pages of sessions and of messages listed, and event streams opened (sessions.events, the events route). */
   RATE_LIMIT_READ_PER_VISITOR: rateSchema.prefault("120/60"),
   RATE_LIMIT_READ_PER_IP: rateSchema.prefault("600/60"),
   /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */
@@ -188,7 +188,7 @@ const envSchema = z.object({
   RATE_LIMIT_SIGN_IN_TOTAL: rateSchema.prefault("100/900"),
   /** …after which each network may still try this many. */
   RATE_LIMIT_SIGN_IN_RESERVE_PER_NETWORK: rateSchema.prefault("5/900"),
-  /** Shared rate-limit counters for several app instances (e.g. redis://127.0.0.1:6379); unset → in memory. */
+  /** Several app instances: shared rate-limit counters and the conversation event bus (e.g. redis://127.0.0.1:6379); unset → in process. */
   REDIS_URL: z
     .url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// or rediss:// URL" })
     .optional(),

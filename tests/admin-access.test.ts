@@ -54,6 +54,7 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.rename",
   "sessions.delete",
   "sessions.rating",
+  "sessions.events",
   "messages.list",
   "messages.chat",
   "messages.chatStream",

@@ -20,6 +20,8 @@ describeEachServer("docs/examples", (target) => {
     expect(stdout).toMatch(/^assistant: .*embed/im);
     const deltas = Number(/^streamed deltas: (\d+)$/m.exec(stdout)?.[1]);
     expect(deltas).toBeGreaterThan(3);
+    // Two questions and their replies, replayed from the event stream.
+    expect(stdout).toMatch(/^replayed messages: 4$/m);
   });
 
   it("visitor-chat-client.js keeps a visitor, chats, streams, and reports errors", async () => {

@@ -26,3 +26,10 @@ curl -sfN -X POST "$BASE_URL/api/chats/messages/chat/stream/" \
   -H 'Content-Type: application/json' \
   -d "{\"message\": \"Where is my data stored?\", \"session_id\": \"$SESSION_ID\", \"visitor_id\": \"$VISITOR_ID\"}" |
   grep -c '^event: delta' | sed 's/^/streamed deltas: /'
+
+# Follow the conversation's events (Server-Sent Events; every change as it happens, resumable). Here for 2 s,
+# resuming after event 0: older than anything kept, so the conversation as it is now comes first (one
+# message.updated per message, then session.updated). A client keeps the last `id:` it saw and sends it back
+# as Last-Event-ID (or last_event_id) when it reconnects.
+curl -sN --max-time 2 "$BASE_URL/api/chats/sessions/$SESSION_ID/events/?visitor_id=$VISITOR_ID&last_event_id=0" |
+  grep -c '^event: message.updated' | sed 's/^/replayed messages: /' || true

@@ -16,6 +16,8 @@ import { ConversationRating } from "./conversation-rating";
 import { useChatStream } from "./use-chat-stream";
 import { useConversationRating, useIdleAfter, useReplyFeedback } from "./use-feedback";
 import { useMessages } from "./use-messages";
+import { overlayLive } from "./session-live";
+import { useSessionEvents } from "./use-session-events";
 import { WidgetHeader } from "./widget-header";
 
 export const LIST_ID = "vc-session-panel";
@@ -41,6 +43,7 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
   const input = useRef<HTMLTextAreaElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const messages = useMessages(visitorId, activeId ?? null);
+  const live = useSessionEvents(visitorId, activeId ?? null);
 
   const restoreDraft = useCallback(
     (text: string) => setDraft((current) => (current.trim() ? current : text)),
@@ -50,8 +53,8 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
 
   const { turnsOf } = chat;
   const items = useMemo(
-    () => mergeChatItems(messages.data ?? [], turnsOf(activeId ?? null)),
-    [messages.data, turnsOf, activeId],
+    () => mergeChatItems(overlayLive(messages.data ?? [], live), turnsOf(activeId ?? null)),
+    [messages.data, live, turnsOf, activeId],
   );
 
   const feedback = useReplyFeedback(visitorId);

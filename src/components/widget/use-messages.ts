@@ -4,7 +4,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "~/trpc/react";
 import { keepRetrying } from "./use-sessions";
 
-/** The latest messages of a conversation (up to 100), oldest first; polls while a reply is still running. */
+/**
+ * The latest messages of a conversation (up to 100), oldest first. Loaded once per (re)connection of the
+ * conversation's event stream (use-session-events.ts), which then keeps what is shown up to date: no polling.
+ */
 export const MESSAGE_PAGE_SIZE = 100;
 
 export function useMessages(visitorId: string, sessionId: string | null) {
@@ -15,8 +18,5 @@ export function useMessages(visitorId: string, sessionId: string | null) {
       { ...keepRetrying, staleTime: 0, enabled: sessionId !== null },
     ),
     select: (page) => [...page.items].reverse(),
-    // A reply produced while nobody listened (reload mid-stream, stopped) is still being written: follow it.
-    refetchInterval: (query) =>
-      query.state.data?.items.some((message) => message.status === "streaming") ? 1500 : false,
   });
 }

@@ -2,7 +2,8 @@
  * What /api/trpc checks before tRPC runs any call (src/app/api/trpc/[trpc]/route.ts), each refusal answered in
  * tRPC's error shape with its own status: a path that is not valid percent-encoding (400), more calls in a
  * batch than TRPC_MAX_BATCH_SIZE (400), a streamed procedure asked for without a streaming link (400, before
- * anything is stored), a body over MAX_BODY_BYTES (413), and the rate limits of streamed calls, which are
+ * anything is stored), a body over MAX_BODY_BYTES (413), and the rate limits of streamed calls and of
+ * subscriptions (opening an event stream), which are
  * consumed here so that a refusal is a real 429 with its headers rather than an error inside a 200 stream.
  */
 import { AppError } from "../errors/app-error";
@@ -52,7 +53,10 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
       });
     }
 
-    const limited = streaming && metas.some((meta) => meta?.rateLimit);
+    // A subscription (EventSource, `Accept: text/event-stream`) is limited here too: opening a stream is
+    // refused with a real 429 rather than an error event inside a 200 stream.
+    const limited =
+      (streaming || acceptsEventStream(request.headers)) && metas.some((meta) => meta?.rateLimit);
     if (limited) {
       const inputs = rawInputs(url, body, batch);
       const ip = clientIp(request.headers);
@@ -85,6 +89,11 @@ function acceptsJsonLines(headers: Headers): boolean {
   const trpcAccept = headers.get("trpc-accept");
   if (trpcAccept !== null) return trpcAccept === "application/jsonl";
   return (headers.get("accept") ?? "").split(",").some((type) => type.trim() === "application/jsonl");
+}
+
+/** httpSubscriptionLink's EventSource request. */
+function acceptsEventStream(headers: Headers): boolean {
+  return (headers.get("accept") ?? "").split(",").some((type) => type.trim().startsWith("text/event-stream"));
 }
 
 /**

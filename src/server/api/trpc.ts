@@ -57,7 +57,18 @@ export function createTRPCContext(opts: { headers: Headers; rateLimitsConsumed?:
   };
 }
 
-const t = initTRPC.context<TRPCContext>().meta<ProcedureMeta>().create({ errorFormatter: formatTRPCError });
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter: formatTRPCError,
+    // Subscriptions (sessions.events) over SSE: a ping at least every 15 s keeps proxies from closing an idle
+    // stream, and the client reconnects (resuming from the last tracked id) if it hears nothing for longer.
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 40_000 },
+    },
+  });
 
 const knownErrors = t.middleware(async ({ next }) => {
   const result = await next();

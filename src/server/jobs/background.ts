@@ -1,4 +1,5 @@
 import { env } from "~/env";
+import { getEventBus } from "../runtime/events";
 import { getChatRuntime } from "../runtime/runtime";
 import { leaseHolderId } from "./lease";
 import { startReplySweeper, type ReplySweeper } from "./reply-sweeper";
@@ -26,6 +27,7 @@ export function startBackgroundJobs(): void {
     holder,
     leaseMs: env.REPLY_LEASE_SECONDS * 1000,
     intervalMs: env.REPLY_SWEEP_SECONDS * 1000,
+    events: getEventBus,
   });
   const webhooks = startWebhookWorker({
     enabled: env.WEBHOOKS_DELIVERY === "on",

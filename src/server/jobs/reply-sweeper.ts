@@ -1,3 +1,4 @@
+import type { EventBus } from "../chat/events/bus";
 import type { Db } from "../db/client";
 import { failStaleReplies } from "../chat/messages/reply-lease";
 import { activeReplyIds } from "../chat/messages/reply-run";
@@ -23,6 +24,8 @@ export function startReplySweeper(options: {
   holder: string;
   leaseMs: number;
   intervalMs: number;
+  /** Where the replies it fails are published (message.updated), so their followers see them end. */
+  events?: () => EventBus;
 }): ReplySweeper {
   let failing = false;
   let running: Promise<number> | undefined;
@@ -34,7 +37,11 @@ export function startReplySweeper(options: {
       const now = new Date();
       if (!(await acquireLease(db, { name: REPLY_SWEEPER_JOB, holder: options.holder, ttlMs, now })))
         return 0;
-      const failed = await failStaleReplies(db, now, { leaseMs: options.leaseMs, liveIds: activeReplyIds() });
+      const failed = await failStaleReplies(db, now, {
+        leaseMs: options.leaseMs,
+        liveIds: activeReplyIds(),
+        events: options.events?.(),
+      });
       if (failed > 0) logger.warn({ failed }, "reply sweeper: marked stale streaming replies failed");
       failing = false;
       return failed;

@@ -10,6 +10,7 @@ import { restErrorResponse, toRestError } from "./errors";
 /** The REST routes that are plain route handlers, not procedures (paths as in the OpenAPI document). */
 const ROUTE_HANDLERS: readonly (readonly [string, string])[] = [
   ["POST", "/chats/messages/chat/stream"],
+  ["GET", "/chats/sessions/{id}/events"],
   ["GET", "/admin/exports/sessions"],
   ["GET", "/admin/exports/sessions/{id}"],
 ];

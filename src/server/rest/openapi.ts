@@ -393,6 +393,124 @@ function streamOperation(): Json {
   };
 }
 
+/** The `data:` of each session event type (GET /api/chats/sessions/{id}/events/). */
+const SESSION_EVENT_PAYLOADS: Record<string, Json> = {
+  "message.created": { $ref: "#/components/schemas/Message" },
+  "message.delta": {
+    type: "object",
+    required: ["message_id", "text"],
+    properties: {
+      message_id: { type: "string", format: "uuid" },
+      text: { type: "string", description: "The text appended to the streaming reply." },
+    },
+  },
+  "message.updated": { $ref: "#/components/schemas/Message" },
+  "session.updated": { $ref: "#/components/schemas/Session" },
+  typing: {
+    type: "object",
+    required: ["role", "active"],
+    properties: { role: { type: "string", enum: ["visitor", "agent"] }, active: { type: "boolean" } },
+  },
+};
+
+/** GET /api/chats/sessions/{id}/events/: a plain route handler (SSE), documented here by hand. */
+function sessionEventsOperation(): Json {
+  return {
+    operationId: "sessions-events",
+    tags: ["Sessions"],
+    summary: "Follow a session's events (Server-Sent Events)",
+    description: [
+      "Every change to the conversation as it happens, as `text/event-stream`. Each frame: `id:` the event's sequence (strictly increasing within the session, not contiguous), `event:` its type, `data:` JSON:",
+      "",
+      "- `message.created` — a message (the visitor's, or the assistant's reply starting with status `streaming`).",
+      "- `message.delta` — `{ message_id, text }`: text appended to a streaming reply; a reply's deltas concatenated equal its final `content`.",
+      "- `message.updated` — the message once it ended (`complete`, `failed`, `stopped`) or was retried (`streaming` again).",
+      "- `session.updated` — the session (e.g. its title).",
+      "- `typing` — `{ role, active }` (live only, never replayed).",
+      "",
+      "First connection: the replies still being written, each from its start, then live events. Resume: send `Last-Event-ID` (browsers' EventSource does it by itself) or `last_event_id`: every event after it, then live, with no gap and no duplicate. Events are kept for 15 minutes (at most 5,000 per session); a resume from further back gets `message.updated` for every message saved since and `session.updated` instead. A comment line (`: heartbeat`) comes at least every 15 s. The stream ends when the session is deleted.",
+      "",
+      "Refusals (validation, unknown visitor or session, another visitor's session, rate limit) are ordinary JSON error responses before the stream starts.",
+    ].join("\n"),
+    security: [],
+    parameters: [
+      {
+        name: "id",
+        in: "path",
+        required: true,
+        description: "The session.",
+        schema: { type: "string", format: "uuid" },
+      },
+      {
+        name: "visitor_id",
+        in: "query",
+        required: true,
+        description: "The visitor who owns the session.",
+        schema: { type: "string", format: "uuid" },
+      },
+      {
+        name: "last_event_id",
+        in: "query",
+        required: false,
+        description: "Resume after this event (the `Last-Event-ID` header wins if both are sent).",
+        schema: { type: "string", pattern: "^\\d{1,16}$" },
+      },
+      {
+        name: "Last-Event-ID",
+        in: "header",
+        required: false,
+        description: "Resume after this event (sent by EventSource when it reconnects).",
+        schema: { type: "string", pattern: "^\\d{1,16}$" },
+      },
+    ],
+    responses: {
+      200: {
+        description: [
+          "The event stream. On the wire:",
+          "",
+          "```",
+          'id: 1764118920123000\nevent: message.created\ndata: {"id":"…","role":"assistant","status":"streaming",…}\n',
+          'id: 1764118920125000\nevent: message.delta\ndata: {"message_id":"…","text":"Paste this "}\n',
+          ": heartbeat\n",
+          "```",
+        ].join("\n"),
+        content: {
+          "text/event-stream": {
+            schema: {
+              description:
+                "A stream of SSE frames, each `id: <sequence>`, `event: <type>`, `data: <JSON payload>` and a blank line.",
+              oneOf: Object.entries(SESSION_EVENT_PAYLOADS).map(([event, data]) => ({
+                type: "object",
+                title: `${event} frame`,
+                required: ["id", "event", "data"],
+                properties: {
+                  id: { type: "string", description: "The `id:` line: the event's sequence." },
+                  event: { type: "string", const: event, description: "The `event:` line." },
+                  data,
+                },
+              })),
+            },
+            example: {
+              id: "1764118920125000",
+              event: "message.delta",
+              data: { message_id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f", text: "Hi" },
+            },
+          },
+        },
+      },
+      ...errorResponses(
+        operationErrors(
+          {
+            errors: ["VISITOR_NOT_FOUND", "SESSION_NOT_FOUND", "SESSION_OF_ANOTHER_VISITOR"],
+            rateLimit: "readHistory",
+          },
+          "get",
+        ),
+      ),
+    },
+  };
+}
+
 /** Query (and path) parameters of an export route, from its zod schema. */
 function parametersOf(schema: z.ZodObject, inPath: string[]): Json[] {
   const json = toComponentSchema(schema, "input") as {
@@ -581,6 +699,7 @@ function buildDocument(): Json {
     paths[`/api${path}/`] = item;
   }
   paths["/api/chats/messages/chat/stream/"] = { post: streamOperation() };
+  paths["/api/chats/sessions/{id}/events/"] = { get: sessionEventsOperation() };
   paths["/api/admin/exports/sessions/"] = { get: exportOperation("range") };
   paths["/api/admin/exports/sessions/{id}/"] = { get: exportOperation("transcript") };
   paths["/api/admin/knowledge/upload/"] = { post: knowledgeUploadOperation() };

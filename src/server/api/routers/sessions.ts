@@ -5,8 +5,10 @@ import {
   ownedSessionInputSchema,
   renameSessionInputSchema,
   sessionPageSchema,
+  sessionEventsInputSchema,
   sessionSchema,
 } from "../../chat/sessions/session.schema";
+import { followSessionEvents } from "../../chat/messages/messages.service";
 import {
   createSession,
   deleteSession,
@@ -17,6 +19,9 @@ import {
 import { sessionRatingInputSchema, sessionRatingSchema } from "../../chat/feedback/feedback.schema";
 import { rateSession } from "../../chat/feedback/feedback.service";
 import type { DomainErrorId } from "../../errors/app-error";
+import { tracked } from "@trpc/server";
+import type { SessionEvent } from "../../chat/events/event-types";
+import { toTRPCError } from "../errors";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** What findOwnedSession refuses: every call on a session or its messages can answer these. */
@@ -137,4 +142,24 @@ export const sessionsRouter = createTRPCRouter({
     .input(sessionRatingInputSchema)
     .output(sessionRatingSchema)
     .mutation(({ ctx, input }) => rateSession(ctx.deps, input)),
+  /**
+   * The session's events over SSE (httpSubscriptionLink): each `tracked` with its sequence as the id, so a
+   * reconnect resumes after the last event received with no gap and no duplicate. REST: GET
+   * /api/chats/sessions/{id}/events/ (src/server/rest/session-events.ts).
+   */
+  events: publicProcedure
+    .meta({ errors: SESSION_ERRORS, rateLimit: "readHistory" })
+    .input(sessionEventsInputSchema)
+    .subscription(async function* ({ ctx, input, signal }) {
+      let events: AsyncGenerator<SessionEvent>;
+      try {
+        events = await followSessionEvents(ctx.deps, input, signal ?? new AbortController().signal);
+      } catch (error) {
+        // Raised while the stream is read (after the middlewares returned): mapped here, as they would.
+        throw toTRPCError(error) ?? error;
+      }
+      for await (const event of events) {
+        yield tracked(String(event.seq), { type: event.type, data: event.data });
+      }
+    }),
 });

@@ -4,6 +4,15 @@ import { sequenceTime, type SessionEvent, type SessionEventType } from "./event-
 /** What a session looks like now, as events (e.g. message.updated per message changed since a time). */
 export type SessionSnapshot = (sinceMs: number) => Promise<{ type: SessionEventType; data: unknown }[]>;
 
+/** Followers open in this process (on globalThis: Next.js bundles each route separately). */
+const globalStreams = globalThis as typeof globalThis & { __visitorChatEventStreams?: { open: number } };
+const streams = (globalStreams.__visitorChatEventStreams ??= { open: 0 });
+
+/** The event streams (SSE routes and tRPC subscriptions) this process serves now: for metrics. */
+export function openEventStreams(): number {
+  return streams.open;
+}
+
 /** Clocks of several instances differ a little: a snapshot looks this much further back. */
 const SNAPSHOT_MARGIN_MS = 5_000;
 
@@ -28,6 +37,7 @@ export interface FollowOptions {
  */
 export async function* followSession(options: FollowOptions): AsyncGenerator<SessionEvent> {
   const { bus, sessionId, signal } = options;
+  streams.open += 1;
   const queue: SessionEvent[] = [];
   let ended = false;
   let wake: (() => void) | undefined;
@@ -90,6 +100,7 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
       });
     }
   } finally {
+    streams.open -= 1;
     signal.removeEventListener("abort", onAbort);
     unsubscribe();
   }

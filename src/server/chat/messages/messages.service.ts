@@ -7,13 +7,20 @@ import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
 import type { ChatTurn } from "../responder/responder";
 import { publishEvent } from "../events/publish";
-import { findOwnedSession, publishSessionUpdated, type SessionRow } from "../sessions/sessions.service";
+import type { SessionEvent } from "../events/event-types";
+import { followSession, type SessionSnapshot } from "../events/follow-session";
+import type { SessionEventsInput } from "../sessions/session.schema";
+import {
+  findOwnedSession,
+  publishSessionUpdated,
+  toSessionDto,
+  type SessionRow,
+} from "../sessions/sessions.service";
 import { requireMaySend } from "../visitors/identify-visitor";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { isUuid } from "../ids";
 import { webhookEventWrites } from "../webhooks/webhook-events";
 import {
-  messageSourcesSchema,
   type ChatInput,
   type ChatOutput,
   type ChatStreamEvent,
@@ -34,28 +41,12 @@ import {
 } from "./reply-run";
 import { logError } from "../../observability/logger";
 
-type MessageRow = Prisma.MessageGetPayload<object>;
+import { toMessageDto, type MessageRow } from "./message-dto";
 
 /** The visitor's rating, read with the message where a reply may have one. */
 const WITH_FEEDBACK = { feedback: { select: { rating: true } } } as const;
 
-/** A message row, with its feedback when it was read with WITH_FEEDBACK (a new message has none). */
-export function toMessageDto(
-  row: Pick<MessageRow, "id" | "session_id" | "role" | "content" | "status" | "sources" | "created_at"> & {
-    feedback?: { rating: "up" | "down" } | null;
-  },
-): MessageDto {
-  return {
-    id: row.id,
-    session_id: row.session_id,
-    role: row.role,
-    content: row.content,
-    status: row.status,
-    sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],
-    feedback: row.feedback?.rating ?? null,
-    created_at: row.created_at.toISOString(),
-  };
-}
+export { toMessageDto };
 
 /** A reply's events: each delta as produced, then the message as stored once it ended. */
 function replyEvents(deps: ChatDeps, assistantMessage: MessageDto): ReplyRunListener | undefined {
@@ -72,6 +63,48 @@ function replyEvents(deps: ChatDeps, assistantMessage: MessageDto): ReplyRunList
         status,
       }),
   };
+}
+
+/**
+ * What changed in a session since a time, as events: message.updated for each message saved since (created,
+ * written or ended: saved_at moves with every write), in conversation order, then session.updated. Sent to a
+ * client that resumes from further back than the kept events reach.
+ */
+export function sessionSnapshot(deps: ChatDeps, sessionId: string): SessionSnapshot {
+  return async (sinceMs) => {
+    const [rows, session] = await Promise.all([
+      deps.db.message.findMany({
+        where: { session_id: sessionId, saved_at: { gte: new Date(sinceMs) } },
+        orderBy: [{ created_at: "asc" }, { id: "asc" }],
+      }),
+      deps.db.session.findUnique({ where: { id: sessionId } }),
+    ]);
+    return [
+      ...rows.map((row) => ({ type: "message.updated" as const, data: toMessageDto(row) })),
+      ...(session ? [{ type: "session.updated" as const, data: toSessionDto(session) }] : []),
+    ];
+  };
+}
+
+/**
+ * Follows a visitor's session: its events in order, resumed after `lastEventId` with no gap and no duplicate
+ * (see followSession), until `signal` aborts or the session is deleted. Ownership is checked first, so a refusal
+ * is an ordinary error before any event.
+ */
+export async function followSessionEvents(
+  deps: ChatDeps,
+  input: SessionEventsInput,
+  signal: AbortSignal,
+): Promise<AsyncGenerator<SessionEvent>> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  if (!deps.events) throw new Error("events: the app has no event bus");
+  return followSession({
+    bus: deps.events,
+    sessionId: session.id,
+    lastEventId: input.lastEventId ? Number(input.lastEventId) : undefined,
+    snapshot: sessionSnapshot(deps, session.id),
+    signal,
+  });
 }
 
 /** A session's messages in conversation order (or newest first with order=desc). */

@@ -1,5 +1,8 @@
 import { env } from "~/env";
 import type { Db } from "../../db/client";
+import type { EventBus } from "../events/bus";
+import { publishEvent } from "../events/publish";
+import { toMessageDto } from "./message-dto";
 
 /**
  * The reply lease: a streaming reply belongs to the run writing it only as long as that run keeps saving it.
@@ -39,21 +42,38 @@ export function staleBefore(now: Date, leaseMs: number): Date {
 
 /**
  * Marks every stale streaming reply failed (text kept, so it shows what was written, and it can be retried),
- * except those written by runs alive in this process (`liveIds`). Returns how many were failed.
+ * except those written by runs alive in this process (`liveIds`), and publishes message.updated for each on
+ * `events` (so followers see the reply end). saved_at is stamped too: a resume's snapshot (messages saved since)
+ * includes them. Returns how many were failed.
  */
 export async function failStaleReplies(
   db: Db,
   now: Date = new Date(),
-  options: { leaseMs?: number; liveIds?: string[] } = {},
+  options: { leaseMs?: number; liveIds?: string[]; events?: EventBus } = {},
 ): Promise<number> {
-  const { count } = await db.message.updateMany({
+  const stale = await db.message.findMany({
     where: {
       status: "streaming",
       saved_at: { lt: staleBefore(now, options.leaseMs ?? replyTimings().leaseMs) },
       ...(options.liveIds?.length ? { id: { notIn: options.liveIds } } : {}),
     },
-    data: { status: "failed" },
+    select: { id: true, saved_at: true },
   });
-  // (Counts are bigints with SQLite's driver.)
-  return Number(count);
+  if (stale.length === 0) return 0;
+  let failed = 0;
+  for (const { id, saved_at } of stale) {
+    // Only if nobody wrote it since it was read (the same fence the runs use).
+    const { count } = await db.message.updateMany({
+      where: { id, status: "streaming", saved_at },
+      data: { status: "failed", saved_at: now },
+    });
+    // (Counts are bigints with SQLite's driver.)
+    if (Number(count) === 0) continue;
+    failed += 1;
+    if (options.events) {
+      const row = await db.message.findUnique({ where: { id } });
+      if (row) publishEvent(options.events, row.session_id, "message.updated", toMessageDto(row));
+    }
+  }
+  return failed;
 }

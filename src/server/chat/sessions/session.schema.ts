@@ -40,6 +40,19 @@ export const sessionPageSchema = pageOf(sessionSchema);
 export const ownedSessionInputSchema = z.strictObject({ id: idSchema, visitor_id: visitorIdSchema });
 export type OwnedSessionInput = z.infer<typeof ownedSessionInputSchema>;
 
+/**
+ * Following a session's events: the last event the client has (tRPC's lastEventId, set by httpSubscriptionLink
+ * when it reconnects; the SSE route reads Last-Event-ID / last_event_id into it). Absent on a first connection.
+ */
+export const sessionEventsInputSchema = ownedSessionInputSchema.extend({
+  lastEventId: z
+    .string()
+    .regex(/^\d{1,16}$/, "lastEventId must be the id of an event received (digits)")
+    .nullish()
+    .meta({ description: "The id of the last event received, to resume after it." }),
+});
+export type SessionEventsInput = z.infer<typeof sessionEventsInputSchema>;
+
 export const renameSessionInputSchema = ownedSessionInputSchema.extend({ title: titleSchema });
 export type RenameSessionInput = z.infer<typeof renameSessionInputSchema>;
 

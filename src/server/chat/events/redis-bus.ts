@@ -1,0 +1,303 @@
+import { Redis } from "ioredis";
+import {
+  ALL_SESSIONS,
+  DEFAULT_RETENTION,
+  type EventBus,
+  type ReplayResult,
+  type ReplayRetention,
+} from "./bus";
+import { EPHEMERAL_EVENT_TYPES, type SessionEvent, type SessionEventType } from "./event-types";
+
+/**
+ * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
+ * the event appended to the session's kept log (a Redis Stream whose entry ids are the sequences) unless it is
+ * ephemeral, trimmed by count and age (the floor remembers the last dropped sequence), every key's TTL renewed
+ * to the retention, then PUBLISH on the one channel every instance follows. Returns the sequence.
+ *
+ * KEYS: head, floor, log. ARGV: now (ms), keep (ms), max events, ephemeral (1/0), channel, event JSON head
+ * (`{"seq":`), event JSON tail (`,"session_id":…,"type":…,"data":…}`).
+ * Sequences (≈ 1.8e15) are below 2^53, so Lua's doubles hold them exactly; they are formatted with %.0f.
+ */
+const PUBLISH_SCRIPT = `
+local now = tonumber(ARGV[1])
+local keep = tonumber(ARGV[2])
+local max = tonumber(ARGV[3])
+local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+if head == 0 then
+  head = now * 1000 - 1
+  redis.call('SET', KEYS[2], string.format('%.0f', head))
+end
+local seq = math.max(head + 1, now * 1000)
+local id = string.format('%.0f', seq)
+local event = ARGV[6] .. id .. ARGV[7]
+redis.call('SET', KEYS[1], id, 'PX', keep)
+if ARGV[4] ~= '1' then
+  redis.call('XADD', KEYS[3], id .. '-0', 'e', event)
+  local len = redis.call('XLEN', KEYS[3])
+  local dropped = nil
+  if len > max then
+    local gone = redis.call('XRANGE', KEYS[3], '-', '+', 'COUNT', len - max)
+    dropped = gone[#gone][1]
+    redis.call('XTRIM', KEYS[3], 'MAXLEN', max)
+  end
+  local oldest = string.format('%.0f', (now - keep) * 1000)
+  local old = redis.call('XREVRANGE', KEYS[3], '(' .. oldest .. '-0', '-', 'COUNT', 1)
+  if #old > 0 then
+    dropped = old[1][1]
+    redis.call('XTRIM', KEYS[3], 'MINID', oldest .. '-0')
+  end
+  if dropped then
+    redis.call('SET', KEYS[2], string.sub(dropped, 1, -3))
+  end
+end
+redis.call('PEXPIRE', KEYS[2], keep)
+redis.call('PEXPIRE', KEYS[3], keep)
+redis.call('PUBLISH', ARGV[5], event)
+return id
+`;
+
+/**
+ * Replay: drops what is older than the retention (as publish would), then returns head, floor and the kept
+ * events after a sequence. KEYS: head, floor, log. ARGV: now (ms), keep (ms), after.
+ */
+const REPLAY_SCRIPT = `
+local head = redis.call('GET', KEYS[1])
+if not head then return {} end
+local keep = tonumber(ARGV[2])
+local oldest = string.format('%.0f', (tonumber(ARGV[1]) - keep) * 1000)
+local old = redis.call('XREVRANGE', KEYS[3], '(' .. oldest .. '-0', '-', 'COUNT', 1)
+if #old > 0 then
+  redis.call('SET', KEYS[2], string.sub(old[1][1], 1, -3), 'PX', keep)
+  redis.call('XTRIM', KEYS[3], 'MINID', oldest .. '-0')
+end
+local floor = redis.call('GET', KEYS[2]) or head
+local entries = redis.call('XRANGE', KEYS[3], '(' .. ARGV[3] .. '-0', '+')
+local events = {}
+for i, entry in ipairs(entries) do events[i] = entry[2][2] end
+return { head, floor, events }
+`;
+
+interface Subscription {
+  listener: (event: SessionEvent) => void;
+  onEnd?: () => void;
+}
+
+/** What travels on the channel: an event, or the end of a forgotten session's followers. */
+type Envelope = SessionEvent | { forget: string };
+
+export interface RedisEventBusOptions {
+  url: string;
+  /** Prefix of every key and of the channel (tests use a unique one per run). */
+  keyPrefix?: string;
+  retention?: ReplayRetention;
+  now?: () => number;
+}
+
+type ScriptedRedis = Redis & {
+  publishEvent(
+    head: string,
+    floor: string,
+    log: string,
+    now: number,
+    keep: number,
+    max: number,
+    ephemeral: string,
+    channel: string,
+    jsonHead: string,
+    jsonTail: string,
+  ): Promise<string>;
+  replayEvents(
+    head: string,
+    floor: string,
+    log: string,
+    now: number,
+    keep: number,
+    after: string,
+  ): Promise<[] | [string, string, string[]]>;
+};
+
+/**
+ * The event bus of several instances (REDIS_URL): sequences and kept events in Redis (a Lua script per publish,
+ * so two instances never give one sequence twice), live delivery by one PUBLISH channel that every instance
+ * subscribes to once and dispatches locally by session id (and to ALL_SESSIONS). Calls go over one connection in
+ * call order, so one session's events are sequenced in the order they were published. ioredis reconnects by
+ * itself; an outage is logged once (events published meanwhile fail and are not kept: followers that resume
+ * get a snapshot).
+ */
+export class RedisEventBus implements EventBus {
+  private readonly commands: ScriptedRedis;
+  private readonly subscriber: Redis;
+  private readonly subscribed: Promise<void>;
+  private readonly subscribers = new Map<string, Set<Subscription>>();
+  private readonly prefix: string;
+  private readonly channel: string;
+  private readonly retention: ReplayRetention;
+  private readonly now: () => number;
+  private outage = false;
+  private subscriberDown = false;
+  /** The last sequence delivered here, per session followed on this instance (for catching up, see catchUp). */
+  private readonly lastDelivered = new Map<string, number>();
+
+  constructor(options: RedisEventBusOptions) {
+    this.prefix = options.keyPrefix ?? "visitor-chat";
+    this.channel = `${this.prefix}:events`;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.now = options.now ?? Date.now;
+    const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
+    this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
+    this.commands.defineCommand("publishEvent", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+    this.commands.defineCommand("replayEvents", { numberOfKeys: 3, lua: REPLAY_SCRIPT });
+    // The subscriber connection retries forever (ioredis re-subscribes after a reconnect).
+    this.subscriber = new Redis(options.url, { connectTimeout: 2000, maxRetriesPerRequest: null });
+    for (const connection of [this.commands, this.subscriber]) {
+      connection.on("error", (error: unknown) => {
+        if (this.outage) return;
+        this.outage = true;
+        console.error("events: Redis is unreachable (ioredis keeps reconnecting)", error);
+      });
+      connection.on("ready", () => {
+        if (!this.outage) return;
+        this.outage = false;
+        console.error("events: Redis is reachable again");
+      });
+    }
+    // Events published while the subscriber connection was away were not delivered: once it is back (ioredis
+    // subscribes again), the followed sessions' kept events after the last one delivered are delivered.
+    this.subscriber.on("close", () => (this.subscriberDown = true));
+    this.subscriber.on("ready", () => {
+      if (!this.subscriberDown) return;
+      this.subscriberDown = false;
+      void this.catchUp();
+    });
+    this.subscriber.on("message", (channel: string, message: string) => {
+      if (channel === this.channel) this.dispatch(message);
+    });
+    this.subscribed = this.subscriber.subscribe(this.channel).then(() => undefined);
+    // A failed first subscribe is logged by the error handler; replay waits for it and reports it then.
+    this.subscribed.catch(() => undefined);
+  }
+
+  private keys(sessionId: string): [string, string, string] {
+    const base = `${this.prefix}:session:{${sessionId}}`;
+    return [`${base}:head`, `${base}:floor`, `${base}:log`];
+  }
+
+  async publish(sessionId: string, type: SessionEventType, data: unknown): Promise<SessionEvent> {
+    const jsonTail = `,"session_id":${JSON.stringify(sessionId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data ?? null)}}`;
+    const id = await this.commands.publishEvent(
+      ...this.keys(sessionId),
+      Math.floor(this.now()),
+      this.retention.keepMs,
+      this.retention.maxEventsPerSession,
+      EPHEMERAL_EVENT_TYPES.has(type) ? "1" : "0",
+      this.channel,
+      '{"seq":',
+      jsonTail,
+    );
+    return { seq: Number(id), session_id: sessionId, type, data: data ?? null };
+  }
+
+  async replay(sessionId: string, after: number): Promise<ReplayResult> {
+    // Live delivery must be on before what is kept is read (followSession subscribes, then replays).
+    await this.subscribed;
+    const reply = await this.commands.replayEvents(
+      ...this.keys(sessionId),
+      Math.floor(this.now()),
+      this.retention.keepMs,
+      String(Math.max(0, Math.floor(after))),
+    );
+    if (reply.length === 0) return { events: [], complete: false, head: 0 };
+    const [head, floor, events] = reply;
+    return {
+      events: events.map((json) => JSON.parse(json) as SessionEvent),
+      complete: after >= Number(floor),
+      head: Number(head),
+    };
+  }
+
+  subscribe(sessionId: string, listener: (event: SessionEvent) => void, onEnd?: () => void): () => void {
+    const subscription: Subscription = { listener, onEnd };
+    let set = this.subscribers.get(sessionId);
+    if (!set) {
+      set = new Set();
+      this.subscribers.set(sessionId, set);
+    }
+    set.add(subscription);
+    return () => {
+      const current = this.subscribers.get(sessionId);
+      if (!current) return;
+      current.delete(subscription);
+      if (current.size === 0) {
+        this.subscribers.delete(sessionId);
+        this.lastDelivered.delete(sessionId);
+      }
+    };
+  }
+
+  /** After the subscriber connection came back: what followed sessions missed meanwhile, from what is kept. */
+  private async catchUp(): Promise<void> {
+    try {
+      await this.subscriber.subscribe(this.channel);
+      for (const [sessionId, last] of [...this.lastDelivered]) {
+        const { events } = await this.replay(sessionId, last);
+        for (const event of events)
+          if (event.seq > (this.lastDelivered.get(sessionId) ?? 0)) this.dispatchEvent(event);
+      }
+    } catch (error) {
+      console.error("events: could not catch up after Redis came back", error);
+    }
+  }
+
+  async forget(sessionId: string): Promise<void> {
+    await this.commands.del(...this.keys(sessionId));
+    await this.commands.publish(this.channel, JSON.stringify({ forget: sessionId } satisfies Envelope));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.subscriber.quit(), this.commands.quit()]);
+  }
+
+  /** Open subscriptions on this instance (for metrics and tests). */
+  subscriberCount(): number {
+    let count = 0;
+    for (const set of this.subscribers.values()) count += set.size;
+    return count;
+  }
+
+  private dispatch(message: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch {
+      return;
+    }
+    if ("forget" in envelope) {
+      const set = this.subscribers.get(envelope.forget);
+      this.subscribers.delete(envelope.forget);
+      for (const subscription of set ?? []) subscription.onEnd?.();
+      return;
+    }
+    this.dispatchEvent(envelope);
+  }
+
+  private dispatchEvent(event: SessionEvent): void {
+    if (this.subscribers.has(event.session_id)) {
+      const last = this.lastDelivered.get(event.session_id) ?? 0;
+      // Already delivered (a catch-up raced the channel): followers would skip it anyway.
+      if (event.seq <= last) return;
+      this.lastDelivered.set(event.session_id, event.seq);
+    }
+    this.deliver(event.session_id, event);
+    this.deliver(ALL_SESSIONS, event);
+  }
+
+  private deliver(key: string, event: SessionEvent): void {
+    for (const { listener } of this.subscribers.get(key) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error("event bus: a subscriber failed", error);
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import { messageSourcesSchema, type MessageDto } from "./message.schema";
+
+export type MessageRow = Prisma.MessageGetPayload<object>;
+
+/**
+ * A stored message as the API shows it (messages.list, events), with its feedback when it was read with the
+ * feedback relation (a new message has none).
+ */
+export function toMessageDto(
+  row: Pick<MessageRow, "id" | "session_id" | "role" | "content" | "status" | "sources" | "created_at"> & {
+    feedback?: { rating: "up" | "down" } | null;
+  },
+): MessageDto {
+  return {
+    id: row.id,
+    session_id: row.session_id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],
+    feedback: row.feedback?.rating ?? null,
+    created_at: row.created_at.toISOString(),
+  };
+}
