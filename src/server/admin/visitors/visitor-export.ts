@@ -12,7 +12,7 @@ import { AppError } from "../../errors/app-error";
 /**
  * Everything stored about one visitor ("give me my data"), one key per kind of data. A later feature that stores
  * visitor data adds its section here and its loader in SECTIONS below — one line each (e.g. `feedback`,
- * `emails`), and tests/visitor-privacy.test.ts checks every table with a visitor's rows is exported.
+ * `emails`); tests/visitor-privacy.test.ts (VISITOR_TABLES) ties every table an erasure empties to a section.
  */
 export const visitorExportSchema = z
   .object({

@@ -26,6 +26,9 @@ export interface VisitorErasureHook {
   afterCommit?: (erasure: VisitorErasure) => void | Promise<void>;
 }
 
+/** A visitor with a long history takes a while to delete on a busy server: more than Prisma's 5 s default. */
+const ERASURE_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
+
 /** On globalThis: Next.js bundles each route separately, and a hook registered once must be seen by all. */
 const globalHooks = globalThis as typeof globalThis & { __visitorChatErasureHooks?: Set<VisitorErasureHook> };
 const hooks: Set<VisitorErasureHook> = (globalHooks.__visitorChatErasureHooks ??= new Set());
@@ -66,7 +69,7 @@ export async function eraseVisitor(deps: Pick<ChatDeps, "db">, visitorId: string
     };
     for (const hook of hooks) await hook.inTransaction?.(tx, result);
     return result;
-  });
+  }, ERASURE_TRANSACTION);
   for (const hook of hooks) {
     try {
       await hook.afterCommit?.(erasure);
