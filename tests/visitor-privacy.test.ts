@@ -139,6 +139,19 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
     it("an admin delete leaves no row of the visitor in any table, and only its rows go", async () => {
       const doomed = await seedVisitor("erase-doomed");
       const kept = await seedVisitor("erase-kept");
+      // The webhook outbox holds copies of what each visitor said (message.created): the doomed one's must go.
+      for (const [index, seeded] of [doomed, kept].entries()) {
+        await deps.db.webhookEvent.create({
+          data: {
+            id: `msg_erasure_${dialect}_${index}`,
+            type: "message.created",
+            payload: {
+              session_id: seeded.sessions[0]!.id,
+              content: `hi ${index === 0 ? "erase-doomed" : "erase-kept"}`,
+            },
+          },
+        });
+      }
       const before = await dumpTables(deps.db, dialect);
       expect([...before.keys()]).toEqual(
         expect.arrayContaining(["visitors", "sessions", "messages", "audit_log"]),
@@ -155,8 +168,17 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
       const after = await dumpTables(deps.db, dialect);
       const doomedIds = [doomed.visitor.id, ...doomed.sessions.map((session) => session.id)];
       for (const [table, rows] of after) {
-        // The audit log keeps who deleted which id (no content): that is its purpose.
+        // The audit log keeps who deleted which id (no content): that is its purpose. The outbox holds one
+        // event with the id, telling webhook receivers of the erasure (checked below).
         if (table === "audit_log") continue;
+        if (table === "webhook_events") {
+          const mentions = rows.filter((row) => doomedIds.some((id) => row.includes(id)));
+          expect(mentions).toHaveLength(1);
+          expect(mentions[0]).toContain("visitor.deleted");
+          expect(mentions[0]).not.toContain("erase-doomed");
+          expect(rows.some((row) => row.includes("erase-kept"))).toBe(true);
+          continue;
+        }
         for (const row of rows) {
           for (const text of [...doomedIds, "erase-doomed"])
             expect(row, `${table} still holds ${text}`).not.toContain(text);
@@ -315,8 +337,11 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
 
     it("lists newest first, filters by action, actor and day, and pages by cursor", async () => {
       const actor = { kind: "api_key" as const, id: null, name: `pager-${dialect}` };
-      for (let index = 0; index < 5; index += 1)
+      // (Entries are ordered by time: ones recorded in the same millisecond have no order between them.)
+      for (let index = 0; index < 5; index += 1) {
         await recordAudit(deps, { actor, action: "sessions.exported", detail: { index } });
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
       const audit = adminCaller(deps, bearer(TEST_ADMIN_API_KEY), ADMIN_IP).admin.audit;
       const first = await audit.list({ actor: actor.name, limit: 2 });
       expect(first.items.map((item) => item.detail.index)).toEqual([4, 3]);

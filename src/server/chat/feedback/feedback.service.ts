@@ -9,6 +9,7 @@ import type {
   SessionRatingDto,
   SessionRatingInput,
 } from "./feedback.schema";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 
 /** A unique-key race (two first ratings at once): the second writer retries and updates instead. */
 function isUniqueViolation(error: unknown): boolean {
@@ -48,21 +49,34 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
   const rating = input.rating;
   const now = new Date();
   const comment = input.comment ? input.comment : null;
+  const payload = {
+    message_id: message.id,
+    session_id: session.id,
+    visitor_id: session.visitor_id,
+    rating,
+    comment,
+    updated_at: now.toISOString(),
+  };
   const row = await upsertOnce(() =>
-    deps.db.messageFeedback
-      .upsert({
-        where: { message_id: message.id },
-        create: {
-          message_id: message.id,
-          session_id: session.id,
-          visitor_id: session.visitor_id,
-          rating,
-          comment,
-          created_at: now,
-          updated_at: now,
-        },
-        update: { rating, comment, updated_at: now },
-      })
+    deps.db
+      .$transaction([
+        deps.db.messageFeedback.upsert({
+          where: { message_id: message.id },
+          create: {
+            message_id: message.id,
+            session_id: session.id,
+            visitor_id: session.visitor_id,
+            rating,
+            comment,
+            created_at: now,
+            updated_at: now,
+          },
+          update: { rating, comment, updated_at: now },
+        }),
+        // Webhook receivers are told of each rating given (or changed), in the same transaction (the outbox).
+        ...webhookEventWrites(deps.db, "feedback.created", payload, now),
+      ])
+      .then(([saved]) => saved)
       .catch((error: unknown) => {
         // The message (or its session) was deleted between the ownership check and the write.
         if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {

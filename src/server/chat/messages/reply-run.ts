@@ -143,6 +143,7 @@ export function startReplyRun(args: {
                 content: data.content,
                 status: "complete" as const,
                 sources: data.sources ?? [],
+                feedback: null,
                 created_at: args.message_of.created_at.toISOString(),
               };
               for (const write of webhookEventWrites(tx, "message.created", dto, stamp)) await write;

@@ -1,5 +1,6 @@
 import type { ChatDeps } from "../deps";
 import { eraseVisitor } from "../visitors/erase-visitor";
+import { forgetWebhookEventsOf } from "../webhooks/webhook-events";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Rows handled per transaction, so one run never holds a long lock or a large batch in memory. */
@@ -40,6 +41,16 @@ export async function applyRetention(
     ]);
     result.messages += Number(messages.count);
     result.sessions += Number(sessions.count);
+    // The outbox's copies of what was deleted (a session that got a message meanwhile was kept, and keeps them).
+    const kept = new Set(
+      (await deps.db.session.findMany({ where: { id: { in: ids } }, select: { id: true } })).map(
+        (row) => row.id,
+      ),
+    );
+    await forgetWebhookEventsOf(
+      deps.db,
+      ids.filter((id) => !kept.has(id)),
+    );
     if (Number(sessions.count) === 0) break;
   }
   for (;;) {

@@ -2,6 +2,7 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
+import { forgetWebhookEventsOf, webhookEventWrites } from "../webhooks/webhook-events";
 import type { EraseOwnVisitorInput, VisitorErasedDto } from "./visitor.schema";
 
 /** What one erasure removed: the visitor, the ids of its sessions, and how many rows of each kind. */
@@ -47,7 +48,10 @@ export function onVisitorErased(hook: VisitorErasureHook): () => void {
  * A reply still being generated for one of its sessions stops at its next save (its row is gone, so the save
  * fails the run's fencing check and nothing is written back).
  */
-export async function eraseVisitor(deps: Pick<ChatDeps, "db">, visitorId: string): Promise<VisitorErasure> {
+export async function eraseVisitor(
+  deps: Pick<ChatDeps, "db" | "events">,
+  visitorId: string,
+): Promise<VisitorErasure> {
   if (!isUuid(visitorId)) throw new AppError("VISITOR_NOT_FOUND");
   const erasure = await deps.db.$transaction(async (tx) => {
     const visitor = await tx.visitor.findUnique({ where: { id: visitorId }, select: { id: true } });
@@ -67,9 +71,26 @@ export async function eraseVisitor(deps: Pick<ChatDeps, "db">, visitorId: string
         messages: Number(messages.count),
       },
     };
+    // Earlier events of the visitor still in the outbox (its metadata, its messages) go with it; receivers are
+    // told of the erasure in the same transaction: the id and counts, nothing personal.
+    await forgetWebhookEventsOf(tx, [visitorId, ...sessionIds]);
+    for (const write of webhookEventWrites(tx, "visitor.deleted", {
+      id: visitorId,
+      sessions: result.counts.sessions,
+      messages: result.counts.messages,
+    }))
+      await write;
     for (const hook of hooks) await hook.inTransaction?.(tx, result);
     return result;
   }, ERASURE_TRANSACTION);
+  // The event streams of its sessions end, on every instance (their kept events are dropped).
+  for (const sessionId of erasure.session_ids) {
+    try {
+      await deps.events?.forget(sessionId);
+    } catch (error) {
+      console.error("erase-visitor: could not end a session's event streams (the erasure stands)", error);
+    }
+  }
   for (const hook of hooks) {
     try {
       await hook.afterCommit?.(erasure);

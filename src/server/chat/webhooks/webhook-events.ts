@@ -6,7 +6,13 @@ import type { Db } from "../../db/client";
  * The events webhooks tell of (docs/webhooks.md). To add one (e.g. `visitor.deleted`): add its name here, then
  * put `...webhookEventWrites(db, "visitor.deleted", dto)` into the batch transaction that makes the change.
  */
-export const WEBHOOK_EVENT_TYPES = ["visitor.created", "session.created", "message.created"] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  "visitor.created",
+  "session.created",
+  "message.created",
+  "visitor.deleted",
+  "feedback.created",
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** A client the outbox row can be written with: the app's client or an interactive transaction's. */
@@ -35,4 +41,22 @@ export function webhookEventWrites(
       select: { id: true },
     }),
   ];
+}
+
+/**
+ * Erasure and retention: drops the stored events (and, by cascade, their deliveries) whose payload mentions any of
+ * these ids — a visitor's or its sessions' — so no copy of deleted content stays in the outbox. Ids are UUIDs, so
+ * a text match on the payload cannot hit another visitor's. Written once for both databases (CAST to text).
+ */
+export async function forgetWebhookEventsOf(
+  db: Pick<Db, "$executeRaw">,
+  ids: readonly string[],
+): Promise<number> {
+  let deleted = 0;
+  for (const id of ids) {
+    deleted += Number(
+      await db.$executeRaw`DELETE FROM webhook_events WHERE CAST(payload AS TEXT) LIKE ${`%${id}%`}`,
+    );
+  }
+  return deleted;
 }
