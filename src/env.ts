@@ -77,6 +77,11 @@ const envSchema = z.object({
   REPLY_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** How long a finished reply's final save is retried while the database is unreachable, before `error`. */
   REPLY_FINAL_SAVE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /**
+   * A visitor who asked for a person and was not claimed by an agent within this time is told nobody is available
+   * (offered to leave an email) and the assistant answers again.
+   */
+  HANDOFF_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

@@ -36,6 +36,7 @@ export const COPIED_TABLES = [
   "admin_sign_in_throttles",
   "api_keys",
   "job_leases",
+  "agent_presence",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

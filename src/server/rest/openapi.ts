@@ -52,6 +52,12 @@ const TAGS = [
       "For your support team and integrations: sessions, transcripts, exports and the dashboard. Send " +
       "`Authorization: Bearer <key>` with an API key from /admin/api-keys (or the bootstrap ADMIN_API_KEY).",
   },
+  {
+    name: "Admin inbox",
+    description:
+      "Human handoff: list waiting conversations (`GET /api/admin/sessions/?mode=waiting`), claim one, reply as an " +
+      "agent, hand it back to the bot or close it, and follow every conversation's events live. Same Bearer key.",
+  },
 ];
 
 const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
@@ -77,6 +83,8 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+    case "SESSION_CLAIMED_BY_ANOTHER_AGENT":
+      return new AppError(id, { params: { agent: "Ada" } });
     default:
       return new AppError(id);
   }
@@ -360,6 +368,53 @@ function streamOperation(): Json {
   };
 }
 
+/** GET /api/admin/events/ (src/server/rest/admin-events.ts): a REST-only SSE route, documented here by hand. */
+function adminEventsOperation(): Json {
+  return {
+    operationId: "admin-events",
+    tags: ["Admin inbox"],
+    summary: "Every conversation's events, live (admin, Server-Sent Events)",
+    description: [
+      "Every session's events as `text/event-stream`, for integrations: `id:` `<session id>:<seq>`, `event:` the",
+      "type, `data:` the event as JSON `{ seq, session_id, type, data }`. Types: `message.created` and",
+      "`message.updated` (the message DTO, `author_name` for agents), `message.delta` (`{ message_id, text }`),",
+      "`session.updated` (the session DTO with `mode`, `agent_name`), `typing` (`{ role, active }`, never stored).",
+      "Live only: Last-Event-ID is not needed (after a reconnect, list the sessions again). A `: heartbeat`",
+      "comment every 15 s.",
+    ].join(" "),
+    security: [{ adminKey: [] }],
+    responses: {
+      200: {
+        description: [
+          "The event stream. On the wire:",
+          "",
+          "```",
+          'id: 3f0c6a52-…:1764118800000000\nevent: session.updated\ndata: {"seq":1764118800000000,"session_id":"3f0c6a52-…","type":"session.updated","data":{…,"mode":"waiting"}}',
+          "```",
+        ].join("\n"),
+        content: {
+          "text/event-stream": {
+            schema: {
+              type: "object",
+              required: ["seq", "session_id", "type", "data"],
+              properties: {
+                seq: { type: "integer", description: "Strictly increasing per session." },
+                session_id: { type: "string", format: "uuid" },
+                type: {
+                  type: "string",
+                  enum: ["message.created", "message.delta", "message.updated", "session.updated", "typing"],
+                },
+                data: { type: "object", description: "The payload of the type (see above)." },
+              },
+            },
+          },
+        },
+      },
+      ...errorResponses(["UNAUTHORIZED"]),
+    },
+  };
+}
+
 /** Query (and path) parameters of an export route, from its zod schema. */
 function parametersOf(schema: z.ZodObject, inPath: string[]): Json[] {
   const json = toComponentSchema(schema, "input") as {
@@ -497,6 +552,7 @@ function buildDocument(): Json {
   paths["/api/chats/messages/chat/stream/"] = { post: streamOperation() };
   paths["/api/admin/exports/sessions/"] = { get: exportOperation("range") };
   paths["/api/admin/exports/sessions/{id}/"] = { get: exportOperation("transcript") };
+  paths["/api/admin/events/"] = { get: adminEventsOperation() };
 
   return {
     ...document,

@@ -4,7 +4,7 @@ import { LIMITS } from "../../chat/limits";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
-import { sessionSchema } from "../../chat/sessions/session.schema";
+import { sessionModeSchema, sessionSchema } from "../../chat/sessions/session.schema";
 
 const dayField = (field: string, description: string) =>
   z.iso
@@ -26,6 +26,10 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
     description: "failed: at least one reply failed (worth a follow-up); ok: no reply failed; any (default).",
   }),
   visitor_id: idSchema.optional().meta({ description: "Only this visitor's sessions." }),
+  mode: sessionModeSchema.optional().meta({
+    description:
+      "Only sessions in this mode: waiting (a visitor asked for a person: the inbox's queue), agent, bot, closed.",
+  }),
 });
 export type ListAdminSessionsInput = z.infer<typeof listAdminSessionsInputSchema>;
 

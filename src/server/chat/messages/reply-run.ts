@@ -78,6 +78,8 @@ export interface ReplyRunListener {
     content: string;
     sources: MessageSource[];
     status: "complete" | "failed" | "stopped";
+    /** The responder asked to hand the conversation to a person (ResponderReply.handoff). */
+    handoff: boolean;
   }): void;
 }
 
@@ -178,6 +180,7 @@ export function startReplyRun(args: {
 
   let content = "";
   let sources: MessageSource[] = [];
+  let handoff = false;
   // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
   const heartbeat = setInterval(
     () => {
@@ -194,7 +197,7 @@ export function startReplyRun(args: {
     clearInterval(heartbeat);
     const saved = await saveFinal(content, status);
     if (!saved.stored) return { ok: false, content, sources, error: saved.error };
-    args.listener?.stored({ content, sources, status });
+    args.listener?.stored({ content, sources, status, handoff });
     if (status === "failed") return { ok: false, content, sources, error };
     return { ok: true, content, sources, status };
   };
@@ -218,6 +221,7 @@ export function startReplyRun(args: {
         }
       } finally {
         sources = reply.sources();
+        handoff = reply.handoff?.() ?? false;
       }
       if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
       return await finish("complete");

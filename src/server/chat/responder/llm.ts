@@ -1,6 +1,6 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { streamText, type ModelMessage } from "ai";
-import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
+import { jsonSchema, streamText, tool, type ModelMessage } from "ai";
+import { HANDOFF_TEXT, NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
 import { passageSource, type KnowledgeBase, type KnowledgePassage } from "./knowledge-base";
 import type { ChatTurn, Responder, ResponderInput, ResponderReply } from "./responder";
 
@@ -97,10 +97,19 @@ export class LlmResponder implements Responder {
   reply(input: ResponderInput): ResponderReply {
     const hits = this.knowledge.search(input.message, this.settings.groundingPassages);
     const passages = hits.map((hit) => hit.passage);
-    return { deltas: this.stream(input, passages), sources: () => hits.map(passageSource) };
+    const turn = { handoff: false };
+    return {
+      deltas: this.stream(input, passages, turn),
+      sources: () => hits.map(passageSource),
+      handoff: () => turn.handoff,
+    };
   }
 
-  private async *stream(input: ResponderInput, passages: KnowledgePassage[]): AsyncIterable<string> {
+  private async *stream(
+    input: ResponderInput,
+    passages: KnowledgePassage[],
+    turn: { handoff: boolean },
+  ): AsyncIterable<string> {
     const idle = new IdleTimeout(this.settings.timeoutMs);
     const signal = AbortSignal.any([input.signal, idle.signal]);
     const result = streamText({
@@ -110,6 +119,7 @@ export class LlmResponder implements Responder {
       ...(this.settings.maxTokens !== undefined && { maxOutputTokens: this.settings.maxTokens }),
       maxRetries: this.settings.maxRetries,
       abortSignal: signal,
+      tools: HANDOFF_TOOLS,
       // Errors arrive as `error` parts below; this only stops the SDK from logging them a second time.
       onError: () => {},
     });
@@ -121,6 +131,8 @@ export class LlmResponder implements Responder {
         if (part.type === "text-delta" && part.text !== "") {
           produced = true;
           yield part.text;
+        } else if (part.type === "tool-call" && part.toolName === HANDOFF_TOOL) {
+          turn.handoff = true;
         } else if (part.type === "error") {
           throw part.error instanceof Error ? part.error : new LlmReplyError(String(part.error));
         } else if (part.type === "abort") {
@@ -131,6 +143,10 @@ export class LlmResponder implements Responder {
             throw new LlmReplyError(
               `The model's stream ended unexpectedly (${part.rawFinishReason ?? "no finish reason"}).`,
             );
+          }
+          if (!produced && turn.handoff) {
+            produced = true;
+            yield HANDOFF_TEXT;
           }
           if (!produced) throw new LlmReplyError("The model returned an empty reply.");
         }
@@ -145,6 +161,20 @@ export class LlmResponder implements Responder {
     }
   }
 }
+
+/**
+ * The handoff tool: the model calls it when the visitor wants a person or needs one (the chat then asks the
+ * agents, see ResponderReply.handoff). No `execute`: the call is noted and the turn ends.
+ */
+const HANDOFF_TOOL = "handoff_to_person";
+const HANDOFF_TOOLS = {
+  [HANDOFF_TOOL]: tool({
+    description:
+      "Hand the conversation to a person from the support team. Call it when the visitor asks for a person, or " +
+      "when they need help the help articles cannot give (an account problem, a complaint).",
+    inputSchema: jsonSchema<Record<string, never>>({ type: "object", properties: {} }),
+  }),
+};
 
 /** Aborts when nothing has happened for `ms` since start() or the last touch(). */
 class IdleTimeout {

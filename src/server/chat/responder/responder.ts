@@ -26,6 +26,12 @@ export interface ResponderReply {
    * ended. Empty when the reply is not grounded in the help articles (small talk, "I couldn't find that").
    */
   sources(): MessageSource[];
+  /**
+   * The handoff seam: true when this reply asks to hand the conversation to a person (final once `deltas` has
+   * ended). The chat then makes the same request as the visitor's "Talk to a person" (a session waiting for an
+   * agent, or "nobody is available" with no agent online). Absent = never.
+   */
+  handoff?(): boolean;
 }
 
 export interface Responder {

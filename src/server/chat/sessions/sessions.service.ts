@@ -23,6 +23,9 @@ export function toSessionDto(row: SessionRow): SessionDto {
     title: row.title,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    mode: row.mode,
+    agent_name: row.mode === "agent" ? row.agent_name : null,
+    handoff_requested_at: row.handoff_requested_at?.toISOString() ?? null,
   };
 }
 

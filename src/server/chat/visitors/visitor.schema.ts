@@ -31,6 +31,9 @@ export const visitorSchema = z
     created_at: z.iso.datetime(),
     last_seen_at: z.iso.datetime(),
     metadata: z.record(z.string(), z.json()),
+    email: z.string().nullable().meta({
+      description: "An address the visitor left for a reply when no agent was available; null if none.",
+    }),
   })
   .meta({ id: "Visitor" });
 export type VisitorDto = z.infer<typeof visitorSchema>;
@@ -39,3 +42,12 @@ export const validateVisitorOutputSchema = z.object({
   valid: z.literal(true),
   visitor: visitorSchema,
 });
+
+export const setVisitorEmailInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The visitor's id." }),
+  email: z
+    .email({ error: "email must be an email address, e.g. ada@example.com" })
+    .max(254, "email must be at most 254 characters")
+    .meta({ description: "Where an agent can answer later.", example: "ada@example.com" }),
+});
+export type SetVisitorEmailInput = z.infer<typeof setVisitorEmailInputSchema>;

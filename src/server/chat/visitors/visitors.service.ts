@@ -3,7 +3,12 @@ import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
-import type { CreateVisitorInput, ValidateVisitorInput, VisitorDto } from "./visitor.schema";
+import type {
+  CreateVisitorInput,
+  SetVisitorEmailInput,
+  ValidateVisitorInput,
+  VisitorDto,
+} from "./visitor.schema";
 
 type VisitorRow = Prisma.VisitorGetPayload<object>;
 
@@ -13,6 +18,7 @@ export function toVisitorDto(row: VisitorRow): VisitorDto {
     created_at: row.created_at.toISOString(),
     last_seen_at: row.last_seen_at.toISOString(),
     metadata: row.metadata as VisitorDto["metadata"],
+    email: row.email,
   };
 }
 
@@ -72,4 +78,17 @@ export function visitorSeenRecently(visitorId: string, at: Date): boolean {
 /** Undoes a note of visitorSeenRecently whose write did not happen. */
 export function forgetVisitorSeen(visitorId: string): void {
   lastRecordedSeen.delete(visitorId);
+}
+
+/** Stores the address a visitor left for a later answer (no agent was available); the latest one wins. */
+export async function setVisitorEmail(deps: ChatDeps, input: SetVisitorEmailInput): Promise<VisitorDto> {
+  if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
+  const { count } = await deps.db.visitor.updateMany({
+    where: { id: input.id },
+    data: { email: input.email },
+  });
+  if (Number(count) === 0) throw new AppError("VISITOR_NOT_FOUND");
+  const row = await deps.db.visitor.findUnique({ where: { id: input.id } });
+  if (!row) throw new AppError("VISITOR_NOT_FOUND");
+  return toVisitorDto(row);
 }
