@@ -1,7 +1,13 @@
 "use client";
 
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchStreamLink, loggerLink } from "@trpc/client";
+import {
+  createTRPCClient,
+  httpBatchStreamLink,
+  httpSubscriptionLink,
+  loggerLink,
+  splitLink,
+} from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "~/server/api/root";
@@ -32,8 +38,14 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
           enabled: (op) =>
             process.env.NODE_ENV === "development" || (op.direction === "down" && op.result instanceof Error),
         }),
-        // Streams responses (needed for messages.chatStream) and batches the calls made in the same tick.
-        httpBatchStreamLink({ url: `${baseUrl()}/api/trpc` }),
+        splitLink({
+          // Subscriptions (the admin inbox's live events, a session's events) over SSE: the browser's EventSource
+          // reconnects by itself and sends the last tracked() id, so a follower resumes where it stopped.
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: `${baseUrl()}/api/trpc` }),
+          // Streams responses (needed for messages.chatStream) and batches the calls made in the same tick.
+          false: httpBatchStreamLink({ url: `${baseUrl()}/api/trpc` }),
+        }),
       ],
     }),
   );
