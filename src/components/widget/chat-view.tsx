@@ -10,6 +10,8 @@ import type { WidgetOptions } from "./options";
 import { SessionList } from "./session-list";
 import { useActiveSession } from "./use-active-session";
 import { useChatStream } from "./use-chat-stream";
+import { HandoffBar } from "./handoff-bar";
+import { useHandoff } from "./use-handoff";
 import { useMessages } from "./use-messages";
 import { WidgetHeader } from "./widget-header";
 
@@ -38,6 +40,7 @@ export function ChatView({ options, visitorId, host }: Props) {
     [],
   );
   const chat = useChatStream({ visitorId, createSession: sessions.create, restoreDraft });
+  const handoff = useHandoff({ visitorId, sessionId: activeId ?? null, createSession: sessions.create });
 
   const { turnsOf } = chat;
   const items = useMemo(
@@ -66,6 +69,7 @@ export function ChatView({ options, visitorId, host }: Props) {
   }
 
   function send(text: string) {
+    handoff.visitorTyped("");
     chat.send(text, activeId ?? null);
     setDraft("");
     setSentCount((n) => n + 1);
@@ -134,10 +138,14 @@ export function ChatView({ options, visitorId, host }: Props) {
             onRetry={retry}
             sentCount={sentCount}
           />
+          <HandoffBar handoff={handoff} />
           <Composer
             ref={input}
             draft={draft}
-            onDraftChange={setDraft}
+            onDraftChange={(text) => {
+              setDraft(text);
+              handoff.visitorTyped(text);
+            }}
             onSend={send}
             onStop={() => chat.stop(activeId ?? null)}
             busy={chat.busy(activeId ?? null)}
