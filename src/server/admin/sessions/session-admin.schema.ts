@@ -37,6 +37,10 @@ const adminSessionSchema = sessionSchema
   .extend({
     message_count: z.number().int(),
     failed_count: z.number().int().meta({ description: "Assistant replies that failed." }),
+    agent_id: z.string().nullable().meta({
+      description:
+        "Who claimed it (mode agent): an admin user id, `api_key:<id>` or `bootstrap_key`; else null.",
+    }),
   })
   .meta({ id: "AdminSession" });
 export type AdminSessionDto = z.infer<typeof adminSessionSchema>;

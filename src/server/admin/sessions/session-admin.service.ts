@@ -42,7 +42,12 @@ async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<s
 }
 
 function toAdminSessionDto(row: SessionRow, counts: { messages: number; failed: number }): AdminSessionDto {
-  return { ...toSessionDto(row), message_count: counts.messages, failed_count: counts.failed };
+  return {
+    ...toSessionDto(row),
+    message_count: counts.messages,
+    failed_count: counts.failed,
+    agent_id: row.mode === "agent" ? row.agent_id : null,
+  };
 }
 
 /** A session with its visitor and all its messages (oldest first), as a transcript; failed_count from them. */
