@@ -56,6 +56,11 @@ const PUBLIC_PROCEDURES = new Set([
   "messages.retry",
   "messages.retryStream",
   "messages.stop",
+  "sessions.handoff",
+  "sessions.handoffState",
+  "sessions.typing",
+  "sessions.handoffEvents",
+  "visitors.email",
 ]);
 
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
@@ -118,7 +123,11 @@ describe("the route lists the access tests are generated from", () => {
   });
 
   it("finds the export route files", () => {
-    expect(ADMIN_ROUTE_FILES).toEqual(["/api/admin/exports/sessions", "/api/admin/exports/sessions/[id]"]);
+    expect(ADMIN_ROUTE_FILES).toEqual([
+      "/api/admin/events",
+      "/api/admin/exports/sessions",
+      "/api/admin/exports/sessions/[id]",
+    ]);
   });
 });
 
@@ -128,6 +137,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let cookie: string;
   let signedOutCookie: string;
   let activeKey: string;
+  let activeKeyId: string;
+  let adminUserId: string;
   let revokedKey: string;
   let visitorId: string;
   let sessionId: string;
@@ -164,9 +175,10 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       body: "{}",
     });
     expect(signOut.status).toBe(200);
-    activeKey = (
-      await createApiKey(deps, { name: "active" }, (await deps.db.adminUser.findFirstOrThrow()).id)
-    ).key;
+    adminUserId = (await deps.db.adminUser.findFirstOrThrow()).id;
+    const active = await createApiKey(deps, { name: "active" }, adminUserId);
+    activeKey = active.key;
+    activeKeyId = active.api_key.id;
     const revoked = await createApiKey(
       deps,
       { name: "revoked" },
@@ -232,7 +244,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         for (const [label, headers] of DENIED) {
           const url = `${target().baseUrl}/api/trpc/${procedure.name}`;
           const response =
-            procedure.type === "query"
+            procedure.type === "query" || procedure.type === "subscription"
               ? await fetch(`${url}?input=${encodeURIComponent("{}")}`, { headers: headers() })
               : await fetch(url, {
                   method: "POST",
@@ -283,16 +295,46 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           expect(body).toMatchObject({ success: false, code: "UNAUTHORIZED" });
           checker.expectDeclared(method, url, 401, body);
         }
-        const admins: Record<string, string>[] = [
-          { authorization: `Bearer ${activeKey}` },
-          { authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
-          { cookie },
+        const admins: [agentId: () => string, headers: Record<string, string>][] = [
+          [() => `api_key:${activeKeyId}`, { authorization: `Bearer ${activeKey}` }],
+          [() => "bootstrap_key", { authorization: `Bearer ${TEST_ADMIN_API_KEY}` }],
+          // A change made with the cookie comes from the app's own pages (same origin).
+          [() => adminUserId, { cookie, origin: target().baseUrl }],
         ];
-        for (const headers of admins) {
-          const response = await fetch(`${target().baseUrl}${url}`, { method, headers });
-          expect(response.status, `${method} ${url} as an admin`).toBe(200);
+        const inboxAction = /\/sessions\/\{id\}\/(claim|messages|release|close|typing)\/$/.exec(pattern)?.[1];
+        for (const [agentId, headers] of admins) {
+          // Each admin acts on the session as a fresh agent: claimed by them where the action needs it.
+          if (inboxAction) {
+            const claimed = inboxAction === "messages" || inboxAction === "typing";
+            await deps.db.session.update({
+              where: { id: sessionId },
+              data: claimed
+                ? { mode: "agent", agent_id: agentId(), agent_name: "Agent" }
+                : { mode: "waiting", agent_id: null, agent_name: null },
+            });
+          }
+          const body =
+            inboxAction === "messages"
+              ? JSON.stringify({ message: "Hello from an agent" })
+              : inboxAction === "typing"
+                ? JSON.stringify({ active: true })
+                : undefined;
+          const response = await fetch(`${target().baseUrl}${url}`, {
+            method,
+            headers: body ? { ...headers, "content-type": "application/json" } : headers,
+            body,
+          });
+          const expected = inboxAction === "messages" ? 201 : 200;
+          expect(response.status, `${method} ${url} as an admin`).toBe(expected);
+          if (pattern === "/api/admin/events/") {
+            // The SSE stream of every conversation: it opens (and would go on forever).
+            expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+            await response.body?.cancel();
+            continue;
+          }
           // Envelope responses must match the document (the export routes answer with files instead).
-          if (!pattern.includes("/exports/")) checker.expectDeclared(method, url, 200, await response.json());
+          if (!pattern.includes("/exports/"))
+            checker.expectDeclared(method, url, expected, await response.json());
         }
       });
     }
