@@ -132,13 +132,12 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
  * published (a person answers), with no assistant message and no run.
  */
 export async function openChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
-  const { session, untitled, history } = await ownedSessionWithHistory(deps, input);
-  const stored = await deps.db.session.findUnique({ where: { id: session.id } });
-  if (!stored) throw new AppError("SESSION_NOT_FOUND");
+  const { session, untitled, history, stored } = await ownedSessionWithHistory(deps, input);
+  // `stored` is read only off the common path (a bot session with history is known to be in bot mode).
   const mode =
-    stored.mode === "closed"
+    stored?.mode === "closed"
       ? (await transitionSession(deps, stored.id, { kind: "visitor_message" }, stored)).mode
-      : stored.mode;
+      : (stored?.mode ?? "bot");
   if (!botAnswers(mode)) return storeVisitorMessageOnly(deps, input, session, untitled);
 
   const userAt = new Date();
@@ -280,14 +279,20 @@ export async function sendAgentMessage(
 }
 
 /**
- * The ownership check and the responder's history in one query when the session already has complete
- * messages (the common case): a complete message of this session under this visitor proves both, and a
- * session with messages has its title (set with its first message). Otherwise the full check, in its order.
+ * The ownership check, the mode and the responder's history in one query when the session already has complete
+ * messages and the bot answers it (the common case): a complete message of this session under this visitor in
+ * bot mode proves all three, and a session with messages has its title (set with its first message). Otherwise
+ * the full check, in its order, with the stored session (`stored`: its mode decides who answers).
  */
 async function ownedSessionWithHistory(
   deps: ChatDeps,
   input: ChatInput,
-): Promise<{ session: Pick<SessionRow, "id" | "visitor_id">; untitled: boolean; history: ChatTurn[] }> {
+): Promise<{
+  session: Pick<SessionRow, "id" | "visitor_id">;
+  untitled: boolean;
+  history: ChatTurn[];
+  stored?: SessionRow;
+}> {
   if (isUuid(input.session_id) && isUuid(input.visitor_id)) {
     const history = await historyBefore(deps, input.session_id, undefined, input.visitor_id);
     if (history.length > 0) {
@@ -295,7 +300,12 @@ async function ownedSessionWithHistory(
     }
   }
   const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
-  return { session, untitled: session.title === null, history: await historyBefore(deps, session.id) };
+  return {
+    session,
+    untitled: session.title === null,
+    history: await historyBefore(deps, session.id),
+    stored: session,
+  };
 }
 
 /** The session's complete turns before `before` (oldest first), as the responder's history. */
@@ -308,7 +318,8 @@ async function historyBefore(
   const earlier = await deps.db.message.findMany({
     where: {
       session_id: sessionId,
-      ...(ownerId !== undefined && { session: { visitor_id: ownerId } }),
+      // With an owner: the fast path of ownedSessionWithHistory, which also needs the bot to answer.
+      ...(ownerId !== undefined && { session: { visitor_id: ownerId, mode: "bot" } }),
       status: "complete",
       ...keysetWhere<Prisma.MessageWhereInput>("created_at", before, "desc"),
     },
@@ -317,12 +328,10 @@ async function historyBefore(
     select: { role: true, content: true },
   });
   // An agent's words are the assistant's side of the conversation for the responder.
-  return earlier
-    .reverse()
-    .map((turn) => ({
-      role: turn.role === "user" ? ("user" as const) : ("assistant" as const),
-      content: turn.content,
-    }));
+  return earlier.reverse().map((turn) => ({
+    role: turn.role === "user" ? ("user" as const) : ("assistant" as const),
+    content: turn.content,
+  }));
 }
 
 /** An assistant message in a session the visitor owns. */
