@@ -276,9 +276,29 @@ function toComponentSchema(schema: z.ZodType, io: "input" | "output" = "output")
     io,
     unrepresentable: "any",
   }) as Json;
-  return JSON.parse(
-    JSON.stringify(json).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
+  return nullableAs31(
+    JSON.parse(
+      JSON.stringify(json).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
+    ) as Json,
   ) as Json;
+}
+
+/**
+ * zod's openapi-3.0 target writes a nullable reference as `nullable: true` beside `allOf`; the document is 3.1,
+ * where that is `anyOf: [<schema>, { type: "null" }]` (and `type: [<type>, "null"]` for a plain type).
+ */
+function nullableAs31(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(nullableAs31);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([key, child]) => [key, nullableAs31(child)] as const,
+  );
+  const object = Object.fromEntries(entries) as Record<string, unknown>;
+  if (object.nullable !== true) return object;
+  const { nullable: _nullable, description, allOf, ...rest } = object;
+  if (typeof rest.type === "string") return { ...rest, type: [rest.type, "null"], description };
+  const inner = Array.isArray(allOf) && allOf.length === 1 ? (allOf[0] as object) : { ...rest, allOf };
+  return { ...(description === undefined ? {} : { description }), anyOf: [inner, { type: "null" }] };
 }
 
 /** Component name of each SSE event's payload (the `data:` JSON), e.g. ChatStreamStart. */

@@ -30,12 +30,9 @@ export const messageSchema = z
     role: z.enum(["user", "assistant", "agent"]).meta({
       description: "user: the visitor; assistant: the bot; agent: a person answering from the admin inbox.",
     }),
-    author_name: z
-      .string()
-      .nullable()
-      .meta({
-        description: "The agent's display name (role agent); null for the visitor and the assistant.",
-      }),
+    author_name: z.string().nullable().meta({
+      description: "The agent's display name (role agent); null for the visitor and the assistant.",
+    }),
     content: z
       .string()
       .meta({ description: "Markdown for assistant messages, plain text for user and agent messages." }),
