@@ -41,7 +41,18 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
           <p>Thanks! We will answer by email as soon as someone is back.</p>
         ) : (
           <form onSubmit={submit}>
-            <p>No one from our team is available right now. Leave your email and we will get back to you:</p>
+            <p>
+              No one from our team is available right now. Leave your email and we will get back to you, or{" "}
+              <button
+                type="button"
+                className="vc-link-button"
+                onClick={() => void handoff.askForPerson()}
+                disabled={handoff.requesting}
+              >
+                ask again
+              </button>
+              :
+            </p>
             <input
               type="email"
               required

@@ -273,6 +273,20 @@ export const adminRouter = createTRPCRouter({
   inbox: createTRPCRouter({
     /** An open inbox page, every 15 s: the agent is online; answers the counts for the badge. */
     heartbeat: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/presence",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Agent heartbeat (admin)",
+          description:
+            "Marks this agent (the signed-in admin, or the API key) online for 45 s: visitors who ask for a person " +
+            "then wait for one instead of being told nobody is available. The inbox page sends it every 15 s; an " +
+            "integration answering from elsewhere does the same. Answers the agents online and the waiting count.",
+        },
+        rest: { successMessage: "Presence recorded." },
+      })
       .input(z.strictObject({}).optional())
       .output(presenceSchema)
       .mutation(({ ctx }) => heartbeat(ctx.deps, ctx.principal)),
