@@ -138,7 +138,6 @@ export function ChatView({ options, visitorId, host }: Props) {
             onRetry={retry}
             sentCount={sentCount}
           />
-          <HandoffBar handoff={handoff} />
           <Composer
             ref={input}
             draft={draft}
@@ -151,6 +150,8 @@ export function ChatView({ options, visitorId, host }: Props) {
             busy={chat.busy(activeId ?? null)}
             disabled={false}
           />
+          {/* Below the composer: the keyboard reaches the composer first, then "Talk to a person". */}
+          <HandoffBar handoff={handoff} />
         </main>
       </div>
       <div className="vc-sr" aria-live="polite" aria-atomic="true">
