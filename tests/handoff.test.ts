@@ -3,7 +3,7 @@
  * reaching a visitor who follows the session, presence and the handoff timeout (with an injected clock), the
  * assistant's handoff seam, the visitor's email and typing.
  */
-import { beforeEach, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { agentOf } from "~/server/admin/inbox/inbox.service";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { SessionEvent } from "~/server/chat/events/event-types";
@@ -24,7 +24,10 @@ import {
   visitorTyping,
 } from "~/server/chat/handoff/handoff.service";
 import { chat, chatStreamEvents, openChat, sendAgentMessage } from "~/server/chat/messages/messages.service";
+import { HANDOFF_TEXT } from "~/server/chat/responder/fallback-replies";
 import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "~/server/chat/responder/knowledge-base";
+import { LlmResponder } from "~/server/chat/responder/llm";
+import { startFakeLlm } from "../testing/fake-llm";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor, setVisitorEmail } from "~/server/chat/visitors/visitors.service";
 import { ScriptedResponder } from "../testing/responders";
@@ -319,5 +322,39 @@ describeEachDatabase("human handoff", (database) => {
       name: "Zapier bot",
     });
     expect(agentOf({ kind: "bootstrap_key" })).toEqual({ id: "bootstrap_key", name: "Support" });
+  });
+});
+
+describe("the LLM responder's handoff tool", () => {
+  it("is offered to the model; a call of it asks for a person and the reply says so", async () => {
+    const fake = await startFakeLlm();
+    try {
+      const responder = new LlmResponder(
+        {
+          baseUrl: fake.baseUrl,
+          model: "test-model",
+          systemPrompt: "Test.",
+          timeoutMs: 2_000,
+          maxRetries: 0,
+          historyMaxMessages: 20,
+          historyMaxChars: 12_000,
+          groundingPassages: 0,
+        },
+        new KnowledgeBase([]),
+      );
+      const ask = async (message: string) => {
+        const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
+        let text = "";
+        for await (const delta of reply.deltas) text += delta;
+        return { text, handoff: reply.handoff?.() };
+      };
+      fake.queue({ kind: "tool", chunks: [], name: "handoff_to_person" });
+      expect(await ask("I want a human")).toEqual({ text: HANDOFF_TEXT, handoff: true });
+      expect(fake.requests[0]!.body.tools?.map((tool) => tool.function.name)).toEqual(["handoff_to_person"]);
+      fake.queue({ kind: "stream", chunks: ["Just", " text"] });
+      expect(await ask("hello")).toEqual({ text: "Just text", handoff: false });
+    } finally {
+      await fake.close();
+    }
   });
 });
