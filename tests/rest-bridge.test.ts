@@ -66,7 +66,13 @@ describeEachServer("REST bridge over HTTP (next start)", (target) => {
           Record<string, { summary?: string; description?: string; responses: Record<string, unknown> }>
         >;
       };
-      expect(document.tags.map((tag) => tag.name)).toEqual(["Visitors", "Sessions", "Messages", "Admin"]);
+      expect(document.tags.map((tag) => tag.name)).toEqual([
+        "Visitors",
+        "Sessions",
+        "Messages",
+        "Admin",
+        "Admin inbox",
+      ]);
       expect(document.tags.slice(0, 3).map((tag) => tag.description.slice(0, 6))).toEqual([
         "STEP 1",
         "STEP 2",
