@@ -157,6 +157,11 @@ const envSchema = z.object({
   WEBHOOKS_DELIVERY: z.enum(["on", "off"], { error: "WEBHOOKS_DELIVERY must be on or off" }).default("on"),
   /** How often the delivery worker looks for new events and due retries. */
   WEBHOOKS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * A visitor who asked for a person and was not claimed by an agent within this time is told nobody is available
+   * (offered to leave an email) and the assistant answers again.
+   */
+  HANDOFF_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

@@ -104,11 +104,15 @@ export async function fillEveryTable(
         updated_at: new Date("2026-11-25T12:00:00.250Z"),
       },
     });
+    await db.agentPresence.create({
+      data: { agent_id: "api_key:k1", name: "Ada Ö", last_seen_at: new Date("2026-11-26T01:02:03.004Z") },
+    });
 
     const visitor = await db.visitor.create({
       data: {
         created_at: new Date("2025-12-31T23:59:59.999Z"),
         metadata: { locale: "de-DE", nested: { b: [1, 2.5, null, true], a: "Grüße 😀" }, empty: {} },
+        email: "grüße@example.com",
       },
     });
     const sessions = options.sessions ?? 3;
@@ -116,7 +120,17 @@ export async function fillEveryTable(
     const sessionIds: string[] = [];
     for (let i = 0; i < sessions; i++) {
       const session = await db.session.create({
-        data: { visitor_id: visitor.id, title: i === 0 ? null : `Session ${i} — “quotes”` },
+        data: {
+          visitor_id: visitor.id,
+          title: i === 0 ? null : `Session ${i} — “quotes”`,
+          // The handoff columns: an enum, nullable text and a nullable timestamp.
+          ...(i === 1 && {
+            mode: "agent" as const,
+            agent_id: "api_key:k1",
+            agent_name: "Ada Ö",
+            handoff_requested_at: new Date("2026-06-01T00:00:00.123Z"),
+          }),
+        },
       });
       sessionIds.push(session.id);
     }
@@ -130,7 +144,8 @@ export async function fillEveryTable(
           const n = offset + j;
           return {
             session_id: sessionIds[n % sessionIds.length]!,
-            role: n % 2 === 0 ? ("user" as const) : ("assistant" as const),
+            role: n % 5 === 4 ? ("agent" as const) : n % 2 === 0 ? ("user" as const) : ("assistant" as const),
+            author_name: n % 5 === 4 ? "Ada Ö" : null,
             content: n % 7 === 0 ? `line one\nline "two" \\ ${n} ☃` : `message ${n}`,
             status: statuses[n % statuses.length]!,
             answer_kind: n % 2 === 0 ? null : answerKinds[n % answerKinds.length]!,

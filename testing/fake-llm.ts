@@ -24,7 +24,9 @@ type Scenario =
   /** Streams `chunks`, then a line that is not JSON. */
   | { kind: "malformed"; chunks: string[] }
   /** Streams `chunks`, then sends nothing more, keeping the connection open. */
-  | { kind: "hang"; chunks: string[] };
+  | { kind: "hang"; chunks: string[] }
+  /** Streams `chunks`, then a call of the tool `name` (no arguments) and finish reason tool_calls. */
+  | { kind: "tool"; chunks: string[]; name: string };
 
 interface RecordedRequest {
   body: {
@@ -33,6 +35,7 @@ interface RecordedRequest {
     messages: { role: string; content: string }[];
     temperature?: number;
     stream_options?: { include_usage?: boolean };
+    tools?: { type: string; function: { name: string } }[];
   };
   headers: IncomingMessage["headers"];
   /** True once the client closed the connection before the response ended. */
@@ -129,6 +132,35 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       return;
     }
     if (scenario.kind === "hang") return; // closed by close() or by the client
+    if (scenario.kind === "tool") {
+      const call = {
+        id: "chatcmpl-test",
+        object: "chat.completion.chunk",
+        created: Math.floor(Date.now() / 1000),
+        model: "test-model",
+        choices: [
+          {
+            index: 0,
+            delta: {
+              tool_calls: [
+                {
+                  index: 0,
+                  id: "call_1",
+                  type: "function",
+                  function: { name: scenario.name, arguments: "{}" },
+                },
+              ],
+            },
+            finish_reason: null,
+          },
+        ],
+      };
+      response.write(`data: ${JSON.stringify(call)}\n\n`);
+      response.write(chunk(null, "tool_calls"));
+      response.write("data: [DONE]\n\n");
+      response.end();
+      return;
+    }
     response.write(chunk(null, "stop"));
     // As OpenAI does: with stream_options.include_usage, a last chunk with no choices carries the usage.
     const reportsUsage = !(scenario.kind === "stream" && scenario.usage === null);

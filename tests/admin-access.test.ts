@@ -63,6 +63,11 @@ const PUBLIC_PROCEDURES = new Set([
   "messages.stop",
   "messages.feedback",
   "widget.config",
+  "sessions.handoff",
+  "sessions.handoffState",
+  "sessions.typing",
+  "sessions.handoffEvents",
+  "visitors.email",
 ]);
 
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
@@ -146,6 +151,7 @@ describe("the route lists the access tests are generated from", () => {
 
   it("finds the export route files", () => {
     expect(ADMIN_ROUTE_FILES).toEqual([
+      "/api/admin/events",
       "/api/admin/exports/sessions",
       "/api/admin/exports/sessions/[id]",
       "/api/admin/knowledge/upload",
@@ -159,6 +165,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let cookie: string;
   let signedOutCookie: string;
   let activeKey: string;
+  let activeKeyId: string;
+  let adminUserId: string;
   let revokedKey: string;
   let visitorId: string;
   let sessionId: string;
@@ -207,6 +215,12 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     });
     made += 1;
     if (method === "GET") return { url: concrete(pattern), init: { method, headers }, status: 200 };
+    const inbox = /\/sessions\/\{id\}\/(claim|messages|release|close|typing)\/$/.exec(pattern)?.[1];
+    if (inbox === "messages")
+      return { url: concrete(pattern), init: json({ message: "Hello from an agent" }), status: 201 };
+    if (inbox === "typing") return { url: concrete(pattern), init: json({ active: true }), status: 200 };
+    if (inbox)
+      return { url: concrete(pattern), init: { method, headers: { ...headers, ...sameSite } }, status: 200 };
     if (pattern === "/api/admin/webhooks/" && method === "POST")
       return { url: pattern, init: json({ url: PUBLIC_HOOK, events: ["visitor.created"] }), status: 201 };
     if (pattern === "/api/admin/webhooks/{id}/" && method === "DELETE") {
@@ -274,9 +288,10 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       body: "{}",
     });
     expect(signOut.status).toBe(200);
-    activeKey = (
-      await createApiKey(deps, { name: "active" }, (await deps.db.adminUser.findFirstOrThrow()).id)
-    ).key;
+    adminUserId = (await deps.db.adminUser.findFirstOrThrow()).id;
+    const active = await createApiKey(deps, { name: "active" }, adminUserId);
+    activeKey = active.key;
+    activeKeyId = active.api_key.id;
     const revoked = await createApiKey(
       deps,
       { name: "revoked" },
@@ -365,7 +380,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         for (const [label, headers] of DENIED) {
           const url = `${target().baseUrl}/api/trpc/${procedure.name}`;
           const response =
-            procedure.type === "query"
+            procedure.type === "query" || procedure.type === "subscription"
               ? await fetch(`${url}?input=${encodeURIComponent("{}")}`, { headers: headers() })
               : await fetch(url, {
                   method: "POST",
@@ -422,18 +437,40 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           expect(body).toMatchObject({ success: false, code: "UNAUTHORIZED" });
           checker.expectDeclared(method, url, 401, body);
         }
-        const admins: Record<string, string>[] = [
-          { authorization: `Bearer ${activeKey}` },
-          { authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
-          { cookie },
+        const admins: [agentId: () => string, headers: Record<string, string>][] = [
+          [() => `api_key:${activeKeyId}`, { authorization: `Bearer ${activeKey}` }],
+          [() => "bootstrap_key", { authorization: `Bearer ${TEST_ADMIN_API_KEY}` }],
+          // A change made with the cookie comes from the app's own pages (same origin).
+          [() => adminUserId, { cookie, origin: target().baseUrl }],
         ];
-        for (const headers of admins) {
+        const inboxAction = /\/sessions\/\{id\}\/(claim|messages|release|close|typing)\/$/.exec(pattern)?.[1];
+        for (const [agentId, headers] of admins) {
+          // Each admin acts on the session as a fresh agent: claimed by them where the action needs it.
+          if (inboxAction) {
+            const claimed = inboxAction === "messages" || inboxAction === "typing";
+            await deps.db.session.update({
+              where: { id: sessionId },
+              data: claimed
+                ? { mode: "agent", agent_id: agentId(), agent_name: "Agent" }
+                : { mode: "waiting", agent_id: null, agent_name: null },
+            });
+          }
           const request = await adminRequest(method, pattern, headers);
           const response = await fetch(`${target().baseUrl}${request.url}`, request.init);
           expect(response.status, `${method} ${request.url} as an admin`).toBe(request.status);
+          if (pattern === "/api/admin/events/") {
+            // The SSE stream of every conversation: it opens (and would go on forever).
+            expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+            await response.body?.cancel();
+            continue;
+          }
           // Envelope responses must match the document (the export routes answer with files instead).
           if (!pattern.includes("/exports/"))
             checker.expectDeclared(method, request.url, request.status, await response.json());
+        }
+        if (inboxAction) {
+          // Leave the session as the other tests expect it: with the bot, its one visitor message.
+          await deps.db.message.deleteMany({ where: { session_id: sessionId, role: "agent" } });
         }
       });
     }

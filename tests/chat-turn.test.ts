@@ -41,7 +41,17 @@ const started = (key = "t1"): ChatTurnEvent => ({
 });
 
 function message(id: string, role: Message["role"], status: Message["status"], content = id): Message {
-  return { id, session_id: "s1", role, content, status, sources: [], feedback: null, created_at: AT };
+  return {
+    id,
+    session_id: "s1",
+    role,
+    author_name: null,
+    content,
+    status,
+    sources: [],
+    feedback: null,
+    created_at: AT,
+  };
 }
 
 describe("chat turn reducer", () => {

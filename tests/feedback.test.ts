@@ -28,7 +28,7 @@ describeEachDatabase("reply feedback and conversation ratings", (database) => {
       session_id: session.id,
       message: "How do I embed the widget?",
     });
-    return { visitor, session, question: chat.user_message, reply: chat.assistant_message };
+    return { visitor, session, question: chat.user_message, reply: chat.assistant_message! };
   }
 
   describe("thumbs up/down on a reply", () => {
@@ -141,7 +141,7 @@ describeEachDatabase("reply feedback and conversation ratings", (database) => {
       await api.messages.feedback({ id: failed.id, visitor_id: visitor.id, rating: "down" });
       responder.script(["A whole answer."]);
       const retried = await api.messages.retry({ id: failed.id, visitor_id: visitor.id });
-      expect(retried.assistant_message.feedback).toBeNull();
+      expect(retried.assistant_message!.feedback).toBeNull();
       expect(await database().db.messageFeedback.count({ where: { message_id: failed.id } })).toBe(0);
     });
 
@@ -217,7 +217,7 @@ describeEachDatabase("reply feedback and conversation ratings", (database) => {
       for (const message of ["can other people read my chats", "What is the capital of France?", "hello"]) {
         const chat = await kb.messages.chat({ visitor_id: visitor.id, session_id: session.id, message });
         const row = await database().db.message.findUniqueOrThrow({
-          where: { id: chat.assistant_message.id },
+          where: { id: chat.assistant_message!.id },
         });
         const question = await database().db.message.findUniqueOrThrow({
           where: { id: chat.user_message.id },

@@ -140,7 +140,7 @@ describeEachDatabase("LLM token usage, daily budget and dashboard", (database) =
   it("stores the prompt and completion tokens the API reported with the reply (none for the question)", async () => {
     const { deps, ids } = await conversation(new LlmResponder(settings(fake), knowledge));
     const result = await chat(deps, { ...ids, message: "How do I embed the widget on my website?" });
-    expect(result.assistant_message.content).toBe("Hello from the model.");
+    expect(result.assistant_message!.content).toBe("Hello from the model.");
     expect(fake.requests[0]?.body.stream_options).toEqual({ include_usage: true });
     const rows = await database().db.message.findMany({
       where: { session_id: ids.session_id },
@@ -175,19 +175,19 @@ describeEachDatabase("LLM token usage, daily budget and dashboard", (database) =
     const question = "How do I embed the widget on my website?";
 
     // 0 and 150 tokens used: under 200, the model answers.
-    expect((await chat(deps, { ...ids, message: question })).assistant_message.content).toBe(
+    expect((await chat(deps, { ...ids, message: question })).assistant_message!.content).toBe(
       "Hello from the model.",
     );
-    expect((await chat(deps, { ...ids, message: question })).assistant_message.content).toBe(
+    expect((await chat(deps, { ...ids, message: question })).assistant_message!.content).toBe(
       "Hello from the model.",
     );
     expect(fake.requests).toHaveLength(2);
     // 300 used: the knowledge base answers, the model is not called, and no tokens are recorded.
     const fallback = await chat(deps, { ...ids, message: question });
     expect(fake.requests).toHaveLength(2);
-    expect(fallback.assistant_message.content).not.toBe("Hello from the model.");
-    expect(fallback.assistant_message.content).toMatch(/widget/i);
-    expect(fallback.assistant_message.sources.length).toBeGreaterThan(0);
+    expect(fallback.assistant_message!.content).not.toBe("Hello from the model.");
+    expect(fallback.assistant_message!.content).toMatch(/widget/i);
+    expect(fallback.assistant_message!.sources.length).toBeGreaterThan(0);
     expect(await tokensUsedSince(db, utcDayStart(new Date()))).toBe(300);
 
     const dashboard = await getDashboard(deps, new Date(), {
@@ -258,11 +258,11 @@ describeEachServer(
           session_id: session.data.id,
           message: "How do I embed the widget on my website?",
         });
-      expect((await ask()).data.assistant_message.content).toBe("From the model.");
+      expect((await ask()).data.assistant_message!.content).toBe("From the model.");
       // 120 tokens used, the budget is 100: the knowledge base answers and the model is not asked.
       const fallback = await ask();
-      expect(fallback.data.assistant_message.content).toMatch(/widget/i);
-      expect(fallback.data.assistant_message.content).not.toBe("From the model.");
+      expect(fallback.data.assistant_message!.content).toMatch(/widget/i);
+      expect(fallback.data.assistant_message!.content).not.toBe("From the model.");
       expect(httpFake.requests).toHaveLength(1);
 
       const dashboard = (await (

@@ -72,6 +72,7 @@ describeEachServer("REST bridge over HTTP (next start)", (target) => {
         "Messages",
         "Admin",
         "Webhooks",
+        "Admin inbox",
       ]);
       expect(document.tags.slice(0, 3).map((tag) => tag.description.slice(0, 6))).toEqual([
         "STEP 1",

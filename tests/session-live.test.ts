@@ -13,6 +13,7 @@ const message = (id: string, overrides: Partial<Message> = {}): Message => ({
   content: "",
   status: "streaming",
   sources: [],
+  author_name: null,
   feedback: null,
   created_at: `2026-01-01T00:00:0${id.length}.000Z`,
   ...overrides,

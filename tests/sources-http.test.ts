@@ -64,7 +64,18 @@ describeEachServer(
       expect(list.data.items.map((message) => message.sources)).toEqual([[], sources]);
     });
 
-    it.each(["What is the capital of France?", "Can I talk to a human?", "What are your opening hours?"])(
+    it("hands over when the visitor asks for a person (no sources; with nobody online the session stays with the bot)", async () => {
+      const ids = await newConversation();
+      const chat = await rest<{ assistant_message: Message }>("POST", "/api/chats/messages/chat/", {
+        ...ids,
+        message: "Can I talk to a human?",
+      });
+      expect(chat.status).toBe(200);
+      expect(chat.data.assistant_message.sources).toEqual([]);
+      expect(chat.data.assistant_message.content).toBe("I'll ask a person from our team to join this chat.");
+    });
+
+    it.each(["What is the capital of France?", "What are your opening hours?"])(
       "answers %j honestly and without sources",
       async (message) => {
         const ids = await newConversation();

@@ -45,6 +45,7 @@ export const COPIED_TABLES = [
   "webhook_endpoints",
   "webhook_events",
   "webhook_deliveries",
+  "agent_presence",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

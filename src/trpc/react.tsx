@@ -39,7 +39,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
             process.env.NODE_ENV === "development" || (op.direction === "down" && op.result instanceof Error),
         }),
         splitLink({
-          // Subscriptions (sessions.events) over SSE: EventSource reconnects and resumes by itself.
+          // Subscriptions (the admin inbox's live events, a session's events) over SSE: the browser's EventSource
+          // reconnects by itself and sends the last tracked() id, so a follower resumes where it stopped.
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: `${baseUrl()}/api/trpc` }),
           // Streams responses (needed for messages.chatStream) and batches the calls made in the same tick.

@@ -18,7 +18,9 @@ function isUnsent(phase: TurnPhase): phase is UnsentPhase {
 /** What the message list shows. */
 export interface ChatItem {
   key: string;
-  role: "user" | "assistant";
+  role: "user" | "assistant" | "agent";
+  /** The agent's name (role agent). */
+  authorName?: string | null;
   content: string;
   /** Help-article links shown under an assistant reply ([] if it is not grounded in them). */
   sources: MessageSource[];
@@ -45,6 +47,7 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
   return {
     key: message.id,
     role: message.role,
+    authorName: message.author_name,
     content: message.content,
     sources: message.sources,
     createdAt: message.created_at,
@@ -108,7 +111,7 @@ export function mergeChatItems(server: readonly Message[], turns: readonly Turn[
         feedback: null,
       });
     }
-    if (turn.phase === "waiting" || turn.phase === "rejected") continue;
+    if (turn.phase === "waiting" || turn.phase === "rejected" || turn.silent) continue;
     const at = turn.assistantId ? indexOf.get(turn.assistantId) : undefined;
     const live = turn.phase === "sending" || turn.phase === "streaming";
     const mine = turn.phase === "stopped" || turn.phase === "failed";

@@ -23,6 +23,8 @@ export interface Turn {
   attempt: number;
   /** Set when this turn regenerates an existing failed or stopped reply (messages.retryStream). */
   retryOf: string | null;
+  /** The server stored the message with no reply: a person answers this conversation (mode waiting/agent). */
+  silent?: boolean;
 }
 
 export type TurnPhase =
@@ -59,7 +61,8 @@ export type ChatTurnEvent =
   /** The conversation the turn was sent without was created. */
   | { type: "sessionCreated"; key: string; sessionId: string }
   /** The server stored the message and started the reply. */
-  | { type: "started"; key: string; userId: string; assistantId: string; createdAt: string }
+  /** assistantId null: no reply comes (a person answers this conversation). */
+  | { type: "started"; key: string; userId: string; assistantId: string | null; createdAt: string }
   | { type: "delta"; key: string; text: string }
   /** The reply ended; stored as complete, or as stopped when the visitor stopped it. */
   | { type: "done"; key: string; content: string; status: MessageStatus; sources?: MessageSource[] }
@@ -134,6 +137,14 @@ export function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent): Cha
     case "sessionCreated":
       return patch(state, event.key, { sessionId: event.sessionId });
     case "started":
+      if (event.assistantId === null) {
+        return patch(state, event.key, {
+          phase: "done",
+          silent: true,
+          userId: event.userId,
+          createdAt: event.createdAt,
+        });
+      }
       return patch(state, event.key, {
         phase: "streaming",
         userId: event.userId,
@@ -170,7 +181,11 @@ export function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent): Cha
 
 /** The events of messages.chatStream / retryStream, as far as the widget reads them. */
 export type StreamEvent =
-  | { type: "start"; user_message: { id: string; created_at: string }; assistant_message: { id: string } }
+  | {
+      type: "start";
+      user_message: { id: string; created_at: string };
+      assistant_message: { id: string } | null;
+    }
   | { type: "delta"; text: string }
   | {
       type: "done";
@@ -186,7 +201,7 @@ export function fromStreamEvent(key: string, event: StreamEvent): ChatTurnEvent 
         type: "started",
         key,
         userId: event.user_message.id,
-        assistantId: event.assistant_message.id,
+        assistantId: event.assistant_message?.id ?? null,
         createdAt: event.user_message.created_at,
       };
     case "delta":

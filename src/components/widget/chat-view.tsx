@@ -15,6 +15,8 @@ import { useActiveSession } from "./use-active-session";
 import { ConversationRating } from "./conversation-rating";
 import { useChatStream } from "./use-chat-stream";
 import { useConversationRating, useIdleAfter, useReplyFeedback } from "./use-feedback";
+import { HandoffBar } from "./handoff-bar";
+import { useHandoff } from "./use-handoff";
 import { useMessages } from "./use-messages";
 import { overlayLive } from "./session-live";
 import { useSessionEvents } from "./use-session-events";
@@ -50,6 +52,7 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
     [],
   );
   const chat = useChatStream({ visitorId, createSession: sessions.create, restoreDraft });
+  const handoff = useHandoff({ visitorId, sessionId: activeId ?? null, createSession: sessions.create });
 
   const { turnsOf } = chat;
   const items = useMemo(
@@ -87,6 +90,7 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
   }
 
   function send(text: string) {
+    handoff.visitorTyped("");
     chat.send(text, activeId ?? null);
     setDraft("");
     setSentCount((n) => n + 1);
@@ -180,12 +184,17 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
           <Composer
             ref={input}
             draft={draft}
-            onDraftChange={setDraft}
+            onDraftChange={(text) => {
+              setDraft(text);
+              handoff.visitorTyped(text);
+            }}
             onSend={send}
             onStop={() => chat.stop(activeId ?? null)}
             busy={chat.busy(activeId ?? null)}
             disabled={false}
           />
+          {/* Below the composer: the keyboard reaches the composer first, then "Talk to a person". */}
+          <HandoffBar handoff={handoff} />
         </main>
       </div>
       <div className="vc-sr" aria-live="polite" aria-atomic="true">

@@ -74,15 +74,24 @@ export const MessageBubble = memo(function MessageBubble({
   onRate,
 }: Props) {
   const streaming = item.state === "streaming";
-  const who = item.role === "user" ? WIDGET_TEXT.you : assistantName;
+  const who =
+    item.role === "user"
+      ? WIDGET_TEXT.you
+      : item.role === "agent"
+        ? (item.authorName ?? WIDGET_TEXT.support)
+        : assistantName;
   // A reply that failed before writing anything says so in its bubble (not an empty red box).
   const failedEmpty = item.state === "failed" && item.content === "";
   const note = failedEmpty ? undefined : STATE_LABEL[item.state];
   return (
     <li className={`vc-msg vc-msg-${item.role}`} data-state={item.state} aria-busy={streaming || undefined}>
-      <span className="vc-sr">{who}:</span>
+      {item.role === "agent" ? (
+        <span className="vc-author">{who}</span>
+      ) : (
+        <span className="vc-sr">{who}:</span>
+      )}
       <div className="vc-bubble">
-        {item.content !== "" && <Body text={item.content} breaks={item.role === "user"} />}
+        {item.content !== "" && <Body text={item.content} breaks={item.role !== "assistant"} />}
         {failedEmpty && <p className="vc-failed-text">{WIDGET_TEXT.replyFailed}</p>}
         {streaming && <TypingDots />}
       </div>

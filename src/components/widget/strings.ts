@@ -30,4 +30,6 @@ export const WIDGET_TEXT = {
   yesterday: "Yesterday",
   earlier: "Earlier",
   you: "You",
+  /** An agent message whose author has no name. */
+  support: "Support",
 } as const;

@@ -6,10 +6,13 @@
  * subscriptions (opening an event stream), which are
  * consumed here so that a refusal is a real 429 with its headers rather than an error inside a 200 stream.
  */
+import type { AnyProcedure } from "@trpc/server";
+import { requireAdmin } from "../admin/auth/admin-access";
 import { AppError } from "../errors/app-error";
+import { getChatDeps } from "../runtime/runtime";
 import { readBodyBytes } from "../protection/body-limit";
 import { clientIp } from "../protection/rate-limits";
-import { procedureMetaByPath } from "./root";
+import { appRouter, procedureMetaByPath } from "./root";
 import { trpcErrorResponse } from "./errors";
 import { consumeRateLimit } from "./trpc";
 
@@ -34,6 +37,10 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
     const paths = calledPaths(url.pathname, batch);
     const metas = paths.map((path) => procedureMetaByPath.get(path));
     const streaming = acceptsJsonLines(request.headers);
+
+    // An admin subscription (SSE) would report a refused caller inside a 200 stream: check access first.
+    if (paths.some((path) => ADMIN_SUBSCRIPTIONS.has(path)))
+      await requireAdmin(await getChatDeps(), request.headers);
 
     const streamedPath = paths.find((_, index) => metas[index]?.stream);
     if (streamedPath !== undefined && !streaming) {
@@ -67,6 +74,12 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
     return { response: trpcErrorResponse(error) };
   }
 }
+
+const ADMIN_SUBSCRIPTIONS: ReadonlySet<string> = new Set(
+  Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>)
+    .filter(([path, procedure]) => path.startsWith("admin.") && procedure._def.type === "subscription")
+    .map(([path]) => path),
+);
 
 /** The procedure paths a request calls (`/api/trpc/a,b?batch=1`), as tRPC will read them. */
 function calledPaths(pathname: string, batch: boolean): string[] {

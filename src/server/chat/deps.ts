@@ -14,6 +14,10 @@ export interface ChatDeps {
   replyTimings?: Partial<ReplyTimings>;
   /** The conversation event bus (chosen at start-up); unset → changes publish no events. */
   events?: EventBus;
+  /** The clock of the handoff rules (timeout, presence); unset → the system clock. Tests inject one. */
+  now?: () => Date;
+  /** How long a handoff waits for an agent; unset → HANDOFF_TIMEOUT_SECONDS from the environment. */
+  handoffTimeoutMs?: number;
   /** Identified visitors; unset → from the environment (IDENTITY_SECRET, IDENTITY_REQUIRED). */
   identity?: IdentityConfig;
 }

@@ -335,6 +335,25 @@ export const APP_ERRORS = {
     message:
       "This webhook endpoint is disabled: enable it first (PATCH /api/admin/webhooks/<id>/ with enabled: true), then resend.",
   },
+  // ─── Human handoff and the agent inbox (src/server/chat/handoff/) ───
+  SESSION_CLOSED: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "This conversation is closed. It reopens in bot mode when the visitor writes again; claim it then, or pick a waiting conversation.",
+  },
+  SESSION_CLAIMED_BY_ANOTHER_AGENT: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "{agent} is already handling this conversation. Ask them to hand it back (release) before you claim it.",
+  },
+  SESSION_NOT_CLAIMED: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "Claim this conversation first (claim, POST /api/admin/sessions/<id>/claim/): agents reply only in conversations they have claimed.",
+  },
 } as const satisfies Record<string, ErrorEntry>;
 
 export type AppErrorId = keyof typeof APP_ERRORS;

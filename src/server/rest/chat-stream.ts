@@ -1,5 +1,5 @@
 import { chatInputSchema, type ChatStreamEvent } from "../chat/messages/message.schema";
-import { chatStreamEvents, startChat } from "../chat/messages/messages.service";
+import { chatStreamEvents, openChat } from "../chat/messages/messages.service";
 import { drainRepliesAfterResponse } from "../runtime/drain";
 import { getChatDeps } from "../runtime/runtime";
 import { clientIp, enforceRateLimit } from "../protection/rate-limits";
@@ -30,7 +30,7 @@ export async function handleChatStreamRequest(request: Request): Promise<Respons
       visitorId: input.visitor_id,
       sessionId: input.session_id,
     });
-    const started = await startChat(await getChatDeps(), input);
+    const started = await openChat(await getChatDeps(), input);
     drainRepliesAfterResponse();
     events = chatStreamEvents(started)[Symbol.asyncIterator]();
   } catch (error) {

@@ -69,6 +69,12 @@ const TAGS = [
       "Admin: endpoints that receive signed events (visitor.created, session.created, message.created) per " +
       "Standard Webhooks, and their deliveries. Same bearer API key as the other admin routes. See docs/webhooks.md.",
   },
+  {
+    name: "Admin inbox",
+    description:
+      "Human handoff: list waiting conversations (`GET /api/admin/sessions/?mode=waiting`), claim one, reply as an " +
+      "agent, hand it back to the bot or close it, and follow every conversation's events live. Same Bearer key.",
+  },
 ];
 
 const TABLE_ORDER = Object.keys(APP_ERRORS) as AppErrorId[];
@@ -110,6 +116,8 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { host: "localhost", address: "127.0.0.1" } });
     case "WEBHOOK_URL_UNRESOLVABLE":
       return new AppError(id, { params: { host: "hooks.example.invalid" } });
+    case "SESSION_CLAIMED_BY_ANOTHER_AGENT":
+      return new AppError(id, { params: { agent: "Ada" } });
     default:
       return new AppError(id);
   }
@@ -301,9 +309,29 @@ function toComponentSchema(schema: z.ZodType, io: "input" | "output" = "output")
     io,
     unrepresentable: "any",
   }) as Json;
-  return JSON.parse(
-    JSON.stringify(json).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
+  return nullableAs31(
+    JSON.parse(
+      JSON.stringify(json).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
+    ) as Json,
   ) as Json;
+}
+
+/**
+ * zod's openapi-3.0 target writes a nullable reference as `nullable: true` beside `allOf`; the document is 3.1,
+ * where that is `anyOf: [<schema>, { type: "null" }]` (and `type: [<type>, "null"]` for a plain type).
+ */
+function nullableAs31(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(nullableAs31);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value as Record<string, unknown>).map(
+    ([key, child]) => [key, nullableAs31(child)] as const,
+  );
+  const object = Object.fromEntries(entries) as Record<string, unknown>;
+  if (object.nullable !== true) return object;
+  const { nullable: _nullable, description, allOf, ...rest } = object;
+  if (typeof rest.type === "string") return { ...rest, type: [rest.type, "null"], description };
+  const inner = Array.isArray(allOf) && allOf.length === 1 ? (allOf[0] as object) : { ...rest, allOf };
+  return { ...(description === undefined ? {} : { description }), anyOf: [inner, { type: "null" }] };
 }
 
 /** Component name of each SSE event's payload (the `data:` JSON), e.g. ChatStreamStart. */
@@ -389,6 +417,53 @@ function streamOperation(): Json {
       },
       // The same rules as the chatStream procedure (errors after the stream starts are events).
       ...errorResponses(operationErrors(procedureMetaByOperationId().get("messages-chatStream"), "post")),
+    },
+  };
+}
+
+/** GET /api/admin/events/ (src/server/rest/admin-events.ts): a REST-only SSE route, documented here by hand. */
+function adminEventsOperation(): Json {
+  return {
+    operationId: "admin-events",
+    tags: ["Admin inbox"],
+    summary: "Every conversation's events, live (admin, Server-Sent Events)",
+    description: [
+      "Every session's events as `text/event-stream`, for integrations: `id:` `<session id>:<seq>`, `event:` the",
+      "type, `data:` the event as JSON `{ seq, session_id, type, data }`. Types: `message.created` and",
+      "`message.updated` (the message DTO, `author_name` for agents), `message.delta` (`{ message_id, text }`),",
+      "`session.updated` (the session DTO with `mode`, `agent_name`), `typing` (`{ role, active }`, never stored).",
+      "Live only: Last-Event-ID is not needed (after a reconnect, list the sessions again). A `: heartbeat`",
+      "comment every 15 s.",
+    ].join(" "),
+    security: [{ adminKey: [] }],
+    responses: {
+      200: {
+        description: [
+          "The event stream. On the wire:",
+          "",
+          "```",
+          'id: 3f0c6a52-…:1764118800000000\nevent: session.updated\ndata: {"seq":1764118800000000,"session_id":"3f0c6a52-…","type":"session.updated","data":{…,"mode":"waiting"}}',
+          "```",
+        ].join("\n"),
+        content: {
+          "text/event-stream": {
+            schema: {
+              type: "object",
+              required: ["seq", "session_id", "type", "data"],
+              properties: {
+                seq: { type: "integer", description: "Strictly increasing per session." },
+                session_id: { type: "string", format: "uuid" },
+                type: {
+                  type: "string",
+                  enum: ["message.created", "message.delta", "message.updated", "session.updated", "typing"],
+                },
+                data: { type: "object", description: "The payload of the type (see above)." },
+              },
+            },
+          },
+        },
+      },
+      ...errorResponses(["UNAUTHORIZED"]),
     },
   };
 }
@@ -703,6 +778,7 @@ function buildDocument(): Json {
   paths["/api/admin/exports/sessions/"] = { get: exportOperation("range") };
   paths["/api/admin/exports/sessions/{id}/"] = { get: exportOperation("transcript") };
   paths["/api/admin/knowledge/upload/"] = { post: knowledgeUploadOperation() };
+  paths["/api/admin/events/"] = { get: adminEventsOperation() };
 
   return {
     ...document,

@@ -18,6 +18,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <nav className="admin-nav" aria-label="Admin">
         <span className="brand">Visitor Chat</span>
         <Link href="/admin">Dashboard</Link>
+        <Link href="/admin/inbox">Inbox</Link>
         <Link href="/admin/visitors">Visitors</Link>
         <Link href="/admin/sessions">Sessions</Link>
         <Link href="/admin/knowledge">Knowledge base</Link>

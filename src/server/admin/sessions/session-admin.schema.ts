@@ -4,7 +4,7 @@ import { LIMITS } from "../../chat/limits";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
-import { sessionSchema } from "../../chat/sessions/session.schema";
+import { sessionModeSchema, sessionSchema } from "../../chat/sessions/session.schema";
 
 const dayField = (field: string, description: string) =>
   z.iso
@@ -26,6 +26,10 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
     description: "failed: at least one reply failed (worth a follow-up); ok: no reply failed; any (default).",
   }),
   visitor_id: idSchema.optional().meta({ description: "Only this visitor's sessions." }),
+  mode: sessionModeSchema.optional().meta({
+    description:
+      "Only sessions in this mode: waiting (a visitor asked for a person: the inbox's queue), agent, bot, closed.",
+  }),
 });
 export type ListAdminSessionsInput = z.infer<typeof listAdminSessionsInputSchema>;
 
@@ -33,6 +37,10 @@ const adminSessionSchema = sessionSchema
   .extend({
     message_count: z.number().int(),
     failed_count: z.number().int().meta({ description: "Assistant replies that failed." }),
+    agent_id: z.string().nullable().meta({
+      description:
+        "Who claimed it (mode agent): an admin user id, `api_key:<id>` or `bootstrap_key`; else null.",
+    }),
   })
   .meta({ id: "AdminSession" });
 export type AdminSessionDto = z.infer<typeof adminSessionSchema>;

@@ -15,6 +15,7 @@ import type {
   TranscriptPageDto,
 } from "./session-admin.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
+import { expireWaiting } from "../../chat/handoff/handoff.service";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -41,7 +42,12 @@ async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<s
 }
 
 function toAdminSessionDto(row: SessionRow, counts: { messages: number; failed: number }): AdminSessionDto {
-  return { ...toSessionDto(row), message_count: counts.messages, failed_count: counts.failed };
+  return {
+    ...toSessionDto(row),
+    message_count: counts.messages,
+    failed_count: counts.failed,
+    agent_id: row.mode === "agent" ? row.agent_id : null,
+  };
 }
 
 /** A session with its visitor and all its messages (oldest first), as a transcript; failed_count from them. */
@@ -61,10 +67,13 @@ export async function listAdminSessions(
 ): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
+  // The waiting queue shows only requests still in time (those past HANDOFF_TIMEOUT_SECONDS go back to the bot).
+  if (input.mode === "waiting") await expireWaiting(deps);
   const createdAt = createdAtRange(input);
   const rows = await deps.db.session.findMany({
     where: {
       ...(input.visitor_id && { visitor_id: input.visitor_id }),
+      ...(input.mode && { mode: input.mode }),
       ...(createdAt && { created_at: createdAt }),
       ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
       ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),

@@ -43,6 +43,42 @@ import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
 import { z } from "zod";
+import { tracked } from "@trpc/server";
+import {
+  agentMessageInputSchema,
+  agentSessionInputSchema,
+  agentTypingInputSchema,
+  presenceSchema,
+  typingOutputSchema,
+} from "../../chat/handoff/handoff.schema";
+import { followAllSessions } from "../../chat/events/follow-all";
+import { messageSchema } from "../../chat/messages/message.schema";
+import { sessionSchema } from "../../chat/sessions/session.schema";
+import { claim, close, heartbeat, leave, release, reply, typing } from "../../admin/inbox/inbox.service";
+
+/** Actions of an agent on one conversation (claim, reply, release, close): REST under /api/admin/sessions/{id}/. */
+function agentAction(
+  name: "claim" | "messages" | "release" | "close",
+  summary: string,
+  description: string,
+  errors: (
+    "SESSION_NOT_FOUND" | "SESSION_CLOSED" | "SESSION_CLAIMED_BY_ANOTHER_AGENT" | "SESSION_NOT_CLAIMED"
+  )[],
+  successMessage: string,
+) {
+  return adminProcedure.meta({
+    openapi: {
+      method: "POST",
+      path: `/admin/sessions/{id}/${name}`,
+      tags: ["Admin inbox"],
+      protect: true,
+      summary,
+      description,
+    },
+    errors,
+    rest: { successMessage, ...(name === "messages" && { successStatus: 201 as const }) },
+  });
+}
 
 const LIST_VISITORS = {
   summary: "List visitors (admin)",
@@ -270,6 +306,111 @@ export const adminRouter = createTRPCRouter({
       .input(getTranscriptPageInputSchema)
       .output(transcriptPageSchema)
       .query(({ ctx, input }) => getTranscriptPage(ctx.deps, input)),
+
+    claim: agentAction(
+      "claim",
+      "Claim a conversation (admin)",
+      "The agent takes the conversation (mode agent): the assistant stays silent and the visitor sees the agent's " +
+        "name. Works on waiting and bot conversations; claiming one you hold changes nothing; one held by " +
+        "another agent → 409; a closed one → 409.",
+      ["SESSION_NOT_FOUND", "SESSION_CLOSED", "SESSION_CLAIMED_BY_ANOTHER_AGENT"],
+      "Conversation claimed.",
+    )
+      .input(agentSessionInputSchema)
+      .output(sessionSchema)
+      .mutation(({ ctx, input }) => claim(ctx.deps, input, ctx.principal)),
+
+    message: agentAction(
+      "messages",
+      "Reply as an agent (admin)",
+      "Stores the agent's message (role agent, author_name) and delivers it live to the visitor. Only in a " +
+        "conversation this agent claimed.",
+      ["SESSION_NOT_FOUND", "SESSION_CLOSED", "SESSION_CLAIMED_BY_ANOTHER_AGENT", "SESSION_NOT_CLAIMED"],
+      "Message sent.",
+    )
+      .input(agentMessageInputSchema)
+      .output(messageSchema)
+      .mutation(({ ctx, input }) => reply(ctx.deps, input, ctx.principal)),
+
+    release: agentAction(
+      "release",
+      "Hand a conversation back to the bot (admin)",
+      "Back to mode bot: the assistant answers the visitor's next message.",
+      ["SESSION_NOT_FOUND", "SESSION_CLOSED"],
+      "Conversation handed back to the bot.",
+    )
+      .input(agentSessionInputSchema)
+      .output(sessionSchema)
+      .mutation(({ ctx, input }) => release(ctx.deps, input)),
+
+    close: agentAction(
+      "close",
+      "Close a conversation (admin)",
+      "Mode closed. The visitor's next message reopens it with the bot.",
+      ["SESSION_NOT_FOUND"],
+      "Conversation closed.",
+    )
+      .input(agentSessionInputSchema)
+      .output(sessionSchema)
+      .mutation(({ ctx, input }) => close(ctx.deps, input)),
+
+    typing: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/sessions/{id}/typing",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Agent typing signal (admin)",
+          description:
+            "A `typing` event {role: agent, active} to the visitor, live only. Only in a claimed conversation.",
+        },
+        errors: [
+          "SESSION_NOT_FOUND",
+          "SESSION_CLOSED",
+          "SESSION_CLAIMED_BY_ANOTHER_AGENT",
+          "SESSION_NOT_CLAIMED",
+        ],
+        rest: { successMessage: "Typing signal sent." },
+      })
+      .input(agentTypingInputSchema)
+      .output(typingOutputSchema)
+      .mutation(({ ctx, input }) => typing(ctx.deps, input, ctx.principal)),
+  }),
+
+  /** The live inbox (/admin/inbox): presence and every conversation's events. */
+  inbox: createTRPCRouter({
+    /** An open inbox page, every 15 s: the agent is online; answers the counts for the badge. */
+    heartbeat: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/presence",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Agent heartbeat (admin)",
+          description:
+            "Marks this agent (the signed-in admin, or the API key) online for 45 s: visitors who ask for a person " +
+            "then wait for one instead of being told nobody is available. The inbox page sends it every 15 s; an " +
+            "integration answering from elsewhere does the same. Answers the agents online and the waiting count.",
+        },
+        rest: { successMessage: "Presence recorded." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(presenceSchema)
+      .mutation(({ ctx }) => heartbeat(ctx.deps, ctx.principal)),
+    /** The inbox page was closed: the agent is no longer online. */
+    leave: adminProcedure
+      .input(z.strictObject({}).optional())
+      .output(z.object({ ok: z.literal(true) }))
+      .mutation(({ ctx }) => leave(ctx.deps, ctx.principal)),
+    /** Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists). */
+    events: adminProcedure.subscription(async function* ({ ctx, signal }) {
+      if (!ctx.deps.events) return;
+      for await (const event of followAllSessions(ctx.deps.events, signal ?? new AbortController().signal)) {
+        yield tracked(`${event.session_id}:${event.seq}`, event);
+      }
+    }),
   }),
 
   /** Key management is for signed-in admins only, over tRPC from /admin/api-keys (not on the REST API). */

@@ -11,7 +11,7 @@ import {
   chatStreamEvents,
   listMessages,
   retry,
-  startChat,
+  openChat,
   startRetry,
   stopReply,
 } from "../../chat/messages/messages.service";
@@ -76,7 +76,7 @@ export const messagesRouter = createTRPCRouter({
     .meta({ errors: SEND_ERRORS, rateLimit: "sendMessage", stream: true })
     .input(chatInputSchema)
     .mutation(async ({ ctx, input }) => {
-      const started = await startChat(ctx.deps, input);
+      const started = await openChat(ctx.deps, input);
       return chatStreamEvents(started);
     }),
 

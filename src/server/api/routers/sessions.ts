@@ -22,6 +22,15 @@ import type { DomainErrorId } from "../../errors/app-error";
 import { tracked } from "@trpc/server";
 import type { SessionEvent } from "../../chat/events/event-types";
 import { toTRPCError } from "../errors";
+import { handoffStateSchema, typingInputSchema, typingOutputSchema } from "../../chat/handoff/handoff.schema";
+import {
+  getHandoffState,
+  requestHandoff,
+  visitorSessionEvents,
+  visitorTyping,
+} from "../../chat/handoff/handoff.service";
+import { parseEventId } from "../../chat/events/event-types";
+import { z } from "zod";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** What findOwnedSession refuses: every call on a session or its messages can answer these. */
@@ -161,5 +170,82 @@ export const sessionsRouter = createTRPCRouter({
       for await (const event of events) {
         yield tracked(String(event.seq), { type: event.type, data: event.data });
       }
+    }),
+
+  handoff: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/sessions/{id}/handoff",
+        tags: ["Sessions"],
+        protect: false,
+        summary: "Ask for a person",
+        description:
+          "The visitor asks to talk to a person. With an agent online the session waits for one (mode waiting: " +
+          "the assistant stays silent, the agents are notified); with nobody online it stays with the assistant " +
+          "and `status` is `unavailable` (offer to leave an email). Asking again changes nothing.",
+      },
+      errors: SESSION_ERRORS,
+      rest: { successMessage: "Handoff requested." },
+      rateLimit: "changeSession",
+    })
+    .input(ownedSessionInputSchema)
+    .output(handoffStateSchema)
+    .mutation(({ ctx, input }) => requestHandoff(ctx.deps, input)),
+
+  handoffState: publicProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/chats/sessions/{id}/handoff",
+        tags: ["Sessions"],
+        protect: false,
+        summary: "Where a request for a person stands",
+        description:
+          "waiting, agent, none, or unavailable. A request that no agent claimed within HANDOFF_TIMEOUT_SECONDS " +
+          "goes back to the assistant and reads `unavailable` from then on.",
+      },
+      errors: SESSION_ERRORS,
+      rest: { successMessage: "Handoff state." },
+      rateLimit: "readHistory",
+    })
+    .input(ownedSessionInputSchema)
+    .output(handoffStateSchema)
+    .query(({ ctx, input }) => getHandoffState(ctx.deps, input)),
+
+  typing: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/sessions/{id}/typing",
+        tags: ["Sessions"],
+        protect: false,
+        summary: "Typing signal",
+        description:
+          "Tells the agent the visitor is typing (active true) or stopped (false): a `typing` event, delivered " +
+          "live and never stored.",
+      },
+      errors: SESSION_ERRORS,
+      rest: { successMessage: "Typing signal sent." },
+      rateLimit: "readHistory",
+    })
+    .input(typingInputSchema)
+    .output(typingOutputSchema)
+    .mutation(({ ctx, input }) => visitorTyping(ctx.deps, input)),
+
+  /**
+   * The session's live events for the widget (agent messages, mode, typing) over SSE (httpSubscriptionLink);
+   * tracked ids are the sequences, so a reconnect resumes after the last one. Not on the REST API.
+   */
+  handoffEvents: publicProcedure
+    .meta({ errors: SESSION_ERRORS })
+    .input(ownedSessionInputSchema.extend({ lastEventId: z.string().nullish() }))
+    .subscription(async function* ({ ctx, input, signal }) {
+      const events = await visitorSessionEvents(
+        ctx.deps,
+        { id: input.id, visitor_id: input.visitor_id, lastEventId: parseEventId(input.lastEventId) },
+        signal ?? new AbortController().signal,
+      );
+      for await (const event of events) yield tracked(String(event.seq), event);
     }),
 });

@@ -5,12 +5,13 @@ import {
   eraseOwnVisitorInputSchema,
   identifiedVisitorSchema,
   identifyVisitorInputSchema,
+  setVisitorEmailInputSchema,
   validateVisitorInputSchema,
   validateVisitorOutputSchema,
   visitorErasedSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
-import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
+import { createVisitor, setVisitorEmail, validateVisitor } from "../../chat/visitors/visitors.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const visitorsRouter = createTRPCRouter({
@@ -102,4 +103,24 @@ export const visitorsRouter = createTRPCRouter({
     .input(identifyVisitorInputSchema)
     .output(identifiedVisitorSchema)
     .mutation(({ ctx, input }) => identifyVisitor(ctx.deps, input)),
+
+  email: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/visitors/{id}/email",
+        tags: ["Visitors"],
+        protect: false,
+        summary: "Leave an email address",
+        description:
+          "Stores an address on the visitor so an agent can answer later, when nobody was available to take the " +
+          "conversation (handoff status `unavailable`). It is shown to the agents in /admin/inbox.",
+      },
+      errors: ["VISITOR_NOT_FOUND"],
+      rest: { successMessage: "Email saved." },
+      rateLimit: "changeSession",
+    })
+    .input(setVisitorEmailInputSchema)
+    .output(visitorSchema)
+    .mutation(({ ctx, input }) => setVisitorEmail(ctx.deps, input)),
 });

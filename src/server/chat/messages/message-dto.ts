@@ -8,14 +8,16 @@ export type MessageRow = Prisma.MessageGetPayload<object>;
  * feedback relation (a new message has none).
  */
 export function toMessageDto(
-  row: Pick<MessageRow, "id" | "session_id" | "role" | "content" | "status" | "sources" | "created_at"> & {
-    feedback?: { rating: "up" | "down" } | null;
-  },
+  row: Pick<MessageRow, "id" | "session_id" | "role" | "content" | "status" | "sources" | "created_at"> &
+    Partial<Pick<MessageRow, "author_name">> & {
+      feedback?: { rating: "up" | "down" } | null;
+    },
 ): MessageDto {
   return {
     id: row.id,
     session_id: row.session_id,
     role: row.role,
+    author_name: row.role === "agent" ? (row.author_name ?? null) : null,
     content: row.content,
     status: row.status,
     sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],

@@ -28,10 +28,15 @@ export const messageSchema = z
   .object({
     id: z.uuid(),
     session_id: z.uuid(),
-    role: z.enum(["user", "assistant"]),
+    role: z.enum(["user", "assistant", "agent"]).meta({
+      description: "user: the visitor; assistant: the bot; agent: a person answering from the admin inbox.",
+    }),
+    author_name: z.string().nullable().meta({
+      description: "The agent's display name (role agent); null for the visitor and the assistant.",
+    }),
     content: z
       .string()
-      .meta({ description: "Markdown for assistant messages, plain text for user messages." }),
+      .meta({ description: "Markdown for assistant messages, plain text for user and agent messages." }),
     status: z.enum(MESSAGE_STATUSES).meta({
       description:
         "streaming: being written; complete: finished; failed: the assistant could not finish (partial text " +
@@ -91,15 +96,26 @@ export const replyActionInputSchema = z.strictObject({
 });
 export type ReplyActionInput = z.infer<typeof replyActionInputSchema>;
 
+/** Null while a person handles the conversation (mode waiting or agent): the assistant stays silent. */
+const silentAssistantMessageSchema = messageSchema.nullable().meta({
+  description:
+    "The assistant's reply; null when the session is in waiting or agent mode (a person answers: the message " +
+    "was stored and delivered to the agents, and the assistant stays silent).",
+});
+
 export const chatOutputSchema = z.object({
   user_message: messageSchema,
-  assistant_message: messageSchema,
+  assistant_message: silentAssistantMessageSchema,
 });
 export type ChatOutput = z.infer<typeof chatOutputSchema>;
 
 /** What a streamed chat emits, in this order: start, delta*, then done or error. */
 export const chatStreamEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("start"), user_message: messageSchema, assistant_message: messageSchema }),
+  z.object({
+    type: z.literal("start"),
+    user_message: messageSchema,
+    assistant_message: silentAssistantMessageSchema,
+  }),
   z.object({ type: z.literal("delta"), text: z.string() }),
   z.object({ type: z.literal("done"), assistant_message: messageSchema }),
   z.object({

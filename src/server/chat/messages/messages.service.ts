@@ -18,6 +18,9 @@ import {
 } from "../sessions/sessions.service";
 import { requireMaySend } from "../visitors/identify-visitor";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
+import { botAnswers, type Agent } from "../handoff/handoff-rules";
+import type { AgentMessageInput } from "../handoff/handoff.schema";
+import { requestHandoffFor, sessionForAgentReply, transitionSession } from "../handoff/handoff.service";
 import { isUuid } from "../ids";
 import { webhookEventWrites } from "../webhooks/webhook-events";
 import {
@@ -48,20 +51,24 @@ const WITH_FEEDBACK = { feedback: { select: { rating: true } } } as const;
 
 export { toMessageDto };
 
-/** A reply's events: each delta as produced, then the message as stored once it ended. */
-function replyEvents(deps: ChatDeps, assistantMessage: MessageDto): ReplyRunListener | undefined {
-  if (!deps.events) return undefined;
+/**
+ * A reply's events: each delta as produced, then the message as stored once it ended. A reply whose responder
+ * asked for a person (the LLM's handoff tool) hands the conversation over once it is stored.
+ */
+function replyEvents(deps: ChatDeps, assistantMessage: MessageDto): ReplyRunListener {
   const sessionId = assistantMessage.session_id;
   return {
     delta: (text) =>
       publishEvent(deps.events, sessionId, "message.delta", { message_id: assistantMessage.id, text }),
-    stored: ({ content, sources, status }) =>
+    stored: ({ content, sources, status, handoff }) => {
       publishEvent(deps.events, sessionId, "message.updated", {
         ...assistantMessage,
         content,
         sources,
         status,
-      }),
+      });
+      if (handoff && status === "complete") void handOverForAssistant(deps, sessionId);
+    },
   };
 }
 
@@ -107,6 +114,16 @@ export async function followSessionEvents(
   });
 }
 
+/** The assistant decided the visitor needs a person: the same request as the visitor's own. Never throws. */
+async function handOverForAssistant(deps: ChatDeps, sessionId: string): Promise<void> {
+  try {
+    const session = await deps.db.session.findUnique({ where: { id: sessionId } });
+    if (session) await requestHandoffFor(deps, session);
+  } catch (error) {
+    console.error(`chat: could not hand session ${sessionId} over to a person`, error);
+  }
+}
+
 /** A session's messages in conversation order (or newest first with order=desc). */
 export async function listMessages(
   deps: ChatDeps,
@@ -135,19 +152,40 @@ function titleFromMessage(message: string): string {
   return `${lastSpace > LIMITS.derivedTitleMaxChars / 2 ? cut.slice(0, lastSpace) : cut}…`;
 }
 
-interface StartedChat {
+interface StartedReply {
   userMessage: MessageDto;
   assistantMessage: MessageDto;
   run: ReplyRun;
 }
 
+/** A chat in waiting or agent mode stores the visitor's message only: a person answers, the assistant is silent. */
+type StartedChat = StartedReply | { userMessage: MessageDto; assistantMessage: null; run: null };
+
+/**
+ * startChat for callers that need the reply (tests, benches): a session in waiting or agent mode is a fault
+ * here. The transports call openChat.
+ */
+export async function startChat(deps: ChatDeps, input: ChatInput): Promise<StartedReply> {
+  const started = await openChat(deps, input);
+  if (!started.run) throw new Error("startChat: a person answers this session (mode waiting or agent)");
+  return started;
+}
+
 /**
  * Stores the visitor's message and an empty assistant message (status streaming), then starts the reply.
  * Everything that can be refused (ownership, unknown ids) is refused here, before anything is stored.
+ * A closed session reopens in bot mode; in waiting or agent mode only the visitor's message is stored and
+ * published (a person answers), with no assistant message and no run.
  */
-export async function startChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
-  const { session, untitled, history } = await ownedSessionWithHistory(deps, input);
+export async function openChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
+  const { session, untitled, history, stored } = await ownedSessionWithHistory(deps, input);
   await requireMaySend(deps, session.visitor_id);
+  // `stored` is read only off the common path (a bot session with history is known to be in bot mode).
+  const mode =
+    stored?.mode === "closed"
+      ? (await transitionSession(deps, stored.id, { kind: "visitor_message" }, stored)).mode
+      : (stored?.mode ?? "bot");
+  if (!botAnswers(mode)) return storeVisitorMessageOnly(deps, input, session, untitled);
 
   const userAt = new Date();
   // One millisecond later, so (created_at, id) order always puts the reply after the question.
@@ -226,15 +264,88 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
   return { userMessage, assistantMessage, run };
 }
 
+async function storeVisitorMessageOnly(
+  deps: ChatDeps,
+  input: ChatInput,
+  session: Pick<SessionRow, "id" | "visitor_id">,
+  untitled: boolean,
+): Promise<StartedChat> {
+  const at = new Date();
+  const [row] = await deps.db.$transaction([
+    deps.db.message.create({
+      data: {
+        session_id: session.id,
+        role: "user",
+        content: input.message,
+        status: "complete",
+        created_at: at,
+        saved_at: at,
+      },
+    }),
+    deps.db.session.updateMany({
+      where: { id: session.id },
+      data: { updated_at: at, ...(untitled && { title: titleFromMessage(input.message) }) },
+    }),
+  ]);
+  const userMessage = toMessageDto(row);
+  publishEvent(deps.events, session.id, "message.created", userMessage);
+  if (untitled) void publishSessionUpdated(deps, session.id).catch(() => undefined);
+  return { userMessage, assistantMessage: null, run: null };
+}
+
 /**
- * The ownership check and the responder's history in one query when the session already has complete
- * messages (the common case): a complete message of this session under this visitor proves both, and a
- * session with messages has its title (set with its first message). Otherwise the full check, in its order.
+ * An agent's reply in a conversation they claimed: stored with role agent and their name, published as
+ * message.created (the visitor's widget shows it live).
+ */
+export async function sendAgentMessage(
+  deps: ChatDeps,
+  input: Pick<AgentMessageInput, "id" | "message">,
+  agent: Agent,
+): Promise<MessageDto> {
+  const session = await sessionForAgentReply(deps, input.id, agent);
+  const at = new Date();
+  let row: MessageRow;
+  try {
+    [row] = await deps.db.$transaction([
+      deps.db.message.create({
+        data: {
+          session_id: session.id,
+          role: "agent",
+          author_name: agent.name,
+          content: input.message,
+          status: "complete",
+          created_at: at,
+          saved_at: at,
+        },
+      }),
+      deps.db.session.updateMany({ where: { id: session.id }, data: { updated_at: at } }),
+    ]);
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+      throw new AppError("SESSION_NOT_FOUND", { cause: error });
+    }
+    throw error;
+  }
+  const message = toMessageDto(row);
+  publishEvent(deps.events, session.id, "message.created", message);
+  return message;
+}
+
+/**
+ * The ownership check, the mode and the responder's history in one query when the session already has complete
+ * messages and the bot answers it (the common case): a complete message of this session under this visitor in
+ * bot mode proves all three, and a session with messages has its title (set with its first message). Otherwise
+ * the full check, in its order, with the stored session (`stored`: its mode decides who answers).
  */
 async function ownedSessionWithHistory(
   deps: ChatDeps,
   input: ChatInput,
-): Promise<{ session: Pick<SessionRow, "id" | "visitor_id">; untitled: boolean; history: ChatTurn[] }> {
+): Promise<{
+  session: Pick<SessionRow, "id" | "visitor_id">;
+  untitled: boolean;
+  history: ChatTurn[];
+  stored?: SessionRow;
+}> {
   if (isUuid(input.session_id) && isUuid(input.visitor_id)) {
     const history = await historyBefore(deps, input.session_id, undefined, input.visitor_id);
     if (history.length > 0) {
@@ -242,7 +353,12 @@ async function ownedSessionWithHistory(
     }
   }
   const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
-  return { session, untitled: session.title === null, history: await historyBefore(deps, session.id) };
+  return {
+    session,
+    untitled: session.title === null,
+    history: await historyBefore(deps, session.id),
+    stored: session,
+  };
 }
 
 /** The session's complete turns before `before` (oldest first), as the responder's history. */
@@ -255,7 +371,8 @@ async function historyBefore(
   const earlier = await deps.db.message.findMany({
     where: {
       session_id: sessionId,
-      ...(ownerId !== undefined && { session: { visitor_id: ownerId } }),
+      // With an owner: the fast path of ownedSessionWithHistory, which also needs the bot to answer.
+      ...(ownerId !== undefined && { session: { visitor_id: ownerId, mode: "bot" } }),
       status: "complete",
       ...keysetWhere<Prisma.MessageWhereInput>("created_at", before, "desc"),
     },
@@ -263,7 +380,11 @@ async function historyBefore(
     take: LIMITS.historyMaxMessages,
     select: { role: true, content: true },
   });
-  return earlier.reverse();
+  // An agent's words are the assistant's side of the conversation for the responder.
+  return earlier.reverse().map((turn) => ({
+    role: turn.role === "user" ? ("user" as const) : ("assistant" as const),
+    content: turn.content,
+  }));
 }
 
 /** An assistant message in a session the visitor owns. */
@@ -281,7 +402,7 @@ async function findOwnedReply(deps: ChatDeps, input: ReplyActionInput): Promise<
  * from the visitor's question that preceded it, with the history before that question. A reply still
  * `streaming` whose lease expired (not saved for REPLY_LEASE_SECONDS: its writer is gone) counts as failed.
  */
-export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedChat> {
+export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedReply> {
   const reply = await findOwnedReply(deps, input);
   await requireMaySend(deps, input.visitor_id);
   const now = new Date();
@@ -363,6 +484,7 @@ function unstoredBecauseDatabase(outcome: ReplyOutcome): unknown {
  * 503 when the reply could not be stored because the database stayed unreachable.
  */
 async function completeReply(started: StartedChat): Promise<ChatOutput> {
+  if (!started.run) return { user_message: started.userMessage, assistant_message: null };
   const outcome = await started.run.outcome;
   if (!outcome.ok) {
     const databaseError = unstoredBecauseDatabase(outcome);
@@ -383,7 +505,7 @@ async function completeReply(started: StartedChat): Promise<ChatOutput> {
 
 /** Chat and wait for the whole reply. */
 export async function chat(deps: ChatDeps, input: ChatInput): Promise<ChatOutput> {
-  return completeReply(await startChat(deps, input));
+  return completeReply(await openChat(deps, input));
 }
 
 /** Retry a failed or stopped reply and wait for the whole new reply. */
@@ -397,6 +519,7 @@ export async function retry(deps: ChatDeps, input: ReplyActionInput): Promise<Ch
  */
 export async function* chatStreamEvents(started: StartedChat): AsyncGenerator<ChatStreamEvent> {
   yield { type: "start", user_message: started.userMessage, assistant_message: started.assistantMessage };
+  if (!started.run) return; // a person answers: the stream ends after start
   for await (const text of started.run.deltas) yield { type: "delta", text };
   const outcome = await started.run.outcome;
   if (outcome.ok) {

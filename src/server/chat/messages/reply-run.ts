@@ -81,6 +81,8 @@ export interface ReplyRunListener {
     content: string;
     sources: MessageSource[];
     status: "complete" | "failed" | "stopped";
+    /** The responder asked to hand the conversation to a person (ResponderReply.handoff). */
+    handoff: boolean;
   }): void;
 }
 
@@ -225,6 +227,7 @@ export function startReplyRun(args: {
   let usage: TokenUsage | undefined;
   let answeredBy = args.responder.name;
   let answerKind: AnswerKind | null = null;
+  let handoff = false;
   // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
   const heartbeat = setInterval(
     () => {
@@ -242,7 +245,7 @@ export function startReplyRun(args: {
     const saved = await saveFinal(content, status);
     metrics.replies.inc({ status: saved.stored ? status : "not_stored", responder: answeredBy });
     if (!saved.stored) return { ok: false, content, sources, error: saved.error };
-    args.listener?.stored({ content, sources, status });
+    args.listener?.stored({ content, sources, status, handoff });
     if (status === "failed") return { ok: false, content, sources, error };
     return { ok: true, content, sources, status };
   };
@@ -269,6 +272,7 @@ export function startReplyRun(args: {
         usage = reply.usage?.();
         answeredBy = reply.answeredBy?.() ?? answeredBy;
         answerKind = reply.answerKind?.() ?? null;
+        handoff = reply.handoff?.() ?? false;
       }
       if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
       return await finish("complete");

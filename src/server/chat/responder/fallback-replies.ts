@@ -3,12 +3,14 @@ import type { SmallTalk } from "./text-terms";
 /**
  * The replies given without sources: to small talk, and when the help articles do not cover a question.
  *
- * Handoff hook: there is no "talk to a person" feature yet, so the not-found reply only offers it as text.
- * When handoff exists, this is the place to offer it as an action (and the LLM system prompt in llm.ts, which
- * tells the model to offer the same, should follow).
+ * Handoff: the not-found reply offers a person (the widget's "Talk to a person" control does it); a visitor who
+ * asks for one, or the LLM calling its handoff tool, hands the conversation over (ResponderReply.handoff).
  */
 export const NOT_FOUND_TEXT = "I couldn't find that in our help articles.";
 export const NOT_FOUND_OFFER = "Could you rephrase your question, or ask to talk to a person?";
+
+/** The reply that hands the conversation to a person. */
+export const HANDOFF_TEXT = "I'll ask a person from our team to join this chat.";
 
 export function notFoundReply(articles: string[]): string {
   const topics = articles.length > 0 ? `\n\nI can help with: ${articles.join(" · ")}.` : "";

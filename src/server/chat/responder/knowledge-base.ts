@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import MiniSearch from "minisearch";
 import type { MessageSource } from "../messages/message.schema";
-import { notFoundReply, smallTalkReply } from "./fallback-replies";
+import { HANDOFF_TEXT, notFoundReply, smallTalkReply } from "./fallback-replies";
 import type { AnswerKind, Responder, ResponderInput, ResponderReply } from "./responder";
 import { indexTerm, queryTerms, smallTalk, words } from "./text-terms";
 
@@ -257,6 +257,17 @@ export function passageSource(hit: KnowledgeHit): MessageSource {
   };
 }
 
+/**
+ * "Can I talk to a person / human / agent?": the knowledge base cannot answer that, a person can. (When no
+ * article answers a question, the not-found reply offers the same: NOT_FOUND_OFFER, and the widget's "Talk to a
+ * person" control is always there.)
+ */
+export function asksForPerson(message: string): boolean {
+  return /\b(talk|speak|chat|connect)\b.{0,30}\b(person|human|agent|someone|somebody|operator|support team)\b/i.test(
+    message,
+  );
+}
+
 /** The embedded default: replies with the best-matching passage; its sources are that passage and close ones. */
 export class KnowledgeBaseResponder implements Responder {
   readonly name = "knowledge-base";
@@ -274,6 +285,13 @@ export class KnowledgeBaseResponder implements Responder {
   }
 
   reply(input: ResponderInput): ResponderReply {
+    if (asksForPerson(input.message)) {
+      return {
+        deltas: typeOut(HANDOFF_TEXT, input.signal, this.options.chunkDelayMs),
+        sources: () => [],
+        handoff: () => true,
+      };
+    }
     let sources: MessageSource[] = [];
     let kind: AnswerKind | undefined;
     const { knowledge, options } = this;

@@ -1,7 +1,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { streamText, type ModelMessage } from "ai";
+import { jsonSchema, streamText, tool, type ModelMessage } from "ai";
 import { metrics } from "../../observability/metrics";
-import { NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
+import { HANDOFF_TEXT, NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
 import {
   isKnowledgeSource,
   passageSource,
@@ -141,6 +141,7 @@ export class LlmResponder implements Responder {
     let sent: KnowledgeHit[] = [];
     const recorded: { usage?: TokenUsage } = {};
     let kind: AnswerKind = "no_answer";
+    const turn = { handoff: false };
     const prepare = async () => {
       const base = isKnowledgeSource(this.knowledge) ? await this.knowledge.current() : this.knowledge;
       const hits = await base.find(input.message, this.settings.groundingPassages);
@@ -156,10 +157,11 @@ export class LlmResponder implements Responder {
       return prompt;
     };
     return {
-      deltas: this.stream(input, prepare, recorded),
+      deltas: this.stream(input, prepare, recorded, turn),
       sources: () => sent.map(passageSource),
       usage: () => recorded.usage,
       answerKind: () => kind,
+      handoff: () => turn.handoff,
     };
   }
 
@@ -167,6 +169,7 @@ export class LlmResponder implements Responder {
     input: ResponderInput,
     prepare: () => Promise<{ system: string; messages: ModelMessage[] }>,
     recorded: { usage?: TokenUsage },
+    turn: { handoff: boolean },
   ): AsyncIterable<string> {
     const prompt = await prepare();
     const idle = new IdleTimeout(this.settings.timeoutMs);
@@ -179,6 +182,7 @@ export class LlmResponder implements Responder {
       ...(this.settings.maxTokens !== undefined && { maxOutputTokens: this.settings.maxTokens }),
       maxRetries: this.settings.maxRetries,
       abortSignal: signal,
+      tools: HANDOFF_TOOLS,
       // Errors arrive as `error` parts below; this only stops the SDK from logging them a second time.
       onError: () => {},
     });
@@ -193,6 +197,8 @@ export class LlmResponder implements Responder {
           if (!produced) metrics.llmFirstToken.observe((performance.now() - started) / 1000);
           produced = true;
           yield part.text;
+        } else if (part.type === "tool-call" && part.toolName === HANDOFF_TOOL) {
+          turn.handoff = true;
         } else if (part.type === "error") {
           throw part.error instanceof Error ? part.error : new LlmReplyError(String(part.error));
         } else if (part.type === "abort") {
@@ -207,6 +213,10 @@ export class LlmResponder implements Responder {
             throw new LlmReplyError(
               `The model's stream ended unexpectedly (${part.rawFinishReason ?? "no finish reason"}).`,
             );
+          }
+          if (!produced && turn.handoff) {
+            produced = true;
+            yield HANDOFF_TEXT;
           }
           if (!produced) throw new LlmReplyError("The model returned an empty reply.");
           outcome = "ok";
@@ -237,6 +247,20 @@ function countTokens(
   if (usage?.inputTokens === undefined && usage?.outputTokens === undefined) return undefined;
   return { prompt: usage.inputTokens ?? 0, completion: usage.outputTokens ?? 0 };
 }
+
+/**
+ * The handoff tool: the model calls it when the visitor wants a person or needs one (the chat then asks the
+ * agents, see ResponderReply.handoff). No `execute`: the call is noted and the turn ends.
+ */
+const HANDOFF_TOOL = "handoff_to_person";
+const HANDOFF_TOOLS = {
+  [HANDOFF_TOOL]: tool({
+    description:
+      "Hand the conversation to a person from the support team. Call it when the visitor asks for a person, or " +
+      "when they need help the help articles cannot give (an account problem, a complaint).",
+    inputSchema: jsonSchema<Record<string, never>>({ type: "object", properties: {} }),
+  }),
+};
 
 /** Aborts when nothing has happened for `ms` since start() or the last touch(). */
 class IdleTimeout {

@@ -36,6 +36,12 @@ export interface ResponderReply {
   usage?(): TokenUsage | undefined;
   /** The responder that actually answered, when it differs from the one asked (the budget's fallback). */
   answeredBy?(): string;
+  /**
+   * The handoff seam: true when this reply asks to hand the conversation to a person (final once `deltas` has
+   * ended). The chat then makes the same request as the visitor's "Talk to a person" (a session waiting for an
+   * agent, or "nobody is available" with no agent online). Absent = never.
+   */
+  handoff?(): boolean;
 }
 
 export interface TokenUsage {

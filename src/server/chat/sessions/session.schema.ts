@@ -12,6 +12,16 @@ const titleSchema = z
   .check(wellFormedText("title"))
   .meta({ description: "A name for the conversation.", example: "Billing question" });
 
+/** Who answers the visitor (rules: src/server/chat/handoff/handoff-rules.ts). */
+export const SESSION_MODES = ["bot", "waiting", "agent", "closed"] as const;
+export type SessionMode = (typeof SESSION_MODES)[number];
+export const sessionModeSchema = z.enum(SESSION_MODES).meta({
+  description:
+    "bot: the assistant answers (default); waiting: the visitor asked for a person and the assistant is silent " +
+    "until an agent claims it; agent: a person answers (the assistant is silent); closed: an agent closed it " +
+    "(the visitor's next message reopens it in bot mode).",
+});
+
 export const sessionSchema = z
   .object({
     id: z.uuid(),
@@ -22,6 +32,19 @@ export const sessionSchema = z
       .meta({ description: "Null until given or until the first message names it." }),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime().meta({ description: "Time of the latest message (or of creation)." }),
+    mode: sessionModeSchema,
+    agent_name: z
+      .string()
+      .nullable()
+      .meta({ description: "The display name of the agent handling it (mode agent), else null." }),
+    handoff_requested_at: z.iso
+      .datetime()
+      .nullable()
+      .meta({
+        description:
+          "When the visitor last asked for a person and no agent has claimed it since; null otherwise. With mode " +
+          "bot it means nobody was available (the visitor may leave an email).",
+      }),
   })
   .meta({ id: "Session" });
 export type SessionDto = z.infer<typeof sessionSchema>;

@@ -25,6 +25,9 @@ export function toSessionDto(row: SessionRow): SessionDto {
     title: row.title,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    mode: row.mode,
+    agent_name: row.mode === "agent" ? row.agent_name : null,
+    handoff_requested_at: row.handoff_requested_at?.toISOString() ?? null,
   };
 }
 
@@ -53,7 +56,13 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
     created_at: now,
     updated_at: now,
   };
-  const dto = toSessionDto(data);
+  const dto = toSessionDto({
+    ...data,
+    mode: "bot",
+    agent_id: null,
+    agent_name: null,
+    handoff_requested_at: null,
+  });
   await deps.db.$transaction([
     deps.db.session.create({ data, select: { id: true } }),
     ...webhookEventWrites(deps.db, "session.created", dto, now),

@@ -37,6 +37,9 @@ export const visitorSchema = z
       description:
         "The site's user id once identify() proved it (a valid user_hash); null for anonymous visitors.",
     }),
+    email: z.string().nullable().meta({
+      description: "An address the visitor left for a reply when no agent was available; null if none.",
+    }),
   })
   .meta({ id: "Visitor" });
 export type VisitorDto = z.infer<typeof visitorSchema>;
@@ -109,3 +112,12 @@ export const identifiedVisitorSchema = z
   })
   .meta({ id: "IdentifiedVisitor" });
 export type IdentifiedVisitorDto = z.infer<typeof identifiedVisitorSchema>;
+
+export const setVisitorEmailInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The visitor's id." }),
+  email: z
+    .email({ error: "email must be an email address, e.g. ada@example.com" })
+    .max(254, "email must be at most 254 characters")
+    .meta({ description: "Where an agent can answer later.", example: "ada@example.com" }),
+});
+export type SetVisitorEmailInput = z.infer<typeof setVisitorEmailInputSchema>;

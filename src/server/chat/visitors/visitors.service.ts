@@ -5,7 +5,12 @@ import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { webhookEventWrites } from "../webhooks/webhook-events";
-import type { CreateVisitorInput, ValidateVisitorInput, VisitorDto } from "./visitor.schema";
+import type {
+  CreateVisitorInput,
+  SetVisitorEmailInput,
+  ValidateVisitorInput,
+  VisitorDto,
+} from "./visitor.schema";
 
 type VisitorRow = Prisma.VisitorGetPayload<object>;
 
@@ -16,6 +21,7 @@ export function toVisitorDto(row: VisitorRow): VisitorDto {
     last_seen_at: row.last_seen_at.toISOString(),
     metadata: row.metadata as VisitorDto["metadata"],
     user_id: row.user_id,
+    email: row.email,
   };
 }
 
@@ -24,7 +30,7 @@ export async function createVisitor(deps: ChatDeps, input: CreateVisitorInput): 
   // Id and times chosen here, so the visitor.created event (stored in the same transaction) has the DTO.
   const now = new Date();
   const data = { id: randomUUID(), metadata, created_at: now, last_seen_at: now };
-  const dto = toVisitorDto({ ...data, metadata: input.metadata ?? {}, user_id: null });
+  const dto = toVisitorDto({ ...data, metadata: input.metadata ?? {}, user_id: null, email: null });
   await deps.db.$transaction([
     deps.db.visitor.create({ data, select: { id: true } }),
     ...webhookEventWrites(deps.db, "visitor.created", dto, now),
@@ -82,4 +88,17 @@ export function visitorSeenRecently(visitorId: string, at: Date): boolean {
 /** Undoes a note of visitorSeenRecently whose write did not happen. */
 export function forgetVisitorSeen(visitorId: string): void {
   lastRecordedSeen.delete(visitorId);
+}
+
+/** Stores the address a visitor left for a later answer (no agent was available); the latest one wins. */
+export async function setVisitorEmail(deps: ChatDeps, input: SetVisitorEmailInput): Promise<VisitorDto> {
+  if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
+  const { count } = await deps.db.visitor.updateMany({
+    where: { id: input.id },
+    data: { email: input.email },
+  });
+  if (Number(count) === 0) throw new AppError("VISITOR_NOT_FOUND");
+  const row = await deps.db.visitor.findUnique({ where: { id: input.id } });
+  if (!row) throw new AppError("VISITOR_NOT_FOUND");
+  return toVisitorDto(row);
 }

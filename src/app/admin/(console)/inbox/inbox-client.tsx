@@ -1,0 +1,380 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
+import type { AdminSessionDto } from "~/server/admin/sessions/session-admin.schema";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { formatTime, metadataPreview } from "../../_components/format";
+import { chime, notify } from "./alert";
+
+const noSubscription = () => () => undefined;
+
+/** The inbox page's heartbeat: the agent counts as online while it arrives (server: PRESENCE_TTL_MS = 45 s). */
+const HEARTBEAT_MS = 15_000;
+const TYPING_SHOWS_MS = 6_000;
+const TYPING_SIGNAL_MS = 2_500;
+
+interface Props {
+  me: { id: string; name: string };
+  initialWaiting: AdminSessionDto[];
+  initialActive: AdminSessionDto[];
+}
+
+/**
+ * The live inbox: the waiting queue and the conversations agents handle, kept current by admin.inbox.events
+ * (every conversation's events over SSE); the open conversation's transcript, the visitor typing, and the
+ * actions (claim, reply, hand back to the bot, close). A new waiting conversation raises the badge, a chime and a
+ * notification.
+ */
+export function InboxClient({ me, initialWaiting, initialActive }: Props) {
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const waiting = useQuery(
+    trpc.admin.sessions.list.queryOptions(
+      { mode: "waiting", limit: 100 },
+      { initialData: { items: initialWaiting, next_cursor: null } },
+    ),
+  );
+  const active = useQuery(
+    trpc.admin.sessions.list.queryOptions(
+      { mode: "agent", limit: 100 },
+      { initialData: { items: initialActive, next_cursor: null } },
+    ),
+  );
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [unseen, setUnseen] = useState(0);
+  const [visitorTyping, setVisitorTyping] = useState<string | null>(null);
+  const browserPermission = useSyncExternalStore(
+    noSubscription,
+    () => (typeof Notification === "undefined" ? "unsupported" : Notification.permission),
+    () => "default",
+  );
+  const [asked, setAsked] = useState<NotificationPermission | null>(null);
+  const notifications = asked ?? browserPermission;
+  const openRef = useRef(openId);
+  useEffect(() => {
+    openRef.current = openId;
+  }, [openId]);
+
+  const refreshLists = useCallback(() => {
+    void queryClient.invalidateQueries(trpc.admin.sessions.list.pathFilter());
+  }, [queryClient, trpc]);
+
+  // Presence: a heartbeat while the page is open, and "gone" when it closes.
+  const heartbeat = useMutation(trpc.admin.inbox.heartbeat.mutationOptions());
+  const beat = heartbeat.mutate;
+  useEffect(() => {
+    beat(undefined);
+    const timer = window.setInterval(() => beat(undefined), HEARTBEAT_MS);
+    const leave = () =>
+      void fetch("/api/trpc/admin.inbox.leave", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+        keepalive: true,
+      });
+    window.addEventListener("pagehide", leave);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener("pagehide", leave);
+      leave();
+    };
+  }, [beat]);
+
+  // Every conversation's events.
+  useEffect(() => {
+    let typingTimer: number | undefined;
+    const subscription = client.admin.inbox.events.subscribe(undefined, {
+      onData: ({ data: event }) => {
+        const open = openRef.current;
+        if (event.type === "session.updated") {
+          const session = event.data as { id: string; mode: string; title: string | null };
+          const known = queryClient
+            .getQueryData(trpc.admin.sessions.list.queryKey({ mode: "waiting", limit: 100 }))
+            ?.items.some((item) => item.id === session.id);
+          if (session.mode === "waiting" && !known) {
+            setUnseen((count) => count + 1);
+            chime();
+            notify("A visitor asks for a person", session.title ?? "New conversation");
+          }
+          refreshLists();
+        }
+        if (event.session_id !== open) return;
+        if (event.type === "typing") {
+          const typing = event.data as { role: string; active: boolean };
+          if (typing.role !== "visitor") return;
+          window.clearTimeout(typingTimer);
+          setVisitorTyping(typing.active ? open : null);
+          if (typing.active) typingTimer = window.setTimeout(() => setVisitorTyping(null), TYPING_SHOWS_MS);
+          return;
+        }
+        if (
+          event.type === "message.created" ||
+          event.type === "message.updated" ||
+          event.type === "session.updated"
+        ) {
+          if (event.type === "message.created") setVisitorTyping(null);
+          void queryClient.invalidateQueries(trpc.admin.sessions.transcript.pathFilter());
+        }
+      },
+      // The stream reconnects by itself; the lists may have changed meanwhile.
+      onStarted: refreshLists,
+    });
+    return () => {
+      window.clearTimeout(typingTimer);
+      subscription.unsubscribe();
+    };
+  }, [client, queryClient, trpc, refreshLists]);
+
+  // New since the agent last looked (none once the queue is empty).
+  const newCount = waiting.data.items.length === 0 ? 0 : unseen;
+  useEffect(() => {
+    document.title = newCount > 0 ? `(${newCount}) Inbox · Visitor Chat admin` : "Inbox · Visitor Chat admin";
+  }, [newCount]);
+
+  function open(id: string) {
+    setOpenId(id);
+    setUnseen(0);
+    setVisitorTyping(null);
+  }
+
+  async function askForNotifications() {
+    if (typeof Notification === "undefined") return;
+    setAsked(await Notification.requestPermission());
+  }
+
+  return (
+    <div className="inbox">
+      <h1>
+        Inbox{" "}
+        {waiting.data.items.length > 0 && (
+          <span
+            className="badge"
+            aria-label={`${waiting.data.items.length} waiting`}
+            data-testid="waiting-badge"
+          >
+            {waiting.data.items.length}
+          </span>
+        )}
+      </h1>
+      <p className="muted">
+        You are online as <strong>{me.name}</strong> while this page is open.{" "}
+        {notifications === "default" && (
+          <button type="button" onClick={() => void askForNotifications()}>
+            Enable notifications
+          </button>
+        )}
+        {notifications === "denied" && "Notifications are blocked in this browser."}
+      </p>
+      <div className="inbox-columns">
+        <nav aria-label="Conversations" className="inbox-lists">
+          <h2>Waiting ({waiting.data.items.length})</h2>
+          <SessionButtons
+            items={waiting.data.items}
+            openId={openId}
+            onOpen={open}
+            empty="Nobody is waiting."
+          />
+          <h2>With an agent ({active.data.items.length})</h2>
+          <SessionButtons items={active.data.items} openId={openId} onOpen={open} empty="None." />
+        </nav>
+        <section className="inbox-conversation" aria-label="Conversation">
+          {openId ? (
+            <Conversation
+              key={openId}
+              id={openId}
+              me={me}
+              visitorTyping={visitorTyping === openId}
+              onChanged={refreshLists}
+            />
+          ) : (
+            <p className="muted">Pick a conversation.</p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function SessionButtons({
+  items,
+  openId,
+  onOpen,
+  empty,
+}: {
+  items: AdminSessionDto[];
+  openId: string | null;
+  onOpen: (id: string) => void;
+  empty: string;
+}) {
+  if (items.length === 0) return <p className="muted">{empty}</p>;
+  return (
+    <ul className="inbox-list">
+      {items.map((item) => (
+        <li key={item.id}>
+          <button
+            type="button"
+            aria-current={item.id === openId || undefined}
+            onClick={() => onOpen(item.id)}
+          >
+            <strong>{item.title ?? "(untitled)"}</strong>
+            <span className="muted">
+              {item.mode === "agent" ? `with ${item.agent_name ?? "an agent"} · ` : ""}
+              {formatTime(item.updated_at)}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Conversation({
+  id,
+  me,
+  visitorTyping,
+  onChanged,
+}: {
+  id: string;
+  me: { id: string; name: string };
+  visitorTyping: boolean;
+  onChanged: () => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const transcript = useQuery(trpc.admin.sessions.transcript.queryOptions({ id, limit: 500 }));
+  const [draft, setDraft] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () => {
+    onChanged();
+    void queryClient.invalidateQueries(trpc.admin.sessions.transcript.pathFilter());
+  };
+  const options = {
+    onSuccess: () => {
+      setError(null);
+      refresh();
+    },
+    onError: (failure: { message: string }) => setError(failure.message),
+  };
+  const claim = useMutation(trpc.admin.sessions.claim.mutationOptions(options));
+  const release = useMutation(trpc.admin.sessions.release.mutationOptions(options));
+  const close = useMutation(trpc.admin.sessions.close.mutationOptions(options));
+  const send = useMutation(trpc.admin.sessions.message.mutationOptions(options));
+  const typing = useMutation(trpc.admin.sessions.typing.mutationOptions());
+  const lastSignal = useRef(0);
+  const idle = useRef<number | undefined>(undefined);
+
+  if (!transcript.data) return <p className="muted">{transcript.error?.message ?? "Loading…"}</p>;
+  const { session, visitor, messages } = transcript.data;
+  const mine = session.mode === "agent" && session.agent_id === me.id;
+
+  function signalTyping(text: string) {
+    if (!mine) return;
+    window.clearTimeout(idle.current);
+    if (text.trim() !== "" && Date.now() - lastSignal.current > TYPING_SIGNAL_MS) {
+      lastSignal.current = Date.now();
+      typing.mutate({ id, active: true });
+    }
+    idle.current = window.setTimeout(() => {
+      lastSignal.current = 0;
+      typing.mutate({ id, active: false });
+    }, TYPING_SIGNAL_MS);
+  }
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const message = draft.trim();
+    if (!message) return;
+    window.clearTimeout(idle.current);
+    lastSignal.current = 0;
+    send.mutate({ id, message }, { onSuccess: () => setDraft("") });
+  }
+
+  return (
+    <>
+      <h2>{session.title ?? "(untitled)"}</h2>
+      <p className="muted" data-testid="session-mode">
+        Mode: <strong>{session.mode}</strong>
+        {session.agent_name && ` · ${session.agent_name}`}
+      </p>
+      <dl className="inbox-visitor">
+        <dt>Visitor</dt>
+        <dd className="mono">{visitor.id}</dd>
+        <dt>Email</dt>
+        <dd>{visitor.email ?? "—"}</dd>
+        <dt>Details</dt>
+        <dd>{metadataPreview(visitor.metadata)}</dd>
+        <dt>Last seen</dt>
+        <dd>{formatTime(visitor.last_seen_at)}</dd>
+      </dl>
+      <ol className="inbox-transcript" aria-label="Transcript">
+        {messages.map((message) => (
+          <li key={message.id} data-role={message.role}>
+            <span className="muted">
+              {message.role === "user"
+                ? "Visitor"
+                : message.role === "agent"
+                  ? message.author_name
+                  : "Assistant"}{" "}
+              · {formatTime(message.created_at)}
+            </span>
+            <p>{message.content}</p>
+          </li>
+        ))}
+      </ol>
+      {visitorTyping && (
+        <p className="muted" data-testid="visitor-typing">
+          The visitor is typing…
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="inbox-actions">
+        {session.mode !== "agent" && session.mode !== "closed" && (
+          <button type="button" onClick={() => claim.mutate({ id })}>
+            Claim
+          </button>
+        )}
+        {session.mode === "agent" && !mine && (
+          <span className="muted">{session.agent_name} is handling this conversation.</span>
+        )}
+        {(session.mode === "agent" || session.mode === "waiting") && (
+          <button type="button" onClick={() => release.mutate({ id })}>
+            Hand back to the bot
+          </button>
+        )}
+        {session.mode !== "closed" && (
+          <button type="button" onClick={() => close.mutate({ id })}>
+            Close
+          </button>
+        )}
+      </div>
+      {mine && (
+        <form className="inbox-reply" onSubmit={submit}>
+          <label>
+            Reply as {me.name}
+            <textarea
+              value={draft}
+              rows={3}
+              maxLength={4000}
+              onChange={(event) => {
+                setDraft(event.target.value);
+                signalTyping(event.target.value);
+              }}
+              onKeyDown={(event) => {
+                if (event.key === "Enter" && !event.shiftKey) submit(event);
+              }}
+            />
+          </label>
+          <button type="submit" disabled={send.isPending}>
+            Send
+          </button>
+        </form>
+      )}
+    </>
+  );
+}

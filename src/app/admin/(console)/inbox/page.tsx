@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import { adminPage } from "~/app/admin/_lib/admin-page";
+import { InboxClient } from "./inbox-client";
+
+export const metadata: Metadata = { title: "Inbox" };
+
+/** Waiting and active conversations, live: claim, reply, hand back to the bot, close. */
+export default async function InboxPage() {
+  const { admin, caller } = await adminPage("/admin/inbox");
+  const [waiting, active] = await Promise.all([
+    caller.admin.sessions.list({ mode: "waiting", limit: 100 }),
+    caller.admin.sessions.list({ mode: "agent", limit: 100 }),
+  ]);
+  return (
+    <InboxClient
+      me={{ id: admin.userId, name: admin.name }}
+      initialWaiting={waiting.items}
+      initialActive={active.items}
+    />
+  );
+}

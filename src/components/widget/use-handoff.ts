@@ -1,0 +1,142 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTRPC, useTRPCClient } from "~/trpc/react";
+
+/** How long an agent's "typing" shows without a new signal (the agent's page sends active: false when it stops). */
+const TYPING_SHOWS_MS = 6_000;
+/** The visitor's typing signal: sent at most this often while typing, and "stopped" after this much idle. */
+const TYPING_SIGNAL_MS = 2_500;
+
+export type HandoffStatus = "none" | "waiting" | "agent" | "unavailable";
+
+/**
+ * Talking to a person in the open conversation: ask for one, follow the conversation's events (agent messages,
+ * mode changes, the agent typing) and send the visitor's typing signal while a person is there. Follows
+ * sessions.handoffEvents (SSE) — the smallest follower, until the widget follows sessions.events for everything.
+ */
+export function useHandoff(options: {
+  visitorId: string;
+  sessionId: string | null;
+  createSession: () => Promise<string>;
+}) {
+  const { visitorId, sessionId, createSession } = options;
+  const trpc = useTRPC();
+  const client = useTRPCClient();
+  const queryClient = useQueryClient();
+  const [agentTyping, setAgentTyping] = useState(false);
+  const input = { id: sessionId ?? "", visitor_id: visitorId };
+  const state = useQuery(
+    trpc.sessions.handoffState.queryOptions(input, { enabled: sessionId !== null, staleTime: 0 }),
+  );
+  const stateKey = trpc.sessions.handoffState.queryKey(input);
+  const status: HandoffStatus = sessionId === null ? "none" : (state.data?.status ?? "none");
+  const agentName = state.data?.session.agent_name ?? null;
+
+  const request = useMutation(
+    trpc.sessions.handoff.mutationOptions({
+      onSuccess: (result) =>
+        queryClient.setQueryData(trpc.sessions.handoffState.queryKey(result.session), result),
+    }),
+  );
+  const askForPerson = useCallback(async () => {
+    const id = sessionId ?? (await createSession());
+    request.mutate({ id, visitor_id: visitorId });
+  }, [sessionId, createSession, request, visitorId]);
+
+  const saveEmail = useMutation(trpc.visitors.email.mutationOptions());
+
+  // Live events of the open conversation.
+  useEffect(() => {
+    if (!sessionId) return;
+    let typingTimer: number | undefined;
+    const subscription = client.sessions.handoffEvents.subscribe(
+      { id: sessionId, visitor_id: visitorId },
+      {
+        onData: ({ data: event }) => {
+          if (event.type === "typing") {
+            const typing = event.data as { role: string; active: boolean };
+            if (typing.role !== "agent") return;
+            window.clearTimeout(typingTimer);
+            setAgentTyping(typing.active);
+            if (typing.active) typingTimer = window.setTimeout(() => setAgentTyping(false), TYPING_SHOWS_MS);
+            return;
+          }
+          if (event.type === "session.updated") {
+            void queryClient.invalidateQueries({ queryKey: trpc.sessions.handoffState.queryKey() });
+            void queryClient.invalidateQueries(trpc.sessions.list.pathFilter());
+            return;
+          }
+          if (event.type === "message.created") {
+            const message = event.data as { role: string };
+            if (message.role === "agent") {
+              window.clearTimeout(typingTimer);
+              setAgentTyping(false);
+            }
+            // An agent's message (or the visitor's from another tab): show it.
+            if (message.role !== "assistant") {
+              void queryClient.invalidateQueries({
+                queryKey: trpc.messages.list.queryKey({ id: sessionId, visitor_id: visitorId }),
+                exact: false,
+              });
+            }
+          }
+        },
+      },
+    );
+    return () => {
+      window.clearTimeout(typingTimer);
+      subscription.unsubscribe();
+      setAgentTyping(false);
+    };
+  }, [client, queryClient, trpc, sessionId, visitorId]);
+
+  // A request waits at most until timeout_at: then ask where it stands (the server times it out).
+  const timeoutAt = state.data?.timeout_at ?? null;
+  useEffect(() => {
+    if (status !== "waiting" || !timeoutAt) return;
+    const delay = Math.max(0, Date.parse(timeoutAt) - Date.now()) + 500;
+    const timer = window.setTimeout(() => void queryClient.invalidateQueries({ queryKey: stateKey }), delay);
+    return () => window.clearTimeout(timer);
+  }, [status, timeoutAt, queryClient, stateKey]);
+
+  // The visitor's typing, only while a person is there to see it.
+  const lastSignal = useRef(0);
+  const idleTimer = useRef<number | undefined>(undefined);
+  const typingMutation = useMutation(trpc.sessions.typing.mutationOptions());
+  const sendTyping = typingMutation.mutate;
+  const visitorTyped = useCallback(
+    (text: string) => {
+      if (!sessionId || (status !== "agent" && status !== "waiting")) return;
+      const signal = (active: boolean) => sendTyping({ id: sessionId, visitor_id: visitorId, active });
+      window.clearTimeout(idleTimer.current);
+      if (text.trim() === "") {
+        if (lastSignal.current !== 0) signal(false);
+        lastSignal.current = 0;
+        return;
+      }
+      if (Date.now() - lastSignal.current > TYPING_SIGNAL_MS) {
+        lastSignal.current = Date.now();
+        signal(true);
+      }
+      idleTimer.current = window.setTimeout(() => {
+        lastSignal.current = 0;
+        signal(false);
+      }, TYPING_SIGNAL_MS);
+    },
+    [sessionId, status, sendTyping, visitorId],
+  );
+
+  return {
+    status,
+    agentName,
+    agentTyping,
+    requesting: request.isPending,
+    askForPerson,
+    visitorTyped,
+    saveEmail: (email: string) => saveEmail.mutate({ id: visitorId, email }),
+    emailSaved: saveEmail.isSuccess,
+    emailError: saveEmail.error?.message ?? null,
+  };
+}

@@ -1,0 +1,75 @@
+import type { ChatDeps } from "../../chat/deps";
+import type { AdminPrincipal } from "../auth/admin-access";
+import type { Agent } from "../../chat/handoff/handoff-rules";
+import type { AgentMessageInput, AgentSessionInput } from "../../chat/handoff/handoff.schema";
+import {
+  agentHeartbeat,
+  agentLeft,
+  agentTyping,
+  claimSession,
+  closeSession,
+  releaseSession,
+} from "../../chat/handoff/handoff.service";
+import { sendAgentMessage } from "../../chat/messages/messages.service";
+import type { MessageDto } from "../../chat/messages/message.schema";
+import type { SessionDto } from "../../chat/sessions/session.schema";
+import { toSessionDto } from "../../chat/sessions/sessions.service";
+import type { PresenceDto } from "../../chat/handoff/handoff.schema";
+
+const DEFAULT_AGENT_NAME = "Support";
+
+/**
+ * Who an admin is as an agent: a signed-in admin by their account (name as the visitor sees it); an API key or
+ * the bootstrap key as one agent per key, shown with the `agent_name` the integration sends (default Support).
+ */
+export function agentOf(principal: AdminPrincipal, agentName?: string): Agent {
+  switch (principal.kind) {
+    case "session":
+      return { id: principal.userId, name: principal.name.trim() || DEFAULT_AGENT_NAME };
+    case "api_key":
+      return { id: `api_key:${principal.apiKeyId}`, name: agentName ?? DEFAULT_AGENT_NAME };
+    case "bootstrap_key":
+      return { id: "bootstrap_key", name: agentName ?? DEFAULT_AGENT_NAME };
+  }
+}
+
+export async function claim(
+  deps: ChatDeps,
+  input: AgentSessionInput,
+  principal: AdminPrincipal,
+): Promise<SessionDto> {
+  return toSessionDto(await claimSession(deps, input.id, agentOf(principal, input.agent_name)));
+}
+
+export async function release(deps: ChatDeps, input: AgentSessionInput): Promise<SessionDto> {
+  return toSessionDto(await releaseSession(deps, input.id));
+}
+
+export async function close(deps: ChatDeps, input: AgentSessionInput): Promise<SessionDto> {
+  return toSessionDto(await closeSession(deps, input.id));
+}
+
+export async function reply(
+  deps: ChatDeps,
+  input: AgentMessageInput,
+  principal: AdminPrincipal,
+): Promise<MessageDto> {
+  return sendAgentMessage(deps, input, agentOf(principal, input.agent_name));
+}
+
+export function typing(
+  deps: ChatDeps,
+  input: { id: string; active: boolean },
+  principal: AdminPrincipal,
+): Promise<{ ok: true }> {
+  return agentTyping(deps, input.id, agentOf(principal), input.active);
+}
+
+export function heartbeat(deps: ChatDeps, principal: AdminPrincipal): Promise<PresenceDto> {
+  return agentHeartbeat(deps, agentOf(principal));
+}
+
+export async function leave(deps: ChatDeps, principal: AdminPrincipal): Promise<{ ok: true }> {
+  await agentLeft(deps, agentOf(principal));
+  return { ok: true };
+}

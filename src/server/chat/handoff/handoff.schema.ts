@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { idSchema, visitorIdSchema } from "../ids";
+import { hasNoNul, LIMITS, wellFormedText } from "../limits";
+import { sessionSchema } from "../sessions/session.schema";
+
+export const HANDOFF_STATUSES = ["none", "waiting", "agent", "unavailable"] as const;
+
+/** Where the visitor's request for a person stands (POST and GET /api/chats/sessions/{id}/handoff/). */
+export const handoffStateSchema = z
+  .object({
+    session: sessionSchema,
+    status: z.enum(HANDOFF_STATUSES).meta({
+      description:
+        "none: the assistant answers and no person was asked for; waiting: agents were told, the assistant is " +
+        "silent; agent: a person answers; unavailable: nobody was online or nobody claimed it in time (the " +
+        "assistant answers again; offer to leave an email with POST /api/chats/visitors/{id}/email/).",
+    }),
+    agents_online: z.number().int().min(0).meta({ description: "Agents with the inbox open right now." }),
+    timeout_at: z.iso.datetime().nullable().meta({
+      description: "While waiting: when the request counts as unanswered (HANDOFF_TIMEOUT_SECONDS after it).",
+    }),
+  })
+  .meta({ id: "HandoffState" });
+export type HandoffStateDto = z.infer<typeof handoffStateSchema>;
+
+export const typingInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The session's id." }),
+  visitor_id: visitorIdSchema,
+  active: z.boolean().meta({ description: "true while typing; false once stopped (or sent)." }),
+});
+export type TypingInput = z.infer<typeof typingInputSchema>;
+
+export const typingOutputSchema = z.object({ ok: z.literal(true) });
+
+const agentNameSchema = z
+  .string()
+  .trim()
+  .min(1, "agent_name must not be empty")
+  .max(80, "agent_name must be at most 80 characters")
+  .refine(hasNoNul, "agent_name must not contain the NUL character (U+0000)")
+  .check(wellFormedText("agent_name"))
+  .optional()
+  .meta({
+    description:
+      "The name the visitor sees (admin API keys only; a signed-in agent is shown by their account name). " +
+      "Default: Support.",
+    example: "Ada",
+  });
+
+/** An agent's action on a conversation (claim, release, close). */
+export const agentSessionInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The session's id." }),
+  agent_name: agentNameSchema,
+});
+export type AgentSessionInput = z.infer<typeof agentSessionInputSchema>;
+
+export const agentMessageInputSchema = agentSessionInputSchema.extend({
+  message: z
+    .string({
+      error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string"),
+    })
+    .trim()
+    .min(1, "message must not be empty")
+    .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
+    .refine(hasNoNul, "message must not contain the NUL character (U+0000)")
+    .check(wellFormedText("message"))
+    .meta({ description: "The agent's reply (plain text).", example: "Hi, I'm Ada — let me look into it." }),
+});
+export type AgentMessageInput = z.infer<typeof agentMessageInputSchema>;
+
+export const agentTypingInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The session's id." }),
+  active: z.boolean(),
+});
+export type AgentTypingInput = z.infer<typeof agentTypingInputSchema>;
+
+export const presenceSchema = z.object({
+  agents_online: z.number().int().min(0),
+  waiting: z.number().int().min(0).meta({ description: "Conversations waiting for an agent." }),
+});
+export type PresenceDto = z.infer<typeof presenceSchema>;

@@ -1,0 +1,217 @@
+import { env } from "~/env";
+import type { ChatDeps } from "../deps";
+import { AppError } from "../../errors/app-error";
+import { publishEvent } from "../events/publish";
+import type { SessionEvent, TypingData } from "../events/event-types";
+import { followSession } from "../events/follow-session";
+import { isUuid } from "../ids";
+import type { OwnedSessionInput } from "../sessions/session.schema";
+import { findOwnedSession, toSessionDto, type SessionRow } from "../sessions/sessions.service";
+import { assertAgentMayReply, nextMode, type Agent, type ModeAction } from "./handoff-rules";
+import type { HandoffStateDto, PresenceDto, TypingInput } from "./handoff.schema";
+
+/** An agent counts as online while their inbox page's heartbeat (every 15 s) is this recent. */
+export const PRESENCE_TTL_MS = 45_000;
+
+const nowOf = (deps: ChatDeps) => (deps.now ? deps.now() : new Date());
+const timeoutMsOf = (deps: ChatDeps) => deps.handoffTimeoutMs ?? env.HANDOFF_TIMEOUT_SECONDS * 1000;
+
+async function sessionById(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
+  const row = isUuid(sessionId) ? await deps.db.session.findUnique({ where: { id: sessionId } }) : null;
+  if (!row) throw new AppError("SESSION_NOT_FOUND");
+  return row;
+}
+
+/**
+ * Applies a mode action to a session: the rules (handoff-rules.ts) decide, the write is a compare-and-set on the
+ * mode and agent it was decided from (two agents claiming at once: one wins, the other is refused by the rules
+ * on the re-read), and the new state is published as session.updated. Returns the session as stored.
+ */
+export async function transitionSession(
+  deps: ChatDeps,
+  sessionId: string,
+  action: ModeAction,
+  known?: SessionRow,
+): Promise<SessionRow> {
+  let row = known ?? (await sessionById(deps, sessionId));
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const next = nextMode(row, action);
+    if (!next) return row;
+    const now = nowOf(deps);
+    const handoff_requested_at =
+      action.kind === "request" ? now : next.mode === "agent" ? null : row.handoff_requested_at;
+    const { count } = await deps.db.session.updateMany({
+      where: { id: row.id, mode: row.mode, agent_id: row.agent_id },
+      data: { ...next, handoff_requested_at },
+    });
+    const fresh = await sessionById(deps, row.id);
+    if (Number(count) > 0) {
+      publishEvent(deps.events, fresh.id, "session.updated", toSessionDto(fresh));
+      return fresh;
+    }
+    row = fresh; // changed meanwhile: decide again from what is stored now
+  }
+  throw new Error(`handoff: session ${sessionId} kept changing under a mode change`);
+}
+
+/** Agents whose inbox is open (heartbeat within PRESENCE_TTL_MS), on any instance: a row per agent. */
+export async function agentsOnline(deps: ChatDeps): Promise<number> {
+  const since = new Date(nowOf(deps).getTime() - PRESENCE_TTL_MS);
+  return deps.db.agentPresence.count({ where: { last_seen_at: { gte: since } } });
+}
+
+/** An open inbox page says its agent is there (every 15 s); also times out the requests nobody claimed. */
+export async function agentHeartbeat(deps: ChatDeps, agent: Agent): Promise<PresenceDto> {
+  const now = nowOf(deps);
+  await deps.db.agentPresence.upsert({
+    where: { agent_id: agent.id },
+    create: { agent_id: agent.id, name: agent.name, last_seen_at: now },
+    update: { name: agent.name, last_seen_at: now },
+  });
+  await expireWaiting(deps);
+  const [online, waiting] = await Promise.all([
+    agentsOnline(deps),
+    deps.db.session.count({ where: { mode: "waiting" } }),
+  ]);
+  return { agents_online: online, waiting };
+}
+
+/** The agent closed their inbox: no longer counted online. */
+export async function agentLeft(deps: ChatDeps, agent: Agent): Promise<void> {
+  await deps.db.agentPresence.deleteMany({ where: { agent_id: agent.id } });
+}
+
+function stateOf(deps: ChatDeps, row: SessionRow, online: number): HandoffStateDto {
+  const status =
+    row.mode === "waiting"
+      ? "waiting"
+      : row.mode === "agent"
+        ? "agent"
+        : row.handoff_requested_at
+          ? "unavailable"
+          : "none";
+  const timeout_at =
+    row.mode === "waiting" && row.handoff_requested_at
+      ? new Date(row.handoff_requested_at.getTime() + timeoutMsOf(deps)).toISOString()
+      : null;
+  return { session: toSessionDto(row), status, agents_online: online, timeout_at };
+}
+
+/** A waiting request older than the timeout goes back to the bot (status unavailable). */
+async function timeOutIfDue(deps: ChatDeps, row: SessionRow): Promise<SessionRow> {
+  if (row.mode !== "waiting" || !row.handoff_requested_at) return row;
+  if (nowOf(deps).getTime() < row.handoff_requested_at.getTime() + timeoutMsOf(deps)) return row;
+  return transitionSession(deps, row.id, { kind: "timeout" }, row);
+}
+
+/** Times out every waiting request nobody claimed in time (called by the inbox's heartbeat and lists). */
+export async function expireWaiting(deps: ChatDeps): Promise<number> {
+  const before = new Date(nowOf(deps).getTime() - timeoutMsOf(deps));
+  const due = await deps.db.session.findMany({
+    where: { mode: "waiting", handoff_requested_at: { lte: before } },
+    take: 100,
+  });
+  for (const row of due) await transitionSession(deps, row.id, { kind: "timeout" }, row);
+  return due.length;
+}
+
+/**
+ * The visitor asks for a person. With an agent online the session waits for one (the assistant is silent);
+ * with nobody online it stays with the assistant and the answer says so (status unavailable), so the widget
+ * offers to leave an email. Asking again while waiting or with an agent changes nothing.
+ */
+export async function requestHandoff(deps: ChatDeps, input: OwnedSessionInput): Promise<HandoffStateDto> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  return requestHandoffFor(deps, session);
+}
+
+/** requestHandoff for a session already checked (also used when the assistant hands over). */
+export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Promise<HandoffStateDto> {
+  const online = await agentsOnline(deps);
+  if (online === 0 && (session.mode === "bot" || session.mode === "closed")) {
+    const now = nowOf(deps);
+    await deps.db.session.updateMany({
+      where: { id: session.id },
+      data: { handoff_requested_at: now, ...(session.mode === "closed" && { mode: "bot" }) },
+    });
+    const row = await sessionById(deps, session.id);
+    publishEvent(deps.events, row.id, "session.updated", toSessionDto(row));
+    return stateOf(deps, row, online);
+  }
+  const row = await transitionSession(deps, session.id, { kind: "request" }, session);
+  return stateOf(deps, row, online);
+}
+
+/** Where the visitor's request stands; a request nobody claimed in time is timed out here (status unavailable). */
+export async function getHandoffState(deps: ChatDeps, input: OwnedSessionInput): Promise<HandoffStateDto> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  const row = await timeOutIfDue(deps, session);
+  return stateOf(deps, row, await agentsOnline(deps));
+}
+
+export async function claimSession(deps: ChatDeps, sessionId: string, agent: Agent): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "claim", agent });
+}
+
+/** Back to the bot. Any agent may hand a conversation back (e.g. one left by a colleague who went home). */
+export async function releaseSession(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "release" });
+}
+
+export async function closeSession(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "close" });
+}
+
+/** The session, if this agent may write in it now (claimed by them); else the rule's refusal. */
+export async function sessionForAgentReply(
+  deps: ChatDeps,
+  sessionId: string,
+  agent: Agent,
+): Promise<SessionRow> {
+  const row = await sessionById(deps, sessionId);
+  assertAgentMayReply(row, agent);
+  return row;
+}
+
+/** The visitor is typing (or stopped): delivered live to the agents, never stored. */
+export async function visitorTyping(deps: ChatDeps, input: TypingInput): Promise<{ ok: true }> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  const data: TypingData = { role: "visitor", active: input.active };
+  publishEvent(deps.events, session.id, "typing", data);
+  return { ok: true };
+}
+
+/** An agent is typing in a conversation they claimed. */
+export async function agentTyping(
+  deps: ChatDeps,
+  sessionId: string,
+  agent: Agent,
+  active: boolean,
+): Promise<{ ok: true }> {
+  const session = await sessionForAgentReply(deps, sessionId, agent);
+  const data: TypingData = { role: "agent", active };
+  publishEvent(deps.events, session.id, "typing", data);
+  return { ok: true };
+}
+
+/**
+ * A session's events for its visitor (the widget's agent messages, mode changes and typing), after the ownership
+ * check. The minimal follower of this branch: the events work (wip/events) replaces it with sessions.events.
+ */
+export async function visitorSessionEvents(
+  deps: ChatDeps,
+  input: OwnedSessionInput & { lastEventId?: number },
+  signal: AbortSignal,
+): Promise<AsyncGenerator<SessionEvent>> {
+  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  const bus = deps.events;
+  if (!bus) return (async function* () {})();
+  return followSession({
+    bus,
+    sessionId: session.id,
+    lastEventId: input.lastEventId,
+    // The widget reloads the messages on every reconnect: nothing to rebuild here.
+    snapshot: () => Promise.resolve([]),
+    signal,
+  });
+}
