@@ -66,7 +66,6 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.handoff",
   "sessions.handoffState",
   "sessions.typing",
-  "sessions.handoffEvents",
   "visitors.email",
 ]);
 

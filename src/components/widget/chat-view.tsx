@@ -45,7 +45,6 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
   const input = useRef<HTMLTextAreaElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const messages = useMessages(visitorId, activeId ?? null);
-  const live = useSessionEvents(visitorId, activeId ?? null);
 
   const restoreDraft = useCallback(
     (text: string) => setDraft((current) => (current.trim() ? current : text)),
@@ -53,6 +52,7 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
   );
   const chat = useChatStream({ visitorId, createSession: sessions.create, restoreDraft });
   const handoff = useHandoff({ visitorId, sessionId: activeId ?? null, createSession: sessions.create });
+  const live = useSessionEvents(visitorId, activeId ?? null, handoff.onSessionEvent);
 
   const { turnsOf } = chat;
   const items = useMemo(

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { useTRPC } from "~/trpc/react";
 
 /** How long an agent's "typing" shows without a new signal (the agent's page sends active: false when it stops). */
 const TYPING_SHOWS_MS = 6_000;
@@ -13,8 +13,8 @@ export type HandoffStatus = "none" | "waiting" | "agent" | "unavailable";
 
 /**
  * Talking to a person in the open conversation: ask for one, follow the conversation's events (agent messages,
- * mode changes, the agent typing) and send the visitor's typing signal while a person is there. Follows
- * sessions.handoffEvents (SSE) — the smallest follower, until the widget follows sessions.events for everything.
+ * mode changes, the agent typing: `onSessionEvent`, fed by the chat view's one event stream) and send the
+ * visitor's typing signal while a person is there.
  */
 export function useHandoff(options: {
   visitorId: string;
@@ -23,7 +23,6 @@ export function useHandoff(options: {
 }) {
   const { visitorId, sessionId, createSession } = options;
   const trpc = useTRPC();
-  const client = useTRPCClient();
   const queryClient = useQueryClient();
   const [agentTyping, setAgentTyping] = useState(false);
   const input = { id: sessionId ?? "", visitor_id: visitorId };
@@ -47,50 +46,38 @@ export function useHandoff(options: {
 
   const saveEmail = useMutation(trpc.visitors.email.mutationOptions());
 
-  // Live events of the open conversation.
-  useEffect(() => {
-    if (!sessionId) return;
-    let typingTimer: number | undefined;
-    const subscription = client.sessions.handoffEvents.subscribe(
-      { id: sessionId, visitor_id: visitorId },
-      {
-        onData: ({ data: event }) => {
-          if (event.type === "typing") {
-            const typing = event.data as { role: string; active: boolean };
-            if (typing.role !== "agent") return;
-            window.clearTimeout(typingTimer);
-            setAgentTyping(typing.active);
-            if (typing.active) typingTimer = window.setTimeout(() => setAgentTyping(false), TYPING_SHOWS_MS);
-            return;
-          }
-          if (event.type === "session.updated") {
-            void queryClient.invalidateQueries({ queryKey: trpc.sessions.handoffState.queryKey() });
-            void queryClient.invalidateQueries(trpc.sessions.list.pathFilter());
-            return;
-          }
-          if (event.type === "message.created") {
-            const message = event.data as { role: string };
-            if (message.role === "agent") {
-              window.clearTimeout(typingTimer);
-              setAgentTyping(false);
-            }
-            // An agent's message (or the visitor's from another tab): show it.
-            if (message.role !== "assistant") {
-              void queryClient.invalidateQueries({
-                queryKey: trpc.messages.list.queryKey({ id: sessionId, visitor_id: visitorId }),
-                exact: false,
-              });
-            }
-          }
-        },
-      },
-    );
-    return () => {
-      window.clearTimeout(typingTimer);
-      subscription.unsubscribe();
+  // The open conversation's events (followed once, by useSessionEvents in the chat view): agent typing and
+  // messages, mode changes.
+  const typingTimer = useRef<number | undefined>(undefined);
+  useEffect(
+    () => () => {
+      window.clearTimeout(typingTimer.current);
       setAgentTyping(false);
-    };
-  }, [client, queryClient, trpc, sessionId, visitorId]);
+    },
+    [sessionId],
+  );
+  const onSessionEvent = useCallback(
+    (event: { type: string; data: unknown }) => {
+      if (event.type === "typing") {
+        const typing = event.data as { role: string; active: boolean };
+        if (typing.role !== "agent") return;
+        window.clearTimeout(typingTimer.current);
+        setAgentTyping(typing.active);
+        if (typing.active)
+          typingTimer.current = window.setTimeout(() => setAgentTyping(false), TYPING_SHOWS_MS);
+        return;
+      }
+      if (event.type === "session.updated") {
+        void queryClient.invalidateQueries({ queryKey: trpc.sessions.handoffState.queryKey() });
+        return;
+      }
+      if (event.type === "message.created" && (event.data as { role: string }).role === "agent") {
+        window.clearTimeout(typingTimer.current);
+        setAgentTyping(false);
+      }
+    },
+    [queryClient, trpc],
+  );
 
   // A request waits at most until timeout_at: then ask where it stands (the server times it out).
   const timeoutAt = state.data?.timeout_at ?? null;
@@ -129,6 +116,7 @@ export function useHandoff(options: {
   );
 
   return {
+    onSessionEvent,
     status,
     agentName,
     agentTyping,

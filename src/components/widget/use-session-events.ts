@@ -13,8 +13,14 @@ import { applyLiveEvent, emptyLive, type LiveEvent, type LiveMessages } from "./
  * continues token by token; each (re)connection also reloads the message list, for what ended while nobody
  * listened. A second tab sees this tab's messages as they are sent.
  */
-export function useSessionEvents(visitorId: string, sessionId: string | null): LiveMessages {
+export function useSessionEvents(
+  visitorId: string,
+  sessionId: string | null,
+  /** Also told every event (e.g. the handoff state: mode changes, the agent typing). */
+  onEvent?: (event: LiveEvent) => void,
+): LiveMessages {
   const trpc = useTRPC();
+
   const queryClient = useQueryClient();
   const [live, setLive] = useState<LiveMessages>(() => emptyLive(sessionId));
   // Another conversation opened: start over (derived during render, see React's "adjusting state" pattern).
@@ -36,6 +42,7 @@ export function useSessionEvents(visitorId: string, sessionId: string | null): L
         onData: ({ data }) => {
           const event = data as LiveEvent;
           setLive((current) => (current.sessionId === sessionId ? applyLiveEvent(current, event) : current));
+          onEvent?.(event);
           if (event.type === "session.updated" || event.type === "message.created") {
             void queryClient.invalidateQueries(trpc.sessions.list.pathFilter()); // title, order
           }

@@ -23,14 +23,7 @@ import { tracked } from "@trpc/server";
 import type { SessionEvent } from "../../chat/events/event-types";
 import { toTRPCError } from "../errors";
 import { handoffStateSchema, typingInputSchema, typingOutputSchema } from "../../chat/handoff/handoff.schema";
-import {
-  getHandoffState,
-  requestHandoff,
-  visitorSessionEvents,
-  visitorTyping,
-} from "../../chat/handoff/handoff.service";
-import { parseEventId } from "../../chat/events/event-types";
-import { z } from "zod";
+import { getHandoffState, requestHandoff, visitorTyping } from "../../chat/handoff/handoff.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 /** What findOwnedSession refuses: every call on a session or its messages can answer these. */
@@ -232,20 +225,4 @@ export const sessionsRouter = createTRPCRouter({
     .input(typingInputSchema)
     .output(typingOutputSchema)
     .mutation(({ ctx, input }) => visitorTyping(ctx.deps, input)),
-
-  /**
-   * The session's live events for the widget (agent messages, mode, typing) over SSE (httpSubscriptionLink);
-   * tracked ids are the sequences, so a reconnect resumes after the last one. Not on the REST API.
-   */
-  handoffEvents: publicProcedure
-    .meta({ errors: SESSION_ERRORS })
-    .input(ownedSessionInputSchema.extend({ lastEventId: z.string().nullish() }))
-    .subscription(async function* ({ ctx, input, signal }) {
-      const events = await visitorSessionEvents(
-        ctx.deps,
-        { id: input.id, visitor_id: input.visitor_id, lastEventId: parseEventId(input.lastEventId) },
-        signal ?? new AbortController().signal,
-      );
-      for await (const event of events) yield tracked(String(event.seq), event);
-    }),
 });

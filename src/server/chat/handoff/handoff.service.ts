@@ -2,8 +2,7 @@ import { env } from "~/env";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { publishEvent } from "../events/publish";
-import type { SessionEvent, TypingData } from "../events/event-types";
-import { followSession } from "../events/follow-session";
+import type { TypingData } from "../events/event-types";
 import { isUuid } from "../ids";
 import type { OwnedSessionInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto, type SessionRow } from "../sessions/sessions.service";
@@ -192,26 +191,4 @@ export async function agentTyping(
   const data: TypingData = { role: "agent", active };
   publishEvent(deps.events, session.id, "typing", data);
   return { ok: true };
-}
-
-/**
- * A session's events for its visitor (the widget's agent messages, mode changes and typing), after the ownership
- * check. The minimal follower of this branch: the events work (wip/events) replaces it with sessions.events.
- */
-export async function visitorSessionEvents(
-  deps: ChatDeps,
-  input: OwnedSessionInput & { lastEventId?: number },
-  signal: AbortSignal,
-): Promise<AsyncGenerator<SessionEvent>> {
-  const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
-  const bus = deps.events;
-  if (!bus) return (async function* () {})();
-  return followSession({
-    bus,
-    sessionId: session.id,
-    lastEventId: input.lastEventId,
-    // The widget reloads the messages on every reconnect: nothing to rebuild here.
-    snapshot: () => Promise.resolve([]),
-    signal,
-  });
 }
