@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { adminPage } from "~/app/admin/_lib/admin-page";
+import { env } from "~/env";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Widget settings" };
@@ -16,6 +17,22 @@ export default async function SettingsPage() {
         the title, subtitle, greeting, accent, position and launcher label.
       </p>
       <SettingsForm initial={initial} />
+      <section aria-labelledby="retention" style={{ maxWidth: 720 }}>
+        <h2 id="retention">Data retention</h2>
+        {env.RETENTION_DAYS === undefined ? (
+          <p>
+            Conversations are kept until they are deleted (by the visitor, or by an admin on a visitor&apos;s
+            page). Set <code>RETENTION_DAYS</code> in the server&apos;s environment to delete conversations
+            with no activity for longer.
+          </p>
+        ) : (
+          <p>
+            Conversations with no activity for more than <strong>{env.RETENTION_DAYS} days</strong> are
+            deleted, with their messages, and visitors left with nothing (<code>RETENTION_DAYS</code>; checked
+            every hour, on one server at a time).
+          </p>
+        )}
+      </section>
     </>
   );
 }
