@@ -4,6 +4,7 @@ import { AppError } from "../../errors/app-error";
 import { publishEvent } from "../events/publish";
 import type { TypingData } from "../events/event-types";
 import { isUuid } from "../ids";
+import { webhookEventWrites } from "../webhooks/webhook-events";
 import type { OwnedSessionInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto, type SessionRow } from "../sessions/sessions.service";
 import { assertAgentMayReply, nextMode, type Agent, type ModeAction } from "./handoff-rules";
@@ -39,10 +40,20 @@ export async function transitionSession(
     const now = nowOf(deps);
     const handoff_requested_at =
       action.kind === "request" ? now : next.mode === "agent" ? null : row.handoff_requested_at;
-    const { count } = await deps.db.session.updateMany({
-      where: { id: row.id, mode: row.mode, agent_id: row.agent_id },
-      data: { ...next, handoff_requested_at },
-    });
+    const where = { id: row.id, mode: row.mode, agent_id: row.agent_id };
+    const data = { ...next, handoff_requested_at };
+    // A request for a person is announced to webhook receivers in the transaction that records it (the outbox).
+    const { count } =
+      action.kind === "request"
+        ? await deps.db.$transaction(async (tx) => {
+            const result = await tx.session.updateMany({ where, data });
+            if (Number(result.count) > 0) {
+              const dto = toSessionDto({ ...row, ...data });
+              for (const write of webhookEventWrites(tx, "session.handoff_requested", dto, now)) await write;
+            }
+            return result;
+          })
+        : await deps.db.session.updateMany({ where, data });
     const fresh = await sessionById(deps, row.id);
     if (Number(count) > 0) {
       publishEvent(deps.events, fresh.id, "session.updated", toSessionDto(fresh));
@@ -129,10 +140,11 @@ export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Pr
   const online = await agentsOnline(deps);
   if (online === 0 && (session.mode === "bot" || session.mode === "closed")) {
     const now = nowOf(deps);
-    await deps.db.session.updateMany({
-      where: { id: session.id },
-      data: { handoff_requested_at: now, ...(session.mode === "closed" && { mode: "bot" }) },
-    });
+    const data = { handoff_requested_at: now, ...(session.mode === "closed" && { mode: "bot" as const }) };
+    await deps.db.$transaction([
+      deps.db.session.updateMany({ where: { id: session.id }, data }),
+      ...webhookEventWrites(deps.db, "session.handoff_requested", toSessionDto({ ...session, ...data }), now),
+    ]);
     const row = await sessionById(deps, session.id);
     publishEvent(deps.events, row.id, "session.updated", toSessionDto(row));
     return stateOf(deps, row, online);

@@ -12,6 +12,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "message.created",
   "visitor.deleted",
   "feedback.created",
+  "session.handoff_requested",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
