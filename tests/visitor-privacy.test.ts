@@ -57,6 +57,8 @@ const VISITOR_TABLES: Record<string, { rows: number; section: string }> = {
   visitors: { rows: 1, section: "visitor" },
   sessions: { rows: 2, section: "sessions" },
   messages: { rows: 4, section: "messages" },
+  message_feedback: { rows: 1, section: "feedback" },
+  session_ratings: { rows: 1, section: "ratings" },
 };
 
 describeEachDatabase("visitor data rights and the audit log", (database, dialect) => {
@@ -82,6 +84,22 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
       });
       sessions.push(session);
     }
+    // A thumbs-down on the first reply, and a rating of the first conversation.
+    const reply = await deps.db.message.findFirstOrThrow({
+      where: { session_id: sessions[0]!.id, role: "assistant" },
+    });
+    await deps.db.messageFeedback.create({
+      data: {
+        message_id: reply.id,
+        session_id: sessions[0]!.id,
+        visitor_id: visitor.id,
+        rating: "down",
+        comment: `not helpful ${secret}`,
+      },
+    });
+    await deps.db.sessionRating.create({
+      data: { session_id: sessions[0]!.id, visitor_id: visitor.id, rating: 2, comment: `slow ${secret}` },
+    });
     return { visitor, sessions };
   }
 

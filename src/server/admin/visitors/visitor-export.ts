@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ChatDeps } from "../../chat/deps";
 import { isUuid } from "../../chat/ids";
+import { messageFeedbackSchema, sessionRatingSchema } from "../../chat/feedback/feedback.schema";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { toMessageDto } from "../../chat/messages/messages.service";
 import { sessionSchema } from "../../chat/sessions/session.schema";
@@ -22,6 +23,12 @@ export const visitorExportSchema = z
     messages: z
       .array(messageSchema)
       .meta({ description: "Every message of those sessions, by session, oldest first." }),
+    feedback: z
+      .array(messageFeedbackSchema)
+      .meta({ description: "The visitor's ratings of replies (thumbs up/down) with their comments." }),
+    ratings: z
+      .array(sessionRatingSchema)
+      .meta({ description: "The visitor's ratings of whole conversations (1–5) with their comments." }),
   })
   .meta({ id: "VisitorExport" });
 export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
@@ -49,8 +56,33 @@ const SECTIONS: {
           { created_at: "asc" },
           { id: "asc" },
         ],
+        include: { feedback: { select: { rating: true } } },
       })
     ).map(toMessageDto),
+  feedback: async (deps, visitorId) =>
+    (
+      await deps.db.messageFeedback.findMany({
+        where: { visitor_id: visitorId },
+        orderBy: [{ created_at: "asc" }, { message_id: "asc" }],
+      })
+    ).map((row) => ({
+      message_id: row.message_id,
+      rating: row.rating,
+      comment: row.comment,
+      updated_at: row.updated_at.toISOString(),
+    })),
+  ratings: async (deps, visitorId) =>
+    (
+      await deps.db.sessionRating.findMany({
+        where: { visitor_id: visitorId },
+        orderBy: [{ created_at: "asc" }, { session_id: "asc" }],
+      })
+    ).map((row) => ({
+      session_id: row.session_id,
+      rating: row.rating,
+      comment: row.comment,
+      updated_at: row.updated_at.toISOString(),
+    })),
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */
