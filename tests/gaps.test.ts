@@ -139,4 +139,44 @@ describeEachDatabase("knowledge gaps from stored conversations", (database) => {
     const wider = await listGaps(deps, { days: 90 }, now);
     expect(wider.groups.map((group) => group.question)).toContain("Do you ship to Canada?");
   });
+
+  it("lists the questions that led to a handoff: waiting, and claimed by an agent", async () => {
+    const visitor = await database().db.visitor.create({ data: { metadata: {} } });
+    const waiting = await database().db.session.create({ data: { visitor_id: visitor.id } });
+    const claimed = await database().db.session.create({ data: { visitor_id: visitor.id } });
+    const first = await turn(
+      waiting.id,
+      "I want to speak to a manager about my invoice",
+      "2026-03-30T10:00:00Z",
+      "answered",
+    );
+    await database().db.session.update({
+      where: { id: waiting.id },
+      data: { mode: "waiting", handoff_requested_at: new Date("2026-03-30T10:00:05Z") },
+    });
+    const second = await turn(
+      claimed.id,
+      "speak to a manager about an invoice",
+      "2026-03-30T11:00:00Z",
+      "answered",
+    );
+    await database().db.session.update({
+      where: { id: claimed.id },
+      data: { mode: "agent", agent_id: "a", agent_name: "Ada" },
+    });
+    await database().db.message.create({
+      data: {
+        session_id: claimed.id,
+        role: "agent",
+        author_name: "Ada",
+        content: "Hi, Ada here",
+        created_at: new Date("2026-03-30T11:00:09Z"),
+      },
+    });
+
+    const gaps = await listGaps(deps, { days: 1 }, now);
+    const group = gaps.groups.find((candidate) => candidate.reasons.handoff > 0);
+    expect(group).toMatchObject({ count: 2, reasons: { no_answer: 0, thumbs_down: 0, handoff: 2 } });
+    expect(group!.examples.map((example) => example.message_id).sort()).toEqual([first.id, second.id].sort());
+  });
 });

@@ -62,10 +62,61 @@ const ratedDown: GapSignalSource = async (deps, since, take) => {
 };
 
 /**
- * Every kind of gap signal. Handoff seam: when visitors can ask for a person, add a source here that returns
- * the reply before each handoff request with reason "handoff" (the schema, grouping and page already count it).
+ * Conversations handed to a person: the assistant reply before the request (a session waiting, or asked while
+ * nobody was online: handoff_requested_at) or before the first agent message (claimed: the request time is
+ * cleared then). The question before that reply is what led to the handoff.
  */
-export const GAP_SIGNAL_SOURCES: readonly GapSignalSource[] = [unanswered, ratedDown];
+const handedOver: GapSignalSource = async (deps, since, take) => {
+  const [requested, agentFirst] = await Promise.all([
+    deps.db.session.findMany({
+      where: { handoff_requested_at: { gte: since } },
+      orderBy: [{ handoff_requested_at: "desc" }, { id: "desc" }],
+      take,
+      select: { id: true, handoff_requested_at: true },
+    }),
+    deps.db.message.findMany({
+      where: { role: "agent", created_at: { gte: since } },
+      distinct: ["session_id"],
+      orderBy: [{ session_id: "asc" }, { created_at: "asc" }],
+      take,
+      select: { session_id: true, created_at: true },
+    }),
+  ]);
+  const at = new Map<string, Date>();
+  for (const row of agentFirst) at.set(row.session_id, row.created_at);
+  for (const row of requested) {
+    const when = row.handoff_requested_at!;
+    const known = at.get(row.id);
+    if (!known || when < known) at.set(row.id, when);
+  }
+  const signals = await Promise.all(
+    [...at].map(async ([sessionId, when]) => {
+      const reply = await deps.db.message.findFirst({
+        where: { session_id: sessionId, role: "assistant", created_at: { lte: when } },
+        orderBy: [{ created_at: "desc" }, { id: "desc" }],
+        select: { id: true },
+      });
+      return reply
+        ? [
+            {
+              reason: "handoff" as const,
+              message_id: reply.id,
+              session_id: sessionId,
+              at: when,
+              comment: null,
+            },
+          ]
+        : [];
+    }),
+  );
+  return signals
+    .flat()
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .slice(0, take);
+};
+
+/** Every kind of gap signal. */
+export const GAP_SIGNAL_SOURCES: readonly GapSignalSource[] = [unanswered, ratedDown, handedOver];
 
 /** The normalised topic terms of a question (stop words dropped, stemmed): what questions are grouped on. */
 export function gapTerms(question: string): string[] {
