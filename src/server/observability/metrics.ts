@@ -3,8 +3,8 @@
  * One registry per process, kept on globalThis: Next.js bundles each route separately and scripts/start.ts (which
  * counts HTTP requests) loads this module outside the bundle; whoever loads it first creates the metrics.
  *
- * Hooks for other areas: `metrics.openStreams.inc()` / `.dec()` around a live event stream,
- * `metrics.webhookDeliveries.inc({ outcome: "delivered" | "failed" | "retried" })`. Names are in
+ * Fed by other areas: `metrics.openStreams` by followSession (src/server/chat/events), `metrics.webhookDeliveries`
+ * by recordWebhookAttempt (src/server/webhooks/metrics.ts) with outcome succeeded | retrying | failed. Names are in
  * docs/operations.md ("Metrics").
  */
 import client from "prom-client";

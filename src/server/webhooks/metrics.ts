@@ -3,6 +3,8 @@
  * `webhookDeliveryCounts()` is a snapshot of the totals of this process; `onWebhookDelivery(listener)` is called
  * after every attempt (and returns an unsubscribe function).
  */
+import { metrics } from "../observability/metrics";
+
 export type WebhookAttemptOutcome = "succeeded" | "retrying" | "failed";
 
 export interface WebhookAttempt {
@@ -29,6 +31,7 @@ export function onWebhookDelivery(listener: (attempt: WebhookAttempt) => void): 
 export function recordWebhookAttempt(attempt: WebhookAttempt): void {
   counts.attempts += 1;
   counts[attempt.outcome] += 1;
+  metrics.webhookDeliveries.inc({ outcome: attempt.outcome });
   for (const listener of listeners) {
     try {
       listener(attempt);

@@ -1,3 +1,4 @@
+import { metrics } from "../../observability/metrics";
 import type { EventBus } from "./bus";
 import { sequenceTime, type SessionEvent, type SessionEventType } from "./event-types";
 
@@ -38,6 +39,7 @@ export interface FollowOptions {
 export async function* followSession(options: FollowOptions): AsyncGenerator<SessionEvent> {
   const { bus, sessionId, signal } = options;
   streams.open += 1;
+  metrics.openStreams.inc();
   const queue: SessionEvent[] = [];
   let ended = false;
   let wake: (() => void) | undefined;
@@ -101,6 +103,7 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
     }
   } finally {
     streams.open -= 1;
+    metrics.openStreams.dec();
     signal.removeEventListener("abort", onAbort);
     unsubscribe();
   }
