@@ -233,6 +233,10 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         status: 200,
       };
     }
+    if (pattern === "/api/admin/presence/") return { url: pattern, init: json({}), status: 200 };
+    // Every setting left out goes back to its default: a valid replacement.
+    if (pattern === "/api/admin/settings/" && method === "PUT")
+      return { url: pattern, init: json({}), status: 200 };
     if (pattern.startsWith("/api/admin/webhooks/"))
       return { url: concrete(pattern), init: json({}), status: 200 };
     if (pattern === "/api/admin/knowledge/upload/") {

@@ -70,7 +70,9 @@ describeEachServer("REST bridge over HTTP (next start)", (target) => {
         "Visitors",
         "Sessions",
         "Messages",
+        "Widget",
         "Admin",
+        "Admin knowledge base",
         "Webhooks",
         "Admin inbox",
       ]);

@@ -3,6 +3,7 @@ import { logError } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/responder";
 import { webhookEventWrites } from "../webhooks/webhook-events";
+import { toMessageDto } from "./message-dto";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
@@ -138,16 +139,15 @@ export function startReplyRun(args: {
         ? await args.db.$transaction(async (tx) => {
             const result = await tx.message.updateMany({ where, data: update });
             if (Number(result.count) > 0) {
-              const dto = {
+              const dto = toMessageDto({
                 id,
                 session_id: args.message_of.session_id,
-                role: "assistant" as const,
+                role: "assistant",
                 content: data.content,
-                status: "complete" as const,
+                status: "complete",
                 sources: data.sources ?? [],
-                feedback: null,
-                created_at: args.message_of.created_at.toISOString(),
-              };
+                created_at: args.message_of.created_at,
+              });
               for (const write of webhookEventWrites(tx, "message.created", dto, stamp)) await write;
             }
             return result;
