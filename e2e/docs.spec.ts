@@ -13,7 +13,11 @@ test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls
     /^Visitors/,
     /^Sessions/,
     /^Messages/,
+    /^Widget/,
     /^Admin/,
+    /^Admin knowledge base/,
+    /^Webhooks/,
+    /^Admin inbox/,
   ]);
   await expect(page.getByText("STEP 1 — When your chat loads")).toBeVisible();
 

@@ -52,7 +52,10 @@ test.describe("live conversation", () => {
     ]);
     await page.reload();
     await readyVisitorId(page);
-    await expect(messages(page, "assistant").last().locator(".vc-bubble")).toHaveText(streamed);
+    await expect(messages(page, "assistant").last().locator(".vc-bubble")).toHaveText(streamed, {
+      // (innerText: the code block's Copy button and its code are separate lines, as shown.)
+      useInnerText: true,
+    });
   });
 
   test("a second tab shows the other tab's message and reply live", async ({ context }) => {
@@ -72,6 +75,11 @@ test.describe("live conversation", () => {
     await expect(mirrored).toHaveAttribute("data-state", "streaming");
     await completedReply(second);
     const original = await completedReply(first);
-    await expect(mirrored.locator(".vc-bubble")).toHaveText(await original.locator(".vc-bubble").innerText());
+    await expect(mirrored.locator(".vc-bubble")).toHaveText(
+      await original.locator(".vc-bubble").innerText(),
+      {
+        useInnerText: true,
+      },
+    );
   });
 });
