@@ -17,6 +17,9 @@ export const AUDIT_ACTIONS = [
   "api_key.created",
   "api_key.revoked",
   "settings.changed",
+  "session.claimed",
+  "session.released",
+  "session.closed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

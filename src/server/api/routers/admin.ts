@@ -318,7 +318,16 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentSessionInputSchema)
       .output(sessionSchema)
-      .mutation(({ ctx, input }) => claim(ctx.deps, input, ctx.principal)),
+      .mutation(async ({ ctx, input }) => {
+        const session = await claim(ctx.deps, input, ctx.principal);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "session.claimed",
+          object: { type: "session", id: session.id },
+          clientAddress: ctx.ip,
+        });
+        return session;
+      }),
 
     message: agentAction(
       "messages",
@@ -341,7 +350,16 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentSessionInputSchema)
       .output(sessionSchema)
-      .mutation(({ ctx, input }) => release(ctx.deps, input)),
+      .mutation(async ({ ctx, input }) => {
+        const session = await release(ctx.deps, input);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "session.released",
+          object: { type: "session", id: session.id },
+          clientAddress: ctx.ip,
+        });
+        return session;
+      }),
 
     close: agentAction(
       "close",
@@ -352,7 +370,16 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentSessionInputSchema)
       .output(sessionSchema)
-      .mutation(({ ctx, input }) => close(ctx.deps, input)),
+      .mutation(async ({ ctx, input }) => {
+        const session = await close(ctx.deps, input);
+        await recordAudit(ctx.deps, {
+          actor: auditActorOf(ctx.principal),
+          action: "session.closed",
+          object: { type: "session", id: session.id },
+          clientAddress: ctx.ip,
+        });
+        return session;
+      }),
 
     typing: adminProcedure
       .meta({
