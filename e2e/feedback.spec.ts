@@ -1,10 +1,11 @@
 /**
  * Feedback to knowledge gap: a visitor rates a reply down (with a comment) and rates the conversation in the
- * widget; an admin finds the question on /admin/gaps, with its transcript and "Write an article".
+ * widget; an admin finds the question on /admin/gaps, with its transcript, writes the article from there ("Write an
+ * article"), and the question asked again is answered from it, cited.
  *
  * Needs the admin created as for admin.spec.ts (E2E_ADMIN_EMAIL / E2E_ADMIN_PASSWORD).
  */
-import { completedReply, expect, openWidget, send, test } from "./helpers";
+import { completedReply, expect, messages, openWidget, send, test } from "./helpers";
 
 const ADMIN_EMAIL = process.env.E2E_ADMIN_EMAIL ?? "e2e-admin@example.com";
 const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? "e2e admin password 2026";
@@ -67,6 +68,40 @@ test("a visitor rates a reply down, and the admin sees it in the knowledge gaps"
     await row.locator("a.mono").first().click();
     await expect(page).toHaveURL(/\/admin\/sessions\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId("message-feedback")).toHaveText("👎 not helpful");
+  });
+
+  await test.step("write the article from the gap; asked again, the reply cites it", async () => {
+    await page.goto("/admin/gaps");
+    const row = page.getByTestId("gap-group").filter({ hasText: marker });
+    await row.getByRole("link", { name: "Write an article" }).click();
+    await expect(page.getByRole("heading", { name: "New article" })).toBeVisible();
+    await expect(page.getByLabel("Title")).toHaveValue(question);
+    await page.getByLabel("Title").fill(`Antarctica deliveries ${marker}`);
+    await page
+      .getByLabel(/^Markdown/)
+      .fill(`## ${question}\n\nYes: parcels ${marker} go to the Antarctic research stations once a month.`);
+    await page.getByRole("button", { name: "Create article" }).click();
+    await expect(page).toHaveURL(/\/admin\/knowledge\/[0-9a-f-]{36}$/);
+    // Searched within seconds (KNOWLEDGE_REFRESH_SECONDS): ask until the reply cites it.
+    await expect
+      .poll(
+        async () => {
+          await openWidget(page);
+          await page.getByRole("button", { name: "New conversation" }).first().click();
+          await send(page, question);
+          const reply = await completedReply(page);
+          return (await reply.getByRole("navigation", { name: "Sources" }).getByRole("link").count()) > 0
+            ? await reply
+                .getByRole("navigation", { name: "Sources" })
+                .getByRole("link")
+                .first()
+                .getAttribute("href")
+            : "";
+        },
+        { timeout: 30_000, intervals: [2_000] },
+      )
+      .toMatch(/^\/help\/antarctica-deliveries-/);
+    await expect(messages(page, "assistant").last()).toContainText("Antarctic research stations");
   });
 
   await test.step("the dashboard counts it", async () => {
