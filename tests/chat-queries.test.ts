@@ -5,6 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import { chat } from "~/server/chat/messages/messages.service";
+import {
+  forgetWebhookSubscriptions,
+  refreshWebhookSubscriptions,
+} from "~/server/chat/webhooks/webhook-events";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { openDatabase, type Database } from "~/server/db/client";
@@ -46,15 +50,16 @@ for (const dialect of dialectsUnderTest()) {
       const first = await counted(() => chat(deps, { ...input, message: "first question" }));
       expect(first.result.assistant_message?.content).toBe("Hello there");
 
+      // No webhook endpoint: no outbox row at all (the cache of subscriptions is read first, as a server has).
+      await refreshWebhookSubscriptions(database!.db);
       const second = await counted(() => chat(deps, { ...input, message: "second question" }));
       expect(second.result.assistant_message).toMatchObject({ content: "Hello there", status: "complete" });
-      // Ownership + history, the insert of both messages, the session bump, the message's webhook event
-      // (outbox); then the reply's final save and its webhook event.
+      // Ownership + history, the insert of both messages, the session bump; then the reply's final save.
       const data = second.sql.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql));
-      expect(data, second.sql.join("\n")).toHaveLength(6);
-      expect(data.slice(0, -2).length, "before the reply").toBeLessThanOrEqual(4);
-      expect(data.filter((sql) => /insert\s+into\s+\S*webhook_events/i.test(sql))).toHaveLength(2);
-      // One transaction for the visitor message (insert, bumps, event), one for the final save and its event.
+      expect(data, second.sql.join("\n")).toHaveLength(4);
+      expect(data.slice(0, -1).length, "before the reply").toBeLessThanOrEqual(3);
+      expect(data.filter((sql) => /webhook_events/i.test(sql))).toHaveLength(0);
+      // One transaction for the visitor message (insert, bumps), one for the final save.
       expect(
         second.sql.filter((sql) => sql === "BEGIN"),
         second.sql.join("\n"),
@@ -73,6 +78,20 @@ for (const dialect of dialectsUnderTest()) {
         { role: "user", content: "first question" },
         { role: "assistant", content: "Hello there" },
       ]);
+
+      // With an endpoint for message.created: the message's event in its transaction, the reply's in the save's.
+      await deps.db.webhookEndpoint.create({
+        data: { url: "https://hooks.example.com/x", events: ["message.created"], secret: "whsec_test" },
+      });
+      forgetWebhookSubscriptions(database!.db);
+      await refreshWebhookSubscriptions(database!.db);
+      const third = await counted(() => chat(deps, { ...input, message: "third question" }));
+      const withHooks = third.sql.filter((sql) => !/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql));
+      expect(withHooks, third.sql.join("\n")).toHaveLength(6);
+      expect(withHooks.filter((sql) => /insert\s+into\s+\S*webhook_events/i.test(sql))).toHaveLength(2);
+      expect(third.sql.filter((sql) => sql === "BEGIN")).toHaveLength(2);
+      await deps.db.webhookEndpoint.deleteMany();
+      forgetWebhookSubscriptions(database!.db);
     });
 
     it("the first message of a session still checks ownership, sets the title and records the visitor", async () => {

@@ -11,17 +11,23 @@ import { chat } from "~/server/chat/messages/messages.service";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { eraseVisitor } from "~/server/chat/visitors/erase-visitor";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
+import { WEBHOOK_EVENT_TYPES, forgetWebhookSubscriptions } from "~/server/chat/webhooks/webhook-events";
 import { describeEachDatabase } from "./helpers/databases";
 import { ScriptedResponder } from "../testing/responders";
 
 describeEachDatabase("webhook events of erasure, feedback and handoff", (database) => {
   let deps: ChatDeps;
-  beforeAll(() => {
+  beforeAll(async () => {
     deps = {
       db: database().db,
       dialect: database().dialect,
       responder: new ScriptedResponder(["Hello ", "there"]),
     };
+    // An endpoint that wants every event (an install without one writes none).
+    await deps.db.webhookEndpoint.create({
+      data: { url: "https://hooks.example.com/all", events: [...WEBHOOK_EVENT_TYPES], secret: "whsec_test" },
+    });
+    forgetWebhookSubscriptions(deps.db);
   });
 
   const eventsMentioning = async (id: string) =>

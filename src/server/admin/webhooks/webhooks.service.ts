@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { forgetWebhookSubscriptions } from "../../chat/webhooks/webhook-events";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import { AppError } from "../../errors/app-error";
@@ -97,6 +98,8 @@ export async function createWebhookEndpoint(
   const row = await deps.db.webhookEndpoint.create({
     data: { url: input.url, events: input.events, secret: newSecret(), created_at: now, updated_at: now },
   });
+  // This instance writes the new endpoint's events from now on (others within SUBSCRIPTIONS_REFRESH_MS).
+  forgetWebhookSubscriptions(deps.db);
   return { ...toEndpointDto(row), secret: row.secret };
 }
 
@@ -132,6 +135,7 @@ export async function updateWebhookEndpoint(
       ...(disabling && { enabled: false, disabled_at: now, disabled_reason: "Disabled by an admin." }),
     },
   });
+  forgetWebhookSubscriptions(deps.db);
   if (Number(count) === 0) throw new AppError("WEBHOOK_NOT_FOUND");
   return toEndpointDto(await findEndpoint(deps.db, current.id));
 }
@@ -143,6 +147,7 @@ export async function deleteWebhookEndpoint(
 ): Promise<{ id: string; deleted: true }> {
   const current = await findEndpoint(deps.db, input.id);
   await deps.db.webhookEndpoint.deleteMany({ where: { id: current.id } });
+  forgetWebhookSubscriptions(deps.db);
   return { id: current.id, deleted: true };
 }
 

@@ -2,7 +2,7 @@ import type { Db } from "../../db/client";
 import { logError } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/responder";
-import { webhookEventWrites } from "../webhooks/webhook-events";
+import { wantsWebhookEvent, webhookEventWrites } from "../webhooks/webhook-events";
 import { toMessageDto } from "./message-dto";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
@@ -135,7 +135,7 @@ export function startReplyRun(args: {
     // The completed reply is announced (message.created) in the transaction that stores it, and only if this
     // write lands (an interactive transaction: the event depends on the update's count).
     const { count } =
-      data.status === "complete"
+      data.status === "complete" && wantsWebhookEvent(args.db, "message.created")
         ? await args.db.$transaction(async (tx) => {
             const result = await tx.message.updateMany({ where, data: update });
             if (Number(result.count) > 0) {
