@@ -1,7 +1,8 @@
 /**
  * Several app instances on one PostgreSQL database and Redis (REDIS_URL): two `next start` servers, A and B.
- * A conversation streamed from A resumes on B byte for byte; a message sent on B reaches a follower on A; a stop
- * asked of B cancels the reply A is writing.
+ * A conversation streamed from A resumes on B byte for byte; a message sent on B reaches a follower on A; an
+ * agent on B claims, types and replies to a visitor following on A; a stop asked of B cancels the reply A is
+ * writing.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { openSse, type SseFrame } from "../testing/sse";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
 import { startServer, type RunningServer } from "./helpers/server";
 import { openDatabase, type Database } from "~/server/db/client";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 
 const REDIS_URL = "redis://127.0.0.1:6379";
 
@@ -187,6 +189,56 @@ describe("two instances on PostgreSQL and Redis", () => {
     await reader.cancel();
     const final = JSON.parse(finalOf(rest)!.data) as MessageData;
     expect(deltaText(rest)).toBe(final.content);
+  });
+
+  it("an agent on B claims, types and replies; the visitor following on A sees each within a second", async () => {
+    const { visitorId, sessionId } = await newSession(a);
+    const agent = (path: string, json: unknown = {}) =>
+      fetch(`${b.baseUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+        body: JSON.stringify(json),
+      });
+    // The agent's inbox is open (presence, in the shared database): a request for a person waits for them.
+    expect((await agent("/api/admin/presence/")).status).toBe(200);
+    const onA = await openSse(eventsUrl(a, sessionId, visitorId));
+    const asked = await post(a, `/api/chats/sessions/${sessionId}/handoff/`, { visitor_id: visitorId });
+    expect(asked.status).toBe(200);
+    const nextOf = async (event: string) => {
+      for (;;) {
+        const frame = await onA.next();
+        if (!frame || frame.event === event) return frame;
+      }
+    };
+    expect(JSON.parse((await nextOf("session.updated"))!.data)).toMatchObject({ mode: "waiting" });
+
+    const timed = async <T>(work: () => Promise<Response>, event: string) => {
+      const startedAt = Date.now();
+      expect((await work()).status).toBeLessThan(300);
+      const frame = await nextOf(event);
+      expect(Date.now() - startedAt, `${event} from B seen on A`).toBeLessThan(1_000);
+      return JSON.parse(frame!.data) as T;
+    };
+    expect(
+      await timed(
+        () => agent(`/api/admin/sessions/${sessionId}/claim/`, { agent_name: "Ada" }),
+        "session.updated",
+      ),
+    ).toMatchObject({ mode: "agent", agent_name: "Ada" });
+    expect(
+      await timed(() => agent(`/api/admin/sessions/${sessionId}/typing/`, { active: true }), "typing"),
+    ).toEqual({ role: "agent", active: true });
+    expect(
+      await timed(
+        () =>
+          agent(`/api/admin/sessions/${sessionId}/messages/`, {
+            message: "Hi, Ada here.",
+            agent_name: "Ada",
+          }),
+        "message.created",
+      ),
+    ).toMatchObject({ role: "agent", author_name: "Ada", content: "Hi, Ada here." });
+    await onA.close();
   });
 
   it("a stop asked of B cancels the reply A is writing; followers see it end as stored", async () => {
