@@ -70,6 +70,9 @@ test("a visitor asks for a person, an agent claims and replies, both see the oth
     await expect(agent.getByRole("list", { name: "Transcript" })).toContainText("Thanks, my order");
     // One assistant reply (to the first message) and no other.
     await expect(page.locator(".vc-msg-assistant:not(.vc-greeting)")).toHaveCount(1);
+    // For review: both sides of the live conversation.
+    await page.screenshot({ path: "e2e/artifacts/handoff-visitor.png" });
+    await agent.screenshot({ path: "e2e/artifacts/handoff-inbox.png", fullPage: true });
   });
 
   await agentContext.close();

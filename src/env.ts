@@ -187,6 +187,8 @@ const envSchema = z.object({
   /** Pages of sessions and of messages listed, and event streams opened (sessions.events, the events route). */
   RATE_LIMIT_READ_PER_VISITOR: rateSchema.prefault("120/60"),
   RATE_LIMIT_READ_PER_IP: rateSchema.prefault("600/60"),
+  /** Admin sign-in attempts per client address, whatever the account (Better Auth's own limiter). */
+  RATE_LIMIT_SIGN_IN_PER_IP: rateSchema.prefault("5/60"),
   /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */
   RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP: rateSchema.prefault("10/900"),
   /** Sign-in attempts from everyone together (password spraying across accounts)… */

@@ -16,10 +16,13 @@ import { enforceSignInLimits } from "./sign-in-throttle";
 import { errorFields, logger, redactSecrets } from "../../observability/logger";
 
 /**
- * Sign-in attempts allowed per client address in each window (Better Auth's limiter; without an address, one
+ * Sign-in attempts allowed per client address in each window, RATE_LIMIT_SIGN_IN_PER_IP (Better Auth's limiter; without an address, one
  * shared bucket). Per account-and-address and total limits are in sign-in-throttle.ts.
  */
-const SIGN_IN_RATE_LIMIT = { window: 60, max: 5 } as const;
+const SIGN_IN_RATE_LIMIT = {
+  window: env.RATE_LIMIT_SIGN_IN_PER_IP.seconds,
+  max: env.RATE_LIMIT_SIGN_IN_PER_IP.points,
+} as const;
 const ADMIN_SESSION_DAYS = 7;
 
 function originsOfHost(host: string | null | undefined): string[] {
