@@ -15,9 +15,16 @@ export function payloadTooLargeError(): AppError {
  * Content-Length over it before reading anything, and a chunked body (no length) as soon as its running byte
  * count passes it, without reading the rest.
  */
-export async function readBodyBytes(request: Request): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyBytes(
+  request: Request,
+  /** Another cap for a route that takes more (a file upload), with the error that says so. */
+  limit: { maxBytes: number; tooLarge: () => Error } = {
+    maxBytes: MAX_BODY_BYTES,
+    tooLarge: payloadTooLargeError,
+  },
+): Promise<Uint8Array<ArrayBuffer>> {
   const declaredLength = Number(request.headers.get("content-length") ?? "0");
-  if (declaredLength > MAX_BODY_BYTES) throw payloadTooLargeError();
+  if (declaredLength > limit.maxBytes) throw limit.tooLarge();
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -26,9 +33,9 @@ export async function readBodyBytes(request: Request): Promise<Uint8Array<ArrayB
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit.maxBytes) {
       await reader.cancel();
-      throw payloadTooLargeError();
+      throw limit.tooLarge();
     }
     chunks.push(value);
   }

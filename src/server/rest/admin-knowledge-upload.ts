@@ -2,6 +2,7 @@ import { env } from "~/env";
 import { requireAdmin } from "../admin/auth/admin-access";
 import { importUploadedFile } from "../admin/knowledge/knowledge-import";
 import { AppError } from "../errors/app-error";
+import { readBodyBytes } from "../protection/body-limit";
 import { isSameOriginRequest } from "../protection/same-origin";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
@@ -9,27 +10,12 @@ import { restErrorResponse, toRestError } from "./errors";
 /** Room for the multipart framing around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+function readLimited(request: Request, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = () =>
     new AppError("KNOWLEDGE_IMPORT_TOO_LARGE", {
       params: { url: "the upload", maxKb: Math.floor(env.KNOWLEDGE_IMPORT_MAX_BYTES / 1024) },
     });
-  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  return readBodyBytes(request, { maxBytes, tooLarge });
 }
 
 /**
