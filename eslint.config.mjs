@@ -134,6 +134,19 @@ const config = [
     },
   },
   ...boundaries,
+  {
+    // Every word a visitor or an admin reads comes from messages/<locale>.json (src/i18n): no text in JSX.
+    files: ["src/components/widget/**/*.tsx", "src/app/widget/**/*.tsx", "src/app/admin/**/*.tsx"],
+    rules: {
+      "react/jsx-no-literals": [
+        "error",
+        {
+          noStrings: false,
+          allowedStrings: ["·", "—", "–", "×", "…", "/", ":", "(", ")", "#", "%", "+", "•", "*"],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

@@ -15,6 +15,7 @@ import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings
 import { getChatDeps } from "~/server/runtime/runtime";
 import { trpcErrorResponse } from "~/server/api/errors";
 import { toRestError } from "~/server/rest/errors";
+import { LOCALE_COOKIE, LOCALE_HEADER, pageLocale } from "~/i18n/locales";
 
 /** Applies the security policy (src/server/protection/security-headers.ts) to pages and the REST bridge. */
 const security: SecurityConfig = {
@@ -81,6 +82,16 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
+  // The page's language, decided once here (src/i18n/locales.ts) and read by src/i18n/request.ts.
+  requestHeaders.set(
+    LOCALE_HEADER,
+    pageLocale({
+      pathname,
+      queryLocale: request.nextUrl.searchParams.get("locale"),
+      cookieLocale: request.cookies.get(LOCALE_COOKIE)?.value,
+      acceptLanguage: request.headers.get("accept-language"),
+    }),
+  );
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", csp);
   for (const [name, value] of Object.entries(BASE_HEADERS)) response.headers.set(name, value);

@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import { connection } from "next/server";
+import { getLocale } from "next-intl/server";
 import type { ReactNode } from "react";
+import { directionOf } from "~/i18n/locales";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -17,8 +19,9 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Rendered per request, so Next.js can put this request's CSP nonce (src/proxy.ts) on its scripts.
   await connection();
+  const locale = await getLocale();
   return (
-    <html lang="en">
+    <html lang={locale} dir={directionOf(locale)}>
       <body>{children}</body>
     </html>
   );

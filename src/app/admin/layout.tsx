@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
+import { NextIntlClientProvider } from "next-intl";
+import { getMessages } from "next-intl/server";
 import type { ReactNode } from "react";
+import { adminMessages } from "~/i18n/namespaces";
 import { TRPCReactProvider } from "~/trpc/react";
 import "./admin.css";
 
@@ -8,6 +11,12 @@ export const metadata: Metadata = {
   robots: { index: false, follow: false },
 };
 
-export default function AdminRootLayout({ children }: { children: ReactNode }) {
-  return <TRPCReactProvider>{children}</TRPCReactProvider>;
+export default async function AdminRootLayout({ children }: { children: ReactNode }) {
+  // Client components get the admin's catalogue (in the admin's language), not the widget's.
+  const messages = adminMessages(await getMessages());
+  return (
+    <NextIntlClientProvider messages={messages}>
+      <TRPCReactProvider>{children}</TRPCReactProvider>
+    </NextIntlClientProvider>
+  );
 }

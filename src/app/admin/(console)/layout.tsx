@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { currentAdmin } from "~/app/admin/_lib/admin-page";
 import { SignOutButton } from "../_components/sign-out-button";
@@ -13,21 +14,22 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const admin = await currentAdmin();
   if (!admin) return <>{children}</>;
+  const t = await getTranslations("AdminNav");
   return (
     <div className="admin">
-      <nav className="admin-nav" aria-label="Admin">
-        <span className="brand">Visitor Chat</span>
-        <Link href="/admin">Dashboard</Link>
-        <Link href="/admin/inbox">Inbox</Link>
-        <Link href="/admin/visitors">Visitors</Link>
-        <Link href="/admin/sessions">Sessions</Link>
-        <Link href="/admin/knowledge">Knowledge base</Link>
-        <Link href="/admin/gaps">Gaps</Link>
-        <Link href="/admin/api-keys">API keys</Link>
-        <Link href="/admin/audit">Audit log</Link>
-        <Link href="/admin/settings">Widget settings</Link>
-        <Link href="/admin/webhooks">Webhooks</Link>
-        <Link href="/api/docs/">REST API docs</Link>
+      <nav className="admin-nav" aria-label={t("label")}>
+        <span className="brand">{t("brand")}</span>
+        <Link href="/admin">{t("dashboard")}</Link>
+        <Link href="/admin/inbox">{t("inbox")}</Link>
+        <Link href="/admin/visitors">{t("visitors")}</Link>
+        <Link href="/admin/sessions">{t("sessions")}</Link>
+        <Link href="/admin/knowledge">{t("knowledge")}</Link>
+        <Link href="/admin/gaps">{t("gaps")}</Link>
+        <Link href="/admin/api-keys">{t("apiKeys")}</Link>
+        <Link href="/admin/audit">{t("audit")}</Link>
+        <Link href="/admin/settings">{t("settings")}</Link>
+        <Link href="/admin/webhooks">{t("webhooks")}</Link>
+        <Link href="/api/docs/">{t("apiDocs")}</Link>
         <span className="who">
           {admin.email}
           <br />
