@@ -30,6 +30,7 @@ import {
 import { DEFAULT_DATABASE_URL } from "../src/server/db/database-url";
 import { AppError } from "../src/server/errors/app-error";
 import { toRestError } from "../src/server/rest/errors";
+import { trpcErrorResponse } from "../src/server/api/errors";
 import { buildState, type BuildState } from "./build-freshness";
 import { migrate, redactUrls } from "./db";
 
@@ -93,6 +94,29 @@ function refuseMethod(response: ServerResponse): void {
     "x-content-type-options": "nosniff",
   });
   response.end(JSON.stringify(toRestError(new AppError("METHOD_NOT_ALLOWED")).body));
+}
+
+/**
+ * A tRPC path that is not valid percent-encoding: Next.js would answer a bare 500 before the route runs. Checked
+ * here rather than in src/proxy.ts so that tRPC calls skip the proxy's round.
+ */
+function malformedTrpcPath(url: string | undefined): boolean {
+  if (!url?.startsWith("/api/trpc")) return false;
+  try {
+    decodeURIComponent(url.split("?")[0] ?? "");
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+async function refuseMalformedPath(response: ServerResponse): Promise<void> {
+  const answer = trpcErrorResponse(new AppError("MALFORMED_PATH"));
+  response.writeHead(answer.status, {
+    ...Object.fromEntries(answer.headers),
+    "x-content-type-options": "nosniff",
+  });
+  response.end(await answer.text());
 }
 
 async function main(): Promise<void> {
@@ -165,6 +189,7 @@ async function main(): Promise<void> {
     response.once("finish", done);
     response.once("close", done);
     if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
+    if (malformedTrpcPath(request.url)) return void refuseMalformedPath(response);
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
       logError("request failed", error, { requestId });

@@ -227,10 +227,11 @@ describe("database outage (PostgreSQL)", () => {
 });
 
 describe("graceful shutdown", () => {
-  it(
-    "finishes and stores replies in flight when the server is stopped with SIGTERM",
+  // tRPC registers the drain only for calls that start a reply (meta `startsReply`): both transports are covered.
+  it.each(["REST", "tRPC"] as const)(
+    "finishes and stores replies in flight when the server is stopped with SIGTERM (%s stream)",
     { timeout: 60_000 },
-    async () => {
+    async (transport) => {
       const database = await createTestDatabase("sqlite");
       const server = await startServer({
         databaseUrl: database.url,
@@ -243,12 +244,23 @@ describe("graceful shutdown", () => {
         const session = await post(server.baseUrl, "/api/chats/sessions/", { visitor_id: visitorId });
         const ids = { visitor_id: visitorId, session_id: (session.body.data as { id: string }).id };
         const controller = new AbortController();
-        const response = await fetch(`${server.baseUrl}/api/chats/messages/chat/stream/`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ ...ids, message: "How do I embed the widget on my website?" }),
-          signal: controller.signal,
-        });
+        const question = { ...ids, message: "How do I embed the widget on my website?" };
+        const response =
+          transport === "REST"
+            ? await fetch(`${server.baseUrl}/api/chats/messages/chat/stream/`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify(question),
+                signal: controller.signal,
+              })
+            : // What httpBatchStreamLink sends: a batch of one, answered as JSON lines.
+              await fetch(`${server.baseUrl}/api/trpc/messages.chatStream?batch=1`, {
+                method: "POST",
+                headers: { "content-type": "application/json", "trpc-accept": "application/jsonl" },
+                body: JSON.stringify({ 0: question }),
+                signal: controller.signal,
+              });
+        expect(response.status).toBe(200);
         await response.body!.getReader().read();
         controller.abort(); // the visitor leaves…
         // …and the server is stopped while the reply (about 5 s at this pace) is still being written.

@@ -10,7 +10,7 @@ import type { AnyProcedure } from "@trpc/server";
 import { requireAdmin } from "../admin/auth/admin-access";
 import { AppError } from "../errors/app-error";
 import { getChatDeps } from "../runtime/runtime";
-import { readBodyBytes } from "../protection/body-limit";
+import { boundedByDeclaredLength, readBodyBytes } from "../protection/body-limit";
 import { clientIp } from "../protection/rate-limits";
 import { appRouter, procedureMetaByPath } from "./root";
 import { trpcErrorResponse } from "./errors";
@@ -28,6 +28,8 @@ export type PreparedTrpcRequest =
       request: Request;
       /** The calls' rate limits were consumed here: the procedures' middleware must not count them again. */
       rateLimitsConsumed: boolean;
+      /** A call starts an assistant reply (meta `startsReply`): the route keeps it alive at shutdown. */
+      startsReply: boolean;
     };
 
 export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpcRequest> {
@@ -47,9 +49,16 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
       throw new AppError("STREAMING_LINK_REQUIRED", { params: { path: streamedPath } });
     }
 
+    // A subscription (EventSource, `Accept: text/event-stream`) is limited here too: opening a stream is
+    // refused with a real 429 rather than an error event inside a 200 stream.
+    const limited =
+      (streaming || acceptsEventStream(request.headers)) && metas.some((meta) => meta?.rateLimit);
+
     let forwarded = request;
     let body: Uint8Array<ArrayBuffer> | undefined;
-    if (request.body) {
+    // A body of a declared length within the limit goes to tRPC unread (no copy), unless its inputs are needed
+    // here for the rate limits; a chunked body is read and counted.
+    if (request.body && (limited || !boundedByDeclaredLength(request.headers))) {
       body = await readBodyBytes(request);
       forwarded = new Request(request.url, {
         method: request.method,
@@ -60,16 +69,16 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
       });
     }
 
-    // A subscription (EventSource, `Accept: text/event-stream`) is limited here too: opening a stream is
-    // refused with a real 429 rather than an error event inside a 200 stream.
-    const limited =
-      (streaming || acceptsEventStream(request.headers)) && metas.some((meta) => meta?.rateLimit);
     if (limited) {
       const inputs = rawInputs(url, body, batch);
       const ip = clientIp(request.headers);
       for (const [index, meta] of metas.entries()) await consumeRateLimit(meta, ip, inputs?.[index]);
     }
-    return { request: forwarded, rateLimitsConsumed: limited };
+    return {
+      request: forwarded,
+      rateLimitsConsumed: limited,
+      startsReply: metas.some((meta) => meta?.startsReply),
+    };
   } catch (error) {
     return { response: trpcErrorResponse(error) };
   }

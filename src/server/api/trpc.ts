@@ -31,6 +31,11 @@ export type ProcedureMeta = OpenApiMeta<{
    * application/jsonl`), and refused before it runs otherwise (src/server/api/http.ts).
    */
   stream?: true;
+  /**
+   * The procedure starts an assistant reply that may outlive its response (a stream the client leaves): the
+   * route keeps the process alive for it at shutdown (src/server/runtime/drain.ts), and only for such calls.
+   */
+  startsReply?: true;
   rest?: {
     successStatus?: 200 | 201;
     successMessage: string;

@@ -42,6 +42,18 @@ export async function readBodyBytes(
   return new Uint8Array(Buffer.concat(chunks));
 }
 
+/**
+ * Whether a body is bounded by its declared Content-Length, within MAX_BODY_BYTES (over it: PAYLOAD_TOO_LARGE).
+ * Node's HTTP parser delivers exactly the declared bytes, so such a body can be handed on unread; a chunked
+ * body (no length) must be read through readBodyBytes to be counted.
+ */
+export function boundedByDeclaredLength(headers: Headers): boolean {
+  const declared = headers.get("content-length");
+  if (declared === null || !/^\d+$/.test(declared.trim())) return false;
+  if (Number(declared) > MAX_BODY_BYTES) throw payloadTooLargeError();
+  return true;
+}
+
 /** The body as text (UTF-8), within the same limit (readBodyBytes). */
 export async function readBodyText(request: Request): Promise<string> {
   return new TextDecoder().decode(await readBodyBytes(request));

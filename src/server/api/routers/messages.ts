@@ -60,6 +60,7 @@ export const messagesRouter = createTRPCRouter({
       errors: [...SEND_ERRORS, "REPLY_FAILED"],
       rest: { successMessage: "Reply generated." },
       rateLimit: "sendMessage",
+      startsReply: true,
     })
     .input(chatInputSchema)
     .output(chatOutputSchema)
@@ -73,7 +74,7 @@ export const messagesRouter = createTRPCRouter({
    * starts, so they arrive as ordinary typed errors.
    */
   chatStream: publicProcedure
-    .meta({ errors: SEND_ERRORS, rateLimit: "sendMessage", stream: true })
+    .meta({ errors: SEND_ERRORS, rateLimit: "sendMessage", stream: true, startsReply: true })
     .input(chatInputSchema)
     .mutation(async ({ ctx, input }) => {
       const started = await openChat(ctx.deps, input);
@@ -95,6 +96,7 @@ export const messagesRouter = createTRPCRouter({
       errors: RETRY_ERRORS,
       rest: { successMessage: "Reply regenerated." },
       rateLimit: "sendMessage",
+      startsReply: true,
     })
     .input(replyActionInputSchema)
     .output(chatOutputSchema)
@@ -102,7 +104,7 @@ export const messagesRouter = createTRPCRouter({
 
   /** Streamed retry for the widget (same transport as chatStream). */
   retryStream: publicProcedure
-    .meta({ errors: RETRY_ERRORS, rateLimit: "sendMessage", stream: true })
+    .meta({ errors: RETRY_ERRORS, rateLimit: "sendMessage", stream: true, startsReply: true })
     .input(replyActionInputSchema)
     .mutation(async ({ ctx, input }) => {
       return chatStreamEvents(await startRetry(ctx.deps, input));

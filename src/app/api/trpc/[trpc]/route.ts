@@ -7,10 +7,11 @@ import { drainRepliesAfterResponse } from "~/server/runtime/drain";
 import { logError, requestIdOf } from "~/server/observability/logger";
 
 async function handler(request: Request) {
-  drainRepliesAfterResponse();
   // Path, batch size, body size, streaming link, and a streamed call's rate limits: checked before tRPC runs.
   const prepared = await prepareTrpcRequest(request);
   if ("response" in prepared) return prepared.response;
+  // `after()` costs on every request: registered only for the calls that start replies.
+  if (prepared.startsReply) drainRepliesAfterResponse();
   return fetchRequestHandler({
     endpoint: TRPC_ENDPOINT,
     req: prepared.request,
