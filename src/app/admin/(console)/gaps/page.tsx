@@ -82,18 +82,22 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                 return (
                   <tr key={`${group.examples[0]?.message_id ?? group.question}`} data-testid="gap-group">
                     <td>
-                      <div className="gap-question">{group.question}</div>
+                      <div className="gap-question" dir="auto">
+                        {group.question}
+                      </div>
                       {group.examples.length > 1 && (
                         <ul className="muted gap-examples">
                           {group.examples.slice(1).map((example) => (
-                            <li key={`${example.message_id}-${example.reason}`}>{example.question}</li>
+                            <li key={`${example.message_id}-${example.reason}`} dir="auto">
+                              {example.question}
+                            </li>
                           ))}
                         </ul>
                       )}
                       {group.examples.map(
                         (example) =>
                           example.comment && (
-                            <div key={`c-${example.message_id}`} className="muted">
+                            <div key={`c-${example.message_id}`} className="muted" dir="auto">
                               {t("comment", { comment: example.comment })}
                             </div>
                           ),

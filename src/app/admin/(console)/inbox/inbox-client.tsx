@@ -245,7 +245,7 @@ function SessionButtons({
             aria-current={item.id === openId || undefined}
             onClick={() => onOpen(item.id)}
           >
-            <strong>{item.title ?? t("untitled")}</strong>
+            <strong dir="auto">{item.title ?? t("untitled")}</strong>
             <span className="muted">
               {item.mode === "agent" && `${t("withAgent", { name: item.agent_name ?? t("anAgent") })} · `}
               {format.dateTime(new Date(item.updated_at), WHEN)}
@@ -322,7 +322,7 @@ function Conversation({
 
   return (
     <>
-      <h2>{session.title ?? t("untitled")}</h2>
+      <h2 dir="auto">{session.title ?? t("untitled")}</h2>
       <p className="muted" data-testid="session-mode">
         {t.rich("mode", {
           mode: isMode(session.mode) ? t(`modes.${session.mode}`) : session.mode,
@@ -332,11 +332,13 @@ function Conversation({
       </p>
       <dl className="inbox-visitor">
         <dt>{t("visitor")}</dt>
-        <dd className="mono">{visitor.id}</dd>
+        <dd className="mono" dir="ltr">
+          {visitor.id}
+        </dd>
         <dt>{t("email")}</dt>
-        <dd>{visitor.email ?? "—"}</dd>
+        <dd dir="auto">{visitor.email ?? "—"}</dd>
         <dt>{t("details")}</dt>
-        <dd>{metadataPreview(visitor.metadata)}</dd>
+        <dd dir="auto">{metadataPreview(visitor.metadata)}</dd>
         <dt>{t("lastSeen")}</dt>
         <dd>{format.dateTime(new Date(visitor.last_seen_at), WHEN)}</dd>
       </dl>
@@ -351,7 +353,7 @@ function Conversation({
                   : t("assistant")}{" "}
               · {format.dateTime(new Date(message.created_at), WHEN)}
             </span>
-            <p>{message.content}</p>
+            <p dir="auto">{message.content}</p>
           </li>
         ))}
       </ol>

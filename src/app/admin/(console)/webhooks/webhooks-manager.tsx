@@ -161,7 +161,9 @@ function EndpointRows(props: {
   return (
     <>
       <tr data-testid="webhook-row">
-        <td className="mono">{endpoint.url}</td>
+        <td className="mono">
+          <bdi>{endpoint.url}</bdi>
+        </td>
         <td>{endpoint.events.join(", ")}</td>
         <td>{format.dateTime(new Date(endpoint.created_at), WHEN)}</td>
         <td>
