@@ -245,7 +245,9 @@ function SessionButtons({
             aria-current={item.id === openId || undefined}
             onClick={() => onOpen(item.id)}
           >
-            <strong dir="auto">{item.title ?? t("untitled")}</strong>
+            <strong>
+              <bdi>{item.title ?? t("untitled")}</bdi>
+            </strong>
             <span className="muted">
               {item.mode === "agent" && `${t("withAgent", { name: item.agent_name ?? t("anAgent") })} · `}
               {format.dateTime(new Date(item.updated_at), WHEN)}
@@ -322,7 +324,9 @@ function Conversation({
 
   return (
     <>
-      <h2 dir="auto">{session.title ?? t("untitled")}</h2>
+      <h2>
+        <bdi>{session.title ?? t("untitled")}</bdi>
+      </h2>
       <p className="muted" data-testid="session-mode">
         {t.rich("mode", {
           mode: isMode(session.mode) ? t(`modes.${session.mode}`) : session.mode,
@@ -332,13 +336,17 @@ function Conversation({
       </p>
       <dl className="inbox-visitor">
         <dt>{t("visitor")}</dt>
-        <dd className="mono" dir="ltr">
-          {visitor.id}
+        <dd className="mono">
+          <bdi>{visitor.id}</bdi>
         </dd>
         <dt>{t("email")}</dt>
-        <dd dir="auto">{visitor.email ?? "—"}</dd>
+        <dd>
+          <bdi>{visitor.email ?? "—"}</bdi>
+        </dd>
         <dt>{t("details")}</dt>
-        <dd dir="auto">{metadataPreview(visitor.metadata)}</dd>
+        <dd>
+          <bdi>{metadataPreview(visitor.metadata)}</bdi>
+        </dd>
         <dt>{t("lastSeen")}</dt>
         <dd>{format.dateTime(new Date(visitor.last_seen_at), WHEN)}</dd>
       </dl>
