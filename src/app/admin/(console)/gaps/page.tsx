@@ -1,14 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { GAP_DAYS_DEFAULT } from "~/server/admin/gaps/gaps.schema";
-import { formatTime, queryString } from "../../_components/format";
+import { queryString } from "../../_components/format";
 
-export const metadata: Metadata = { title: "Knowledge gaps" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminGaps");
+  return { title: t("heading") };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
-const REASON_LABELS = { no_answer: "no answer", thumbs_down: "thumbs down", handoff: "handoff" } as const;
+/** Why a question counts as a gap, each with its label in the catalogue. */
+const REASONS = ["no_answer", "thumbs_down", "handoff"] as const;
+type Reason = (typeof REASONS)[number];
+function isReason(value: string): value is Reason {
+  return (REASONS as readonly string[]).includes(value);
+}
+
+/** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */
+const WHEN = {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+} as const satisfies Intl.DateTimeFormatOptions;
 
 /** Where the knowledge-base editor writes a new article, pre-filled with the question. */
 function newArticleHref(question: string): string {
@@ -23,39 +39,40 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
     // Any other value is refused by the procedure's schema and shown as a message below.
     caller.admin.gaps({ days: (days ?? GAP_DAYS_DEFAULT) as number }),
   );
+  const t = await getTranslations("AdminGaps");
+  const format = await getFormatter();
   return (
     <>
-      <h1>Knowledge gaps</h1>
-      <p className="muted">
-        Visitor questions the help articles did not answer confidently, or whose reply was rated down, grouped
-        by similar wording. Write an article for the frequent ones.
-      </p>
+      <h1>{t("heading")}</h1>
+      <p className="muted">{t("intro")}</p>
       <form className="filters" method="get">
         <label>
-          Last
+          {t("daysBefore")}
           <input type="number" name="days" min={1} max={365} defaultValue={days ?? GAP_DAYS_DEFAULT} />
-          days
+          {t("daysAfter")}
         </label>
-        <button type="submit">Show</button>
+        <button type="submit">{t("show")}</button>
       </form>
       {"error" in result ? (
         <p role="alert">{result.error}</p>
       ) : result.data.groups.length === 0 ? (
-        <p className="muted">No gaps in the last {result.data.days} days.</p>
+        <p className="muted">{t("empty", { days: result.data.days })}</p>
       ) : (
         <>
           <p className="muted">
-            {result.data.signals} signals since {formatTime(result.data.since)}
-            {result.data.truncated && " (only the most recent were grouped)"}.
+            {t(result.data.truncated ? "signalsTruncated" : "signals", {
+              count: result.data.signals,
+              since: format.dateTime(new Date(result.data.since), WHEN),
+            })}
           </p>
-          <table aria-label="Knowledge gaps">
+          <table aria-label={t("heading")}>
             <thead>
               <tr>
-                <th>Question</th>
-                <th className="num">Count</th>
-                <th>Why</th>
-                <th>Last seen</th>
-                <th>Transcripts</th>
+                <th>{t("columns.question")}</th>
+                <th className="num">{t("columns.count")}</th>
+                <th>{t("columns.why")}</th>
+                <th>{t("columns.lastSeen")}</th>
+                <th>{t("columns.transcripts")}</th>
                 <th />
               </tr>
             </thead>
@@ -65,35 +82,41 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                 return (
                   <tr key={`${group.examples[0]?.message_id ?? group.question}`} data-testid="gap-group">
                     <td>
-                      <div className="gap-question">{group.question}</div>
+                      <div className="gap-question" dir="auto">
+                        {group.question}
+                      </div>
                       {group.examples.length > 1 && (
                         <ul className="muted gap-examples">
                           {group.examples.slice(1).map((example) => (
-                            <li key={`${example.message_id}-${example.reason}`}>{example.question}</li>
+                            <li key={`${example.message_id}-${example.reason}`} dir="auto">
+                              {example.question}
+                            </li>
                           ))}
                         </ul>
                       )}
-                      {group.examples
-                        .filter((example) => example.comment)
-                        .map((example) => (
-                          <div key={`c-${example.message_id}`} className="muted">
-                            “{example.comment}”
-                          </div>
-                        ))}
+                      {group.examples.map(
+                        (example) =>
+                          example.comment && (
+                            <div key={`c-${example.message_id}`} className="muted" dir="auto">
+                              {t("comment", { comment: example.comment })}
+                            </div>
+                          ),
+                      )}
                     </td>
                     <td className="num" data-testid="gap-count">
-                      {group.count}
+                      {format.number(group.count)}
                     </td>
                     <td>
-                      {Object.entries(group.reasons)
-                        .filter(([, count]) => count > 0)
-                        .map(
-                          ([reason, count]) =>
-                            `${count} ${REASON_LABELS[reason as keyof typeof REASON_LABELS]}`,
-                        )
-                        .join(", ")}
+                      {format.list(
+                        Object.entries(group.reasons)
+                          .filter(([, count]) => count > 0)
+                          .map(([reason, count]) =>
+                            isReason(reason) ? t(`reasons.${reason}`, { count }) : `${count} ${reason}`,
+                          ),
+                        { type: "unit", style: "short" },
+                      )}
                     </td>
-                    <td>{formatTime(group.last_seen_at)}</td>
+                    <td>{format.dateTime(new Date(group.last_seen_at), WHEN)}</td>
                     <td>
                       {sessionIds.map((sessionId, index) => (
                         <span key={sessionId}>
@@ -104,7 +127,10 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                         </span>
                       ))}
                       {group.sessions > sessionIds.length && (
-                        <span className="muted"> (+{group.sessions - sessionIds.length} more)</span>
+                        <span className="muted">
+                          {" "}
+                          {t("moreSessions", { count: group.sessions - sessionIds.length })}
+                        </span>
                       )}
                     </td>
                     <td>
@@ -114,7 +140,7 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                         // The editor is another area's page: no prefetch of a page that may not be deployed.
                         prefetch={false}
                       >
-                        Write an article
+                        {t("writeArticle")}
                       </Link>
                     </td>
                   </tr>

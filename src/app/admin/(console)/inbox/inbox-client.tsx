@@ -1,10 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import type { AdminSessionDto } from "~/server/admin/sessions/session-admin.schema";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
-import { formatTime, metadataPreview } from "../../_components/format";
+import { metadataPreview } from "../../_components/format";
 import { chime, notify } from "./alert";
 
 const noSubscription = () => () => undefined;
@@ -13,6 +14,20 @@ const noSubscription = () => () => undefined;
 const HEARTBEAT_MS = 15_000;
 const TYPING_SHOWS_MS = 6_000;
 const TYPING_SIGNAL_MS = 2_500;
+
+/** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */
+const WHEN = {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+} as const satisfies Intl.DateTimeFormatOptions;
+
+/** The modes a conversation can be in, each with its label in the catalogue. */
+const MODES = ["bot", "waiting", "agent", "closed"] as const;
+type Mode = (typeof MODES)[number];
+function isMode(value: string): value is Mode {
+  return (MODES as readonly string[]).includes(value);
+}
 
 interface Props {
   me: { id: string; name: string };
@@ -27,6 +42,7 @@ interface Props {
  * notification.
  */
 export function InboxClient({ me, initialWaiting, initialActive }: Props) {
+  const t = useTranslations("AdminInbox");
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -53,6 +69,8 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
   const [asked, setAsked] = useState<NotificationPermission | null>(null);
   const notifications = asked ?? browserPermission;
   const openRef = useRef(openId);
+  // The notification's words, read by the event stream's handler without re-subscribing on every render.
+  const notifyText = useRef({ title: t("notification.title"), untitled: t("notification.untitled") });
   useEffect(() => {
     openRef.current = openId;
   }, [openId]);
@@ -96,7 +114,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
           if (session.mode === "waiting" && !known) {
             setUnseen((count) => count + 1);
             chime();
-            notify("A visitor asks for a person", session.title ?? "New conversation");
+            notify(notifyText.current.title, session.title ?? notifyText.current.untitled);
           }
           refreshLists();
         }
@@ -129,9 +147,16 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
 
   // New since the agent last looked (none once the queue is empty).
   const newCount = waiting.data.items.length === 0 ? 0 : unseen;
+  // The page's own title (the server's, in the admin's language), with the count in front while there are new ones.
+  const baseTitle = useRef<string | null>(null);
   useEffect(() => {
-    document.title = newCount > 0 ? `(${newCount}) Inbox · Visitor Chat admin` : "Inbox · Visitor Chat admin";
-  }, [newCount]);
+    baseTitle.current ??= document.title;
+    const title = baseTitle.current;
+    document.title = newCount > 0 ? t("documentTitleNew", { count: newCount, title }) : title;
+    return () => {
+      document.title = title;
+    };
+  }, [newCount, t]);
 
   function open(id: string) {
     setOpenId(id);
@@ -147,11 +172,11 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
   return (
     <div className="inbox">
       <h1>
-        Inbox{" "}
+        {t("heading")}{" "}
         {waiting.data.items.length > 0 && (
           <span
             className="badge"
-            aria-label={`${waiting.data.items.length} waiting`}
+            aria-label={t("waitingBadge", { count: waiting.data.items.length })}
             data-testid="waiting-badge"
           >
             {waiting.data.items.length}
@@ -159,27 +184,27 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
         )}
       </h1>
       <p className="muted">
-        You are online as <strong>{me.name}</strong> while this page is open.{" "}
+        {t.rich("onlineAs", { name: me.name, strong: (chunks) => <strong>{chunks}</strong> })}{" "}
         {notifications === "default" && (
           <button type="button" onClick={() => void askForNotifications()}>
-            Enable notifications
+            {t("enableNotifications")}
           </button>
         )}
-        {notifications === "denied" && "Notifications are blocked in this browser."}
+        {notifications === "denied" && t("notificationsBlocked")}
       </p>
       <div className="inbox-columns">
-        <nav aria-label="Conversations" className="inbox-lists">
-          <h2>Waiting ({waiting.data.items.length})</h2>
+        <nav aria-label={t("conversations")} className="inbox-lists">
+          <h2>{t("waitingHeading", { count: waiting.data.items.length })}</h2>
           <SessionButtons
             items={waiting.data.items}
             openId={openId}
             onOpen={open}
-            empty="Nobody is waiting."
+            empty={t("nobodyWaiting")}
           />
-          <h2>With an agent ({active.data.items.length})</h2>
-          <SessionButtons items={active.data.items} openId={openId} onOpen={open} empty="None." />
+          <h2>{t("activeHeading", { count: active.data.items.length })}</h2>
+          <SessionButtons items={active.data.items} openId={openId} onOpen={open} empty={t("noneActive")} />
         </nav>
-        <section className="inbox-conversation" aria-label="Conversation">
+        <section className="inbox-conversation" aria-label={t("conversation")}>
           {openId ? (
             <Conversation
               key={openId}
@@ -189,7 +214,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
               onChanged={refreshLists}
             />
           ) : (
-            <p className="muted">Pick a conversation.</p>
+            <p className="muted">{t("pickConversation")}</p>
           )}
         </section>
       </div>
@@ -208,6 +233,8 @@ function SessionButtons({
   onOpen: (id: string) => void;
   empty: string;
 }) {
+  const t = useTranslations("AdminInbox");
+  const format = useFormatter();
   if (items.length === 0) return <p className="muted">{empty}</p>;
   return (
     <ul className="inbox-list">
@@ -218,10 +245,12 @@ function SessionButtons({
             aria-current={item.id === openId || undefined}
             onClick={() => onOpen(item.id)}
           >
-            <strong>{item.title ?? "(untitled)"}</strong>
+            <strong>
+              <bdi>{item.title ?? t("untitled")}</bdi>
+            </strong>
             <span className="muted">
-              {item.mode === "agent" ? `with ${item.agent_name ?? "an agent"} · ` : ""}
-              {formatTime(item.updated_at)}
+              {item.mode === "agent" && `${t("withAgent", { name: item.agent_name ?? t("anAgent") })} · `}
+              {format.dateTime(new Date(item.updated_at), WHEN)}
             </span>
           </button>
         </li>
@@ -241,6 +270,8 @@ function Conversation({
   visitorTyping: boolean;
   onChanged: () => void;
 }) {
+  const t = useTranslations("AdminInbox");
+  const format = useFormatter();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const transcript = useQuery(trpc.admin.sessions.transcript.queryOptions({ id, limit: 500 }));
@@ -265,7 +296,7 @@ function Conversation({
   const lastSignal = useRef(0);
   const idle = useRef<number | undefined>(undefined);
 
-  if (!transcript.data) return <p className="muted">{transcript.error?.message ?? "Loading…"}</p>;
+  if (!transcript.data) return <p className="muted">{transcript.error?.message ?? t("loading")}</p>;
   const { session, visitor, messages } = transcript.data;
   const mine = session.mode === "agent" && session.agent_id === me.id;
 
@@ -293,39 +324,50 @@ function Conversation({
 
   return (
     <>
-      <h2>{session.title ?? "(untitled)"}</h2>
+      <h2>
+        <bdi>{session.title ?? t("untitled")}</bdi>
+      </h2>
       <p className="muted" data-testid="session-mode">
-        Mode: <strong>{session.mode}</strong>
+        {t.rich("mode", {
+          mode: isMode(session.mode) ? t(`modes.${session.mode}`) : session.mode,
+          strong: (chunks) => <strong>{chunks}</strong>,
+        })}
         {session.agent_name && ` · ${session.agent_name}`}
       </p>
       <dl className="inbox-visitor">
-        <dt>Visitor</dt>
-        <dd className="mono">{visitor.id}</dd>
-        <dt>Email</dt>
-        <dd>{visitor.email ?? "—"}</dd>
-        <dt>Details</dt>
-        <dd>{metadataPreview(visitor.metadata)}</dd>
-        <dt>Last seen</dt>
-        <dd>{formatTime(visitor.last_seen_at)}</dd>
+        <dt>{t("visitor")}</dt>
+        <dd className="mono">
+          <bdi>{visitor.id}</bdi>
+        </dd>
+        <dt>{t("email")}</dt>
+        <dd>
+          <bdi>{visitor.email ?? "—"}</bdi>
+        </dd>
+        <dt>{t("details")}</dt>
+        <dd>
+          <bdi>{metadataPreview(visitor.metadata)}</bdi>
+        </dd>
+        <dt>{t("lastSeen")}</dt>
+        <dd>{format.dateTime(new Date(visitor.last_seen_at), WHEN)}</dd>
       </dl>
-      <ol className="inbox-transcript" aria-label="Transcript">
+      <ol className="inbox-transcript" aria-label={t("transcript")}>
         {messages.map((message) => (
           <li key={message.id} data-role={message.role}>
             <span className="muted">
               {message.role === "user"
-                ? "Visitor"
+                ? t("visitor")
                 : message.role === "agent"
                   ? message.author_name
-                  : "Assistant"}{" "}
-              · {formatTime(message.created_at)}
+                  : t("assistant")}{" "}
+              · {format.dateTime(new Date(message.created_at), WHEN)}
             </span>
-            <p>{message.content}</p>
+            <p dir="auto">{message.content}</p>
           </li>
         ))}
       </ol>
       {visitorTyping && (
         <p className="muted" data-testid="visitor-typing">
-          The visitor is typing…
+          {t("visitorTyping")}
         </p>
       )}
       {error && (
@@ -336,27 +378,27 @@ function Conversation({
       <div className="inbox-actions">
         {session.mode !== "agent" && session.mode !== "closed" && (
           <button type="button" onClick={() => claim.mutate({ id })}>
-            Claim
+            {t("claim")}
           </button>
         )}
         {session.mode === "agent" && !mine && (
-          <span className="muted">{session.agent_name} is handling this conversation.</span>
+          <span className="muted">{t("handledBy", { name: session.agent_name ?? t("anAgent") })}</span>
         )}
         {(session.mode === "agent" || session.mode === "waiting") && (
           <button type="button" onClick={() => release.mutate({ id })}>
-            Hand back to the bot
+            {t("handBack")}
           </button>
         )}
         {session.mode !== "closed" && (
           <button type="button" onClick={() => close.mutate({ id })}>
-            Close
+            {t("close")}
           </button>
         )}
       </div>
       {mine && (
         <form className="inbox-reply" onSubmit={submit}>
           <label>
-            Reply as {me.name}
+            {t("replyAs", { name: me.name })}
             <textarea
               value={draft}
               rows={3}
@@ -371,7 +413,7 @@ function Conversation({
             />
           </label>
           <button type="submit" disabled={send.isPending}>
-            Send
+            {t("send")}
           </button>
         </form>
       )}

@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { adminPage } from "~/app/admin/_lib/admin-page";
 import { InboxClient } from "./inbox-client";
 
-export const metadata: Metadata = { title: "Inbox" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminInbox");
+  return { title: t("metaTitle") };
+}
 
 /** Waiting and active conversations, live: claim, reply, hand back to the bot, close. */
 export default async function InboxPage() {

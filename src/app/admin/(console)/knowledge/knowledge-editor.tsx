@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
@@ -19,6 +20,7 @@ interface Draft {
  * is sanitized: react-markdown renders no raw HTML (skipHtml) and drops javascript: and other unsafe link targets.
  */
 export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }) {
+  const t = useTranslations("AdminKnowledge.editor");
   const trpc = useTRPC();
   const router = useRouter();
   const [draft, setDraft] = useState<Draft>(initial);
@@ -68,26 +70,26 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
     <form onSubmit={onSubmit} className="knowledge-editor">
       <div style={{ display: "flex", gap: 16, flexWrap: "wrap" }}>
         <label style={{ flex: "2 1 320px" }}>
-          Title
+          {t("title")}
           <input
             name="title"
             required
             maxLength={200}
             value={draft.title}
             onChange={(event) => set({ title: event.target.value })}
-            style={{ width: "100%" }}
+            style={{ inlineSize: "100%" }}
           />
         </label>
         <label style={{ flex: "1 1 200px" }}>
-          Slug (page /help/…)
+          {t("slug")}
           <input
             name="slug"
             maxLength={80}
             pattern="[a-z0-9]+(-[a-z0-9]+)*"
-            placeholder="from the title"
+            placeholder={t("slugPlaceholder")}
             value={draft.slug}
             onChange={(event) => set({ slug: event.target.value })}
-            style={{ width: "100%" }}
+            style={{ inlineSize: "100%" }}
           />
         </label>
         <label style={{ alignSelf: "end" }}>
@@ -97,26 +99,26 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
             checked={draft.published}
             onChange={(event) => set({ published: event.target.checked })}
           />{" "}
-          Published
+          {t("published")}
         </label>
       </div>
-      <div style={{ display: "flex", gap: 16, flexWrap: "wrap", marginTop: 12 }}>
+      <div style={{ display: "flex", gap: 16, flexWrap: "wrap", marginBlockStart: 12 }}>
         <label style={{ flex: "1 1 420px" }}>
-          Markdown (<code>## Question or topic</code> starts a searchable section)
+          {t.rich("markdown", { code: (chunks) => <code>{chunks}</code> })}
           <textarea
             name="body"
             rows={24}
             maxLength={60_000}
             value={draft.body}
             onChange={(event) => set({ body: event.target.value })}
-            style={{ width: "100%", fontFamily: "monospace" }}
+            style={{ inlineSize: "100%", fontFamily: "monospace" }}
           />
         </label>
         <section
-          aria-label="Preview"
-          style={{ flex: "1 1 420px", border: "1px solid #ddd", padding: "0 16px" }}
+          aria-label={t("preview")}
+          style={{ flex: "1 1 420px", border: "1px solid #ddd", paddingBlock: 0, paddingInline: 16 }}
         >
-          <h1>{draft.title || "Untitled"}</h1>
+          <h1>{draft.title || t("untitled")}</h1>
           <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml>
             {draft.body}
           </ReactMarkdown>
@@ -124,7 +126,7 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
       </div>
       <p style={{ display: "flex", gap: 8, alignItems: "center" }}>
         <button type="submit" disabled={pending}>
-          {id ? "Save" : "Create article"}
+          {id ? t("save") : t("create")}
         </button>
         {id && (
           <>
@@ -134,21 +136,21 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
               disabled={pending}
               onClick={() => update.mutate({ id, published: !initial.published })}
             >
-              {initial.published ? "Unpublish" : "Publish"}
+              {initial.published ? t("unpublish") : t("publish")}
             </button>
             <button
               type="button"
               className="secondary"
               disabled={pending}
               onClick={() => {
-                if (window.confirm(`Delete “${initial.title}” for good?`)) remove.mutate({ id });
+                if (window.confirm(t("confirmDelete", { title: initial.title }))) remove.mutate({ id });
               }}
             >
-              Delete
+              {t("delete")}
             </button>
           </>
         )}
-        {saved && <span role="status">Saved.</span>}
+        {saved && <span role="status">{t("saved")}</span>}
         {error && (
           <span role="alert" className="error">
             {error.message}

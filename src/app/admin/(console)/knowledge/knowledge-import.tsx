@@ -2,12 +2,14 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { ImportResultDto } from "~/server/admin/knowledge/knowledge.schema";
 import { useTRPC } from "~/trpc/react";
 
 /** Import from a page or sitemap URL (admin.knowledge.import), or upload a file (POST /api/admin/knowledge/upload/). */
 export function KnowledgeImport() {
+  const t = useTranslations("AdminKnowledge.import");
   const trpc = useTRPC();
   const router = useRouter();
   const [result, setResult] = useState<ImportResultDto | null>(null);
@@ -45,22 +47,22 @@ export function KnowledgeImport() {
         router.refresh();
       }
     } catch {
-      setUploadError("The upload failed: check your connection and try again.");
+      setUploadError(t("uploadFailed"));
     } finally {
       setUploading(false);
     }
   }
 
   return (
-    <details style={{ margin: "12px 0" }}>
-      <summary>Import articles</summary>
+    <details style={{ marginBlock: 12 }}>
+      <summary>{t("summary")}</summary>
       <form className="filters" onSubmit={onUrl}>
         <label>
-          Page or sitemap URL
-          <input name="url" type="url" required placeholder="https://example.com/sitemap.xml" size={40} />
+          {t("url")}
+          <input name="url" type="url" required placeholder={t("urlPlaceholder")} size={40} />
         </label>
         <button type="submit" disabled={fromUrl.isPending}>
-          {fromUrl.isPending ? "Importing…" : "Import"}
+          {fromUrl.isPending ? t("importing") : t("importButton")}
         </button>
         {fromUrl.error && (
           <span role="alert" className="error">
@@ -70,11 +72,11 @@ export function KnowledgeImport() {
       </form>
       <form className="filters" onSubmit={onUpload}>
         <label>
-          File (.md, .txt, .html, .pdf)
+          {t("file")}
           <input name="file" type="file" required accept=".md,.markdown,.txt,.html,.htm,.pdf" />
         </label>
         <button type="submit" disabled={uploading}>
-          {uploading ? "Uploading…" : "Upload"}
+          {uploading ? t("uploading") : t("uploadButton")}
         </button>
         {uploadError && (
           <span role="alert" className="error">
@@ -86,12 +88,15 @@ export function KnowledgeImport() {
         <div className="notice" role="status">
           {result.items.map((item) => (
             <div key={item.article.id}>
-              {item.status}: <a href={`/admin/knowledge/${item.article.id}`}>{item.article.title}</a>
+              {t.rich(`status.${item.status}`, {
+                title: item.article.title,
+                link: (chunks) => <a href={`/admin/knowledge/${item.article.id}`}>{chunks}</a>,
+              })}
             </div>
           ))}
           {result.skipped.map((entry) => (
             <div key={entry.url} className="muted">
-              skipped {entry.url}: {entry.reason}
+              {t("skipped", { url: entry.url, reason: entry.reason })}
             </div>
           ))}
         </div>

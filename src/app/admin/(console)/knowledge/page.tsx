@@ -1,21 +1,24 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getFormatter, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
-import { formatTime } from "../../_components/format";
 import { KnowledgeImport } from "./knowledge-import";
 
-export const metadata: Metadata = { title: "Knowledge base" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminKnowledge");
+  return { title: t("heading") };
+}
 
 interface Props {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }
 
-const SOURCE_LABELS: Record<string, string> = {
-  file: "shipped file",
-  editor: "editor",
-  url: "imported page",
-  upload: "uploaded file",
-};
+/** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */
+const WHEN = {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+} as const satisfies Intl.DateTimeFormatOptions;
 
 /** The help articles the assistant answers from: search, open one to edit, write a new one, import. */
 export default async function KnowledgePage({ searchParams }: Props) {
@@ -24,28 +27,32 @@ export default async function KnowledgePage({ searchParams }: Props) {
     search ? `/admin/knowledge?q=${encodeURIComponent(search)}` : "/admin/knowledge",
   );
   const list = await orInvalidFilter(caller.admin.knowledge.list({ search }));
+  const t = await getTranslations("AdminKnowledge");
+  const format = await getFormatter();
   return (
     <>
-      <h1>Knowledge base</h1>
-      <p className="muted" style={{ maxWidth: 720 }}>
-        The help articles the assistant answers from and links to (<code>/help/&lt;slug&gt;</code>). Each{" "}
-        <code>## </code> section is one searchable passage. Changes are searched within seconds, on every
-        instance; unpublished articles are neither searched nor shown.
+      <h1>{t("heading")}</h1>
+      <p className="muted" style={{ maxInlineSize: 720 }}>
+        {t.rich("intro", {
+          path: "/help/<slug>",
+          section: "## ",
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
       <form className="filters" method="get">
         <label>
-          Search
+          {t("search")}
           <input
             name="q"
             defaultValue={search ?? ""}
-            placeholder="title, slug or text"
+            placeholder={t("searchPlaceholder")}
             size={30}
             maxLength={200}
           />
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{t("searchButton")}</button>
         <Link className="button" href="/admin/knowledge/new">
-          New article
+          {t("newArticle")}
         </Link>
       </form>
       <KnowledgeImport />
@@ -54,16 +61,16 @@ export default async function KnowledgePage({ searchParams }: Props) {
           {list.error}
         </p>
       ) : list.data.items.length === 0 ? (
-        <p className="muted">{search ? "No article matches." : "No articles yet."}</p>
+        <p className="muted">{search ? t("noMatch") : t("empty")}</p>
       ) : (
         <table>
           <thead>
             <tr>
-              <th>Title</th>
-              <th>Page</th>
-              <th>Status</th>
-              <th>Source</th>
-              <th>Changed</th>
+              <th>{t("columns.title")}</th>
+              <th>{t("columns.page")}</th>
+              <th>{t("columns.status")}</th>
+              <th>{t("columns.source")}</th>
+              <th>{t("columns.changed")}</th>
             </tr>
           </thead>
           <tbody>
@@ -75,9 +82,11 @@ export default async function KnowledgePage({ searchParams }: Props) {
                 <td>
                   <code>{article.url}</code>
                 </td>
-                <td>{article.published ? "published" : <span className="muted">unpublished</span>}</td>
-                <td title={article.source_url ?? undefined}>{SOURCE_LABELS[article.source_kind]}</td>
-                <td>{formatTime(article.updated_at)}</td>
+                <td>
+                  {article.published ? t("published") : <span className="muted">{t("unpublished")}</span>}
+                </td>
+                <td title={article.source_url ?? undefined}>{t(`sources.${article.source_kind}`)}</td>
+                <td>{format.dateTime(new Date(article.updated_at), WHEN)}</td>
               </tr>
             ))}
           </tbody>

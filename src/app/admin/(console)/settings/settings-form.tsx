@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent, type ReactNode } from "react";
+import { useFormatter, useTranslations } from "next-intl";
+import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { MAX_SUGGESTED_PROMPTS, WEEKDAYS } from "~/server/admin/settings/widget-settings.constants";
 import type {
   OfficeHours,
@@ -9,17 +10,18 @@ import type {
   WidgetSettingsDto,
 } from "~/server/admin/settings/widget-settings.schema";
 import { useTRPC } from "~/trpc/react";
-import { formatTime } from "../../_components/format";
 
-const DAY_NAMES: Record<(typeof WEEKDAYS)[number], string> = {
-  mon: "Monday",
-  tue: "Tuesday",
-  wed: "Wednesday",
-  thu: "Thursday",
-  fri: "Friday",
-  sat: "Saturday",
-  sun: "Sunday",
-};
+/** A day of each weekday (2024-01-01 was a Monday), to name the weekdays in the page's language. */
+const WEEKDAY_DATES: Record<(typeof WEEKDAYS)[number], Date> = Object.fromEntries(
+  WEEKDAYS.map((day, index) => [day, new Date(Date.UTC(2024, 0, 1 + index))]),
+) as Record<(typeof WEEKDAYS)[number], Date>;
+
+/** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */
+const WHEN = {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+} as const satisfies Intl.DateTimeFormatOptions;
 
 const MAX_AVATAR_BYTES = 48 * 1024;
 
@@ -33,13 +35,25 @@ function readAsDataUrl(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error("unreadable file"));
+    reader.onerror = () => reject(reader.error ?? new Error("The file could not be read."));
     reader.readAsDataURL(file);
   });
 }
 
 /** The settings form: every field at once (PUT), with each field's validation message beside it. */
 export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
+  const t = useTranslations("AdminSettings");
+  const format = useFormatter();
+  const dayNames = useMemo(
+    () =>
+      Object.fromEntries(
+        WEEKDAYS.map((day) => [
+          day,
+          format.dateTime(WEEKDAY_DATES[day], { weekday: "long", timeZone: "UTC" }),
+        ]),
+      ) as Record<(typeof WEEKDAYS)[number], string>,
+    [format],
+  );
   const trpc = useTRPC();
   const [saved, setSaved] = useState<WidgetSettingsDto>(initial);
   const [title, setTitle] = useState(initial.title);
@@ -94,42 +108,46 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
     setAvatarError(null);
     if (!file) return;
     if (!/^image\/(png|jpeg|webp|gif)$/.test(file.type)) {
-      setAvatarError("Choose a PNG, JPEG, WebP or GIF image.");
+      setAvatarError(t("avatarType"));
       return;
     }
     if (file.size > MAX_AVATAR_BYTES) {
-      setAvatarError("The image is larger than 48 KB: use a smaller one (64 × 64 px is plenty).");
+      setAvatarError(t("avatarTooLarge", { kb: MAX_AVATAR_BYTES / 1024 }));
       return;
     }
-    setAvatar(await readAsDataUrl(file));
+    try {
+      setAvatar(await readAsDataUrl(file));
+    } catch {
+      setAvatarError(t("avatarUnreadable"));
+    }
   }
 
   const envOrigins = initial.env_allowed_origins.trim();
   return (
     <form className="settings" onSubmit={onSubmit} noValidate>
       <fieldset>
-        <legend>Window</legend>
-        <Field label="Title" errors={errorsFor("title")}>
+        <legend>{t("window")}</legend>
+        <Field label={t("title")} errors={errorsFor("title")}>
           <input value={title} maxLength={60} required onChange={(e) => setTitle(e.target.value)} />
         </Field>
-        <Field label="Subtitle (empty for none)" errors={errorsFor("subtitle")}>
+        <Field label={t("subtitle")} errors={errorsFor("subtitle")}>
           <input value={subtitle} maxLength={120} onChange={(e) => setSubtitle(e.target.value)} />
         </Field>
-        <Field label="Greeting (first message of an empty conversation)" errors={errorsFor("greeting")}>
+        <Field label={t("greeting")} errors={errorsFor("greeting")}>
           <textarea value={greeting} maxLength={500} rows={3} onChange={(e) => setGreeting(e.target.value)} />
         </Field>
-        <Field label="Accent colour (#rgb or #rrggbb)" errors={errorsFor("accent")}>
+        <Field label={t("accentField")} errors={errorsFor("accent")}>
           <span className="inline">
             <input
               type="color"
-              aria-label="Pick the accent colour"
+              aria-label={t("accentPick")}
               value={/^#[0-9a-f]{6}$/i.test(accent) ? accent : "#4f46e5"}
               onChange={(e) => setAccent(e.target.value)}
             />
             <input
               value={accent}
               size={10}
-              aria-label="Accent colour"
+              aria-label={t("accent")}
               onChange={(e) => setAccent(e.target.value)}
             />
           </span>
@@ -137,25 +155,29 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       </fieldset>
 
       <fieldset>
-        <legend>Launcher</legend>
-        <Field label="Launcher label (empty for the icon alone)" errors={errorsFor("launcher_label")}>
+        <legend>{t("launcher")}</legend>
+        <Field label={t("launcherLabel")} errors={errorsFor("launcher_label")}>
           <input value={launcherLabel} maxLength={40} onChange={(e) => setLauncherLabel(e.target.value)} />
         </Field>
-        <Field label="Position" errors={errorsFor("position")}>
+        <Field label={t("position")} errors={errorsFor("position")}>
           <select
             value={position}
             onChange={(e) => setPosition(e.target.value === "left" ? "left" : "right")}
           >
-            <option value="right">Bottom right</option>
-            <option value="left">Bottom left</option>
+            <option value="right">{t("positions.right")}</option>
+            <option value="left">{t("positions.left")}</option>
           </select>
         </Field>
       </fieldset>
 
       <fieldset>
-        <legend>Suggested prompts (shown on an empty conversation; a click sends one)</legend>
+        <legend>{t("prompts")}</legend>
         {prompts.map((prompt, index) => (
-          <Field key={index} label={`Prompt ${index + 1}`} errors={errorsFor(`suggested_prompts.${index}`)}>
+          <Field
+            key={index}
+            label={t("prompt", { number: index + 1 })}
+            errors={errorsFor(`suggested_prompts.${index}`)}
+          >
             <input
               value={prompt}
               maxLength={120}
@@ -166,18 +188,18 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       </fieldset>
 
       <fieldset>
-        <legend>Assistant</legend>
-        <Field label="Display name" errors={errorsFor("assistant_name")}>
+        <legend>{t("assistant")}</legend>
+        <Field label={t("displayName")} errors={errorsFor("assistant_name")}>
           <input value={assistantName} maxLength={40} onChange={(e) => setAssistantName(e.target.value)} />
         </Field>
         <Field
-          label="Avatar (PNG, JPEG, WebP or GIF, at most 48 KB)"
+          label={t("avatar", { kb: MAX_AVATAR_BYTES / 1024 })}
           errors={[...errorsFor("assistant_avatar"), ...(avatarError ? [avatarError] : [])]}
         >
           <span className="inline">
             {avatar && (
               // eslint-disable-next-line @next/next/no-img-element
-              <img src={avatar} alt="Current avatar" width={40} height={40} className="avatar-preview" />
+              <img src={avatar} alt={t("currentAvatar")} width={40} height={40} className="avatar-preview" />
             )}
             <input
               type="file"
@@ -186,7 +208,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
             />
             {avatar && (
               <button type="button" className="secondary" onClick={() => setAvatar(null)}>
-                Remove avatar
+                {t("removeAvatar")}
               </button>
             )}
           </span>
@@ -194,37 +216,40 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       </fieldset>
 
       <fieldset>
-        <legend>Websites allowed to embed the widget</legend>
-        <Field label="One origin a line, e.g. https://shop.example" errors={errorsFor("allowed_origins")}>
+        <legend>{t("origins")}</legend>
+        <Field label={t("originsField")} errors={errorsFor("allowed_origins")}>
           <textarea value={origins} rows={4} onChange={(e) => setOrigins(e.target.value)} />
         </Field>
         <p className="muted hint">
-          Added to this server&apos;s <code>WIDGET_ALLOWED_ORIGINS</code> (<code>{envOrigins || "none"}</code>
-          ) for framing, and to <code>CORS_ALLOWED_ORIGINS</code> for the REST API.
-          {envOrigins === "*" &&
-            " While WIDGET_ALLOWED_ORIGINS is *, every website may embed the widget: set it to your own site to make this list the limit."}
+          {t.rich("originsHint", {
+            widgetVariable: "WIDGET_ALLOWED_ORIGINS",
+            corsVariable: "CORS_ALLOWED_ORIGINS",
+            current: envOrigins || t("none"),
+            code: (chunks) => <code>{chunks}</code>,
+          })}
+          {envOrigins === "*" && ` ${t("originsAnyWarning", { widgetVariable: "WIDGET_ALLOWED_ORIGINS" })}`}
         </p>
       </fieldset>
 
       <fieldset>
-        <legend>Office hours</legend>
+        <legend>{t("officeHours")}</legend>
         <label className="check">
           <input type="checkbox" checked={hoursOn} onChange={(e) => setHoursOn(e.target.checked)} />
-          Show visitors when the team is away (the assistant still answers)
+          {t("showAway")}
         </label>
         {hoursOn && (
           <>
-            <Field label="Time zone (IANA, e.g. Europe/Berlin)" errors={errorsFor("office_hours.timezone")}>
+            <Field label={t("timezone")} errors={errorsFor("office_hours.timezone")}>
               <input value={timezone} onChange={(e) => setTimezone(e.target.value)} />
             </Field>
             <table className="ranges">
-              <caption className="muted">Weekly opening hours, in that time zone</caption>
+              <caption className="muted">{t("rangesCaption")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">Day</th>
-                  <th scope="col">From</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Remove</th>
+                  <th scope="col">{t("rangeColumns.day")}</th>
+                  <th scope="col">{t("rangeColumns.from")}</th>
+                  <th scope="col">{t("rangeColumns.to")}</th>
+                  <th scope="col">{t("rangeColumns.remove")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -236,13 +261,13 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
                     <tr key={index}>
                       <td>
                         <select
-                          aria-label={`Day of range ${index + 1}`}
+                          aria-label={t("rangeDay", { number: index + 1 })}
                           value={range.day}
                           onChange={(e) => update({ day: e.target.value as Range["day"] })}
                         >
                           {WEEKDAYS.map((day) => (
                             <option key={day} value={day}>
-                              {DAY_NAMES[day]}
+                              {dayNames[day]}
                             </option>
                           ))}
                         </select>
@@ -250,7 +275,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
                       <td>
                         <input
                           type="time"
-                          aria-label={`Opens (range ${index + 1})`}
+                          aria-label={t("rangeOpens", { number: index + 1 })}
                           value={range.from}
                           onChange={(e) => update({ from: e.target.value })}
                         />
@@ -258,7 +283,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
                       <td>
                         <input
                           type="time"
-                          aria-label={`Closes (range ${index + 1})`}
+                          aria-label={t("rangeCloses", { number: index + 1 })}
                           value={range.to}
                           onChange={(e) => update({ to: e.target.value })}
                         />
@@ -268,10 +293,10 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
                         <button
                           type="button"
                           className="secondary"
-                          aria-label={`Remove range ${index + 1}`}
+                          aria-label={t("rangeRemove", { number: index + 1 })}
                           onClick={() => setRanges((all) => all.filter((_, i) => i !== index))}
                         >
-                          Remove
+                          {t("remove")}
                         </button>
                       </td>
                     </tr>
@@ -291,7 +316,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
               className="secondary"
               onClick={() => setRanges((all) => [...all, { day: "mon", from: "09:00", to: "17:00" }])}
             >
-              Add a range
+              {t("addRange")}
             </button>
           </>
         )}
@@ -299,9 +324,9 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
 
       <div className="filters">
         <button type="submit" disabled={save.isPending}>
-          Save settings
+          {t("save")}
         </button>
-        {save.isSuccess && <span role="status">Saved. Every server applies it within a few seconds.</span>}
+        {save.isSuccess && <span role="status">{t("saved")}</span>}
         {save.error && (
           <span role="alert" className="error">
             {save.error.message}
@@ -309,11 +334,13 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
         )}
       </div>
       <p className="muted">
-        Version {saved.version}
         {saved.updated_at
-          ? `, saved ${formatTime(saved.updated_at)} by ${saved.updated_by ?? "unknown"}`
-          : ""}
-        .
+          ? t("versionSaved", {
+              version: saved.version,
+              at: format.dateTime(new Date(saved.updated_at), WHEN),
+              by: saved.updated_by ?? t("unknownAuthor"),
+            })
+          : t("version", { version: saved.version })}
       </p>
     </form>
   );

@@ -1,12 +1,32 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useFormatter, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { WebhookEndpointDto } from "~/server/admin/webhooks/webhooks.schema";
 import { useTRPC } from "~/trpc/react";
-import { formatTime } from "../../_components/format";
 
 type EventType = "visitor.created" | "session.created" | "message.created";
+
+/** Each event type's description in the catalogue (catalogue keys cannot hold dots). */
+const EVENT_DESCRIPTIONS = {
+  "visitor.created": "visitorCreated",
+  "session.created": "sessionCreated",
+  "message.created": "messageCreated",
+  "visitor.deleted": "visitorDeleted",
+  "feedback.created": "feedbackCreated",
+  "session.handoff_requested": "sessionHandoffRequested",
+} as const;
+function hasDescription(type: string): type is keyof typeof EVENT_DESCRIPTIONS {
+  return Object.hasOwn(EVENT_DESCRIPTIONS, type);
+}
+
+/** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */
+const WHEN = {
+  dateStyle: "medium",
+  timeStyle: "short",
+  timeZone: "UTC",
+} as const satisfies Intl.DateTimeFormatOptions;
 
 /** Register (the secret is shown once), list, enable/disable and delete endpoints; their deliveries, with Resend. */
 export function WebhooksManager({
@@ -16,6 +36,7 @@ export function WebhooksManager({
   initial: { items: WebhookEndpointDto[] };
   eventTypes: string[];
 }) {
+  const t = useTranslations("AdminWebhooks");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const endpoints = useQuery(trpc.admin.webhooks.list.queryOptions(undefined, { initialData: initial }));
@@ -47,19 +68,22 @@ export function WebhooksManager({
     <>
       <form className="filters" onSubmit={onCreate}>
         <label>
-          Endpoint URL
-          <input name="url" type="url" required placeholder="https://example.com/hooks/chat" size={40} />
+          {t("endpointUrl")}
+          <input name="url" type="url" required placeholder={t("urlPlaceholder")} size={40} />
         </label>
         <fieldset style={{ border: 0, padding: 0 }}>
-          <legend>Events</legend>
+          <legend>{t("events")}</legend>
           {eventTypes.map((type) => (
-            <label key={type} style={{ marginRight: 12 }}>
-              <input type="checkbox" name="events" value={type} defaultChecked /> {type}
+            <label key={type} style={{ marginInlineEnd: 12 }}>
+              <input type="checkbox" name="events" value={type} defaultChecked /> <bdi>{type}</bdi>
+              {hasDescription(type) && (
+                <span className="muted"> ({t(`eventTypes.${EVENT_DESCRIPTIONS[type]}`)})</span>
+              )}
             </label>
           ))}
         </fieldset>
         <button type="submit" disabled={create.isPending}>
-          Register endpoint
+          {t("register")}
         </button>
         {create.error && (
           <span role="alert" className="error">
@@ -69,15 +93,14 @@ export function WebhooksManager({
       </form>
       {created && (
         <div className="notice" role="status">
-          <p style={{ marginTop: 0 }}>
-            Endpoint <strong>{created.url}</strong> registered. Copy its signing secret now: it will not be
-            shown again.
+          <p style={{ marginBlockStart: 0 }}>
+            {t.rich("registered", { url: created.url, strong: (chunks) => <strong>{chunks}</strong> })}
           </p>
           <code data-testid="new-webhook-secret" style={{ userSelect: "all", fontSize: 14 }}>
             {created.secret}
           </code>{" "}
           <button type="button" className="secondary" onClick={() => setCreated(null)}>
-            Done
+            {t("done")}
           </button>
         </div>
       )}
@@ -89,10 +112,10 @@ export function WebhooksManager({
       <table>
         <thead>
           <tr>
-            <th>URL</th>
-            <th>Events</th>
-            <th>Created</th>
-            <th>Status</th>
+            <th>{t("columns.url")}</th>
+            <th>{t("columns.events")}</th>
+            <th>{t("columns.created")}</th>
+            <th>{t("columns.status")}</th>
             <th />
           </tr>
         </thead>
@@ -106,9 +129,7 @@ export function WebhooksManager({
               busy={update.isPending || remove.isPending}
               onEnable={(enabled) => update.mutate({ id: endpoint.id, enabled })}
               onDelete={() => {
-                if (
-                  window.confirm(`Delete the endpoint ${endpoint.url}? Its pending deliveries are not sent.`)
-                )
+                if (window.confirm(t("confirmDelete", { url: endpoint.url })))
                   remove.mutate({ id: endpoint.id });
               }}
             />
@@ -116,7 +137,7 @@ export function WebhooksManager({
           {endpoints.data?.items.length === 0 && (
             <tr>
               <td colSpan={5} className="muted">
-                No webhook endpoints yet.
+                {t("empty")}
               </td>
             </tr>
           )}
@@ -135,22 +156,30 @@ function EndpointRows(props: {
   onDelete: () => void;
 }) {
   const { endpoint } = props;
+  const t = useTranslations("AdminWebhooks");
+  const format = useFormatter();
   return (
     <>
       <tr data-testid="webhook-row">
-        <td className="mono">{endpoint.url}</td>
+        <td className="mono">
+          <bdi>{endpoint.url}</bdi>
+        </td>
         <td>{endpoint.events.join(", ")}</td>
-        <td>{formatTime(endpoint.created_at)}</td>
+        <td>{format.dateTime(new Date(endpoint.created_at), WHEN)}</td>
         <td>
           {endpoint.enabled ? (
             endpoint.failing_since ? (
-              <span className="badge failed">failing since {formatTime(endpoint.failing_since)}</span>
+              <span className="badge failed">
+                {t("failingSince", { since: format.dateTime(new Date(endpoint.failing_since), WHEN) })}
+              </span>
             ) : (
-              <span className="badge complete">enabled</span>
+              <span className="badge complete">{t("enabled")}</span>
             )
           ) : (
             <span className="badge failed" title={endpoint.disabled_reason ?? undefined}>
-              disabled {endpoint.disabled_at ? formatTime(endpoint.disabled_at) : ""}
+              {endpoint.disabled_at
+                ? t("disabledAt", { at: format.dateTime(new Date(endpoint.disabled_at), WHEN) })
+                : t("disabled")}
             </span>
           )}
           {!endpoint.enabled && endpoint.disabled_reason && (
@@ -159,7 +188,7 @@ function EndpointRows(props: {
         </td>
         <td>
           <button type="button" className="secondary" onClick={props.onToggleOpen}>
-            {props.open ? "Hide deliveries" : "Deliveries"}
+            {props.open ? t("hideDeliveries") : t("deliveries")}
           </button>{" "}
           <button
             type="button"
@@ -167,10 +196,10 @@ function EndpointRows(props: {
             disabled={props.busy}
             onClick={() => props.onEnable(!endpoint.enabled)}
           >
-            {endpoint.enabled ? "Disable" : "Enable"}
+            {endpoint.enabled ? t("disable") : t("enable")}
           </button>{" "}
           <button type="button" className="danger" disabled={props.busy} onClick={props.onDelete}>
-            Delete
+            {t("delete")}
           </button>
         </td>
       </tr>
@@ -186,6 +215,8 @@ function EndpointRows(props: {
 }
 
 function Deliveries({ endpointId, enabled }: { endpointId: string; enabled: boolean }) {
+  const t = useTranslations("AdminWebhooks");
+  const format = useFormatter();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const options = trpc.admin.webhooks.deliveries.queryOptions({ id: endpointId, limit: 50 });
@@ -212,11 +243,11 @@ function Deliveries({ endpointId, enabled }: { endpointId: string; enabled: bool
       <table data-testid="webhook-deliveries">
         <thead>
           <tr>
-            <th>Event</th>
-            <th>Created</th>
-            <th>Status</th>
-            <th>Attempts</th>
-            <th>Last answer</th>
+            <th>{t("deliveryColumns.event")}</th>
+            <th>{t("deliveryColumns.created")}</th>
+            <th>{t("deliveryColumns.status")}</th>
+            <th>{t("deliveryColumns.attempts")}</th>
+            <th>{t("deliveryColumns.lastAnswer")}</th>
             <th />
           </tr>
         </thead>
@@ -227,24 +258,26 @@ function Deliveries({ endpointId, enabled }: { endpointId: string; enabled: bool
                 {delivery.event_type}
                 <div className="muted mono">{delivery.event_id}</div>
               </td>
-              <td>{formatTime(delivery.created_at)}</td>
+              <td>{format.dateTime(new Date(delivery.created_at), WHEN)}</td>
               <td>
                 <span className={`badge ${delivery.status === "succeeded" ? "complete" : delivery.status}`}>
-                  {delivery.status}
+                  {t(`deliveryStatus.${delivery.status}`)}
                 </span>
                 {delivery.next_attempt_at && (
-                  <div className="muted">next {formatTime(delivery.next_attempt_at)}</div>
+                  <div className="muted">
+                    {t("nextAttempt", { at: format.dateTime(new Date(delivery.next_attempt_at), WHEN) })}
+                  </div>
                 )}
               </td>
-              <td>{delivery.attempts}</td>
+              <td>{format.number(delivery.attempts)}</td>
               <td>
                 {delivery.last_status !== null ? (
-                  <span className="mono">HTTP {delivery.last_status}</span>
+                  <span className="mono">{t("httpStatus", { status: delivery.last_status })}</span>
                 ) : (
-                  <span className="muted">{delivery.last_error ?? "not attempted yet"}</span>
+                  <span className="muted">{delivery.last_error ?? t("notAttempted")}</span>
                 )}
                 {delivery.last_response && (
-                  <div className="muted mono" style={{ maxWidth: 360, overflow: "hidden" }}>
+                  <div className="muted mono" style={{ maxInlineSize: 360, overflow: "hidden" }}>
                     {delivery.last_response.slice(0, 200)}
                   </div>
                 )}
@@ -254,10 +287,10 @@ function Deliveries({ endpointId, enabled }: { endpointId: string; enabled: bool
                   type="button"
                   className="secondary"
                   disabled={!enabled || resend.isPending}
-                  title={enabled ? undefined : "Enable the endpoint first"}
+                  title={enabled ? undefined : t("enableFirst")}
                   onClick={() => resend.mutate({ id: endpointId, delivery_id: delivery.id })}
                 >
-                  Resend
+                  {t("resend")}
                 </button>
               </td>
             </tr>
@@ -265,7 +298,7 @@ function Deliveries({ endpointId, enabled }: { endpointId: string; enabled: bool
           {items.length === 0 && (
             <tr>
               <td colSpan={6} className="muted">
-                {deliveries.isPending ? "Loading…" : "No deliveries yet."}
+                {deliveries.isPending ? t("loading") : t("noDeliveries")}
               </td>
             </tr>
           )}

@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
+import { getTranslations } from "next-intl/server";
 import { adminPage, param } from "~/app/admin/_lib/admin-page";
 import { KnowledgeEditor } from "../knowledge-editor";
 
-export const metadata: Metadata = { title: "New article" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminKnowledge");
+  return { title: t("newArticle") };
+}
 
 interface Props {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
@@ -20,9 +24,10 @@ export default async function NewKnowledgeArticlePage({ searchParams }: Props) {
   await adminPage(
     question ? `/admin/knowledge/new?question=${encodeURIComponent(question)}` : "/admin/knowledge/new",
   );
+  const t = await getTranslations("AdminKnowledge");
   return (
     <>
-      <h1>New article</h1>
+      <h1>{t("newArticle")}</h1>
       <KnowledgeEditor
         initial={{
           title: question ?? "",
