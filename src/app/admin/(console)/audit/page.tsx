@@ -50,7 +50,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const actionLabel = (action: string) =>
     (AUDIT_ACTIONS as readonly string[]).includes(action) ? t(`actions.${action as AuditAction}`) : action;
   const objectLabel = (type: string) =>
-    type in OBJECT_TYPES ? t(`objectTypes.${type as ObjectType}`) : type;
+    Object.hasOwn(OBJECT_TYPES, type) ? t(`objectTypes.${type as ObjectType}`) : type;
   return (
     <>
       <h1>{t("heading")}</h1>
