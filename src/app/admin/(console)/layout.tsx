@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { currentAdmin } from "~/app/admin/_lib/admin-page";
+import { LanguageMenu } from "../_components/language-menu";
 import { SignOutButton } from "../_components/sign-out-button";
 
 // Signed-in pages read the session cookie on every request: never prerendered or cached.
@@ -30,6 +31,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Link href="/admin/settings">{t("settings")}</Link>
         <Link href="/admin/webhooks">{t("webhooks")}</Link>
         <Link href="/api/docs/">{t("apiDocs")}</Link>
+        <LanguageMenu />
         <span className="who">
           {admin.email}
           <br />

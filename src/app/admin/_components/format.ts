@@ -1,6 +1,30 @@
-/** Times on the admin pages: UTC, to the minute (or second), the same for every admin whatever their zone. */
-export function formatTime(iso: string, precision: "minute" | "second" = "minute"): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, precision === "second" ? 19 : 16)} UTC`;
+/**
+ * Times on the admin pages: in UTC (the same for every admin whatever their zone), to the minute (or second), in
+ * the page's language when `locale` is given (`getLocale()` / `useLocale()`), e.g. "26 nov. 2026, 04:20 UTC".
+ * Without a locale: "2026-11-26 04:20 UTC".
+ */
+export function formatTime(iso: string, precision: "minute" | "second" = "minute", locale?: string): string {
+  if (!locale) return `${iso.slice(0, 10)} ${iso.slice(11, precision === "second" ? 19 : 16)} UTC`;
+  return new Intl.DateTimeFormat(locale, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    ...(precision === "second" && { second: "2-digit" }),
+    timeZone: "UTC",
+    timeZoneName: "short",
+  }).format(new Date(iso));
+}
+
+/** A day ("2026-11-26", UTC) in the page's language, short: "Nov 26", "26. Nov.", "26 نوفمبر". */
+export function formatDay(date: string, locale: string, style: "short" | "medium" = "medium"): string {
+  return new Intl.DateTimeFormat(locale, {
+    ...(style === "medium" && { year: "numeric" }),
+    month: "short",
+    day: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** A one-line preview of visitor metadata for tables. */

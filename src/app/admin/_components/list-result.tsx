@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import { queryString } from "./format";
 
@@ -17,16 +18,17 @@ interface PagerProps {
 
 /** Cursor paging of an admin list: back to the first page once past it, on to the next while there is one. */
 export function Pager({ path, query, cursor, nextCursor }: PagerProps) {
+  const t = useTranslations("AdminCommon");
   return (
     <div className="pager">
       {cursor && (
         <Link className="button secondary" href={`${path}${queryString(query)}`}>
-          First page
+          {t("firstPage")}
         </Link>
       )}
       {nextCursor && (
         <Link className="button secondary" href={`${path}${queryString({ ...query, cursor: nextCursor })}`}>
-          Next page
+          {t("nextPage")}
         </Link>
       )}
     </div>

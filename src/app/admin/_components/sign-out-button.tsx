@@ -1,10 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 
 /** Signs out through Better Auth (its session row is deleted, so the cookie stops working everywhere at once). */
 export function SignOutButton() {
+  const t = useTranslations("AdminNav");
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   return (
@@ -12,7 +14,7 @@ export function SignOutButton() {
       type="button"
       className="secondary"
       disabled={busy}
-      style={{ marginTop: 8 }}
+      style={{ marginBlockStart: 8 }}
       onClick={async () => {
         setBusy(true);
         await fetch("/api/auth/sign-out", {
@@ -24,7 +26,7 @@ export function SignOutButton() {
         router.refresh();
       }}
     >
-      Sign out
+      {t("signOut")}
     </button>
   );
 }

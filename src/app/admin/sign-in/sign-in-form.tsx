@@ -1,10 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 
 /** Posts to Better Auth's email sign-in; on success the session cookie is set and the admin pages load. */
 export function SignInForm({ next }: { next: string }) {
+  const t = useTranslations("AdminSignIn");
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,26 +29,26 @@ export function SignInForm({ next }: { next: string }) {
       }
       setError(
         response.status === 429
-          ? "Too many sign-in attempts. Wait a minute, then try again."
+          ? t("errors.tooMany")
           : response.status === 401 || response.status === 400
-            ? "Wrong email or password."
-            : "Could not sign in right now. Try again in a moment.",
+            ? t("errors.wrong")
+            : t("errors.unavailable"),
       );
     } catch {
-      setError("Could not reach the server. Check your connection and try again.");
+      setError(t("errors.unreachable"));
     }
     setBusy(false);
   }
 
   return (
     <form onSubmit={onSubmit}>
-      <h1>Sign in to the admin</h1>
+      <h1>{t("heading")}</h1>
       <label>
-        Email
+        {t("email")}
         <input name="email" type="email" autoComplete="username" required autoFocus />
       </label>
       <label>
-        Password
+        {t("password")}
         <input name="password" type="password" autoComplete="current-password" required />
       </label>
       {error && (
@@ -55,10 +57,10 @@ export function SignInForm({ next }: { next: string }) {
         </p>
       )}
       <button type="submit" disabled={busy}>
-        {busy ? "Signing in…" : "Sign in"}
+        {busy ? t("submitting") : t("submit")}
       </button>
       <p className="muted" style={{ margin: 0, fontSize: 12 }}>
-        No account? An administrator creates one with <code>npm run admin:create</code>.
+        {t.rich("noAccount", { code: (chunks) => <code>{chunks}</code> })}
       </p>
     </form>
   );

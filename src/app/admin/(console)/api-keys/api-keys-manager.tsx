@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { ApiKeyDto } from "~/server/admin/api-keys/api-keys.schema";
 import { useTRPC } from "~/trpc/react";
@@ -8,6 +9,8 @@ import { formatTime } from "../../_components/format";
 
 /** Create (the key is shown once), list and revoke API keys, over tRPC. */
 export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } }) {
+  const t = useTranslations("AdminApiKeys");
+  const locale = useLocale();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.admin.apiKeys.list.queryOptions(undefined, { initialData: initial }));
@@ -35,11 +38,11 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
     <>
       <form className="filters" onSubmit={onCreate}>
         <label>
-          New key name
-          <input name="name" required maxLength={100} placeholder="e.g. CRM sync" size={30} />
+          {t("newKeyName")}
+          <input name="name" required maxLength={100} placeholder={t("namePlaceholder")} size={30} />
         </label>
         <button type="submit" disabled={create.isPending}>
-          Create key
+          {t("create")}
         </button>
         {create.error && (
           <span role="alert" className="error">
@@ -49,8 +52,8 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
       </form>
       {created && (
         <div className="notice" role="status">
-          <p style={{ marginTop: 0 }}>
-            Key <strong>{created.name}</strong> created. Copy it now: it will not be shown again.
+          <p style={{ marginBlockStart: 0 }}>
+            {t.rich("created", { name: created.name, strong: (chunks) => <strong>{chunks}</strong> })}
           </p>
           <code data-testid="new-api-key" style={{ userSelect: "all", fontSize: 14 }}>
             {created.key}
@@ -63,23 +66,23 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
               setCopied(true);
             }}
           >
-            {copied ? "Copied" : "Copy"}
+            {copied ? t("copied") : t("copy")}
           </button>{" "}
           <button type="button" className="secondary" onClick={() => setCreated(null)}>
-            Done
+            {t("done")}
           </button>
         </div>
       )}
       <table>
         <thead>
           <tr>
-            <th>Name</th>
-            <th>Key</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th>Status</th>
+            <th>{t("columns.name")}</th>
+            <th>{t("columns.key")}</th>
+            <th>{t("columns.created")}</th>
+            <th>{t("columns.lastUsed")}</th>
+            <th>{t("columns.status")}</th>
             <th>
-              <span className="sr-only">Actions</span>
+              <span className="sr-only">{t("columns.actions")}</span>
             </th>
           </tr>
         </thead>
@@ -89,17 +92,23 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
               <td>{key.name}</td>
               <td className="mono">{key.prefix}…</td>
               <td>
-                {formatTime(key.created_at)}
-                {key.created_by && <div className="muted">by {key.created_by}</div>}
+                {formatTime(key.created_at, "minute", locale)}
+                {key.created_by && <div className="muted">{t("createdBy", { name: key.created_by })}</div>}
               </td>
               <td>
-                {key.last_used_at ? formatTime(key.last_used_at) : <span className="muted">never</span>}
+                {key.last_used_at ? (
+                  formatTime(key.last_used_at, "minute", locale)
+                ) : (
+                  <span className="muted">{t("never")}</span>
+                )}
               </td>
               <td>
                 {key.revoked_at ? (
-                  <span className="badge failed">revoked {formatTime(key.revoked_at)}</span>
+                  <span className="badge failed">
+                    {t("revokedAt", { time: formatTime(key.revoked_at, "minute", locale) })}
+                  </span>
                 ) : (
-                  <span className="badge complete">active</span>
+                  <span className="badge complete">{t("active")}</span>
                 )}
               </td>
               <td>
@@ -109,11 +118,11 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
                     className="danger"
                     disabled={revoke.isPending}
                     onClick={() => {
-                      if (window.confirm(`Revoke “${key.name}”? Systems using it stop working at once.`))
+                      if (window.confirm(t("confirmRevoke", { name: key.name })))
                         revoke.mutate({ id: key.id });
                     }}
                   >
-                    Revoke
+                    {t("revoke")}
                   </button>
                 )}
               </td>
@@ -122,7 +131,7 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
           {keys.data?.items.length === 0 && (
             <tr>
               <td colSpan={6} className="muted">
-                No API keys yet.
+                {t("empty")}
               </td>
             </tr>
           )}

@@ -1,21 +1,30 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getTranslations } from "next-intl/server";
 import { adminPage } from "~/app/admin/_lib/admin-page";
 import { ApiKeysManager } from "./api-keys-manager";
 
-export const metadata: Metadata = { title: "API keys" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminApiKeys");
+  return { title: t("title") };
+}
+
+/** The header a key is sent in (code, the same in every language). */
+const BEARER_HEADER = "Authorization: Bearer <key>";
 
 export default async function ApiKeysPage() {
   const { caller } = await adminPage("/admin/api-keys");
   const initial = await caller.admin.apiKeys.list();
+  const t = await getTranslations("AdminApiKeys");
   return (
     <>
-      <h1>API keys</h1>
+      <h1>{t("heading")}</h1>
       <p className="muted" style={{ maxWidth: 720 }}>
-        Keys let other systems read visitors, sessions, transcripts and exports over the{" "}
-        <Link href="/api/docs/">admin REST API</Link> with <code>Authorization: Bearer &lt;key&gt;</code>. A
-        key is shown once when created and stored only as a hash; revoke a key the moment it is no longer
-        needed or may have leaked.
+        {t.rich("intro", {
+          header: BEARER_HEADER,
+          link: (chunks) => <Link href="/api/docs/">{chunks}</Link>,
+          code: (chunks) => <code>{chunks}</code>,
+        })}
       </p>
       <ApiKeysManager initial={initial} />
     </>

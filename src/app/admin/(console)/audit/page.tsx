@@ -1,11 +1,25 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { AUDIT_ACTIONS, type AuditAction } from "~/server/admin/audit/audit.schema";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
-export const metadata: Metadata = { title: "Audit log" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminAudit");
+  return { title: t("title") };
+}
+
+/** The kinds of object entries name (the service's `object.type`s), shown by their name in the page's language. */
+const OBJECT_TYPES = {
+  admin_user: true,
+  api_key: true,
+  session: true,
+  visitor: true,
+  widget_settings: true,
+} as const;
+type ObjectType = keyof typeof OBJECT_TYPES;
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -29,37 +43,45 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       limit: 50,
     }),
   );
+  const t = await getTranslations("AdminAudit");
+  const tc = await getTranslations("AdminCommon");
+  const locale = await getLocale();
+  /** An action's name in the page's language; an action this version does not know keeps its code. */
+  const actionLabel = (action: string) =>
+    (AUDIT_ACTIONS as readonly string[]).includes(action) ? t(`actions.${action as AuditAction}`) : action;
+  const objectLabel = (type: string) =>
+    Object.hasOwn(OBJECT_TYPES, type) ? t(`objectTypes.${type as ObjectType}`) : type;
   return (
     <>
-      <h1>Audit log</h1>
+      <h1>{t("heading")}</h1>
       <form className="filters" method="get">
         <label>
-          Action
+          {t("action")}
           <select name="action" defaultValue={filters.action ?? ""}>
-            <option value="">Any</option>
+            <option value="">{t("any")}</option>
             {AUDIT_ACTIONS.map((action) => (
               <option key={action} value={action}>
-                {action}
+                {actionLabel(action)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          Actor
-          <input name="actor" defaultValue={filters.actor} placeholder="email, key name or id" size={24} />
+          {t("actor")}
+          <input name="actor" defaultValue={filters.actor} placeholder={t("actorPlaceholder")} size={24} />
         </label>
         <label>
-          From
+          {t("from")}
           <input type="date" name="from" defaultValue={filters.from} />
         </label>
         <label>
-          to
+          {t("to")}
           <input type="date" name="to" defaultValue={filters.to} />
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">{tc("filter")}</button>
         {Object.values(filters).some(Boolean) && (
           <Link className="button secondary" href="/admin/audit">
-            Clear
+            {tc("clear")}
           </Link>
         )}
       </form>
@@ -71,32 +93,37 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
         columns={6}
         head={
           <>
-            <th>When</th>
-            <th>Actor</th>
-            <th>Action</th>
-            <th>Object</th>
-            <th>Detail</th>
-            <th>From</th>
+            <th>{t("columns.when")}</th>
+            <th>{t("columns.actor")}</th>
+            <th>{t("columns.action")}</th>
+            <th>{t("columns.object")}</th>
+            <th>{t("columns.detail")}</th>
+            <th>{t("columns.address")}</th>
           </>
         }
-        empty="No entries match these filters."
+        empty={t("empty")}
         row={(entry) => (
           <tr key={entry.id}>
-            <td>{formatTime(entry.created_at)}</td>
+            <td>{formatTime(entry.created_at, "minute", locale)}</td>
             <td>
               {entry.actor_name}
               <br />
-              <span className="muted">{entry.actor_kind === "api_key" ? "API key" : "admin"}</span>
+              <span className="muted">{t(`actorKinds.${entry.actor_kind}`)}</span>
             </td>
-            <td className="mono">{entry.action}</td>
+            <td>
+              {actionLabel(entry.action)}
+              <br />
+              <span className="mono muted">{entry.action}</span>
+            </td>
             <td>
               {entry.object_type === "visitor" && entry.action !== "visitor.deleted" && entry.object_id ? (
                 <Link className="mono" href={`/admin/visitors/${entry.object_id}`}>
-                  visitor {entry.object_id.slice(0, 8)}
+                  {objectLabel("visitor")} {entry.object_id.slice(0, 8)}
                 </Link>
               ) : entry.object_type ? (
-                <span className="mono">
-                  {entry.object_type} {entry.object_id?.slice(0, 8)}
+                <span>
+                  {objectLabel(entry.object_type)}{" "}
+                  <span className="mono">{entry.object_id?.slice(0, 8)}</span>
                 </span>
               ) : (
                 <span className="muted">—</span>

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import type { SESSION_STATUS_FILTERS } from "~/server/admin/sessions/session-admin.schema";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
-export const metadata: Metadata = { title: "Sessions" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminSessions");
+  return { title: t("title") };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 type StatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
@@ -29,51 +33,59 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
       limit: 50,
     }),
   );
+  const t = await getTranslations("AdminSessions");
+  const tc = await getTranslations("AdminCommon");
+  const locale = await getLocale();
+  const number = new Intl.NumberFormat(locale);
   const exportQuery = (format: "csv" | "json") => queryString({ from: filters.from, to: filters.to, format });
   return (
     <>
-      <h1>Sessions</h1>
+      <h1>{t("heading")}</h1>
       <form className="filters" method="get">
         <label>
-          Started from
+          {t("startedFrom")}
           <input type="date" name="from" defaultValue={filters.from} />
         </label>
         <label>
-          to
+          {t("to")}
           <input type="date" name="to" defaultValue={filters.to} />
         </label>
         <label>
-          Replies
+          {t("replies")}
           <select name="status" defaultValue={filters.status ?? "any"}>
-            <option value="any">Any</option>
-            <option value="failed">With a failed reply</option>
-            <option value="ok">No failed reply</option>
+            <option value="any">{t("statusAny")}</option>
+            <option value="failed">{t("statusFailed")}</option>
+            <option value="ok">{t("statusOk")}</option>
           </select>
         </label>
         {filters.visitor_id && <input type="hidden" name="visitor_id" value={filters.visitor_id} />}
-        <button type="submit">Filter</button>
+        <button type="submit">{tc("filter")}</button>
         {Object.values(filters).some(Boolean) && (
           <Link className="button secondary" href="/admin/sessions">
-            Clear
+            {tc("clear")}
           </Link>
         )}
-        <span style={{ marginLeft: "auto" }} className="muted">
-          Export sessions started in this range:{" "}
+        <span className="muted filters-end">
+          {t("exportRange")}{" "}
           <a href={`/api/admin/exports/sessions/${exportQuery("csv")}`} download>
-            CSV
+            {tc("csv")}
           </a>{" "}
           ·{" "}
           <a href={`/api/admin/exports/sessions/${exportQuery("json")}`} download>
-            JSON
+            {tc("json")}
           </a>
         </span>
       </form>
       {filters.visitor_id && (
         <p className="muted">
-          Sessions of visitor{" "}
-          <Link className="mono" href={`/admin/visitors/${filters.visitor_id}`}>
-            {filters.visitor_id}
-          </Link>
+          {t.rich("ofVisitor", {
+            id: filters.visitor_id,
+            link: (chunks) => (
+              <Link className="mono" href={`/admin/visitors/${filters.visitor_id}`}>
+                {chunks}
+              </Link>
+            ),
+          })}
         </p>
       )}
       <ListResult
@@ -84,35 +96,35 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
         columns={6}
         head={
           <>
-            <th>Title</th>
-            <th>Visitor</th>
-            <th className="num">Messages</th>
-            <th className="num">Failed</th>
-            <th>Started</th>
-            <th>Last activity</th>
+            <th>{t("columns.title")}</th>
+            <th>{t("columns.visitor")}</th>
+            <th className="num">{t("columns.messages")}</th>
+            <th className="num">{t("columns.failed")}</th>
+            <th>{t("columns.started")}</th>
+            <th>{t("columns.lastActivity")}</th>
           </>
         }
-        empty="No sessions match these filters."
+        empty={t("empty")}
         row={(session) => (
           <tr key={session.id}>
             <td>
-              <Link href={`/admin/sessions/${session.id}`}>{session.title ?? "(untitled)"}</Link>
+              <Link href={`/admin/sessions/${session.id}`}>{session.title ?? tc("untitled")}</Link>
             </td>
             <td>
               <Link className="mono" href={`/admin/visitors/${session.visitor_id}`}>
                 {session.visitor_id.slice(0, 8)}
               </Link>
             </td>
-            <td className="num">{session.message_count}</td>
+            <td className="num">{number.format(session.message_count)}</td>
             <td className="num">
               {session.failed_count > 0 ? (
-                <span className="badge failed">{session.failed_count}</span>
+                <span className="badge failed">{number.format(session.failed_count)}</span>
               ) : (
-                <span className="muted">0</span>
+                <span className="muted">{number.format(0)}</span>
               )}
             </td>
-            <td>{formatTime(session.created_at)}</td>
-            <td>{formatTime(session.updated_at)}</td>
+            <td>{formatTime(session.created_at, "minute", locale)}</td>
+            <td>{formatTime(session.updated_at, "minute", locale)}</td>
           </tr>
         )}
       />

@@ -1,10 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { formatTime, metadataPreview, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
-export const metadata: Metadata = { title: "Visitors" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminVisitors");
+  return { title: t("title") };
+}
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -23,30 +27,29 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
       ...(sort !== undefined && { sort: sort as "created" | "last_seen" }),
     }),
   );
+  const t = await getTranslations("AdminVisitors");
+  const tc = await getTranslations("AdminCommon");
+  const locale = await getLocale();
+  const number = new Intl.NumberFormat(locale);
   return (
     <>
-      <h1>Visitors</h1>
+      <h1>{t("heading")}</h1>
       <form className="filters" method="get" role="search">
         <label>
-          Search (id or metadata text)
-          <input
-            name="search"
-            defaultValue={search}
-            placeholder="e.g. en-GB, /pricing, a visitor id"
-            size={36}
-          />
+          {t("searchLabel")}
+          <input name="search" defaultValue={search} placeholder={t("searchPlaceholder")} size={36} />
         </label>
         <label>
-          Sort by
+          {t("sortBy")}
           <select name="sort" defaultValue={sort ?? "created"}>
-            <option value="created">Newest first</option>
-            <option value="last_seen">Last seen</option>
+            <option value="created">{t("sortCreated")}</option>
+            <option value="last_seen">{t("sortLastSeen")}</option>
           </select>
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{tc("search")}</button>
         {(search || sort) && (
           <Link className="button secondary" href="/admin/visitors">
-            Clear
+            {tc("clear")}
           </Link>
         )}
       </form>
@@ -58,14 +61,14 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
         columns={5}
         head={
           <>
-            <th>Visitor</th>
-            <th>Metadata</th>
-            <th className="num">Sessions</th>
-            <th>Created</th>
-            <th>Last seen</th>
+            <th>{t("columns.visitor")}</th>
+            <th>{t("columns.metadata")}</th>
+            <th className="num">{t("columns.sessions")}</th>
+            <th>{t("columns.created")}</th>
+            <th>{t("columns.lastSeen")}</th>
           </>
         }
-        empty={search ? `No visitor matches “${search}”.` : "No visitors yet."}
+        empty={search ? t("noMatch", { search }) : t("empty")}
         row={(visitor) => (
           <tr key={visitor.id}>
             <td>
@@ -74,9 +77,9 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
               </Link>
             </td>
             <td>{metadataPreview(visitor.metadata)}</td>
-            <td className="num">{visitor.session_count}</td>
-            <td>{formatTime(visitor.created_at)}</td>
-            <td>{formatTime(visitor.last_seen_at)}</td>
+            <td className="num">{number.format(visitor.session_count)}</td>
+            <td>{formatTime(visitor.created_at, "minute", locale)}</td>
+            <td>{formatTime(visitor.last_seen_at, "minute", locale)}</td>
           </tr>
         )}
       />

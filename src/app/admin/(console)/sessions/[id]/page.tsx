@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { adminPage, orNotFound, param } from "~/app/admin/_lib/admin-page";
 import Markdown from "~/components/widget/markdown";
 import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
 
-export const metadata: Metadata = { title: "Transcript" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminSessions.transcript");
+  return { title: t("title") };
+}
 
 export default async function TranscriptPage({
   params,
@@ -22,44 +26,52 @@ export default async function TranscriptPage({
   const { session, visitor, messages, next_cursor } = await orNotFound(
     caller.admin.sessions.transcript({ id, cursor }),
   );
+  const t = await getTranslations("AdminSessions.transcript");
+  const tc = await getTranslations("AdminCommon");
+  const locale = await getLocale();
   const exportUrl = (format: "csv" | "json") => `/api/admin/exports/sessions/${session.id}/?format=${format}`;
   return (
     <>
       <p>
-        <Link href="/admin/sessions">← Sessions</Link>
+        <Link href="/admin/sessions">{t("back")}</Link>
       </p>
-      <h1>{session.title ?? "(untitled session)"}</h1>
+      <h1>{session.title ?? t("untitled")}</h1>
       <p className="muted">
-        Visitor{" "}
-        <Link className="mono" href={`/admin/visitors/${visitor.id}`}>
-          {visitor.id}
-        </Link>{" "}
-        · started {formatTime(session.created_at)} · last activity {formatTime(session.updated_at)} ·{" "}
-        {session.message_count} messages
-        {session.failed_count > 0 && ` · ${session.failed_count} failed`}
+        {t.rich("summary", {
+          id: visitor.id,
+          started: formatTime(session.created_at, "minute", locale),
+          updated: formatTime(session.updated_at, "minute", locale),
+          messages: session.message_count,
+          link: (chunks) => (
+            <Link className="mono" href={`/admin/visitors/${visitor.id}`}>
+              {chunks}
+            </Link>
+          ),
+        })}
+        {session.failed_count > 0 && ` · ${t("failedCount", { count: session.failed_count })}`}
       </p>
       {Object.keys(visitor.metadata).length > 0 && (
         <p className="muted">{metadataPreview(visitor.metadata, 300)}</p>
       )}
       <p>
-        Export:{" "}
+        {t("export")}{" "}
         <a className="button secondary" href={exportUrl("csv")} download>
-          CSV
+          {tc("csv")}
         </a>{" "}
         <a className="button secondary" href={exportUrl("json")} download>
-          JSON
+          {tc("json")}
         </a>
       </p>
-      <section className="transcript" aria-label="Transcript">
+      <section className="transcript" aria-label={t("label")}>
         {messages.map((message) => (
           <article key={message.id} className={`message ${message.role}`}>
             <header>
-              <strong>{message.role === "user" ? "Visitor" : "Assistant"}</strong>
-              <time dateTime={message.created_at}>{formatTime(message.created_at, "second")}</time>
-              <span className={`badge ${message.status}`}>{message.status}</span>
+              <strong>{message.role === "user" ? t("visitor") : t("assistant")}</strong>
+              <time dateTime={message.created_at}>{formatTime(message.created_at, "second", locale)}</time>
+              <span className={`badge ${message.status}`}>{t(`status.${message.status}`)}</span>
               {message.feedback && (
                 <span className="badge" data-testid="message-feedback">
-                  {message.feedback === "up" ? "👍 helpful" : "👎 not helpful"}
+                  {message.feedback === "up" ? t("helpful") : t("notHelpful")}
                 </span>
               )}
             </header>
@@ -68,12 +80,12 @@ export default async function TranscriptPage({
               {message.content ? (
                 <Markdown text={message.content} breaks={message.role === "user"} />
               ) : (
-                <span className="muted">(empty)</span>
+                <span className="muted">{t("empty")}</span>
               )}
             </div>
           </article>
         ))}
-        {messages.length === 0 && <p className="muted">No messages in this session.</p>}
+        {messages.length === 0 && <p className="muted">{t("noMessages")}</p>}
       </section>
       <Pager path={path} query={{}} cursor={cursor} nextCursor={next_cursor} />
     </>

@@ -1,53 +1,63 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getLocale, getTranslations } from "next-intl/server";
 import { adminPage, orNotFound } from "~/app/admin/_lib/admin-page";
 import { formatTime } from "../../../_components/format";
 import { VisitorActions } from "./visitor-actions";
 
-export const metadata: Metadata = { title: "Visitor" };
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("AdminVisitors.detail");
+  return { title: t("title") };
+}
 
 export default async function VisitorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { caller } = await adminPage(`/admin/visitors/${encodeURIComponent(id)}`);
   const visitor = await orNotFound(caller.admin.visitors.get({ id }));
+  const t = await getTranslations("AdminVisitors.detail");
+  const tc = await getTranslations("AdminCommon");
+  const locale = await getLocale();
   return (
     <>
       <p>
-        <Link href="/admin/visitors">← Visitors</Link>
+        <Link href="/admin/visitors">{t("back")}</Link>
       </p>
       <h1>
-        Visitor <span className="mono">{visitor.id}</span>
+        {t.rich("heading", { id: visitor.id, mono: (chunks) => <span className="mono">{chunks}</span> })}
       </h1>
       <p className="muted">
-        First seen {formatTime(visitor.created_at)} · last seen {formatTime(visitor.last_seen_at)} ·{" "}
-        {visitor.session_count} session{visitor.session_count === 1 ? "" : "s"}
+        {t("summary", {
+          created: formatTime(visitor.created_at, "minute", locale),
+          lastSeen: formatTime(visitor.last_seen_at, "minute", locale),
+          count: visitor.session_count,
+        })}
       </p>
       <VisitorActions visitorId={visitor.id} sessionCount={visitor.session_count} />
-      <h2>Metadata</h2>
+      <h2>{t("metadata")}</h2>
       <pre className="metadata mono">{JSON.stringify(visitor.metadata, null, 2)}</pre>
-      <h2>Sessions</h2>
+      <h2>{t("sessions")}</h2>
       <table>
         <thead>
           <tr>
-            <th>Title</th>
-            <th>Started</th>
-            <th>Last activity</th>
+            <th>{t("columns.title")}</th>
+            <th>{t("columns.started")}</th>
+            <th>{t("columns.lastActivity")}</th>
           </tr>
         </thead>
         <tbody>
           {visitor.sessions.map((session) => (
             <tr key={session.id}>
               <td>
-                <Link href={`/admin/sessions/${session.id}`}>{session.title ?? "(untitled)"}</Link>
+                <Link href={`/admin/sessions/${session.id}`}>{session.title ?? tc("untitled")}</Link>
               </td>
-              <td>{formatTime(session.created_at)}</td>
-              <td>{formatTime(session.updated_at)}</td>
+              <td>{formatTime(session.created_at, "minute", locale)}</td>
+              <td>{formatTime(session.updated_at, "minute", locale)}</td>
             </tr>
           ))}
           {visitor.sessions.length === 0 && (
             <tr>
               <td colSpan={3} className="muted">
-                No sessions yet.
+                {t("noSessions")}
               </td>
             </tr>
           )}
@@ -56,7 +66,7 @@ export default async function VisitorPage({ params }: { params: Promise<{ id: st
       {visitor.session_count > visitor.sessions.length && (
         <p>
           <Link href={`/admin/sessions?visitor_id=${visitor.id}`}>
-            All {visitor.session_count} sessions →
+            {t("allSessions", { count: visitor.session_count })}
           </Link>
         </p>
       )}

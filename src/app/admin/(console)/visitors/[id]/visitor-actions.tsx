@@ -2,11 +2,14 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 
 /** Export (a JSON download of everything of the visitor) and delete (after a confirmation), both audited. */
 export function VisitorActions({ visitorId, sessionCount }: { visitorId: string; sessionCount: number }) {
+  const t = useTranslations("AdminVisitors.actions");
+  const tc = useTranslations("AdminCommon");
   const trpc = useTRPC();
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
@@ -21,25 +24,25 @@ export function VisitorActions({ visitorId, sessionCount }: { visitorId: string;
   return (
     <div className="filters">
       <a className="button secondary" href={`/api/admin/visitors/${visitorId}/export/`} download>
-        Export all data (JSON)
+        {t("export")}
       </a>
       {!confirming ? (
         <button type="button" className="danger" onClick={() => setConfirming(true)}>
-          Delete visitor…
+          {t("delete")}
         </button>
       ) : (
-        <span role="group" aria-label="Confirm deletion">
-          Delete this visitor and its {sessionCount} session{sessionCount === 1 ? "" : "s"} for good?{" "}
+        <span role="group" aria-label={t("confirmLabel")}>
+          {t("confirm", { count: sessionCount })}{" "}
           <button
             type="button"
             className="danger"
             disabled={erase.isPending}
             onClick={() => erase.mutate({ id: visitorId })}
           >
-            Yes, delete everything
+            {t("confirmYes")}
           </button>{" "}
           <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-            Cancel
+            {tc("cancel")}
           </button>
         </span>
       )}
