@@ -70,7 +70,8 @@ for (const locale of LOCALES) {
       await expectAccessibleInBothSchemes(page, `/admin/sign-in, ${locale}`);
       // Signed in through the English form (the helper finds its fields by their English labels), then the
       // admin's language menu choice (its cookie) is the locale under test.
-      const cookie = (value: string) => ({ name: LOCALE_COOKIE, value, url: `${baseURL ?? ""}/admin` });
+      const host = new URL(baseURL ?? "http://127.0.0.1").hostname;
+      const cookie = (value: string) => ({ name: LOCALE_COOKIE, value, domain: host, path: "/" });
       await context.addCookies([cookie("en")]);
       await page.emulateMedia({ colorScheme: "light" });
       await signInAdmin(page);
