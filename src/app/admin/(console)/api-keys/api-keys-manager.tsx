@@ -90,7 +90,9 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
           {(keys.data?.items ?? []).map((key) => (
             <tr key={key.id} data-testid="api-key-row">
               <td>{key.name}</td>
-              <td className="mono">{key.prefix}…</td>
+              <td>
+                <span className="mono">{key.prefix}…</span>
+              </td>
               <td>
                 {formatTime(key.created_at, "minute", locale)}
                 {key.created_by && <div className="muted">{t("createdBy", { name: key.created_by })}</div>}

@@ -129,10 +129,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
                 <span className="muted">—</span>
               )}
             </td>
-            <td className="mono">
-              {Object.keys(entry.detail).length > 0 ? JSON.stringify(entry.detail) : ""}
+            <td>
+              {Object.keys(entry.detail).length > 0 && (
+                <span className="mono">{JSON.stringify(entry.detail)}</span>
+              )}
             </td>
-            <td className="mono">{entry.client_address ?? ""}</td>
+            <td>{entry.client_address && <span className="mono">{entry.client_address}</span>}</td>
           </tr>
         )}
       />

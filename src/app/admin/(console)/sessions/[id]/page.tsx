@@ -75,7 +75,8 @@ export default async function TranscriptPage({
                 </span>
               )}
             </header>
-            <div className="content">
+            {/* The message's own direction (an English reply in an Arabic page, or the other way round). */}
+            <div className="content" dir="auto">
               {/* Rendered as the widget renders it: sanitized markdown, the visitor's line breaks kept. */}
               {message.content ? (
                 <Markdown text={message.content} breaks={message.role === "user"} />
