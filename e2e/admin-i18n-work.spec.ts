@@ -88,6 +88,7 @@ for (const locale of ["de", "ar"] as const) {
         // The event's description next to its (untranslated) name.
         await expect(page.getByLabel("session.handoff_requested")).toBeVisible();
         await expect(page.getByText(m.AdminWebhooks.eventTypes.sessionHandoffRequested)).toBeVisible();
+        if (locale === "ar") await page.screenshot({ path: "e2e/artifacts/admin-webhooks-rtl-ar.png" });
       });
 
       await test.step("widget settings", async () => {
@@ -103,6 +104,8 @@ for (const locale of ["de", "ar"] as const) {
         const dayLabel = m.AdminSettings.rangeDay.slice(0, m.AdminSettings.rangeDay.indexOf("{"));
         const day = page.getByRole("combobox", { name: new RegExp(`^${escape(dayLabel)}`) }).first();
         await expect(day.locator("option[value=mon]")).toHaveText(monday);
+        if (locale === "ar")
+          await page.screenshot({ path: "e2e/artifacts/admin-settings-rtl-ar.png", fullPage: true });
       });
     });
   });

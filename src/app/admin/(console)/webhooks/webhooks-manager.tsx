@@ -74,11 +74,18 @@ export function WebhooksManager({
         <fieldset style={{ border: 0, padding: 0 }}>
           <legend>{t("events")}</legend>
           {eventTypes.map((type) => (
-            <label key={type} style={{ marginInlineEnd: 12 }}>
+            <label
+              key={type}
+              style={{
+                display: "inline-flex",
+                flexDirection: "row",
+                alignItems: "center",
+                gap: 4,
+                marginInlineEnd: 12,
+              }}
+            >
               <input type="checkbox" name="events" value={type} defaultChecked /> <bdi>{type}</bdi>
-              {hasDescription(type) && (
-                <span className="muted"> ({t(`eventTypes.${EVENT_DESCRIPTIONS[type]}`)})</span>
-              )}
+              {hasDescription(type) && <span>({t(`eventTypes.${EVENT_DESCRIPTIONS[type]}`)})</span>}
             </label>
           ))}
         </fieldset>
