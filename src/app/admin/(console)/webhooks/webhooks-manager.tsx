@@ -76,12 +76,13 @@ export function WebhooksManager({
           {eventTypes.map((type) => (
             <label
               key={type}
+              // One event per line, each row tall enough that its checkbox is a 24 px target (WCAG 2.5.8).
               style={{
-                display: "inline-flex",
+                display: "flex",
                 flexDirection: "row",
                 alignItems: "center",
-                gap: 4,
-                marginInlineEnd: 12,
+                gap: 6,
+                minBlockSize: 28,
               }}
             >
               <input type="checkbox" name="events" value={type} defaultChecked /> <bdi>{type}</bdi>
