@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import type { CSSProperties } from "react";
 import { ChatView, LIST_ID } from "./chat-view";
 import { ConnectionNotice } from "./connection-notice";
@@ -54,12 +55,13 @@ function Starting({
   retrying: boolean;
   onRetryNow: () => void;
 }) {
+  const t = useTranslations("Widget");
   return (
     <>
       <WidgetHeader title={title} subtitle={subtitle} listOpen={false} listId={LIST_ID} />
       <ConnectionNotice retrying={retrying} onRetryNow={onRetryNow} />
       <div className="vc-starting" aria-busy="true">
-        <span className="vc-typing" role="img" aria-label="Starting the chat">
+        <span className="vc-typing" role="img" aria-label={t("starting")}>
           <span />
           <span />
           <span />

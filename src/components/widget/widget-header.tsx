@@ -1,8 +1,8 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { CloseIcon, ListIcon, MoreIcon, PlusIcon } from "./icons";
-import { WIDGET_TEXT } from "./strings";
 
 interface Props {
   title: string;
@@ -31,6 +31,7 @@ export function WidgetHeader({
   onClose,
   onEraseRequest,
 }: Props) {
+  const t = useTranslations("Widget.header");
   return (
     <header className="vc-header">
       {onToggleList && (
@@ -38,7 +39,7 @@ export function WidgetHeader({
           ref={toggleRef}
           type="button"
           className="vc-icon-button vc-list-toggle"
-          aria-label="Conversations"
+          aria-label={t("conversations")}
           aria-expanded={listOpen}
           aria-controls={listId}
           onClick={onToggleList}
@@ -56,18 +57,13 @@ export function WidgetHeader({
         {subtitle && <p>{subtitle}</p>}
       </div>
       {onNew && (
-        <button
-          type="button"
-          className="vc-icon-button"
-          aria-label={WIDGET_TEXT.newConversation}
-          onClick={onNew}
-        >
+        <button type="button" className="vc-icon-button" aria-label={t("newConversation")} onClick={onNew}>
           <PlusIcon />
         </button>
       )}
       {onEraseRequest && <HeaderMenu onEraseRequest={onEraseRequest} />}
       {onClose && (
-        <button type="button" className="vc-icon-button" aria-label="Close chat" onClick={onClose}>
+        <button type="button" className="vc-icon-button" aria-label={t("closeChat")} onClick={onClose}>
           <CloseIcon />
         </button>
       )}
@@ -77,6 +73,7 @@ export function WidgetHeader({
 
 /** A small menu of rarely used actions (today one: delete my conversations). Escape or a click outside closes it. */
 function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
+  const t = useTranslations("Widget.header");
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -104,7 +101,7 @@ function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
         ref={button}
         type="button"
         className="vc-icon-button"
-        aria-label="More"
+        aria-label={t("more")}
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen((value) => !value)}
@@ -112,7 +109,7 @@ function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
         <MoreIcon />
       </button>
       {open && (
-        <div className="vc-menu-items" role="menu" aria-label="More">
+        <div className="vc-menu-items" role="menu" aria-label={t("more")}>
           <button
             type="button"
             role="menuitem"
@@ -121,7 +118,7 @@ function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
               onEraseRequest();
             }}
           >
-            Delete my conversations
+            {t("deleteMine")}
           </button>
         </div>
       )}
