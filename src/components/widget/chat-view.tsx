@@ -18,7 +18,7 @@ import { useHandoff } from "./use-handoff";
 import { useMessages } from "./use-messages";
 import { overlayLive } from "./session-live";
 import { useSessionEvents } from "./use-session-events";
-import { WidgetHeader } from "./widget-header";
+import { LIST_ID, WidgetHeader } from "./widget-header";
 
 // Not needed for the first paint: separate chunks, fetched when first shown.
 const EraseConfirm = lazy(() => import("./erase-confirm"));
@@ -26,7 +26,6 @@ const ConversationRating = lazy(() =>
   import("./conversation-rating").then((module) => ({ default: module.ConversationRating })),
 );
 
-export const LIST_ID = "vc-session-panel";
 /** How long "thanks for rating" stays before the offer goes away. */
 const RATED_THANKS_MS = 4000;
 

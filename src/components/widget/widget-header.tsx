@@ -4,6 +4,9 @@ import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { CloseIcon, ListIcon, MoreIcon, PlusIcon } from "./icons";
 
+/** The id of the conversation list (a sidebar, or a drawer the header's list button opens). */
+export const LIST_ID = "vc-session-panel";
+
 interface Props {
   title: string;
   subtitle: string;
