@@ -93,7 +93,8 @@ export const MessageBubble = memo(function MessageBubble({
       ) : (
         <span className="vc-sr">{`${who}:`}</span>
       )}
-      <div className="vc-bubble">
+      {/* Its own direction: an English reply in an Arabic chat reads left to right, and the other way round. */}
+      <div className="vc-bubble" dir="auto">
         {item.content !== "" && <Body text={item.content} breaks={item.role !== "assistant"} />}
         {failedEmpty && <p className="vc-failed-text">{t("errors.replyFailed")}</p>}
         {streaming && <TypingDots />}

@@ -88,7 +88,7 @@ export function MessageList({
         <ol className="vc-messages">
           <li className="vc-msg vc-msg-assistant vc-greeting">
             <span className="vc-sr">{`${assistantName}:`}</span>
-            <div className="vc-bubble">
+            <div className="vc-bubble" dir="auto">
               <p>{greeting}</p>
             </div>
           </li>

@@ -150,7 +150,9 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
         aria-current={active ? "true" : undefined}
         onClick={() => onSelect(session.id)}
       >
-        <span className="vc-session-title">{name}</span>
+        <span className="vc-session-title" dir="auto">
+          {name}
+        </span>
         <time className="vc-session-time" dateTime={session.updated_at}>
           {lastActivity(session.updated_at, locale, t("justNow"))}
         </time>
