@@ -106,6 +106,26 @@ test.describe("choosing the language", () => {
   });
 });
 
+test.describe("an embed without data-locale", () => {
+  test.use({ locale: "es" });
+
+  test("passes no language: the chat follows the visitor's browser (Spanish)", async ({ page }) => {
+    const t = widgetText("es");
+    await page.goto(`${HOST_ORIGIN}/`);
+    await page.getByRole("button", { name: "Open chat" }).click();
+    const iframe = page.locator(`iframe[src^="${APP_ORIGIN}/widget?embed=1"]`);
+    await expect(iframe).toHaveAttribute("src", /^[^#]*$/);
+    expect(await iframe.getAttribute("src")).not.toMatch(/[?&]locale=/);
+    const frame = page.frameLocator(`iframe[src^="${APP_ORIGIN}/widget?embed=1"]`);
+    await readyVisitorId(frame);
+    await expect(frame.locator("html")).toHaveAttribute("lang", "es");
+    await expect(frame.getByRole("textbox", { name: t("composer.label") })).toHaveAttribute(
+      "placeholder",
+      t("composer.placeholder"),
+    );
+  });
+});
+
 test.describe("Arabic, right to left", () => {
   test.use({ locale: "ar", viewport: { width: 420, height: 720 } });
 
