@@ -31,7 +31,19 @@ const nextConfig: NextConfig = {
   },
 };
 
-// next-intl finds its request configuration in src/i18n/request.ts.
-const withNextIntl = createNextIntlPlugin();
+// next-intl finds its request configuration in src/i18n/request.ts. The catalogues (messages/<locale>.json,
+// imported there one locale at a time) are precompiled at build time: pages format them without shipping the ICU
+// parser to the browser (the widget's first-load budget, bench/RESULTS.md).
+const withNextIntl = createNextIntlPlugin({
+  experimental: {
+    messages: {
+      path: "./messages",
+      format: "json",
+      locales: ["en", "de", "fr", "es", "ar"],
+      sourceLocale: "en",
+      precompile: true,
+    },
+  },
+});
 
 export default withNextIntl(nextConfig);

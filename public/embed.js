@@ -1,6 +1,6 @@
 /*! Visitor Chat embed, served by your own Visitor Chat server (docs/widget.md). One script tag adds the chat launcher:
  * <script src="https://YOUR-HOST/embed.js" async data-title="Support" data-accent="#4f46e5"
- *   data-greeting="Hi!" data-position="right" data-launcher-label="Chat with us"></script>
+ *   data-greeting="Hi!" data-position="right" data-launcher-label="Chat with us" data-locale="de"></script>
  * Every data-attribute is optional and overrides, for this page, the settings made at /admin/settings.
  * API: VisitorChat.open() / close() / toggle() / identify({ user_id, user_hash, name, email, plan: "pro" })
  * The visitor id is kept in this page's localStorage and handed to the chat frame with postMessage. */
@@ -144,6 +144,8 @@
       if (data[k]) q.set(k, data[k]);
     });
     if (data.ratingDelay) q.set("rating_delay", data.ratingDelay);
+    // The chat's language: data-locale ("de", "fr", "ar" …) if set, else the visitor's browser decides.
+    if (data.locale) q.set("locale", data.locale);
     frame = d.createElement("iframe");
     frame.src = app + "/widget?" + q.toString();
     frame.title = title;

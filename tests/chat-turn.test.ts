@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mergeChatItems, type Message } from "~/components/widget/chat-items";
 import {
-  chatTurnReducer,
+  createChatTurnReducer,
   endedWithoutReply,
   fromStreamEvent,
   initialChatTurnState,
@@ -15,6 +15,12 @@ import {
   type ChatTurnState,
   type Turn,
 } from "~/components/widget/chat-turn";
+
+// The announcements as the English catalogue words them (Widget.messages.newReply, replyFailedAnnouncement).
+const chatTurnReducer = createChatTurnReducer({
+  newReply: (text) => `New reply: ${text}`,
+  replyFailed: (message) => `The reply failed. ${message}`,
+});
 
 const AT = "2026-01-01T10:00:00.000Z";
 const STORED_AT = "2026-01-01T10:00:01.000Z";

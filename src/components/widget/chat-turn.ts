@@ -66,8 +66,8 @@ export type ChatTurnEvent =
   | { type: "delta"; key: string; text: string }
   /** The reply ended; stored as complete, or as stopped when the visitor stopped it. */
   | { type: "done"; key: string; content: string; status: MessageStatus; sources?: MessageSource[] }
-  /** The assistant failed; content is what it had written. */
-  | { type: "failed"; key: string; content: string; message: string }
+  /** The assistant failed; content is what it had written; code is the server's (e.g. REPLY_FAILED). */
+  | { type: "failed"; key: string; content: string; message: string; code?: string }
   /** The visitor stopped the reply after it started. */
   | { type: "stopped"; key: string }
   /** The connection was lost mid-reply: the server finishes and stores it. */
@@ -121,7 +121,18 @@ function patch(
   };
 }
 
-export function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent): ChatTurnState {
+/** The lines read to screen readers, in the visitor's language (Widget.messages.newReply …). */
+export interface Announcements {
+  newReply: (text: string) => string;
+  replyFailed: (message: string) => string;
+}
+
+/** The reducer of the turns, announcing in the visitor's language. */
+export function createChatTurnReducer(say: Announcements) {
+  return (state: ChatTurnState, event: ChatTurnEvent): ChatTurnState => chatTurnReducer(state, event, say);
+}
+
+function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent, say: Announcements): ChatTurnState {
   switch (event.type) {
     case "sent":
       return { ...state, turns: [...state.turns, event.turn] };
@@ -160,11 +171,11 @@ export function chatTurnReducer(state: ChatTurnState, event: ChatTurnEvent): Cha
         reply: event.content,
         sources: event.sources ?? [],
       });
-      return { ...next, announcement: `New reply: ${event.content.slice(0, 400)}` };
+      return { ...next, announcement: say.newReply(event.content.slice(0, 400)) };
     }
     case "failed": {
       const next = patch(state, event.key, { phase: "failed", reply: event.content, error: event.message });
-      return { ...next, announcement: `The reply failed. ${event.message}` };
+      return { ...next, announcement: say.replyFailed(event.message) };
     }
     case "stopped":
       return patch(state, event.key, { phase: "stopped" });
@@ -191,7 +202,7 @@ export type StreamEvent =
       type: "done";
       assistant_message: { content: string; status: MessageStatus; sources?: MessageSource[] };
     }
-  | { type: "error"; message: string; assistant_message: { content: string } };
+  | { type: "error"; code?: string; message: string; assistant_message: { content: string } };
 
 /** The turn event that one event of the reply stream amounts to. */
 export function fromStreamEvent(key: string, event: StreamEvent): ChatTurnEvent {
@@ -215,7 +226,13 @@ export function fromStreamEvent(key: string, event: StreamEvent): ChatTurnEvent 
         sources: event.assistant_message.sources ?? [],
       };
     case "error":
-      return { type: "failed", key, content: event.assistant_message.content, message: event.message };
+      return {
+        type: "failed",
+        key,
+        content: event.assistant_message.content,
+        message: event.message,
+        ...(event.code !== undefined && { code: event.code }),
+      };
   }
 }
 

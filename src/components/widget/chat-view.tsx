@@ -1,10 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { useTRPCClient } from "~/trpc/react";
+import { useTranslations } from "next-intl";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { mergeChatItems, type ChatItem } from "./chat-items";
 import { Composer } from "./composer";
-import { isNotFoundError } from "./errors";
 import { ConnectionNotice } from "./connection-notice";
 import type { HostBridge } from "./host-bridge";
 import { MessageList } from "./message-list";
@@ -12,7 +11,6 @@ import type { WidgetOptions } from "./options";
 import { OfficeHoursNotice } from "./office-hours-notice";
 import { SessionList } from "./session-list";
 import { useActiveSession } from "./use-active-session";
-import { ConversationRating } from "./conversation-rating";
 import { useChatStream } from "./use-chat-stream";
 import { useConversationRating, useIdleAfter, useReplyFeedback } from "./use-feedback";
 import { HandoffBar } from "./handoff-bar";
@@ -20,9 +18,14 @@ import { useHandoff } from "./use-handoff";
 import { useMessages } from "./use-messages";
 import { overlayLive } from "./session-live";
 import { useSessionEvents } from "./use-session-events";
-import { WidgetHeader } from "./widget-header";
+import { LIST_ID, WidgetHeader } from "./widget-header";
 
-export const LIST_ID = "vc-session-panel";
+// Not needed for the first paint: separate chunks, fetched when first shown.
+const EraseConfirm = lazy(() => import("./erase-confirm"));
+const ConversationRating = lazy(() =>
+  import("./conversation-rating").then((module) => ({ default: module.ConversationRating })),
+);
+
 /** How long "thanks for rating" stays before the offer goes away. */
 const RATED_THANKS_MS = 4000;
 
@@ -36,6 +39,7 @@ interface Props {
 
 /** The chat once the visitor is known: the conversation list, the open conversation and the composer. */
 export function ChatView({ options, visitorId, host, onErased }: Props) {
+  const t = useTranslations("Widget");
   const [confirmingErase, setConfirmingErase] = useState(false);
   const sessions = useActiveSession(visitorId);
   const { activeId } = sessions;
@@ -134,7 +138,13 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
         onEraseRequest={() => setConfirmingErase(true)}
       />
       {confirmingErase && (
-        <EraseConfirm visitorId={visitorId} onErased={onErased} onCancel={() => setConfirmingErase(false)} />
+        <Suspense fallback={null}>
+          <EraseConfirm
+            visitorId={visitorId}
+            onErased={onErased}
+            onCancel={() => setConfirmingErase(false)}
+          />
+        </Suspense>
       )}
       <div
         className="vc-body"
@@ -154,7 +164,7 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
           onRename={sessions.rename}
           onDelete={sessions.remove}
         />
-        <main className="vc-chat" aria-label="Chat">
+        <main className="vc-chat" aria-label={t("chat")}>
           <ConnectionNotice retrying={retrying} onRetryNow={retryNow} />
           <OfficeHoursNotice hours={options.officeHours} />
           <MessageList
@@ -171,13 +181,15 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
             footer={
               offerRating &&
               activeId && (
-                <ConversationRating
-                  key={activeId}
-                  onRate={(value, comment) => rating.rate(activeId, value, comment)}
-                  onDismiss={() => rating.settle(activeId)}
-                  // Keep the thanks in view a moment, then stop offering it for this conversation.
-                  onRated={() => setTimeout(() => rating.settle(activeId), RATED_THANKS_MS)}
-                />
+                <Suspense fallback={null}>
+                  <ConversationRating
+                    key={activeId}
+                    onRate={(value, comment) => rating.rate(activeId, value, comment)}
+                    onDismiss={() => rating.settle(activeId)}
+                    // Keep the thanks in view a moment, then stop offering it for this conversation.
+                    onRated={() => setTimeout(() => rating.settle(activeId), RATED_THANKS_MS)}
+                  />
+                </Suspense>
               )
             }
           />
@@ -201,71 +213,6 @@ export function ChatView({ options, visitorId, host, onErased }: Props) {
         {chat.announcement}
       </div>
     </>
-  );
-}
-
-/** "Delete my conversations": asks first, then erases the visitor and everything of it on the server. */
-function EraseConfirm({
-  visitorId,
-  onErased,
-  onCancel,
-}: {
-  visitorId: string;
-  onErased: () => void;
-  onCancel: () => void;
-}) {
-  const client = useTRPCClient();
-  const [busy, setBusy] = useState(false);
-  const [failed, setFailed] = useState(false);
-  const cancel = useRef<HTMLButtonElement>(null);
-  useEffect(() => cancel.current?.focus(), []);
-
-  async function erase() {
-    setBusy(true);
-    setFailed(false);
-    try {
-      await client.visitors.erase.mutate({ id: visitorId, visitor_id: visitorId });
-      onErased();
-    } catch (error) {
-      // Already gone (erased from another tab, or by the site): start fresh all the same.
-      if (isNotFoundError(error)) onErased();
-      else {
-        setFailed(true);
-        setBusy(false);
-      }
-    }
-  }
-
-  return (
-    <div
-      className="vc-erase-confirm"
-      role="alertdialog"
-      aria-modal="false"
-      aria-labelledby="vc-erase-title"
-      aria-describedby="vc-erase-text"
-      onKeyDown={(event) => {
-        if (event.key === "Escape") {
-          event.stopPropagation();
-          onCancel();
-        }
-      }}
-    >
-      <p id="vc-erase-title">
-        <strong>Delete all your conversations?</strong>
-      </p>
-      <p id="vc-erase-text">
-        Every conversation and message of yours is deleted from our servers for good. This cannot be undone.
-      </p>
-      {failed && <p role="alert">Could not delete them right now. Please try again.</p>}
-      <div className="vc-erase-actions">
-        <button type="button" className="vc-danger" disabled={busy} onClick={() => void erase()}>
-          Delete everything
-        </button>
-        <button ref={cancel} type="button" disabled={busy} onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </div>
   );
 }
 

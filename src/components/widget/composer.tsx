@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { forwardRef, type FormEvent, type KeyboardEvent } from "react";
 import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits";
 import { SendIcon, StopIcon } from "./icons";
@@ -23,6 +24,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   { draft, onDraftChange, onSend, onStop, busy, disabled },
   ref,
 ) {
+  const t = useTranslations("Widget.composer");
   const text = draft.trim();
   // No maxLength on the textarea: it would cut a long paste silently. Over the limit, the counter says so and
   // the message is not sent.
@@ -44,14 +46,14 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   return (
     <form className="vc-composer" onSubmit={submit}>
       <label htmlFor="vc-input" className="vc-sr">
-        Message
+        {t("label")}
       </label>
       <textarea
         id="vc-input"
         ref={ref}
         className="vc-input"
         rows={1}
-        placeholder="Write a message…"
+        placeholder={t("placeholder")}
         aria-describedby={text.length >= COUNT_FROM ? "vc-input-hint vc-input-count" : "vc-input-hint"}
         aria-invalid={over > 0 || undefined}
         value={draft}
@@ -60,21 +62,21 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
         onKeyDown={onKeyDown}
       />
       <span id="vc-input-hint" className="vc-sr">
-        Enter sends, Shift+Enter adds a new line.
+        {t("hint")}
       </span>
       {text.length >= COUNT_FROM && (
         <span id="vc-input-count" className="vc-count" data-over={over > 0 || undefined} aria-live="polite">
           {over > 0
-            ? `${over.toLocaleString("en")} character${over === 1 ? "" : "s"} too long (at most ${MAX_CHARS.toLocaleString("en")})`
-            : `${text.length.toLocaleString("en")} / ${MAX_CHARS.toLocaleString("en")}`}
+            ? t("tooLong", { over, max: MAX_CHARS })
+            : t("count", { count: text.length, max: MAX_CHARS })}
         </span>
       )}
       {busy ? (
-        <button type="button" className="vc-send vc-stop" onClick={onStop} aria-label="Stop the reply">
+        <button type="button" className="vc-send vc-stop" onClick={onStop} aria-label={t("stop")}>
           <StopIcon />
         </button>
       ) : (
-        <button type="submit" className="vc-send" disabled={!canSend} aria-label="Send message">
+        <button type="submit" className="vc-send" disabled={!canSend} aria-label={t("send")}>
           <SendIcon />
         </button>
       )}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useSyncExternalStore } from "react";
 
 function subscribe(onChange: () => void) {
@@ -27,6 +28,7 @@ interface Props {
 
 /** A non-blocking line above the conversation while the connection is down; nothing else is disabled. */
 export function ConnectionNotice({ retrying, onRetryNow }: Props) {
+  const t = useTranslations("Widget.connection");
   const online = useOnline();
   const show = retrying || !online;
   return (
@@ -34,11 +36,10 @@ export function ConnectionNotice({ retrying, onRetryNow }: Props) {
       {show && (
         <div className="vc-notice">
           <span>
-            {online ? "Can't reach the server." : "You're offline."} Retrying automatically… Nothing you typed
-            is lost.
+            {online ? t("cantReach") : t("offline")} {t("retrying")}
           </span>
           <button type="button" className="vc-link-button" onClick={onRetryNow}>
-            Retry now
+            {t("retryNow")}
           </button>
         </div>
       )}

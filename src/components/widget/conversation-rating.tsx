@@ -1,11 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
-import { FEEDBACK_COMMENT_MAX } from "./reply-feedback";
-import { WIDGET_TEXT } from "./strings";
+import { FEEDBACK_COMMENT_MAX } from "./feedback-limits";
 
 const STARS = [1, 2, 3, 4, 5] as const;
-const STAR_LABELS = ["Poor", "Fair", "Good", "Very good", "Excellent"] as const;
+const STAR_LABELS = ["poor", "fair", "good", "veryGood", "excellent"] as const;
 
 interface Props {
   /** Saves the rating; resolves false if it could not be saved. */
@@ -21,6 +21,7 @@ interface Props {
  * conversation has been idle following an answer; closing a live conversation can show it too.
  */
 export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
+  const t = useTranslations("Widget.rating");
   const [rating, setRating] = useState<number | null>(null);
   const [comment, setComment] = useState("");
   const [status, setStatus] = useState<"idle" | "saving" | "saved" | "failed">("idle");
@@ -38,8 +39,8 @@ export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
 
   if (status === "saved") {
     return (
-      <section className="vc-rating" aria-label={WIDGET_TEXT.ratingQuestion}>
-        <p role="status">{WIDGET_TEXT.ratingThanks}</p>
+      <section className="vc-rating" aria-label={t("question")}>
+        <p role="status">{t("thanks")}</p>
       </section>
     );
   }
@@ -47,7 +48,7 @@ export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
     <section className="vc-rating" aria-labelledby={labelId}>
       <form onSubmit={(event) => void submit(event)}>
         <fieldset>
-          <legend id={labelId}>{WIDGET_TEXT.ratingQuestion}</legend>
+          <legend id={labelId}>{t("question")}</legend>
           <div className="vc-stars">
             {STARS.map((value) => (
               <label key={value} className="vc-star" data-on={rating !== null && value <= rating}>
@@ -58,9 +59,9 @@ export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
                   checked={rating === value}
                   onChange={() => setRating(value)}
                 />
-                <span aria-hidden="true">★</span>
+                <span aria-hidden="true">{"★"}</span>
                 <span className="vc-sr">
-                  {value} of 5, {STAR_LABELS[value - 1]}
+                  {t("star", { value, label: t(STAR_LABELS[value - 1] ?? "good") })}
                 </span>
               </label>
             ))}
@@ -69,13 +70,13 @@ export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
         {rating !== null && (
           <>
             <label htmlFor={commentId} className="vc-sr">
-              Comment (optional)
+              {t("commentLabel")}
             </label>
             <textarea
               id={commentId}
               rows={2}
               maxLength={FEEDBACK_COMMENT_MAX}
-              placeholder="Anything to add? (optional)"
+              placeholder={t("commentPlaceholder")}
               value={comment}
               onChange={(event) => setComment(event.target.value)}
             />
@@ -83,12 +84,12 @@ export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
         )}
         <div className="vc-feedback-actions">
           <button type="submit" className="vc-small-button" disabled={rating === null || status === "saving"}>
-            Send rating
+            {t("send")}
           </button>
           <button type="button" className="vc-link-button" onClick={onDismiss}>
-            Not now
+            {t("notNow")}
           </button>
-          {status === "failed" && <span role="alert">{WIDGET_TEXT.ratingFailed}</span>}
+          {status === "failed" && <span role="alert">{t("failed")}</span>}
         </div>
       </form>
     </section>

@@ -1,10 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
-import { WIDGET_TEXT } from "./strings";
 
 /** Copies `text`; the button says "Copied" for a moment. */
 export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {
+  const t = useTranslations("Widget.messages");
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -15,7 +16,7 @@ export function CopyButton({ text, label, className }: { text: string; label: st
     <button
       type="button"
       className={className ?? "vc-link-button"}
-      aria-label={copied ? WIDGET_TEXT.copied : label}
+      aria-label={copied ? t("copied") : label}
       onClick={() => {
         void navigator.clipboard?.writeText(text).then(
           () => setCopied(true),
@@ -23,7 +24,7 @@ export function CopyButton({ text, label, className }: { text: string; label: st
         );
       }}
     >
-      {copied ? WIDGET_TEXT.copied : WIDGET_TEXT.copy}
+      {copied ? t("copied") : t("copy")}
     </button>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { useHandoff } from "./use-handoff";
 
@@ -10,6 +11,7 @@ type Handoff = ReturnType<typeof useHandoff>;
  * "typing…"), or nobody available with a form to leave an email.
  */
 export function HandoffBar({ handoff }: { handoff: Handoff }) {
+  const t = useTranslations("Widget.handoff");
   const [email, setEmail] = useState("");
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -24,44 +26,52 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
           onClick={() => void handoff.askForPerson()}
           disabled={handoff.requesting}
         >
-          Talk to a person
+          {t("talkToPerson")}
         </button>
       )}
-      {handoff.status === "waiting" && <p>Waiting for a person from our team to join…</p>}
+      {handoff.status === "waiting" && <p>{t("waiting")}</p>}
       {handoff.status === "agent" && (
         <p>
-          You are chatting with <strong>{handoff.agentName ?? "our team"}</strong>
+          {t.rich("chattingWith", {
+            name: handoff.agentName ?? t("ourTeam"),
+            strong: (chunks) => <strong>{chunks}</strong>,
+          })}
           {handoff.agentTyping && (
-            <span className="vc-agent-typing"> — {handoff.agentName ?? "Agent"} is typing…</span>
+            <span className="vc-agent-typing">
+              {" — "}
+              {t("typing", { name: handoff.agentName ?? t("agent") })}
+            </span>
           )}
         </p>
       )}
       {handoff.status === "unavailable" &&
         (handoff.emailSaved ? (
-          <p>Thanks! We will answer by email as soon as someone is back.</p>
+          <p>{t("emailThanks")}</p>
         ) : (
           <form onSubmit={submit}>
             <p>
-              No one from our team is available right now. Leave your email and we will get back to you, or{" "}
-              <button
-                type="button"
-                className="vc-link-button"
-                onClick={() => void handoff.askForPerson()}
-                disabled={handoff.requesting}
-              >
-                ask again
-              </button>
-              :
+              {t.rich("unavailable", {
+                ask: (chunks) => (
+                  <button
+                    type="button"
+                    className="vc-link-button"
+                    onClick={() => void handoff.askForPerson()}
+                    disabled={handoff.requesting}
+                  >
+                    {chunks}
+                  </button>
+                ),
+              })}
             </p>
             <input
               type="email"
               required
-              aria-label="Your email address"
-              placeholder="you@example.com"
+              aria-label={t("emailLabel")}
+              placeholder={t("emailPlaceholder")}
               value={email}
               onChange={(event) => setEmail(event.target.value)}
             />
-            <button type="submit">Send</button>
+            <button type="submit">{t("send")}</button>
             {handoff.emailError && <p className="vc-note">{handoff.emailError}</p>}
           </form>
         ))}

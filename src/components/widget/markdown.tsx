@@ -1,9 +1,9 @@
+import { useTranslations } from "next-intl";
 import type { ComponentPropsWithoutRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import { CopyButton } from "./copy-button";
-import { WIDGET_TEXT } from "./strings";
 
 const SAFE_URL = /^(?:https?:|mailto:|tel:|#|\/(?!\/))/i;
 
@@ -27,14 +27,15 @@ function Link({ href, children, node: _node, ...rest }: ComponentPropsWithoutRef
 
 /** Images are not loaded (no third-party requests from the widget): shown as a link to open instead. */
 function Image({ src, alt }: ComponentPropsWithoutRef<"img">) {
+  const t = useTranslations("Widget.messages");
   const href = typeof src === "string" ? safeUrl(src) : null;
-  const label = alt || "image";
+  const label = `[${alt || t("image")}]`;
   return href ? (
     <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
-      [{label}]
+      {label}
     </a>
   ) : (
-    <span>[{label}]</span>
+    <span>{label}</span>
   );
 }
 
@@ -55,14 +56,15 @@ function textOf(node: HastNode | undefined): string {
  * keyboard (tabIndex), and has a copy button.
  */
 function CodeBlock({ children, node }: ComponentPropsWithoutRef<"pre"> & { node?: unknown }) {
+  const t = useTranslations("Widget.messages");
   return (
     <div className="vc-code">
       <CopyButton
         text={textOf(node as HastNode | undefined)}
-        label={WIDGET_TEXT.copyCode}
+        label={t("copyCode")}
         className="vc-code-copy"
       />
-      <pre tabIndex={0} aria-label="Code">
+      <pre tabIndex={0} aria-label={t("code")}>
         {children}
       </pre>
     </div>

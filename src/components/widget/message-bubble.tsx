@@ -1,11 +1,11 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { lazy, memo, Suspense } from "react";
 import { CopyButton } from "./copy-button";
 import type { ChatItem } from "./chat-items";
 import { fullTime, messageTime } from "./format-time";
 import { ReplyFeedback, type ReplyRating } from "./reply-feedback";
-import { WIDGET_TEXT } from "./strings";
 
 // react-markdown and its parsers are a separate chunk, fetched as soon as this module runs in the browser
 // (not on first render of a message), so the first paint does not wait for it and raw markdown rarely shows.
@@ -22,8 +22,9 @@ function Body({ text, breaks }: { text: string; breaks: boolean }) {
 }
 
 function TypingDots() {
+  const t = useTranslations("Widget.messages");
   return (
-    <span className="vc-typing" role="img" aria-label="The assistant is typing">
+    <span className="vc-typing" role="img" aria-label={t("typing")}>
       <span />
       <span />
       <span />
@@ -33,9 +34,10 @@ function TypingDots() {
 
 /** The help articles a reply is grounded in, as links under it (opened in a new tab: the widget is a frame). */
 function Sources({ sources }: { sources: ChatItem["sources"] }) {
+  const t = useTranslations("Widget.messages");
   return (
-    <nav className="vc-sources" aria-label="Sources">
-      <span className="vc-sources-label">Sources:</span>
+    <nav className="vc-sources" aria-label={t("sources")}>
+      <span className="vc-sources-label">{t("sourcesLabel")}</span>
       <ul>
         {sources.map((source) => (
           <li key={source.url}>
@@ -49,13 +51,12 @@ function Sources({ sources }: { sources: ChatItem["sources"] }) {
   );
 }
 
-const STATE_LABEL: Partial<Record<ChatItem["state"], string>> = {
-  sending: "Sending…",
-  waiting: "Not sent yet: waiting for the connection…",
-  rejected: "Not sent.",
-  failed: "The reply failed.",
-  stopped: "Stopped.",
-};
+/** The states that say so under the message (Widget.messages.state.*). */
+const NOTED_STATES = ["sending", "waiting", "rejected", "failed", "stopped"] as const;
+type NotedState = (typeof NOTED_STATES)[number];
+function isNoted(state: ChatItem["state"]): state is NotedState {
+  return (NOTED_STATES as readonly string[]).includes(state);
+}
 
 interface Props {
   item: ChatItem;
@@ -73,26 +74,29 @@ export const MessageBubble = memo(function MessageBubble({
   feedback,
   onRate,
 }: Props) {
+  const t = useTranslations("Widget");
+  const locale = useLocale();
   const streaming = item.state === "streaming";
   const who =
     item.role === "user"
-      ? WIDGET_TEXT.you
+      ? t("messages.you")
       : item.role === "agent"
-        ? (item.authorName ?? WIDGET_TEXT.support)
+        ? (item.authorName ?? t("messages.support"))
         : assistantName;
   // A reply that failed before writing anything says so in its bubble (not an empty red box).
   const failedEmpty = item.state === "failed" && item.content === "";
-  const note = failedEmpty ? undefined : STATE_LABEL[item.state];
+  const note = failedEmpty || !isNoted(item.state) ? undefined : t(`messages.state.${item.state}`);
   return (
     <li className={`vc-msg vc-msg-${item.role}`} data-state={item.state} aria-busy={streaming || undefined}>
       {item.role === "agent" ? (
         <span className="vc-author">{who}</span>
       ) : (
-        <span className="vc-sr">{who}:</span>
+        <span className="vc-sr">{`${who}:`}</span>
       )}
-      <div className="vc-bubble">
+      {/* Its own direction: an English reply in an Arabic chat reads left to right, and the other way round. */}
+      <div className="vc-bubble" dir="auto">
         {item.content !== "" && <Body text={item.content} breaks={item.role !== "assistant"} />}
-        {failedEmpty && <p className="vc-failed-text">{WIDGET_TEXT.replyFailed}</p>}
+        {failedEmpty && <p className="vc-failed-text">{t("errors.replyFailed")}</p>}
         {streaming && <TypingDots />}
       </div>
       {item.role === "assistant" && !streaming && item.sources.length > 0 && (
@@ -100,8 +104,8 @@ export const MessageBubble = memo(function MessageBubble({
       )}
       <div className="vc-meta">
         {item.role === "assistant" && <span className="vc-author">{assistantName}</span>}
-        <time dateTime={item.createdAt} title={fullTime(item.createdAt)}>
-          {messageTime(item.createdAt)}
+        <time dateTime={item.createdAt} title={fullTime(item.createdAt, locale)}>
+          {messageTime(item.createdAt, locale)}
         </time>
         {note && (
           <span className="vc-note">
@@ -110,11 +114,11 @@ export const MessageBubble = memo(function MessageBubble({
           </span>
         )}
         {item.role === "assistant" && !streaming && item.content !== "" && (
-          <CopyButton text={item.content} label={WIDGET_TEXT.copyMessage} />
+          <CopyButton text={item.content} label={t("messages.copyMessage")} />
         )}
         {(item.retryText !== null || item.retryReplyId !== null) && (
           <button type="button" className="vc-link-button" onClick={() => onRetry(item)}>
-            Retry
+            {t("messages.retry")}
           </button>
         )}
       </div>

@@ -1,11 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useLayoutEffect, useRef, useState, type ReactNode } from "react";
 import type { ChatItem } from "./chat-items";
 import { ArrowDownIcon } from "./icons";
 import { MessageBubble } from "./message-bubble";
 import type { ReplyRating } from "./reply-feedback";
-import { WIDGET_TEXT } from "./strings";
 
 interface Props {
   items: ChatItem[];
@@ -44,6 +44,7 @@ export function MessageList({
   onRate,
   footer,
 }: Props) {
+  const t = useTranslations("Widget.messages");
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
   const [showJump, setShowJump] = useState(false);
@@ -83,16 +84,16 @@ export function MessageList({
   return (
     <div className="vc-scroll" ref={scroller} onScroll={onScroll}>
       {/* The log role sits on a wrapper: on the <ol> itself it would take away the list (and orphan the <li>s). */}
-      <div role="log" aria-live="off" aria-label="Conversation">
+      <div role="log" aria-live="off" aria-label={t("conversation")}>
         <ol className="vc-messages">
           <li className="vc-msg vc-msg-assistant vc-greeting">
-            <span className="vc-sr">{assistantName}:</span>
-            <div className="vc-bubble">
+            <span className="vc-sr">{`${assistantName}:`}</span>
+            <div className="vc-bubble" dir="auto">
               <p>{greeting}</p>
             </div>
           </li>
           {loading && (
-            <li className="vc-loading" aria-label="Loading the conversation">
+            <li className="vc-loading" aria-label={t("loading")}>
               <span className="vc-skeleton" />
               <span className="vc-skeleton vc-skeleton-short" />
             </li>
@@ -110,7 +111,7 @@ export function MessageList({
         </ol>
       </div>
       {!loading && items.length === 0 && suggestedPrompts.length > 0 && (
-        <div className="vc-prompts" role="group" aria-label={WIDGET_TEXT.suggestedPrompts}>
+        <div className="vc-prompts" role="group" aria-label={t("suggestedPrompts")}>
           {suggestedPrompts.map((prompt) => (
             <button key={prompt} type="button" className="vc-prompt" onClick={() => onPrompt(prompt)}>
               {prompt}
@@ -121,7 +122,7 @@ export function MessageList({
       {footer}
       {showJump && (
         <button type="button" className="vc-jump" onClick={jump}>
-          <ArrowDownIcon /> {WIDGET_TEXT.jumpToLatest}
+          <ArrowDownIcon /> {t("jumpToLatest")}
         </button>
       )}
     </div>

@@ -1,4 +1,5 @@
 import type { OfficeHours } from "~/server/admin/settings/widget-settings.schema";
+import type { WidgetTranslator } from "./translator";
 
 const DAY_INDEX: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
 const WEEK_MINUTES = 7 * 24 * 60;
@@ -44,13 +45,16 @@ export function officeHoursStatus(hours: OfficeHours | null, now: Date): OfficeH
   return { open: false, reopensAt: new Date(minuteStart + next * 60_000) };
 }
 
-/** "today at 09:00", "tomorrow at 09:00" or "Monday at 09:00", in the visitor's own time zone and language. */
-export function describeReopening(reopensAt: Date, now: Date, locale?: string): string {
+/**
+ * When the team is back, in the visitor's own time zone and language: the catalogue's "today at {time}",
+ * "tomorrow at {time}" or "{weekday} at {time}" (`t`), with the time and weekday formatted for `locale`.
+ */
+export function describeReopening(reopensAt: Date, now: Date, locale: string, t: WidgetTranslator): string {
   const time = new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }).format(reopensAt);
   const day = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
   const days = Math.round((day(reopensAt) - day(now)) / 86_400_000);
-  if (days === 0) return `today at ${time}`;
-  if (days === 1) return `tomorrow at ${time}`;
+  if (days === 0) return t("officeHours.today", { time });
+  if (days === 1) return t("officeHours.tomorrow", { time });
   const weekday = new Intl.DateTimeFormat(locale, { weekday: "long" }).format(reopensAt);
-  return `${weekday} at ${time}`;
+  return t("officeHours.weekday", { weekday, time });
 }

@@ -1,13 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
+import { FEEDBACK_COMMENT_MAX } from "./feedback-limits";
 import { ThumbDownIcon, ThumbUpIcon } from "./icons";
-import { WIDGET_TEXT } from "./strings";
 
 export type ReplyRating = "up" | "down";
-
-/** Characters a feedback comment may have (the server's limit). */
-export const FEEDBACK_COMMENT_MAX = 1000;
 
 interface Props {
   rating: ReplyRating | null;
@@ -20,6 +18,7 @@ interface Props {
  * opens an optional comment. The buttons are toggle buttons (aria-pressed) in a labelled group.
  */
 export function ReplyFeedback({ rating, onRate }: Props) {
+  const t = useTranslations("Widget.feedback");
   const [commenting, setCommenting] = useState(false);
   const [comment, setComment] = useState("");
   const [status, setStatus] = useState("");
@@ -30,7 +29,7 @@ export function ReplyFeedback({ rating, onRate }: Props) {
     setBusy(true);
     const ok = await onRate(next, text);
     setBusy(false);
-    setStatus(ok ? (next === null ? "" : WIDGET_TEXT.feedbackThanks) : WIDGET_TEXT.feedbackFailed);
+    setStatus(ok ? (next === null ? "" : t("thanks")) : t("failed"));
     return ok;
   }
 
@@ -48,13 +47,13 @@ export function ReplyFeedback({ rating, onRate }: Props) {
 
   return (
     <div className="vc-feedback">
-      <div className="vc-feedback-buttons" role="group" aria-label={WIDGET_TEXT.feedbackQuestion}>
+      <div className="vc-feedback-buttons" role="group" aria-label={t("question")}>
         <button
           type="button"
           className="vc-thumb"
           aria-pressed={rating === "up"}
-          aria-label={WIDGET_TEXT.helpful}
-          title={WIDGET_TEXT.helpful}
+          aria-label={t("helpful")}
+          title={t("helpful")}
           disabled={busy}
           onClick={() => void choose("up")}
         >
@@ -64,8 +63,8 @@ export function ReplyFeedback({ rating, onRate }: Props) {
           type="button"
           className="vc-thumb"
           aria-pressed={rating === "down"}
-          aria-label={WIDGET_TEXT.notHelpful}
-          title={WIDGET_TEXT.notHelpful}
+          aria-label={t("notHelpful")}
+          title={t("notHelpful")}
           disabled={busy}
           onClick={() => void choose("down")}
         >
@@ -77,7 +76,7 @@ export function ReplyFeedback({ rating, onRate }: Props) {
       </div>
       {commenting && (
         <form className="vc-feedback-comment" onSubmit={(event) => void sendComment(event)}>
-          <label htmlFor={commentId}>{WIDGET_TEXT.feedbackCommentLabel}</label>
+          <label htmlFor={commentId}>{t("commentLabel")}</label>
           <textarea
             id={commentId}
             rows={2}
@@ -87,10 +86,10 @@ export function ReplyFeedback({ rating, onRate }: Props) {
           />
           <div className="vc-feedback-actions">
             <button type="submit" className="vc-small-button" disabled={busy || comment.trim() === ""}>
-              Send
+              {t("send")}
             </button>
             <button type="button" className="vc-link-button" onClick={() => setCommenting(false)}>
-              Skip
+              {t("skip")}
             </button>
           </div>
         </form>

@@ -1,14 +1,10 @@
 "use client";
 
+import { useLocale, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { Session } from "./chat-items";
 import { lastActivity } from "./format-time";
 import { PencilIcon, TrashIcon } from "./icons";
-import { WIDGET_TEXT } from "./strings";
-
-export function sessionTitle(session: Pick<Session, "title">): string {
-  return session.title ?? "New conversation";
-}
 
 interface Props {
   id: string;
@@ -29,17 +25,12 @@ export function dateGroup(iso: string, now: Date = new Date()): DateGroup {
   return days <= 0 ? "today" : days === 1 ? "yesterday" : "earlier";
 }
 
-const GROUP_LABEL: Record<DateGroup, string> = {
-  today: WIDGET_TEXT.today,
-  yesterday: WIDGET_TEXT.yesterday,
-  earlier: WIDGET_TEXT.earlier,
-};
-
 /**
  * The visitor's conversations, most recent first and grouped by day: switch, rename, delete. A new conversation
  * starts from the header's "+" (the one control for it).
  */
 export function SessionList({ id, sessions, activeId, loading, onSelect, onRename, onDelete }: Props) {
+  const t = useTranslations("Widget.sessions");
   const groups: { group: DateGroup; items: Session[] }[] = [];
   for (const session of sessions) {
     const group = dateGroup(session.updated_at);
@@ -48,16 +39,16 @@ export function SessionList({ id, sessions, activeId, loading, onSelect, onRenam
     else groups.push({ group, items: [session] });
   }
   return (
-    <nav id={id} className="vc-sessions" aria-label="Conversations">
+    <nav id={id} className="vc-sessions" aria-label={t("title")}>
       <div className="vc-sessions-head">
-        <h2>Conversations</h2>
+        <h2>{t("title")}</h2>
       </div>
-      {loading && <p className="vc-muted">Loading…</p>}
-      {!loading && sessions.length === 0 && <p className="vc-muted">No conversations yet.</p>}
+      {loading && <p className="vc-muted">{t("loading")}</p>}
+      {!loading && sessions.length === 0 && <p className="vc-muted">{t("empty")}</p>}
       {groups.map(({ group, items }) => (
         <section key={group} className="vc-session-group" aria-labelledby={`${id}-${group}`}>
           <h3 id={`${id}-${group}`} className="vc-session-group-title">
-            {GROUP_LABEL[group]}
+            {t(group)}
           </h3>
           <ul className="vc-session-list">
             {items.map((session) => (
@@ -86,9 +77,11 @@ interface RowProps {
 }
 
 function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps) {
+  const t = useTranslations("Widget.sessions");
+  const locale = useLocale();
   const [mode, setMode] = useState<"view" | "rename" | "confirm-delete">("view");
   const [title, setTitle] = useState("");
-  const name = sessionTitle(session);
+  const name = session.title ?? t("untitled");
 
   function saveTitle(event: FormEvent) {
     event.preventDefault();
@@ -102,7 +95,7 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
       <li className="vc-session vc-session-editing">
         <form onSubmit={saveTitle} className="vc-rename">
           <label className="vc-sr" htmlFor={`vc-rename-${session.id}`}>
-            New name for {name}
+            {t("renameLabel", { name })}
           </label>
           <input
             id={`vc-rename-${session.id}`}
@@ -118,10 +111,10 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
             }}
           />
           <button type="submit" className="vc-link-button">
-            Save
+            {t("save")}
           </button>
           <button type="button" className="vc-link-button" onClick={() => setMode("view")}>
-            Cancel
+            {t("cancel")}
           </button>
         </form>
       </li>
@@ -131,18 +124,18 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
   if (mode === "confirm-delete") {
     return (
       <li className="vc-session vc-session-editing">
-        <span className="vc-confirm" role="group" aria-label={`Delete ${name}?`}>
-          Delete “{name}”?
+        <span className="vc-confirm" role="group" aria-label={t("confirmDeleteLabel", { name })}>
+          {t("confirmDelete", { name })}
           <button
             type="button"
             className="vc-link-button vc-danger"
             autoFocus
             onClick={() => onDelete(session.id)}
           >
-            Delete
+            {t("delete")}
           </button>
           <button type="button" className="vc-link-button" onClick={() => setMode("view")}>
-            Keep
+            {t("keep")}
           </button>
         </span>
       </li>
@@ -157,15 +150,17 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
         aria-current={active ? "true" : undefined}
         onClick={() => onSelect(session.id)}
       >
-        <span className="vc-session-title">{name}</span>
+        <span className="vc-session-title" dir="auto">
+          {name}
+        </span>
         <time className="vc-session-time" dateTime={session.updated_at}>
-          {lastActivity(session.updated_at)}
+          {lastActivity(session.updated_at, locale, t("justNow"))}
         </time>
       </button>
       <button
         type="button"
         className="vc-icon-button vc-small"
-        aria-label={`Rename ${name}`}
+        aria-label={t("rename", { name })}
         onClick={() => {
           setTitle(session.title ?? "");
           setMode("rename");
@@ -176,7 +171,7 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
       <button
         type="button"
         className="vc-icon-button vc-small"
-        aria-label={`Delete ${name}`}
+        aria-label={t("deleteOne", { name })}
         onClick={() => setMode("confirm-delete")}
       >
         <TrashIcon />

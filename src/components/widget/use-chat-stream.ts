@@ -1,11 +1,12 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useReducer, useRef } from "react";
+import { useTranslations } from "next-intl";
+import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import type { ChatItem } from "./chat-items";
 import {
-  chatTurnReducer,
+  createChatTurnReducer,
   endedWithoutReply,
   fromStreamEvent,
   initialChatTurnState,
@@ -18,7 +19,7 @@ import {
   turnsOf,
   type Turn,
 } from "./chat-turn";
-import { backoffMs, isAbortError, isTransientError, messageOf } from "./errors";
+import { backoffMs, isAbortError, isTransientError, localizedError, messageOf } from "./errors";
 
 interface Options {
   visitorId: string;
@@ -38,7 +39,16 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
-  const [state, dispatch] = useReducer(chatTurnReducer, initialChatTurnState);
+  const t = useTranslations("Widget");
+  const reducer = useMemo(
+    () =>
+      createChatTurnReducer({
+        newReply: (text) => t("messages.newReply", { text }),
+        replyFailed: (message) => t("messages.replyFailedAnnouncement", { message }),
+      }),
+    [t],
+  );
+  const [state, dispatch] = useReducer(reducer, initialChatTurnState);
   const controllers = useRef(new Map<string, AbortController>());
   const timers = useRef(new Map<string, number>());
   const stateRef = useRef(state);
@@ -91,7 +101,13 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
               options,
             );
         for await (const event of events) {
-          dispatch(fromStreamEvent(key, event));
+          const turnEvent = fromStreamEvent(key, event);
+          // The server's failure, in the visitor's language when the widget knows its code.
+          dispatch(
+            turnEvent.type === "failed"
+              ? { ...turnEvent, message: localizedError(t, turnEvent.code, turnEvent.message) }
+              : turnEvent,
+          );
           if (event.type === "start") {
             started = true;
             void queryClient.invalidateQueries(trpc.sessions.list.pathFilter()); // derived title, order
@@ -102,7 +118,7 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
           aborted: controller.signal.aborted || isAbortError(error),
           started,
           transient: isTransientError(error),
-          message: messageOf(error),
+          message: messageOf(error, t),
         });
         dispatch(ended);
         // Stopped before the server took it: give the text back rather than lose it.
@@ -120,7 +136,7 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
         refresh(sessionId);
       }
     },
-    [client, createSession, queryClient, refresh, restoreDraft, trpc, visitorId],
+    [client, createSession, queryClient, refresh, restoreDraft, t, trpc, visitorId],
   );
 
   useEffect(() => {

@@ -1,8 +1,10 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { emailErrorOf } from "./errors";
 
 /** How long an agent's "typing" shows without a new signal (the agent's page sends active: false when it stops). */
 const TYPING_SHOWS_MS = 6_000;
@@ -23,6 +25,7 @@ export function useHandoff(options: {
 }) {
   const { visitorId, sessionId, createSession } = options;
   const trpc = useTRPC();
+  const t = useTranslations("Widget");
   const queryClient = useQueryClient();
   const [agentTyping, setAgentTyping] = useState(false);
   const input = { id: sessionId ?? "", visitor_id: visitorId };
@@ -125,6 +128,6 @@ export function useHandoff(options: {
     visitorTyped,
     saveEmail: (email: string) => saveEmail.mutate({ id: visitorId, email }),
     emailSaved: saveEmail.isSuccess,
-    emailError: saveEmail.error?.message ?? null,
+    emailError: saveEmail.error ? emailErrorOf(saveEmail.error, t) : null,
   };
 }

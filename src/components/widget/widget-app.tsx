@@ -1,11 +1,18 @@
 "use client";
 
-import type { CSSProperties } from "react";
-import { ChatView, LIST_ID } from "./chat-view";
+import { useTranslations } from "next-intl";
+import { lazy, Suspense, type CSSProperties } from "react";
 import { ConnectionNotice } from "./connection-notice";
 import { textColourOn, type WidgetOptions } from "./options";
 import { useVisitor } from "./use-visitor";
-import { WidgetHeader } from "./widget-header";
+import { LIST_ID, WidgetHeader } from "./widget-header";
+
+// The chat itself (conversation, composer, list, handoff) is rendered only once the visitor is known, never on
+// the server: a separate chunk, fetched as soon as this module runs in the browser, while the visitor is being
+// created or restored. Until both are there, the starting view shows.
+const loadChatView = () => import("./chat-view");
+if (typeof window !== "undefined") void loadChatView();
+const ChatView = lazy(() => loadChatView().then((module) => ({ default: module.ChatView })));
 
 /** The whole widget: visitor start-up, then the chat. Works full page and inside the embed's iframe. */
 export function WidgetApp({ options }: { options: WidgetOptions }) {
@@ -23,13 +30,24 @@ export function WidgetApp({ options }: { options: WidgetOptions }) {
       style={style}
     >
       {visitor.status === "ready" ? (
-        <ChatView
-          key={visitor.visitorId}
-          options={options}
-          visitorId={visitor.visitorId}
-          host={visitor.host}
-          onErased={visitor.startFresh}
-        />
+        <Suspense
+          fallback={
+            <Starting
+              title={options.title}
+              subtitle={options.subtitle}
+              retrying={false}
+              onRetryNow={() => undefined}
+            />
+          }
+        >
+          <ChatView
+            key={visitor.visitorId}
+            options={options}
+            visitorId={visitor.visitorId}
+            host={visitor.host}
+            onErased={visitor.startFresh}
+          />
+        </Suspense>
       ) : (
         <Starting
           title={options.title}
@@ -54,12 +72,13 @@ function Starting({
   retrying: boolean;
   onRetryNow: () => void;
 }) {
+  const t = useTranslations("Widget");
   return (
     <>
       <WidgetHeader title={title} subtitle={subtitle} listOpen={false} listId={LIST_ID} />
       <ConnectionNotice retrying={retrying} onRetryNow={onRetryNow} />
       <div className="vc-starting" aria-busy="true">
-        <span className="vc-typing" role="img" aria-label="Starting the chat">
+        <span className="vc-typing" role="img" aria-label={t("starting")}>
           <span />
           <span />
           <span />

@@ -1,8 +1,11 @@
 "use client";
 
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type RefObject } from "react";
 import { CloseIcon, ListIcon, MoreIcon, PlusIcon } from "./icons";
-import { WIDGET_TEXT } from "./strings";
+
+/** The id of the conversation list (a sidebar, or a drawer the header's list button opens). */
+export const LIST_ID = "vc-session-panel";
 
 interface Props {
   title: string;
@@ -31,6 +34,7 @@ export function WidgetHeader({
   onClose,
   onEraseRequest,
 }: Props) {
+  const t = useTranslations("Widget.header");
   return (
     <header className="vc-header">
       {onToggleList && (
@@ -38,7 +42,7 @@ export function WidgetHeader({
           ref={toggleRef}
           type="button"
           className="vc-icon-button vc-list-toggle"
-          aria-label="Conversations"
+          aria-label={t("conversations")}
           aria-expanded={listOpen}
           aria-controls={listId}
           onClick={onToggleList}
@@ -56,18 +60,13 @@ export function WidgetHeader({
         {subtitle && <p>{subtitle}</p>}
       </div>
       {onNew && (
-        <button
-          type="button"
-          className="vc-icon-button"
-          aria-label={WIDGET_TEXT.newConversation}
-          onClick={onNew}
-        >
+        <button type="button" className="vc-icon-button" aria-label={t("newConversation")} onClick={onNew}>
           <PlusIcon />
         </button>
       )}
       {onEraseRequest && <HeaderMenu onEraseRequest={onEraseRequest} />}
       {onClose && (
-        <button type="button" className="vc-icon-button" aria-label="Close chat" onClick={onClose}>
+        <button type="button" className="vc-icon-button" aria-label={t("closeChat")} onClick={onClose}>
           <CloseIcon />
         </button>
       )}
@@ -77,6 +76,7 @@ export function WidgetHeader({
 
 /** A small menu of rarely used actions (today one: delete my conversations). Escape or a click outside closes it. */
 function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
+  const t = useTranslations("Widget.header");
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -104,7 +104,7 @@ function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
         ref={button}
         type="button"
         className="vc-icon-button"
-        aria-label="More"
+        aria-label={t("more")}
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen((value) => !value)}
@@ -112,7 +112,7 @@ function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
         <MoreIcon />
       </button>
       {open && (
-        <div className="vc-menu-items" role="menu" aria-label="More">
+        <div className="vc-menu-items" role="menu" aria-label={t("more")}>
           <button
             type="button"
             role="menuitem"
@@ -121,7 +121,7 @@ function HeaderMenu({ onEraseRequest }: { onEraseRequest: () => void }) {
               onEraseRequest();
             }}
           >
-            Delete my conversations
+            {t("deleteMine")}
           </button>
         </div>
       )}
