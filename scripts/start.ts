@@ -31,6 +31,7 @@ import { DEFAULT_DATABASE_URL } from "../src/server/db/database-url";
 import { AppError } from "../src/server/errors/app-error";
 import { toRestError } from "../src/server/rest/errors";
 import { trpcErrorResponse } from "../src/server/api/errors";
+import { BASE_HEADERS } from "../src/server/protection/security-headers";
 import { buildState, type BuildState } from "./build-freshness";
 import { migrate, redactUrls } from "./db";
 
@@ -97,25 +98,31 @@ function refuseMethod(response: ServerResponse): void {
 }
 
 /**
- * A tRPC path that is not valid percent-encoding: Next.js would answer a bare 500 before the route runs. Checked
- * here rather than in src/proxy.ts so that tRPC calls skip the proxy's round.
+ * An API path that is not valid percent-encoding: Next.js would answer a bare 500 before any route runs. Refused
+ * here — in tRPC's error shape for /api/trpc, in the REST envelope for /api/chats — rather than in src/proxy.ts,
+ * so that API calls skip the proxy's round.
  */
-function malformedTrpcPath(url: string | undefined): boolean {
-  if (!url?.startsWith("/api/trpc")) return false;
+function malformedApiPath(url: string | undefined): "trpc" | "rest" | null {
+  const kind = url?.startsWith("/api/trpc") ? "trpc" : url?.startsWith("/api/chats") ? "rest" : null;
+  if (!kind) return null;
   try {
-    decodeURIComponent(url.split("?")[0] ?? "");
-    return false;
+    decodeURIComponent(url?.split("?")[0] ?? "");
+    return null;
   } catch {
-    return true;
+    return kind;
   }
 }
 
-async function refuseMalformedPath(response: ServerResponse): Promise<void> {
-  const answer = trpcErrorResponse(new AppError("MALFORMED_PATH"));
-  response.writeHead(answer.status, {
-    ...Object.fromEntries(answer.headers),
-    "x-content-type-options": "nosniff",
-  });
+async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "rest"): Promise<void> {
+  const error = new AppError("MALFORMED_PATH");
+  if (kind === "rest") {
+    const { status, body } = toRestError(error);
+    response.writeHead(status, { ...BASE_HEADERS, "content-type": "application/json" });
+    response.end(JSON.stringify(body));
+    return;
+  }
+  const answer = trpcErrorResponse(error);
+  response.writeHead(answer.status, { ...Object.fromEntries(answer.headers), ...BASE_HEADERS });
   response.end(await answer.text());
 }
 
@@ -189,7 +196,8 @@ async function main(): Promise<void> {
     response.once("finish", done);
     response.once("close", done);
     if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
-    if (malformedTrpcPath(request.url)) return void refuseMalformedPath(response);
+    const malformed = malformedApiPath(request.url);
+    if (malformed) return void refuseMalformedPath(response, malformed);
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
       logError("request failed", error, { requestId });

@@ -1,10 +1,13 @@
 import { handleRestRequest } from "~/server/rest/handler";
+import { restPreflight, withRestHeaders } from "~/server/rest/rest-headers";
 
 // The REST bridge (the seed's /api/chats/... endpoints). Both /path and /path/ answer (skipTrailingSlashRedirect).
 // A method a path does not serve (HEAD included) is a 405 with Allow in the envelope (src/server/rest/methods.ts).
-export const GET = handleRestRequest;
-export const HEAD = handleRestRequest;
-export const POST = handleRestRequest;
-export const PATCH = handleRestRequest;
-export const PUT = handleRestRequest;
-export const DELETE = handleRestRequest;
+const handler = withRestHeaders(handleRestRequest);
+export const GET = handler;
+export const HEAD = handler;
+export const POST = handler;
+export const PATCH = handler;
+export const PUT = handler;
+export const DELETE = handler;
+export const OPTIONS = restPreflight;

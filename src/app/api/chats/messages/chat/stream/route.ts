@@ -1,12 +1,14 @@
 import { handleChatStreamRequest } from "~/server/rest/chat-stream";
 import { methodNotAllowedResponse } from "~/server/rest/methods";
+import { restPreflight, withRestHeaders } from "~/server/rest/rest-headers";
 
-export const POST = handleChatStreamRequest;
+export const POST = withRestHeaders(handleChatStreamRequest);
+export const OPTIONS = restPreflight;
 
 /** Other methods get the REST error envelope and Allow like every other endpoint (Next.js alone: an empty 405). */
-function methodNotAllowed(request: Request): Response {
-  return methodNotAllowedResponse(new URL(request.url).pathname, "CHAT_STREAM_METHOD_NOT_ALLOWED");
-}
+const methodNotAllowed = withRestHeaders((request: Request) =>
+  methodNotAllowedResponse(new URL(request.url).pathname, "CHAT_STREAM_METHOD_NOT_ALLOWED"),
+);
 
 export {
   methodNotAllowed as GET,

@@ -1,0 +1,28 @@
+import { env } from "~/env";
+import { getStoredWidgetSettings } from "../admin/settings/widget-settings.service";
+import { parseOrigins, type SecurityConfig, withSettingsOrigins } from "../protection/security-headers";
+import { getChatDeps } from "./runtime";
+
+/** The security policy from the environment (parsed once): who may frame the widget, call the REST bridge. */
+export const ENV_SECURITY: SecurityConfig = {
+  widgetAllowedOrigins: env.WIDGET_ALLOWED_ORIGINS,
+  corsAllowedOrigins: parseOrigins(env.CORS_ALLOWED_ORIGINS),
+  development: env.NODE_ENV === "development",
+};
+
+/**
+ * The policy with the websites added at /admin/settings (cached per process, see widget-settings.service.ts). If
+ * the database cannot be read, the environment's policy alone applies: stricter, never looser.
+ */
+export async function currentSecurity(): Promise<SecurityConfig> {
+  try {
+    const settings = await getStoredWidgetSettings(await getChatDeps());
+    return withSettingsOrigins(ENV_SECURITY, settings.allowed_origins);
+  } catch (error) {
+    console.error(
+      "widget settings unavailable; using WIDGET_ALLOWED_ORIGINS and CORS_ALLOWED_ORIGINS only",
+      error,
+    );
+    return ENV_SECURITY;
+  }
+}
