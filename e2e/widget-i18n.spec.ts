@@ -9,6 +9,7 @@ import { createTranslator } from "next-intl";
 import { APP_ORIGIN, HOST_ORIGIN } from "../playwright.config";
 import { completedReply, expect, messages, openWidget, readyVisitorId, test } from "./helpers";
 import { LOCALES, type Locale } from "../src/i18n/locales";
+import { embedText } from "../testing/embed-text";
 import { MESSAGE_MAX_CHARS } from "../src/server/chat/messages/message-limits";
 import type english from "../messages/en.json";
 
@@ -92,7 +93,9 @@ test.describe("choosing the language", () => {
       }).observe(document, { childList: true, subtree: true });
     });
     await page.goto(`${HOST_ORIGIN}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
+    // The launcher speaks the chat's language too (its own words, in public/embed.js).
+    await page.getByRole("button", { name: embedText().de?.open }).click();
+    await expect(page.getByRole("button", { name: embedText().de?.close })).toBeVisible();
     const iframe = page.locator(`iframe[src^="${APP_ORIGIN}/widget?embed=1"]`);
     await expect(iframe).toHaveAttribute("src", /[?&]locale=de(&|$)/);
     const frame = page.frameLocator(`iframe[src^="${APP_ORIGIN}/widget?embed=1"]`);
@@ -112,7 +115,7 @@ test.describe("an embed without data-locale", () => {
   test("passes no language: the chat follows the visitor's browser (Spanish)", async ({ page }) => {
     const t = widgetText("es");
     await page.goto(`${HOST_ORIGIN}/`);
-    await page.getByRole("button", { name: "Open chat" }).click();
+    await page.getByRole("button", { name: embedText().es?.open }).click();
     const iframe = page.locator(`iframe[src^="${APP_ORIGIN}/widget?embed=1"]`);
     await expect(iframe).toBeAttached();
     expect(await iframe.getAttribute("src")).not.toMatch(/[?&]locale=/);

@@ -16,6 +16,33 @@
   var data = script.dataset;
   var HEX = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i;
   var left, accent, label, title;
+  // The launcher's own words, in the chat's language (data-locale, else the browser's; English otherwise). The
+  // chat itself is translated by the server (messages/<locale>.json); tests/widget-strings.test.ts checks every
+  // language there is here too. "new" holds the unread count's plural forms (Intl.PluralRules categories).
+  // prettier-ignore
+  var TEXT = {
+    en: { chat: "Chat", open: "Open chat", close: "Close chat", new: { one: "new reply", other: "new replies" } },
+    de: { chat: "Chat", open: "Chat öffnen", close: "Chat schließen", new: { one: "neue Antwort", other: "neue Antworten" } },
+    fr: { chat: "Chat", open: "Ouvrir le chat", close: "Fermer le chat", new: { one: "nouvelle réponse", many: "nouvelles réponses", other: "nouvelles réponses" } },
+    es: { chat: "Chat", open: "Abrir el chat", close: "Cerrar el chat", new: { one: "respuesta nueva", many: "respuestas nuevas", other: "respuestas nuevas" } },
+    ar: { chat: "المحادثة", open: "افتح المحادثة", close: "أغلق المحادثة", new: { zero: "ردود جديدة", one: "رد جديد", two: "ردان جديدان", few: "ردود جديدة", many: "ردًا جديدًا", other: "رد جديد" } },
+  };
+  var lang = String(
+    data.locale || (navigator.languages && navigator.languages[0]) || navigator.language || "",
+  )
+    .toLowerCase()
+    .split(/[-_]/)[0];
+  if (!TEXT[lang]) lang = "en";
+  var T = TEXT[lang];
+  function unreadText(n) {
+    var form = "other";
+    try {
+      form = new Intl.PluralRules(lang).select(n);
+    } catch (e) {
+      /* no Intl: "other" */
+    }
+    return n + " " + (T.new[form] || T.new.other);
+  }
   var meta = {};
   var root,
     button,
@@ -32,7 +59,7 @@
     left = position === "left";
     accent = HEX.test(data.accent || "") ? data.accent : HEX.test(s.accent || "") ? s.accent : "#4f46e5";
     label = (data.launcherLabel != null ? data.launcherLabel : s.launcher_label || "").slice(0, 40);
-    title = data.title || s.title || "Chat";
+    title = data.title || s.title || T.chat;
   }
   // Black or white text on the accent, whichever reads better (as the widget does).
   function onAccent() {
@@ -127,10 +154,7 @@
     button.className = text ? "vc-labelled" : "";
     button.setAttribute(
       "aria-label",
-      isOpen
-        ? "Close chat"
-        : (label || "Open chat") +
-            (unread ? " (" + unread + (unread === 1 ? " new reply)" : " new replies)") : ""),
+      isOpen ? T.close : (label || T.open) + (unread ? " (" + unreadText(unread) + ")" : ""),
     );
     button.setAttribute("aria-expanded", String(isOpen));
     root.className = isOpen ? "vc-is-open" : "";

@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { LOCALES } from "../src/i18n/locales";
+import { embedText } from "../testing/embed-text";
 import { LIMITS } from "../src/server/chat/limits";
 import { MESSAGE_MAX_CHARS } from "../src/server/chat/messages/message-limits";
 import { WIDGET_SETTING_DEFAULTS } from "../src/server/admin/settings/widget-settings.schema";
@@ -33,5 +35,19 @@ describe("widget texts and limits", () => {
   });
   it("the composer's limit is the server's message limit", () => {
     expect(MESSAGE_MAX_CHARS).toBe(LIMITS.messageMaxChars);
+  });
+});
+
+describe("the embed script's launcher words (public/embed.js)", () => {
+  const text = embedText();
+  it.each(LOCALES)("speaks %s, with every plural form the language has", (locale) => {
+    const entry = text[locale];
+    expect(entry, `public/embed.js has no ${locale} entry`).toBeDefined();
+    for (const key of ["chat", "open", "close"] as const) expect(entry?.[key].trim()).not.toBe("");
+    for (const form of new Intl.PluralRules(locale).resolvedOptions().pluralCategories)
+      expect(entry?.new[form], `${locale}: the "${form}" form of "new replies"`).toBeTruthy();
+  });
+  it("knows no language the app does not speak", () => {
+    expect(Object.keys(text).sort()).toEqual([...LOCALES].sort());
   });
 });
