@@ -35,11 +35,14 @@ interface Props {
   host: HostBridge | null;
   /** The visitor erased itself: start fresh with a new visitor. */
   onErased: () => void;
+  /** The chat is on screen (its chunk loaded, first render committed). */
+  onShown: () => void;
 }
 
 /** The chat once the visitor is known: the conversation list, the open conversation and the composer. */
-export function ChatView({ options, visitorId, host, onErased }: Props) {
+export function ChatView({ options, visitorId, host, onErased, onShown }: Props) {
   const t = useTranslations("Widget");
+  useEffect(onShown, [onShown]);
   const [confirmingErase, setConfirmingErase] = useState(false);
   const sessions = useActiveSession(visitorId);
   const { activeId } = sessions;

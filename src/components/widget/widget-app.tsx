@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { lazy, Suspense, type CSSProperties } from "react";
+import { lazy, Suspense, useCallback, useState, type CSSProperties } from "react";
 import { ConnectionNotice } from "./connection-notice";
 import { textColourOn, type WidgetOptions } from "./options";
 import { useVisitor } from "./use-visitor";
@@ -17,6 +17,10 @@ const ChatView = lazy(() => loadChatView().then((module) => ({ default: module.C
 /** The whole widget: visitor start-up, then the chat. Works full page and inside the embed's iframe. */
 export function WidgetApp({ options }: { options: WidgetOptions }) {
   const visitor = useVisitor(options.embed);
+  // The visitor's id is shown on the root (what the page's scripts and the tests wait for) once the chat is on
+  // screen, not while its chunk is still loading.
+  const [shown, setShown] = useState(false);
+  const onShown = useCallback(() => setShown(true), []);
   const style = {
     "--vc-accent": options.accent,
     "--vc-on-accent": textColourOn(options.accent),
@@ -26,7 +30,7 @@ export function WidgetApp({ options }: { options: WidgetOptions }) {
     <div
       className="vc-widget"
       data-embed={options.embed || undefined}
-      data-visitor-id={visitor.status === "ready" ? visitor.visitorId : undefined}
+      data-visitor-id={visitor.status === "ready" && shown ? visitor.visitorId : undefined}
       style={style}
     >
       {visitor.status === "ready" ? (
@@ -46,6 +50,7 @@ export function WidgetApp({ options }: { options: WidgetOptions }) {
             visitorId={visitor.visitorId}
             host={visitor.host}
             onErased={visitor.startFresh}
+            onShown={onShown}
           />
         </Suspense>
       ) : (
