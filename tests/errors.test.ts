@@ -105,22 +105,16 @@ const EXPECTED: Record<AppErrorId, [status: number, trpcCode: string]> = {
   SESSION_NOT_CLAIMED: [409, "CONFLICT"],
 };
 
-/**
- * The one allowed copy: the widget (which may not import the table) words a stored failed reply as REPLY_FAILED
- * does, in its strings module; tests/widget-strings.test.ts pins the two equal.
- */
-const MIRRORS: Partial<Record<AppErrorId, string>> = {
-  REPLY_FAILED: path.join("src", "components", "widget", "strings.ts"),
-};
+// No source file repeats an error's words. (The widget's English catalogue, messages/en.json — outside src/ — says
+// what REPLY_FAILED says in the visitor's language; tests/widget-strings.test.ts pins the English copy equal.)
 
 describe("the error table is the only source of error wording", () => {
   it.each(IDS)("%s is worded only in the table", (id) => {
     const parts = fragments(APP_ERRORS[id].message);
     expect(parts.length, `${id} has no literal wording to look for`).toBeGreaterThan(0);
-    const mirror = MIRRORS[id];
     for (const part of parts) {
       const holders = [...SOURCES].filter(([, text]) => text.includes(part)).map(([file]) => file);
-      expect(holders.sort(), `"${part}"`).toEqual(mirror ? [TABLE_FILE, mirror].sort() : [TABLE_FILE]);
+      expect(holders, `"${part}"`).toEqual([TABLE_FILE]);
     }
   });
 
