@@ -3,6 +3,7 @@ import {
   completedReply,
   expect,
   LONG_QUESTION,
+  SLOW_QUESTION,
   messages,
   openWidget,
   readyVisitorId,
@@ -18,7 +19,7 @@ test.describe("live conversation", () => {
   }) => {
     const visitorId = await openWidget(page);
     // Answered at 150 ms per delta (e2e/slow-replies-preload.mjs): the reload lands mid-reply.
-    await send(page, `${LONG_QUESTION} (slowly)`);
+    await send(page, SLOW_QUESTION);
     const reply = messages(page, "assistant").last();
     await expect(reply).toHaveAttribute("data-state", "streaming");
     await expect(reply.locator(".vc-bubble")).toContainText(/\w+/);

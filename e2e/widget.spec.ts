@@ -1,5 +1,5 @@
 import {
-  LONG_QUESTION,
+  SLOW_QUESTION,
   expect,
   test,
   VISITOR_KEY,
@@ -62,8 +62,8 @@ test.describe("visitor start-up", () => {
 test.describe("conversations", () => {
   test("a reply streams in and is still there after a reload", async ({ page }) => {
     await openWidget(page);
-    await send(page, LONG_QUESTION);
-    await expect(messages(page, "user").last()).toContainText(LONG_QUESTION);
+    await send(page, SLOW_QUESTION);
+    await expect(messages(page, "user").last()).toContainText(SLOW_QUESTION);
     await expect(composer(page)).toHaveValue("");
 
     const reply = messages(page, "assistant").last();
@@ -83,7 +83,7 @@ test.describe("conversations", () => {
 
     await page.reload();
     await readyVisitorId(page);
-    await expect(bubbles(page, "user")).toHaveText([LONG_QUESTION]);
+    await expect(bubbles(page, "user")).toHaveText([SLOW_QUESTION]);
     await expect(messages(page, "assistant").last().locator(".vc-bubble")).toHaveText(full, {
       useInnerText: true,
     });
@@ -137,7 +137,7 @@ test.describe("conversations", () => {
     page,
   }) => {
     await openWidget(page);
-    await send(page, LONG_QUESTION);
+    await send(page, SLOW_QUESTION);
     const reply = messages(page, "assistant").last();
     await expect(reply.locator(".vc-bubble")).toContainText(/\w+ \w+/);
     await page.getByRole("button", { name: "Stop the reply" }).click();
