@@ -5,7 +5,16 @@
  */
 import { HOST_ORIGIN } from "../playwright.config";
 import type { Page } from "@playwright/test";
-import { bubbles, completedReply, expect, messages, openWidget, signInAdmin, test } from "./helpers";
+import {
+  bubbles,
+  completedReply,
+  expect,
+  messages,
+  openWidget,
+  signInAdmin,
+  SLOW_QUESTION,
+  test,
+} from "./helpers";
 
 const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 
@@ -96,7 +105,7 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
       await launcher.click();
       const frame = host.frameLocator("iframe");
       await expect(frame.getByRole("heading", { name: "Shop help" })).toBeVisible(); // data-title wins
-      await frame.getByRole("textbox", { name: "Message" }).fill("How do I embed the widget on my website?");
+      await frame.getByRole("textbox", { name: "Message" }).fill(SLOW_QUESTION);
       await frame.getByRole("textbox", { name: "Message" }).press("Enter");
       await expect(messages(frame, "assistant").last()).toHaveAttribute("data-state", "streaming");
       await host.getByRole("button", { name: "Close chat" }).first().click();
