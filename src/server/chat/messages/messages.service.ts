@@ -31,6 +31,7 @@ import {
   type MessageDto,
   type ReplyActionInput,
 } from "./message.schema";
+import { chatMessageTimes } from "./message-clock";
 import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
 import { replyTimings, staleBefore } from "./reply-lease";
 import {
@@ -187,9 +188,8 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
       : (stored?.mode ?? "bot");
   if (!botAnswers(mode)) return storeVisitorMessageOnly(deps, input, session, untitled);
 
-  const userAt = new Date();
-  // One millisecond later, so (created_at, id) order always puts the reply after the question.
-  const assistantAt = new Date(userAt.getTime() + 1);
+  // The reply one millisecond after the question, both after this session's previous chat.
+  const { userAt, assistantAt } = chatMessageTimes(session.id);
   // Prisma runs every write in a transaction of its own: the insert, the session bump and (unless this process
   // recorded the visitor within the last minute) the visitor bump share one instead (a batch, no interactive
   // transaction: SQLite's adapter shares one connection).
