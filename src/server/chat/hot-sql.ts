@@ -6,10 +6,10 @@ import type { MessageSource } from "./messages/message.schema";
 import type { MessageStatus } from "./messages/message-status";
 
 /**
- * The chat's hot-path statements as raw SQL (issue 11): a raw query skips Prisma's query compiler, about half the
- * CPU time of a model query. Still sent through Prisma (`$queryRaw` / `$executeRaw`), so batch and interactive
- * transactions and the SQLite adapter's shared connection work as for any other query. Everything else stays on
- * the models.
+ * The chat's hot-path statements as raw SQL (issue 11): a raw query costs about half the CPU time of a model query
+ * (the query compiler only wraps its text in a plan; bench/RESULTS.md, round four). Still sent through Prisma
+ * (`$queryRaw` / `$executeRaw`), so batch and interactive transactions and the SQLite adapter's shared connection
+ * work as for any other query. Everything else stays on the models.
  *
  * One text serves both databases, without casts: the pg adapter sends parameters untyped, so PostgreSQL infers
  * each one's type from the column it meets (uuid, jsonb, timestamptz, the enums), and SQLite must not get casts
