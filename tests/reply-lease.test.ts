@@ -25,16 +25,21 @@ function cuttable(db: Db) {
         state.down ? unreachable() : (value as (...a: unknown[]) => unknown).apply(target, args);
     },
   });
-  // Transactions too: a completed reply's final save runs in one (with its webhook event).
-  const transaction = (...args: unknown[]) =>
-    state.down ? unreachable() : (db.$transaction as (...a: unknown[]) => unknown).apply(db, args);
+  // Transactions too (a completed reply's final save runs in one, with its webhook event), and raw statements
+  // (the reply's saves are raw SQL: src/server/chat/hot-sql.ts).
+  const cut = (name: "$transaction" | "$executeRaw" | "$queryRaw") => {
+    const value = db[name] as (...a: unknown[]) => unknown;
+    return (...args: unknown[]) => (state.down ? unreachable() : value.apply(db, args));
+  };
+  const replaced: Record<string | symbol, unknown> = {
+    message,
+    $transaction: cut("$transaction"),
+    $executeRaw: cut("$executeRaw"),
+    $queryRaw: cut("$queryRaw"),
+  };
   const proxied = new Proxy(db, {
     get: (target, property) =>
-      property === "message"
-        ? message
-        : property === "$transaction"
-          ? transaction
-          : Reflect.get(target, property),
+      Object.hasOwn(replaced, property) ? replaced[property] : Reflect.get(target, property),
   });
   return { db: proxied, state };
 }

@@ -43,6 +43,7 @@ export function isDatabaseNotMigrated(error: unknown): boolean {
       message?: unknown;
       cause?: unknown;
       originalCode?: unknown;
+      meta?: { driverAdapterError?: { cause?: unknown } };
     };
     if (candidate.code === "P2021" || candidate.code === "42P01" || candidate.originalCode === "42P01")
       return true;
@@ -53,14 +54,21 @@ export function isDatabaseNotMigrated(error: unknown): boolean {
       )
     )
       return true;
-    current = candidate.cause;
+    current = candidate.cause ?? candidate.meta?.driverAdapterError?.cause;
   }
   return false;
 }
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {
-    const candidate = current as { code?: unknown; message?: unknown; cause?: unknown; kind?: unknown };
+    const candidate = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      kind?: unknown;
+      originalCode?: unknown;
+      meta?: { driverAdapterError?: { cause?: unknown } };
+    };
     if (
       typeof candidate.code === "string" &&
       (UNAVAILABLE_CODES.has(candidate.code) || /^08\d{3}$/.test(candidate.code))
@@ -69,12 +77,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     }
     if (candidate.kind === "DatabaseNotReachable" || candidate.kind === "SocketTimeout") return true;
     if (
+      typeof candidate.originalCode === "string" &&
+      (UNAVAILABLE_CODES.has(candidate.originalCode) || /^08\d{3}$/.test(candidate.originalCode))
+    )
+      return true;
+    if (
       typeof candidate.message === "string" &&
       UNAVAILABLE_PATTERNS.some((pattern) => pattern.test(candidate.message as string))
     ) {
       return true;
     }
-    current = candidate.cause;
+    // A raw query's error (P2010) carries the driver adapter's error in meta, not as its cause.
+    current = candidate.cause ?? candidate.meta?.driverAdapterError?.cause;
   }
   return false;
 }

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { Prisma } from "~/generated/prisma-postgresql/client";
+import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { isDatabaseUnavailable } from "../../db/unavailable";
+import { isForeignKeyViolation } from "../../db/errors";
+import { bumpSession, bumpVisitorSeen, completeTurns, insertMessages, type NewMessageRow } from "../hot-sql";
 import { AppError } from "../../errors/app-error";
 import { LIMITS } from "../limits";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../pagination";
@@ -31,6 +33,7 @@ import {
   type MessageDto,
   type ReplyActionInput,
 } from "./message.schema";
+import { chatMessageTimes } from "./message-clock";
 import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
 import { replyTimings, staleBefore } from "./reply-lease";
 import {
@@ -187,63 +190,47 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
       : (stored?.mode ?? "bot");
   if (!botAnswers(mode)) return storeVisitorMessageOnly(deps, input, session, untitled);
 
-  const userAt = new Date();
-  // One millisecond later, so (created_at, id) order always puts the reply after the question.
-  const assistantAt = new Date(userAt.getTime() + 1);
+  // The reply one millisecond after the question, both after this session's previous chat.
+  const { userAt, assistantAt } = chatMessageTimes(session.id);
   // Prisma runs every write in a transaction of its own: the insert, the session bump and (unless this process
   // recorded the visitor within the last minute) the visitor bump share one instead (a batch, no interactive
-  // transaction: SQLite's adapter shares one connection).
+  // transaction: SQLite's adapter shares one connection). Raw statements (../hot-sql.ts): the hot path.
   const bumpVisitor = !visitorSeenRecently(session.visitor_id, userAt);
-  // The user message is announced (message.created) in the same transaction; the reply once it is complete.
-  const userData = {
+  // Ids and times are chosen here, so the rows are known without reading them back. The user message is
+  // announced (message.created) in the same transaction; the reply once it is complete.
+  const userRow: NewMessageRow = {
     id: randomUUID(),
     session_id: session.id,
-    role: "user" as const,
+    role: "user",
     content: input.message,
-    status: "complete" as const,
+    status: "complete",
     sources: [],
     created_at: userAt,
     saved_at: userAt,
   };
-  let created: MessageRow[];
+  const assistantRow: NewMessageRow = {
+    id: randomUUID(),
+    session_id: session.id,
+    role: "assistant",
+    content: "",
+    status: "streaming",
+    sources: [],
+    created_at: assistantAt,
+    saved_at: assistantAt,
+  };
   try {
-    [created] = await deps.db.$transaction([
-      deps.db.message.createManyAndReturn({
-        data: [
-          userData,
-          {
-            session_id: session.id,
-            role: "assistant",
-            content: "",
-            status: "streaming",
-            created_at: assistantAt,
-            saved_at: assistantAt,
-          },
-        ],
-      }),
-      deps.db.session.updateMany({
-        where: { id: session.id },
-        data: {
-          updated_at: assistantAt,
-          ...(untitled && { title: titleFromMessage(input.message) }),
-        },
-      }),
-      ...(bumpVisitor
-        ? [deps.db.visitor.updateMany({ where: { id: session.visitor_id }, data: { last_seen_at: userAt } })]
-        : []),
-      ...webhookEventWrites(deps.db, "message.created", toMessageDto(userData), userAt),
+    await deps.db.$transaction([
+      insertMessages(deps.db, [userRow, assistantRow]),
+      bumpSession(deps.db, session.id, assistantAt, untitled ? titleFromMessage(input.message) : undefined),
+      ...(bumpVisitor ? [bumpVisitorSeen(deps.db, session.visitor_id, userAt)] : []),
+      ...webhookEventWrites(deps.db, "message.created", toMessageDto(userRow), userAt),
     ]);
   } catch (error) {
     forgetVisitorSeen(session.visitor_id);
     // The session was deleted between the ownership check and the insert.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
-      throw new AppError("SESSION_NOT_FOUND", { cause: error });
-    }
+    if (isForeignKeyViolation(error)) throw new AppError("SESSION_NOT_FOUND", { cause: error });
     throw error;
   }
-  const userRow = created.find((row) => row.role === "user");
-  const assistantRow = created.find((row) => row.role === "assistant");
-  if (!userRow || !assistantRow) throw new Error("startChat: the inserted messages were not returned");
   const userMessage = toMessageDto(userRow);
   const assistantMessage = toMessageDto(assistantRow);
   publishEvent(deps.events, session.id, "message.created", userMessage);
@@ -321,9 +308,7 @@ export async function sendAgentMessage(
       deps.db.session.updateMany({ where: { id: session.id }, data: { updated_at: at } }),
     ]);
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
-      throw new AppError("SESSION_NOT_FOUND", { cause: error });
-    }
+    if (isForeignKeyViolation(error)) throw new AppError("SESSION_NOT_FOUND", { cause: error });
     throw error;
   }
   const message = toMessageDto(row);
@@ -368,17 +353,12 @@ async function historyBefore(
   before?: Keyset,
   ownerId?: string,
 ): Promise<ChatTurn[]> {
-  const earlier = await deps.db.message.findMany({
-    where: {
-      session_id: sessionId,
-      // With an owner: the fast path of ownedSessionWithHistory, which also needs the bot to answer.
-      ...(ownerId !== undefined && { session: { visitor_id: ownerId, mode: "bot" } }),
-      status: "complete",
-      ...keysetWhere<Prisma.MessageWhereInput>("created_at", before, "desc"),
-    },
-    orderBy: [{ created_at: "desc" }, { id: "desc" }],
-    take: LIMITS.historyMaxMessages,
-    select: { role: true, content: true },
+  // With an owner: the fast path of ownedSessionWithHistory, which also needs the bot to answer.
+  const earlier = await completeTurns(deps.db, {
+    sessionId,
+    ownerId,
+    before,
+    limit: LIMITS.historyMaxMessages,
   });
   // An agent's words are the assistant's side of the conversation for the responder.
   return earlier.reverse().map((turn) => ({

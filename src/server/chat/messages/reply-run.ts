@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import { writeReply, type ReplyWrite } from "../hot-sql";
 import { logError } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/responder";
@@ -119,26 +120,18 @@ export function startReplyRun(args: {
   /** Runs one fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
   const fencedWrite = async (
     statuses: ("streaming" | "stopped" | "failed")[],
-    data: {
-      content: string;
-      status?: "complete" | "failed" | "stopped";
-      sources?: MessageSource[];
-      prompt_tokens?: number;
-      completion_tokens?: number;
-      answer_kind?: AnswerKind | null;
-    },
+    data: ReplyWrite,
   ): Promise<boolean> => {
     const stamp = nextStamp();
     fence.push(stamp);
-    const where = { id, status: { in: statuses }, saved_at: { in: fence } };
-    const update = { ...data, saved_at: stamp };
+    const write = { id, statuses, fence, data, stamp };
     // The completed reply is announced (message.created) in the transaction that stores it, and only if this
     // write lands (an interactive transaction: the event depends on the update's count).
-    const { count } =
+    const count =
       data.status === "complete" && wantsWebhookEvent(args.db, "message.created")
         ? await args.db.$transaction(async (tx) => {
-            const result = await tx.message.updateMany({ where, data: update });
-            if (Number(result.count) > 0) {
+            const written = await writeReply(tx, write);
+            if (written > 0) {
               const dto = toMessageDto({
                 id,
                 session_id: args.message_of.session_id,
@@ -148,13 +141,12 @@ export function startReplyRun(args: {
                 sources: data.sources ?? [],
                 created_at: args.message_of.created_at,
               });
-              for (const write of webhookEventWrites(tx, "message.created", dto, stamp)) await write;
+              for (const event of webhookEventWrites(tx, "message.created", dto, stamp)) await event;
             }
-            return result;
+            return written;
           }, FINAL_SAVE_TRANSACTION)
-        : await args.db.message.updateMany({ where, data: update });
-    // (Counts are bigints with SQLite's driver: compare as numbers.)
-    if (Number(count) === 0) {
+        : await writeReply(args.db, write);
+    if (count === 0) {
       fence = fence.filter((value) => value !== stamp);
       return false;
     }

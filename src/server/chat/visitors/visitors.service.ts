@@ -5,6 +5,7 @@ import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { webhookEventWrites } from "../webhooks/webhook-events";
+import { insertVisitor } from "../hot-sql";
 import type {
   CreateVisitorInput,
   SetVisitorEmailInput,
@@ -26,15 +27,15 @@ export function toVisitorDto(row: VisitorRow): VisitorDto {
 }
 
 export async function createVisitor(deps: ChatDeps, input: CreateVisitorInput): Promise<VisitorDto> {
-  const metadata = (input.metadata ?? {}) as Prisma.InputJsonObject;
+  const metadata = input.metadata ?? {};
   // Id and times chosen here, so the visitor.created event (stored in the same transaction) has the DTO.
   const now = new Date();
   const data = { id: randomUUID(), metadata, created_at: now, last_seen_at: now };
-  const dto = toVisitorDto({ ...data, metadata: input.metadata ?? {}, user_id: null, email: null });
-  await deps.db.$transaction([
-    deps.db.visitor.create({ data, select: { id: true } }),
-    ...webhookEventWrites(deps.db, "visitor.created", dto, now),
-  ]);
+  const dto = toVisitorDto({ ...data, user_id: null, email: null });
+  // A raw insert (../hot-sql.ts: a visitor is created on every first visit); alone when no event is written.
+  const events = webhookEventWrites(deps.db, "visitor.created", dto, now);
+  if (events.length === 0) await insertVisitor(deps.db, data);
+  else await deps.db.$transaction([insertVisitor(deps.db, data), ...events]);
   return dto;
 }
 
