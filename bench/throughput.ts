@@ -110,6 +110,9 @@ async function main(): Promise<void> {
     targets.push(
       { name: "floor: bare 404, no DB", url: bare.url.replace("/visitors", "/nothing"), body, floor: true },
       { name: "floor: REST 404, no DB", url: `${next.baseUrl}/api/chats/nothing/`, body, floor: true },
+      // The same POST to a procedure that does not exist: Next.js' route handling of a POST with a body plus
+      // tRPC's fetch adapter, no procedure and no database — what any tRPC call costs before its own work.
+      { name: "floor: tRPC 404, no DB", url: `${next.baseUrl}/api/trpc/visitors.nothing`, body, floor: true },
     );
   }
   const samples = new Map<string, Sample[]>(targets.map((target) => [target.name, []]));
@@ -172,6 +175,14 @@ async function main(): Promise<void> {
   console.log(
     `tRPC create / health floor per round: ${ratio(trpcVsHealth)} → median ${fmt(median(trpcVsHealth), 2)} (target ≥ 0.60): ${median(trpcVsHealth) >= 0.6 ? "PASS" : "MISS"}`,
   );
+  const trpcFloorRps = roundsOf("floor: tRPC 404, no DB");
+  if (trpcFloorRps.length > 0) {
+    const floorVsHealth = perRound(trpcFloorRps, healthRps);
+    const createVsFloor = perRound(trpcRps, trpcFloorRps);
+    console.log(
+      `tRPC 404 (no procedure, no DB) / health floor per round: ${ratio(floorVsHealth)} → median ${fmt(median(floorVsHealth), 2)}; tRPC create / tRPC 404 per round: ${ratio(createVsFloor)} → median ${fmt(median(createVsFloor), 2)}`,
+    );
+  }
   console.log(
     `\nREST / bare per round: ${pct(restVsBare)} → median ${fmt(median(restVsBare) * 100)} % (of means ${fmt(((restRow?.rps ?? 0) / (bareRow?.rps ?? 1)) * 100)} %; target ≥ 50 %): ${median(restVsBare) >= 0.5 ? "PASS" : "MISS"}`,
   );
