@@ -201,6 +201,35 @@ describeEachServer("REST bridge over HTTP (next start)", (target) => {
       expect(created.status).toBe(201);
       expect(created.body.data).toMatchObject({ metadata: {} });
     });
+
+    it("takes a JSON body sent as application/*+json, with a charset, as the same JSON", async () => {
+      for (const type of ["application/vnd.api+json", "application/json; charset=utf-8"]) {
+        const created = await call("POST", "/api/chats/visitors/", {
+          json: { metadata: { via: type } },
+          headers: { "content-type": type },
+        });
+        expect(created.status).toBe(201);
+        expect(created.body.data).toMatchObject({ metadata: { via: type } });
+      }
+    });
+
+    it("hands each concurrent call its own body and query (the bridge's core is shared)", async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, index) =>
+          call("POST", "/api/chats/visitors/", { json: { metadata: { index } } }),
+        ),
+      );
+      expect(
+        answers.map((answer) => (answer.body.data as unknown as { metadata: unknown }).metadata),
+      ).toEqual(Array.from({ length: 20 }, (_, index) => ({ index })));
+      const ids = answers.map((answer) => (answer.body.data as unknown as { id: string }).id);
+      const validated = await Promise.all(
+        ids.map((id) => call("GET", `/api/chats/visitors/${id}/validate/`)),
+      );
+      expect(
+        validated.map((answer) => (answer.body.data as unknown as { visitor: { id: string } }).visitor.id),
+      ).toEqual(ids);
+    });
   });
 
   describe("streaming (Server-Sent Events)", () => {
