@@ -226,7 +226,8 @@ describe("docs/deploy.md, run against a local stack", () => {
     expect(stdout).toMatch(/^set-cookie: [^\n]*session_token=[^\n]*; Secure/im);
     const requestId = /^x-request-id: (\S+)/im.exec(stdout)?.[1];
     expect(requestId).toMatch(/^[0-9a-f]{32}$/); // nginx's $request_id, kept by the app
-    expect(server.output()).toContain(`"requestId":"${requestId}"`);
+    // The app writes a request's line once the response is finished: it may reach this process a moment later.
+    await expect.poll(() => server.output(), { timeout: 10_000 }).toContain(`"requestId":"${requestId}"`);
   });
 
   it("the environment file holds only variables the app knows", () => {
