@@ -230,6 +230,10 @@ describe("docs/deploy.md, run against a local stack", () => {
     await expect.poll(() => server.output(), { timeout: 10_000 }).toContain(`"requestId":"${requestId}"`);
   });
 
+  it("the app started without a warning from Node (e.g. a listener added per rate limiter to one Redis client)", () => {
+    expect(server.output()).not.toMatch(/Warning: /);
+  });
+
   it("the environment file holds only variables the app knows", () => {
     const known = readFileSync(path.join("src", "env.ts"), "utf8");
     const names = blocks("ini")

@@ -172,10 +172,13 @@ let redis: Redis | undefined;
 function redisClient(url: string): Redis {
   // Commands wait for the connection (queued) rather than fail while it opens; if Redis is unreachable they
   // fail after one retry and the in-memory insurance limiter counts instead.
-  redis ??= new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  redis.on("error", () => {
-    // Reported through the insurance limiter taking over; ioredis keeps reconnecting.
-  });
+  // One client and one error listener for every limiter (a listener per limiter passed Node's warning limit).
+  if (!redis) {
+    redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    redis.on("error", () => {
+      // Reported through the insurance limiter taking over; ioredis keeps reconnecting.
+    });
+  }
   return redis;
 }
 
