@@ -1,7 +1,7 @@
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../db/client";
 import type { AnswerKind } from "./responder/responder";
-import type { Keyset } from "./pagination";
+import { keysetSql, type Keyset } from "./pagination";
 import type { MessageSource } from "./messages/message.schema";
 import type { MessageStatus } from "./messages/message-status";
 
@@ -71,7 +71,7 @@ export function insertVisitor(
  * The role and text of a session's complete messages, newest first, at most `limit`: all of them, or those
  * strictly before `before` in (created_at, id) order. With `ownerId`, only while the session is that visitor's and
  * in bot mode (none otherwise). The range bound on created_at lets the (session_id, created_at, id) index start at
- * the keyset (as keysetWhere).
+ * the keyset (keysetSql, the same rule as the models' keysetWhere).
  */
 export function completeTurns(
   db: Pick<Db, "$queryRaw">,
@@ -82,10 +82,7 @@ export function completeTurns(
     ownerId === undefined
       ? Prisma.empty
       : Prisma.sql` JOIN sessions s ON s.id = m.session_id AND s.visitor_id = ${ownerId} AND s.mode = 'bot'`;
-  const keyset =
-    before === undefined
-      ? Prisma.empty
-      : Prisma.sql` AND m.created_at <= ${before.at} AND (m.created_at < ${before.at} OR (m.created_at = ${before.at} AND m.id < ${before.id}))`;
+  const keyset = keysetSql("m", "created_at", before, "desc");
   return db.$queryRaw`SELECT m.role, m.content FROM messages m${owner} WHERE m.session_id = ${sessionId} AND m.status = 'complete'${keyset} ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit}`;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Prisma } from "~/generated/prisma-postgresql/client";
 import { AppError } from "../errors/app-error";
 import { LIMITS } from "./limits";
 
@@ -54,6 +55,24 @@ export function keysetWhere<Where extends object>(
     { OR: [{ [key]: { [beyond]: after.at } }, { [key]: after.at, id: { [beyond]: after.id } }] },
   ];
   return { AND: conditions as Where[] };
+}
+
+/**
+ * keysetWhere for raw SQL (src/server/chat/hot-sql.ts): the same condition on `<alias>.<key>` and `<alias>.id`, as
+ * ` AND …` to append to a WHERE, or nothing without `after`.
+ */
+export function keysetSql(
+  alias: string,
+  key: string,
+  after: Keyset | undefined,
+  order: "asc" | "desc",
+): Prisma.Sql {
+  if (!after) return Prisma.empty;
+  const [range, beyond] =
+    order === "asc" ? [Prisma.raw(">="), Prisma.raw(">")] : [Prisma.raw("<="), Prisma.raw("<")];
+  const column = Prisma.raw(`${alias}.${key}`);
+  const id = Prisma.raw(`${alias}.id`);
+  return Prisma.sql` AND ${column} ${range} ${after.at} AND (${column} ${beyond} ${after.at} OR (${column} = ${after.at} AND ${id} ${beyond} ${after.id}))`;
 }
 
 export function encodeCursor(keyset: Keyset): string {
