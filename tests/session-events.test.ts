@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
-import type { SessionEvent } from "~/server/chat/events/event-types";
+import type { SessionEvent, SessionEventBody } from "~/server/chat/events/event-types";
 import { followSession, inProgress } from "~/server/chat/events/follow-session";
 import { ALL_SESSIONS, type EventBus, type ReplayRetention } from "~/server/chat/events/bus";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
@@ -59,12 +59,12 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
     let now = Date.now();
     const s = randomUUID();
     const first = make(undefined, () => now);
-    const a = await first.publish(s, "typing", {});
-    const b = await first.publish(s, "typing", {});
+    const a = await first.publish(s, "typing", { role: "visitor", active: true });
+    const b = await first.publish(s, "typing", { role: "visitor", active: true });
     expect(b.seq).toBeGreaterThan(a.seq);
     now += 1;
     const second = make(undefined, () => now);
-    const c = await second.publish(s, "typing", {});
+    const c = await second.publish(s, "typing", { role: "visitor", active: true });
     expect(c.seq).toBeGreaterThan(b.seq);
     await first.close();
     await second.close();
@@ -138,12 +138,8 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
   });
 
   it("picks the replies in progress from kept events", () => {
-    const event = (seq: number, type: SessionEvent["type"], data: unknown): SessionEvent => ({
-      seq,
-      session_id: "s",
-      type,
-      data,
-    });
+    const event = (seq: number, type: SessionEvent["type"], data: unknown): SessionEvent =>
+      ({ seq, session_id: "s", type, data }) as SessionEvent;
     const kept = [
       event(1, "message.created", { id: "u", status: "complete" }),
       event(2, "message.created", { id: "a", status: "streaming" }),
@@ -351,7 +347,9 @@ describeEachDatabase("session events", (database) =>
           sessionId,
           lastEventId: 1,
           snapshot: () =>
-            Promise.resolve([{ type: "message.updated", data: { id: "m", status: "complete" } }]),
+            Promise.resolve([
+              { type: "message.updated", data: { id: "m", status: "complete" } },
+            ] as unknown as SessionEventBody[]),
           signal: controller.signal,
         }),
         (got) => got.length === 1,

@@ -26,6 +26,8 @@ export interface NewMessageRow {
   id: string;
   session_id: string;
   role: "user" | "assistant" | "agent";
+  /** The agent's name (role agent); null otherwise. */
+  author_name: string | null;
   content: string;
   status: MessageStatus;
   sources: MessageSource[];
@@ -37,9 +39,9 @@ export interface NewMessageRow {
 export function insertMessages(db: Db, rows: readonly NewMessageRow[]): Prisma.PrismaPromise<number> {
   const values = rows.map(
     (row) =>
-      Prisma.sql`(${row.id}, ${row.session_id}, ${row.role}, ${row.content}, ${row.status}, ${JSON.stringify(row.sources)}, ${row.created_at}, ${row.saved_at})`,
+      Prisma.sql`(${row.id}, ${row.session_id}, ${row.role}, ${row.author_name}, ${row.content}, ${row.status}, ${JSON.stringify(row.sources)}, ${row.created_at}, ${row.saved_at})`,
   );
-  return db.$executeRaw`INSERT INTO messages (id, session_id, role, content, status, sources, created_at, saved_at) VALUES ${Prisma.join(values)}`;
+  return db.$executeRaw`INSERT INTO messages (id, session_id, role, author_name, content, status, sources, created_at, saved_at) VALUES ${Prisma.join(values)}`;
 }
 
 /** A new message was stored in the session: bumps updated_at, and sets the title when given. */

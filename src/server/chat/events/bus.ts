@@ -1,4 +1,4 @@
-import type { SessionEvent, SessionEventType } from "./event-types";
+import type { EventData, SessionEvent, SessionEventType } from "./catalogue";
 
 /** Subscribe to every session's events (the admin inbox and `GET /api/admin/events/`). */
 export const ALL_SESSIONS = "*";
@@ -24,7 +24,7 @@ export interface EventBus {
    * Gives the event the session's next sequence, keeps it for replay (unless ephemeral) and delivers it to the
    * subscribers on every instance. Calls for one session are delivered in the order they were made.
    */
-  publish(sessionId: string, type: SessionEventType, data: unknown): Promise<SessionEvent>;
+  publish<T extends SessionEventType>(sessionId: string, type: T, data: EventData<T>): Promise<SessionEvent>;
   /** Kept events of a session after a sequence. */
   replay(sessionId: string, after: number): Promise<ReplayResult>;
   /**

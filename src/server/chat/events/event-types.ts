@@ -1,40 +1,21 @@
 /**
  * The events of a conversation. Every change to a session is one event with a per-session, strictly increasing
  * sequence (`seq`), delivered live to every instance's subscribers and kept for a while for resuming (see bus.ts).
- * The payloads are the DTOs of the entities (built by the entity services that publish them); this module sits
- * below them and knows them only as JSON.
+ * The types and their payloads are the catalogue's (catalogue.ts); this module holds the sequence rules.
  */
-export const SESSION_EVENT_TYPES = [
-  "message.created",
-  "message.delta",
-  "message.updated",
-  "session.updated",
-  "typing",
-] as const;
-export type SessionEventType = (typeof SESSION_EVENT_TYPES)[number];
+export {
+  EPHEMERAL_EVENT_TYPES,
+  SESSION_EVENT_TYPES,
+  type EventData,
+  type SessionEvent,
+  type SessionEventBody,
+  type SessionEventOf,
+  type SessionEventType,
+} from "./catalogue";
+import type { EventData } from "./catalogue";
 
-/** `typing` is delivered live only: never kept for replay. */
-export const EPHEMERAL_EVENT_TYPES: ReadonlySet<SessionEventType> = new Set(["typing"]);
-
-export interface SessionEvent {
-  /** Strictly increasing per session; not contiguous (see nextSequence). */
-  seq: number;
-  session_id: string;
-  type: SessionEventType;
-  /** `message.created`/`message.updated`: the message DTO; `message.delta`: { message_id, text }; `session.updated`:
-   * the session DTO; `typing`: { role, active }. */
-  data: unknown;
-}
-
-export interface MessageDeltaData {
-  message_id: string;
-  text: string;
-}
-
-export interface TypingData {
-  role: "visitor" | "agent";
-  active: boolean;
-}
+export type MessageDeltaData = EventData<"message.delta">;
+export type TypingData = EventData<"typing">;
 
 /**
  * The next sequence of a session: one more than the last, but never below the current time in microseconds. So a

@@ -1,9 +1,9 @@
 import { metrics } from "../../observability/metrics";
 import type { EventBus } from "./bus";
-import { sequenceTime, type SessionEvent, type SessionEventType } from "./event-types";
+import { sequenceTime, type SessionEvent, type SessionEventBody } from "./event-types";
 
 /** What a session looks like now, as events (e.g. message.updated per message changed since a time). */
-export type SessionSnapshot = (sinceMs: number) => Promise<{ type: SessionEventType; data: unknown }[]>;
+export type SessionSnapshot = (sinceMs: number) => Promise<SessionEventBody[]>;
 
 /** Followers open in this process (on globalThis: Next.js bundles each route separately). */
 const globalStreams = globalThis as typeof globalThis & { __visitorChatEventStreams?: { open: number } };
@@ -76,10 +76,8 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
       last = options.lastEventId;
       if (!kept.complete) {
         const at = Math.max(kept.head, options.lastEventId);
-        for (const { type, data } of await options.snapshot(
-          sequenceTime(options.lastEventId) - SNAPSHOT_MARGIN_MS,
-        )) {
-          yield { seq: at, session_id: sessionId, type, data };
+        for (const body of await options.snapshot(sequenceTime(options.lastEventId) - SNAPSHOT_MARGIN_MS)) {
+          yield { seq: at, session_id: sessionId, ...body } as SessionEvent;
         }
         last = at;
       }

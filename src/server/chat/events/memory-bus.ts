@@ -5,7 +5,13 @@ import {
   type ReplayResult,
   type ReplayRetention,
 } from "./bus";
-import { EPHEMERAL_EVENT_TYPES, nextSequence, type SessionEvent, type SessionEventType } from "./event-types";
+import {
+  EPHEMERAL_EVENT_TYPES,
+  nextSequence,
+  type EventData,
+  type SessionEvent,
+  type SessionEventType,
+} from "./event-types";
 
 interface Kept {
   /** Latest sequence given. */
@@ -37,7 +43,7 @@ export class MemoryEventBus implements EventBus {
     this.sweep.unref();
   }
 
-  publish(sessionId: string, type: SessionEventType, data: unknown): Promise<SessionEvent> {
+  publish<T extends SessionEventType>(sessionId: string, type: T, data: EventData<T>): Promise<SessionEvent> {
     const now = this.now();
     let log = this.kept.get(sessionId);
     if (!log) {
@@ -45,7 +51,7 @@ export class MemoryEventBus implements EventBus {
       log = { head: start, floor: start, events: [] };
       this.kept.set(sessionId, log);
     }
-    const event: SessionEvent = { seq: nextSequence(log.head, now), session_id: sessionId, type, data };
+    const event = { seq: nextSequence(log.head, now), session_id: sessionId, type, data } as SessionEvent;
     log.head = event.seq;
     if (!EPHEMERAL_EVENT_TYPES.has(type)) {
       log.events.push({ event, at: now });

@@ -1,16 +1,17 @@
 import type { EventBus } from "./bus";
-import type { SessionEventType } from "./event-types";
+import type { EventData, SessionEventType } from "./catalogue";
 
 /**
- * Publishes a session event if the app has a bus (tests that build ChatDeps by hand may not). Never throws: a
+ * Publishes a live session event if the app has a bus: for what stores nothing (a reply's delta, typing); a
+ * change's events go through commitChange, which calls this after its commit (tests that build ChatDeps by hand may not). Never throws: a
  * change is stored before its event is published, and a bus that is away (Redis down) must not fail the request
  * that made the change — followers then catch up from a snapshot when they resume.
  */
-export function publishEvent(
+export function publishEvent<T extends SessionEventType>(
   bus: EventBus | undefined,
   sessionId: string,
-  type: SessionEventType,
-  data: unknown,
+  type: T,
+  data: EventData<T>,
 ): void {
   if (!bus) return;
   bus.publish(sessionId, type, data).catch((error: unknown) => {

@@ -6,7 +6,12 @@ import {
   type ReplayResult,
   type ReplayRetention,
 } from "./bus";
-import { EPHEMERAL_EVENT_TYPES, type SessionEvent, type SessionEventType } from "./event-types";
+import {
+  EPHEMERAL_EVENT_TYPES,
+  type EventData,
+  type SessionEvent,
+  type SessionEventType,
+} from "./event-types";
 
 /**
  * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
@@ -182,7 +187,11 @@ export class RedisEventBus implements EventBus {
     return [`${base}:head`, `${base}:floor`, `${base}:log`];
   }
 
-  async publish(sessionId: string, type: SessionEventType, data: unknown): Promise<SessionEvent> {
+  async publish<T extends SessionEventType>(
+    sessionId: string,
+    type: T,
+    data: EventData<T>,
+  ): Promise<SessionEvent> {
     const jsonTail = `,"session_id":${JSON.stringify(sessionId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data ?? null)}}`;
     const id = await this.commands.publishEvent(
       ...this.keys(sessionId),
@@ -194,7 +203,7 @@ export class RedisEventBus implements EventBus {
       '{"seq":',
       jsonTail,
     );
-    return { seq: Number(id), session_id: sessionId, type, data: data ?? null };
+    return { seq: Number(id), session_id: sessionId, type, data } as SessionEvent;
   }
 
   async replay(sessionId: string, after: number): Promise<ReplayResult> {

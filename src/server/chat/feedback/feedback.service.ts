@@ -9,7 +9,7 @@ import type {
   SessionRatingDto,
   SessionRatingInput,
 } from "./feedback.schema";
-import { webhookEventWrites } from "../webhooks/webhook-events";
+import { commitChange } from "../events/commit-change";
 
 /** A unique-key race (two first ratings at once): the second writer retries and updates instead. */
 function isUniqueViolation(error: unknown): boolean {
@@ -58,8 +58,8 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
     updated_at: now.toISOString(),
   };
   const row = await upsertOnce(() =>
-    deps.db
-      .$transaction([
+    commitChange(deps, {
+      writes: [
         deps.db.messageFeedback.upsert({
           where: { message_id: message.id },
           create: {
@@ -73,9 +73,11 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
           },
           update: { rating, comment, updated_at: now },
         }),
-        // Webhook receivers are told of each rating given (or changed), in the same transaction (the outbox).
-        ...webhookEventWrites(deps.db, "feedback.created", payload, now),
-      ])
+      ],
+      // Webhook receivers are told of each rating given (or changed), in the same transaction (the outbox).
+      events: [{ type: "feedback.created", data: payload }],
+      at: now,
+    })
       .then(([saved]) => saved)
       .catch((error: unknown) => {
         // The message (or its session) was deleted between the ownership check and the write.

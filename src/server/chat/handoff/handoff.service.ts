@@ -4,7 +4,8 @@ import { AppError } from "../../errors/app-error";
 import { publishEvent } from "../events/publish";
 import type { TypingData } from "../events/event-types";
 import { isUuid } from "../ids";
-import { webhookEventWrites } from "../webhooks/webhook-events";
+import { commitChange, commitInTransaction } from "../events/commit-change";
+import type { AuditAction, AuditBy } from "../audit/audit-record";
 import type { OwnedSessionInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto, type SessionRow } from "../sessions/sessions.service";
 import { assertAgentMayReply, nextMode, type Agent, type ModeAction } from "./handoff-rules";
@@ -22,16 +23,26 @@ async function sessionById(deps: ChatDeps, sessionId: string): Promise<SessionRo
   return row;
 }
 
+/** The audit action of an agent's mode action (claim, release, close); the others are not audited. */
+const AUDITED: Partial<Record<ModeAction["kind"], AuditAction>> = {
+  claim: "session.claimed",
+  release: "session.released",
+  close: "session.closed",
+};
+
 /**
  * Applies a mode action to a session: the rules (handoff-rules.ts) decide, the write is a compare-and-set on the
  * mode and agent it was decided from (two agents claiming at once: one wins, the other is refused by the rules
- * on the re-read), and the new state is published as session.updated. Returns the session as stored.
+ * on the re-read), committed with its events (session.updated; a request also session.handoff_requested for
+ * webhooks) and, for an agent's action with `by`, its audit entry. Returns the session as stored; an action the
+ * rules find already done changes (and records) nothing.
  */
 export async function transitionSession(
   deps: ChatDeps,
   sessionId: string,
   action: ModeAction,
   known?: SessionRow,
+  by?: AuditBy,
 ): Promise<SessionRow> {
   let row = known ?? (await sessionById(deps, sessionId));
   for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -42,24 +53,28 @@ export async function transitionSession(
       action.kind === "request" ? now : next.mode === "agent" ? null : row.handoff_requested_at;
     const where = { id: row.id, mode: row.mode, agent_id: row.agent_id };
     const data = { ...next, handoff_requested_at };
-    // A request for a person is announced to webhook receivers in the transaction that records it (the outbox).
-    const { count } =
-      action.kind === "request"
-        ? await deps.db.$transaction(async (tx) => {
-            const result = await tx.session.updateMany({ where, data });
-            if (Number(result.count) > 0) {
-              const dto = toSessionDto({ ...row, ...data });
-              for (const write of webhookEventWrites(tx, "session.handoff_requested", dto, now)) await write;
-            }
-            return result;
-          })
-        : await deps.db.session.updateMany({ where, data });
-    const fresh = await sessionById(deps, row.id);
-    if (Number(count) > 0) {
-      publishEvent(deps.events, fresh.id, "session.updated", toSessionDto(fresh));
-      return fresh;
-    }
-    row = fresh; // changed meanwhile: decide again from what is stored now
+    const auditAction = AUDITED[action.kind];
+    const changed = await commitInTransaction(deps, async (tx) => {
+      const { count } = await tx.session.updateMany({ where, data });
+      if (Number(count) === 0) return { result: null };
+      const stored = await tx.session.findUniqueOrThrow({ where: { id: row.id } });
+      const dto = toSessionDto(stored);
+      return {
+        result: stored,
+        events: [
+          { type: "session.updated", data: dto, session_id: stored.id },
+          // A request for a person is announced to webhook receivers in the transaction that records it.
+          ...(action.kind === "request" ? [{ type: "session.handoff_requested" as const, data: dto }] : []),
+        ],
+        audit:
+          by && auditAction
+            ? { ...by, action: auditAction, object: { type: "session", id: stored.id } }
+            : undefined,
+        at: now,
+      };
+    });
+    if (changed) return changed;
+    row = await sessionById(deps, row.id); // changed meanwhile: decide again from what is stored now
   }
   throw new Error(`handoff: session ${sessionId} kept changing under a mode change`);
 }
@@ -141,12 +156,16 @@ export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Pr
   if (online === 0 && (session.mode === "bot" || session.mode === "closed")) {
     const now = nowOf(deps);
     const data = { handoff_requested_at: now, ...(session.mode === "closed" && { mode: "bot" as const }) };
-    await deps.db.$transaction([
-      deps.db.session.updateMany({ where: { id: session.id }, data }),
-      ...webhookEventWrites(deps.db, "session.handoff_requested", toSessionDto({ ...session, ...data }), now),
-    ]);
-    const row = await sessionById(deps, session.id);
-    publishEvent(deps.events, row.id, "session.updated", toSessionDto(row));
+    const row = { ...session, ...data };
+    const dto = toSessionDto(row);
+    await commitChange(deps, {
+      writes: [deps.db.session.updateMany({ where: { id: session.id }, data })],
+      events: [
+        { type: "session.updated", data: dto, session_id: session.id },
+        { type: "session.handoff_requested", data: dto },
+      ],
+      at: now,
+    });
     return stateOf(deps, row, online);
   }
   const row = await transitionSession(deps, session.id, { kind: "request" }, session);
@@ -160,17 +179,23 @@ export async function getHandoffState(deps: ChatDeps, input: OwnedSessionInput):
   return stateOf(deps, row, await agentsOnline(deps));
 }
 
-export async function claimSession(deps: ChatDeps, sessionId: string, agent: Agent): Promise<SessionRow> {
-  return transitionSession(deps, sessionId, { kind: "claim", agent });
+/** An agent takes the conversation (audited with `by`). */
+export async function claimSession(
+  deps: ChatDeps,
+  sessionId: string,
+  agent: Agent,
+  by?: AuditBy,
+): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "claim", agent }, undefined, by);
 }
 
 /** Back to the bot. Any agent may hand a conversation back (e.g. one left by a colleague who went home). */
-export async function releaseSession(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
-  return transitionSession(deps, sessionId, { kind: "release" });
+export async function releaseSession(deps: ChatDeps, sessionId: string, by?: AuditBy): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "release" }, undefined, by);
 }
 
-export async function closeSession(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
-  return transitionSession(deps, sessionId, { kind: "close" });
+export async function closeSession(deps: ChatDeps, sessionId: string, by?: AuditBy): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "close" }, undefined, by);
 }
 
 /** The session, if this agent may write in it now (claimed by them); else the rule's refusal. */

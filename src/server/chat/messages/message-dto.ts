@@ -25,3 +25,6 @@ export function toMessageDto(
     created_at: row.created_at.toISOString(),
   };
 }
+
+/** The visitor's rating, read with the message where a reply may have one. */
+export const WITH_FEEDBACK = { feedback: { select: { rating: true } } } as const;

@@ -1,11 +1,10 @@
-import type { Db } from "../../db/client";
-import { writeReply, type ReplyWrite } from "../hot-sql";
+import type { ChatDeps } from "../deps";
+import type { ReplyWrite } from "../hot-sql";
 import { logError } from "../../observability/logger";
 import { metrics } from "../../observability/metrics";
 import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/responder";
-import { wantsWebhookEvent, webhookEventWrites } from "../webhooks/webhook-events";
-import { toMessageDto } from "./message-dto";
-import type { MessageSource } from "./message.schema";
+import { saveReply } from "./message-writer";
+import type { MessageDto, MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import { replyTimings, type ReplyTimings } from "./reply-lease";
 
@@ -88,12 +87,12 @@ export interface ReplyRunListener {
   }): void;
 }
 
-export function startReplyRun(args: {
-  db: Db;
+/** What a run is started with. */
+export interface ReplyRunArgs {
+  deps: Pick<ChatDeps, "db" | "events">;
   responder: Responder;
-  assistantMessageId: string;
-  /** The reply's session and creation time, for the message.created event stored when it completes. */
-  message_of: { session_id: string; created_at: Date };
+  /** The assistant message it writes, as it starts (status streaming). */
+  reply: MessageDto;
   /** The reply's saved_at as this run took it (created, or claimed by a retry). */
   savedAt: Date;
   history: ChatTurn[];
@@ -101,102 +100,83 @@ export function startReplyRun(args: {
   timings?: Partial<ReplyTimings>;
   /** Told each delta as it is produced, and the result once it is stored (not when storing it failed). */
   listener?: ReplyRunListener;
-}): ReplyRun {
-  const channel = new DeltaChannel();
-  const controller = new AbortController();
-  const timings = replyTimings(args.timings);
-  const id = args.assistantMessageId;
+}
 
-  /**
-   * Fencing: the run writes only while saved_at is a value it wrote itself. `fence` holds the last value known
-   * to be stored plus those of writes whose result is unknown (the connection dropped mid-write).
-   */
-  let fence: Date[] = [args.savedAt];
-  let lastStamp = args.savedAt.getTime();
-  const nextStamp = () => {
-    lastStamp = Math.max(Date.now(), lastStamp + 1);
-    return new Date(lastStamp);
-  };
-  /** Runs one fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
-  const fencedWrite = async (
-    statuses: ("streaming" | "stopped" | "failed")[],
-    data: ReplyWrite,
-  ): Promise<boolean> => {
-    const stamp = nextStamp();
-    fence.push(stamp);
-    const write = { id, statuses, fence, data, stamp };
-    // The completed reply is announced (message.created) in the transaction that stores it, and only if this
-    // write lands (an interactive transaction: the event depends on the update's count).
-    const count =
-      data.status === "complete" && wantsWebhookEvent(args.db, "message.created")
-        ? await args.db.$transaction(async (tx) => {
-            const written = await writeReply(tx, write);
-            if (written > 0) {
-              const dto = toMessageDto({
-                id,
-                session_id: args.message_of.session_id,
-                role: "assistant",
-                content: data.content,
-                status: "complete",
-                sources: data.sources ?? [],
-                created_at: args.message_of.created_at,
-              });
-              for (const event of webhookEventWrites(tx, "message.created", dto, stamp)) await event;
-            }
-            return written;
-          }, FINAL_SAVE_TRANSACTION)
-        : await writeReply(args.db, write);
+/**
+ * The fenced writer of one reply: the run writes only while saved_at is a value it wrote itself. `fence` holds
+ * the last value known to be stored plus those of writes whose result is unknown (the connection dropped
+ * mid-write). Partial saves chain (a slow one never lands after the final one), one at a time.
+ */
+class ReplyWriter {
+  private fence: Date[];
+  private lastStamp: number;
+  private saves: Promise<unknown> = Promise.resolve();
+  private saving = false;
+  lastSaveAt = Date.now();
+
+  constructor(
+    private readonly args: ReplyRunArgs,
+    /** Called when a partial save finds the reply is no longer this run's (with the stored status, if any). */
+    private readonly lost: (status: MessageStatus | undefined) => void,
+  ) {
+    this.fence = [args.savedAt];
+    this.lastStamp = args.savedAt.getTime();
+  }
+
+  private nextStamp(): Date {
+    this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    return new Date(this.lastStamp);
+  }
+
+  /** One fenced write; true if it landed, false if the reply is no longer this run's. Throws if unknown. */
+  private async write(statuses: ("streaming" | "stopped" | "failed")[], data: ReplyWrite): Promise<boolean> {
+    const stamp = this.nextStamp();
+    this.fence.push(stamp);
+    const save = { id: this.args.reply.id, statuses, fence: this.fence, data, stamp };
+    const count = await saveReply(this.args.deps, save, this.args.reply);
     if (count === 0) {
-      fence = fence.filter((value) => value !== stamp);
+      this.fence = this.fence.filter((value) => value !== stamp);
       return false;
     }
-    fence = [stamp];
+    this.fence = [stamp];
     return true;
-  };
+  }
 
-  let saves: Promise<unknown> = Promise.resolve();
-  let saving = false;
-  let lastSaveAt = Date.now();
-  /** Saves chain, so a slow partial save never lands after the final one; one at a time (the next has more). */
-  const savePartial = (content: string) => {
-    if (saving) return;
-    saving = true;
-    lastSaveAt = Date.now();
-    saves = saves.then(async () => {
+  /** Saves the text so far, unless a save is under way (the next one has more). */
+  savePartial(content: string): void {
+    if (this.saving) return;
+    this.saving = true;
+    this.lastSaveAt = Date.now();
+    const id = this.args.reply.id;
+    this.saves = this.saves.then(async () => {
       try {
-        if (await fencedWrite(["streaming"], { content })) return;
+        if (await this.write(["streaming"], { content })) return;
         // No longer this run's to write: stopped from another instance (or deleted), or marked failed / retried
-        // after its lease expired. Cancel upstream.
-        const row = await args.db.message.findUnique({ where: { id }, select: { status: true } });
-        controller.abort(!row || row.status === "stopped" ? STOPPED : LEASE_LOST);
+        // after its lease expired.
+        const row = await this.args.deps.db.message.findUnique({ where: { id }, select: { status: true } });
+        this.lost(row?.status);
       } catch (error) {
         logError("reply-run: could not save the partial reply", error, { messageId: id });
       } finally {
-        saving = false;
+        this.saving = false;
       }
     });
-  };
+  }
+
   /** The last write, retried with backoff while the database is away (up to finalSaveWindowMs). */
-  const saveFinal = async (
-    content: string,
-    status: Exclude<MessageStatus, "streaming">,
-  ): Promise<{ stored: true } | { stored: false; error: unknown }> => {
-    await saves;
-    const deadline = Date.now() + timings.finalSaveWindowMs;
+  async saveFinal(data: ReplyWrite & { status: Exclude<MessageStatus, "streaming"> }, windowMs: number) {
+    await this.saves;
+    const id = this.args.reply.id;
+    const deadline = Date.now() + windowMs;
     let delayMs = 100;
     for (let attempt = 1; ; attempt += 1) {
       try {
         // A reply stopped elsewhere keeps status stopped but gets the text generated up to the stop; one marked
         // failed by the sweep while this run could not save gets its result (unless a retry took it over).
-        const stored = await fencedWrite(["streaming", "stopped", "failed"], {
-          content,
-          status,
-          sources,
-          ...(usage && { prompt_tokens: usage.prompt, completion_tokens: usage.completion }),
-          // Only a finished reply says whether it answered (a stopped or failed one may not have got there).
-          answer_kind: status === "complete" ? answerKind : null,
-        });
-        return stored ? { stored: true } : { stored: false, error: new ReplyNotStoredError() };
+        const stored = await this.write(["streaming", "stopped", "failed"], data);
+        return stored
+          ? { stored: true as const }
+          : { stored: false as const, error: new ReplyNotStoredError() };
       } catch (error) {
         if (attempt === 1)
           logError("reply-run: could not save the assistant message, retrying", error, { messageId: id });
@@ -205,92 +185,129 @@ export function startReplyRun(args: {
             messageId: id,
             attempts: attempt,
           });
-          return { stored: false, error: new ReplyNotStoredError({ cause: error }) };
+          return { stored: false as const, error: new ReplyNotStoredError({ cause: error }) };
         }
         await sleep(delayMs);
         delayMs = Math.min(delayMs * 2, 2_000);
       }
     }
-  };
+  }
+}
 
-  let content = "";
-  let sources: MessageSource[] = [];
-  /** The tokens the model reported (stored with the reply), and the responder that answered. */
-  let usage: TokenUsage | undefined;
-  let answeredBy = args.responder.name;
-  let answerKind: AnswerKind | null = null;
-  let handoff = false;
-  // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
-  const heartbeat = setInterval(
-    () => {
-      if (Date.now() - lastSaveAt >= timings.heartbeatMs) savePartial(content);
-    },
-    Math.max(25, Math.floor(timings.heartbeatMs / 2)),
-  );
-  heartbeat.unref();
+/** What the responder said besides its text, read once its deltas ended. */
+interface ReplyFacts {
+  sources: MessageSource[];
+  usage?: TokenUsage;
+  answeredBy: string;
+  answerKind: AnswerKind | null;
+  handoff: boolean;
+}
 
-  const finish = async (
-    status: "complete" | "failed" | "stopped",
-    error?: unknown,
-  ): Promise<ReplyOutcome> => {
-    clearInterval(heartbeat);
-    const saved = await saveFinal(content, status);
-    metrics.replies.inc({ status: saved.stored ? status : "not_stored", responder: answeredBy });
-    if (!saved.stored) return { ok: false, content, sources, error: saved.error };
-    args.listener?.stored({ content, sources, status, handoff });
-    if (status === "failed") return { ok: false, content, sources, error };
-    return { ok: true, content, sources, status };
-  };
-  const abortedStatus = () => (controller.signal.reason === LEASE_LOST ? "failed" : "stopped");
+/** One reply being generated: the responder's deltas into the channel and the writer, then the final save. */
+class ReplyRunner {
+  readonly channel = new DeltaChannel();
+  readonly controller = new AbortController();
+  private readonly timings: ReplyTimings;
+  private readonly writer: ReplyWriter;
+  private content = "";
+  private facts: ReplyFacts;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
 
-  const outcome = (async (): Promise<ReplyOutcome> => {
+  constructor(private readonly args: ReplyRunArgs) {
+    this.timings = replyTimings(args.timings);
+    this.facts = { sources: [], answeredBy: args.responder.name, answerKind: null, handoff: false };
+    this.writer = new ReplyWriter(args, (status) =>
+      this.controller.abort(!status || status === "stopped" ? STOPPED : LEASE_LOST),
+    );
+    // The heartbeat: a run waiting for its first token (or a slow one) still saves, so its lease stays fresh.
+    this.heartbeat = setInterval(
+      () => {
+        if (Date.now() - this.writer.lastSaveAt >= this.timings.heartbeatMs)
+          this.writer.savePartial(this.content);
+      },
+      Math.max(25, Math.floor(this.timings.heartbeatMs / 2)),
+    );
+    this.heartbeat.unref();
+  }
+
+  async run(): Promise<ReplyOutcome> {
+    const signal = this.controller.signal;
     try {
-      const reply = args.responder.reply({
-        history: args.history,
-        message: args.message,
-        signal: controller.signal,
+      const reply = this.args.responder.reply({
+        history: this.args.history,
+        message: this.args.message,
+        signal,
       });
       try {
         for await (const delta of reply.deltas) {
-          if (controller.signal.aborted) break;
+          if (signal.aborted) break;
           if (delta === "") continue;
-          content += delta;
-          channel.push(delta);
-          args.listener?.delta(delta);
-          if (Date.now() - lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS) savePartial(content);
+          this.content += delta;
+          this.channel.push(delta);
+          this.args.listener?.delta(delta);
+          if (Date.now() - this.writer.lastSaveAt >= PARTIAL_SAVE_INTERVAL_MS)
+            this.writer.savePartial(this.content);
         }
       } finally {
-        sources = reply.sources();
-        usage = reply.usage?.();
-        answeredBy = reply.answeredBy?.() ?? answeredBy;
-        answerKind = reply.answerKind?.() ?? null;
-        handoff = reply.handoff?.() ?? false;
+        this.facts = {
+          sources: reply.sources(),
+          usage: reply.usage?.(),
+          answeredBy: reply.answeredBy?.() ?? this.facts.answeredBy,
+          answerKind: reply.answerKind?.() ?? null,
+          handoff: reply.handoff?.() ?? false,
+        };
       }
-      if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
-      return await finish("complete");
+      if (signal.aborted) return await this.finish(this.abortedStatus(), new ReplyNotStoredError());
+      return await this.finish("complete");
     } catch (error) {
-      if (controller.signal.aborted) return await finish(abortedStatus(), new ReplyNotStoredError());
-      return await finish("failed", error);
+      if (signal.aborted) return await this.finish(this.abortedStatus(), new ReplyNotStoredError());
+      return await this.finish("failed", error);
     } finally {
-      clearInterval(heartbeat);
-      channel.close();
+      clearInterval(this.heartbeat);
+      this.channel.close();
     }
-  })();
+  }
 
-  const entry = { controller, outcome };
+  private abortedStatus(): "failed" | "stopped" {
+    return this.controller.signal.reason === LEASE_LOST ? "failed" : "stopped";
+  }
+
+  private async finish(status: "complete" | "failed" | "stopped", error?: unknown): Promise<ReplyOutcome> {
+    clearInterval(this.heartbeat);
+    const { content } = this;
+    const { sources, usage, answeredBy, answerKind, handoff } = this.facts;
+    const saved = await this.writer.saveFinal(
+      {
+        content,
+        status,
+        sources,
+        ...(usage && { prompt_tokens: usage.prompt, completion_tokens: usage.completion }),
+        // Only a finished reply says whether it answered (a stopped or failed one may not have got there).
+        answer_kind: status === "complete" ? answerKind : null,
+      },
+      this.timings.finalSaveWindowMs,
+    );
+    metrics.replies.inc({ status: saved.stored ? status : "not_stored", responder: answeredBy });
+    if (!saved.stored) return { ok: false, content, sources, error: saved.error };
+    this.args.listener?.stored({ content, sources, status, handoff });
+    if (status === "failed") return { ok: false, content, sources, error };
+    return { ok: true, content, sources, status };
+  }
+}
+
+/** Starts a reply run (see ReplyRun); registered by message id while it runs in this process. */
+export function startReplyRun(args: ReplyRunArgs): ReplyRun {
+  const runner = new ReplyRunner(args);
+  const id = args.reply.id;
+  const outcome = runner.run();
+  const entry = { controller: runner.controller, outcome };
   activeRuns.set(id, entry);
   // Only this run's entry: a retry may have started a new run for the same message meanwhile.
   void outcome.finally(() => {
     if (activeRuns.get(id) === entry) activeRuns.delete(id);
   });
-  return { deltas: channel, outcome };
+  return { deltas: runner.channel, outcome };
 }
-
-/**
- * Interactive-transaction limits of the final save. Prisma's defaults (2 s to get a connection, 5 s to run) fail
- * saves under load while the pool is busy for a moment; saveFinal retries, but waiting is better.
- */
-const FINAL_SAVE_TRANSACTION = { maxWait: 10_000, timeout: 10_000 };
 
 /** An unbounded single-consumer queue of strings that can be iterated while it is filled. */
 class DeltaChannel implements AsyncIterable<string> {

@@ -3,11 +3,10 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
-import { publishEvent } from "../events/publish";
+import { commitChange } from "../events/commit-change";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
-import { webhookEventWrites } from "../webhooks/webhook-events";
 import type {
   CreateSessionInput,
   ListSessionsInput,
@@ -63,10 +62,11 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
     agent_name: null,
     handoff_requested_at: null,
   });
-  await deps.db.$transaction([
-    deps.db.session.create({ data, select: { id: true } }),
-    ...webhookEventWrites(deps.db, "session.created", dto, now),
-  ]);
+  await commitChange(deps, {
+    writes: [deps.db.session.create({ data, select: { id: true } })],
+    events: [{ type: "session.created", data: dto }],
+    at: now,
+  });
   return dto;
 }
 
@@ -95,9 +95,11 @@ export async function getSession(deps: ChatDeps, input: OwnedSessionInput): Prom
 /** Renaming does not count as activity: updated_at (the list order) is left alone. */
 export async function renameSession(deps: ChatDeps, input: RenameSessionInput): Promise<SessionDto> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
-  const row = await deps.db.session.update({ where: { id: session.id }, data: { title: input.title } });
-  const dto = toSessionDto(row);
-  publishEvent(deps.events, dto.id, "session.updated", dto);
+  const dto = toSessionDto({ ...session, title: input.title });
+  await commitChange(deps, {
+    writes: [deps.db.session.updateMany({ where: { id: session.id }, data: { title: input.title } })],
+    events: [{ type: "session.updated", data: dto, session_id: session.id }],
+  });
   return dto;
 }
 
@@ -120,11 +122,4 @@ export async function forgetSessionEvents(deps: ChatDeps, sessionId: string): Pr
   } catch (error) {
     console.error(`events: could not end the followers of deleted session ${sessionId}`, error);
   }
-}
-
-/** Publishes the session as stored now (after a change made elsewhere, e.g. its title set by a first message). */
-export async function publishSessionUpdated(deps: ChatDeps, sessionId: string): Promise<void> {
-  if (!deps.events) return;
-  const row = await deps.db.session.findUnique({ where: { id: sessionId } });
-  if (row) publishEvent(deps.events, sessionId, "session.updated", toSessionDto(row));
 }

@@ -2,7 +2,9 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
-import { forgetWebhookEventsOf, webhookEventWrites } from "../webhooks/webhook-events";
+import { forgetWebhookEventsOf } from "../webhooks/webhook-events";
+import { commitInTransaction } from "../events/commit-change";
+import type { AuditRecord } from "../audit/audit-record";
 import type { EraseOwnVisitorInput, VisitorErasedDto } from "./visitor.schema";
 
 /** What one erasure removed: the visitor, the ids of its sessions, and how many rows of each kind. */
@@ -51,38 +53,50 @@ export function onVisitorErased(hook: VisitorErasureHook): () => void {
 export async function eraseVisitor(
   deps: Pick<ChatDeps, "db" | "events">,
   visitorId: string,
+  audit?: Omit<AuditRecord, "object">,
 ): Promise<VisitorErasure> {
   if (!isUuid(visitorId)) throw new AppError("VISITOR_NOT_FOUND");
-  const erasure = await deps.db.$transaction(async (tx) => {
-    const visitor = await tx.visitor.findUnique({ where: { id: visitorId }, select: { id: true } });
-    if (!visitor) throw new AppError("VISITOR_NOT_FOUND");
-    const sessions = await tx.session.findMany({ where: { visitor_id: visitorId }, select: { id: true } });
-    const sessionIds = sessions.map((session) => session.id);
-    // Children first and explicitly (not only by cascade), so the counts are exact on both databases.
-    const messages = await tx.message.deleteMany({ where: { session_id: { in: sessionIds } } });
-    const deletedSessions = await tx.session.deleteMany({ where: { visitor_id: visitorId } });
-    const visitors = await tx.visitor.deleteMany({ where: { id: visitorId } });
-    const result: VisitorErasure = {
-      visitor_id: visitorId,
-      session_ids: sessionIds,
-      counts: {
-        visitors: Number(visitors.count),
-        sessions: Number(deletedSessions.count),
-        messages: Number(messages.count),
-      },
-    };
-    // Earlier events of the visitor still in the outbox (its metadata, its messages) go with it; receivers are
-    // told of the erasure in the same transaction: the id and counts, nothing personal.
-    await forgetWebhookEventsOf(tx, [visitorId, ...sessionIds]);
-    for (const write of webhookEventWrites(tx, "visitor.deleted", {
-      id: visitorId,
-      sessions: result.counts.sessions,
-      messages: result.counts.messages,
-    }))
-      await write;
-    for (const hook of hooks) await hook.inTransaction?.(tx, result);
-    return result;
-  }, ERASURE_TRANSACTION);
+  const erasure = await commitInTransaction(
+    deps,
+    async (tx) => {
+      const visitor = await tx.visitor.findUnique({ where: { id: visitorId }, select: { id: true } });
+      if (!visitor) throw new AppError("VISITOR_NOT_FOUND");
+      const sessions = await tx.session.findMany({ where: { visitor_id: visitorId }, select: { id: true } });
+      const sessionIds = sessions.map((session) => session.id);
+      // Children first and explicitly (not only by cascade), so the counts are exact on both databases.
+      const messages = await tx.message.deleteMany({ where: { session_id: { in: sessionIds } } });
+      const deletedSessions = await tx.session.deleteMany({ where: { visitor_id: visitorId } });
+      const visitors = await tx.visitor.deleteMany({ where: { id: visitorId } });
+      const result: VisitorErasure = {
+        visitor_id: visitorId,
+        session_ids: sessionIds,
+        counts: {
+          visitors: Number(visitors.count),
+          sessions: Number(deletedSessions.count),
+          messages: Number(messages.count),
+        },
+      };
+      // Earlier events of the visitor still in the outbox (its metadata, its messages) go with it; receivers are
+      // told of the erasure in the same transaction: the id and counts, nothing personal.
+      await forgetWebhookEventsOf(tx, [visitorId, ...sessionIds]);
+      for (const hook of hooks) await hook.inTransaction?.(tx, result);
+      return {
+        result,
+        events: [
+          {
+            type: "visitor.deleted",
+            data: { id: visitorId, sessions: result.counts.sessions, messages: result.counts.messages },
+          },
+        ],
+        audit: audit && {
+          ...audit,
+          object: { type: "visitor", id: visitorId },
+          detail: { ...audit.detail, sessions: result.counts.sessions, messages: result.counts.messages },
+        },
+      };
+    },
+    ERASURE_TRANSACTION,
+  );
   // The event streams of its sessions end, on every instance (their kept events are dropped).
   for (const sessionId of erasure.session_ids) {
     try {

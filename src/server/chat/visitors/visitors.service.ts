@@ -4,7 +4,7 @@ import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
-import { webhookEventWrites } from "../webhooks/webhook-events";
+import { commitChange } from "../events/commit-change";
 import { insertVisitor } from "../hot-sql";
 import type {
   CreateVisitorInput,
@@ -33,9 +33,11 @@ export async function createVisitor(deps: ChatDeps, input: CreateVisitorInput): 
   const data = { id: randomUUID(), metadata, created_at: now, last_seen_at: now };
   const dto = toVisitorDto({ ...data, user_id: null, email: null });
   // A raw insert (../hot-sql.ts: a visitor is created on every first visit); alone when no event is written.
-  const events = webhookEventWrites(deps.db, "visitor.created", dto, now);
-  if (events.length === 0) await insertVisitor(deps.db, data);
-  else await deps.db.$transaction([insertVisitor(deps.db, data), ...events]);
+  await commitChange(deps, {
+    writes: [insertVisitor(deps.db, data)],
+    events: [{ type: "visitor.created", data: dto }],
+    at: now,
+  });
   return dto;
 }
 

@@ -3,18 +3,12 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
 
 /**
- * The events webhooks tell of (docs/webhooks.md). To add one (e.g. `visitor.deleted`): add its name here, then
- * put `...webhookEventWrites(db, "visitor.deleted", dto)` into the batch transaction that makes the change.
+ * The webhook outbox. The events webhooks tell of are the catalogue's with destination `webhook`
+ * (../events/catalogue.ts); their rows are written by commitChange (../events/commit-change.ts) in the change's
+ * transaction, never by hand.
  */
-export const WEBHOOK_EVENT_TYPES = [
-  "visitor.created",
-  "session.created",
-  "message.created",
-  "visitor.deleted",
-  "feedback.created",
-  "session.handoff_requested",
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "../events/catalogue";
+import type { WebhookEventType } from "../events/catalogue";
 
 /** A client the outbox row can be written with: the app's client or an interactive transaction's. */
 export type WebhookEventWriter = Pick<Db, "webhookEvent">;

@@ -1,0 +1,31 @@
+import type { AuditBy } from "../audit/audit-record";
+import type { ChatDeps } from "../deps";
+import type { Agent } from "../handoff/handoff-rules";
+import type { AgentMessageInput } from "../handoff/handoff.schema";
+import { sessionForAgentReply } from "../handoff/handoff.service";
+import type { MessageDto } from "./message.schema";
+import { storeMessages } from "./message-writer";
+
+/**
+ * An agent's reply in a conversation they claimed: stored with role agent and their name, announced as
+ * message.created (live to the visitor's widget, and to webhooks), audited with who wrote it (not what).
+ */
+export async function sendAgentMessage(
+  deps: ChatDeps,
+  input: Pick<AgentMessageInput, "id" | "message">,
+  agent: Agent,
+  by?: AuditBy,
+): Promise<MessageDto> {
+  const session = await sessionForAgentReply(deps, input.id, agent);
+  const [message] = await storeMessages(deps, {
+    session,
+    messages: [{ role: "agent", content: input.message, author_name: agent.name }],
+    audit: by && {
+      ...by,
+      action: "agent_message.sent",
+      object: { type: "session", id: session.id },
+      detail: { characters: input.message.length },
+    },
+  });
+  return message!;
+}
