@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, LIMITS, wellFormedText } from "../limits";
+import { hasNoNul, wellFormedText } from "../limits";
+import { messageTextSchema } from "../message-text";
 import { sessionSchema } from "../sessions/session.schema";
 
 export const HANDOFF_STATUSES = ["none", "waiting", "agent", "unavailable"] as const;
@@ -55,16 +56,10 @@ export const agentSessionInputSchema = z.strictObject({
 export type AgentSessionInput = z.infer<typeof agentSessionInputSchema>;
 
 export const agentMessageInputSchema = agentSessionInputSchema.extend({
-  message: z
-    .string({
-      error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string"),
-    })
-    .trim()
-    .min(1, "message must not be empty")
-    .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
-    .refine(hasNoNul, "message must not contain the NUL character (U+0000)")
-    .check(wellFormedText("message"))
-    .meta({ description: "The agent's reply (plain text).", example: "Hi, I'm Ada — let me look into it." }),
+  message: messageTextSchema({
+    description: "The agent's reply (plain text).",
+    example: "Hi, I'm Ada — let me look into it.",
+  }),
 });
 export type AgentMessageInput = z.infer<typeof agentMessageInputSchema>;
 

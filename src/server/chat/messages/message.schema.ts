@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { idSchema, sessionIdSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, LIMITS, wellFormedText } from "../limits";
+import { LIMITS } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 import { MESSAGE_STATUSES } from "./message-status";
+import { messageTextSchema } from "../message-text";
 import { FEEDBACK_RATINGS } from "../feedback/feedback.schema";
 
 export const messageSourceSchema = z
@@ -71,19 +72,10 @@ export type ListMessagesInput = z.infer<typeof listMessagesInputSchema>;
 export const messagePageSchema = pageOf(messageSchema);
 
 export const chatInputSchema = z.strictObject({
-  message: z
-    .string({
-      error: (issue) => (issue.input === undefined ? "message is required" : "message must be a string"),
-    })
-    .trim()
-    .min(1, "message must not be empty")
-    .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
-    .refine(hasNoNul, "message must not contain the NUL character (U+0000)")
-    .check(wellFormedText("message"))
-    .meta({
-      description: `The visitor's message (1–${LIMITS.messageMaxChars} characters).`,
-      example: "How do I embed the widget?",
-    }),
+  message: messageTextSchema({
+    description: `The visitor's message (1–${LIMITS.messageMaxChars} characters).`,
+    example: "How do I embed the widget?",
+  }),
   session_id: sessionIdSchema,
   visitor_id: visitorIdSchema,
 });
