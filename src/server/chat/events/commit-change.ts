@@ -51,7 +51,7 @@ type Results<W extends readonly unknown[]> = { -readonly [K in keyof W]: Awaited
  * and its audit entry run in ONE transaction — so an event or an entry exists if and only if the change does, and
  * a crash after the commit loses no webhook — and its live events are published only after the commit. Answers
  * the results of `writes`, in order. A change with nothing to store (no writes, no outbox row, no entry) only
- * publishes. A batch, not an interactive transaction: SQLite's adapter shares one connection (see
+ * publishes; one statement alone runs without a transaction around it. A batch, not an interactive transaction: SQLite's adapter shares one connection (see
  * commitInTransaction for a change that must read inside its transaction).
  */
 export async function commitChange<const W extends readonly Prisma.PrismaPromise<unknown>[]>(
@@ -59,7 +59,13 @@ export async function commitChange<const W extends readonly Prisma.PrismaPromise
   change: ChangeEffects & { writes: W },
 ): Promise<Results<W>> {
   const statements = [...change.writes, ...sideEffectWrites(deps.db, change)];
-  const results = statements.length > 0 ? await deps.db.$transaction(statements) : [];
+  // One statement is atomic by itself: no transaction around it (a visitor's insert when no webhook wants it).
+  const results =
+    statements.length > 1
+      ? await deps.db.$transaction(statements)
+      : statements.length === 1
+        ? [await statements[0]]
+        : [];
   publishLive(deps, change.events);
   return results.slice(0, change.writes.length) as Results<W>;
 }
