@@ -9,7 +9,7 @@ import type { Db } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import type { ChatDeps } from "~/server/chat/deps";
 import { createCaller } from "~/server/api/root";
-import { recordAudit } from "~/server/admin/audit/audit.service";
+import { commitChange } from "~/server/chat/events/commit-change";
 import { eraseVisitor, onVisitorErased, type VisitorErasure } from "~/server/chat/visitors/erase-visitor";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess } from "../testing/admin";
 import { ScriptedResponder } from "../testing/responders";
@@ -357,7 +357,10 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
       const actor = { kind: "api_key" as const, id: null, name: `pager-${dialect}` };
       // (Entries are ordered by time: ones recorded in the same millisecond have no order between them.)
       for (let index = 0; index < 5; index += 1) {
-        await recordAudit(deps, { actor, action: "sessions.exported", detail: { index } });
+        await commitChange(deps, {
+          writes: [],
+          audit: { actor, action: "sessions.exported", detail: { index } },
+        });
         await new Promise((resolve) => setTimeout(resolve, 3));
       }
       const audit = adminCaller(deps, bearer(TEST_ADMIN_API_KEY), ADMIN_IP).admin.audit;

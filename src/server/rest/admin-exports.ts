@@ -1,7 +1,6 @@
 import type { z } from "zod";
-import type { AuditRecord } from "../admin/audit/audit.service";
-import { auditActorOf, recordAudit } from "../admin/audit/audit.service";
-import { requireAdmin } from "../admin/auth/admin-access";
+import type { AuditBy } from "../chat/audit/audit-record";
+import { auditByOf, requireAdmin } from "../admin/auth/admin-access";
 import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports/exports.service";
 import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
 import type { ChatDeps } from "../chat/deps";
@@ -33,21 +32,15 @@ async function handleExport<Schema extends z.ZodType>(
   request: Request,
   schema: Schema,
   params: Record<string, string>,
-  produce: (deps: ChatDeps, input: z.output<Schema>) => ExportFile | Promise<ExportFile>,
-  audit: (input: z.output<Schema>) => Pick<AuditRecord, "action" | "object" | "detail">,
+  produce: (deps: ChatDeps, input: z.output<Schema>, by: AuditBy) => ExportFile | Promise<ExportFile>,
 ): Promise<Response> {
   try {
     const deps = await getChatDeps();
     const principal = await requireAdmin(deps, request.headers);
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const input = schema.parse({ ...query, ...params });
-    const file = await produce(deps, input);
-    // Recorded once the export is known to exist (an unknown session is a 404, not an export).
-    await recordAudit(deps, {
-      ...audit(input),
-      actor: auditActorOf(principal),
-      clientAddress: clientIp(request.headers),
-    });
+    // The export service records it in the audit log once the export is known to exist.
+    const file = await produce(deps, input, auditByOf(principal, clientIp(request.headers)));
     return exportFileResponse(file);
   } catch (error) {
     const restError = toRestError(error);
@@ -59,17 +52,10 @@ async function handleExport<Schema extends z.ZodType>(
 
 /** GET /api/admin/exports/sessions/{id}/?format=csv|json — one transcript. */
 export function handleTranscriptExport(request: Request, id: string): Promise<Response> {
-  return handleExport(request, exportTranscriptInputSchema, { id }, exportTranscript, (input) => ({
-    action: "transcript.exported",
-    object: { type: "session", id: input.id },
-    detail: { format: input.format },
-  }));
+  return handleExport(request, exportTranscriptInputSchema, { id }, exportTranscript);
 }
 
 /** GET /api/admin/exports/sessions/?from=&to=&format=csv|json — every session started in the range. */
 export function handleSessionsExport(request: Request): Promise<Response> {
-  return handleExport(request, exportSessionsInputSchema, {}, exportSessions, (input) => ({
-    action: "sessions.exported",
-    detail: { format: input.format, from: input.from ?? null, to: input.to ?? null },
-  }));
+  return handleExport(request, exportSessionsInputSchema, {}, exportSessions);
 }

@@ -1,8 +1,9 @@
 import { env } from "~/env";
-import { requireAdmin } from "../admin/auth/admin-access";
+import { auditByOf, requireAdmin } from "../admin/auth/admin-access";
 import { importUploadedFile } from "../admin/knowledge/knowledge-import";
 import { AppError } from "../errors/app-error";
 import { readBodyBytes } from "../protection/body-limit";
+import { clientIp } from "../protection/client-address";
 import { isSameOriginRequest } from "../protection/same-origin";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
@@ -62,6 +63,7 @@ export async function handleKnowledgeUpload(request: Request): Promise<Response>
         published: publishedField !== "false",
       },
       { maxBytes: env.KNOWLEDGE_IMPORT_MAX_BYTES },
+      auditByOf(principal, clientIp(request.headers)),
     );
     return Response.json({ success: true, message: "Imported.", data: result });
   } catch (error) {

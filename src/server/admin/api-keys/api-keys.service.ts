@@ -1,5 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
+import { commitChange, commitInTransaction } from "../../chat/events/commit-change";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import type { ApiKeyDto, CreateApiKeyInput, CreatedApiKeyDto, RevokeApiKeyInput } from "./api-keys.schema";
@@ -42,20 +44,29 @@ function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
 
 const withCreator = { created_by: { select: { email: true } } } as const;
 
+/** A new key for its creator, audited (api_key.created: its name and prefix, never the key) with `by`. */
 export async function createApiKey(
   deps: ChatDeps,
   input: CreateApiKeyInput,
   createdById: string,
+  by?: AuditBy,
 ): Promise<CreatedApiKeyDto> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
-  const row = await deps.db.apiKey.create({
-    data: {
-      name: input.name,
-      prefix: key.slice(0, SHOWN_PREFIX_LENGTH),
-      key_hash: hashApiKey(key),
-      created_by_id: createdById,
+  const id = randomUUID();
+  const prefix = key.slice(0, SHOWN_PREFIX_LENGTH);
+  const [row] = await commitChange(deps, {
+    writes: [
+      deps.db.apiKey.create({
+        data: { id, name: input.name, prefix, key_hash: hashApiKey(key), created_by_id: createdById },
+        include: withCreator,
+      }),
+    ],
+    audit: by && {
+      ...by,
+      action: "api_key.created",
+      object: { type: "api_key", id },
+      detail: { name: input.name, prefix },
     },
-    include: withCreator,
   });
   return { api_key: toApiKeyDto(row), key };
 }
@@ -69,15 +80,34 @@ export async function listApiKeys(deps: ChatDeps): Promise<{ items: ApiKeyDto[] 
   return { items: rows.map(toApiKeyDto) };
 }
 
-/** Revokes a key for good; revoking a revoked key changes nothing. */
-export async function revokeApiKey(deps: ChatDeps, input: RevokeApiKeyInput): Promise<ApiKeyDto> {
+/**
+ * Revokes a key for good, audited (api_key.revoked) with `by`; revoking a revoked key changes (and records)
+ * nothing.
+ */
+export async function revokeApiKey(
+  deps: ChatDeps,
+  input: RevokeApiKeyInput,
+  by?: AuditBy,
+): Promise<ApiKeyDto> {
   if (!isUuid(input.id)) throw new AppError("API_KEY_NOT_FOUND");
-  const existing = await deps.db.apiKey.findUnique({ where: { id: input.id } });
-  if (!existing) throw new AppError("API_KEY_NOT_FOUND");
-  const row = await deps.db.apiKey.update({
-    where: { id: input.id },
-    data: { revoked_at: existing.revoked_at ?? new Date() },
-    include: withCreator,
+  const row = await commitInTransaction(deps, async (tx) => {
+    const existing = await tx.apiKey.findUnique({ where: { id: input.id }, include: withCreator });
+    if (!existing) throw new AppError("API_KEY_NOT_FOUND");
+    if (existing.revoked_at) return { result: existing };
+    const revoked = await tx.apiKey.update({
+      where: { id: existing.id },
+      data: { revoked_at: new Date() },
+      include: withCreator,
+    });
+    return {
+      result: revoked,
+      audit: by && {
+        ...by,
+        action: "api_key.revoked",
+        object: { type: "api_key", id: revoked.id },
+        detail: { name: revoked.name },
+      },
+    };
   });
   return toApiKeyDto(row);
 }

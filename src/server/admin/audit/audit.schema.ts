@@ -2,41 +2,11 @@ import { z } from "zod";
 import { hasNoNul, wellFormedText } from "../../chat/limits";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { createdBetweenInputSchema } from "../sessions/session-admin.schema";
+import { AUDIT_ACTION_NAMES, AUDIT_ACTOR_KINDS } from "../../chat/audit/audit-record";
 
-/**
- * Every action the audit log records. Add yours here (one line) and call recordAudit where it happens, e.g.
- * "settings.changed", "session.claimed", "session.closed".
- */
-export const AUDIT_ACTIONS = [
-  "sign_in.succeeded",
-  "sign_in.failed",
-  "visitor.exported",
-  "visitor.deleted",
-  "sessions.exported",
-  "transcript.exported",
-  "api_key.created",
-  "api_key.revoked",
-  "settings.changed",
-  "session.claimed",
-  "session.released",
-  "session.closed",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export const AUDIT_ACTOR_KINDS = ["admin_user", "api_key"] as const;
-export type AuditActorKind = (typeof AUDIT_ACTOR_KINDS)[number];
-
-/** Who did it: an admin user (signed in, or trying to) or an API key (a managed key or the bootstrap key). */
-export interface AuditActor {
-  kind: AuditActorKind;
-  /** The user's or key's id; null when there is none (the bootstrap key, a sign-in to an unknown account). */
-  id: string | null;
-  /** The admin's email or the key's name. */
-  name: string;
-}
-
-/** Facts about an action: counts, filters, formats. Never personal content (messages, metadata, visitor names). */
-export type AuditDetail = Record<string, string | number | boolean | null>;
+// The actions and actors are the domain's (src/server/chat/audit/audit-record.ts): add an action there.
+export { AUDIT_ACTION_NAMES, AUDIT_ACTIONS, AUDIT_ACTOR_KINDS } from "../../chat/audit/audit-record";
+export type { AuditAction, AuditActor, AuditActorKind, AuditDetail } from "../../chat/audit/audit-record";
 
 export const auditEntrySchema = z
   .object({
@@ -45,7 +15,7 @@ export const auditEntrySchema = z
     actor_kind: z.enum(AUDIT_ACTOR_KINDS),
     actor_id: z.string().nullable(),
     actor_name: z.string(),
-    action: z.string().meta({ description: `What was done: ${AUDIT_ACTIONS.join(", ")}.` }),
+    action: z.string().meta({ description: `What was done: ${AUDIT_ACTION_NAMES.join(", ")}.` }),
     object_type: z.string().nullable(),
     object_id: z.string().nullable(),
     detail: z.record(z.string(), z.json()),
@@ -55,7 +25,7 @@ export const auditEntrySchema = z
 export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
 
 export const listAuditInputSchema = pageInputSchema.extend(createdBetweenInputSchema.shape).extend({
-  action: z.enum(AUDIT_ACTIONS).optional().meta({ description: "Only entries of this action." }),
+  action: z.enum(AUDIT_ACTION_NAMES).optional().meta({ description: "Only entries of this action." }),
   actor: z
     .string()
     .trim()

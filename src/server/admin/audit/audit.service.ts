@@ -1,59 +1,15 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
-import type { Db } from "../../db/client";
 import type { ChatDeps } from "../../chat/deps";
 import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
-import type { AdminPrincipal } from "../auth/admin-access";
 import { createdAtRange } from "../sessions/session-admin.service";
-import type {
-  AuditAction,
-  AuditActor,
-  AuditActorKind,
-  AuditDetail,
-  AuditEntryDto,
-  ListAuditInput,
-} from "./audit.schema";
+import type { AuditActorKind } from "../../chat/audit/audit-record";
+import type { AuditEntryDto, ListAuditInput } from "./audit.schema";
 
-/** The name the bootstrap ADMIN_API_KEY is recorded under. */
-export const BOOTSTRAP_KEY_NAME = "ADMIN_API_KEY";
-
-export interface AuditRecord {
-  actor: AuditActor;
-  action: AuditAction;
-  object?: { type: string; id: string };
-  detail?: AuditDetail;
-  /** The client's address: clientIp(headers) from src/server/protection/client-address.ts. */
-  clientAddress?: string;
-}
-
-/** The actor of an admin call (adminProcedure's `ctx.principal`, or requireAdmin's answer). */
-export function auditActorOf(principal: AdminPrincipal): AuditActor {
-  if (principal.kind === "session")
-    return { kind: "admin_user", id: principal.userId, name: principal.email };
-  if (principal.kind === "api_key") return { kind: "api_key", id: principal.apiKeyId, name: principal.name };
-  return { kind: "api_key", id: null, name: BOOTSTRAP_KEY_NAME };
-}
-
-/**
- * THE audit verb: appends one entry to the audit log. Pass a transaction client as `db` to record the action
- * atomically with the change. Entries are only ever inserted: nothing in the app updates or deletes them.
+/*
+ * The audit log is only read here. Entries are written by the service that makes a change, in the change's
+ * transaction (`audit` of commitChange / commitInTransaction, src/server/chat/events/commit-change.ts), and by
+ * sign-in (src/server/admin/auth/auth.ts). Nothing in the app updates or deletes an entry.
  */
-export async function recordAudit(
-  deps: { db: Db | Prisma.TransactionClient },
-  record: AuditRecord,
-): Promise<void> {
-  await deps.db.auditEntry.create({
-    data: {
-      actor_kind: record.actor.kind,
-      actor_id: record.actor.id,
-      actor_name: record.actor.name.slice(0, 320),
-      action: record.action,
-      object_type: record.object?.type ?? null,
-      object_id: record.object?.id ?? null,
-      detail: (record.detail ?? {}) as Prisma.InputJsonObject,
-      client_address: record.clientAddress?.slice(0, 100) ?? null,
-    },
-  });
-}
 
 type AuditRow = Prisma.AuditEntryGetPayload<object>;
 

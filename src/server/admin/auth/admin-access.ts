@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { env } from "~/env";
 import { AppError } from "../../errors/app-error";
+import type { AuditActor, AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { verifyApiKey } from "../api-keys/api-keys.service";
 import { adminAuthFor } from "./auth";
@@ -10,6 +11,25 @@ export type AdminPrincipal =
   | { kind: "session"; userId: string; email: string; name: string }
   | { kind: "api_key"; apiKeyId: string; name: string }
   | { kind: "bootstrap_key" };
+
+/** The name the bootstrap ADMIN_API_KEY is recorded under in the audit log. */
+export const BOOTSTRAP_KEY_NAME = "ADMIN_API_KEY";
+
+/** The audit log's actor of an admin call (adminProcedure's `ctx.principal`, or requireAdmin's answer). */
+export function auditActorOf(principal: AdminPrincipal): AuditActor {
+  if (principal.kind === "session")
+    return { kind: "admin_user", id: principal.userId, name: principal.email };
+  if (principal.kind === "api_key") return { kind: "api_key", id: principal.apiKeyId, name: principal.name };
+  return { kind: "api_key", id: null, name: BOOTSTRAP_KEY_NAME };
+}
+
+/**
+ * Who makes an admin change and from where, for the service that audits it in the change's transaction: in a
+ * procedure `auditByOf(ctx.principal, ctx.ip)`, in a route handler `auditByOf(principal, clientIp(headers))`.
+ */
+export function auditByOf(principal: AdminPrincipal, clientAddress: string | undefined): AuditBy {
+  return { actor: auditActorOf(principal), ...(clientAddress !== undefined && { clientAddress }) };
+}
 
 /** Constant-time comparison, so response timing does not reveal how much of a guessed key was right. */
 function isBootstrapKey(presented: string): boolean {

@@ -10,7 +10,8 @@ import {
 } from "../../protection/client-address";
 import type { ChatDeps } from "../../chat/deps";
 import { getChatDeps } from "../../runtime/runtime";
-import { recordAudit } from "../audit/audit.service";
+import type { AuditRecord } from "../../chat/audit/audit-record";
+import { commitChange } from "../../chat/events/commit-change";
 import { resolveAuthSecret } from "./auth-secret";
 import { enforceSignInLimits } from "./sign-in-throttle";
 import { errorFields, logger, redactSecrets } from "../../observability/logger";
@@ -27,6 +28,14 @@ const ADMIN_SESSION_DAYS = 7;
 
 function originsOfHost(host: string | null | undefined): string[] {
   return host && /^[\w.\-[\]:]+$/.test(host) ? [`http://${host}`, `https://${host}`] : [];
+}
+
+/**
+ * A sign-in's audit entry (sign_in.succeeded / sign_in.failed). Better Auth stores the session itself, so the
+ * entry is a change of its own: no row of ours changes with it.
+ */
+async function recordSignIn(deps: Pick<ChatDeps, "db">, record: AuditRecord): Promise<void> {
+  await commitChange(deps, { writes: [], audit: record });
 }
 
 /**
@@ -108,7 +117,7 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
         const clientAddress = clientIp(headers);
         const signedIn = ctx.context.newSession;
         if (signedIn) {
-          await recordAudit(deps, {
+          await recordSignIn(deps, {
             actor: { kind: "admin_user", id: signedIn.user.id, name: signedIn.user.email },
             action: "sign_in.succeeded",
             object: { type: "admin_user", id: signedIn.user.id },
@@ -123,7 +132,7 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
         const user = email
           ? await deps.db.adminUser.findUnique({ where: { email }, select: { id: true } })
           : null;
-        await recordAudit(deps, {
+        await recordSignIn(deps, {
           actor: { kind: "admin_user", id: user?.id ?? null, name: email || "(no email)" },
           action: "sign_in.failed",
           ...(user && { object: { type: "admin_user", id: user.id } }),

@@ -1,5 +1,7 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { AuditBy, AuditRecord } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
+import { commitChange } from "../../chat/events/commit-change";
 import { createdAtRange, getTranscript, toTranscriptDto } from "../sessions/session-admin.service";
 import type { TranscriptDto } from "../sessions/session-admin.schema";
 import { keysetWhere, type Keyset } from "../../chat/pagination";
@@ -47,9 +49,33 @@ function transcriptCsvRows(transcript: TranscriptDto): string {
 
 const CSV_HEADER = `${CSV_BOM}${csvRow(CSV_COLUMNS)}`;
 
-/** One session's transcript as a file. Unknown session → SESSION_NOT_FOUND before anything is produced. */
-export async function exportTranscript(deps: ChatDeps, input: ExportTranscriptInput): Promise<ExportFile> {
+/**
+ * An export's audit entry (with `by`): an export changes no row, so the entry is a change of its own, written
+ * once the export is known to exist (an unknown session is a 404, not an export) and before a byte is sent.
+ */
+export async function recordExport(
+  deps: Pick<ChatDeps, "db">,
+  by: AuditBy | undefined,
+  record: Omit<AuditRecord, keyof AuditBy>,
+): Promise<void> {
+  if (by) await commitChange(deps, { writes: [], audit: { ...by, ...record } });
+}
+
+/**
+ * One session's transcript as a file, audited (transcript.exported) with `by`. Unknown session →
+ * SESSION_NOT_FOUND before anything is produced.
+ */
+export async function exportTranscript(
+  deps: ChatDeps,
+  input: ExportTranscriptInput,
+  by?: AuditBy,
+): Promise<ExportFile> {
   const transcript = await getTranscript(deps, input);
+  await recordExport(deps, by, {
+    action: "transcript.exported",
+    object: { type: "session", id: transcript.session.id },
+    detail: { format: input.format },
+  });
   const body =
     input.format === "csv"
       ? CSV_HEADER + transcriptCsvRows(transcript)
@@ -100,11 +126,19 @@ async function readFirst<T>(iterator: AsyncGenerator<T>): Promise<AsyncGenerator
   })();
 }
 
-/** Every session started in a day range (UTC, inclusive), with its messages, as one file. */
-export async function exportSessions(deps: ChatDeps, input: ExportSessionsInput): Promise<ExportFile> {
+/** Every session started in a day range (UTC, inclusive), with its messages, as one file; audited with `by`. */
+export async function exportSessions(
+  deps: ChatDeps,
+  input: ExportSessionsInput,
+  by?: AuditBy,
+): Promise<ExportFile> {
   createdAtRange(input); // refuse a reversed range before the response starts
   const span = `${input.from ?? "start"}-to-${input.to ?? "now"}`;
   const transcripts = await readFirst(transcriptsStartedIn(deps, input));
+  await recordExport(deps, by, {
+    action: "sessions.exported",
+    detail: { format: input.format, from: input.from ?? null, to: input.to ?? null },
+  });
   return {
     filename: `sessions-${span}.${input.format}`,
     contentType: CONTENT_TYPE[input.format],

@@ -1,3 +1,4 @@
+import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import type { AdminPrincipal } from "../auth/admin-access";
 import type { Agent } from "../../chat/handoff/handoff-rules";
@@ -33,28 +34,32 @@ export function agentOf(principal: AdminPrincipal, agentName?: string): Agent {
   }
 }
 
+/* The agent's actions below are audited by the domain, in the change's transaction, with `by` (who, from where). */
+
 export async function claim(
   deps: ChatDeps,
   input: AgentSessionInput,
   principal: AdminPrincipal,
+  by: AuditBy,
 ): Promise<SessionDto> {
-  return toSessionDto(await claimSession(deps, input.id, agentOf(principal, input.agent_name)));
+  return toSessionDto(await claimSession(deps, input.id, agentOf(principal, input.agent_name), by));
 }
 
-export async function release(deps: ChatDeps, input: AgentSessionInput): Promise<SessionDto> {
-  return toSessionDto(await releaseSession(deps, input.id));
+export async function release(deps: ChatDeps, input: AgentSessionInput, by: AuditBy): Promise<SessionDto> {
+  return toSessionDto(await releaseSession(deps, input.id, by));
 }
 
-export async function close(deps: ChatDeps, input: AgentSessionInput): Promise<SessionDto> {
-  return toSessionDto(await closeSession(deps, input.id));
+export async function close(deps: ChatDeps, input: AgentSessionInput, by: AuditBy): Promise<SessionDto> {
+  return toSessionDto(await closeSession(deps, input.id, by));
 }
 
 export async function reply(
   deps: ChatDeps,
   input: AgentMessageInput,
   principal: AdminPrincipal,
+  by: AuditBy,
 ): Promise<MessageDto> {
-  return sendAgentMessage(deps, input, agentOf(principal, input.agent_name));
+  return sendAgentMessage(deps, input, agentOf(principal, input.agent_name), by);
 }
 
 export function typing(

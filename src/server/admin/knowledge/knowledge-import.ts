@@ -2,11 +2,12 @@ import { Readability } from "@mozilla/readability";
 import { parseHTML } from "linkedom";
 import TurndownService from "turndown";
 import type { ChatDeps } from "../../chat/deps";
+import type { AuditBy } from "../../chat/audit/audit-record";
 import { splitTitle } from "../../chat/knowledge/articles";
 import { AppError } from "../../errors/app-error";
 import { fetchPage, IMPORT_USER_AGENT, type FetchLimits, type FetchOutcome } from "./fetch-page";
 import type { ImportKnowledgeInput, ImportResultDto } from "./knowledge.schema";
-import { upsertImportedArticle } from "./knowledge.service";
+import { storeImportedArticles, type ImportedDocument } from "./knowledge.service";
 import { MAX_ARTICLE_CHARS } from "./knowledge.schema";
 
 /**
@@ -153,11 +154,15 @@ function bounded(document: { title: string; body: string }): { title: string; bo
   };
 }
 
-/** An uploaded file as an article: created, or the article of a previous upload of that file name updated. */
+/**
+ * An uploaded file as an article: created, or the article of a previous upload of that file name updated;
+ * audited (knowledge.imported) with `by`.
+ */
 export async function importUploadedFile(
   deps: ChatDeps,
   file: { name: string; bytes: Uint8Array; published: boolean },
   limits: { maxBytes: number },
+  by?: AuditBy,
 ): Promise<ImportResultDto> {
   const name = file.name.split(/[\\/]/).pop()!.slice(0, 200) || "upload";
   const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
@@ -193,13 +198,12 @@ export async function importUploadedFile(
       throw new AppError("KNOWLEDGE_IMPORT_UNSUPPORTED_FILE", { params: { name } });
   }
   if (!document.body.trim()) throw new AppError("KNOWLEDGE_IMPORT_EMPTY", { params: { name } });
-  const result = await upsertImportedArticle(deps, {
-    ...bounded(document),
-    sourceUrl: `upload:${name}`,
-    kind: "upload",
-    published: file.published,
-  });
-  return { items: [result], skipped: [] };
+  const items = await storeImportedArticles(
+    deps,
+    [{ ...bounded(document), sourceUrl: `upload:${name}`, kind: "upload", published: file.published }],
+    by,
+  );
+  return { items, skipped: [] };
 }
 
 // ---- URLs and sitemaps ----
@@ -236,11 +240,13 @@ function reasonOf(outcome: Exclude<FetchOutcome, { ok: true }>): string {
 /**
  * Imports a page, or every same-origin page of a sitemap (nested sitemaps followed, at most `maxPages` pages).
  * A single page that cannot be imported is an error; a sitemap's pages that cannot are listed in `skipped`.
+ * Every page is fetched first, then all are stored in one transaction with one knowledge.imported entry (`by`).
  */
 export async function importFromUrl(
   deps: ChatDeps,
   input: ImportKnowledgeInput,
   limits: ImportLimits,
+  by?: AuditBy,
 ): Promise<ImportResultDto> {
   const start = new URL(input.url);
   start.hash = "";
@@ -254,26 +260,24 @@ export async function importFromUrl(
   const first = await fetchPage(start.toString(), limits);
   if (!first.ok) throw refusal(start.toString(), first, limits.maxBytes);
 
-  const result: ImportResultDto = { items: [], skipped: [] };
-  const store = async (url: string, outcome: Extract<FetchOutcome, { ok: true }>) => {
+  const skipped: ImportResultDto["skipped"] = [];
+  const documents: ImportedDocument[] = [];
+  const store = (url: string, outcome: Extract<FetchOutcome, { ok: true }>) => {
     if (!/html|xml/i.test(outcome.contentType) && outcome.contentType !== "") {
-      result.skipped.push({ url, reason: `not an HTML page (${outcome.contentType})` });
+      skipped.push({ url, reason: `not an HTML page (${outcome.contentType})` });
       return;
     }
     const document = htmlToArticle(outcome.body.toString("utf8"), new URL(url).pathname);
     if (!document.body.trim()) {
-      result.skipped.push({ url, reason: "no text found" });
+      skipped.push({ url, reason: "no text found" });
       return;
     }
-    result.items.push(
-      await upsertImportedArticle(deps, {
-        ...bounded(document),
-        sourceUrl: url,
-        kind: "url",
-        published: input.published,
-      }),
-    );
+    documents.push({ ...bounded(document), sourceUrl: url, kind: "url", published: input.published });
   };
+  const stored = async (): Promise<ImportResultDto> => ({
+    items: await storeImportedArticles(deps, documents, by, { skipped: skipped.length }),
+    skipped,
+  });
 
   if (!isSitemap(first)) {
     if (!/html/i.test(first.contentType))
@@ -283,12 +287,12 @@ export async function importFromUrl(
           reason: `it is not an HTML page or a sitemap (${first.contentType || "no type"}).`,
         },
       });
-    await store(start.toString(), first);
-    if (result.items.length === 0)
+    store(start.toString(), first);
+    if (documents.length === 0)
       throw new AppError("KNOWLEDGE_IMPORT_REFUSED", {
         params: { url: start.toString(), reason: "no text found on it." },
       });
-    return result;
+    return stored();
   }
 
   // A sitemap: collect same-origin page URLs (nested sitemaps too), then import them one by one.
@@ -315,25 +319,24 @@ export async function importFromUrl(
       try {
         url = new URL(location);
       } catch {
-        result.skipped.push({ url: location, reason: "not a URL" });
+        skipped.push({ url: location, reason: "not a URL" });
         continue;
       }
       url.hash = "";
       const key = url.toString();
       if (seen.has(key)) continue;
       seen.add(key);
-      if (url.origin !== origin)
-        result.skipped.push({ url: key, reason: "on another site (same origin only)" });
-      else if (!allowed(url)) result.skipped.push({ url: key, reason: "refused by robots.txt" });
+      if (url.origin !== origin) skipped.push({ url: key, reason: "on another site (same origin only)" });
+      else if (!allowed(url)) skipped.push({ url: key, reason: "refused by robots.txt" });
       else if (pages.length >= limits.maxPages)
-        result.skipped.push({ url: key, reason: `over the page limit (${limits.maxPages})` });
+        skipped.push({ url: key, reason: `over the page limit (${limits.maxPages})` });
       else pages.push(key);
     }
   }
   for (const page of pages) {
     const outcome = await fetchPage(page, limits);
-    if (!outcome.ok) result.skipped.push({ url: page, reason: reasonOf(outcome) });
-    else await store(page, outcome);
+    if (!outcome.ok) skipped.push({ url: page, reason: reasonOf(outcome) });
+    else store(page, outcome);
   }
-  return result;
+  return stored();
 }

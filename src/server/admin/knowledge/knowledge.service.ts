@@ -1,4 +1,7 @@
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
+import { commitInTransaction } from "../../chat/events/commit-change";
 import { isUuid } from "../../chat/ids";
 import { articleContentHash, slugify, type StoredArticle } from "../../chat/knowledge/articles";
 import { AppError } from "../../errors/app-error";
@@ -73,24 +76,27 @@ export async function getKnowledgeArticle(
   return toDto(await findArticle(deps, input.id));
 }
 
+/** What the writes below read and write with: the database, or the transaction of the change they are part of. */
+type ArticlesDb = Pick<Prisma.TransactionClient, "knowledgeArticle">;
+
 /** A free slug: `wanted` itself, or with -2, -3 … appended. */
-async function freeSlug(deps: ChatDeps, wanted: string, exceptId?: string): Promise<string> {
+async function freeSlug(db: ArticlesDb, wanted: string, exceptId?: string): Promise<string> {
   for (let attempt = 1; ; attempt += 1) {
     const suffix = attempt === 1 ? "" : `-${attempt}`;
     const slug = `${wanted.slice(0, 80 - suffix.length).replace(/-+$/, "")}${suffix}`;
-    const taken = await deps.db.knowledgeArticle.findUnique({ where: { slug }, select: { id: true } });
+    const taken = await db.knowledgeArticle.findUnique({ where: { slug }, select: { id: true } });
     if (!taken || taken.id === exceptId) return slug;
   }
 }
 
-export async function createKnowledgeArticle(
-  deps: ChatDeps,
+async function insertArticle(
+  db: ArticlesDb,
   input: CreateKnowledgeArticleInput,
-  source: { kind: SourceKind; url: string | null } = { kind: "editor", url: null },
-): Promise<KnowledgeArticleDto> {
-  const slug = input.slug ?? (await freeSlug(deps, slugify(input.title)));
+  source: { kind: SourceKind; url: string | null },
+): Promise<StoredArticle> {
+  const slug = input.slug ?? (await freeSlug(db, slugify(input.title)));
   try {
-    const row = await deps.db.knowledgeArticle.create({
+    return await db.knowledgeArticle.create({
       data: {
         slug,
         title: input.title,
@@ -101,72 +107,176 @@ export async function createKnowledgeArticle(
         content_hash: articleContentHash(input.title, input.body),
       },
     });
-    return toDto(row);
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError("KNOWLEDGE_SLUG_TAKEN", { params: { slug } });
     throw error;
   }
 }
 
+/*
+ * Every change below is audited (knowledge.*) with `by`, in its transaction: the article's id and the names of
+ * the fields changed, never its text.
+ */
+
+export async function createKnowledgeArticle(
+  deps: ChatDeps,
+  input: CreateKnowledgeArticleInput,
+  by?: AuditBy,
+): Promise<KnowledgeArticleDto> {
+  const row = await commitInTransaction(deps, async (tx) => {
+    const created = await insertArticle(tx, input, { kind: "editor", url: null });
+    return {
+      result: created,
+      audit: by && {
+        ...by,
+        action: "knowledge.created",
+        object: { type: "knowledge_article", id: created.id },
+        detail: { published: created.published },
+      },
+    };
+  });
+  return toDto(row);
+}
+
+/** Changes the title, text, slug or published state (publishing is an update of `published`). */
 export async function updateKnowledgeArticle(
   deps: ChatDeps,
   input: UpdateKnowledgeArticleInput,
+  by?: AuditBy,
 ): Promise<KnowledgeArticleDto> {
-  const existing = await findArticle(deps, input.id);
-  const title = input.title ?? existing.title;
-  const body = input.body ?? existing.body;
-  try {
-    const row = await deps.db.knowledgeArticle.update({
-      where: { id: existing.id },
-      data: {
-        title,
-        body,
-        slug: input.slug ?? existing.slug,
-        published: input.published ?? existing.published,
-        content_hash: articleContentHash(title, body),
-        updated_at: new Date(),
+  const fields = (["title", "body", "slug", "published"] as const).filter(
+    (field) => input[field] !== undefined,
+  );
+  const row = await commitInTransaction(deps, async (tx) => {
+    const existing = isUuid(input.id)
+      ? await tx.knowledgeArticle.findUnique({ where: { id: input.id } })
+      : null;
+    if (!existing) throw new AppError("KNOWLEDGE_ARTICLE_NOT_FOUND");
+    const title = input.title ?? existing.title;
+    const body = input.body ?? existing.body;
+    let updated: StoredArticle;
+    try {
+      updated = await tx.knowledgeArticle.update({
+        where: { id: existing.id },
+        data: {
+          title,
+          body,
+          slug: input.slug ?? existing.slug,
+          published: input.published ?? existing.published,
+          content_hash: articleContentHash(title, body),
+          updated_at: new Date(),
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError("KNOWLEDGE_SLUG_TAKEN", { params: { slug: input.slug ?? existing.slug } });
+      throw error;
+    }
+    return {
+      result: updated,
+      audit: by && {
+        ...by,
+        action: "knowledge.updated",
+        object: { type: "knowledge_article", id: updated.id },
+        detail: { fields: fields.join(","), published: updated.published },
       },
-    });
-    return toDto(row);
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw new AppError("KNOWLEDGE_SLUG_TAKEN", { params: { slug: input.slug ?? existing.slug } });
-    throw error;
-  }
+    };
+  });
+  return toDto(row);
 }
 
 export async function deleteKnowledgeArticle(
   deps: ChatDeps,
   input: { id: string },
+  by?: AuditBy,
 ): Promise<KnowledgeArticleDto> {
   const existing = await findArticle(deps, input.id);
-  await deps.db.knowledgeArticle.deleteMany({ where: { id: existing.id } });
+  await commitInTransaction(deps, async (tx) => {
+    const { count } = await tx.knowledgeArticle.deleteMany({ where: { id: existing.id } });
+    if (Number(count) === 0) throw new AppError("KNOWLEDGE_ARTICLE_NOT_FOUND");
+    return {
+      result: null,
+      audit: by && {
+        ...by,
+        action: "knowledge.deleted",
+        object: { type: "knowledge_article", id: existing.id },
+      },
+    };
+  });
   return toDto(existing);
 }
 
+/** A document fetched or uploaded for import, before it is stored. */
+export interface ImportedDocument {
+  title: string;
+  body: string;
+  sourceUrl: string;
+  kind: "url" | "upload";
+  published: boolean;
+}
+
+export type ImportedArticle = {
+  status: "created" | "updated" | "unchanged";
+  article: KnowledgeArticleSummaryDto;
+};
+
 /**
- * Stores an imported document: a new article, or — when an article came from the same source URL before — that
- * article updated in place (its slug and published state kept; unchanged content is not rewritten).
+ * Stores an imported document with `db` (the import's transaction): a new article, or — when an article came
+ * from the same source URL before — that article updated in place (its slug and published state kept; unchanged
+ * content is not rewritten).
  */
-export async function upsertImportedArticle(
-  deps: ChatDeps,
-  document: { title: string; body: string; sourceUrl: string; kind: "url" | "upload"; published: boolean },
-): Promise<{ status: "created" | "updated" | "unchanged"; article: KnowledgeArticleSummaryDto }> {
-  const existing = await deps.db.knowledgeArticle.findUnique({ where: { source_url: document.sourceUrl } });
+async function upsertImportedArticle(db: ArticlesDb, document: ImportedDocument): Promise<ImportedArticle> {
+  const existing = await db.knowledgeArticle.findUnique({ where: { source_url: document.sourceUrl } });
   const hash = articleContentHash(document.title, document.body);
   if (existing) {
     if (existing.content_hash === hash) return { status: "unchanged", article: toSummary(existing) };
-    const row = await deps.db.knowledgeArticle.update({
+    const row = await db.knowledgeArticle.update({
       where: { id: existing.id },
       data: { title: document.title, body: document.body, content_hash: hash, updated_at: new Date() },
     });
     return { status: "updated", article: toSummary(row) };
   }
-  const created = await createKnowledgeArticle(
-    deps,
+  const created = await insertArticle(
+    db,
     { title: document.title, body: document.body, published: document.published },
     { kind: document.kind, url: document.sourceUrl },
   );
-  const { body: _body, ...summary } = created;
-  return { status: "created", article: summary };
+  return { status: "created", article: toSummary(created) };
+}
+
+/**
+ * Stores an import's documents (fetched or uploaded beforehand) in one transaction, audited as ONE
+ * knowledge.imported entry with `by` (the source kind and the counts).
+ */
+export async function storeImportedArticles(
+  deps: ChatDeps,
+  documents: readonly ImportedDocument[],
+  by?: AuditBy,
+  extra: { skipped?: number } = {},
+): Promise<ImportedArticle[]> {
+  return commitInTransaction(
+    deps,
+    async (tx) => {
+      const items: ImportedArticle[] = [];
+      for (const document of documents) items.push(await upsertImportedArticle(tx, document));
+      const count = (status: ImportedArticle["status"]) =>
+        items.filter((item) => item.status === status).length;
+      return {
+        result: items,
+        audit: by && {
+          ...by,
+          action: "knowledge.imported",
+          ...(items.length === 1 && { object: { type: "knowledge_article", id: items[0]!.article.id } }),
+          detail: {
+            source: documents[0]?.kind ?? "url",
+            created: count("created"),
+            updated: count("updated"),
+            unchanged: count("unchanged"),
+            skipped: extra.skipped ?? 0,
+          },
+        },
+      };
+    },
+    { timeout: 30_000 },
+  );
 }

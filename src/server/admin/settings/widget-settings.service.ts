@@ -1,4 +1,6 @@
+import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
+import { commitInTransaction } from "../../chat/events/commit-change";
 import type { Db } from "../../db/client";
 import {
   officeHoursSchema,
@@ -138,12 +140,24 @@ export function publicWidgetSettings(settings: StoredSettings): PublicWidgetSett
   };
 }
 
-/** Replaces the settings (PUT): a field left out or null goes back to its default. */
+/** The names of the settings a save changes (for the audit entry: names only, never the values). */
+function changedFields(before: StoredSettings, after: StoredSettings): string[] {
+  const names = Object.keys(after).filter(
+    (name) => !["version", "updated_at", "updated_by"].includes(name),
+  ) as (keyof StoredSettings)[];
+  return names.filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+}
+
+/**
+ * Replaces the settings (PUT): a field left out or null goes back to its default. Audited (settings.changed:
+ * the new version and the names of the settings changed) with `by`, in the save's transaction.
+ */
 export async function updateWidgetSettings(
   deps: Pick<ChatDeps, "db">,
   input: UpdateWidgetSettingsInput,
   updatedBy: string,
   envAllowedOrigins: string,
+  by?: AuditBy,
 ): Promise<WidgetSettingsDto> {
   const data = {
     title: input.title ?? null,
@@ -161,14 +175,25 @@ export async function updateWidgetSettings(
     office_hours: input.office_hours ?? ALWAYS_OPEN,
     updated_by: updatedBy,
   };
-  const row = await deps.db.widgetSettings.upsert({
-    where: { id: ROW_ID },
-    create: { id: ROW_ID, ...data },
-    update: { ...data, version: { increment: 1 } },
+  const value = await commitInTransaction(deps, async (tx) => {
+    const before = toSettings(await tx.widgetSettings.findUnique({ where: { id: ROW_ID } }));
+    const row = await tx.widgetSettings.upsert({
+      where: { id: ROW_ID },
+      create: { id: ROW_ID, ...data },
+      update: { ...data, version: { increment: 1 } },
+    });
+    const after = toSettings(row);
+    return {
+      result: after,
+      audit: by && {
+        ...by,
+        action: "settings.changed",
+        object: { type: "widget_settings", id: String(after.version) },
+        detail: { version: after.version, fields: changedFields(before, after).join(",") },
+      },
+    };
   });
-  const value = toSettings(row);
   globalCache.__visitorChatWidgetSettings = { value, checkedAt: Date.now(), db: deps.db };
-  // Recorded in the audit log by the admin procedure (settings.changed).
   return { ...value, env_allowed_origins: envAllowedOrigins };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { isUuid } from "../../chat/ids";
 import { messageFeedbackSchema, sessionRatingSchema } from "../../chat/feedback/feedback.schema";
@@ -9,6 +10,7 @@ import { toSessionDto } from "../../chat/sessions/sessions.service";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import { AppError } from "../../errors/app-error";
+import { recordExport } from "../exports/exports.service";
 
 /**
  * Everything stored about one visitor ("give me my data"), one key per kind of data. A later feature that stores
@@ -86,7 +88,11 @@ const SECTIONS: {
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */
-export async function exportVisitor(deps: ChatDeps, input: { id: string }): Promise<VisitorExportDto> {
+export async function exportVisitor(
+  deps: ChatDeps,
+  input: { id: string },
+  by?: AuditBy,
+): Promise<VisitorExportDto> {
   if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
   const visitor = await deps.db.visitor.findUnique({ where: { id: input.id } });
   if (!visitor) throw new AppError("VISITOR_NOT_FOUND");
@@ -95,5 +101,10 @@ export async function exportVisitor(deps: ChatDeps, input: { id: string }): Prom
   const sections = Object.fromEntries(keys.map((key, index) => [key, loaded[index]])) as {
     [Key in SectionKey]: VisitorExportDto[Key];
   };
+  await recordExport(deps, by, {
+    action: "visitor.exported",
+    object: { type: "visitor", id: visitor.id },
+    detail: { sessions: sections.sessions.length, messages: sections.messages.length },
+  });
   return { exported_at: new Date().toISOString(), visitor: toVisitorDto(visitor), ...sections };
 }

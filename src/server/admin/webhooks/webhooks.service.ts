@@ -1,4 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
+import type { AuditBy } from "../../chat/audit/audit-record";
+import { commitChange, commitInTransaction } from "../../chat/events/commit-change";
 import { forgetWebhookSubscriptions } from "../../chat/webhooks/webhook-events";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
@@ -89,14 +91,35 @@ function newSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
+/* Every change below is audited (webhook.*) with `by`, in its transaction: ids, event types and field names only. */
+
 export async function createWebhookEndpoint(
   deps: WebhookAdminDeps,
   input: CreateWebhookInput,
+  by?: AuditBy,
 ): Promise<CreatedWebhookEndpointDto> {
   await assertAllowedUrl(deps, input.url);
   const now = deps.now?.() ?? new Date();
-  const row = await deps.db.webhookEndpoint.create({
-    data: { url: input.url, events: input.events, secret: newSecret(), created_at: now, updated_at: now },
+  const id = randomUUID();
+  const [row] = await commitChange(deps, {
+    writes: [
+      deps.db.webhookEndpoint.create({
+        data: {
+          id,
+          url: input.url,
+          events: input.events,
+          secret: newSecret(),
+          created_at: now,
+          updated_at: now,
+        },
+      }),
+    ],
+    audit: by && {
+      ...by,
+      action: "webhook.created",
+      object: { type: "webhook_endpoint", id },
+      detail: { events: input.events.join(",") },
+    },
   });
   // This instance writes the new endpoint's events from now on (others within SUBSCRIPTIONS_REFRESH_MS).
   forgetWebhookSubscriptions(deps.db);
@@ -119,35 +142,70 @@ export async function getWebhookEndpoint(
 export async function updateWebhookEndpoint(
   deps: WebhookAdminDeps,
   input: UpdateWebhookInput,
+  by?: AuditBy,
 ): Promise<WebhookEndpointDto> {
   const current = await findEndpoint(deps.db, input.id);
   if (input.url !== undefined) await assertAllowedUrl(deps, input.url);
   const now = deps.now?.() ?? new Date();
   const enabling = input.enabled === true && !current.enabled;
   const disabling = input.enabled === false && current.enabled;
-  const { count } = await deps.db.webhookEndpoint.updateMany({
-    where: { id: current.id },
-    data: {
-      updated_at: now,
-      ...(input.url !== undefined && { url: input.url }),
-      ...(input.events !== undefined && { events: input.events }),
-      ...(enabling && { enabled: true, disabled_at: null, disabled_reason: null, failing_since: null }),
-      ...(disabling && { enabled: false, disabled_at: now, disabled_reason: "Disabled by an admin." }),
-    },
-  });
-  forgetWebhookSubscriptions(deps.db);
-  if (Number(count) === 0) throw new AppError("WEBHOOK_NOT_FOUND");
-  return toEndpointDto(await findEndpoint(deps.db, current.id));
+  const fields = (["url", "events", "enabled"] as const).filter((field) => input[field] !== undefined);
+  try {
+    const row = await commitInTransaction(deps, async (tx) => {
+      const { count } = await tx.webhookEndpoint.updateMany({
+        where: { id: current.id },
+        data: {
+          updated_at: now,
+          ...(input.url !== undefined && { url: input.url }),
+          ...(input.events !== undefined && { events: input.events }),
+          ...(enabling && { enabled: true, disabled_at: null, disabled_reason: null, failing_since: null }),
+          ...(disabling && { enabled: false, disabled_at: now, disabled_reason: "Disabled by an admin." }),
+        },
+      });
+      if (Number(count) === 0) throw new AppError("WEBHOOK_NOT_FOUND");
+      return {
+        result: await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: current.id } }),
+        audit: by && {
+          ...by,
+          action: "webhook.updated",
+          object: { type: "webhook_endpoint", id: current.id },
+          detail: {
+            fields: fields.join(","),
+            ...(enabling && { enabled: true }),
+            ...(disabling && { enabled: false }),
+          },
+        },
+      };
+    });
+    return toEndpointDto(row);
+  } finally {
+    forgetWebhookSubscriptions(deps.db);
+  }
 }
 
 /** Deletes the endpoint and its deliveries (pending ones are not sent). */
 export async function deleteWebhookEndpoint(
   deps: WebhookAdminDeps,
   input: WebhookIdInput,
+  by?: AuditBy,
 ): Promise<{ id: string; deleted: true }> {
   const current = await findEndpoint(deps.db, input.id);
-  await deps.db.webhookEndpoint.deleteMany({ where: { id: current.id } });
-  forgetWebhookSubscriptions(deps.db);
+  try {
+    await commitInTransaction(deps, async (tx) => {
+      const { count } = await tx.webhookEndpoint.deleteMany({ where: { id: current.id } });
+      if (Number(count) === 0) throw new AppError("WEBHOOK_NOT_FOUND");
+      return {
+        result: null,
+        audit: by && {
+          ...by,
+          action: "webhook.deleted",
+          object: { type: "webhook_endpoint", id: current.id },
+        },
+      };
+    });
+  } finally {
+    forgetWebhookSubscriptions(deps.db);
+  }
   return { id: current.id, deleted: true };
 }
 
@@ -177,25 +235,36 @@ export async function listWebhookDeliveries(
 export async function resendWebhookDelivery(
   deps: WebhookAdminDeps,
   input: ResendWebhookDeliveryInput,
+  by?: AuditBy,
 ): Promise<WebhookDeliveryDto> {
   const endpoint = await findEndpoint(deps.db, input.id);
   if (!endpoint.enabled) throw new AppError("WEBHOOK_DISABLED");
+  if (!isUuid(input.delivery_id)) throw new AppError("WEBHOOK_DELIVERY_NOT_FOUND");
   const now = deps.now?.() ?? new Date();
-  const { count } = isUuid(input.delivery_id)
-    ? await deps.db.webhookDelivery.updateMany({
-        where: { id: input.delivery_id, endpoint_id: endpoint.id },
-        data: {
-          status: "pending",
-          next_attempt_at: now,
-          retry_until: new Date(now.getTime() + RETRY_WINDOW_MS),
-          delivered_at: null,
-        },
-      })
-    : { count: 0 };
-  if (Number(count) === 0) throw new AppError("WEBHOOK_DELIVERY_NOT_FOUND");
-  const row = await deps.db.webhookDelivery.findUniqueOrThrow({
-    where: { id: input.delivery_id },
-    include: { event: { select: { type: true } } },
+  const row = await commitInTransaction(deps, async (tx) => {
+    const { count } = await tx.webhookDelivery.updateMany({
+      where: { id: input.delivery_id, endpoint_id: endpoint.id },
+      data: {
+        status: "pending",
+        next_attempt_at: now,
+        retry_until: new Date(now.getTime() + RETRY_WINDOW_MS),
+        delivered_at: null,
+      },
+    });
+    if (Number(count) === 0) throw new AppError("WEBHOOK_DELIVERY_NOT_FOUND");
+    const delivery = await tx.webhookDelivery.findUniqueOrThrow({
+      where: { id: input.delivery_id },
+      include: { event: { select: { type: true } } },
+    });
+    return {
+      result: delivery,
+      audit: by && {
+        ...by,
+        action: "webhook.resent",
+        object: { type: "webhook_delivery", id: delivery.id },
+        detail: { endpoint_id: endpoint.id, event_type: delivery.event.type },
+      },
+    };
   });
   return toDeliveryDto(row);
 }

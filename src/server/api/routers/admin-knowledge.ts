@@ -1,4 +1,5 @@
 import { env } from "~/env";
+import { auditByOf } from "../../admin/auth/admin-access";
 import { importFromUrl } from "../../admin/knowledge/knowledge-import";
 import {
   createKnowledgeArticleInputSchema,
@@ -82,7 +83,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(createKnowledgeArticleInputSchema)
     .output(knowledgeArticleSchema)
-    .mutation(({ ctx, input }) => createKnowledgeArticle(ctx.deps, input)),
+    .mutation(({ ctx, input }) => createKnowledgeArticle(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
   update: adminProcedure
     .meta({
@@ -99,7 +100,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(updateKnowledgeArticleInputSchema)
     .output(knowledgeArticleSchema)
-    .mutation(({ ctx, input }) => updateKnowledgeArticle(ctx.deps, input)),
+    .mutation(({ ctx, input }) => updateKnowledgeArticle(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
   delete: adminProcedure
     .meta({
@@ -116,7 +117,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(knowledgeArticleIdInputSchema)
     .output(knowledgeArticleSchema)
-    .mutation(({ ctx, input }) => deleteKnowledgeArticle(ctx.deps, input)),
+    .mutation(({ ctx, input }) => deleteKnowledgeArticle(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
   import: adminProcedure
     .meta({
@@ -142,7 +143,9 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(importKnowledgeInputSchema)
     .output(importResultSchema)
-    .mutation(({ ctx, input }) => importFromUrl(ctx.deps, input, importLimits())),
+    .mutation(({ ctx, input }) =>
+      importFromUrl(ctx.deps, input, importLimits(), auditByOf(ctx.principal, ctx.ip)),
+    ),
 });
 
 export type AdminKnowledgeRouter = typeof adminKnowledgeRouter;

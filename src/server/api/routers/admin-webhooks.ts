@@ -22,6 +22,7 @@ import {
   type WebhookAdminDeps,
 } from "../../admin/webhooks/webhooks.service";
 import type { ChatDeps } from "../../chat/deps";
+import { auditByOf } from "../../admin/auth/admin-access";
 import { adminProcedure, createTRPCRouter } from "../trpc";
 import { z } from "zod";
 
@@ -51,7 +52,9 @@ export const adminWebhooksRouter = createTRPCRouter({
     })
     .input(createWebhookInputSchema)
     .output(createdWebhookEndpointSchema)
-    .mutation(({ ctx, input }) => createWebhookEndpoint(webhookDeps(ctx.deps), input)),
+    .mutation(({ ctx, input }) =>
+      createWebhookEndpoint(webhookDeps(ctx.deps), input, auditByOf(ctx.principal, ctx.ip)),
+    ),
 
   list: adminProcedure
     .meta({
@@ -104,7 +107,9 @@ export const adminWebhooksRouter = createTRPCRouter({
     })
     .input(updateWebhookInputSchema)
     .output(webhookEndpointSchema)
-    .mutation(({ ctx, input }) => updateWebhookEndpoint(webhookDeps(ctx.deps), input)),
+    .mutation(({ ctx, input }) =>
+      updateWebhookEndpoint(webhookDeps(ctx.deps), input, auditByOf(ctx.principal, ctx.ip)),
+    ),
 
   delete: adminProcedure
     .meta({
@@ -121,7 +126,9 @@ export const adminWebhooksRouter = createTRPCRouter({
     })
     .input(webhookIdInputSchema)
     .output(z.object({ id: z.uuid(), deleted: z.literal(true) }))
-    .mutation(({ ctx, input }) => deleteWebhookEndpoint(webhookDeps(ctx.deps), input)),
+    .mutation(({ ctx, input }) =>
+      deleteWebhookEndpoint(webhookDeps(ctx.deps), input, auditByOf(ctx.principal, ctx.ip)),
+    ),
 
   deliveries: adminProcedure
     .meta({
@@ -159,5 +166,7 @@ export const adminWebhooksRouter = createTRPCRouter({
     })
     .input(resendWebhookDeliveryInputSchema)
     .output(webhookDeliverySchema)
-    .mutation(({ ctx, input }) => resendWebhookDelivery(webhookDeps(ctx.deps), input)),
+    .mutation(({ ctx, input }) =>
+      resendWebhookDelivery(webhookDeps(ctx.deps), input, auditByOf(ctx.principal, ctx.ip)),
+    ),
 });

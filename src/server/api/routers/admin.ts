@@ -26,7 +26,8 @@ import {
 } from "../../admin/visitors/visitor-admin.schema";
 import { getVisitorDetail, listVisitors } from "../../admin/visitors/visitor-admin.service";
 import { auditPageSchema, listAuditInputSchema } from "../../admin/audit/audit.schema";
-import { auditActorOf, listAudit, recordAudit } from "../../admin/audit/audit.service";
+import { listAudit } from "../../admin/audit/audit.service";
+import { auditByOf } from "../../admin/auth/admin-access";
 import { exportVisitor, visitorExportSchema } from "../../admin/visitors/visitor-export";
 import { eraseVisitor, toVisitorErasedDto } from "../../chat/visitors/erase-visitor";
 import { visitorErasedSchema } from "../../chat/visitors/visitor.schema";
@@ -220,17 +221,7 @@ export const adminRouter = createTRPCRouter({
       })
       .input(getVisitorInputSchema)
       .output(visitorExportSchema)
-      .query(async ({ ctx, input }) => {
-        const exported = await exportVisitor(ctx.deps, input);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "visitor.exported",
-          object: { type: "visitor", id: exported.visitor.id },
-          detail: { sessions: exported.sessions.length, messages: exported.messages.length },
-          clientAddress: ctx.ip,
-        });
-        return exported;
-      }),
+      .query(({ ctx, input }) => exportVisitor(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
     delete: adminProcedure
       .meta({
@@ -250,14 +241,8 @@ export const adminRouter = createTRPCRouter({
       .input(getVisitorInputSchema)
       .output(visitorErasedSchema)
       .mutation(async ({ ctx, input }) => {
-        const erasure = await eraseVisitor(ctx.deps, input.id);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "visitor.deleted",
-          object: { type: "visitor", id: erasure.visitor_id },
-          detail: { sessions: erasure.counts.sessions, messages: erasure.counts.messages },
-          clientAddress: ctx.ip,
-        });
+        const by = auditByOf(ctx.principal, ctx.ip);
+        const erasure = await eraseVisitor(ctx.deps, input.id, { ...by, action: "visitor.deleted" });
         return toVisitorErasedDto(erasure);
       }),
   }),
@@ -318,16 +303,7 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentSessionInputSchema)
       .output(sessionSchema)
-      .mutation(async ({ ctx, input }) => {
-        const session = await claim(ctx.deps, input, ctx.principal);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "session.claimed",
-          object: { type: "session", id: session.id },
-          clientAddress: ctx.ip,
-        });
-        return session;
-      }),
+      .mutation(({ ctx, input }) => claim(ctx.deps, input, ctx.principal, auditByOf(ctx.principal, ctx.ip))),
 
     message: agentAction(
       "messages",
@@ -339,7 +315,7 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentMessageInputSchema)
       .output(messageSchema)
-      .mutation(({ ctx, input }) => reply(ctx.deps, input, ctx.principal)),
+      .mutation(({ ctx, input }) => reply(ctx.deps, input, ctx.principal, auditByOf(ctx.principal, ctx.ip))),
 
     release: agentAction(
       "release",
@@ -350,16 +326,7 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentSessionInputSchema)
       .output(sessionSchema)
-      .mutation(async ({ ctx, input }) => {
-        const session = await release(ctx.deps, input);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "session.released",
-          object: { type: "session", id: session.id },
-          clientAddress: ctx.ip,
-        });
-        return session;
-      }),
+      .mutation(({ ctx, input }) => release(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
     close: agentAction(
       "close",
@@ -370,16 +337,7 @@ export const adminRouter = createTRPCRouter({
     )
       .input(agentSessionInputSchema)
       .output(sessionSchema)
-      .mutation(async ({ ctx, input }) => {
-        const session = await close(ctx.deps, input);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "session.closed",
-          object: { type: "session", id: session.id },
-          clientAddress: ctx.ip,
-        });
-        return session;
-      }),
+      .mutation(({ ctx, input }) => close(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
     typing: adminProcedure
       .meta({
@@ -446,32 +404,14 @@ export const adminRouter = createTRPCRouter({
     create: adminSessionProcedure
       .input(createApiKeyInputSchema)
       .output(createdApiKeySchema)
-      .mutation(async ({ ctx, input }) => {
-        const created = await createApiKey(ctx.deps, input, ctx.principal.userId);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "api_key.created",
-          object: { type: "api_key", id: created.api_key.id },
-          detail: { name: created.api_key.name, prefix: created.api_key.prefix },
-          clientAddress: ctx.ip,
-        });
-        return created;
-      }),
+      .mutation(({ ctx, input }) =>
+        createApiKey(ctx.deps, input, ctx.principal.userId, auditByOf(ctx.principal, ctx.ip)),
+      ),
     revoke: adminSessionProcedure
       .meta({ errors: ["API_KEY_NOT_FOUND"] })
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
-      .mutation(async ({ ctx, input }) => {
-        const revoked = await revokeApiKey(ctx.deps, input);
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "api_key.revoked",
-          object: { type: "api_key", id: revoked.id },
-          detail: { name: revoked.name },
-          clientAddress: ctx.ip,
-        });
-        return revoked;
-      }),
+      .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
   }),
 
   /** The audit log: read-only, for signed-in admins and API keys (no procedure updates or deletes an entry). */
@@ -532,22 +472,15 @@ export const adminRouter = createTRPCRouter({
       })
       .input(updateWidgetSettingsInputSchema)
       .output(widgetSettingsSchema)
-      .mutation(async ({ ctx, input }) => {
-        const saved = await updateWidgetSettings(
+      .mutation(({ ctx, input }) =>
+        updateWidgetSettings(
           ctx.deps,
           input,
           describeActor(ctx.principal),
           env.WIDGET_ALLOWED_ORIGINS,
-        );
-        await recordAudit(ctx.deps, {
-          actor: auditActorOf(ctx.principal),
-          action: "settings.changed",
-          object: { type: "widget_settings", id: String(saved.version) },
-          detail: { version: saved.version },
-          clientAddress: ctx.ip,
-        });
-        return saved;
-      }),
+          auditByOf(ctx.principal, ctx.ip),
+        ),
+      ),
   }),
 
   /** Signed webhooks: endpoints and deliveries (routers/admin-webhooks.ts). */

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
-import { AUDIT_ACTIONS, type AuditAction } from "~/server/admin/audit/audit.schema";
+import { AUDIT_ACTION_NAMES, type AuditAction } from "~/server/admin/audit/audit.schema";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
@@ -18,6 +18,9 @@ const OBJECT_TYPES = {
   session: true,
   visitor: true,
   widget_settings: true,
+  webhook_endpoint: true,
+  webhook_delivery: true,
+  knowledge_article: true,
 } as const;
 type ObjectType = keyof typeof OBJECT_TYPES;
 
@@ -48,7 +51,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   const locale = await getLocale();
   /** An action's name in the page's language; an action this version does not know keeps its code. */
   const actionLabel = (action: string) =>
-    (AUDIT_ACTIONS as readonly string[]).includes(action) ? t(`actions.${action as AuditAction}`) : action;
+    (AUDIT_ACTION_NAMES as readonly string[]).includes(action)
+      ? t(`actions.${action as AuditAction}`)
+      : action;
   const objectLabel = (type: string) =>
     Object.hasOwn(OBJECT_TYPES, type) ? t(`objectTypes.${type as ObjectType}`) : type;
   return (
@@ -59,7 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           {t("action")}
           <select name="action" defaultValue={filters.action ?? ""}>
             <option value="">{t("any")}</option>
-            {AUDIT_ACTIONS.map((action) => (
+            {AUDIT_ACTION_NAMES.map((action) => (
               <option key={action} value={action}>
                 {actionLabel(action)}
               </option>
