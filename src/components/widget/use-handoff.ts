@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { HandoffStatus } from "~/shared/session-modes";
 import { useTRPC } from "~/trpc/react";
 import { emailErrorOf } from "./errors";
 
@@ -10,8 +11,6 @@ import { emailErrorOf } from "./errors";
 const TYPING_SHOWS_MS = 6_000;
 /** The visitor's typing signal: sent at most this often while typing, and "stopped" after this much idle. */
 const TYPING_SIGNAL_MS = 2_500;
-
-export type HandoffStatus = "none" | "waiting" | "agent" | "unavailable";
 
 /**
  * Talking to a person in the open conversation: ask for one, follow the conversation's events (agent messages,
