@@ -102,7 +102,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
       onData: ({ data: event }) => {
         const open = openRef.current;
         if (event.type === "session.updated") {
-          const session = event.data as { id: string; mode: string; title: string | null };
+          const session = event.data;
           const known = queryClient
             .getQueryData(trpc.admin.sessions.list.queryKey({ mode: "waiting", limit: 100 }))
             ?.items.some((item) => item.id === session.id);
@@ -115,7 +115,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
         }
         if (event.session_id !== open) return;
         if (event.type === "typing") {
-          const typing = event.data as { role: string; active: boolean };
+          const typing = event.data;
           if (typing.role !== "visitor") return;
           window.clearTimeout(typingTimer);
           setVisitorTyping(typing.active ? open : null);
