@@ -89,7 +89,7 @@ const boundaries = [
     },
   },
   {
-    // Browser code: types of the API only, and the two pure modules shared with the server.
+    // Browser code: types of the API only; constants shared with the server come from src/shared.
     files: ["src/components/**"],
     rules: {
       "no-restricted-imports": [
@@ -97,11 +97,31 @@ const boundaries = [
         {
           patterns: [
             {
-              regex: "^(~/|(\\.\\./)+)server/(?!chat/messages/(message-status|message-limits)$)",
+              regex: "^(~/|(\\.\\./)+)server/",
               allowTypeImports: true,
               message:
-                "Components run in the browser: import only types from src/server (`import type`), or the pure " +
-                "src/server/chat/messages/message-status.ts and message-limits.ts.",
+                "Components run in the browser: import only types from src/server (`import type`); constants " +
+                "shared with the server (modes, statuses, limits) come from src/shared.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The browser-safe constants: pure modules that import nothing but each other (no server code, no zod, no
+    // framework, no Node), so any browser code may import them.
+    files: ["src/shared/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./[^/]+$)",
+              message:
+                "src/shared is imported by the browser: its modules are pure and import nothing but each other " +
+                "(`./name`), not server code, zod or any other package.",
             },
           ],
         },

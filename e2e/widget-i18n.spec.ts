@@ -10,7 +10,7 @@ import { APP_ORIGIN, HOST_ORIGIN } from "../playwright.config";
 import { completedReply, expect, messages, openWidget, readyVisitorId, test } from "./helpers";
 import { LOCALES, type Locale } from "../src/i18n/locales";
 import { embedText } from "../testing/embed-text";
-import { MESSAGE_MAX_CHARS } from "../src/server/chat/messages/message-limits";
+import { MESSAGE_MAX_CHARS } from "../src/shared/limits";
 import type english from "../messages/en.json";
 
 type Catalogue = typeof english;

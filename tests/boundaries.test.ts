@@ -2,8 +2,13 @@
  * The layer boundaries of eslint.config.mjs (docs/architecture.md) really fail a violating import: the project's
  * own ESLint configuration is run on small fixtures placed (virtually) in each guarded folder.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
+import { FEEDBACK_RATINGS } from "~/shared/feedback";
+import { MESSAGE_STATUSES } from "~/shared/message-status";
+import { HANDOFF_STATUSES, SESSION_MODES } from "~/shared/session-modes";
 
 const eslint = new ESLint({ cwd: process.cwd() });
 
@@ -96,22 +101,82 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
       expect(await restricted(file, code), code).toEqual([]);
   });
 
-  it("components import only types from src/server, and the pure message-status and message-limits modules", async () => {
+  it("components import only types from src/server, and constants from src/shared", async () => {
     const file = "src/components/widget/x.ts";
     for (const code of [
       'import { appRouter } from "~/server/api/root";',
       'import { LIMITS } from "../../server/chat/limits";',
       'import { getChatDeps } from "~/server/runtime/runtime";',
-      'import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits-extra";',
+      // The server's re-exports of the shared constants are server modules: the browser takes them from src/shared.
+      'import { isRetryableStatus } from "~/server/chat/messages/message-status";',
+      'import { MESSAGE_MAX_CHARS } from "../../server/chat/messages/message-limits";',
+      'import { SESSION_MODES } from "~/server/chat/sessions/session.schema";',
     ])
       expect(await restricted(file, code), code).toHaveLength(1);
     for (const code of [
       'import type { AppRouter } from "~/server/api/root";',
-      'import { isRetryableStatus } from "~/server/chat/messages/message-status";',
-      'import { isRetryableStatus } from "../../server/chat/messages/message-status";',
-      'import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits";',
-      'import { MESSAGE_MAX_CHARS } from "../../server/chat/messages/message-limits";',
+      'import type { SessionEvent } from "~/server/chat/events/catalogue";',
+      'import { isRetryableStatus } from "~/shared/message-status";',
+      'import { MESSAGE_MAX_CHARS } from "../../shared/limits";',
+      'import { SESSION_MODES, HANDOFF_STATUSES } from "~/shared/session-modes";',
+      'import { FEEDBACK_RATINGS } from "~/shared/feedback";',
     ])
       expect(await restricted(file, code), code).toEqual([]);
   });
+
+  it("src/shared is pure: its modules import nothing but each other", async () => {
+    const file = "src/shared/x.ts";
+    for (const code of [
+      'import { z } from "zod";',
+      'import { LIMITS } from "../server/chat/limits";',
+      'import { LIMITS } from "~/server/chat/limits";',
+      'import type { SessionDto } from "~/server/chat/sessions/session.schema";',
+      'import { useTRPC } from "~/trpc/react";',
+      'import { readFileSync } from "node:fs";',
+      'import { after } from "next/server";',
+      'import { MESSAGE_MAX_CHARS } from "~/shared/limits";',
+      'import { helper } from "./nested/helper";',
+      'export { LIMITS } from "../server/chat/limits";',
+    ])
+      expect(await restricted(file, code), code).toHaveLength(1);
+    for (const code of [
+      'import { MESSAGE_MAX_CHARS } from "./limits";',
+      'import { SESSION_MODES, type SessionMode } from "./session-modes";',
+      'export { FEEDBACK_RATINGS } from "./feedback";',
+    ])
+      expect(await restricted(file, code), code).toEqual([]);
+  });
+
+  it("the shared constants are not copied into browser code (src/components, src/app)", () => {
+    const lists: (readonly string[])[] = [
+      SESSION_MODES,
+      HANDOFF_STATUSES,
+      MESSAGE_STATUSES,
+      FEEDBACK_RATINGS,
+    ];
+    const copies = lists.flatMap((values) => {
+      const quoted = values.map((value) => `"${value}"`);
+      return [quoted.join(", "), quoted.join(" | ")];
+    });
+    const found: string[] = [];
+    // Browser code (and the pages beside it): it imports these from src/shared instead of copying them.
+    for (const file of [
+      ...sourceFiles(path.join("src", "components")),
+      ...sourceFiles(path.join("src", "app")),
+    ]) {
+      const text = readFileSync(file, "utf8");
+      for (const copy of copies) if (text.includes(copy)) found.push(`${file}: ${copy}`);
+      // An input's length limit is the server's: a constant of src/shared, never a number typed again.
+      for (const [literal] of text.matchAll(/maxLength=\{[\d_]+\}/g)) found.push(`${file}: ${literal}`);
+    }
+    expect(found).toEqual([]);
+  });
 });
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(file);
+    return /\.tsx?$/.test(entry.name) ? [file] : [];
+  });
+}

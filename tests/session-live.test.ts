@@ -44,7 +44,6 @@ describe("live messages", () => {
     const live = emptyLive("s");
     expect(applyLiveEvent(live, { type: "message.delta", data: { message_id: "x", text: "?" } })).toBe(live);
     expect(applyLiveEvent(live, { type: "typing", data: { role: "agent", active: true } })).toBe(live);
-    expect(applyLiveEvent(live, { type: "message.created", data: { id: 1 } })).toBe(live);
   });
 
   it("overlays the loaded list (a stale partial loses to the stream) and appends newer messages in order", () => {

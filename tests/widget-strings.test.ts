@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { LOCALES } from "../src/i18n/locales";
 import { embedText } from "../testing/embed-text";
 import { LIMITS } from "../src/server/chat/limits";
-import { MESSAGE_MAX_CHARS } from "../src/server/chat/messages/message-limits";
+import { MESSAGE_MAX_CHARS } from "../src/shared/limits";
 import { WIDGET_SETTING_DEFAULTS } from "../src/server/admin/settings/widget-settings.schema";
 import { APP_ERRORS } from "../src/server/errors/app-error";
 

@@ -1,7 +1,7 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
-import { isRetryableStatus, type MessageStatus } from "~/server/chat/messages/message-status";
+import { isRetryableStatus, type MessageStatus } from "~/shared/message-status";
 import type { Turn, TurnPhase } from "./chat-turn";
 
 type RouterOutputs = inferRouterOutputs<AppRouter>;

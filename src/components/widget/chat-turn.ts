@@ -1,5 +1,5 @@
 import type { MessageSource } from "~/server/chat/messages/message.schema";
-import type { MessageStatus } from "~/server/chat/messages/message-status";
+import type { MessageStatus } from "~/shared/message-status";
 
 /**
  * A message being sent from this page, from the moment Enter is pressed until the server's list has it.

@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { forwardRef, type FormEvent, type KeyboardEvent } from "react";
-import { MESSAGE_MAX_CHARS } from "~/server/chat/messages/message-limits";
+import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { SendIcon, StopIcon } from "./icons";
 
 const MAX_CHARS = MESSAGE_MAX_CHARS;

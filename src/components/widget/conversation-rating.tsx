@@ -2,9 +2,13 @@
 
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
-import { FEEDBACK_COMMENT_MAX } from "./feedback-limits";
+import { SESSION_RATING_MAX, SESSION_RATING_MIN } from "~/shared/feedback";
+import { FEEDBACK_COMMENT_MAX_CHARS } from "~/shared/limits";
 
-const STARS = [1, 2, 3, 4, 5] as const;
+const STARS = Array.from(
+  { length: SESSION_RATING_MAX - SESSION_RATING_MIN + 1 },
+  (_, index) => SESSION_RATING_MIN + index,
+);
 const STAR_LABELS = ["poor", "fair", "good", "veryGood", "excellent"] as const;
 
 interface Props {
@@ -75,7 +79,7 @@ export function ConversationRating({ onRate, onDismiss, onRated }: Props) {
             <textarea
               id={commentId}
               rows={2}
-              maxLength={FEEDBACK_COMMENT_MAX}
+              maxLength={FEEDBACK_COMMENT_MAX_CHARS}
               placeholder={t("commentPlaceholder")}
               value={comment}
               onChange={(event) => setComment(event.target.value)}

@@ -2,10 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useId, useState, type FormEvent } from "react";
-import { FEEDBACK_COMMENT_MAX } from "./feedback-limits";
+import type { FeedbackRating } from "~/shared/feedback";
+import { FEEDBACK_COMMENT_MAX_CHARS } from "~/shared/limits";
 import { ThumbDownIcon, ThumbUpIcon } from "./icons";
 
-export type ReplyRating = "up" | "down";
+export type ReplyRating = FeedbackRating;
 
 interface Props {
   rating: ReplyRating | null;
@@ -80,7 +81,7 @@ export function ReplyFeedback({ rating, onRate }: Props) {
           <textarea
             id={commentId}
             rows={2}
-            maxLength={FEEDBACK_COMMENT_MAX}
+            maxLength={FEEDBACK_COMMENT_MAX_CHARS}
             value={comment}
             onChange={(event) => setComment(event.target.value)}
           />

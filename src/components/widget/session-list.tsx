@@ -2,6 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { SESSION_TITLE_MAX_CHARS } from "~/shared/limits";
 import type { Session } from "./chat-items";
 import { lastActivity } from "./format-time";
 import { PencilIcon, TrashIcon } from "./icons";
@@ -100,7 +101,7 @@ function SessionRow({ session, active, onSelect, onRename, onDelete }: RowProps)
           <input
             id={`vc-rename-${session.id}`}
             value={title}
-            maxLength={200}
+            maxLength={SESSION_TITLE_MAX_CHARS}
             autoFocus
             onChange={(event) => setTitle(event.target.value)}
             onKeyDown={(event) => {

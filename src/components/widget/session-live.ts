@@ -1,3 +1,4 @@
+import type { SessionEventBody } from "~/server/chat/events/catalogue";
 import type { Message } from "./chat-items";
 
 /**
@@ -14,35 +15,33 @@ export interface LiveMessages {
 
 export const emptyLive = (sessionId: string | null): LiveMessages => ({ sessionId, byId: new Map() });
 
-/** One event of the stream, as tracked() data: `{ type, data }`. */
-export interface LiveEvent {
-  type: string;
-  data: unknown;
-}
-
-function isMessage(data: unknown): data is Message {
-  const value = data as Partial<Message> | null;
-  return typeof value?.id === "string" && typeof value.content === "string" && typeof value.role === "string";
-}
+/**
+ * One event of the stream, as tracked() data: `{ type, data }`, typed by the event catalogue (one variant per
+ * type: narrowing on `type` gives its `data`).
+ */
+export type LiveEvent = SessionEventBody;
 
 /** The state after one event (the same object when the event changes nothing shown here). */
 export function applyLiveEvent(live: LiveMessages, event: LiveEvent): LiveMessages {
-  if ((event.type === "message.created" || event.type === "message.updated") && isMessage(event.data)) {
-    const byId = new Map(live.byId);
-    byId.set(event.data.id, event.data);
-    return { ...live, byId };
+  switch (event.type) {
+    case "message.created":
+    case "message.updated": {
+      const byId = new Map(live.byId);
+      byId.set(event.data.id, event.data);
+      return { ...live, byId };
+    }
+    case "message.delta": {
+      const { message_id: id, text } = event.data;
+      const message = live.byId.get(id);
+      // A delta of a reply not seen from its start (or already ended) is not ours to build on.
+      if (!message || message.status !== "streaming") return live;
+      const byId = new Map(live.byId);
+      byId.set(id, { ...message, content: message.content + text });
+      return { ...live, byId };
+    }
+    default:
+      return live;
   }
-  if (event.type === "message.delta") {
-    const { message_id: id, text } = (event.data ?? {}) as { message_id?: unknown; text?: unknown };
-    if (typeof id !== "string" || typeof text !== "string") return live;
-    const message = live.byId.get(id);
-    // A delta of a reply not seen from its start (or already ended) is not ours to build on.
-    if (!message || message.status !== "streaming") return live;
-    const byId = new Map(live.byId);
-    byId.set(id, { ...message, content: message.content + text });
-    return { ...live, byId };
-  }
-  return live;
 }
 
 /** The loaded list with the live messages laid over it; live messages not in it follow, oldest first. */

@@ -3,15 +3,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { HandoffStatus } from "~/shared/session-modes";
 import { useTRPC } from "~/trpc/react";
 import { emailErrorOf } from "./errors";
+import type { LiveEvent } from "./session-live";
 
 /** How long an agent's "typing" shows without a new signal (the agent's page sends active: false when it stops). */
 const TYPING_SHOWS_MS = 6_000;
 /** The visitor's typing signal: sent at most this often while typing, and "stopped" after this much idle. */
 const TYPING_SIGNAL_MS = 2_500;
-
-export type HandoffStatus = "none" | "waiting" | "agent" | "unavailable";
 
 /**
  * Talking to a person in the open conversation: ask for one, follow the conversation's events (agent messages,
@@ -60,9 +60,9 @@ export function useHandoff(options: {
     [sessionId],
   );
   const onSessionEvent = useCallback(
-    (event: { type: string; data: unknown }) => {
+    (event: LiveEvent) => {
       if (event.type === "typing") {
-        const typing = event.data as { role: string; active: boolean };
+        const typing = event.data;
         if (typing.role !== "agent") return;
         window.clearTimeout(typingTimer.current);
         setAgentTyping(typing.active);
@@ -74,7 +74,7 @@ export function useHandoff(options: {
         void queryClient.invalidateQueries({ queryKey: trpc.sessions.handoffState.queryKey() });
         return;
       }
-      if (event.type === "message.created" && (event.data as { role: string }).role === "agent") {
+      if (event.type === "message.created" && event.data.role === "agent") {
         window.clearTimeout(typingTimer.current);
         setAgentTyping(false);
       }

@@ -40,7 +40,7 @@ export function useSessionEvents(
       {
         onStarted: reload,
         onData: ({ data }) => {
-          const event = data as LiveEvent;
+          const event: LiveEvent = data;
           setLive((current) => (current.sessionId === sessionId ? applyLiveEvent(current, event) : current));
           onEvent?.(event);
           if (event.type === "session.updated" || event.type === "message.created") {

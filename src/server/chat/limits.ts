@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { errorMessage } from "../errors/app-error";
-import { MESSAGE_MAX_CHARS } from "./messages/message-limits";
+import { MESSAGE_MAX_CHARS, SESSION_TITLE_MAX_CHARS } from "~/shared/limits";
 
 /** Limits on what visitors may send. Documented in README.md ("Limits"); enforced by the zod schemas. */
 export const LIMITS = {
-  /** Characters in one chat message, after trimming (shared with the widget: messages/message-limits.ts). */
+  /** Characters in one chat message, after trimming (shared with the browser: src/shared/limits.ts). */
   messageMaxChars: MESSAGE_MAX_CHARS,
-  /** Characters in a session title, after trimming. */
-  titleMaxChars: 200,
+  /** Characters in a session title, after trimming (shared with the browser: src/shared/limits.ts). */
+  titleMaxChars: SESSION_TITLE_MAX_CHARS,
   /** Length of a title derived from the first message. */
   derivedTitleMaxChars: 80,
   /** UTF-8 bytes of a visitor's metadata, serialized as JSON. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { API_KEY_NAME_MAX_CHARS } from "~/shared/limits";
 import { idSchema } from "../../chat/ids";
 
 export const apiKeySchema = z
@@ -19,7 +20,7 @@ export const createApiKeyInputSchema = z.strictObject({
     .string({ error: "name is required: say who or what uses the key, e.g. CRM sync" })
     .trim()
     .min(1, "name is required: say who or what uses the key, e.g. CRM sync")
-    .max(100, "name must be at most 100 characters"),
+    .max(API_KEY_NAME_MAX_CHARS, `name must be at most ${API_KEY_NAME_MAX_CHARS} characters`),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeyInputSchema>;
 

@@ -1,9 +1,15 @@
 import { z } from "zod";
+import {
+  ARTICLE_BODY_MAX_CHARS,
+  ARTICLE_SEARCH_MAX_CHARS,
+  ARTICLE_SLUG_MAX_CHARS,
+  ARTICLE_TITLE_MAX_CHARS,
+} from "~/shared/limits";
 import { idSchema } from "../../chat/ids";
 import { SLUG_PATTERN } from "../../chat/knowledge/articles";
 
-/** Article bodies up to this many characters (a long help article is a few thousand). */
-export const MAX_ARTICLE_CHARS = 60_000;
+/** Article bodies up to this many characters: defined once in src/shared/limits.ts. */
+export const MAX_ARTICLE_CHARS = ARTICLE_BODY_MAX_CHARS;
 
 const sourceKinds = ["file", "editor", "url", "upload"] as const;
 
@@ -44,7 +50,7 @@ export const listKnowledgeInputSchema = z
     search: z
       .string()
       .trim()
-      .max(200, "search must be at most 200 characters")
+      .max(ARTICLE_SEARCH_MAX_CHARS, `search must be at most ${ARTICLE_SEARCH_MAX_CHARS} characters`)
       .optional()
       .meta({ description: "Text in the title, slug or body (case-insensitive)." }),
   })
@@ -57,7 +63,7 @@ const titleSchema = z
   .string({ error: "title is required, e.g. Opening hours" })
   .trim()
   .min(1, "title is required, e.g. Opening hours")
-  .max(200, "title must be at most 200 characters")
+  .max(ARTICLE_TITLE_MAX_CHARS, `title must be at most ${ARTICLE_TITLE_MAX_CHARS} characters`)
   .refine((value) => !/[\r\n]/.test(value), "title must be one line");
 const bodySchema = z
   .string({ error: "body is required: the article's markdown" })
@@ -65,7 +71,7 @@ const bodySchema = z
 const slugSchema = z
   .string()
   .trim()
-  .max(80, "slug must be at most 80 characters")
+  .max(ARTICLE_SLUG_MAX_CHARS, `slug must be at most ${ARTICLE_SLUG_MAX_CHARS} characters`)
   .regex(
     SLUG_PATTERN,
     "slug must be lowercase letters and digits separated by single hyphens, e.g. opening-hours",

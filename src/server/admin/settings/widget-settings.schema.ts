@@ -4,7 +4,8 @@ import {
   MAX_AVATAR_LENGTH,
   MAX_SUGGESTED_PROMPTS,
   WEEKDAYS,
-} from "./widget-settings.constants";
+  WIDGET_TEXT_MAX_CHARS,
+} from "~/shared/widget-settings";
 
 export { MAX_ALLOWED_ORIGINS, MAX_AVATAR_LENGTH, MAX_SUGGESTED_PROMPTS, WEEKDAYS };
 
@@ -86,21 +87,21 @@ export type OfficeHours = z.infer<typeof officeHoursSchema>;
 /** PUT body: every field optional; a field left out or null goes back to its default. */
 export const updateWidgetSettingsInputSchema = z
   .strictObject({
-    title: textSetting("title", 1, 60).nullish(),
-    subtitle: textSetting("subtitle", 0, 120).nullish(),
-    greeting: textSetting("greeting", 1, 500).nullish(),
+    title: textSetting("title", 1, WIDGET_TEXT_MAX_CHARS.title).nullish(),
+    subtitle: textSetting("subtitle", 0, WIDGET_TEXT_MAX_CHARS.subtitle).nullish(),
+    greeting: textSetting("greeting", 1, WIDGET_TEXT_MAX_CHARS.greeting).nullish(),
     accent: z
       .string()
       .trim()
       .regex(HEX_COLOUR, "accent must be a hex colour such as #4f46e5 or #46e")
       .nullish(),
-    launcher_label: textSetting("launcher_label", 0, 40).nullish(),
+    launcher_label: textSetting("launcher_label", 0, WIDGET_TEXT_MAX_CHARS.launcher_label).nullish(),
     position: z.enum(["left", "right"], { error: "position must be left or right" }).nullish(),
     suggested_prompts: z
-      .array(textSetting("suggested prompt", 1, 120))
+      .array(textSetting("suggested prompt", 1, WIDGET_TEXT_MAX_CHARS.suggested_prompt))
       .max(MAX_SUGGESTED_PROMPTS, `suggested_prompts allows at most ${MAX_SUGGESTED_PROMPTS} prompts`)
       .nullish(),
-    assistant_name: textSetting("assistant_name", 1, 40).nullish(),
+    assistant_name: textSetting("assistant_name", 1, WIDGET_TEXT_MAX_CHARS.assistant_name).nullish(),
     assistant_avatar: z
       .string()
       .max(MAX_AVATAR_LENGTH, "assistant_avatar is too large: use an image under 48 KB")

@@ -161,7 +161,9 @@ export const sessionsRouter = createTRPCRouter({
         throw toTRPCError(error) ?? error;
       }
       for await (const event of events) {
-        yield tracked(String(event.seq), { type: event.type, data: event.data });
+        // `{ type, data }`, kept one variant per type (the widget narrows on `type`).
+        const { seq, session_id: _sessionId, ...body } = event;
+        yield tracked(String(seq), body);
       }
     }),
 

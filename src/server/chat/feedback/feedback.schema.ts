@@ -1,12 +1,17 @@
 import { z } from "zod";
+import { FEEDBACK_RATINGS, SESSION_RATING_MAX, SESSION_RATING_MIN } from "~/shared/feedback";
+import { FEEDBACK_COMMENT_MAX_CHARS } from "~/shared/limits";
 import { idSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, wellFormedText } from "../limits";
 
-/** Characters in a feedback or rating comment, after trimming. */
-export const FEEDBACK_COMMENT_MAX_CHARS = 1000;
-
-export const FEEDBACK_RATINGS = ["up", "down"] as const;
-export type FeedbackRating = (typeof FEEDBACK_RATINGS)[number];
+/** Defined once in src/shared/ (the browser imports them from there). */
+export { FEEDBACK_COMMENT_MAX_CHARS } from "~/shared/limits";
+export {
+  FEEDBACK_RATINGS,
+  SESSION_RATING_MAX,
+  SESSION_RATING_MIN,
+  type FeedbackRating,
+} from "~/shared/feedback";
 
 const commentSchema = z
   .string({ error: "comment must be a string" })
@@ -43,9 +48,6 @@ export const messageFeedbackSchema = z
   })
   .meta({ id: "MessageFeedback" });
 export type MessageFeedbackDto = z.infer<typeof messageFeedbackSchema>;
-
-export const SESSION_RATING_MIN = 1;
-export const SESSION_RATING_MAX = 5;
 
 export const sessionRatingInputSchema = z.strictObject({
   id: idSchema.meta({ description: "The session's id." }),

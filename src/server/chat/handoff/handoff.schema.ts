@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { HANDOFF_STATUSES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, wellFormedText } from "../limits";
 import { messageTextSchema } from "../message-text";
 import { sessionSchema } from "../sessions/session.schema";
 
-export const HANDOFF_STATUSES = ["none", "waiting", "agent", "unavailable"] as const;
+/** Defined once in src/shared/ (the browser imports it from there). */
+export { HANDOFF_STATUSES, type HandoffStatus } from "~/shared/session-modes";
 
 /** Where the visitor's request for a person stands (POST and GET /api/chats/sessions/{id}/handoff/). */
 export const handoffStateSchema = z

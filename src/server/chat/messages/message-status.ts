@@ -1,13 +1,7 @@
-/**
- * The one source of a message's status values and of which of them a visitor may retry. Pure (no server
- * imports): the widget imports it too.
- */
-export const MESSAGE_STATUSES = ["complete", "streaming", "failed", "stopped"] as const;
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
-
-/** A reply in one of these states can be regenerated in place (retry). */
-export const RETRYABLE_STATUSES: ReadonlySet<MessageStatus> = new Set<MessageStatus>(["failed", "stopped"]);
-
-export function isRetryableStatus(status: string): boolean {
-  return RETRYABLE_STATUSES.has(status as MessageStatus);
-}
+/** A message's status values and which of them a visitor may retry: defined once in src/shared/message-status.ts. */
+export {
+  isRetryableStatus,
+  MESSAGE_STATUSES,
+  RETRYABLE_STATUSES,
+  type MessageStatus,
+} from "~/shared/message-status";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SESSION_MODES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, LIMITS, wellFormedText } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
@@ -12,9 +13,8 @@ const titleSchema = z
   .check(wellFormedText("title"))
   .meta({ description: "A name for the conversation.", example: "Billing question" });
 
-/** Who answers the visitor (rules: src/server/chat/handoff/handoff-rules.ts). */
-export const SESSION_MODES = ["bot", "waiting", "agent", "closed"] as const;
-export type SessionMode = (typeof SESSION_MODES)[number];
+/** Who answers the visitor: defined once in src/shared/ (the browser imports it from there). */
+export { SESSION_MODES, type SessionMode } from "~/shared/session-modes";
 export const sessionModeSchema = z.enum(SESSION_MODES).meta({
   description:
     "bot: the assistant answers (default); waiting: the visitor asked for a person and the assistant is silent " +

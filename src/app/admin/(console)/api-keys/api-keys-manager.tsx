@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { ApiKeyDto } from "~/server/admin/api-keys/api-keys.schema";
+import { API_KEY_NAME_MAX_CHARS } from "~/shared/limits";
 import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 
@@ -39,7 +40,13 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
       <form className="filters" onSubmit={onCreate}>
         <label>
           {t("newKeyName")}
-          <input name="name" required maxLength={100} placeholder={t("namePlaceholder")} size={30} />
+          <input
+            name="name"
+            required
+            maxLength={API_KEY_NAME_MAX_CHARS}
+            placeholder={t("namePlaceholder")}
+            size={30}
+          />
         </label>
         <button type="submit" disabled={create.isPending}>
           {t("create")}

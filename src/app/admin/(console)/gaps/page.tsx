@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
-import { GAP_DAYS_DEFAULT } from "~/server/admin/gaps/gaps.schema";
+import { GAP_DAYS_DEFAULT, GAP_DAYS_MAX } from "~/server/admin/gaps/gaps.schema";
 import { queryString } from "../../_components/format";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -48,7 +48,13 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
       <form className="filters" method="get">
         <label>
           {t("daysBefore")}
-          <input type="number" name="days" min={1} max={365} defaultValue={days ?? GAP_DAYS_DEFAULT} />
+          <input
+            type="number"
+            name="days"
+            min={1}
+            max={GAP_DAYS_MAX}
+            defaultValue={days ?? GAP_DAYS_DEFAULT}
+          />
           {t("daysAfter")}
         </label>
         <button type="submit">{t("show")}</button>

@@ -4,6 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
 import type { AdminSessionDto } from "~/server/admin/sessions/session-admin.schema";
+import { MESSAGE_MAX_CHARS } from "~/shared/limits";
+import { isSessionMode } from "~/shared/session-modes";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { metadataPreview } from "../../_components/format";
 import { chime, notify } from "./alert";
@@ -21,13 +23,6 @@ const WHEN = {
   timeStyle: "short",
   timeZone: "UTC",
 } as const satisfies Intl.DateTimeFormatOptions;
-
-/** The modes a conversation can be in, each with its label in the catalogue. */
-const MODES = ["bot", "waiting", "agent", "closed"] as const;
-type Mode = (typeof MODES)[number];
-function isMode(value: string): value is Mode {
-  return (MODES as readonly string[]).includes(value);
-}
 
 interface Props {
   me: { id: string; name: string };
@@ -107,7 +102,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
       onData: ({ data: event }) => {
         const open = openRef.current;
         if (event.type === "session.updated") {
-          const session = event.data as { id: string; mode: string; title: string | null };
+          const session = event.data;
           const known = queryClient
             .getQueryData(trpc.admin.sessions.list.queryKey({ mode: "waiting", limit: 100 }))
             ?.items.some((item) => item.id === session.id);
@@ -120,7 +115,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
         }
         if (event.session_id !== open) return;
         if (event.type === "typing") {
-          const typing = event.data as { role: string; active: boolean };
+          const typing = event.data;
           if (typing.role !== "visitor") return;
           window.clearTimeout(typingTimer);
           setVisitorTyping(typing.active ? open : null);
@@ -329,7 +324,7 @@ function Conversation({
       </h2>
       <p className="muted" data-testid="session-mode">
         {t.rich("mode", {
-          mode: isMode(session.mode) ? t(`modes.${session.mode}`) : session.mode,
+          mode: isSessionMode(session.mode) ? t(`modes.${session.mode}`) : session.mode,
           strong: (chunks) => <strong>{chunks}</strong>,
         })}
         {session.agent_name && ` · ${session.agent_name}`}
@@ -402,7 +397,7 @@ function Conversation({
             <textarea
               value={draft}
               rows={3}
-              maxLength={4000}
+              maxLength={MESSAGE_MAX_CHARS}
               onChange={(event) => {
                 setDraft(event.target.value);
                 signalTyping(event.target.value);

@@ -6,6 +6,7 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import ReactMarkdown from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { ARTICLE_BODY_MAX_CHARS, ARTICLE_SLUG_MAX_CHARS, ARTICLE_TITLE_MAX_CHARS } from "~/shared/limits";
 import { useTRPC } from "~/trpc/react";
 
 interface Draft {
@@ -74,7 +75,7 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
           <input
             name="title"
             required
-            maxLength={200}
+            maxLength={ARTICLE_TITLE_MAX_CHARS}
             value={draft.title}
             onChange={(event) => set({ title: event.target.value })}
             style={{ inlineSize: "100%" }}
@@ -84,7 +85,7 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
           {t("slug")}
           <input
             name="slug"
-            maxLength={80}
+            maxLength={ARTICLE_SLUG_MAX_CHARS}
             pattern="[a-z0-9]+(-[a-z0-9]+)*"
             placeholder={t("slugPlaceholder")}
             value={draft.slug}
@@ -108,7 +109,7 @@ export function KnowledgeEditor({ id, initial }: { id?: string; initial: Draft }
           <textarea
             name="body"
             rows={24}
-            maxLength={60_000}
+            maxLength={ARTICLE_BODY_MAX_CHARS}
             value={draft.body}
             onChange={(event) => set({ body: event.target.value })}
             style={{ inlineSize: "100%", fontFamily: "monospace" }}

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
+import { ARTICLE_SEARCH_MAX_CHARS } from "~/shared/limits";
 import { KnowledgeImport } from "./knowledge-import";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -47,7 +48,7 @@ export default async function KnowledgePage({ searchParams }: Props) {
             defaultValue={search ?? ""}
             placeholder={t("searchPlaceholder")}
             size={30}
-            maxLength={200}
+            maxLength={ARTICLE_SEARCH_MAX_CHARS}
           />
         </label>
         <button type="submit">{t("searchButton")}</button>

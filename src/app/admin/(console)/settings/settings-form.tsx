@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { MAX_SUGGESTED_PROMPTS, WEEKDAYS } from "~/server/admin/settings/widget-settings.constants";
+import { MAX_SUGGESTED_PROMPTS, WEEKDAYS, WIDGET_TEXT_MAX_CHARS } from "~/shared/widget-settings";
 import type {
   OfficeHours,
   UpdateWidgetSettingsInput,
@@ -128,13 +128,27 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       <fieldset>
         <legend>{t("window")}</legend>
         <Field label={t("title")} errors={errorsFor("title")}>
-          <input value={title} maxLength={60} required onChange={(e) => setTitle(e.target.value)} />
+          <input
+            value={title}
+            maxLength={WIDGET_TEXT_MAX_CHARS.title}
+            required
+            onChange={(e) => setTitle(e.target.value)}
+          />
         </Field>
         <Field label={t("subtitle")} errors={errorsFor("subtitle")}>
-          <input value={subtitle} maxLength={120} onChange={(e) => setSubtitle(e.target.value)} />
+          <input
+            value={subtitle}
+            maxLength={WIDGET_TEXT_MAX_CHARS.subtitle}
+            onChange={(e) => setSubtitle(e.target.value)}
+          />
         </Field>
         <Field label={t("greeting")} errors={errorsFor("greeting")}>
-          <textarea value={greeting} maxLength={500} rows={3} onChange={(e) => setGreeting(e.target.value)} />
+          <textarea
+            value={greeting}
+            maxLength={WIDGET_TEXT_MAX_CHARS.greeting}
+            rows={3}
+            onChange={(e) => setGreeting(e.target.value)}
+          />
         </Field>
         <Field label={t("accentField")} errors={errorsFor("accent")}>
           <span className="inline">
@@ -157,7 +171,11 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       <fieldset>
         <legend>{t("launcher")}</legend>
         <Field label={t("launcherLabel")} errors={errorsFor("launcher_label")}>
-          <input value={launcherLabel} maxLength={40} onChange={(e) => setLauncherLabel(e.target.value)} />
+          <input
+            value={launcherLabel}
+            maxLength={WIDGET_TEXT_MAX_CHARS.launcher_label}
+            onChange={(e) => setLauncherLabel(e.target.value)}
+          />
         </Field>
         <Field label={t("position")} errors={errorsFor("position")}>
           <select
@@ -180,7 +198,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
           >
             <input
               value={prompt}
-              maxLength={120}
+              maxLength={WIDGET_TEXT_MAX_CHARS.suggested_prompt}
               onChange={(e) => setPrompts((all) => all.map((p, i) => (i === index ? e.target.value : p)))}
             />
           </Field>
@@ -190,7 +208,11 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       <fieldset>
         <legend>{t("assistant")}</legend>
         <Field label={t("displayName")} errors={errorsFor("assistant_name")}>
-          <input value={assistantName} maxLength={40} onChange={(e) => setAssistantName(e.target.value)} />
+          <input
+            value={assistantName}
+            maxLength={WIDGET_TEXT_MAX_CHARS.assistant_name}
+            onChange={(e) => setAssistantName(e.target.value)}
+          />
         </Field>
         <Field
           label={t("avatar", { kb: MAX_AVATAR_BYTES / 1024 })}

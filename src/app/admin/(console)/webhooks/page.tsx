@@ -25,7 +25,7 @@ export default async function WebhooksPage() {
           docs: (chunks) => <Link href="/api/docs/">{chunks}</Link>,
         })}
       </p>
-      <WebhooksManager initial={initial} eventTypes={[...WEBHOOK_EVENT_TYPES]} />
+      <WebhooksManager initial={initial} eventTypes={WEBHOOK_EVENT_TYPES} />
     </>
   );
 }

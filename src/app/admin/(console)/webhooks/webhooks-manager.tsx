@@ -4,11 +4,13 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { WebhookEndpointDto } from "~/server/admin/webhooks/webhooks.schema";
+import type { WebhookEventType } from "~/server/chat/events/catalogue";
 import { useTRPC } from "~/trpc/react";
 
-type EventType = "visitor.created" | "session.created" | "message.created";
-
-/** Each event type's description in the catalogue (catalogue keys cannot hold dots). */
+/**
+ * Each webhook event type's description in the messages catalogue (its keys cannot hold dots). One per type of
+ * the event catalogue: a new webhook event does not compile until it has one.
+ */
 const EVENT_DESCRIPTIONS = {
   "visitor.created": "visitorCreated",
   "session.created": "sessionCreated",
@@ -16,10 +18,7 @@ const EVENT_DESCRIPTIONS = {
   "visitor.deleted": "visitorDeleted",
   "feedback.created": "feedbackCreated",
   "session.handoff_requested": "sessionHandoffRequested",
-} as const;
-function hasDescription(type: string): type is keyof typeof EVENT_DESCRIPTIONS {
-  return Object.hasOwn(EVENT_DESCRIPTIONS, type);
-}
+} as const satisfies Record<WebhookEventType, string>;
 
 /** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */
 const WHEN = {
@@ -34,7 +33,8 @@ export function WebhooksManager({
   eventTypes,
 }: {
   initial: { items: WebhookEndpointDto[] };
-  eventTypes: string[];
+  /** WEBHOOK_EVENT_TYPES of the event catalogue, from the server page. */
+  eventTypes: readonly WebhookEventType[];
 }) {
   const t = useTranslations("AdminWebhooks");
   const trpc = useTRPC();
@@ -59,7 +59,10 @@ export function WebhooksManager({
     const form = event.currentTarget;
     const data = new FormData(form);
     create.mutate(
-      { url: String(data.get("url") ?? ""), events: data.getAll("events").map(String) as EventType[] },
+      {
+        url: String(data.get("url") ?? ""),
+        events: eventTypes.filter((type) => data.getAll("events").includes(type)),
+      },
       { onSuccess: () => form.reset() },
     );
   }
@@ -86,7 +89,7 @@ export function WebhooksManager({
               }}
             >
               <input type="checkbox" name="events" value={type} defaultChecked /> <bdi>{type}</bdi>
-              {hasDescription(type) && <span>({t(`eventTypes.${EVENT_DESCRIPTIONS[type]}`)})</span>}
+              <span>({t(`eventTypes.${EVENT_DESCRIPTIONS[type]}`)})</span>
             </label>
           ))}
         </fieldset>
