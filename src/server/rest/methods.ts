@@ -1,22 +1,17 @@
 /**
- * Which methods each REST path accepts, built once from the procedures' openapi meta (plus the plain route
- * handlers: the SSE chat and the exports), so a known path asked with another method is a 405 with `Allow` in
- * the envelope, and an unknown path stays a 404.
+ * Which methods each REST path accepts, built once from the procedures' openapi meta and the table of REST-only
+ * routes (routes.ts), so a known path asked with another method is a 405 with `Allow` in the envelope, and an
+ * unknown path stays a 404.
  */
 import { procedureMetaByPath } from "../api/root";
 import { AppError, type AppErrorId } from "../errors/app-error";
 import { restErrorResponse, toRestError } from "./errors";
-
-/** The REST routes that are plain route handlers, not procedures (paths as in the OpenAPI document). */
-const ROUTE_HANDLERS: readonly (readonly [string, string])[] = [
-  ["POST", "/chats/messages/chat/stream"],
-  ["GET", "/chats/sessions/{id}/events"],
-  ["GET", "/admin/exports/sessions"],
-  ["GET", "/admin/exports/sessions/{id}"],
-];
+import { REST_ROUTES } from "./routes";
 
 interface PathMethods {
   pattern: RegExp;
+  /** How many `{param}` segments: where several paths match, the one with the fewest serves (as in Next.js). */
+  params: number;
   methods: Set<string>;
 }
 
@@ -31,10 +26,11 @@ function buildTable(): PathMethods[] {
   };
   for (const meta of procedureMetaByPath.values())
     if (meta?.openapi) add(meta.openapi.method, meta.openapi.path);
-  for (const [method, path] of ROUTE_HANDLERS) add(method, path);
+  for (const route of REST_ROUTES) add(route.method, route.path);
   return [...byPath].map(([path, methods]) => ({
     // Both /path and /path/ answer; a {param} is one path segment.
     pattern: new RegExp(`^/api${path.replace(/\{\w+\}/g, "[^/]+")}/?$`),
+    params: path.match(/\{\w+\}/g)?.length ?? 0,
     methods,
   }));
 }
@@ -42,8 +38,11 @@ function buildTable(): PathMethods[] {
 /** The methods the REST path accepts (e.g. ["GET", "POST"]), or undefined for a path that is no endpoint. */
 export function allowedMethods(pathname: string): string[] | undefined {
   table ??= buildTable();
+  // A literal segment wins over a parameter (/admin/knowledge/upload is its own route, not /admin/knowledge/{id}).
+  const matches = table.filter((entry) => entry.pattern.test(pathname));
+  const fewest = Math.min(...matches.map((entry) => entry.params));
   const methods = new Set<string>();
-  for (const entry of table) if (entry.pattern.test(pathname)) for (const m of entry.methods) methods.add(m);
+  for (const entry of matches) if (entry.params === fewest) for (const m of entry.methods) methods.add(m);
   return methods.size > 0 ? [...methods].sort() : undefined;
 }
 
@@ -57,9 +56,4 @@ export function methodNotAllowedResponse(
   const response = restErrorResponse(toRestError(new AppError(id)));
   response.headers.set("allow", allowed.join(", "));
   return response;
-}
-
-/** A route handler for the methods a REST route does not serve (HEAD included: it is not GET without a body). */
-export function refuseMethod(request: Request): Response {
-  return methodNotAllowedResponse(new URL(request.url).pathname);
 }
