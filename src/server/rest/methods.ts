@@ -10,8 +10,12 @@ import { REST_ROUTES } from "./routes";
 
 interface PathMethods {
   pattern: RegExp;
-  /** How many `{param}` segments: where several paths match, the one with the fewest serves (as in Next.js). */
-  params: number;
+  /**
+   * A REST-only route (routes.ts): it has its own route file, which Next.js serves before the bridge's catch-all,
+   * so where it matches, only its methods are served (GET /api/admin/knowledge/upload/ is not the bridge's
+   * /admin/knowledge/{id}). Paths of the bridge itself all answer (trpc-to-openapi tries every pattern).
+   */
+  ownFile: boolean;
   methods: Set<string>;
 }
 
@@ -19,6 +23,7 @@ let table: PathMethods[] | undefined;
 
 function buildTable(): PathMethods[] {
   const byPath = new Map<string, Set<string>>();
+  const ownFiles = new Set(REST_ROUTES.map((route) => route.path));
   const add = (method: string, path: string) => {
     const methods = byPath.get(path) ?? new Set<string>();
     methods.add(method.toUpperCase());
@@ -30,7 +35,7 @@ function buildTable(): PathMethods[] {
   return [...byPath].map(([path, methods]) => ({
     // Both /path and /path/ answer; a {param} is one path segment.
     pattern: new RegExp(`^/api${path.replace(/\{\w+\}/g, "[^/]+")}/?$`),
-    params: path.match(/\{\w+\}/g)?.length ?? 0,
+    ownFile: ownFiles.has(path),
     methods,
   }));
 }
@@ -38,11 +43,10 @@ function buildTable(): PathMethods[] {
 /** The methods the REST path accepts (e.g. ["GET", "POST"]), or undefined for a path that is no endpoint. */
 export function allowedMethods(pathname: string): string[] | undefined {
   table ??= buildTable();
-  // A literal segment wins over a parameter (/admin/knowledge/upload is its own route, not /admin/knowledge/{id}).
   const matches = table.filter((entry) => entry.pattern.test(pathname));
-  const fewest = Math.min(...matches.map((entry) => entry.params));
+  const own = matches.filter((entry) => entry.ownFile);
   const methods = new Set<string>();
-  for (const entry of matches) if (entry.params === fewest) for (const m of entry.methods) methods.add(m);
+  for (const entry of own.length > 0 ? own : matches) for (const m of entry.methods) methods.add(m);
   return methods.size > 0 ? [...methods].sort() : undefined;
 }
 
