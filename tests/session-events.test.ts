@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { SessionEvent, SessionEventBody } from "~/server/chat/events/event-types";
-import { followSession, inProgress } from "~/server/chat/events/follow-session";
+import { catchUpIds, followSession, inProgress } from "~/server/chat/events/follow-session";
 import { ALL_SESSIONS, type EventBus, type ReplayRetention } from "~/server/chat/events/bus";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
 import { RedisEventBus } from "~/server/chat/events/redis-bus";
@@ -214,6 +214,15 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
     }
     expect(snapshot).not.toHaveBeenCalled();
     await bus.close();
+  });
+
+  it("numbers a catch-up below the kept floor, the last frame at the head", () => {
+    expect(catchUpIds(100, 3, { head: 500, floor: 400 })).toEqual([101, 102, 500]);
+    // Nothing kept at all (a restart without Redis): above the client's id, the last at after + count.
+    expect(catchUpIds(100, 3, { head: 0 })).toEqual([101, 102, 103]);
+    // No room below the floor (a burst trimmed right after the client's id): the rest share the last id.
+    expect(catchUpIds(100, 4, { head: 500, floor: 102 })).toEqual([101, 500, 500, 500]);
+    expect(catchUpIds(100, 0, { head: 500, floor: 400 })).toEqual([]);
   });
 
   it("picks the replies in progress from kept events", () => {
