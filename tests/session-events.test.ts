@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { SessionEvent, SessionEventBody } from "~/server/chat/events/event-types";
-import { followSession, inProgress } from "~/server/chat/events/follow-session";
+import { catchUpIds, followSession, inProgress } from "~/server/chat/events/follow-session";
 import { ALL_SESSIONS, type EventBus, type ReplayRetention } from "~/server/chat/events/bus";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
 import { RedisEventBus } from "~/server/chat/events/redis-bus";
@@ -135,6 +135,94 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
     expect((await bus.replay(elsewhere, 0)).events).toHaveLength(10);
     await bus.close();
     await other.close();
+  });
+
+  it("gives a catch-up's frames distinct increasing ids, and a resume from any of them loses nothing", async () => {
+    let now = Date.now() - 10_000;
+    const bus = make({ keepMs: 60_000, maxEventsPerSession: 2 }, () => now);
+    const s = randomUUID();
+    const published: SessionEvent[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      published.push(await bus.publish(s, "message.updated", { id: `e${i}` } as never));
+      now += 1_000;
+    }
+    const head = published.at(-1)!.seq;
+    const bodies = ["m1", "m2", "m3", "m4"].map((id) => ({
+      type: "message.updated",
+      data: { id, status: "complete" },
+    })) as unknown as SessionEventBody[];
+    const sinces: number[] = [];
+    const snapshot = (sinceMs: number) => {
+      sinces.push(sinceMs);
+      return Promise.resolve(bodies);
+    };
+    const follow = (lastEventId: number, count: number) => {
+      const controller = new AbortController();
+      return collect(
+        followSession({ bus, sessionId: s, lastEventId, snapshot, signal: controller.signal }),
+        (got) => got.length === count,
+      ).finally(() => controller.abort());
+    };
+    // The client's last id was trimmed since (only the last 2 events are kept): a catch-up of 4 frames.
+    const catchUp = await follow(published[0]!.seq, 4);
+    const ids = catchUp.map((event) => event.seq);
+    expect(new Set(ids).size).toBe(4);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    expect(ids[0]).toBeGreaterThan(published[0]!.seq);
+    expect(ids.at(-1)).toBe(head);
+    for (const id of ids) expect(String(id)).toMatch(/^\d{1,16}$/);
+    // A resume from any frame but the last: the frames after it come again (a catch-up from the same time).
+    for (const [index, id] of ids.slice(0, -1).entries()) {
+      const again = await follow(id, 4);
+      const rest = again.map((event) => (event.data as { id: string }).id);
+      expect(rest).toEqual(
+        expect.arrayContaining(bodies.slice(index + 1).map((b) => (b.data as { id: string }).id)),
+      );
+      expect(again.every((event) => event.seq > id)).toBe(true);
+    }
+    expect(new Set(sinces).size).toBe(1);
+    // A resume from the last frame: no catch-up again, the next live event follows.
+    const controller = new AbortController();
+    const live = collect(
+      followSession({ bus, sessionId: s, lastEventId: ids.at(-1)!, snapshot, signal: controller.signal }),
+      (got) => got.length === 1,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const next = await bus.publish(s, "message.updated", { id: "live" } as never);
+    expect(await live).toEqual([next]);
+    controller.abort();
+    await bus.close();
+  });
+
+  it("treats a Last-Event-ID ahead of the session's sequence as from now: live events follow, ids stay 16 digits", async () => {
+    const bus = make();
+    const s = randomUUID();
+    await bus.publish(s, "message.updated", { id: "before" } as never);
+    const snapshot = vi.fn(() => Promise.resolve([] as SessionEventBody[]));
+    for (const lastEventId of [Number("9999999999999999"), Date.now() * 1000 + 3_600_000_000]) {
+      const controller = new AbortController();
+      const live = collect(
+        followSession({ bus, sessionId: s, lastEventId, snapshot, signal: controller.signal }),
+        (got) => got.length === 1,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const next = await bus.publish(s, "message.updated", { id: "live" } as never);
+      const [event] = await live;
+      controller.abort();
+      expect(event).toEqual(next);
+      expect(String(event!.seq)).toMatch(/^\d{1,16}$/);
+    }
+    expect(snapshot).not.toHaveBeenCalled();
+    await bus.close();
+  });
+
+  it("numbers a catch-up below the kept floor, the last frame at the head", () => {
+    expect(catchUpIds(100, 3, { head: 500, floor: 400 })).toEqual([101, 102, 500]);
+    // Nothing kept at all (a restart without Redis): above the client's id, the last at after + count.
+    expect(catchUpIds(100, 3, { head: 0 })).toEqual([101, 102, 103]);
+    // No room below the floor (a burst trimmed right after the client's id): the rest share the last id.
+    expect(catchUpIds(100, 4, { head: 500, floor: 102 })).toEqual([101, 500, 500, 500]);
+    expect(catchUpIds(100, 0, { head: 500, floor: 400 })).toEqual([]);
   });
 
   it("picks the replies in progress from kept events", () => {

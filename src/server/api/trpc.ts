@@ -39,6 +39,8 @@ export type ProcedureMeta = OpenApiMeta<{
   rest?: {
     successStatus?: 200 | 201;
     successMessage: string;
+    /** The JSON body may be left out (no required field: e.g. the id is in the path); the document says so. */
+    bodyOptional?: boolean;
     errorData?: Partial<Record<AppErrorId, Record<string, unknown>>>;
   };
 }>;

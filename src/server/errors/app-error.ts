@@ -278,7 +278,7 @@ export const APP_ERRORS = {
     kind: "forbidden",
     source: "domain",
     message:
-      "A visitor can only erase its own data: send the visitor's own id as visitor_id (the same id as in the path).",
+      "A visitor can only erase or change its own data: send the visitor's own id as visitor_id (the same id as in the path).",
   },
   IDENTITY_NOT_CONFIGURED: {
     kind: "bad_request",
@@ -479,6 +479,13 @@ export function fieldErrorsOf(error: ZodError): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".");
+    if (issue.code === "unrecognized_keys") {
+      // Each unknown field under its own name (not the object's, "" at the top level).
+      const prefix = key === "" ? "" : `${key}.`;
+      for (const unknown of issue.keys)
+        (fields[prefix + unknown] ??= []).push(`Unrecognized key: "${unknown}"`);
+      continue;
+    }
     (fields[key] ??= []).push(issue.message);
   }
   return fields;

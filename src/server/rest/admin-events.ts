@@ -1,18 +1,22 @@
-import { requireAdmin } from "../admin/auth/admin-access";
+import type { EventBus } from "../chat/events/bus";
 import { followAllSessions } from "../chat/events/follow-all";
 import type { SessionEvent } from "../chat/events/event-types";
-import { getChatDeps } from "../runtime/runtime";
-import { restErrorResponse, toRestError } from "./errors";
-
-const encoder = new TextEncoder();
-/** A comment line at least this often, so proxies and clients keep an idle stream open. */
-export const HEARTBEAT_MS = 15_000;
+import type { RouteCall } from "./route";
+import { sseResponse, type SseFrame } from "./sse";
 
 /** One SSE frame: `id:` <session id>:<seq>, `event:` the type, `data:` the event as JSON (with session_id). */
-function frame(event: SessionEvent): Uint8Array {
-  return encoder.encode(
-    `id: ${event.session_id}:${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`,
-  );
+function adminFrame(event: SessionEvent): SseFrame {
+  return { id: `${event.session_id}:${event.seq}`, event: event.type, data: event };
+}
+
+/** Every session's events; without a bus none ever come (the stream is heartbeats until the client leaves). */
+async function* allEvents(bus: EventBus | undefined, signal: AbortSignal): AsyncGenerator<SessionEvent> {
+  if (bus) {
+    yield* followAllSessions(bus, signal);
+    return;
+  }
+  if (!signal.aborted)
+    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
 }
 
 /**
@@ -20,52 +24,14 @@ function frame(event: SessionEvent): Uint8Array {
  * admin.inbox.events subscription). Live only: Last-Event-ID is not needed and ignored (after a reconnect, read
  * the lists again). A `: heartbeat` comment every 15 s.
  */
-export async function handleAdminEventsRequest(request: Request): Promise<Response> {
-  let deps;
-  try {
-    deps = await getChatDeps();
-    await requireAdmin(deps, request.headers);
-  } catch (error) {
-    const restError = toRestError(error);
-    if (restError.status >= 500) console.error("admin events: could not start", error);
-    return restErrorResponse(restError);
-  }
-  const bus = deps.events;
+export function adminEvents({ request, deps }: RouteCall<undefined>): Promise<Response> {
   const controller = new AbortController();
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    async start(stream) {
-      stream.enqueue(encoder.encode(": connected\n\n"));
-      heartbeat = setInterval(() => {
-        try {
-          stream.enqueue(encoder.encode(": heartbeat\n\n"));
-        } catch {
-          controller.abort();
-        }
-      }, HEARTBEAT_MS);
-      if (!bus) return;
-      try {
-        for await (const event of followAllSessions(bus, controller.signal)) stream.enqueue(frame(event));
-      } catch {
-        // the client went away while an event was being written
-      } finally {
-        clearInterval(heartbeat);
-      }
-    },
-    cancel() {
-      clearInterval(heartbeat);
-      controller.abort();
-    },
-  });
-  request.signal.addEventListener("abort", () => {
-    clearInterval(heartbeat);
-    controller.abort();
-  });
-  return new Response(body, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "x-accel-buffering": "no",
-    },
-  });
+  return Promise.resolve(
+    sseResponse(allEvents(deps.events, controller.signal), adminFrame, {
+      name: "admin events",
+      heartbeat: true,
+      controller,
+      request,
+    }),
+  );
 }

@@ -1,14 +1,12 @@
-import type { z } from "zod";
 import type { AuditBy } from "../chat/audit/audit-record";
-import { auditByOf, requireAdmin } from "../admin/auth/admin-access";
+import { auditByOf } from "../admin/auth/admin-access";
 import { exportSessions, exportTranscript, type ExportFile } from "../admin/exports/exports.service";
-import { exportSessionsInputSchema, exportTranscriptInputSchema } from "../admin/exports/exports.schema";
+import type { ExportSessionsInput, ExportTranscriptInput } from "../admin/exports/exports.schema";
 import type { ChatDeps } from "../chat/deps";
 import { clientIp } from "../protection/client-address";
-import { getChatDeps } from "../runtime/runtime";
-import { restErrorResponse, toRestError } from "./errors";
+import { AppError } from "../errors/app-error";
 import { iteratorStream } from "./iterator-stream";
-import { logError, requestIdOf } from "../observability/logger";
+import type { RouteCall } from "./route";
 
 const encoder = new TextEncoder();
 
@@ -25,37 +23,27 @@ export function exportFileResponse(file: ExportFile): Response {
 }
 
 /**
- * The export files (CSV or JSON downloads) as plain route handlers over the same domain functions, with the same
- * admin access check as adminProcedure and the REST error envelope for every refusal.
+ * The export files (CSV or JSON downloads) as plain route handlers over the same domain functions; the admin
+ * access check, the input and the error envelope are the route table's (routes.ts).
  */
-async function handleExport<Schema extends z.ZodType>(
-  request: Request,
-  schema: Schema,
-  params: Record<string, string>,
-  produce: (deps: ChatDeps, input: z.output<Schema>, by: AuditBy) => ExportFile | Promise<ExportFile>,
+async function handleExport<Input>(
+  { request, deps, principal, input }: RouteCall<Input>,
+  produce: (deps: ChatDeps, input: Input, by: AuditBy) => ExportFile | Promise<ExportFile>,
 ): Promise<Response> {
-  try {
-    const deps = await getChatDeps();
-    const principal = await requireAdmin(deps, request.headers);
-    const query = Object.fromEntries(new URL(request.url).searchParams);
-    const input = schema.parse({ ...query, ...params });
+  if (principal) {
     // The export service records it in the audit log once the export is known to exist.
     const file = await produce(deps, input, auditByOf(principal, clientIp(request.headers)));
     return exportFileResponse(file);
-  } catch (error) {
-    const restError = toRestError(error);
-    if (restError.status >= 500)
-      logError("admin export failed", error, { requestId: requestIdOf(request.headers) });
-    return restErrorResponse(restError);
   }
+  throw new AppError("UNAUTHORIZED");
 }
 
 /** GET /api/admin/exports/sessions/{id}/?format=csv|json — one transcript. */
-export function handleTranscriptExport(request: Request, id: string): Promise<Response> {
-  return handleExport(request, exportTranscriptInputSchema, { id }, exportTranscript);
+export function transcriptExport(call: RouteCall<ExportTranscriptInput>): Promise<Response> {
+  return handleExport(call, exportTranscript);
 }
 
 /** GET /api/admin/exports/sessions/?from=&to=&format=csv|json — every session started in the range. */
-export function handleSessionsExport(request: Request): Promise<Response> {
-  return handleExport(request, exportSessionsInputSchema, {}, exportSessions);
+export function sessionsExport(call: RouteCall<ExportSessionsInput>): Promise<Response> {
+  return handleExport(call, exportSessions);
 }

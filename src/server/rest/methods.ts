@@ -1,22 +1,21 @@
 /**
- * Which methods each REST path accepts, built once from the procedures' openapi meta (plus the plain route
- * handlers: the SSE chat and the exports), so a known path asked with another method is a 405 with `Allow` in
- * the envelope, and an unknown path stays a 404.
+ * Which methods each REST path accepts, built once from the procedures' openapi meta and the table of REST-only
+ * routes (routes.ts), so a known path asked with another method is a 405 with `Allow` in the envelope, and an
+ * unknown path stays a 404.
  */
 import { procedureMetaByPath } from "../api/root";
 import { AppError, type AppErrorId } from "../errors/app-error";
 import { restErrorResponse, toRestError } from "./errors";
-
-/** The REST routes that are plain route handlers, not procedures (paths as in the OpenAPI document). */
-const ROUTE_HANDLERS: readonly (readonly [string, string])[] = [
-  ["POST", "/chats/messages/chat/stream"],
-  ["GET", "/chats/sessions/{id}/events"],
-  ["GET", "/admin/exports/sessions"],
-  ["GET", "/admin/exports/sessions/{id}"],
-];
+import { REST_ROUTES } from "./routes";
 
 interface PathMethods {
   pattern: RegExp;
+  /**
+   * A REST-only route (routes.ts): it has its own route file, which Next.js serves before the bridge's catch-all,
+   * so where it matches, only its methods are served (GET /api/admin/knowledge/upload/ is not the bridge's
+   * /admin/knowledge/{id}). Paths of the bridge itself all answer (trpc-to-openapi tries every pattern).
+   */
+  ownFile: boolean;
   methods: Set<string>;
 }
 
@@ -24,6 +23,7 @@ let table: PathMethods[] | undefined;
 
 function buildTable(): PathMethods[] {
   const byPath = new Map<string, Set<string>>();
+  const ownFiles = new Set(REST_ROUTES.map((route) => route.path));
   const add = (method: string, path: string) => {
     const methods = byPath.get(path) ?? new Set<string>();
     methods.add(method.toUpperCase());
@@ -31,10 +31,11 @@ function buildTable(): PathMethods[] {
   };
   for (const meta of procedureMetaByPath.values())
     if (meta?.openapi) add(meta.openapi.method, meta.openapi.path);
-  for (const [method, path] of ROUTE_HANDLERS) add(method, path);
+  for (const route of REST_ROUTES) add(route.method, route.path);
   return [...byPath].map(([path, methods]) => ({
     // Both /path and /path/ answer; a {param} is one path segment.
     pattern: new RegExp(`^/api${path.replace(/\{\w+\}/g, "[^/]+")}/?$`),
+    ownFile: ownFiles.has(path),
     methods,
   }));
 }
@@ -42,8 +43,10 @@ function buildTable(): PathMethods[] {
 /** The methods the REST path accepts (e.g. ["GET", "POST"]), or undefined for a path that is no endpoint. */
 export function allowedMethods(pathname: string): string[] | undefined {
   table ??= buildTable();
+  const matches = table.filter((entry) => entry.pattern.test(pathname));
+  const own = matches.filter((entry) => entry.ownFile);
   const methods = new Set<string>();
-  for (const entry of table) if (entry.pattern.test(pathname)) for (const m of entry.methods) methods.add(m);
+  for (const entry of own.length > 0 ? own : matches) for (const m of entry.methods) methods.add(m);
   return methods.size > 0 ? [...methods].sort() : undefined;
 }
 
@@ -57,9 +60,4 @@ export function methodNotAllowedResponse(
   const response = restErrorResponse(toRestError(new AppError(id)));
   response.headers.set("allow", allowed.join(", "));
   return response;
-}
-
-/** A route handler for the methods a REST route does not serve (HEAD included: it is not GET without a body). */
-export function refuseMethod(request: Request): Response {
-  return methodNotAllowedResponse(new URL(request.url).pathname);
 }

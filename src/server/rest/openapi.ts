@@ -2,12 +2,14 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter, procedureMetaByPath } from "../api/root";
 import type { ProcedureMeta } from "../api/trpc";
-import {
-  CSV_COLUMNS,
-  exportSessionsInputSchema,
-  exportTranscriptInputSchema,
-} from "../admin/exports/exports.schema";
 import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/auth/sign-in-throttle";
+import {
+  ADMIN_EVENT_TYPES,
+  EVENT_CATALOGUE,
+  SESSION_EVENT_TYPES,
+  WEBHOOK_EVENT_TYPES,
+  type EventType,
+} from "../chat/events/catalogue";
 import { chatInputSchema, chatStreamEventSchema } from "../chat/messages/message.schema";
 import { createSessionInputSchema } from "../chat/sessions/session.schema";
 import { transcriptSchema } from "../admin/sessions/session-admin.schema";
@@ -23,11 +25,14 @@ import { RateLimitedError } from "../protection/rate-limits";
 import { toRestError, type RestErrorBody } from "./errors";
 import { MAX_BODY_BYTES, payloadTooLargeError } from "../protection/body-limit";
 import { unsupportedMediaTypeError } from "./request-body";
+import type { OpenApiParts, RestRoute } from "./route";
+import { REST_ROUTES } from "./routes";
 
 /**
  * The OpenAPI 3.1 document of the REST bridge, generated from the tRPC routers and then adjusted once
  * (trpc-to-openapi cannot express these): the seed's paths with /api and trailing slashes, tag descriptions,
- * the success/error envelope around every response, and the SSE route, which is a plain route handler.
+ * the success/error envelope around every response, the REST-only routes (their table, routes.ts), the event
+ * streams' frames and the webhooks from the event catalogue.
  */
 type Json = Record<string, unknown>;
 
@@ -66,8 +71,9 @@ const TAGS = [
   {
     name: "Webhooks",
     description:
-      "Admin: endpoints that receive signed events (visitor.created, session.created, message.created) per " +
-      "Standard Webhooks, and their deliveries. Same bearer API key as the other admin routes. See docs/webhooks.md.",
+      `Admin: endpoints that receive signed events (${WEBHOOK_EVENT_TYPES.join(", ")}) per Standard ` +
+      "Webhooks, and their deliveries (each event's body: the document's `webhooks`). Same bearer API key as the " +
+      "other admin routes. See docs/webhooks.md.",
   },
   {
     name: "Admin inbox",
@@ -227,6 +233,11 @@ const HEADERS: Record<string, Json> = {
     schema: { type: "string" },
     example: "30;w=60",
   },
+  Allow: {
+    description: "The methods the path serves, e.g. `GET, POST`.",
+    schema: { type: "string" },
+    example: "GET, POST",
+  },
   ContentDisposition: {
     description:
       'The download as an attachment with its file name, e.g. `attachment; filename="transcript-….csv"`.',
@@ -299,21 +310,23 @@ function procedureMetaByOperationId(): Map<string, ProcedureMeta> {
  * A zod schema as an OpenAPI schema whose named parts (`.meta({ id })`, e.g. Message) point at the
  * document's components instead of a local `definitions` block.
  */
-function toComponentSchema(schema: z.ZodType, io: "input" | "output" = "output"): Json {
-  const {
-    definitions: _definitions,
-    $defs: _defs,
-    ...json
-  } = z.toJSONSchema(schema, {
+function toComponentSchema(schema: z.ZodType, io: "input" | "output" = "output", into?: Json): Json {
+  const { definitions, $defs, ...json } = z.toJSONSchema(schema, {
     target: "openapi-3.0",
     io,
     unrepresentable: "any",
   }) as Json;
-  return nullableAs31(
-    JSON.parse(
-      JSON.stringify(json).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
-    ) as Json,
-  ) as Json;
+  const asComponents = (value: unknown) =>
+    nullableAs31(
+      JSON.parse(
+        JSON.stringify(value).replace(/"#\/(?:definitions|\$defs)\/([^"]+)"/g, '"#/components/schemas/$1"'),
+      ) as Json,
+    ) as Json;
+  // The named parts it references, for a schema the generated components do not have yet.
+  if (into)
+    for (const [name, part] of Object.entries({ ...(definitions as Json), ...($defs as Json) }))
+      into[name] ??= asComponents(part);
+  return asComponents(json);
 }
 
 /**
@@ -375,218 +388,148 @@ function streamFrameSchema(): Json {
   };
 }
 
-function streamOperation(): Json {
-  const eventSchemas = toComponentSchema(chatStreamEventSchema);
+/** The `data` schema of a catalogue event type: a reference to its component (added if missing), or inline. */
+function eventDataSchema(schemas: Json, type: EventType): Json {
+  const schema = EVENT_CATALOGUE[type].data as z.ZodType;
+  const id = z.globalRegistry.get(schema)?.id;
+  if (!id) return toComponentSchema(schema);
+  if (!schemas[id]) {
+    // zod writes a named root as a reference to its definition, which lands in the components.
+    const { id: _id, ...json } = toComponentSchema(schema, "output", schemas);
+    schemas[id] ??= json;
+  }
+  return { $ref: `#/components/schemas/${id}` };
+}
+
+/**
+ * The frames of the event streams, generated from the event catalogue (chat/events/catalogue.ts): one frame per
+ * type, `event:` the type, `data:` its catalogue schema (the session stream), or the whole event with it (the
+ * admin stream). The streamed chat's frames come from its own event schema.
+ */
+function eventStreamSchema(schemas: Json, kind: "chat" | "session" | "admin"): Json {
+  if (kind === "chat")
+    return { ...streamFrameSchema(), "x-event-payloads": toComponentSchema(chatStreamEventSchema) };
+  const types = kind === "session" ? SESSION_EVENT_TYPES : ADMIN_EVENT_TYPES;
   return {
-    operationId: "messages-chatStream",
-    tags: ["Messages"],
-    summary: "STEP 3 — Chat, streamed (Server-Sent Events)",
-    description: [
-      "Same body and rules as POST /api/chats/messages/chat/, answered as `text/event-stream`. Events, in order:",
-      "",
-      "- `start` — `{ user_message, assistant_message }`: both stored; the assistant message has status `streaming`.",
-      "- `delta` — `{ text }`: the next piece of the reply, sent as soon as it is produced.",
-      "- `done` — `{ assistant_message }`: the complete stored reply (the deltas concatenated), sent only once it is stored.",
-      "- `error` — `{ code, message, assistant_message }`: the assistant failed; the visitor's message is kept and the reply is stored as `failed`. `code` `SERVICE_UNAVAILABLE`: the reply could not be stored (the database stayed unreachable); it is marked `failed` once the database is back.",
-      "",
-      "Event payloads are not wrapped in the envelope. Errors found before the stream starts (validation, unknown ids, another visitor's session) are ordinary JSON error responses. If the client disconnects, the reply still completes and is stored.",
-    ].join("\n"),
-    security: [],
-    requestBody: {
-      required: true,
-      content: { "application/json": { schema: { $ref: "#/components/schemas/ChatInput" } } },
-    },
-    responses: {
-      200: {
-        description: [
-          "The event stream. On the wire:",
-          "",
-          "```",
-          'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n',
-          'event: delta\ndata: {"text":"Paste this "}\n',
-          'event: done\ndata: {"assistant_message":{…,"status":"complete"}}',
-          "```",
-        ].join("\n"),
-        content: {
-          "text/event-stream": {
-            schema: { ...streamFrameSchema(), "x-event-payloads": eventSchemas },
-            // One frame as the schema describes it (`event` and its parsed `data`).
-            example: { event: "delta", data: { text: "Paste this " } },
+    description:
+      kind === "session"
+        ? "A stream of SSE frames, each `id: <sequence>`, `event: <type>`, `data: <JSON payload>` and a blank line."
+        : "A stream of SSE frames, each `id: <session id>:<sequence>`, `event: <type>`, `data: <the event as JSON>` and a blank line.",
+    oneOf: types.map((type) => {
+      const data = eventDataSchema(schemas, type);
+      return {
+        type: "object",
+        title: `${type} frame`,
+        description: `${EVENT_CATALOGUE[type].when}.`,
+        required: ["id", "event", "data"],
+        properties: {
+          id: {
+            type: "string",
+            description:
+              kind === "session"
+                ? "The `id:` line: the event's sequence (1–16 digits)."
+                : "The `id:` line: `<session id>:<sequence>`.",
           },
+          event: { type: "string", const: type, description: "The `event:` line." },
+          data:
+            kind === "session"
+              ? data
+              : {
+                  type: "object",
+                  required: ["seq", "session_id", "type", "data"],
+                  properties: {
+                    seq: { type: "integer", description: "Strictly increasing per session." },
+                    session_id: { type: "string", format: "uuid" },
+                    type: { type: "string", const: type },
+                    data,
+                  },
+                },
         },
-      },
-      // The same rules as the chatStream procedure (errors after the stream starts are events).
-      ...errorResponses(operationErrors(procedureMetaByOperationId().get("messages-chatStream"), "post")),
-    },
+      };
+    }),
   };
 }
 
-/** GET /api/admin/events/ (src/server/rest/admin-events.ts): a REST-only SSE route, documented here by hand. */
-function adminEventsOperation(): Json {
-  return {
-    operationId: "admin-events",
-    tags: ["Admin inbox"],
-    summary: "Every conversation's events, live (admin, Server-Sent Events)",
-    description: [
-      "Every session's events as `text/event-stream`, for integrations: `id:` `<session id>:<seq>`, `event:` the",
-      "type, `data:` the event as JSON `{ seq, session_id, type, data }`. Types: `message.created` and",
-      "`message.updated` (the message DTO, `author_name` for agents), `message.delta` (`{ message_id, text }`),",
-      "`session.updated` (the session DTO with `mode`, `agent_name`), `typing` (`{ role, active }`, never stored).",
-      "Live only: Last-Event-ID is not needed (after a reconnect, list the sessions again). A `: heartbeat`",
-      "comment every 15 s.",
-    ].join(" "),
-    security: [{ adminKey: [] }],
-    responses: {
-      200: {
-        description: [
-          "The event stream. On the wire:",
-          "",
-          "```",
-          'id: 3f0c6a52-…:1764118800000000\nevent: session.updated\ndata: {"seq":1764118800000000,"session_id":"3f0c6a52-…","type":"session.updated","data":{…,"mode":"waiting"}}',
-          "```",
-        ].join("\n"),
-        content: {
-          "text/event-stream": {
-            schema: {
-              type: "object",
-              required: ["seq", "session_id", "type", "data"],
-              properties: {
-                seq: { type: "integer", description: "Strictly increasing per session." },
-                session_id: { type: "string", format: "uuid" },
-                type: {
-                  type: "string",
-                  enum: ["message.created", "message.delta", "message.updated", "session.updated", "typing"],
+/**
+ * The OpenAPI 3.1 `webhooks`: one POST per type webhooks can subscribe to (the catalogue's `webhook` events),
+ * whose body is the envelope `{ type, timestamp, data }` the worker signs (src/server/webhooks/worker.ts).
+ */
+function webhooksSection(schemas: Json): Json {
+  const signatureHeader = (name: string, description: string): Json => ({
+    name,
+    in: "header",
+    required: true,
+    description,
+    schema: { type: "string" },
+  });
+  return Object.fromEntries(
+    WEBHOOK_EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook-${type}`,
+          tags: ["Webhooks"],
+          summary: `Webhook: ${type}`,
+          description:
+            `Sent to each endpoint subscribed to \`${type}\` when ${EVENT_CATALOGUE[type].when}. Signed per ` +
+            "Standard Webhooks (verify `webhook-signature` with the endpoint's secret); answer 2xx within the " +
+            "timeout, anything else is retried with backoff. See docs/webhooks.md.",
+          security: [],
+          parameters: [
+            signatureHeader("webhook-id", "The event's id: the same on every retry (deduplicate on it)."),
+            signatureHeader("webhook-timestamp", "When this attempt was signed (Unix seconds)."),
+            signatureHeader("webhook-signature", "`v1,<base64 HMAC-SHA256>` of `<id>.<timestamp>.<body>`."),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["type", "timestamp", "data"],
+                  properties: {
+                    type: { type: "string", const: type },
+                    timestamp: {
+                      type: "string",
+                      format: "date-time",
+                      description: "When the event happened (stored with the change).",
+                    },
+                    data: eventDataSchema(schemas, type),
+                  },
                 },
-                data: { type: "object", description: "The payload of the type (see above)." },
               },
             },
           },
-        },
-      },
-      ...errorResponses(["UNAUTHORIZED"]),
-    },
-  };
-}
-
-/** The `data:` of each session event type (GET /api/chats/sessions/{id}/events/). */
-const SESSION_EVENT_PAYLOADS: Record<string, Json> = {
-  "message.created": { $ref: "#/components/schemas/Message" },
-  "message.delta": {
-    type: "object",
-    required: ["message_id", "text"],
-    properties: {
-      message_id: { type: "string", format: "uuid" },
-      text: { type: "string", description: "The text appended to the streaming reply." },
-    },
-  },
-  "message.updated": { $ref: "#/components/schemas/Message" },
-  "session.updated": { $ref: "#/components/schemas/Session" },
-  typing: {
-    type: "object",
-    required: ["role", "active"],
-    properties: { role: { type: "string", enum: ["visitor", "agent"] }, active: { type: "boolean" } },
-  },
-};
-
-/** GET /api/chats/sessions/{id}/events/: a plain route handler (SSE), documented here by hand. */
-function sessionEventsOperation(): Json {
-  return {
-    operationId: "sessions-events",
-    tags: ["Sessions"],
-    summary: "Follow a session's events (Server-Sent Events)",
-    description: [
-      "Every change to the conversation as it happens, as `text/event-stream`. Each frame: `id:` the event's sequence (strictly increasing within the session, not contiguous), `event:` its type, `data:` JSON:",
-      "",
-      "- `message.created` — a message (the visitor's, or the assistant's reply starting with status `streaming`).",
-      "- `message.delta` — `{ message_id, text }`: text appended to a streaming reply; a reply's deltas concatenated equal its final `content`.",
-      "- `message.updated` — the message once it ended (`complete`, `failed`, `stopped`) or was retried (`streaming` again).",
-      "- `session.updated` — the session (e.g. its title).",
-      "- `typing` — `{ role, active }` (live only, never replayed).",
-      "",
-      "First connection: the replies still being written, each from its start, then live events. Resume: send `Last-Event-ID` (browsers' EventSource does it by itself) or `last_event_id`: every event after it, then live, with no gap and no duplicate. Events are kept for 15 minutes (at most 5,000 per session); a resume from further back gets `message.updated` for every message saved since and `session.updated` instead. A comment line (`: heartbeat`) comes at least every 15 s. The stream ends when the session is deleted.",
-      "",
-      "Refusals (validation, unknown visitor or session, another visitor's session, rate limit) are ordinary JSON error responses before the stream starts.",
-    ].join("\n"),
-    security: [],
-    parameters: [
-      {
-        name: "id",
-        in: "path",
-        required: true,
-        description: "The session.",
-        schema: { type: "string", format: "uuid" },
-      },
-      {
-        name: "visitor_id",
-        in: "query",
-        required: true,
-        description: "The visitor who owns the session.",
-        schema: { type: "string", format: "uuid" },
-      },
-      {
-        name: "last_event_id",
-        in: "query",
-        required: false,
-        description: "Resume after this event (the `Last-Event-ID` header wins if both are sent).",
-        schema: { type: "string", pattern: "^\\d{1,16}$" },
-      },
-      {
-        name: "Last-Event-ID",
-        in: "header",
-        required: false,
-        description: "Resume after this event (sent by EventSource when it reconnects).",
-        schema: { type: "string", pattern: "^\\d{1,16}$" },
-      },
-    ],
-    responses: {
-      200: {
-        description: [
-          "The event stream. On the wire:",
-          "",
-          "```",
-          'id: 1764118920123000\nevent: message.created\ndata: {"id":"…","role":"assistant","status":"streaming",…}\n',
-          'id: 1764118920125000\nevent: message.delta\ndata: {"message_id":"…","text":"Paste this "}\n',
-          ": heartbeat\n",
-          "```",
-        ].join("\n"),
-        content: {
-          "text/event-stream": {
-            schema: {
-              description:
-                "A stream of SSE frames, each `id: <sequence>`, `event: <type>`, `data: <JSON payload>` and a blank line.",
-              oneOf: Object.entries(SESSION_EVENT_PAYLOADS).map(([event, data]) => ({
-                type: "object",
-                title: `${event} frame`,
-                required: ["id", "event", "data"],
-                properties: {
-                  id: { type: "string", description: "The `id:` line: the event's sequence." },
-                  event: { type: "string", const: event, description: "The `event:` line." },
-                  data,
-                },
-              })),
-            },
-            example: {
-              id: "1764118920125000",
-              event: "message.delta",
-              data: { message_id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f", text: "Hi" },
+          responses: {
+            200: { description: "Received (any 2xx status acknowledges the delivery)." },
+            "4XX": {
+              description: "Refused: the delivery is retried with backoff, then the endpoint is disabled.",
             },
           },
         },
       },
-      ...errorResponses(
-        operationErrors(
-          {
-            errors: ["VISITOR_NOT_FOUND", "SESSION_NOT_FOUND", "SESSION_OF_ANOTHER_VISITOR"],
-            rateLimit: "readHistory",
-          },
-          "get",
-        ),
-      ),
-    },
-  };
+    ]),
+  );
 }
 
-/** Query (and path) parameters of an export route, from its zod schema. */
+/** The errors a REST-only route answers: its declared ones and those implied by how it is served. */
+function routeErrors(route: RestRoute): AppErrorId[] {
+  const ids = new Set<AppErrorId>([
+    ...(route.input ? (["VALIDATION_FAILED"] as const) : []),
+    "INTERNAL_ERROR",
+    "SERVICE_UNAVAILABLE",
+    "DATABASE_NOT_MIGRATED",
+    ...(route.access === "admin" ? (["UNAUTHORIZED", "API_KEY_REVOKED"] as const) : []),
+    ...(route.rateLimit ? (["RATE_LIMITED"] as const) : []),
+    ...(route.input?.in === "body"
+      ? (["MALFORMED_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const)
+      : []),
+    ...route.errors,
+  ]);
+  return TABLE_ORDER.filter((id) => ids.has(id));
+}
+
+/** Query (and path) parameters of a route's query input, from its zod schema. */
 function parametersOf(schema: z.ZodObject, inPath: string[]): Json[] {
   const json = toComponentSchema(schema, "input") as {
     properties: Record<string, Json>;
@@ -601,112 +544,43 @@ function parametersOf(schema: z.ZodObject, inPath: string[]): Json[] {
   }));
 }
 
-/** The export routes are plain route handlers (they return files), documented here by hand. */
-function exportOperation(kind: "range" | "transcript"): Json {
-  const csvDescription =
-    `One row per message, columns ${CSV_COLUMNS.join(", ")}. UTF-8 with a byte-order mark (for Excel), RFC 4180 ` +
-    "quoting (fields with commas, quotes or line breaks are quoted, quotes doubled), CRLF line ends. Cells that " +
-    "start with = + - @ get a leading ' so spreadsheets never run them as formulas.";
+/** A REST-only route's operation (routes.ts), with the error responses of its declaration. */
+function routeOperation(route: RestRoute, schemas: Json): Json {
+  const { operationId, tags, summary, description, requestBody } = route.openapi;
+  const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
+  const parameters =
+    route.openapi.parameters ??
+    (route.input?.in === "query" ? parametersOf(route.input.schema, inPath) : undefined);
+  const parts: OpenApiParts = {
+    successEnvelope,
+    schemaOf: (schema, io) => toComponentSchema(schema, io),
+    eventStream: (kind) => eventStreamSchema(schemas, kind),
+    headerRef: (name) => headerRef(name as keyof typeof HEADERS),
+  };
   return {
-    operationId: kind === "range" ? "admin-exports-sessions" : "admin-exports-transcript",
-    tags: ["Admin"],
-    summary:
-      kind === "range" ? "Export sessions started in a date range (admin)" : "Export a transcript (admin)",
-    description:
-      (kind === "range"
-        ? "Every session started between `from` and `to` (UTC days, inclusive; either may be omitted), oldest first, " +
-          "with all its messages, as one file."
-        : "One session's transcript as a file.") + ` CSV: ${csvDescription}`,
-    security: [{ adminKey: [] }],
-    parameters:
-      kind === "range"
-        ? parametersOf(exportSessionsInputSchema, [])
-        : parametersOf(exportTranscriptInputSchema, ["id"]),
-    responses: {
-      200: {
-        description: "The file, as an attachment (Content-Disposition).",
-        headers: { "Content-Disposition": headerRef("ContentDisposition") },
-        content: {
-          "text/csv": { schema: { type: "string" } },
-          "application/json": {
-            schema:
-              kind === "range"
-                ? {
-                    type: "object",
-                    required: ["exported_at", "from", "to", "sessions"],
-                    properties: {
-                      exported_at: { type: "string", format: "date-time" },
-                      from: { type: ["string", "null"] },
-                      to: { type: ["string", "null"] },
-                      sessions: { type: "array", items: { $ref: "#/components/schemas/Transcript" } },
-                    },
-                  }
-                : { $ref: "#/components/schemas/TranscriptExport" },
-          },
-        },
-      },
-      ...errorResponses([
-        "VALIDATION_FAILED",
-        "UNAUTHORIZED",
-        "API_KEY_REVOKED",
-        kind === "range" ? "INVALID_DATE_RANGE" : "SESSION_NOT_FOUND",
-        "INTERNAL_ERROR",
-        "SERVICE_UNAVAILABLE",
-        "DATABASE_NOT_MIGRATED",
-      ]),
-    },
+    operationId,
+    tags,
+    summary,
+    description,
+    security: route.access === "admin" ? [{ adminKey: [] }] : [],
+    ...(parameters && { parameters }),
+    ...(requestBody && { requestBody }),
+    responses: { ...route.openapi.responses(parts), ...errorResponses(routeErrors(route)) },
   };
 }
 
-/** The knowledge-base file upload is a plain route handler (multipart), documented here by hand. */
-function knowledgeUploadOperation(): Json {
+/** What every path answers for a method it does not serve (not an operation: listed once, in components). */
+function methodNotAllowedResponse(): Json {
   return {
-    operationId: "admin-knowledge-upload",
-    tags: ["Admin knowledge base"],
-    summary: "Import a help article from a file (admin)",
     description:
-      "Upload one `.md`, `.txt`, `.html` or `.pdf` file as `multipart/form-data` (field `file`; optional field " +
-      "`published`: `true` or `false`) of at most KNOWLEDGE_IMPORT_MAX_BYTES. Markdown keeps its `# Title`; HTML is " +
-      "reduced to its main content; a PDF's text is extracted. Uploading a file of the same name again updates " +
-      "its article in place.",
-    security: [{ adminKey: [] }],
-    requestBody: {
-      required: true,
-      content: {
-        "multipart/form-data": {
-          schema: {
-            type: "object",
-            required: ["file"],
-            properties: {
-              file: { type: "string", format: "binary" },
-              published: { type: "string", enum: ["true", "false"] },
-            },
-          },
-        },
+      "Any path asked with a method it does not serve (HEAD included): the `Allow` header lists the ones it does. " +
+      `\`${publicCodeOf("METHOD_NOT_ALLOWED")}\`: ${describeError("METHOD_NOT_ALLOWED")}`,
+    headers: { Allow: headerRef("Allow") },
+    content: {
+      "application/json": {
+        schema: { $ref: "#/components/schemas/ErrorEnvelope" },
+        example: toRestError(new AppError("METHOD_NOT_ALLOWED")).body,
       },
-    },
-    responses: {
-      200: {
-        description: "The imported article (created, updated or unchanged).",
-        content: {
-          "application/json": {
-            schema: successEnvelope({ $ref: "#/components/schemas/KnowledgeImportResult" }, "Imported."),
-          },
-        },
-      },
-      ...errorResponses([
-        "VALIDATION_FAILED",
-        "UNAUTHORIZED",
-        "API_KEY_REVOKED",
-        "CROSS_SITE_ADMIN_REQUEST",
-        "KNOWLEDGE_IMPORT_REFUSED",
-        "KNOWLEDGE_IMPORT_EMPTY",
-        "KNOWLEDGE_IMPORT_TOO_LARGE",
-        "KNOWLEDGE_IMPORT_UNSUPPORTED_FILE",
-        "INTERNAL_ERROR",
-        "SERVICE_UNAVAILABLE",
-        "DATABASE_NOT_MIGRATED",
-      ]),
     },
   };
 }
@@ -716,7 +590,9 @@ function buildDocument(): Json {
     title: "Visitor Chat REST API",
     description:
       "Chat for anonymous website visitors, in three steps: create (or validate) a visitor, create a session, chat. " +
-      "Every response is `{ success, message, data }`; every error is `{ success: false, message, code, errors? }`.",
+      "Every response is `{ success, message, data }`; every error is `{ success: false, message, code, errors? }`. " +
+      "A method a path does not serve answers 405 `METHOD_NOT_ALLOWED` with the `Allow` header " +
+      "(`components.responses.MethodNotAllowed`).",
     version: "1.0.0",
     baseUrl: "/",
     tags: TAGS.map((tag) => tag.name),
@@ -767,24 +643,24 @@ function buildDocument(): Json {
       };
       operation.responses = { ...rebuilt, ...errorResponses(operationErrors(meta, method)) };
       if (meta?.openapi?.protect !== true) operation.security = [];
-      if (operation.operationId === "visitors-create") {
-        (operation.requestBody as Json).required = false;
-      }
+      // A body that may be left out (create a visitor; claim, release, close: the id is in the path): typed
+      // clients need not send `{}`.
+      if (meta?.rest?.bodyOptional && operation.requestBody) (operation.requestBody as Json).required = false;
     }
     paths[`/api${path}/`] = item;
   }
-  paths["/api/chats/messages/chat/stream/"] = { post: streamOperation() };
-  paths["/api/chats/sessions/{id}/events/"] = { get: sessionEventsOperation() };
-  paths["/api/admin/exports/sessions/"] = { get: exportOperation("range") };
-  paths["/api/admin/exports/sessions/{id}/"] = { get: exportOperation("transcript") };
-  paths["/api/admin/knowledge/upload/"] = { post: knowledgeUploadOperation() };
-  paths["/api/admin/events/"] = { get: adminEventsOperation() };
+  for (const route of REST_ROUTES) {
+    const item = (paths[`/api${route.path}/`] ??= {}) as Json;
+    item[route.method.toLowerCase()] = routeOperation(route, schemas);
+  }
+  components.responses = { MethodNotAllowed: methodNotAllowedResponse() };
 
   return {
     ...document,
     servers: [{ url: "/", description: "This server" }],
     tags: TAGS,
     paths,
+    webhooks: webhooksSection(schemas),
   };
 }
 

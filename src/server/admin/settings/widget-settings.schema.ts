@@ -122,6 +122,18 @@ export const updateWidgetSettingsInputSchema = z
       .max(MAX_ALLOWED_ORIGINS, `allowed_origins allows at most ${MAX_ALLOWED_ORIGINS} websites`)
       .nullish(),
     office_hours: officeHoursSchema.nullish(),
+    // The GET answer's read-only fields: accepted, so what GET returns can be sent back as it is, and ignored.
+    version: z
+      .number()
+      .int()
+      .optional()
+      .meta({ description: "Read-only (as GET returns it): accepted and ignored; every save adds one." }),
+    updated_at: z.string().nullish().meta({ description: "Read-only: accepted and ignored." }),
+    updated_by: z.string().nullish().meta({ description: "Read-only: accepted and ignored." }),
+    env_allowed_origins: z
+      .string()
+      .optional()
+      .meta({ description: "Read-only (WIDGET_ALLOWED_ORIGINS on the server): accepted and ignored." }),
   })
   .meta({ id: "WidgetSettingsUpdate" });
 export type UpdateWidgetSettingsInput = z.infer<typeof updateWidgetSettingsInputSchema>;

@@ -77,7 +77,10 @@ function agentAction(
       description,
     },
     errors,
-    rest: { successMessage, ...(name === "messages" && { successStatus: 201 as const }) },
+    rest: {
+      successMessage,
+      ...(name === "messages" ? { successStatus: 201 as const } : { bodyOptional: true }),
+    },
   });
 }
 

@@ -28,7 +28,7 @@ export const visitorsRouter = createTRPCRouter({
           "`visitor_id` in every later call. Optional `metadata` describes the visitor's browser.",
         successDescription: "The new visitor.",
       },
-      rest: { successStatus: 201, successMessage: "Visitor created." },
+      rest: { successStatus: 201, successMessage: "Visitor created.", bodyOptional: true },
       rateLimit: "createVisitor",
     })
     .input(createVisitorInputSchema)
@@ -114,9 +114,10 @@ export const visitorsRouter = createTRPCRouter({
         summary: "Leave an email address",
         description:
           "Stores an address on the visitor so an agent can answer later, when nobody was available to take the " +
-          "conversation (handoff status `unavailable`). It is shown to the agents in /admin/inbox.",
+          "conversation (handoff status `unavailable`). It is shown to the agents in /admin/inbox. Send the " +
+          "visitor's own id as `visitor_id` too, as for every visitor call (optional, for older clients).",
       },
-      errors: ["VISITOR_NOT_FOUND"],
+      errors: ["VISITOR_ID_MISMATCH", "VISITOR_NOT_FOUND"],
       rest: { successMessage: "Email saved." },
       rateLimit: "changeSession",
     })

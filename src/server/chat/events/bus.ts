@@ -13,6 +13,11 @@ export interface ReplayResult {
   complete: boolean;
   /** The session's latest sequence (0 if it has none kept). */
   head: number;
+  /**
+   * Events with seq <= floor may have been dropped (a resume from below it is not complete). Absent when nothing
+   * of the session is kept at all (every sequence may be gone).
+   */
+  floor?: number;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { metrics } from "../../observability/metrics";
-import type { EventBus } from "./bus";
+import type { EventBus, ReplayResult } from "./bus";
 import { sequenceTime, type SessionEvent, type SessionEventBody } from "./event-types";
 
 /** What a session looks like now, as events (e.g. message.updated per message changed since a time). */
@@ -30,7 +30,8 @@ export interface FollowOptions {
 /**
  * A session's events for one client, in order, with no gap and no duplicate:
  * - resuming (lastEventId): every kept event after it; if some may be gone, a snapshot of what changed since
- *   (the final messages) instead; then live events;
+ *   (the final messages) instead, its frames with distinct increasing ids (catchUpIds); then live events;
+ * - a lastEventId ahead of the session's sequence and of the clock (isAhead): as a first connection ("from now");
  * - first connection: the replies still being written, each from its start (so a reload mid-reply shows the
  *   whole reply and continues), then live events.
  * Subscribes before reading what is kept, so nothing published in between is lost. Ends when the signal aborts
@@ -63,8 +64,11 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
   signal.addEventListener("abort", onAbort);
   try {
     let last = 0;
-    if (options.lastEventId === undefined) {
-      const kept = await bus.replay(sessionId, 0);
+    const resume = options.lastEventId;
+    let kept = await bus.replay(sessionId, resume ?? 0);
+    const fromNow = resume !== undefined && isAhead(resume, kept.head);
+    if (fromNow) kept = await bus.replay(sessionId, 0);
+    if (resume === undefined || fromNow) {
       for (const event of inProgress(kept.events)) {
         yield event;
         last = event.seq;
@@ -72,14 +76,14 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
       // Live events only from here: those already kept and not in progress were decided before the client came.
       last = Math.max(last, kept.head);
     } else {
-      const kept = await bus.replay(sessionId, options.lastEventId);
-      last = options.lastEventId;
+      last = resume;
       if (!kept.complete) {
-        const at = Math.max(kept.head, options.lastEventId);
-        for (const body of await options.snapshot(sequenceTime(options.lastEventId) - SNAPSHOT_MARGIN_MS)) {
-          yield { seq: at, session_id: sessionId, ...body } as SessionEvent;
+        const bodies = await options.snapshot(sequenceTime(resume) - SNAPSHOT_MARGIN_MS);
+        const ids = catchUpIds(resume, bodies.length, kept);
+        for (const [index, body] of bodies.entries()) {
+          yield { seq: ids[index]!, session_id: sessionId, ...body } as SessionEvent;
         }
-        last = at;
+        last = Math.max(kept.head, ids.at(-1) ?? resume);
       }
       for (const event of kept.events) {
         if (event.seq <= last) continue;
@@ -105,6 +109,39 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
     signal.removeEventListener("abort", onAbort);
     unsubscribe();
   }
+}
+
+/**
+ * A Last-Event-ID further ahead than this of both the session's sequence and this instance's clock is no id the
+ * bus gave (a client's own value, or a clock far off): the stream starts "from now", as a first connection.
+ */
+const AHEAD_MARGIN_MS = 60_000;
+
+function isAhead(lastEventId: number, head: number): boolean {
+  return lastEventId > head && lastEventId > (Date.now() + AHEAD_MARGIN_MS) * 1000;
+}
+
+/**
+ * The ids of a catch-up's `count` frames (a resume from `after`, older than what is kept): distinct and increasing,
+ * each one resumable. Every frame but the last gets `after + k` (k = 1, 2, …), which is below the kept floor, so a
+ * resume from it is again older than what is kept and gets a catch-up again, from the same time (the same
+ * millisecond, for catch-ups of up to ~1,000 frames): the frames after it are in it, the ones before at most
+ * repeated (full states, as the margin of every catch-up repeats some). The last frame gets the session's head (or
+ * `after + count` if that is higher), so a resume from it continues with the kept and the live events. Only if
+ * the kept floor leaves no room below it (a burst of events trimmed right after `after`) do the frames beyond
+ * the room share the last frame's id.
+ */
+export function catchUpIds(
+  after: number,
+  count: number,
+  kept: Pick<ReplayResult, "head" | "floor">,
+): number[] {
+  const end = Math.max(kept.head, after + count);
+  const floor = kept.floor ?? Number.POSITIVE_INFINITY;
+  return Array.from({ length: count }, (_, index) => {
+    const id = after + index + 1;
+    return index === count - 1 || id >= floor ? end : id;
+  });
 }
 
 interface MessageLike {

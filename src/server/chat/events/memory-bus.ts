@@ -70,6 +70,7 @@ export class MemoryEventBus implements EventBus {
       events: log.events.filter(({ event }) => event.seq > after).map(({ event }) => event),
       complete: after >= log.floor,
       head: log.head,
+      floor: log.floor,
     });
   }
 

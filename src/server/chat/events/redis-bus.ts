@@ -221,6 +221,7 @@ export class RedisEventBus implements EventBus {
       events: events.map((json) => JSON.parse(json) as SessionEvent),
       complete: after >= Number(floor),
       head: Number(head),
+      floor: Number(floor),
     };
   }
 

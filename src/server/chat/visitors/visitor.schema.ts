@@ -115,6 +115,9 @@ export type IdentifiedVisitorDto = z.infer<typeof identifiedVisitorSchema>;
 
 export const setVisitorEmailInputSchema = z.strictObject({
   id: idSchema.meta({ description: "The visitor's id." }),
+  visitor_id: visitorIdSchema.optional().meta({
+    description: "The visitor's own id again, as for every visitor call (the same as in the path).",
+  }),
   email: z
     .email({ error: "email must be an email address, e.g. ada@example.com" })
     .max(254, "email must be at most 254 characters")

@@ -95,6 +95,8 @@ export function forgetVisitorSeen(visitorId: string): void {
 
 /** Stores the address a visitor left for a later answer (no agent was available); the latest one wins. */
 export async function setVisitorEmail(deps: ChatDeps, input: SetVisitorEmailInput): Promise<VisitorDto> {
+  if (input.visitor_id !== undefined && input.visitor_id.toLowerCase() !== input.id.toLowerCase())
+    throw new AppError("VISITOR_ID_MISMATCH");
   if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
   const { count } = await deps.db.visitor.updateMany({
     where: { id: input.id },

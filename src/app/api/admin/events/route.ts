@@ -1,7 +1,5 @@
-import { handleAdminEventsRequest } from "~/server/rest/admin-events";
-import { refuseMethod } from "~/server/rest/methods";
+import { restRouteExports } from "~/server/rest/route-exports";
 
+// Every conversation's events (admin, Server-Sent Events): declared in src/server/rest/routes.ts (methods, access, input, OpenAPI, handler).
 export const dynamic = "force-dynamic";
-export const GET = handleAdminEventsRequest;
-export { refuseMethod as HEAD, refuseMethod as POST, refuseMethod as PUT, refuseMethod as PATCH };
-export { refuseMethod as DELETE };
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRouteExports("/admin/events");

@@ -1,6 +1,4 @@
-import { handleSessionsExport } from "~/server/rest/admin-exports";
-import { refuseMethod } from "~/server/rest/methods";
+import { restRouteExports } from "~/server/rest/route-exports";
 
-export const GET = handleSessionsExport;
-export { refuseMethod as HEAD, refuseMethod as POST, refuseMethod as PUT, refuseMethod as PATCH };
-export { refuseMethod as DELETE };
+// Sessions of a date range as a file (admin): declared in src/server/rest/routes.ts (methods, access, input, OpenAPI, handler).
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRouteExports("/admin/exports/sessions");

@@ -1,6 +1,4 @@
-import { refuseMethod } from "~/server/rest/methods";
-import { handleKnowledgeUpload } from "~/server/rest/admin-knowledge-upload";
+import { restRouteExports } from "~/server/rest/route-exports";
 
-export const POST = handleKnowledgeUpload;
-export { refuseMethod as HEAD, refuseMethod as GET, refuseMethod as PUT, refuseMethod as PATCH };
-export { refuseMethod as DELETE };
+// A help article from an uploaded file (admin): declared in src/server/rest/routes.ts (methods, access, input, OpenAPI, handler).
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRouteExports("/admin/knowledge/upload");

@@ -1,9 +1,6 @@
-import { handleTranscriptExport } from "~/server/rest/admin-exports";
-import { refuseMethod } from "~/server/rest/methods";
+import { restRouteExports } from "~/server/rest/route-exports";
 
-export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  return handleTranscriptExport(request, (await context.params).id);
-}
-
-export { refuseMethod as HEAD, refuseMethod as POST, refuseMethod as PUT, refuseMethod as PATCH };
-export { refuseMethod as DELETE };
+// One transcript as a file (admin): declared in src/server/rest/routes.ts (methods, access, input, OpenAPI, handler).
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRouteExports(
+  "/admin/exports/sessions/{id}",
+);

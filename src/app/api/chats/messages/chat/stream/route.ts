@@ -1,19 +1,6 @@
-import { handleChatStreamRequest } from "~/server/rest/chat-stream";
-import { methodNotAllowedResponse } from "~/server/rest/methods";
-import { restPreflight, withRestHeaders } from "~/server/rest/rest-headers";
+import { restRouteExports } from "~/server/rest/route-exports";
 
-export const POST = withRestHeaders(handleChatStreamRequest);
-export const OPTIONS = restPreflight;
-
-/** Other methods get the REST error envelope and Allow like every other endpoint (Next.js alone: an empty 405). */
-const methodNotAllowed = withRestHeaders((request: Request) =>
-  methodNotAllowedResponse(new URL(request.url).pathname, "CHAT_STREAM_METHOD_NOT_ALLOWED"),
+// The streamed chat (Server-Sent Events): declared in src/server/rest/routes.ts (methods, access, input, OpenAPI, handler).
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRouteExports(
+  "/chats/messages/chat/stream",
 );
-
-export {
-  methodNotAllowed as GET,
-  methodNotAllowed as HEAD,
-  methodNotAllowed as PUT,
-  methodNotAllowed as PATCH,
-  methodNotAllowed as DELETE,
-};

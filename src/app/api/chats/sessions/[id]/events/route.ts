@@ -1,12 +1,7 @@
-import { refuseMethod } from "~/server/rest/methods";
-import { restPreflight, withRestHeaders } from "~/server/rest/rest-headers";
-import { handleSessionEventsRequest } from "~/server/rest/session-events";
+import { restRouteExports } from "~/server/rest/route-exports";
 
-// A session's events as Server-Sent Events (src/server/rest/session-events.ts). Other methods: 405 with Allow.
-export const GET = withRestHeaders(handleSessionEventsRequest);
-export const OPTIONS = restPreflight;
+// A session's events (Server-Sent Events): declared in src/server/rest/routes.ts (methods, access, input, OpenAPI, handler).
 export const dynamic = "force-dynamic";
-
-const refused = withRestHeaders(refuseMethod);
-
-export { refused as HEAD, refused as POST, refused as PUT, refused as PATCH, refused as DELETE };
+export const { GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS } = restRouteExports(
+  "/chats/sessions/{id}/events",
+);

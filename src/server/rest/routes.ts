@@ -1,0 +1,351 @@
+import type { z } from "zod";
+import {
+  CSV_COLUMNS,
+  exportSessionsInputSchema,
+  exportTranscriptInputSchema,
+  type ExportSessionsInput,
+  type ExportTranscriptInput,
+} from "../admin/exports/exports.schema";
+import { procedureMetaByPath } from "../api/root";
+import { ADMIN_EVENT_TYPES, EVENT_CATALOGUE, SESSION_EVENT_TYPES } from "../chat/events/catalogue";
+import { chatInputSchema, type ChatInput } from "../chat/messages/message.schema";
+import { sessionEventsInputSchema, type SessionEventsInput } from "../chat/sessions/session.schema";
+import { adminEvents } from "./admin-events";
+import { sessionsExport, transcriptExport } from "./admin-exports";
+import { knowledgeUpload } from "./admin-knowledge-upload";
+import { chatStream } from "./chat-stream";
+import { readJsonBody } from "./request-body";
+import { restRoute, type RestRoute } from "./route";
+import { sessionEvents, sessionEventsInput } from "./session-events";
+
+/**
+ * THE table of REST-only routes (not tRPC procedures: the SSE streams, the export files, the upload). Each route
+ * is declared once here; its route file under src/app/api only re-exports `restRouteExports(path)`
+ * (route-exports.ts), its methods are in the `Allow` table (methods.ts) and its operation in the OpenAPI
+ * document (openapi.ts). To add one: a handler in src/server/rest/, an entry here, and a route file.
+ */
+
+/** A query input: the query parameters and the path's, parsed by the schema. */
+function queryInput<Schema extends z.ZodObject>(schema: Schema) {
+  return {
+    in: "query" as const,
+    schema,
+    read: (request: Request, params: Record<string, string>): z.output<Schema> =>
+      schema.parse({ ...Object.fromEntries(new URL(request.url).searchParams), ...params }),
+  };
+}
+
+/** A JSON body input (size limit, content type and JSON syntax checked by readJsonBody). */
+function jsonInput<Schema extends z.ZodObject>(schema: Schema) {
+  return {
+    in: "body" as const,
+    schema,
+    read: async (request: Request): Promise<z.output<Schema>> => schema.parse(await readJsonBody(request)),
+  };
+}
+
+const eventList = (types: readonly (keyof typeof EVENT_CATALOGUE)[]) =>
+  types.map((type) => `- \`${type}\` — ${EVENT_CATALOGUE[type].when}.`);
+
+const CSV_DESCRIPTION =
+  `One row per message, columns ${CSV_COLUMNS.join(", ")}. UTF-8 with a byte-order mark (for Excel), RFC 4180 ` +
+  "quoting (fields with commas, quotes or line breaks are quoted, quotes doubled), CRLF line ends. Cells that " +
+  "start with = + - @ get a leading ' so spreadsheets never run them as formulas.";
+
+export const REST_ROUTES: readonly RestRoute[] = [
+  restRoute<ChatInput>({
+    method: "POST",
+    path: "/chats/messages/chat/stream",
+    access: "visitor",
+    name: "chat stream",
+    input: jsonInput(chatInputSchema),
+    rateLimit: {
+      action: "sendMessage",
+      keys: (input) => ({ visitorId: input.visitor_id, sessionId: input.session_id }),
+    },
+    // The same rules as the chatStream procedure (errors after the stream starts are events).
+    errors: procedureMetaByPath.get("messages.chatStream")?.errors ?? [],
+    methodNotAllowed: "CHAT_STREAM_METHOD_NOT_ALLOWED",
+    openapi: {
+      operationId: "messages-chatStream",
+      tags: ["Messages"],
+      summary: "STEP 3 — Chat, streamed (Server-Sent Events)",
+      description: [
+        "Same body and rules as POST /api/chats/messages/chat/, answered as `text/event-stream`. Events, in order:",
+        "",
+        "- `start` — `{ user_message, assistant_message }`: both stored; the assistant message has status `streaming`.",
+        "- `delta` — `{ text }`: the next piece of the reply, sent as soon as it is produced.",
+        "- `done` — `{ assistant_message }`: the complete stored reply (the deltas concatenated), sent only once it is stored.",
+        "- `error` — `{ code, message, assistant_message }`: the assistant failed; the visitor's message is kept and the reply is stored as `failed`. `code` `SERVICE_UNAVAILABLE`: the reply could not be stored (the database stayed unreachable); it is marked `failed` once the database is back.",
+        "",
+        "Event payloads are not wrapped in the envelope. Errors found before the stream starts (validation, unknown ids, another visitor's session) are ordinary JSON error responses. If the client disconnects, the reply still completes and is stored.",
+      ].join("\n"),
+      requestBody: {
+        required: true,
+        content: { "application/json": { schema: { $ref: "#/components/schemas/ChatInput" } } },
+      },
+      responses: (parts) => ({
+        200: {
+          description: [
+            "The event stream. On the wire:",
+            "",
+            "```",
+            'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n',
+            'event: delta\ndata: {"text":"Paste this "}\n',
+            'event: done\ndata: {"assistant_message":{…,"status":"complete"}}',
+            "```",
+          ].join("\n"),
+          content: {
+            "text/event-stream": {
+              schema: parts.eventStream("chat"),
+              // One frame as the schema describes it (`event` and its parsed `data`).
+              example: { event: "delta", data: { text: "Paste this " } },
+            },
+          },
+        },
+      }),
+    },
+    handle: chatStream,
+  }),
+
+  restRoute<SessionEventsInput>({
+    method: "GET",
+    path: "/chats/sessions/{id}/events",
+    access: "visitor",
+    name: "session events",
+    input: { in: "query", schema: sessionEventsInputSchema, read: sessionEventsInput },
+    rateLimit: {
+      action: "readHistory",
+      keys: (input) => ({ visitorId: input.visitor_id, sessionId: input.id }),
+    },
+    errors: ["VISITOR_NOT_FOUND", "SESSION_NOT_FOUND", "SESSION_OF_ANOTHER_VISITOR"],
+    openapi: {
+      operationId: "sessions-events",
+      tags: ["Sessions"],
+      summary: "Follow a session's events (Server-Sent Events)",
+      description: [
+        "Every change to the conversation as it happens, as `text/event-stream`. Each frame: `id:` the event's sequence (strictly increasing within the session, not contiguous), `event:` its type, `data:` JSON:",
+        "",
+        ...eventList(SESSION_EVENT_TYPES),
+        "",
+        "First connection: the replies still being written, each from its start, then live events. Resume: send `Last-Event-ID` (browsers' EventSource does it by itself) or `last_event_id`: every event after it, then live, with no gap and no duplicate. Events are kept for 15 minutes (at most 5,000 per session); a resume from further back gets `message.updated` for every message saved since and `session.updated` instead (a catch-up: its frames have distinct, increasing ids, and resuming from any of them loses nothing). A `Last-Event-ID` ahead of the session's sequence is taken as a first connection. A comment line (`: heartbeat`) comes at least every 15 s. The stream ends when the session is deleted.",
+        "",
+        "Refusals (validation, unknown visitor or session, another visitor's session, rate limit) are ordinary JSON error responses before the stream starts.",
+      ].join("\n"),
+      parameters: [
+        {
+          name: "id",
+          in: "path",
+          required: true,
+          description: "The session.",
+          schema: { type: "string", format: "uuid" },
+        },
+        {
+          name: "visitor_id",
+          in: "query",
+          required: true,
+          description: "The visitor who owns the session.",
+          schema: { type: "string", format: "uuid" },
+        },
+        {
+          name: "last_event_id",
+          in: "query",
+          required: false,
+          description: "Resume after this event (the `Last-Event-ID` header wins if both are sent).",
+          schema: { type: "string", pattern: "^\\d{1,16}$" },
+        },
+        {
+          name: "Last-Event-ID",
+          in: "header",
+          required: false,
+          description: "Resume after this event (sent by EventSource when it reconnects).",
+          schema: { type: "string", pattern: "^\\d{1,16}$" },
+        },
+      ],
+      responses: (parts) => ({
+        200: {
+          description: [
+            "The event stream. On the wire:",
+            "",
+            "```",
+            'id: 1764118920123000\nevent: message.created\ndata: {"id":"…","role":"assistant","status":"streaming",…}\n',
+            'id: 1764118920125000\nevent: message.delta\ndata: {"message_id":"…","text":"Paste this "}\n',
+            ": heartbeat\n",
+            "```",
+          ].join("\n"),
+          content: {
+            "text/event-stream": {
+              schema: parts.eventStream("session"),
+              example: {
+                id: "1764118920125000",
+                event: "message.delta",
+                data: { message_id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f", text: "Hi" },
+              },
+            },
+          },
+        },
+      }),
+    },
+    handle: sessionEvents,
+  }),
+
+  restRoute<undefined>({
+    method: "GET",
+    path: "/admin/events",
+    access: "admin",
+    name: "admin events",
+    errors: [],
+    openapi: {
+      operationId: "admin-events",
+      tags: ["Admin inbox"],
+      summary: "Every conversation's events, live (admin, Server-Sent Events)",
+      description: [
+        "Every session's events as `text/event-stream`, for integrations: `id:` `<session id>:<seq>`, `event:` the",
+        "type, `data:` the event as JSON `{ seq, session_id, type, data }`. Types:",
+        "",
+        ...eventList(ADMIN_EVENT_TYPES),
+        "",
+        "Live only: Last-Event-ID is not needed (after a reconnect, list the sessions again). A `: heartbeat`",
+        "comment every 15 s.",
+      ].join("\n"),
+      responses: (parts) => ({
+        200: {
+          description: [
+            "The event stream. On the wire:",
+            "",
+            "```",
+            'id: 3f0c6a52-…:1764118800000000\nevent: session.updated\ndata: {"seq":1764118800000000,"session_id":"3f0c6a52-…","type":"session.updated","data":{…,"mode":"waiting"}}',
+            "```",
+          ].join("\n"),
+          content: { "text/event-stream": { schema: parts.eventStream("admin") } },
+        },
+      }),
+    },
+    handle: adminEvents,
+  }),
+
+  restRoute<ExportSessionsInput>({
+    method: "GET",
+    path: "/admin/exports/sessions",
+    access: "admin",
+    name: "admin export",
+    input: queryInput(exportSessionsInputSchema),
+    errors: ["INVALID_DATE_RANGE"],
+    openapi: {
+      operationId: "admin-exports-sessions",
+      tags: ["Admin"],
+      summary: "Export sessions started in a date range (admin)",
+      description:
+        "Every session started between `from` and `to` (UTC days, inclusive; either may be omitted), oldest first, " +
+        `with all its messages, as one file. CSV: ${CSV_DESCRIPTION}`,
+      responses: (parts) => ({
+        200: {
+          description: "The file, as an attachment (Content-Disposition).",
+          headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
+          content: {
+            "text/csv": { schema: { type: "string" } },
+            "application/json": {
+              schema: {
+                type: "object",
+                required: ["exported_at", "from", "to", "sessions"],
+                properties: {
+                  exported_at: { type: "string", format: "date-time" },
+                  from: { type: ["string", "null"] },
+                  to: { type: ["string", "null"] },
+                  sessions: { type: "array", items: { $ref: "#/components/schemas/Transcript" } },
+                },
+              },
+            },
+          },
+        },
+      }),
+    },
+    handle: sessionsExport,
+  }),
+
+  restRoute<ExportTranscriptInput>({
+    method: "GET",
+    path: "/admin/exports/sessions/{id}",
+    access: "admin",
+    name: "admin export",
+    input: queryInput(exportTranscriptInputSchema),
+    errors: ["SESSION_NOT_FOUND"],
+    openapi: {
+      operationId: "admin-exports-transcript",
+      tags: ["Admin"],
+      summary: "Export a transcript (admin)",
+      description: `One session's transcript as a file. CSV: ${CSV_DESCRIPTION}`,
+      responses: (parts) => ({
+        200: {
+          description: "The file, as an attachment (Content-Disposition).",
+          headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
+          content: {
+            "text/csv": { schema: { type: "string" } },
+            "application/json": { schema: { $ref: "#/components/schemas/TranscriptExport" } },
+          },
+        },
+      }),
+    },
+    handle: transcriptExport,
+  }),
+
+  restRoute<undefined>({
+    method: "POST",
+    path: "/admin/knowledge/upload",
+    access: "admin",
+    name: "knowledge upload",
+    body: "multipart",
+    errors: [
+      "VALIDATION_FAILED",
+      "CROSS_SITE_ADMIN_REQUEST",
+      "KNOWLEDGE_IMPORT_REFUSED",
+      "KNOWLEDGE_IMPORT_EMPTY",
+      "KNOWLEDGE_IMPORT_TOO_LARGE",
+      "KNOWLEDGE_IMPORT_UNSUPPORTED_FILE",
+    ],
+    openapi: {
+      operationId: "admin-knowledge-upload",
+      tags: ["Admin knowledge base"],
+      summary: "Import a help article from a file (admin)",
+      description:
+        "Upload one `.md`, `.txt`, `.html` or `.pdf` file as `multipart/form-data` (field `file`; optional field " +
+        "`published`: `true` or `false`) of at most KNOWLEDGE_IMPORT_MAX_BYTES. Markdown keeps its `# Title`; HTML is " +
+        "reduced to its main content; a PDF's text is extracted. Uploading a file of the same name again updates " +
+        "its article in place.",
+      requestBody: {
+        required: true,
+        content: {
+          "multipart/form-data": {
+            schema: {
+              type: "object",
+              required: ["file"],
+              properties: {
+                file: { type: "string", format: "binary" },
+                published: { type: "string", enum: ["true", "false"] },
+              },
+            },
+          },
+        },
+      },
+      responses: (parts) => ({
+        200: {
+          description: "The imported article (created, updated or unchanged).",
+          content: {
+            "application/json": {
+              schema: parts.successEnvelope(
+                { $ref: "#/components/schemas/KnowledgeImportResult" },
+                "Imported.",
+              ),
+            },
+          },
+        },
+      }),
+    },
+    handle: knowledgeUpload,
+  }),
+];
+
+/** The route declared for a method and path (paths as in the table). */
+export function restRoutesAt(path: string): RestRoute[] {
+  return REST_ROUTES.filter((route) => route.path === path);
+}
