@@ -35,15 +35,40 @@ export function Pager({ path, query, cursor, nextCursor }: PagerProps) {
   );
 }
 
-interface ListResultProps<T> extends Omit<PagerProps, "nextCursor"> {
-  /** A page of the list, or why the filters in the URL were refused. */
-  result: { data: { items: T[]; next_cursor: string | null } } | { error: string };
+interface ListTableProps<T> {
+  items: T[];
   /** The header cells. */
   head: ReactNode;
   columns: number;
   /** Shown in place of the rows when there are none. */
   empty: ReactNode;
   row: (item: T) => ReactNode;
+}
+
+/** An admin table: the header, a row each item, or one row saying there are none. */
+export function ListTable<T>({ items, head, columns, empty, row }: ListTableProps<T>) {
+  return (
+    <table>
+      <thead>
+        <tr>{head}</tr>
+      </thead>
+      <tbody>
+        {items.map(row)}
+        {items.length === 0 && (
+          <tr>
+            <td colSpan={columns} className="muted">
+              {empty}
+            </td>
+          </tr>
+        )}
+      </tbody>
+    </table>
+  );
+}
+
+interface ListResultProps<T> extends Omit<PagerProps, "nextCursor">, Omit<ListTableProps<T>, "items"> {
+  /** A page of the list, or why the filters in the URL were refused. */
+  result: { data: { items: T[]; next_cursor: string | null } } | { error: string };
 }
 
 /** An admin list under its filters: the filter error, or a table of one page (an empty state when none) and the pager. */
@@ -58,21 +83,7 @@ export function ListResult<T>({ result, head, columns, empty, row, ...pager }: L
   const { items, next_cursor } = result.data;
   return (
     <>
-      <table>
-        <thead>
-          <tr>{head}</tr>
-        </thead>
-        <tbody>
-          {items.map(row)}
-          {items.length === 0 && (
-            <tr>
-              <td colSpan={columns} className="muted">
-                {empty}
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <ListTable items={items} head={head} columns={columns} empty={empty} row={row} />
       <Pager {...pager} nextCursor={next_cursor} />
     </>
   );

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
+import { adminList, type SearchParams } from "~/app/admin/_lib/admin-list";
 import { AUDIT_ACTION_NAMES, type AuditAction } from "~/server/admin/audit/audit.schema";
-import { formatTime, queryString } from "../../_components/format";
+import { DateRangeFields, FilterForm } from "../../_components/filter-form";
+import { formatTime } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -24,30 +25,15 @@ const OBJECT_TYPES = {
 } as const;
 type ObjectType = keyof typeof OBJECT_TYPES;
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const readAudit = adminList("/admin/audit", ["action", "actor", "from", "to"], (caller, query) =>
+  // Any other action is refused by the procedure's schema and shown as a message on the page.
+  caller.admin.audit.list({ ...query, action: query.action as AuditAction | undefined }),
+);
 
 /** What admins and API keys did, newest first; read-only (nothing in the app changes an entry). */
 export default async function AuditPage({ searchParams }: { searchParams: SearchParams }) {
-  const query = await searchParams;
-  const filters = {
-    action: param(query.action),
-    actor: param(query.actor),
-    from: param(query.from),
-    to: param(query.to),
-  };
-  const cursor = param(query.cursor);
-  const { caller } = await adminPage(`/admin/audit${queryString(filters)}`);
-  const result = await orInvalidFilter(
-    caller.admin.audit.list({
-      ...filters,
-      // Any other value is refused by the procedure's schema and shown as a message below.
-      action: filters.action as AuditAction | undefined,
-      cursor,
-      limit: 50,
-    }),
-  );
+  const { filters, list } = await readAudit(searchParams);
   const t = await getTranslations("AdminAudit");
-  const tc = await getTranslations("AdminCommon");
   const locale = await getLocale();
   /** An action's name in the page's language; an action this version does not know keeps its code. */
   const actionLabel = (action: string) =>
@@ -59,7 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
   return (
     <>
       <h1>{t("heading")}</h1>
-      <form className="filters" method="get">
+      <FilterForm path="/admin/audit" filters={filters}>
         <label>
           {t("action")}
           <select name="action" defaultValue={filters.action ?? ""}>
@@ -75,26 +61,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           {t("actor")}
           <input name="actor" defaultValue={filters.actor} placeholder={t("actorPlaceholder")} size={24} />
         </label>
-        <label>
-          {t("from")}
-          <input type="date" name="from" defaultValue={filters.from} />
-        </label>
-        <label>
-          {t("to")}
-          <input type="date" name="to" defaultValue={filters.to} />
-        </label>
-        <button type="submit">{tc("filter")}</button>
-        {Object.values(filters).some(Boolean) && (
-          <Link className="button secondary" href="/admin/audit">
-            {tc("clear")}
-          </Link>
-        )}
-      </form>
+        <DateRangeFields filters={filters} labels={{ from: t("from"), to: t("to") }} />
+      </FilterForm>
       <ListResult
-        result={result}
-        path="/admin/audit"
-        query={filters}
-        cursor={cursor}
+        {...list}
         columns={6}
         head={
           <>

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
+import { adminList, type SearchParams } from "~/app/admin/_lib/admin-list";
 import type { SESSION_STATUS_FILTERS } from "~/server/admin/sessions/session-admin.schema";
+import { DateRangeFields, FilterForm } from "../../_components/filter-form";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
@@ -11,28 +12,15 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 type StatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
 
+const readSessions = adminList("/admin/sessions", ["from", "to", "status", "visitor_id"], (caller, query) =>
+  // Any other status is refused by the procedure's schema and shown as a message on the page.
+  caller.admin.sessions.list({ ...query, status: query.status as StatusFilter | undefined }),
+);
+
 export default async function SessionsPage({ searchParams }: { searchParams: SearchParams }) {
-  const query = await searchParams;
-  const filters = {
-    from: param(query.from),
-    to: param(query.to),
-    status: param(query.status),
-    visitor_id: param(query.visitor_id),
-  };
-  const cursor = param(query.cursor);
-  const { caller } = await adminPage(`/admin/sessions${queryString(filters)}`);
-  const result = await orInvalidFilter(
-    caller.admin.sessions.list({
-      ...filters,
-      // Any other value is refused by the procedure's schema and shown as a message below.
-      status: filters.status as StatusFilter | undefined,
-      cursor,
-      limit: 50,
-    }),
-  );
+  const { filters, list } = await readSessions(searchParams);
   const t = await getTranslations("AdminSessions");
   const tc = await getTranslations("AdminCommon");
   const locale = await getLocale();
@@ -41,15 +29,23 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
   return (
     <>
       <h1>{t("heading")}</h1>
-      <form className="filters" method="get">
-        <label>
-          {t("startedFrom")}
-          <input type="date" name="from" defaultValue={filters.from} />
-        </label>
-        <label>
-          {t("to")}
-          <input type="date" name="to" defaultValue={filters.to} />
-        </label>
+      <FilterForm
+        path="/admin/sessions"
+        filters={filters}
+        end={
+          <span className="muted filters-end">
+            {t("exportRange")}{" "}
+            <a href={`/api/admin/exports/sessions/${exportQuery("csv")}`} download>
+              {tc("csv")}
+            </a>{" "}
+            ·{" "}
+            <a href={`/api/admin/exports/sessions/${exportQuery("json")}`} download>
+              {tc("json")}
+            </a>
+          </span>
+        }
+      >
+        <DateRangeFields filters={filters} labels={{ from: t("startedFrom"), to: t("to") }} />
         <label>
           {t("replies")}
           <select name="status" defaultValue={filters.status ?? "any"}>
@@ -59,23 +55,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
           </select>
         </label>
         {filters.visitor_id && <input type="hidden" name="visitor_id" value={filters.visitor_id} />}
-        <button type="submit">{tc("filter")}</button>
-        {Object.values(filters).some(Boolean) && (
-          <Link className="button secondary" href="/admin/sessions">
-            {tc("clear")}
-          </Link>
-        )}
-        <span className="muted filters-end">
-          {t("exportRange")}{" "}
-          <a href={`/api/admin/exports/sessions/${exportQuery("csv")}`} download>
-            {tc("csv")}
-          </a>{" "}
-          ·{" "}
-          <a href={`/api/admin/exports/sessions/${exportQuery("json")}`} download>
-            {tc("json")}
-          </a>
-        </span>
-      </form>
+      </FilterForm>
       {filters.visitor_id && (
         <p className="muted">
           {t.rich("ofVisitor", {
@@ -89,10 +69,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
         </p>
       )}
       <ListResult
-        result={result}
-        path="/admin/sessions"
-        query={filters}
-        cursor={cursor}
+        {...list}
         columns={6}
         head={
           <>

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
-import { formatTime, metadataPreview, queryString } from "../../_components/format";
+import { adminList, type SearchParams } from "~/app/admin/_lib/admin-list";
+import { FilterForm } from "../../_components/filter-form";
+import { formatTime, metadataPreview } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -10,31 +11,24 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
-type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+const readVisitors = adminList("/admin/visitors", ["search", "sort"], (caller, { sort, ...query }) =>
+  caller.admin.visitors.list({
+    ...query,
+    // Any other value is refused by the procedure's schema and shown as a message on the page.
+    ...(sort !== undefined && { sort: sort as "created" | "last_seen" }),
+  }),
+);
 
 export default async function VisitorsPage({ searchParams }: { searchParams: SearchParams }) {
-  const query = await searchParams;
-  const search = param(query.search);
-  const sort = param(query.sort);
-  const cursor = param(query.cursor);
-  const { caller } = await adminPage(`/admin/visitors${queryString({ search, sort })}`);
-  const result = await orInvalidFilter(
-    caller.admin.visitors.list({
-      search,
-      cursor,
-      limit: 50,
-      // Any other value is refused by the procedure's schema and shown as a message below.
-      ...(sort !== undefined && { sort: sort as "created" | "last_seen" }),
-    }),
-  );
+  const { filters, list } = await readVisitors(searchParams);
+  const { search, sort } = filters;
   const t = await getTranslations("AdminVisitors");
-  const tc = await getTranslations("AdminCommon");
   const locale = await getLocale();
   const number = new Intl.NumberFormat(locale);
   return (
     <>
       <h1>{t("heading")}</h1>
-      <form className="filters" method="get" role="search">
+      <FilterForm path="/admin/visitors" filters={filters} kind="search">
         <label>
           {t("searchLabel")}
           <input name="search" defaultValue={search} placeholder={t("searchPlaceholder")} size={36} />
@@ -46,18 +40,9 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
             <option value="last_seen">{t("sortLastSeen")}</option>
           </select>
         </label>
-        <button type="submit">{tc("search")}</button>
-        {(search || sort) && (
-          <Link className="button secondary" href="/admin/visitors">
-            {tc("clear")}
-          </Link>
-        )}
-      </form>
+      </FilterForm>
       <ListResult
-        result={result}
-        path="/admin/visitors"
-        query={{ search, sort }}
-        cursor={cursor}
+        {...list}
         columns={5}
         head={
           <>

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import type { WebhookEndpointDto } from "~/server/admin/webhooks/webhooks.schema";
 import type { WebhookEventType } from "~/server/chat/events/catalogue";
 import { useTRPC } from "~/trpc/react";
+import { SecretOnce, SubmitWithError, useSecretOnce } from "../../_components/secret-once";
 
 /**
  * Each webhook event type's description in the messages catalogue (its keys cannot hold dots). One per type of
@@ -40,17 +41,9 @@ export function WebhooksManager({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const endpoints = useQuery(trpc.admin.webhooks.list.queryOptions(undefined, { initialData: initial }));
-  const [created, setCreated] = useState<{ url: string; secret: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.webhooks.list.queryKey() });
-  const create = useMutation(
-    trpc.admin.webhooks.create.mutationOptions({
-      onSuccess: async (result) => {
-        setCreated({ url: result.url, secret: result.secret });
-        await refresh();
-      },
-    }),
-  );
+  const create = useSecretOnce(trpc.admin.webhooks.create.mutationOptions(), refresh);
   const update = useMutation(trpc.admin.webhooks.update.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.admin.webhooks.delete.mutationOptions({ onSuccess: refresh }));
 
@@ -93,27 +86,19 @@ export function WebhooksManager({
             </label>
           ))}
         </fieldset>
-        <button type="submit" disabled={create.isPending}>
+        <SubmitWithError pending={create.isPending} error={create.error}>
           {t("register")}
-        </button>
-        {create.error && (
-          <span role="alert" className="error">
-            {create.error.message}
-          </span>
-        )}
+        </SubmitWithError>
       </form>
-      {created && (
-        <div className="notice" role="status">
-          <p style={{ marginBlockStart: 0 }}>
-            {t.rich("registered", { url: created.url, strong: (chunks) => <strong>{chunks}</strong> })}
-          </p>
-          <code data-testid="new-webhook-secret" style={{ userSelect: "all", fontSize: 14 }}>
-            {created.secret}
-          </code>{" "}
-          <button type="button" className="secondary" onClick={() => setCreated(null)}>
-            {t("done")}
-          </button>
-        </div>
+      {create.created && (
+        <SecretOnce
+          secret={create.created.secret}
+          testId="new-webhook-secret"
+          labels={{ done: t("done") }}
+          onDone={create.dismiss}
+        >
+          {t.rich("registered", { url: create.created.url, strong: (chunks) => <strong>{chunks}</strong> })}
+        </SecretOnce>
       )}
       {(update.error ?? remove.error) && (
         <p role="alert" className="error">
