@@ -2,6 +2,7 @@ import { Prisma } from "~/generated/prisma-postgresql/client";
 import { Webhook } from "standardwebhooks";
 import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
+import { isForeignKeyViolation, isUniqueViolation } from "../db/errors";
 import { recordEndpointDisabled, recordWebhookAttempt, type WebhookAttemptOutcome } from "./metrics";
 import { sendWebhook, type SendResult } from "./send";
 import type { Resolver } from "./url-guard";
@@ -96,8 +97,7 @@ export async function dispatchWebhookEvents(config: WebhookWorkerConfig): Promis
       ]);
     } catch (error) {
       // Another instance fanned it out first (unique event + endpoint), or deleted it: nothing lost.
-      const code = (error as { code?: unknown } | null)?.code;
-      if (code !== "P2002" && code !== "P2003") throw error;
+      if (!isUniqueViolation(error) && !isForeignKeyViolation(error)) throw error;
     }
   }
   return events.length;

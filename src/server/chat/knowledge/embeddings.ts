@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
 import type { KnowledgePassage, SemanticIndex } from "../responder/knowledge-base";
 
 /**
@@ -94,7 +95,7 @@ export async function buildSemanticIndex(
         await db.knowledgeVector.create({ data: { id, model: settings.model, vector } });
       } catch (error) {
         // Another instance stored the same content's vector meanwhile.
-        if ((error as { code?: string }).code !== "P2002") throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
     }
   }

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { env } from "~/env";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps, IdentityConfig } from "../deps";
+import { isUniqueViolation } from "../../db/errors";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { LIMITS } from "../limits";
@@ -33,10 +34,6 @@ function mergedMetadata(base: unknown, extra: Metadata): Prisma.InputJsonObject 
   if (Buffer.byteLength(JSON.stringify(merged), "utf8") > LIMITS.metadataMaxBytes)
     throw new AppError("METADATA_TOO_LARGE", { params: { maxBytes: LIMITS.metadataMaxBytes } });
   return merged;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
 }
 
 /**
