@@ -133,6 +133,12 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Server code logs through src/server/observability/logger.ts (JSON lines, an error's safe fields only);
+    // browser code has no console output to read, so it reports through the UI or not at all.
+    files: ["src/**"],
+    rules: { "no-console": "error" },
+  },
   ...boundaries,
   {
     // Every word a visitor or an admin reads comes from messages/<locale>.json (src/i18n): no text in JSX.

@@ -10,6 +10,7 @@ import { sessionSnapshot, startChat } from "~/server/chat/messages/messages.serv
 import { failStaleReplies } from "~/server/chat/messages/reply-lease";
 import { createSession, renameSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
+import { logger } from "~/server/observability/logger";
 import { describeEachDatabase } from "./helpers/databases";
 import { startTcpProxy } from "../testing/tcp-proxy";
 import { ScriptedResponder } from "../testing/responders";
@@ -159,7 +160,7 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
 describe("redis event bus through an outage", () => {
   it("fails publishes while Redis is away (logged once), then delivers (catching up what its subscriber missed) and keeps events again", async () => {
     const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const errors = vi.spyOn(logger, "error").mockImplementation(() => undefined);
     const bus = new RedisEventBus({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: redisPrefix });
     try {
       const s = randomUUID();
@@ -173,7 +174,9 @@ describe("redis event bus through an outage", () => {
       await proxy.cut();
       await expect(bus.publish(s, "message.delta", { message_id: "m", text: "lost" })).rejects.toThrow();
       await expect(bus.publish(s, "message.delta", { message_id: "m", text: "lost" })).rejects.toThrow();
-      const outageLogs = errors.mock.calls.filter(([line]) => String(line).includes("Redis is unreachable"));
+      const outageLogs = errors.mock.calls.filter((args) =>
+        JSON.stringify(args).includes("Redis is unreachable"),
+      );
       expect(outageLogs).toHaveLength(1);
 
       await proxy.restore();

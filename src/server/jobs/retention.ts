@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
 import { applyRetention, type RetentionResult } from "../chat/retention/retention.service";
 import { acquireLease, releaseLease } from "./lease";
+import { logError, logger } from "../observability/logger";
 
 export const RETENTION_JOB = "retention";
 
@@ -38,14 +39,11 @@ export function startRetentionJob(options: {
       if (!(await acquireLease(db, { name: RETENTION_JOB, holder: options.holder, ttlMs, now }))) return null;
       const result = await applyRetention({ db }, { days: options.days, now });
       if (result.sessions + result.visitors > 0)
-        console.log(
-          `retention: deleted ${result.sessions} session(s), ${result.messages} message(s) and ${result.visitors} visitor(s) idle for more than ${options.days} day(s)`,
-        );
+        logger.info({ ...result, days: options.days }, "retention: deleted idle conversations and visitors");
       failing = false;
       return result;
     } catch (error) {
-      if (!failing)
-        console.error("retention: could not apply RETENTION_DAYS (retrying every interval)", error);
+      if (!failing) logError("retention: could not apply RETENTION_DAYS (retrying every interval)", error);
       failing = true;
       return null;
     }

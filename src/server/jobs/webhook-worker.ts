@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
 import { runWebhookRound, type WebhookWorkerConfig } from "../webhooks/worker";
 import { acquireLease, releaseLease } from "./lease";
+import { logError } from "../observability/logger";
 
 export const WEBHOOK_WORKER_JOB = "webhook-worker";
 
@@ -53,7 +54,7 @@ export function startWebhookWorker(options: {
       failing = false;
       return attempts;
     } catch (error) {
-      if (!failing) console.error("webhooks: could not deliver (retrying every interval)", error);
+      if (!failing) logError("webhooks: could not deliver (retrying every interval)", error);
       failing = true;
       return 0;
     }

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { logger } from "../observability/logger";
 
 /**
  * The one answer to "who is the client?" for the whole app: rate limits, the sign-in limits and Better Auth.
@@ -168,7 +169,7 @@ export function clientIp(headers: Headers): string {
   if (clientHeaderTrusted()) return headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
   if (!warned && process.env.NODE_ENV === "production") {
     warned = true;
-    console.warn(
+    logger.warn(
       "visitor-chat: not started with `npm start` (scripts/start.ts): client addresses come from X-Forwarded-For, which clients can forge",
     );
   }

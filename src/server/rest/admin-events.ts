@@ -3,6 +3,7 @@ import { followAllSessions } from "../chat/events/follow-all";
 import type { SessionEvent } from "../chat/events/event-types";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
+import { logError } from "../observability/logger";
 
 const encoder = new TextEncoder();
 /** A comment line at least this often, so proxies and clients keep an idle stream open. */
@@ -27,7 +28,7 @@ export async function handleAdminEventsRequest(request: Request): Promise<Respon
     await requireAdmin(deps, request.headers);
   } catch (error) {
     const restError = toRestError(error);
-    if (restError.status >= 500) console.error("admin events: could not start", error);
+    if (restError.status >= 500) logError("admin events: could not start", error);
     return restErrorResponse(restError);
   }
   const bus = deps.events;

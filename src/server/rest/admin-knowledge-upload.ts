@@ -6,6 +6,7 @@ import { readBodyBytes } from "../protection/body-limit";
 import { isSameOriginRequest } from "../protection/same-origin";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
+import { logError } from "../observability/logger";
 
 /** Room for the multipart framing around the file. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -66,7 +67,7 @@ export async function handleKnowledgeUpload(request: Request): Promise<Response>
     return Response.json({ success: true, message: "Imported.", data: result });
   } catch (error) {
     const restError = toRestError(error);
-    if (restError.status >= 500) console.error("knowledge upload failed", error);
+    if (restError.status >= 500) logError("knowledge upload failed", error);
     return restErrorResponse(restError);
   }
 }

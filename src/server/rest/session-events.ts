@@ -5,6 +5,7 @@ import { sessionEventsInputSchema } from "../chat/sessions/session.schema";
 import { clientIp, enforceRateLimit } from "../protection/rate-limits";
 import { getChatDeps } from "../runtime/runtime";
 import { restErrorResponse, toRestError } from "./errors";
+import { logError } from "../observability/logger";
 
 const encoder = new TextEncoder();
 
@@ -56,7 +57,7 @@ export async function handleSessionEventsRequest(
     events = await followSessionEvents(await getChatDeps(), input, controller.signal);
   } catch (error) {
     const restError = toRestError(error);
-    if (restError.status >= 500) console.error("session events: could not start", error);
+    if (restError.status >= 500) logError("session events: could not start", error);
     return restErrorResponse(restError);
   }
   return new Response(eventStreamBody(events, controller), {
@@ -95,7 +96,7 @@ export function eventStreamBody(
           stream.close();
         } catch (error) {
           if (!controller.signal.aborted) {
-            console.error("session events: the stream failed", error);
+            logError("session events: the stream failed", error);
             stream.error(error);
           }
         } finally {

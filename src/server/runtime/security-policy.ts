@@ -2,6 +2,7 @@ import { env } from "~/env";
 import { getStoredWidgetSettings } from "../admin/settings/widget-settings.service";
 import { parseOrigins, type SecurityConfig, withSettingsOrigins } from "../protection/security-headers";
 import { getChatDeps } from "./runtime";
+import { logError } from "../observability/logger";
 
 /** The security policy from the environment (parsed once): who may frame the widget, call the REST bridge. */
 export const ENV_SECURITY: SecurityConfig = {
@@ -19,7 +20,7 @@ export async function currentSecurity(): Promise<SecurityConfig> {
     const settings = await getStoredWidgetSettings(await getChatDeps());
     return withSettingsOrigins(ENV_SECURITY, settings.allowed_origins);
   } catch (error) {
-    console.error(
+    logError(
       "widget settings unavailable; using WIDGET_ALLOWED_ORIGINS and CORS_ALLOWED_ORIGINS only",
       error,
     );

@@ -6,6 +6,7 @@ import { isForeignKeyViolation, isUniqueViolation } from "../db/errors";
 import { recordEndpointDisabled, recordWebhookAttempt, type WebhookAttemptOutcome } from "./metrics";
 import { sendWebhook, type SendResult } from "./send";
 import type { Resolver } from "./url-guard";
+import { logger } from "../observability/logger";
 
 /**
  * The webhook delivery worker's steps (the timer that runs them is src/server/jobs/webhook-worker.ts):
@@ -297,7 +298,7 @@ async function recordEndpointHealth(config: WebhookWorkerConfig, endpointId: str
   });
   if (Number(count) > 0) {
     recordEndpointDisabled();
-    console.warn(`webhooks: endpoint ${endpointId} disabled (failing for 24 hours)`);
+    logger.warn({ endpoint_id: endpointId }, "webhooks: endpoint disabled (failing for 24 hours)");
   }
 }
 

@@ -6,6 +6,7 @@ import {
   type ReplayRetention,
 } from "./bus";
 import { EPHEMERAL_EVENT_TYPES, nextSequence, type SessionEvent, type SessionEventType } from "./event-types";
+import { logError } from "../../observability/logger";
 
 interface Kept {
   /** Latest sequence given. */
@@ -108,7 +109,7 @@ export class MemoryEventBus implements EventBus {
       try {
         listener(event);
       } catch (error) {
-        console.error("event bus: a subscriber failed", error);
+        logError("event bus: a subscriber failed", error);
       }
     }
   }

@@ -1,5 +1,6 @@
 import type { EventBus } from "./bus";
 import type { SessionEventType } from "./event-types";
+import { logError } from "../../observability/logger";
 
 /**
  * Publishes a session event if the app has a bus (tests that build ChatDeps by hand may not). Never throws: a
@@ -14,6 +15,6 @@ export function publishEvent(
 ): void {
   if (!bus) return;
   bus.publish(sessionId, type, data).catch((error: unknown) => {
-    console.error(`events: could not publish ${type} of session ${sessionId}`, error);
+    logError("events: could not publish", error, { type, session_id: sessionId });
   });
 }

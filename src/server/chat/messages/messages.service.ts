@@ -123,7 +123,7 @@ async function handOverForAssistant(deps: ChatDeps, sessionId: string): Promise<
     const session = await deps.db.session.findUnique({ where: { id: sessionId } });
     if (session) await requestHandoffFor(deps, session);
   } catch (error) {
-    console.error(`chat: could not hand session ${sessionId} over to a person`, error);
+    logError("chat: could not hand a session over to a person", error, { session_id: sessionId });
   }
 }
 

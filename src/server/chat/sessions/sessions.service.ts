@@ -15,6 +15,7 @@ import type {
   RenameSessionInput,
   SessionDto,
 } from "./session.schema";
+import { logError } from "../../observability/logger";
 
 export type SessionRow = Prisma.SessionGetPayload<object>;
 
@@ -118,7 +119,7 @@ export async function forgetSessionEvents(deps: ChatDeps, sessionId: string): Pr
   try {
     await deps.events?.forget(sessionId);
   } catch (error) {
-    console.error(`events: could not end the followers of deleted session ${sessionId}`, error);
+    logError("events: could not end the followers of a deleted session", error, { session_id: sessionId });
   }
 }
 

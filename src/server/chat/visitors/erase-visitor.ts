@@ -4,6 +4,7 @@ import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { forgetWebhookEventsOf, webhookEventWrites } from "../webhooks/webhook-events";
 import type { EraseOwnVisitorInput, VisitorErasedDto } from "./visitor.schema";
+import { logError } from "../../observability/logger";
 
 /** What one erasure removed: the visitor, the ids of its sessions, and how many rows of each kind. */
 export interface VisitorErasure {
@@ -88,14 +89,14 @@ export async function eraseVisitor(
     try {
       await deps.events?.forget(sessionId);
     } catch (error) {
-      console.error("erase-visitor: could not end a session's event streams (the erasure stands)", error);
+      logError("erase-visitor: could not end a session's event streams (the erasure stands)", error);
     }
   }
   for (const hook of hooks) {
     try {
       await hook.afterCommit?.(erasure);
     } catch (error) {
-      console.error("erase-visitor: an after-commit hook failed (the erasure stands)", error);
+      logError("erase-visitor: an after-commit hook failed (the erasure stands)", error);
     }
   }
   return erasure;
