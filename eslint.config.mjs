@@ -89,6 +89,25 @@ const boundaries = [
     },
   },
   {
+    // The app's wiring: builds the dependencies from the environment for the layers above it, never reaching up.
+    files: ["src/server/runtime/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: serverDirs(["admin", "api", "rest"]),
+              message:
+                "src/server/runtime is the wiring below the transports and admin: it must not import src/server/admin, " +
+                "api or rest (take what it needs as a parameter, or move it down).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Browser code: types of the API only, and the two pure modules shared with the server.
     files: ["src/components/**"],
     rules: {

@@ -96,6 +96,23 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
       expect(await restricted(file, code), code).toEqual([]);
   });
 
+  it("the runtime may not import admin or the transports, but may use the domain and the database", async () => {
+    const file = "src/server/runtime/x.ts";
+    for (const code of [
+      'import { getStoredWidgetSettings } from "../admin/settings/widget-settings.service";',
+      'import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";',
+      'import { createTRPCContext } from "../api/trpc";',
+      'import { restErrorResponse } from "~/server/rest/errors";',
+    ])
+      expect(await restricted(file, code), code).toHaveLength(1);
+    for (const code of [
+      'import { MemoryEventBus } from "../chat/events/memory-bus";',
+      'import { openDatabase } from "../db/client";',
+      'import { env } from "~/env";',
+    ])
+      expect(await restricted(file, code), code).toEqual([]);
+  });
+
   it("components import only types from src/server, and the pure message-status and message-limits modules", async () => {
     const file = "src/components/widget/x.ts";
     for (const code of [
