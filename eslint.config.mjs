@@ -23,6 +23,14 @@ function srcDirs(dirs) {
   return `^(~/(${names})|(\\.\\./)+(${names}))(/|$)`;
 }
 
+/** The environment (src/env.ts), by alias or relative path. */
+const ENV = {
+  regex: "^(~/|(\\.\\./)+)env(\\.[jt]s)?$",
+  message:
+    "The environment is read once, by the runtime (src/server/runtime/config.ts builds ChatDeps.config): take " +
+    "the setting from deps.config.",
+};
+
 const DOMAIN_PATTERNS = [
   {
     regex: serverDirs(["api", "rest", "runtime", "admin"]),
@@ -34,6 +42,7 @@ const DOMAIN_PATTERNS = [
     message: "src/server/chat is the domain: it must not import src/trpc, src/app or src/components.",
   },
   FRAMEWORK,
+  ENV,
 ];
 
 /** The chat entities import in one direction: messages → sessions → visitors. */
@@ -87,6 +96,11 @@ const boundaries = [
         },
       ],
     },
+  },
+  {
+    // The tRPC routers: their settings come with the deps (ctx.deps.config), never from the environment.
+    files: ["src/server/api/routers/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [ENV] }] },
   },
   {
     // The app's wiring: builds the dependencies from the environment for the layers above it, never reaching up.

@@ -48,6 +48,23 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
     ).toHaveLength(1);
   });
 
+  it("the chat domain and the tRPC routers may not read the environment (deps.config carries it)", async () => {
+    const cases: [file: string, code: string][] = [
+      ["src/server/chat/x.ts", 'import { env } from "~/env";'],
+      ["src/server/chat/handoff/x.ts", 'import { env } from "../../../env";'],
+      ["src/server/chat/visitors/x.ts", 'import { env } from "~/env";'],
+      ["src/server/chat/sessions/x.ts", 'import { env } from "../../../env.ts";'],
+      ["src/server/chat/messages/x.ts", 'import { env } from "~/env";'],
+      ["src/server/api/routers/x.ts", 'import { env } from "~/env";'],
+      ["src/server/api/routers/x.ts", 'import { env } from "../../../env";'],
+    ];
+    for (const [file, code] of cases)
+      expect(await restricted(file, code), `${file}: ${code}`).toHaveLength(1);
+    // The wiring reads it, and so do the transports' set-up and the logger.
+    for (const file of ["src/server/runtime/x.ts", "src/server/api/trpc-x.ts"])
+      expect(await restricted(file, 'import { env } from "~/env";'), file).toEqual([]);
+  });
+
   it("the chat domain may import its own modules, the database and zod", async () => {
     const file = "src/server/chat/sessions/x.ts";
     for (const code of [

@@ -32,6 +32,7 @@ import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor, setVisitorEmail } from "~/server/chat/visitors/visitors.service";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
+import { testConfig, testDeps } from "./helpers/deps";
 
 const ADA: Agent = { id: "agent-ada", name: "Ada" };
 const BOB: Agent = { id: "agent-bob", name: "Bob" };
@@ -49,14 +50,12 @@ describeEachDatabase("human handoff", (database) => {
   beforeEach(async () => {
     clock = Date.parse("2026-11-26T10:00:00.000Z");
     bus = new MemoryEventBus();
-    deps = {
-      db: database().db,
-      dialect: database().dialect,
+    deps = testDeps(database(), {
       responder: new ScriptedResponder(["Bot", " reply"]),
       events: bus,
       now: () => new Date(clock),
-      handoffTimeoutMs: TIMEOUT_MS,
-    };
+      config: testConfig({ handoffTimeoutMs: TIMEOUT_MS }),
+    });
     await deps.db.agentPresence.deleteMany({});
     // Earlier tests' sessions leave the queue: each test sees only its own waiting sessions.
     await deps.db.session.updateMany({ where: { mode: "waiting" }, data: { mode: "bot" } });

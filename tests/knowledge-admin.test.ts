@@ -33,6 +33,7 @@ import { logger } from "~/server/observability/logger";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 const KNOWLEDGE_DIR = path.resolve("content/knowledge");
 
@@ -151,7 +152,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
   let site: FixtureSite;
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder([]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder([]) });
     live = new LiveKnowledge(deps.db, { refreshMs: 0, seedDirectory: KNOWLEDGE_DIR });
     responder = new KnowledgeBaseResponder(live, { chunkDelayMs: 0 });
     site = await startFixtureSite();

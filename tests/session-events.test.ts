@@ -14,6 +14,7 @@ import { logger } from "~/server/observability/logger";
 import { describeEachDatabase } from "./helpers/databases";
 import { startTcpProxy } from "../testing/tcp-proxy";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 /** Collects events from a follower until `until` says stop (or the follower ends). */
 async function collect(
@@ -207,12 +208,7 @@ describeEachDatabase("session events", (database) =>
       buses.push(bus);
       // A new Redis bus subscribes to its channel first (replay waits for it): followers then miss nothing.
       await bus.replay(randomUUID(), 0);
-      const deps: ChatDeps = {
-        db: database().db,
-        dialect: database().dialect,
-        responder: new ScriptedResponder(chunks),
-        events: bus,
-      };
+      const deps: ChatDeps = testDeps(database(), { responder: new ScriptedResponder(chunks), events: bus });
       const visitor = await createVisitor(deps, {});
       const session = await createSession(deps, { visitor_id: visitor.id });
       return { deps, bus, sessionId: session.id, visitorId: visitor.id };

@@ -47,7 +47,7 @@ export function startBackgroundJobs(): void {
     retentionDays === undefined
       ? undefined
       : startRetentionJob({
-          getDb: async () => (await getChatRuntime()).database.db,
+          getDeps: async () => (await getChatRuntime()).deps,
           holder,
           days: retentionDays,
           intervalMs: RETENTION_INTERVAL_MS,

@@ -25,7 +25,7 @@ export function startReplySweeper(options: {
   leaseMs: number;
   intervalMs: number;
   /** Where the replies it fails are published (message.updated), so their followers see them end. */
-  events?: () => EventBus;
+  events: () => EventBus;
 }): ReplySweeper {
   let failing = false;
   let running: Promise<number> | undefined;
@@ -40,7 +40,7 @@ export function startReplySweeper(options: {
       const failed = await failStaleReplies(db, now, {
         leaseMs: options.leaseMs,
         liveIds: activeReplyIds(),
-        events: options.events?.(),
+        events: options.events(),
       });
       if (failed > 0) logger.warn({ failed }, "reply sweeper: marked stale streaming replies failed");
       failing = false;

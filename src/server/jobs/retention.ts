@@ -1,4 +1,4 @@
-import type { Db } from "../db/client";
+import type { ChatDeps } from "../chat/deps";
 import { applyRetention, type RetentionResult } from "../chat/retention/retention.service";
 import { acquireLease, releaseLease } from "./lease";
 import { logError, logger } from "../observability/logger";
@@ -18,7 +18,8 @@ export interface RetentionJob {
  * as the reply sweeper does. `now` is the clock (injected by tests). The timer is unref'd.
  */
 export function startRetentionJob(options: {
-  getDb: () => Promise<Db>;
+  /** The database and the event bus (erased visitors' streams end). */
+  getDeps: () => Promise<Pick<ChatDeps, "db" | "events">>;
   holder: string;
   days: number;
   intervalMs: number;
@@ -34,10 +35,11 @@ export function startRetentionJob(options: {
 
   const run = async (): Promise<RetentionResult | null> => {
     try {
-      const db = await options.getDb();
+      const deps = await options.getDeps();
       const now = clock();
-      if (!(await acquireLease(db, { name: RETENTION_JOB, holder: options.holder, ttlMs, now }))) return null;
-      const result = await applyRetention({ db }, { days: options.days, now });
+      if (!(await acquireLease(deps.db, { name: RETENTION_JOB, holder: options.holder, ttlMs, now })))
+        return null;
+      const result = await applyRetention(deps, { days: options.days, now });
       if (result.sessions + result.visitors > 0)
         logger.info({ ...result, days: options.days }, "retention: deleted idle conversations and visitors");
       failing = false;
@@ -63,7 +65,7 @@ export function startRetentionJob(options: {
       if (timer) clearInterval(timer);
       await running;
       try {
-        await releaseLease(await options.getDb(), RETENTION_JOB, options.holder);
+        await releaseLease((await options.getDeps()).db, RETENTION_JOB, options.holder);
       } catch {
         // The lease expires by itself.
       }

@@ -44,7 +44,6 @@ export async function handleAdminEventsRequest(request: Request): Promise<Respon
           controller.abort();
         }
       }, HEARTBEAT_MS);
-      if (!bus) return;
       try {
         for await (const event of followAllSessions(bus, controller.signal)) stream.enqueue(frame(event));
       } catch {

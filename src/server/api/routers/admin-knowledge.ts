@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import { importFromUrl } from "../../admin/knowledge/knowledge-import";
 import {
   createKnowledgeArticleInputSchema,
@@ -18,16 +17,6 @@ import {
   updateKnowledgeArticle,
 } from "../../admin/knowledge/knowledge.service";
 import { adminProcedure, createTRPCRouter } from "../trpc";
-
-/** The import limits from the environment (KNOWLEDGE_IMPORT_*). */
-export function importLimits() {
-  return {
-    allowPrivate: env.KNOWLEDGE_IMPORT_ALLOW_PRIVATE === "on",
-    maxBytes: env.KNOWLEDGE_IMPORT_MAX_BYTES,
-    timeoutMs: env.KNOWLEDGE_IMPORT_TIMEOUT_MS,
-    maxPages: env.KNOWLEDGE_IMPORT_MAX_PAGES,
-  };
-}
 
 const tags = ["Admin knowledge base"];
 const searchable = " Searched by the assistant within KNOWLEDGE_REFRESH_SECONDS on every instance.";
@@ -142,7 +131,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(importKnowledgeInputSchema)
     .output(importResultSchema)
-    .mutation(({ ctx, input }) => importFromUrl(ctx.deps, input, importLimits())),
+    .mutation(({ ctx, input }) => importFromUrl(ctx.deps, input, ctx.deps.config.admin.knowledgeImport)),
 });
 
 export type AdminKnowledgeRouter = typeof adminKnowledgeRouter;

@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { publishEvent } from "../events/publish";
@@ -14,7 +13,7 @@ import type { HandoffStateDto, PresenceDto, TypingInput } from "./handoff.schema
 export const PRESENCE_TTL_MS = 45_000;
 
 const nowOf = (deps: ChatDeps) => (deps.now ? deps.now() : new Date());
-const timeoutMsOf = (deps: ChatDeps) => deps.handoffTimeoutMs ?? env.HANDOFF_TIMEOUT_SECONDS * 1000;
+const timeoutMsOf = (deps: ChatDeps) => deps.config.handoffTimeoutMs;
 
 async function sessionById(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
   const row = isUuid(sessionId) ? await deps.db.session.findUnique({ where: { id: sessionId } }) : null;

@@ -35,7 +35,7 @@ import {
 } from "./message.schema";
 import { chatMessageTimes } from "./message-clock";
 import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
-import { replyTimings, staleBefore } from "./reply-lease";
+import { staleBefore } from "./reply-lease";
 import {
   isReplyRunActive,
   ReplyNotStoredError,
@@ -107,7 +107,6 @@ export async function followSessionEvents(
   signal: AbortSignal,
 ): Promise<AsyncGenerator<SessionEvent>> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
-  if (!deps.events) throw new Error("events: the app has no event bus");
   return followSession({
     bus: deps.events,
     sessionId: session.id,
@@ -243,7 +242,7 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
     assistantMessageId: assistantRow.id,
     message_of: { session_id: assistantRow.session_id, created_at: assistantRow.created_at },
     savedAt: assistantRow.saved_at,
-    timings: deps.replyTimings,
+    timings: deps.config.replyTimings,
     history,
     message: input.message,
     listener: replyEvents(deps, assistantMessage),
@@ -386,7 +385,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
   const reply = await findOwnedReply(deps, input);
   await requireMaySend(deps, input.visitor_id);
   const now = new Date();
-  const { leaseMs } = replyTimings(deps.replyTimings);
+  const { leaseMs } = deps.config.replyTimings;
   const stale =
     reply.status === "streaming" && reply.saved_at < staleBefore(now, leaseMs) && !isReplyRunActive(reply.id);
   if (!isRetryableStatus(reply.status) && !stale) throw new AppError("REPLY_NOT_RETRYABLE");
@@ -427,7 +426,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
     assistantMessageId: reply.id,
     message_of: { session_id: reply.session_id, created_at: reply.created_at },
     savedAt,
-    timings: deps.replyTimings,
+    timings: deps.config.replyTimings,
     history,
     message: question.content,
     listener: replyEvents(deps, assistantMessage),

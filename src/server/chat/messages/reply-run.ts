@@ -7,7 +7,7 @@ import { wantsWebhookEvent, webhookEventWrites } from "../webhooks/webhook-event
 import { toMessageDto } from "./message-dto";
 import type { MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
-import { replyTimings, type ReplyTimings } from "./reply-lease";
+import type { ReplyTimings } from "./reply-lease";
 
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
@@ -98,13 +98,13 @@ export function startReplyRun(args: {
   savedAt: Date;
   history: ChatTurn[];
   message: string;
-  timings?: Partial<ReplyTimings>;
+  timings: ReplyTimings;
   /** Told each delta as it is produced, and the result once it is stored (not when storing it failed). */
   listener?: ReplyRunListener;
 }): ReplyRun {
   const channel = new DeltaChannel();
   const controller = new AbortController();
-  const timings = replyTimings(args.timings);
+  const timings = args.timings;
   const id = args.assistantMessageId;
 
   /**

@@ -117,7 +117,7 @@ export async function deleteSession(
 /** A deleted session's kept events are dropped and its followers end (on every instance). Never throws. */
 export async function forgetSessionEvents(deps: ChatDeps, sessionId: string): Promise<void> {
   try {
-    await deps.events?.forget(sessionId);
+    await deps.events.forget(sessionId);
   } catch (error) {
     logError("events: could not end the followers of a deleted session", error, { session_id: sessionId });
   }
@@ -125,7 +125,6 @@ export async function forgetSessionEvents(deps: ChatDeps, sessionId: string): Pr
 
 /** Publishes the session as stored now (after a change made elsewhere, e.g. its title set by a first message). */
 export async function publishSessionUpdated(deps: ChatDeps, sessionId: string): Promise<void> {
-  if (!deps.events) return;
   const row = await deps.db.session.findUnique({ where: { id: sessionId } });
   if (row) publishEvent(deps.events, sessionId, "session.updated", toSessionDto(row));
 }

@@ -87,7 +87,7 @@ export async function eraseVisitor(
   // The event streams of its sessions end, on every instance (their kept events are dropped).
   for (const sessionId of erasure.session_ids) {
     try {
-      await deps.events?.forget(sessionId);
+      await deps.events.forget(sessionId);
     } catch (error) {
       logError("erase-visitor: could not end a session's event streams (the erasure stands)", error);
     }

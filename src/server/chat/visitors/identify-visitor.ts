@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { env } from "~/env";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps, IdentityConfig } from "../deps";
 import { isUniqueViolation } from "../../db/errors";
@@ -9,9 +8,9 @@ import { LIMITS } from "../limits";
 import type { IdentifiedVisitorDto, IdentifyVisitorInput } from "./visitor.schema";
 import { toVisitorDto } from "./visitors.service";
 
-/** The identity settings: the deps' (tests), else the environment's. */
-export function identityConfig(deps: Pick<ChatDeps, "identity">): IdentityConfig {
-  return deps.identity ?? { secret: env.IDENTITY_SECRET, required: env.IDENTITY_REQUIRED };
+/** The identity settings (IDENTITY_SECRET, IDENTITY_REQUIRED, resolved by the runtime). */
+export function identityConfig(deps: Pick<ChatDeps, "config">): IdentityConfig {
+  return deps.config.identity;
 }
 
 /** user_hash as the site's server computes it: hex HMAC-SHA256 of the user id, keyed with IDENTITY_SECRET. */
