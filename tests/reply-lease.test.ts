@@ -12,7 +12,6 @@ import { toRestError } from "~/server/rest/errors";
 import { describeEachDatabase } from "./helpers/databases";
 import { deferred, ScriptedResponder } from "../testing/responders";
 import { testConfig, testDeps } from "./helpers/deps";
-import { MemoryEventBus } from "~/server/chat/events/memory-bus";
 
 /** The database as seen through a connection that can be cut: message writes fail while `down`. */
 function cuttable(db: Db) {
@@ -234,24 +233,12 @@ describeEachDatabase("reply lease", (database) => {
         },
       });
     const first = await staleReply();
-    const getDb = () => Promise.resolve(db);
-    const bus = new MemoryEventBus();
-    const events = () => bus;
-    const a = startReplySweeper({
-      getDb,
-      events,
-      holder: "instance-a",
-      leaseMs: 1_000,
-      intervalMs: 3_600_000,
-    });
+    const timings = { leaseMs: 1_000, heartbeatMs: 50, finalSaveWindowMs: 1_000 };
+    const deps = testDeps(database(), { config: testConfig({ replyTimings: timings }) });
+    const getDeps = () => Promise.resolve(deps);
+    const a = startReplySweeper({ getDeps, holder: "instance-a", intervalMs: 3_600_000 });
     await a.tick();
-    const b = startReplySweeper({
-      getDb,
-      events,
-      holder: "instance-b",
-      leaseMs: 1_000,
-      intervalMs: 3_600_000,
-    });
+    const b = startReplySweeper({ getDeps, holder: "instance-b", intervalMs: 3_600_000 });
     await b.tick();
     expect(await leaseHolder(db, REPLY_SWEEPER_JOB)).toBe("instance-a");
     expect(await row(first.id)).toMatchObject({ status: "failed", content: "cut short" });

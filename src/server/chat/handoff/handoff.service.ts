@@ -69,7 +69,7 @@ export async function agentsOnline(deps: ChatDeps): Promise<number> {
   return deps.db.agentPresence.count({ where: { last_seen_at: { gte: since } } });
 }
 
-/** An open inbox page says its agent is there (every 15 s); also times out the requests nobody claimed. */
+/** An open inbox page says its agent is there (every 15 s). */
 export async function agentHeartbeat(deps: ChatDeps, agent: Agent): Promise<PresenceDto> {
   const now = nowOf(deps);
   await deps.db.agentPresence.upsert({
@@ -77,7 +77,6 @@ export async function agentHeartbeat(deps: ChatDeps, agent: Agent): Promise<Pres
     create: { agent_id: agent.id, name: agent.name, last_seen_at: now },
     update: { name: agent.name, last_seen_at: now },
   });
-  await expireWaiting(deps);
   const [online, waiting] = await Promise.all([
     agentsOnline(deps),
     deps.db.session.count({ where: { mode: "waiting" } }),
@@ -113,7 +112,7 @@ async function timeOutIfDue(deps: ChatDeps, row: SessionRow): Promise<SessionRow
   return transitionSession(deps, row.id, { kind: "timeout" }, row);
 }
 
-/** Times out every waiting request nobody claimed in time (called by the inbox's heartbeat and lists). */
+/** Times out every waiting request nobody claimed in time (the handoff-timeout job, src/server/jobs). */
 export async function expireWaiting(deps: ChatDeps): Promise<number> {
   const before = new Date(nowOf(deps).getTime() - timeoutMsOf(deps));
   const due = await deps.db.session.findMany({
