@@ -23,6 +23,14 @@ function srcDirs(dirs) {
   return `^(~/(${names})|(\\.\\./)+(${names}))(/|$)`;
 }
 
+/** The environment (src/env.ts), by alias or relative path. */
+const ENV = {
+  regex: "^(~/|(\\.\\./)+)env(\\.[jt]s)?$",
+  message:
+    "The environment is read once, by the runtime (src/server/runtime/config.ts builds ChatDeps.config): take " +
+    "the setting from deps.config.",
+};
+
 const DOMAIN_PATTERNS = [
   {
     regex: serverDirs(["api", "rest", "runtime", "admin"]),
@@ -34,6 +42,7 @@ const DOMAIN_PATTERNS = [
     message: "src/server/chat is the domain: it must not import src/trpc, src/app or src/components.",
   },
   FRAMEWORK,
+  ENV,
 ];
 
 /** The chat entities import in one direction: messages → sessions → visitors. */
@@ -83,6 +92,30 @@ const boundaries = [
               message: "Admin services must not import src/trpc, src/app or src/components.",
             },
             FRAMEWORK,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The tRPC routers: their settings come with the deps (ctx.deps.config), never from the environment.
+    files: ["src/server/api/routers/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [ENV] }] },
+  },
+  {
+    // The app's wiring: builds the dependencies from the environment for the layers above it, never reaching up.
+    files: ["src/server/runtime/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: serverDirs(["admin", "api", "rest"]),
+              message:
+                "src/server/runtime is the wiring below the transports and admin: it must not import src/server/admin, " +
+                "api or rest (take what it needs as a parameter, or move it down).",
+            },
           ],
         },
       ],
@@ -152,6 +185,12 @@ const config = [
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
+  },
+  {
+    // Server code logs through src/server/observability/logger.ts (JSON lines, an error's safe fields only);
+    // browser code has no console output to read, so it reports through the UI or not at all.
+    files: ["src/**"],
+    rules: { "no-console": "error" },
   },
   ...boundaries,
   {

@@ -15,6 +15,7 @@ import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { openDatabase } from "~/server/db/client";
 import { createTestDatabase } from "../testing/test-database";
 import { fmt, intFlag, machineLine, parseFlags } from "./lib";
+import { testDeps } from "../tests/helpers/deps";
 
 async function* thanks(): AsyncGenerator<string> {
   yield "Thanks, ";
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const testDatabase = await createTestDatabase(dialect);
   let statements = 0;
   const database = await openDatabase(testDatabase.url, { onStatement: () => (statements += 1) });
-  const deps: ChatDeps = { db: database.db, dialect, responder: instant };
+  const deps: ChatDeps = testDeps(database, { responder: instant });
   try {
     const rates: number[] = [];
     const cpuPerChat: number[] = [];

@@ -14,6 +14,7 @@ import { openDatabase, type Database } from "~/server/db/client";
 import { startServer, type RunningServer } from "../testing/next-server";
 import { createTestDatabase } from "../testing/test-database";
 import { dataOf, fmt, intFlag, machineLine, parseFlags, percentile, printTable, request } from "./lib";
+import { testDeps } from "../tests/helpers/deps";
 
 interface Target {
   label: string;
@@ -75,11 +76,7 @@ async function measure(
     { page: "middle, asc cursor", query: `&cursor=${cursor}`, input: { order: "asc", cursor } },
     { page: "middle, desc cursor", query: `&order=desc&cursor=${cursor}`, input: { order: "desc", cursor } },
   ];
-  const deps = {
-    db: database.db,
-    dialect: database.dialect,
-    responder: { name: "none", reply: () => ({ deltas: (async function* () {})(), sources: () => [] }) },
-  };
+  const deps = testDeps(database);
   const results: Measured[] = [];
   for (const { page, query, input } of pages) {
     const path = `/api/chats/sessions/${target.sessionId}/messages/?visitor_id=${target.visitorId}&limit=20${query}`;

@@ -31,6 +31,7 @@ import {
   printTable,
   request,
 } from "./lib";
+import { testDeps } from "../tests/helpers/deps";
 
 interface Row {
   scenario: string;
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
         chunkDelayMs: delayMs,
       }),
     );
-    const deps = { db: database.db, dialect: database.dialect, responder };
+    const deps = testDeps(database, { responder });
     for (const level of levels) {
       const row: Row = { scenario: "in-process domain", streams: level, first: [], all: [], failures: 0 };
       const rounds = Math.max(1, Math.ceil(samples / level));

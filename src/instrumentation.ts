@@ -8,7 +8,8 @@ export async function register(): Promise<void> {
       await import("./env");
     } catch (error) {
       // Next.js would log this and go on serving a 500 for every route: exit with the message instead.
-      console.error(error instanceof Error ? error.message : String(error));
+      // (Not the logger: it reads the environment that just failed to parse.)
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
       process.exit(1);
     }
     const { prepareRateLimits } = await import("./server/protection/rate-limits");

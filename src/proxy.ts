@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";
 import { BASE_HEADERS, contentSecurityPolicy, pageKind } from "~/server/protection/security-headers";
 import { currentSecurity, ENV_SECURITY } from "~/server/runtime/security-policy";
 import { LOCALE_COOKIE, LOCALE_HEADER, pageLocale } from "~/i18n/locales";
@@ -9,7 +10,11 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const kind = pageKind(pathname);
-  const csp = contentSecurityPolicy(kind, nonce, kind === "widget" ? await currentSecurity() : ENV_SECURITY);
+  const csp = contentSecurityPolicy(
+    kind,
+    nonce,
+    kind === "widget" ? await currentSecurity(getStoredWidgetSettings) : ENV_SECURITY,
+  );
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);

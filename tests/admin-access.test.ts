@@ -20,6 +20,7 @@ import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
 import { ScriptedResponder } from "../testing/responders";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { describeEachServer } from "./helpers/server";
+import { testDeps } from "./helpers/deps";
 
 /** Files under `dir` named `name`, as paths relative to `dir`. */
 function findFiles(dir: string, name: string): string[] {
@@ -277,11 +278,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   }
 
   beforeAll(async () => {
-    deps = {
-      db: target().database.db,
-      dialect: target().database.dialect,
-      responder: new ScriptedResponder([]),
-    };
+    deps = testDeps(target().database, { responder: new ScriptedResponder([]) });
     await ensureTestAdmin(deps);
     cookie = await signIn();
     signedOutCookie = await signIn();

@@ -7,6 +7,7 @@ import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { adminCaller, bearer } from "./helpers/admin-caller";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
+import { testDeps } from "./helpers/deps";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 
@@ -16,7 +17,7 @@ describeEachDatabase("admin API keys", (database, dialect) => {
   const ipBase = dialect === "sqlite" ? "198.51.100" : "203.0.113";
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
     await ensureTestAdmin(deps);
   });
 

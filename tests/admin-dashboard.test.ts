@@ -3,12 +3,13 @@ import { getDashboard } from "~/server/admin/dashboard/dashboard.service";
 import type { ChatDeps } from "~/server/chat/deps";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("admin dashboard", (database) => {
   let deps: ChatDeps;
 
   beforeAll(() => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
   });
 
   it("counts totals and new sessions and messages per UTC day for the last 30 days", async () => {

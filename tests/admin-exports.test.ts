@@ -9,6 +9,7 @@ import { getTranscript } from "~/server/admin/sessions/session-admin.service";
 import { exportFileResponse } from "~/server/rest/admin-exports";
 import { describeEachDatabase } from "./helpers/databases";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 /** What a visitor may type, and what a spreadsheet must show for it (formula starts defused with a '). */
 const TRICKY: [stored: string, shown: string][] = [
@@ -59,7 +60,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
   let visitorId: string;
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
     const visitor = await deps.db.visitor.create({ data: { metadata: { locale: "fr-FR" } } });
     visitorId = visitor.id;
     const session = await deps.db.session.create({

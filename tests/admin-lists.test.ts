@@ -6,6 +6,7 @@ import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { adminCaller, bearer } from "./helpers/admin-caller";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
+import { testDeps } from "./helpers/deps";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 
@@ -13,7 +14,7 @@ describeEachDatabase("admin lists: sessions, transcripts and visitors", (databas
   let deps: ChatDeps;
 
   beforeAll(() => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
   });
 
   const callerWith = (headers: Headers) => adminCaller(deps, headers, "198.51.100.99");

@@ -9,6 +9,7 @@ import { ScriptedResponder } from "../testing/responders";
 import { adminCaller } from "./helpers/admin-caller";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("admin sign-in (Better Auth)", (database, dialect) => {
   let deps: ChatDeps;
@@ -17,7 +18,7 @@ describeEachDatabase("admin sign-in (Better Auth)", (database, dialect) => {
   const ipBase = dialect === "sqlite" ? "198.51.100" : "203.0.113";
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
     adminUserId = await ensureTestAdmin(deps);
   });
 

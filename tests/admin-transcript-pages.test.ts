@@ -9,6 +9,7 @@ import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { adminCaller, bearer } from "./helpers/admin-caller";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("admin transcript pages", (database) => {
   let deps: ChatDeps;
@@ -16,7 +17,7 @@ describeEachDatabase("admin transcript pages", (database) => {
   const admin = () => adminCaller(deps, bearer(TEST_ADMIN_API_KEY), "198.51.100.98").admin;
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
     const visitor = await deps.db.visitor.create({ data: { metadata: {} } });
     const session = await deps.db.session.create({ data: { visitor_id: visitor.id, title: "long" } });
     sessionId = session.id;

@@ -4,6 +4,7 @@
  * leaves none; and when the entry cannot be written the change is not stored either. Every action of
  * AUDIT_ACTIONS is produced by one of the paths below (the table at the end checks it).
  */
+import { testDeps } from "./helpers/deps";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { AUDIT_ACTION_NAMES, type AuditAction, type AuditBy } from "~/server/chat/audit/audit-record";
@@ -72,7 +73,7 @@ describeEachDatabase("the audit log, written in the change's transaction", (data
   }
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
     await ensureTestAdmin(deps);
     const signedIn = await signInInProcess(deps, TEST_ADMIN, IP);
     cookieHeaders = new Headers({ cookie: signedIn.cookie!, "x-forwarded-for": IP });

@@ -53,6 +53,23 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
     ).toHaveLength(1);
   });
 
+  it("the chat domain and the tRPC routers may not read the environment (deps.config carries it)", async () => {
+    const cases: [file: string, code: string][] = [
+      ["src/server/chat/x.ts", 'import { env } from "~/env";'],
+      ["src/server/chat/handoff/x.ts", 'import { env } from "../../../env";'],
+      ["src/server/chat/visitors/x.ts", 'import { env } from "~/env";'],
+      ["src/server/chat/sessions/x.ts", 'import { env } from "../../../env.ts";'],
+      ["src/server/chat/messages/x.ts", 'import { env } from "~/env";'],
+      ["src/server/api/routers/x.ts", 'import { env } from "~/env";'],
+      ["src/server/api/routers/x.ts", 'import { env } from "../../../env";'],
+    ];
+    for (const [file, code] of cases)
+      expect(await restricted(file, code), `${file}: ${code}`).toHaveLength(1);
+    // The wiring reads it, and so do the transports' set-up and the logger.
+    for (const file of ["src/server/runtime/x.ts", "src/server/api/trpc-x.ts"])
+      expect(await restricted(file, 'import { env } from "~/env";'), file).toEqual([]);
+  });
+
   it("the chat domain may import its own modules, the database and zod", async () => {
     const file = "src/server/chat/sessions/x.ts";
     for (const code of [
@@ -97,6 +114,23 @@ describe("ESLint layer boundaries", { timeout: 120_000 }, () => {
       'import { toVisitorDto } from "../../chat/visitors/visitors.service";',
       'import { getChatDeps } from "../../runtime/runtime";',
       'import { verifyApiKey } from "../api-keys/api-keys.service";',
+    ])
+      expect(await restricted(file, code), code).toEqual([]);
+  });
+
+  it("the runtime may not import admin or the transports, but may use the domain and the database", async () => {
+    const file = "src/server/runtime/x.ts";
+    for (const code of [
+      'import { getStoredWidgetSettings } from "../admin/settings/widget-settings.service";',
+      'import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";',
+      'import { createTRPCContext } from "../api/trpc";',
+      'import { restErrorResponse } from "~/server/rest/errors";',
+    ])
+      expect(await restricted(file, code), code).toHaveLength(1);
+    for (const code of [
+      'import { MemoryEventBus } from "../chat/events/memory-bus";',
+      'import { openDatabase } from "../db/client";',
+      'import { env } from "~/env";',
     ])
       expect(await restricted(file, code), code).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { LIMITS } from "~/server/chat/limits";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 
@@ -15,7 +16,7 @@ describeEachDatabase("visitor → session → chat through the tRPC routers", (d
 
   beforeAll(() => {
     responder = new ScriptedResponder(["Hello", ", ", "visitor", "!"]);
-    deps = { db: database().db, dialect: database().dialect, responder };
+    deps = testDeps(database(), { responder });
     api = createCaller({ getDeps: async () => deps, headers: new Headers(), ip: "203.0.113.7" });
   });
   beforeEach(() => responder.script(["Hello", ", ", "visitor", "!"]));

@@ -14,6 +14,7 @@ import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { openDatabase, type Database } from "~/server/db/client";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "../testing/test-database";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 for (const dialect of dialectsUnderTest()) {
   describe(`SQL statements per chat message [${dialect}]`, () => {
@@ -38,11 +39,7 @@ for (const dialect of dialectsUnderTest()) {
     }
 
     it("a visitor message on a session with history costs at most 4 statements, the stored reply two more", async () => {
-      const deps: ChatDeps = {
-        db: database!.db,
-        dialect,
-        responder: new ScriptedResponder(["Hello", " there"]),
-      };
+      const deps: ChatDeps = testDeps(database!, { responder: new ScriptedResponder(["Hello", " there"]) });
       const visitor = await createVisitor(deps, {});
       const session = await createSession(deps, { visitor_id: visitor.id });
       const input = { session_id: session.id, visitor_id: visitor.id };
@@ -101,7 +98,7 @@ for (const dialect of dialectsUnderTest()) {
     });
 
     it("the first message of a session still checks ownership, sets the title and records the visitor", async () => {
-      const deps: ChatDeps = { db: database!.db, dialect, responder: new ScriptedResponder(["ok"]) };
+      const deps: ChatDeps = testDeps(database!, { responder: new ScriptedResponder(["ok"]) });
       const visitor = await createVisitor(deps, {});
       const session = await createSession(deps, { visitor_id: visitor.id });
       const before = await deps.db.visitor.findUniqueOrThrow({ where: { id: visitor.id } });

@@ -6,10 +6,11 @@ import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
 import { deferred, ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("streamed chat", (database) => {
   async function newChat(responder: ScriptedResponder) {
-    const deps: ChatDeps = { db: database().db, dialect: database().dialect, responder };
+    const deps: ChatDeps = testDeps(database(), { responder });
     const visitor = await createVisitor(deps, {});
     const session = await createSession(deps, { visitor_id: visitor.id });
     return { deps, input: { session_id: session.id, visitor_id: visitor.id } };
@@ -119,7 +120,7 @@ describeEachDatabase("streamed chat", (database) => {
   describe("concurrency", () => {
     it("stores every message of many simultaneous chats (no SQLITE_BUSY, nothing lost or duplicated)", async () => {
       const responder = new ScriptedResponder(["x", "y"]);
-      const deps: ChatDeps = { db: database().db, dialect: database().dialect, responder };
+      const deps: ChatDeps = testDeps(database(), { responder });
       const visitors = await Promise.all(Array.from({ length: 10 }, () => createVisitor(deps, {})));
       const sessions = await Promise.all(
         visitors.map((visitor) => createSession(deps, { visitor_id: visitor.id })),

@@ -6,6 +6,7 @@ import { KnowledgeBase, KnowledgeBaseResponder, loadKnowledge } from "~/server/c
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
 
@@ -16,7 +17,7 @@ describeEachDatabase("reply feedback and conversation ratings", (database) => {
 
   beforeAll(() => {
     responder = new ScriptedResponder(["An ", "answer."]);
-    deps = { db: database().db, dialect: database().dialect, responder };
+    deps = testDeps(database(), { responder });
     api = createCaller({ getDeps: async () => deps, headers: new Headers(), ip: "203.0.113.9" });
   });
 

@@ -3,6 +3,7 @@ import { GAP_SIMILARITY, gapTerms, groupGaps, listGaps } from "~/server/admin/ga
 import type { ChatDeps } from "~/server/chat/deps";
 import { describeEachDatabase } from "./helpers/databases";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 const signal = (question: string, at: string, session_id = "s1", reason = "no_answer" as const) => ({
   question,
@@ -54,7 +55,7 @@ describeEachDatabase("knowledge gaps from stored conversations", (database) => {
   const now = new Date("2026-03-30T12:00:00Z");
 
   beforeAll(() => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder([]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder([]) });
   });
 
   /** A question and its reply, stored as the chat stores them (reply 1 ms after the question). */

@@ -16,7 +16,6 @@ import {
   agentsOnline,
   claimSession,
   closeSession,
-  expireWaiting,
   getHandoffState,
   PRESENCE_TTL_MS,
   releaseSession,
@@ -31,7 +30,9 @@ import { startFakeLlm } from "../testing/fake-llm";
 import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor, setVisitorEmail } from "~/server/chat/visitors/visitors.service";
 import { ScriptedResponder } from "../testing/responders";
+import { startHandoffTimeoutJob } from "~/server/jobs/handoff-timeout";
 import { describeEachDatabase } from "./helpers/databases";
+import { testConfig, testDeps } from "./helpers/deps";
 
 const ADA: Agent = { id: "agent-ada", name: "Ada" };
 const BOB: Agent = { id: "agent-bob", name: "Bob" };
@@ -49,14 +50,12 @@ describeEachDatabase("human handoff", (database) => {
   beforeEach(async () => {
     clock = Date.parse("2026-11-26T10:00:00.000Z");
     bus = new MemoryEventBus();
-    deps = {
-      db: database().db,
-      dialect: database().dialect,
+    deps = testDeps(database(), {
       responder: new ScriptedResponder(["Bot", " reply"]),
       events: bus,
       now: () => new Date(clock),
-      handoffTimeoutMs: TIMEOUT_MS,
-    };
+      config: testConfig({ handoffTimeoutMs: TIMEOUT_MS }),
+    });
     await deps.db.agentPresence.deleteMany({});
     // Earlier tests' sessions leave the queue: each test sees only its own waiting sessions.
     await deps.db.session.updateMany({ where: { mode: "waiting" }, data: { mode: "bot" } });
@@ -265,16 +264,52 @@ describeEachDatabase("human handoff", (database) => {
     expect((await chat(deps, said("anyone?"))).assistant_message).not.toBeNull();
   });
 
-  it("the inbox's sweep times out every overdue request; a claim in time is not timed out", async () => {
+  /** The handoff-timeout job on these deps, run by tick() only. */
+  const timeoutJob = () =>
+    startHandoffTimeoutJob({ getDeps: async () => deps, holder: "handoff-test", schedule: false });
+
+  it("the timeout job times out every overdue request; a claim in time is not timed out", async () => {
     await agentHeartbeat(deps, ADA);
     await requestHandoff(deps, owned());
     const other = (await createSession(deps, { visitor_id: visitorId })).id;
     await requestHandoff(deps, { id: other, visitor_id: visitorId });
     await claimSession(deps, other, ADA);
     clock += TIMEOUT_MS + 1;
-    expect(await expireWaiting(deps)).toBe(1);
+    const job = timeoutJob();
+    try {
+      expect(await job.tick()).toBe(1);
+    } finally {
+      await job.stop();
+    }
     expect(await mode()).toBe("bot");
     expect((await deps.db.session.findUniqueOrThrow({ where: { id: other } })).mode).toBe("agent");
+  });
+
+  it("a waiting request times out with no inbox open: the job, not a heartbeat, sends it back to the bot", async () => {
+    await agentHeartbeat(deps, ADA);
+    await requestHandoff(deps, owned());
+    await agentLeft(deps, ADA); // the only inbox closes: nobody sends a heartbeat from now on
+    const events = record();
+    const job = timeoutJob();
+    try {
+      clock += TIMEOUT_MS - 1;
+      expect(await job.tick()).toBe(0);
+      expect(await mode()).toBe("waiting");
+      clock += 2;
+      // A presence call is only presence now: it leaves the overdue request to the job.
+      await agentHeartbeat(deps, BOB);
+      expect(await mode()).toBe("waiting");
+      await agentLeft(deps, BOB);
+      expect(await job.tick()).toBe(1);
+    } finally {
+      await job.stop();
+    }
+    expect(await mode()).toBe("bot");
+    expect(events.map((event) => [event.type, (event.data as { mode: string }).mode])).toEqual([
+      ["session.updated", "bot"],
+    ]);
+    const state = await getHandoffState(deps, owned());
+    expect(state).toMatchObject({ status: "unavailable", agents_online: 0, timeout_at: null });
   });
 
   it("the knowledge-base responder hands over when the visitor asks for a person", async () => {

@@ -16,6 +16,7 @@ import { createVisitor, toVisitorDto, visitorSeenRecently } from "~/server/chat/
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "~/server/db/client";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 const SOURCES: MessageSource[] = [{ title: "Billing › Refunds", url: "/help/billing#refunds", score: 0.91 }];
 
@@ -37,7 +38,7 @@ const grounded: Responder = {
 const SQLITE_DATETIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
 
 describeEachDatabase("chat hot path in raw SQL", (database, dialect) => {
-  const deps = (): ChatDeps => ({ db: database().db, dialect, responder: grounded });
+  const deps = (): ChatDeps => testDeps(database(), { responder: grounded });
 
   it("stores messages, bumps and the reply as the models read them back", async () => {
     const visitor = await createVisitor(deps(), {

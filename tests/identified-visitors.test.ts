@@ -11,18 +11,23 @@ import { isValidUserHash, userHashOf } from "~/server/chat/visitors/identify-vis
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
+import { testDeps } from "./helpers/deps";
 
 const SECRET = "identity-secret-for-tests-0123456789";
 
 describeEachDatabase("identified visitors", (database, dialect) => {
   let deps: ChatDeps;
   const callerWith = (identity: IdentityConfig) =>
-    createCaller({ getDeps: async () => ({ ...deps, identity }), headers: new Headers(), ip: "192.0.2.9" });
+    createCaller({
+      getDeps: async (): Promise<ChatDeps> => ({ ...deps, config: { ...deps.config, identity } }),
+      headers: new Headers(),
+      ip: "192.0.2.9",
+    });
   const api = () => callerWith({ secret: SECRET, required: false });
   const userId = (name: string) => `${name}-${dialect}`;
 
   beforeAll(() => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["Hello!"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["Hello!"]) });
   });
 
   it("computes and checks user_hash as the site's server does (hex HMAC-SHA256)", () => {

@@ -5,11 +5,12 @@ import { ScriptedResponder } from "../testing/responders";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { adminCaller, bearer } from "./helpers/admin-caller";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("the inbox in the audit log", (database) => {
   let deps: ChatDeps;
   beforeAll(() => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder([]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder([]) });
   });
 
   it("records claim, release and close with the agent and the session", async () => {

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { isPrivateAddress } from "~/server/admin/knowledge/fetch-page";
 import {
   importFromUrl,
@@ -29,9 +29,11 @@ import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
 import { type AppError } from "~/server/errors/app-error";
+import { logger } from "~/server/observability/logger";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 const KNOWLEDGE_DIR = path.resolve("content/knowledge");
 
@@ -150,7 +152,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
   let site: FixtureSite;
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder([]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder([]) });
     live = new LiveKnowledge(deps.db, { refreshMs: 0, seedDirectory: KNOWLEDGE_DIR });
     responder = new KnowledgeBaseResponder(live, { chunkDelayMs: 0 });
     site = await startFixtureSite();
@@ -438,9 +440,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         refreshMs: 0,
         embeddings: { ...settings(), baseUrl: "http://127.0.0.1:9/v1", model: "unreachable" },
       });
-      const errors: unknown[] = [];
-      const original = console.error;
-      console.error = (...args: unknown[]) => errors.push(args);
+      const errors = vi.spyOn(logger, "error").mockImplementation(() => undefined);
       try {
         const lexical = new KnowledgeBaseResponder(down, { chunkDelayMs: 0 });
         expect(urls((await ask(lexical, "How do I add the chat to my website?")).sources)[0]).toMatch(
@@ -448,9 +448,9 @@ describeEachDatabase("knowledge base in the database", (database) => {
         );
         expect((await down.current()).semantic).toBeUndefined();
         await ask(lexical, "How do I add the chat to my website?");
-        expect(errors).toHaveLength(1);
+        expect(errors).toHaveBeenCalledTimes(1);
       } finally {
-        console.error = original;
+        errors.mockRestore();
       }
     });
 

@@ -21,6 +21,7 @@ import { ensureTestAdmin, sessionCookieOf, TEST_ADMIN } from "../testing/admin";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { describeEachDatabase } from "./helpers/databases";
 import { describeEachServer } from "./helpers/server";
+import { testDeps } from "./helpers/deps";
 
 /** The fake LLM the HTTP servers below talk to (started before them: their env is read at start). */
 let httpFake: FakeLlm;
@@ -131,7 +132,7 @@ describeEachDatabase("LLM token usage, daily budget and dashboard", (database) =
   });
 
   async function conversation(responder: ChatDeps["responder"]) {
-    const deps: ChatDeps = { db: database().db, dialect: database().dialect, responder };
+    const deps: ChatDeps = testDeps(database(), { responder });
     const visitor = await createVisitor(deps, {});
     const session = await createSession(deps, { visitor_id: visitor.id });
     return { deps, ids: { session_id: session.id, visitor_id: visitor.id } };

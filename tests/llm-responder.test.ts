@@ -14,6 +14,7 @@ import { createSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { describeEachDatabase } from "./helpers/databases";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
+import { testDeps } from "./helpers/deps";
 
 const knowledge = new KnowledgeBase(loadKnowledge(path.resolve("content/knowledge")));
 
@@ -59,11 +60,9 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
   });
 
   async function newChat(overrides: Partial<LlmSettings> = {}) {
-    const deps: ChatDeps = {
-      db: database().db,
-      dialect: database().dialect,
+    const deps: ChatDeps = testDeps(database(), {
       responder: new LlmResponder(settings(fake, overrides), knowledge),
-    };
+    });
     const visitor = await createVisitor(deps, {});
     const session = await createSession(deps, { visitor_id: visitor.id });
     return { deps, ids: { session_id: session.id, visitor_id: visitor.id } };
@@ -218,11 +217,9 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
     it("on a refused connection", async () => {
       const closed = await startFakeLlm();
       await closed.close();
-      const deps: ChatDeps = {
-        db: database().db,
-        dialect: database().dialect,
+      const deps: ChatDeps = testDeps(database(), {
         responder: new LlmResponder(settings(closed), knowledge),
-      };
+      });
       const visitor = await createVisitor(deps, {});
       const session = await createSession(deps, { visitor_id: visitor.id });
       await expect(

@@ -19,6 +19,7 @@ import { runWebhookRound, type WebhookWorkerConfig } from "~/server/webhooks/wor
 import { ScriptedResponder } from "../testing/responders";
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from "../testing/webhook-receiver";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("message.created webhooks in every mode", (database, dialect) => {
   let receiver: WebhookReceiver;
@@ -38,12 +39,8 @@ describeEachDatabase("message.created webhooks in every mode", (database, dialec
     receiver.reset();
   });
 
-  const deps = (events: EventBus = bus): ChatDeps => ({
-    db: database().db,
-    dialect,
-    responder: new ScriptedResponder(["Hi", " there"]),
-    events,
-  });
+  const deps = (events: EventBus = bus): ChatDeps =>
+    testDeps(database(), { responder: new ScriptedResponder(["Hi", " there"]), events });
   const worker = (): WebhookWorkerConfig => ({
     db: database().db,
     dialect,

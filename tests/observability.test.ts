@@ -17,6 +17,7 @@ import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { ScriptedResponder } from "../testing/responders";
 import { createTestDatabase, dialectsUnderTest, type TestDatabase } from "./helpers/databases";
 import { startServer, type RunningServer } from "./helpers/server";
+import { testDeps } from "./helpers/deps";
 
 const PLANTED = {
   adminKey: "planted-admin-key-SECRET-7f3a9c1e5b",
@@ -157,7 +158,7 @@ for (const dialect of dialectsUnderTest()) {
     beforeAll(async () => {
       testDatabase = await createTestDatabase(dialect);
       database = await openDatabase(testDatabase.url);
-      const deps: ChatDeps = { db: database.db, dialect, responder: new ScriptedResponder([]) };
+      const deps: ChatDeps = testDeps(database, { responder: new ScriptedResponder([]) });
       await ensureTestAdmin(deps);
       // PostgreSQL trusts local connections here, so any password connects: a planted one, to look for in the logs.
       let serverUrl = testDatabase.url;

@@ -11,6 +11,7 @@ import { REPLY_SWEEPER_JOB, startReplySweeper } from "~/server/jobs/reply-sweepe
 import { toRestError } from "~/server/rest/errors";
 import { describeEachDatabase } from "./helpers/databases";
 import { deferred, ScriptedResponder } from "../testing/responders";
+import { testConfig, testDeps } from "./helpers/deps";
 
 /** The database as seen through a connection that can be cut: message writes fail while `down`. */
 function cuttable(db: Db) {
@@ -48,13 +49,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEachDatabase("reply lease", (database) => {
   async function newChat(responder: ScriptedResponder, overrides: Partial<ChatDeps> = {}) {
-    const deps: ChatDeps = {
-      db: database().db,
-      dialect: database().dialect,
+    const deps = testDeps(database(), {
       responder,
-      replyTimings: { leaseMs: 1_000, heartbeatMs: 50, finalSaveWindowMs: 1_000 },
+      config: testConfig({ replyTimings: { leaseMs: 1_000, heartbeatMs: 50, finalSaveWindowMs: 1_000 } }),
       ...overrides,
-    };
+    });
     const visitor = await createVisitor(deps, {});
     const session = await createSession(deps, { visitor_id: visitor.id });
     return { deps, input: { session_id: session.id, visitor_id: visitor.id } };
@@ -179,7 +178,7 @@ describeEachDatabase("reply lease", (database) => {
     const cut = cuttable(database().db);
     const { deps, input } = await newChat(responder, {
       db: cut.db,
-      replyTimings: { leaseMs: 300, heartbeatMs: 50, finalSaveWindowMs: 300 },
+      config: testConfig({ replyTimings: { leaseMs: 300, heartbeatMs: 50, finalSaveWindowMs: 300 } }),
     });
     const started = await startChat(deps, { ...input, message: "q" });
     cut.state.down = true;
@@ -205,7 +204,7 @@ describeEachDatabase("reply lease", (database) => {
     const cut = cuttable(database().db);
     const { deps, input } = await newChat(responder, {
       db: cut.db,
-      replyTimings: { leaseMs: 300, heartbeatMs: 1_000, finalSaveWindowMs: 300 },
+      config: testConfig({ replyTimings: { leaseMs: 300, heartbeatMs: 1_000, finalSaveWindowMs: 300 } }),
     });
     const pending = chat(deps, { ...input, message: "q" });
     pending.catch(() => undefined);
@@ -234,10 +233,12 @@ describeEachDatabase("reply lease", (database) => {
         },
       });
     const first = await staleReply();
-    const getDb = () => Promise.resolve(db);
-    const a = startReplySweeper({ getDb, holder: "instance-a", leaseMs: 1_000, intervalMs: 3_600_000 });
+    const timings = { leaseMs: 1_000, heartbeatMs: 50, finalSaveWindowMs: 1_000 };
+    const deps = testDeps(database(), { config: testConfig({ replyTimings: timings }) });
+    const getDeps = () => Promise.resolve(deps);
+    const a = startReplySweeper({ getDeps, holder: "instance-a", intervalMs: 3_600_000 });
     await a.tick();
-    const b = startReplySweeper({ getDb, holder: "instance-b", leaseMs: 1_000, intervalMs: 3_600_000 });
+    const b = startReplySweeper({ getDeps, holder: "instance-b", intervalMs: 3_600_000 });
     await b.tick();
     expect(await leaseHolder(db, REPLY_SWEEPER_JOB)).toBe("instance-a");
     expect(await row(first.id)).toMatchObject({ status: "failed", content: "cut short" });

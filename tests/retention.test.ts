@@ -10,6 +10,7 @@ import { onVisitorErased } from "~/server/chat/visitors/erase-visitor";
 import { leaseHolder } from "~/server/jobs/lease";
 import { RETENTION_JOB, startRetentionJob } from "~/server/jobs/retention";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const NOW = new Date("2026-06-30T12:00:00.000Z");
@@ -61,7 +62,7 @@ describeEachDatabase("retention", (database) => {
     const erased: string[] = [];
     const unregister = onVisitorErased({ afterCommit: (erasure) => void erased.push(erasure.visitor_id) });
     try {
-      expect(await applyRetention({ db }, { days: 90, now: NOW })).toEqual({
+      expect(await applyRetention(testDeps(database()), { days: 90, now: NOW })).toEqual({
         sessions: 4,
         messages: 8,
         visitors: 1,
@@ -79,13 +80,13 @@ describeEachDatabase("retention", (database) => {
     expect(await db.message.count()).toBe(4);
 
     // Nothing more to do at the same time; a later clock catches up.
-    expect(await applyRetention({ db }, { days: 90, now: NOW })).toEqual({
+    expect(await applyRetention(testDeps(database()), { days: 90, now: NOW })).toEqual({
       sessions: 0,
       messages: 0,
       visitors: 0,
     });
     expect(
-      await applyRetention({ db }, { days: 90, now: new Date(NOW.getTime() + 100 * DAY_MS) }),
+      await applyRetention(testDeps(database()), { days: 90, now: new Date(NOW.getTime() + 100 * DAY_MS) }),
     ).toMatchObject({ sessions: 2, visitors: 4 });
     expect(await db.visitor.count()).toBe(0);
   });
@@ -95,7 +96,7 @@ describeEachDatabase("retention", (database) => {
     let clock = NOW;
     const jobOf = (holder: string) =>
       startRetentionJob({
-        getDb: async () => db,
+        getDeps: async () => testDeps(database()),
         holder,
         days: 30,
         intervalMs: 60_000,

@@ -10,9 +10,11 @@ import { sessionSnapshot, startChat } from "~/server/chat/messages/messages.serv
 import { failStaleReplies } from "~/server/chat/messages/reply-lease";
 import { createSession, renameSession } from "~/server/chat/sessions/sessions.service";
 import { createVisitor } from "~/server/chat/visitors/visitors.service";
+import { logger } from "~/server/observability/logger";
 import { describeEachDatabase } from "./helpers/databases";
 import { startTcpProxy } from "../testing/tcp-proxy";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 /** Collects events from a follower until `until` says stop (or the follower ends). */
 async function collect(
@@ -243,7 +245,7 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
 describe("redis event bus through an outage", () => {
   it("fails publishes while Redis is away (logged once), then delivers (catching up what its subscriber missed) and keeps events again", async () => {
     const proxy = await startTcpProxy({ host: "127.0.0.1", port: 6379 });
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const errors = vi.spyOn(logger, "error").mockImplementation(() => undefined);
     const bus = new RedisEventBus({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix: redisPrefix });
     try {
       const s = randomUUID();
@@ -257,7 +259,9 @@ describe("redis event bus through an outage", () => {
       await proxy.cut();
       await expect(bus.publish(s, "message.delta", { message_id: "m", text: "lost" })).rejects.toThrow();
       await expect(bus.publish(s, "message.delta", { message_id: "m", text: "lost" })).rejects.toThrow();
-      const outageLogs = errors.mock.calls.filter(([line]) => String(line).includes("Redis is unreachable"));
+      const outageLogs = errors.mock.calls.filter((args) =>
+        JSON.stringify(args).includes("Redis is unreachable"),
+      );
       expect(outageLogs).toHaveLength(1);
 
       await proxy.restore();
@@ -288,12 +292,7 @@ describeEachDatabase("session events", (database) =>
       buses.push(bus);
       // A new Redis bus subscribes to its channel first (replay waits for it): followers then miss nothing.
       await bus.replay(randomUUID(), 0);
-      const deps: ChatDeps = {
-        db: database().db,
-        dialect: database().dialect,
-        responder: new ScriptedResponder(chunks),
-        events: bus,
-      };
+      const deps: ChatDeps = testDeps(database(), { responder: new ScriptedResponder(chunks), events: bus });
       const visitor = await createVisitor(deps, {});
       const session = await createSession(deps, { visitor_id: visitor.id });
       return { deps, bus, sessionId: session.id, visitorId: visitor.id };

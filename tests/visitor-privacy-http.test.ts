@@ -11,6 +11,7 @@ import { ScriptedResponder } from "../testing/responders";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
 import { describeEachServer } from "./helpers/server";
+import { testDeps } from "./helpers/deps";
 
 const SECRET = "http identity secret 0123456789";
 const hashOf = (userId: string) => createHmac("sha256", SECRET).update(userId).digest("hex");
@@ -39,11 +40,7 @@ describeEachServer(
 
     beforeAll(async () => {
       checker = await loadDocumentChecker(target().baseUrl);
-      deps = {
-        db: target().database.db,
-        dialect: target().database.dialect,
-        responder: new ScriptedResponder([]),
-      };
+      deps = testDeps(target().database, { responder: new ScriptedResponder([]) });
       await ensureTestAdmin(deps);
     });
 

@@ -17,6 +17,7 @@ import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { adminCaller, bearer } from "./helpers/admin-caller";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
+import { testDeps } from "./helpers/deps";
 
 /** Every application table of the database, from its catalog (dbmate's bookkeeping excluded). */
 async function tablesOf(db: Db, dialect: Dialect): Promise<string[]> {
@@ -104,7 +105,7 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
   }
 
   beforeAll(async () => {
-    deps = { db: database().db, dialect: database().dialect, responder: new ScriptedResponder(["ok"]) };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
     adminUserId = await ensureTestAdmin(deps);
     const ipBase = dialect === "sqlite" ? "198.51.100" : "203.0.113";
     const signedIn = await signInInProcess(deps, TEST_ADMIN, `${ipBase}.30`);

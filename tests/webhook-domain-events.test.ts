@@ -14,15 +14,12 @@ import { createVisitor } from "~/server/chat/visitors/visitors.service";
 import { WEBHOOK_EVENT_TYPES, forgetWebhookSubscriptions } from "~/server/chat/webhooks/webhook-events";
 import { describeEachDatabase } from "./helpers/databases";
 import { ScriptedResponder } from "../testing/responders";
+import { testDeps } from "./helpers/deps";
 
 describeEachDatabase("webhook events of erasure, feedback and handoff", (database) => {
   let deps: ChatDeps;
   beforeAll(async () => {
-    deps = {
-      db: database().db,
-      dialect: database().dialect,
-      responder: new ScriptedResponder(["Hello ", "there"]),
-    };
+    deps = testDeps(database(), { responder: new ScriptedResponder(["Hello ", "there"]) });
     // An endpoint that wants every event (an install without one writes none).
     await deps.db.webhookEndpoint.create({
       data: { url: "https://hooks.example.com/all", events: [...WEBHOOK_EVENT_TYPES], secret: "whsec_test" },

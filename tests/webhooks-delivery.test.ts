@@ -24,6 +24,7 @@ import { verifyChatWebhook } from "../docs/examples/webhook-receiver.mjs";
 import { ScriptedResponder } from "../testing/responders";
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from "../testing/webhook-receiver";
 import { describeEachDatabase } from "./helpers/databases";
+import { testDeps } from "./helpers/deps";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -44,11 +45,7 @@ describeEachDatabase("webhooks", (database, dialect) => {
     clock = new Date();
   });
 
-  const deps = (): ChatDeps => ({
-    db: database().db,
-    dialect,
-    responder: new ScriptedResponder(["Hi", " there"]),
-  });
+  const deps = (): ChatDeps => testDeps(database(), { responder: new ScriptedResponder(["Hi", " there"]) });
   const admin = (allowPrivate = true): WebhookAdminDeps => ({
     db: database().db,
     allowPrivate,

@@ -7,6 +7,7 @@ import { widgetMessages } from "~/i18n/namespaces";
 import { WIDGET_SETTING_DEFAULTS } from "~/server/admin/settings/widget-settings.schema";
 import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";
 import { getChatDeps } from "~/server/runtime/runtime";
+import { logError } from "~/server/observability/logger";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("Widget");
@@ -30,7 +31,7 @@ async function settingsOptions(): Promise<WidgetOptions> {
       officeHours: settings.office_hours,
     };
   } catch (error) {
-    console.error("widget settings unavailable; the widget uses its defaults", error);
+    logError("widget settings unavailable; the widget uses its defaults", error);
     return DEFAULT_OPTIONS;
   }
 }

@@ -90,8 +90,9 @@ export async function identifyVisitor(
       host?.saveVisitor(result.visitor_id);
     }
     return result.visitor_id;
-  } catch (error) {
-    console.warn("visitor-chat: identify() was refused", error);
+  } catch {
+    // Refused (e.g. a user_hash that does not match): the chat goes on with the anonymous visitor; the server
+    // logs the refusal, so the browser console need not.
     return visitorId;
   }
 }
@@ -211,9 +212,9 @@ export function useVisitor(embed: boolean): VisitorState {
       (value) => {
         if (alive) setResult(value);
       },
-      (error: unknown) => {
-        // Neither transient nor "unknown visitor" (a bug, a misconfigured server): keep trying, slowly.
-        console.error("visitor start-up failed", error);
+      () => {
+        // Neither transient nor "unknown visitor" (a bug, a misconfigured server): keep trying, slowly. The UI
+        // shows it is retrying; the server logged the failure of the call.
         running = null;
         if (!alive) return;
         setRetrying(true);

@@ -4,22 +4,34 @@ import type { EventBus } from "./events/bus";
 import type { ReplyTimings } from "./messages/reply-lease";
 import type { Responder } from "./responder/responder";
 
-/** What the domain functions need from the outside world; transports and tests build one. */
+/**
+ * What the domain functions (and the admin services) need from the outside world, complete: the runtime
+ * (src/server/runtime/runtime.ts) builds it once from the environment, tests build one with
+ * tests/helpers/deps.ts. The domain never reads the environment itself.
+ */
 export interface ChatDeps {
   db: Db;
   /** For the few queries that must be written per database (e.g. text search in JSON). */
   dialect: Dialect;
   responder: Responder;
-  /** Reply lease timings; unset → from the environment (REPLY_LEASE_SECONDS, REPLY_FINAL_SAVE_SECONDS). */
-  replyTimings?: Partial<ReplyTimings>;
-  /** The conversation event bus (chosen at start-up); unset → changes publish no events. */
-  events?: EventBus;
+  /** The conversation event bus (chosen at start-up, src/server/runtime/events.ts). */
+  events: EventBus;
+  /** The settings, resolved (src/server/runtime/config.ts reads them from the environment). */
+  config: ChatConfig;
   /** The clock of the handoff rules (timeout, presence); unset → the system clock. Tests inject one. */
   now?: () => Date;
-  /** How long a handoff waits for an agent; unset → HANDOFF_TIMEOUT_SECONDS from the environment. */
-  handoffTimeoutMs?: number;
-  /** Identified visitors; unset → from the environment (IDENTITY_SECRET, IDENTITY_REQUIRED). */
-  identity?: IdentityConfig;
+}
+
+/** The settings the domain and the admin services follow, all resolved (no fallback to the environment). */
+export interface ChatConfig {
+  /** Reply lease timings (REPLY_LEASE_SECONDS, REPLY_FINAL_SAVE_SECONDS). */
+  replyTimings: ReplyTimings;
+  /** How long a handoff waits for an agent (HANDOFF_TIMEOUT_SECONDS). */
+  handoffTimeoutMs: number;
+  /** Identified visitors (IDENTITY_SECRET, IDENTITY_REQUIRED). */
+  identity: IdentityConfig;
+  /** What the admin procedures need (src/server/api/routers/admin*.ts read it here, not from the environment). */
+  admin: AdminConfig;
 }
 
 export interface IdentityConfig {
@@ -27,4 +39,15 @@ export interface IdentityConfig {
   secret?: string;
   /** Only identified visitors may send messages. */
   required: boolean;
+}
+
+export interface AdminConfig {
+  /** Websites allowed to embed the widget from the environment (WIDGET_ALLOWED_ORIGINS, as written). */
+  widgetAllowedOrigins: string;
+  /** The dashboard's cost estimate and budget (LLM_PRICE_PER_1K_INPUT/OUTPUT, LLM_DAILY_TOKEN_BUDGET). */
+  llmCost: { pricePer1kInput?: number; pricePer1kOutput?: number; dailyTokenBudget?: number };
+  /** Knowledge import from a website (KNOWLEDGE_IMPORT_*). */
+  knowledgeImport: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; maxPages: number };
+  /** Webhook endpoints on private addresses are allowed (WEBHOOKS_ALLOW_PRIVATE). */
+  webhooksAllowPrivate: boolean;
 }

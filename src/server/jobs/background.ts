@@ -1,62 +1,51 @@
 import { env } from "~/env";
-import { getEventBus } from "../runtime/events";
 import { getChatRuntime } from "../runtime/runtime";
+import { startHandoffTimeoutJob } from "./handoff-timeout";
+import type { LeasedJob } from "./leased-job";
 import { leaseHolderId } from "./lease";
-import { startReplySweeper, type ReplySweeper } from "./reply-sweeper";
+import { startReplySweeper } from "./reply-sweeper";
 import { startRetentionJob } from "./retention";
-import { startWebhookWorker, type WebhookWorker } from "./webhook-worker";
+import { startWebhookWorker } from "./webhook-worker";
 
 /** How often retention (RETENTION_DAYS) runs. */
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
  * The background jobs of a server process, started once from instrumentation.ts (Node.js runtime, not during
- * `next build`, never in tests). Each job takes a job lease before working, so with several instances one runs
- * it at a time. They stop on SIGTERM/SIGINT (their timers are unref'd, so they never keep the process alive).
+ * `next build`, never in tests). Each is a leased job (./leased-job.ts): it takes a job lease before working, so
+ * with several instances one runs it at a time. They stop on SIGTERM/SIGINT (their timers are unref'd, so they
+ * never keep the process alive).
  */
-const globalJobs = globalThis as typeof globalThis & {
-  __visitorChatJobs?: { sweeper: ReplySweeper; webhooks: WebhookWorker };
-};
+const globalJobs = globalThis as typeof globalThis & { __visitorChatJobs?: LeasedJob<unknown>[] };
 
 export function startBackgroundJobs(): void {
   if (globalJobs.__visitorChatJobs) return;
   const holder = leaseHolderId();
-  const sweeper = startReplySweeper({
-    // The runtime opens the database lazily (and retries a failed start-up on the next call).
-    getDb: async () => (await getChatRuntime()).database.db,
-    holder,
-    leaseMs: env.REPLY_LEASE_SECONDS * 1000,
-    intervalMs: env.REPLY_SWEEP_SECONDS * 1000,
-    events: getEventBus,
-  });
-  const webhooks = startWebhookWorker({
-    enabled: env.WEBHOOKS_DELIVERY === "on",
-    getDatabase: async () => (await getChatRuntime()).database,
-    holder,
-    intervalMs: env.WEBHOOKS_POLL_MS,
-    config: {
-      now: () => new Date(),
-      timeoutMs: env.WEBHOOKS_TIMEOUT_SECONDS * 1000,
-      concurrencyPerEndpoint: env.WEBHOOKS_CONCURRENCY_PER_ENDPOINT,
-      allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
-    },
-  });
-  globalJobs.__visitorChatJobs = { sweeper, webhooks };
+  // The runtime opens the database lazily (and retries a failed start-up on the next call).
+  const getDeps = async () => (await getChatRuntime()).deps;
+  const jobs: LeasedJob<unknown>[] = [
+    startReplySweeper({ getDeps, holder, intervalMs: env.REPLY_SWEEP_SECONDS * 1000 }),
+    startHandoffTimeoutJob({ getDeps, holder }),
+    startWebhookWorker({
+      enabled: env.WEBHOOKS_DELIVERY === "on",
+      getDatabase: async () => (await getChatRuntime()).database,
+      holder,
+      intervalMs: env.WEBHOOKS_POLL_MS,
+      config: {
+        now: () => new Date(),
+        timeoutMs: env.WEBHOOKS_TIMEOUT_SECONDS * 1000,
+        concurrencyPerEndpoint: env.WEBHOOKS_CONCURRENCY_PER_ENDPOINT,
+        allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE,
+      },
+    }),
+  ];
   const retentionDays = env.RETENTION_DAYS;
-  const retention =
-    retentionDays === undefined
-      ? undefined
-      : startRetentionJob({
-          getDb: async () => (await getChatRuntime()).database.db,
-          holder,
-          days: retentionDays,
-          intervalMs: RETENTION_INTERVAL_MS,
-        });
+  if (retentionDays !== undefined)
+    jobs.push(startRetentionJob({ getDeps, holder, days: retentionDays, intervalMs: RETENTION_INTERVAL_MS }));
+  globalJobs.__visitorChatJobs = jobs;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => {
-      void sweeper.stop();
-      void webhooks.stop();
-      void retention?.stop();
+      for (const job of jobs) void job.stop();
     });
   }
 }

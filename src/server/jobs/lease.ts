@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Db } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
 
 /**
  * A job lease: a named background job (the stale-reply sweep; later retention, webhooks) run by one instance at
@@ -39,8 +40,7 @@ export async function acquireLease(db: Db, request: LeaseRequest): Promise<boole
     return true;
   } catch (error) {
     // The row exists: another holder has the lease (or inserted it a moment before us).
-    // (By code, not class: the SQLite client's errors are another generated class.)
-    if ((error as { code?: unknown } | null)?.code === "P2002") return false;
+    if (isUniqueViolation(error)) return false;
     throw error;
   }
 }

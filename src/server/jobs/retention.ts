@@ -1,23 +1,20 @@
-import type { Db } from "../db/client";
+import type { ChatDeps } from "../chat/deps";
 import { applyRetention, type RetentionResult } from "../chat/retention/retention.service";
-import { acquireLease, releaseLease } from "./lease";
+import { logger } from "../observability/logger";
+import { startLeasedJob, type LeasedJob } from "./leased-job";
 
 export const RETENTION_JOB = "retention";
 
-export interface RetentionJob {
-  /** Runs retention now (if this instance holds the job lease); null when another instance holds it. */
-  tick(): Promise<RetentionResult | null>;
-  /** Stops the timer and gives the job lease up. */
-  stop(): Promise<void>;
-}
+/** tick() resolves with what was deleted; null when it did not run (another instance holds the lease). */
+export type RetentionJob = LeasedJob<RetentionResult | null>;
 
 /**
  * Every `intervalMs` (and once at start), deletes conversations (and visitors) idle for more than `days` — on one
- * instance at a time: each run first takes or renews the job lease in the database (src/server/jobs/lease.ts),
- * as the reply sweeper does. `now` is the clock (injected by tests). The timer is unref'd.
+ * instance at a time (the job lease, src/server/jobs/leased-job.ts). `now` is the clock (injected by tests).
  */
 export function startRetentionJob(options: {
-  getDb: () => Promise<Db>;
+  /** The database and the event bus (erased visitors' streams end). */
+  getDeps: () => Promise<Pick<ChatDeps, "db" | "events">>;
   holder: string;
   days: number;
   intervalMs: number;
@@ -25,50 +22,22 @@ export function startRetentionJob(options: {
   /** false: no timer, runs only on tick() (tests). */
   schedule?: boolean;
 }): RetentionJob {
-  const clock = options.now ?? (() => new Date());
-  // Long enough for a large first run; a dead holder is replaced within it.
-  const ttlMs = Math.max(options.intervalMs * 2, 60_000);
-  let failing = false;
-  let running: Promise<RetentionResult | null> | undefined;
-
-  const run = async (): Promise<RetentionResult | null> => {
-    try {
-      const db = await options.getDb();
-      const now = clock();
-      if (!(await acquireLease(db, { name: RETENTION_JOB, holder: options.holder, ttlMs, now }))) return null;
-      const result = await applyRetention({ db }, { days: options.days, now });
+  return startLeasedJob<Pick<ChatDeps, "db" | "events">, RetentionResult | null>({
+    name: RETENTION_JOB,
+    holder: options.holder,
+    everyMs: options.intervalMs,
+    // Long enough for a large first run; a dead holder is replaced within it.
+    leaseMs: Math.max(options.intervalMs * 2, 60_000),
+    getDeps: options.getDeps,
+    now: options.now,
+    schedule: options.schedule,
+    idle: null,
+    failure: "retention: could not apply RETENTION_DAYS (retrying every interval)",
+    async tick(deps, { now }) {
+      const result = await applyRetention(deps, { days: options.days, now });
       if (result.sessions + result.visitors > 0)
-        console.log(
-          `retention: deleted ${result.sessions} session(s), ${result.messages} message(s) and ${result.visitors} visitor(s) idle for more than ${options.days} day(s)`,
-        );
-      failing = false;
+        logger.info({ ...result, days: options.days }, "retention: deleted idle conversations and visitors");
       return result;
-    } catch (error) {
-      if (!failing)
-        console.error("retention: could not apply RETENTION_DAYS (retrying every interval)", error);
-      failing = true;
-      return null;
-    }
-  };
-  const tick = () => (running ??= run().finally(() => (running = undefined)));
-
-  let timer: NodeJS.Timeout | undefined;
-  if (options.schedule !== false) {
-    void tick();
-    timer = setInterval(() => void tick(), options.intervalMs);
-    timer.unref();
-  }
-
-  return {
-    tick,
-    async stop() {
-      if (timer) clearInterval(timer);
-      await running;
-      try {
-        await releaseLease(await options.getDb(), RETENTION_JOB, options.holder);
-      } catch {
-        // The lease expires by itself.
-      }
     },
-  };
+  });
 }

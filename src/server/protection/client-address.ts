@@ -168,8 +168,11 @@ export function clientIp(headers: Headers): string {
   if (clientHeaderTrusted()) return headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
   if (!warned && process.env.NODE_ENV === "production") {
     warned = true;
-    console.warn(
-      "visitor-chat: not started with `npm start` (scripts/start.ts): client addresses come from X-Forwarded-For, which clients can forge",
+    // Imported here, not at the top: src/env.ts imports this module, and the logger reads env.
+    void import("../observability/logger").then(({ logger }) =>
+      logger.warn(
+        "visitor-chat: not started with `npm start` (scripts/start.ts): client addresses come from X-Forwarded-For, which clients can forge",
+      ),
     );
   }
   const forwarded = (headers.get("x-forwarded-for") ?? "")

@@ -3,11 +3,13 @@ import { env } from "~/env";
 import { seedKnowledgeArticles } from "../chat/knowledge/articles";
 import type { ChatDeps } from "../chat/deps";
 import { openDatabase, type Database } from "../db/client";
+import { chatConfigFrom } from "./config";
 import { getEventBus } from "./events";
 import { chooseResponder } from "./responder";
 
 /**
- * The process-wide dependencies of the chat domain (database, responder), built once from the environment: the
+ * The process-wide dependencies of the chat domain (database, responder, event bus, settings), complete and built
+ * once from the environment (src/env.ts parsed it at start-up; ./config.ts resolves the settings): the
  * app's wiring, used by the transports (tRPC, REST, pages) and by admin auth; the domain only sees ChatDeps.
  * Cached on globalThis so `next dev` hot reloads do not open a new database pool per edit.
  */
@@ -30,6 +32,7 @@ async function createRuntime(): Promise<ChatRuntime> {
       dialect: database.dialect,
       responder: chooseResponder(database.db),
       events: getEventBus(),
+      config: chatConfigFrom(env),
     },
   };
 }

@@ -4,6 +4,7 @@
  * after every attempt (and returns an unsubscribe function).
  */
 import { metrics } from "../observability/metrics";
+import { logError } from "../observability/logger";
 
 export type WebhookAttemptOutcome = "succeeded" | "retrying" | "failed";
 
@@ -36,7 +37,7 @@ export function recordWebhookAttempt(attempt: WebhookAttempt): void {
     try {
       listener(attempt);
     } catch (error) {
-      console.error("webhooks: a delivery listener failed", error);
+      logError("webhooks: a delivery listener failed", error);
     }
   }
 }

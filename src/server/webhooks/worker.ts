@@ -2,9 +2,11 @@ import { Prisma } from "~/generated/prisma-postgresql/client";
 import { Webhook } from "standardwebhooks";
 import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
+import { isForeignKeyViolation, isUniqueViolation } from "../db/errors";
 import { recordEndpointDisabled, recordWebhookAttempt, type WebhookAttemptOutcome } from "./metrics";
 import { sendWebhook, type SendResult } from "./send";
 import type { Resolver } from "./url-guard";
+import { logger } from "../observability/logger";
 
 /**
  * The webhook delivery worker's steps (the timer that runs them is src/server/jobs/webhook-worker.ts):
@@ -96,8 +98,7 @@ export async function dispatchWebhookEvents(config: WebhookWorkerConfig): Promis
       ]);
     } catch (error) {
       // Another instance fanned it out first (unique event + endpoint), or deleted it: nothing lost.
-      const code = (error as { code?: unknown } | null)?.code;
-      if (code !== "P2002" && code !== "P2003") throw error;
+      if (!isUniqueViolation(error) && !isForeignKeyViolation(error)) throw error;
     }
   }
   return events.length;
@@ -297,7 +298,7 @@ async function recordEndpointHealth(config: WebhookWorkerConfig, endpointId: str
   });
   if (Number(count) > 0) {
     recordEndpointDisabled();
-    console.warn(`webhooks: endpoint ${endpointId} disabled (failing for 24 hours)`);
+    logger.warn({ endpoint_id: endpointId }, "webhooks: endpoint disabled (failing for 24 hours)");
   }
 }
 

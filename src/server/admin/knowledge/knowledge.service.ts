@@ -4,6 +4,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { commitInTransaction } from "../../chat/events/commit-change";
 import { isUuid } from "../../chat/ids";
 import { articleContentHash, slugify, type StoredArticle } from "../../chat/knowledge/articles";
+import { isUniqueViolation } from "../../db/errors";
 import { AppError } from "../../errors/app-error";
 import type {
   CreateKnowledgeArticleInput,
@@ -39,10 +40,6 @@ function toSummary(row: StoredArticle): KnowledgeArticleSummaryDto {
 
 function toDto(row: StoredArticle): KnowledgeArticleDto {
   return { ...toSummary(row), body: row.body };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string }).code === "P2002";
 }
 
 /** Every article (at most 500), most recently changed first; `search` matches the title, slug or body. */

@@ -15,7 +15,6 @@ import type {
   TranscriptPageDto,
 } from "./session-admin.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
-import { expireWaiting } from "../../chat/handoff/handoff.service";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -67,13 +66,27 @@ export async function listAdminSessions(
 ): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
-  // The waiting queue shows only requests still in time (those past HANDOFF_TIMEOUT_SECONDS go back to the bot).
-  if (input.mode === "waiting") await expireWaiting(deps);
+  // The waiting queue shows only requests still in time: those past HANDOFF_TIMEOUT_SECONDS go back to the bot
+  // (the handoff-timeout job, within seconds), and are left out meanwhile.
+  const inTime =
+    input.mode === "waiting"
+      ? {
+          OR: [
+            { handoff_requested_at: null },
+            {
+              handoff_requested_at: {
+                gt: new Date((deps.now?.() ?? new Date()).getTime() - deps.config.handoffTimeoutMs),
+              },
+            },
+          ],
+        }
+      : undefined;
   const createdAt = createdAtRange(input);
   const rows = await deps.db.session.findMany({
     where: {
       ...(input.visitor_id && { visitor_id: input.visitor_id }),
       ...(input.mode && { mode: input.mode }),
+      ...inTime,
       ...(createdAt && { created_at: createdAt }),
       ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
       ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),

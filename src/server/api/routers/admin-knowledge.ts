@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import { auditByOf } from "../../admin/auth/admin-access";
 import { importFromUrl } from "../../admin/knowledge/knowledge-import";
 import {
@@ -19,16 +18,6 @@ import {
   updateKnowledgeArticle,
 } from "../../admin/knowledge/knowledge.service";
 import { adminProcedure, createTRPCRouter } from "../trpc";
-
-/** The import limits from the environment (KNOWLEDGE_IMPORT_*). */
-export function importLimits() {
-  return {
-    allowPrivate: env.KNOWLEDGE_IMPORT_ALLOW_PRIVATE === "on",
-    maxBytes: env.KNOWLEDGE_IMPORT_MAX_BYTES,
-    timeoutMs: env.KNOWLEDGE_IMPORT_TIMEOUT_MS,
-    maxPages: env.KNOWLEDGE_IMPORT_MAX_PAGES,
-  };
-}
 
 const tags = ["Admin knowledge base"];
 const searchable = " Searched by the assistant within KNOWLEDGE_REFRESH_SECONDS on every instance.";
@@ -144,7 +133,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
     .input(importKnowledgeInputSchema)
     .output(importResultSchema)
     .mutation(({ ctx, input }) =>
-      importFromUrl(ctx.deps, input, importLimits(), auditByOf(ctx.principal, ctx.ip)),
+      importFromUrl(ctx.deps, input, ctx.deps.config.admin.knowledgeImport, auditByOf(ctx.principal, ctx.ip)),
     ),
 });
 

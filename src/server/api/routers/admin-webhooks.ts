@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import {
   createdWebhookEndpointSchema,
   createWebhookInputSchema,
@@ -29,7 +28,7 @@ import { z } from "zod";
 const TAGS = ["Webhooks"];
 
 function webhookDeps(deps: ChatDeps): WebhookAdminDeps {
-  return { db: deps.db, allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE };
+  return { db: deps.db, allowPrivate: deps.config.admin.webhooksAllowPrivate };
 }
 
 /** admin.webhooks.*: signed webhook endpoints and their deliveries (docs/webhooks.md). */

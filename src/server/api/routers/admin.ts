@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import {
   apiKeyListSchema,
   apiKeySchema,
@@ -176,13 +175,7 @@ export const adminRouter = createTRPCRouter({
     })
     .input(z.strictObject({}).optional())
     .output(dashboardSchema)
-    .query(({ ctx }) =>
-      getDashboard(ctx.deps, new Date(), {
-        pricePer1kInput: env.LLM_PRICE_PER_1K_INPUT,
-        pricePer1kOutput: env.LLM_PRICE_PER_1K_OUTPUT,
-        dailyTokenBudget: env.LLM_DAILY_TOKEN_BUDGET,
-      }),
-    ),
+    .query(({ ctx }) => getDashboard(ctx.deps, new Date(), ctx.deps.config.admin.llmCost)),
 
   gaps: adminProcedure
     .meta({
@@ -394,7 +387,6 @@ export const adminRouter = createTRPCRouter({
       .mutation(({ ctx }) => leave(ctx.deps, ctx.principal)),
     /** Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists). */
     events: adminProcedure.subscription(async function* ({ ctx, signal }) {
-      if (!ctx.deps.events) return;
       for await (const event of followAllSessions(ctx.deps.events, signal ?? new AbortController().signal)) {
         yield tracked(`${event.session_id}:${event.seq}`, event);
       }
@@ -458,7 +450,7 @@ export const adminRouter = createTRPCRouter({
       })
       .input(z.strictObject({}).optional())
       .output(widgetSettingsSchema)
-      .query(({ ctx }) => getWidgetSettings(ctx.deps, env.WIDGET_ALLOWED_ORIGINS)),
+      .query(({ ctx }) => getWidgetSettings(ctx.deps, ctx.deps.config.admin.widgetAllowedOrigins)),
     update: adminProcedure
       .meta({
         openapi: {
@@ -480,7 +472,7 @@ export const adminRouter = createTRPCRouter({
           ctx.deps,
           input,
           describeActor(ctx.principal),
-          env.WIDGET_ALLOWED_ORIGINS,
+          ctx.deps.config.admin.widgetAllowedOrigins,
           auditByOf(ctx.principal, ctx.ip),
         ),
       ),

@@ -6,7 +6,7 @@ import type { EventBus } from "./bus";
 import { destinationsOf, type DomainEvent, type WebhookEventType } from "./catalogue";
 import { publishEvent } from "./publish";
 
-/** What committing a change needs: the database and the bus its live events go to. */
+/** What committing a change needs: the database and, for a change with live events, the app's bus. */
 export interface CommitDeps {
   db: Db;
   events?: EventBus;
@@ -39,8 +39,10 @@ function sideEffectWrites(db: Writer, effects: ChangeEffects): Prisma.PrismaProm
 function publishLive(deps: CommitDeps, events: readonly DomainEvent[] | undefined): void {
   for (const event of events ?? []) {
     const to = destinationsOf(event);
-    if ((to.followers || to.admin) && event.session_id)
-      publishEvent(deps.events, event.session_id, event.type as never, event.data as never);
+    if (!(to.followers || to.admin) || !event.session_id) continue;
+    // A programming error, not a runtime state: ChatDeps always has its bus (admin services publish nothing).
+    if (!deps.events) throw new Error(`commitChange: ${event.type} is live, but no event bus was given`);
+    publishEvent(deps.events, event.session_id, event.type as never, event.data as never);
   }
 }
 

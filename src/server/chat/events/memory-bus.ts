@@ -12,6 +12,7 @@ import {
   type SessionEvent,
   type SessionEventType,
 } from "./event-types";
+import { logError } from "../../observability/logger";
 
 interface Kept {
   /** Latest sequence given. */
@@ -115,7 +116,7 @@ export class MemoryEventBus implements EventBus {
       try {
         listener(event);
       } catch (error) {
-        console.error("event bus: a subscriber failed", error);
+        logError("event bus: a subscriber failed", error);
       }
     }
   }

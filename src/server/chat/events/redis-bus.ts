@@ -12,6 +12,7 @@ import {
   type SessionEvent,
   type SessionEventType,
 } from "./event-types";
+import { logError, logger } from "../../observability/logger";
 
 /**
  * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
@@ -158,12 +159,12 @@ export class RedisEventBus implements EventBus {
       connection.on("error", (error: unknown) => {
         if (this.outage) return;
         this.outage = true;
-        console.error("events: Redis is unreachable (ioredis keeps reconnecting)", error);
+        logError("events: Redis is unreachable (ioredis keeps reconnecting)", error);
       });
       connection.on("ready", () => {
         if (!this.outage) return;
         this.outage = false;
-        console.error("events: Redis is reachable again");
+        logger.warn("events: Redis is reachable again");
       });
     }
     // Events published while the subscriber connection was away were not delivered: once it is back (ioredis
@@ -254,7 +255,7 @@ export class RedisEventBus implements EventBus {
           if (event.seq > (this.lastDelivered.get(sessionId) ?? 0)) this.dispatchEvent(event);
       }
     } catch (error) {
-      console.error("events: could not catch up after Redis came back", error);
+      logError("events: could not catch up after Redis came back", error);
     }
   }
 
@@ -306,7 +307,7 @@ export class RedisEventBus implements EventBus {
       try {
         listener(event);
       } catch (error) {
-        console.error("event bus: a subscriber failed", error);
+        logError("event bus: a subscriber failed", error);
       }
     }
   }

@@ -1,5 +1,5 @@
-import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
+import { isForeignKeyViolation, isUniqueViolation } from "../../db/errors";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { findOwnedSession } from "../sessions/sessions.service";
@@ -12,10 +12,6 @@ import type {
 import { commitChange } from "../events/commit-change";
 
 /** A unique-key race (two first ratings at once): the second writer retries and updates instead. */
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
-}
-
 async function upsertOnce<T>(write: () => Promise<T>): Promise<T> {
   try {
     return await write();
@@ -81,7 +77,7 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
       .then(([saved]) => saved)
       .catch((error: unknown) => {
         // The message (or its session) was deleted between the ownership check and the write.
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+        if (isForeignKeyViolation(error)) {
           throw new AppError("MESSAGE_NOT_FOUND", { cause: error });
         }
         throw error;
@@ -123,7 +119,7 @@ export async function rateSession(deps: ChatDeps, input: SessionRatingInput): Pr
     };
   } catch (error) {
     // The session was deleted between the ownership check and the write.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+    if (isForeignKeyViolation(error)) {
       throw new AppError("SESSION_NOT_FOUND", { cause: error });
     }
     throw error;

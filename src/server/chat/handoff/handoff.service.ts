@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { publishEvent } from "../events/publish";
@@ -15,7 +14,7 @@ import type { HandoffStateDto, PresenceDto, TypingInput } from "./handoff.schema
 export const PRESENCE_TTL_MS = 45_000;
 
 const nowOf = (deps: ChatDeps) => (deps.now ? deps.now() : new Date());
-const timeoutMsOf = (deps: ChatDeps) => deps.handoffTimeoutMs ?? env.HANDOFF_TIMEOUT_SECONDS * 1000;
+const timeoutMsOf = (deps: ChatDeps) => deps.config.handoffTimeoutMs;
 
 async function sessionById(deps: ChatDeps, sessionId: string): Promise<SessionRow> {
   const row = isUuid(sessionId) ? await deps.db.session.findUnique({ where: { id: sessionId } }) : null;
@@ -85,7 +84,7 @@ export async function agentsOnline(deps: ChatDeps): Promise<number> {
   return deps.db.agentPresence.count({ where: { last_seen_at: { gte: since } } });
 }
 
-/** An open inbox page says its agent is there (every 15 s); also times out the requests nobody claimed. */
+/** An open inbox page says its agent is there (every 15 s). */
 export async function agentHeartbeat(deps: ChatDeps, agent: Agent): Promise<PresenceDto> {
   const now = nowOf(deps);
   await deps.db.agentPresence.upsert({
@@ -93,7 +92,6 @@ export async function agentHeartbeat(deps: ChatDeps, agent: Agent): Promise<Pres
     create: { agent_id: agent.id, name: agent.name, last_seen_at: now },
     update: { name: agent.name, last_seen_at: now },
   });
-  await expireWaiting(deps);
   const [online, waiting] = await Promise.all([
     agentsOnline(deps),
     deps.db.session.count({ where: { mode: "waiting" } }),
@@ -129,7 +127,7 @@ async function timeOutIfDue(deps: ChatDeps, row: SessionRow): Promise<SessionRow
   return transitionSession(deps, row.id, { kind: "timeout" }, row);
 }
 
-/** Times out every waiting request nobody claimed in time (called by the inbox's heartbeat and lists). */
+/** Times out every waiting request nobody claimed in time (the handoff-timeout job, src/server/jobs). */
 export async function expireWaiting(deps: ChatDeps): Promise<number> {
   const before = new Date(nowOf(deps).getTime() - timeoutMsOf(deps));
   const due = await deps.db.session.findMany({

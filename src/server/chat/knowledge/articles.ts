@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
 import { parseArticle, type KnowledgePassage } from "../responder/knowledge-base";
 
 /**
@@ -92,7 +93,7 @@ export async function seedKnowledgeArticles(db: Db, directory: string): Promise<
       created += 1;
     } catch (error) {
       // Another instance seeded the same slug at the same moment: keep its row.
-      if ((error as { code?: string }).code !== "P2002") throw error;
+      if (!isUniqueViolation(error)) throw error;
     }
   }
   return created;

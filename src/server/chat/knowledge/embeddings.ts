@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
+import { isUniqueViolation } from "../../db/errors";
 import type { KnowledgePassage, SemanticIndex } from "../responder/knowledge-base";
+import { logError } from "../../observability/logger";
 
 /**
  * Embeddings for hybrid retrieval, from any OpenAI-compatible `/v1/embeddings` endpoint. Each passage's vector is
@@ -94,7 +96,7 @@ export async function buildSemanticIndex(
         await db.knowledgeVector.create({ data: { id, model: settings.model, vector } });
       } catch (error) {
         // Another instance stored the same content's vector meanwhile.
-        if ((error as { code?: string }).code !== "P2002") throw error;
+        if (!isUniqueViolation(error)) throw error;
       }
     }
   }
@@ -110,7 +112,7 @@ export async function buildSemanticIndex(
         [query] = (await embed(settings, [question])) as [number[]];
       } catch (error) {
         // The lexical ranking still answers: a failing embeddings endpoint must not fail replies.
-        console.error(`[knowledge] question embedding failed: ${(error as Error).message}`);
+        logError("knowledge: question embedding failed", error);
         return [];
       }
       return byPassage

@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import { KnowledgeBase, type KnowledgeSource } from "../responder/knowledge-base";
 import { articlePassages, knowledgeVersion, listPublishedArticles, seedKnowledgeArticles } from "./articles";
 import { buildSemanticIndex, type EmbeddingsSettings } from "./embeddings";
+import { logError } from "../../observability/logger";
 
 /** After a failed embeddings request, lexical search only for this long before trying again. */
 const EMBEDDINGS_RETRY_MS = 60_000;
@@ -64,9 +65,7 @@ export class LiveKnowledge implements KnowledgeSource {
       return this.base;
     } catch (error) {
       if (!this.base) throw error;
-      console.error(
-        `[knowledge] could not check the articles, answering from the last index: ${String(error)}`,
-      );
+      logError("knowledge: could not check the articles, answering from the last index", error);
       this.checkedAt = Date.now();
       return this.base;
     }
@@ -85,7 +84,7 @@ export class LiveKnowledge implements KnowledgeSource {
       this.vectorsComputed += computed;
     } catch (error) {
       this.vectorsRetryAt = Date.now() + EMBEDDINGS_RETRY_MS;
-      console.error(`[knowledge] embeddings unavailable, lexical search only: ${(error as Error).message}`);
+      logError("knowledge: embeddings unavailable, lexical search only", error);
     }
   }
 }

@@ -37,7 +37,6 @@ export async function followSessionEvents(
   signal: AbortSignal,
 ): Promise<AsyncGenerator<SessionEvent>> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
-  if (!deps.events) throw new Error("events: the app has no event bus");
   return followSession({
     bus: deps.events,
     sessionId: session.id,

@@ -1,4 +1,3 @@
-import { env } from "~/env";
 import type { Db } from "../../db/client";
 import type { EventBus } from "../events/bus";
 import { publishEvent } from "../events/publish";
@@ -25,16 +24,6 @@ export function heartbeatFor(leaseMs: number): number {
   return Math.max(50, Math.min(5_000, Math.floor(leaseMs / 3)));
 }
 
-/** The configured timings (REPLY_LEASE_SECONDS, REPLY_FINAL_SAVE_SECONDS), with test overrides. */
-export function replyTimings(overrides: Partial<ReplyTimings> = {}): ReplyTimings {
-  const leaseMs = overrides.leaseMs ?? env.REPLY_LEASE_SECONDS * 1000;
-  return {
-    leaseMs,
-    heartbeatMs: overrides.heartbeatMs ?? heartbeatFor(leaseMs),
-    finalSaveWindowMs: overrides.finalSaveWindowMs ?? env.REPLY_FINAL_SAVE_SECONDS * 1000,
-  };
-}
-
 /** Streaming replies last saved before this are stale. */
 export function staleBefore(now: Date, leaseMs: number): Date {
   return new Date(now.getTime() - leaseMs);
@@ -49,12 +38,12 @@ export function staleBefore(now: Date, leaseMs: number): Date {
 export async function failStaleReplies(
   db: Db,
   now: Date = new Date(),
-  options: { leaseMs?: number; liveIds?: string[]; events?: EventBus } = {},
+  options: { leaseMs: number; liveIds?: string[]; events?: EventBus },
 ): Promise<number> {
   const stale = await db.message.findMany({
     where: {
       status: "streaming",
-      saved_at: { lt: staleBefore(now, options.leaseMs ?? replyTimings().leaseMs) },
+      saved_at: { lt: staleBefore(now, options.leaseMs) },
       ...(options.liveIds?.length ? { id: { notIn: options.liveIds } } : {}),
     },
     select: { id: true, saved_at: true },

@@ -6,7 +6,7 @@ import type { AnswerKind, ChatTurn, Responder, TokenUsage } from "../responder/r
 import { saveReply } from "./message-writer";
 import type { MessageDto, MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
-import { replyTimings, type ReplyTimings } from "./reply-lease";
+import type { ReplyTimings } from "./reply-lease";
 
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
@@ -97,7 +97,7 @@ export interface ReplyRunArgs {
   savedAt: Date;
   history: ChatTurn[];
   message: string;
-  timings?: Partial<ReplyTimings>;
+  timings: ReplyTimings;
   /** Told each delta as it is produced, and the result once it is stored (not when storing it failed). */
   listener?: ReplyRunListener;
 }
@@ -214,7 +214,7 @@ class ReplyRunner {
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
   constructor(private readonly args: ReplyRunArgs) {
-    this.timings = replyTimings(args.timings);
+    this.timings = args.timings;
     this.facts = { sources: [], answeredBy: args.responder.name, answerKind: null, handoff: false };
     this.writer = new ReplyWriter(args, (status) =>
       this.controller.abort(!status || status === "stopped" ? STOPPED : LEASE_LOST),

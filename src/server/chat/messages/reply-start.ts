@@ -44,7 +44,7 @@ export function startReply(
     responder: deps.responder,
     reply: args.reply,
     savedAt: args.savedAt,
-    timings: deps.replyTimings,
+    timings: deps.config.replyTimings,
     history: args.history,
     message: args.message,
     listener: replyEvents(deps, args.reply),

@@ -11,7 +11,7 @@ import { isRetryableStatus, RETRYABLE_STATUSES } from "./message-status";
 import type { StartedReply } from "./open-chat";
 import { findOwnedReply } from "./owned-reply";
 import { isReplyRunActive } from "./reply-run";
-import { replyTimings, staleBefore } from "./reply-lease";
+import { staleBefore } from "./reply-lease";
 import { startReply } from "./reply-start";
 
 /**
@@ -23,7 +23,7 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
   const reply = await findOwnedReply(deps, input);
   await requireMaySend(deps, input.visitor_id);
   const now = new Date();
-  const { leaseMs } = replyTimings(deps.replyTimings);
+  const { leaseMs } = deps.config.replyTimings;
   const stale =
     reply.status === "streaming" && reply.saved_at < staleBefore(now, leaseMs) && !isReplyRunActive(reply.id);
   if (!isRetryableStatus(reply.status) && !stale) throw new AppError("REPLY_NOT_RETRYABLE");

@@ -20,7 +20,7 @@ export interface RetentionResult {
  * Each batch re-checks the cut-off as it deletes, so a session that comes back to life meanwhile is kept.
  */
 export async function applyRetention(
-  deps: Pick<ChatDeps, "db">,
+  deps: Pick<ChatDeps, "db" | "events">,
   options: { days: number; now: Date },
 ): Promise<RetentionResult> {
   const cutoff = new Date(options.now.getTime() - options.days * DAY_MS);

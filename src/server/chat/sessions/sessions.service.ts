@@ -14,6 +14,7 @@ import type {
   RenameSessionInput,
   SessionDto,
 } from "./session.schema";
+import { logError } from "../../observability/logger";
 
 export type SessionRow = Prisma.SessionGetPayload<object>;
 
@@ -118,8 +119,8 @@ export async function deleteSession(
 /** A deleted session's kept events are dropped and its followers end (on every instance). Never throws. */
 export async function forgetSessionEvents(deps: ChatDeps, sessionId: string): Promise<void> {
   try {
-    await deps.events?.forget(sessionId);
+    await deps.events.forget(sessionId);
   } catch (error) {
-    console.error(`events: could not end the followers of deleted session ${sessionId}`, error);
+    logError("events: could not end the followers of a deleted session", error, { session_id: sessionId });
   }
 }

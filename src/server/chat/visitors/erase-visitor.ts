@@ -6,6 +6,7 @@ import { forgetWebhookEventsOf } from "../webhooks/webhook-events";
 import { commitInTransaction } from "../events/commit-change";
 import type { AuditRecord } from "../audit/audit-record";
 import type { EraseOwnVisitorInput, VisitorErasedDto } from "./visitor.schema";
+import { logError } from "../../observability/logger";
 
 /** What one erasure removed: the visitor, the ids of its sessions, and how many rows of each kind. */
 export interface VisitorErasure {
@@ -100,16 +101,16 @@ export async function eraseVisitor(
   // The event streams of its sessions end, on every instance (their kept events are dropped).
   for (const sessionId of erasure.session_ids) {
     try {
-      await deps.events?.forget(sessionId);
+      await deps.events.forget(sessionId);
     } catch (error) {
-      console.error("erase-visitor: could not end a session's event streams (the erasure stands)", error);
+      logError("erase-visitor: could not end a session's event streams (the erasure stands)", error);
     }
   }
   for (const hook of hooks) {
     try {
       await hook.afterCommit?.(erasure);
     } catch (error) {
-      console.error("erase-visitor: an after-commit hook failed (the erasure stands)", error);
+      logError("erase-visitor: an after-commit hook failed (the erasure stands)", error);
     }
   }
   return erasure;

@@ -1,16 +1,16 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { env } from "~/env";
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps, IdentityConfig } from "../deps";
+import { isUniqueViolation } from "../../db/errors";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../ids";
 import { LIMITS } from "../limits";
 import type { IdentifiedVisitorDto, IdentifyVisitorInput } from "./visitor.schema";
 import { toVisitorDto } from "./visitors.service";
 
-/** The identity settings: the deps' (tests), else the environment's. */
-export function identityConfig(deps: Pick<ChatDeps, "identity">): IdentityConfig {
-  return deps.identity ?? { secret: env.IDENTITY_SECRET, required: env.IDENTITY_REQUIRED };
+/** The identity settings (IDENTITY_SECRET, IDENTITY_REQUIRED, resolved by the runtime). */
+export function identityConfig(deps: Pick<ChatDeps, "config">): IdentityConfig {
+  return deps.config.identity;
 }
 
 /** user_hash as the site's server computes it: hex HMAC-SHA256 of the user id, keyed with IDENTITY_SECRET. */
@@ -33,10 +33,6 @@ function mergedMetadata(base: unknown, extra: Metadata): Prisma.InputJsonObject 
   if (Buffer.byteLength(JSON.stringify(merged), "utf8") > LIMITS.metadataMaxBytes)
     throw new AppError("METADATA_TOO_LARGE", { params: { maxBytes: LIMITS.metadataMaxBytes } });
   return merged;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "P2002";
 }
 
 /**
