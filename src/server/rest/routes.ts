@@ -18,6 +18,20 @@ import { readJsonBody } from "./request-body";
 import { restRoute, type RestRoute } from "./route";
 import { sessionEvents, sessionEventsInput } from "./session-events";
 
+const UUID = { type: "string", format: "uuid" };
+const EVENT_ID = { type: "string", pattern: "^\\d{1,16}$" };
+
+/** An OpenAPI parameter (path parameters are always required). */
+function parameter(
+  name: string,
+  where: "path" | "query" | "header",
+  description: string,
+  schema: object,
+  required = where === "path",
+) {
+  return { name, in: where, required, description, schema };
+}
+
 /**
  * THE table of REST-only routes (not tRPC procedures: the SSE streams, the export files, the upload). Each route
  * is declared once here; its route file under src/app/api only re-exports `restRouteExports(path)`
@@ -133,34 +147,20 @@ export const REST_ROUTES: readonly RestRoute[] = [
         "Refusals (validation, unknown visitor or session, another visitor's session, rate limit) are ordinary JSON error responses before the stream starts.",
       ].join("\n"),
       parameters: [
-        {
-          name: "id",
-          in: "path",
-          required: true,
-          description: "The session.",
-          schema: { type: "string", format: "uuid" },
-        },
-        {
-          name: "visitor_id",
-          in: "query",
-          required: true,
-          description: "The visitor who owns the session.",
-          schema: { type: "string", format: "uuid" },
-        },
-        {
-          name: "last_event_id",
-          in: "query",
-          required: false,
-          description: "Resume after this event (the `Last-Event-ID` header wins if both are sent).",
-          schema: { type: "string", pattern: "^\\d{1,16}$" },
-        },
-        {
-          name: "Last-Event-ID",
-          in: "header",
-          required: false,
-          description: "Resume after this event (sent by EventSource when it reconnects).",
-          schema: { type: "string", pattern: "^\\d{1,16}$" },
-        },
+        parameter("id", "path", "The session.", UUID),
+        parameter("visitor_id", "query", "The visitor who owns the session.", UUID, true),
+        parameter(
+          "last_event_id",
+          "query",
+          "Resume after this event (the `Last-Event-ID` header wins if both are sent).",
+          EVENT_ID,
+        ),
+        parameter(
+          "Last-Event-ID",
+          "header",
+          "Resume after this event (sent by EventSource when it reconnects).",
+          EVENT_ID,
+        ),
       ],
       responses: (parts) => ({
         200: {

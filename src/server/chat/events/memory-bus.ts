@@ -1,10 +1,4 @@
-import {
-  DEFAULT_RETENTION,
-  ALL_SESSIONS,
-  type EventBus,
-  type ReplayResult,
-  type ReplayRetention,
-} from "./bus";
+import { DEFAULT_RETENTION, type EventBus, type ReplayResult, type ReplayRetention } from "./bus";
 import {
   EPHEMERAL_EVENT_TYPES,
   nextSequence,
@@ -12,7 +6,7 @@ import {
   type SessionEvent,
   type SessionEventType,
 } from "./event-types";
-import { logError } from "../../observability/logger";
+import { Subscribers } from "./subscribers";
 
 interface Kept {
   /** Latest sequence given. */
@@ -22,18 +16,13 @@ interface Kept {
   events: { event: SessionEvent; at: number }[];
 }
 
-interface Subscription {
-  listener: (event: SessionEvent) => void;
-  onEnd?: () => void;
-}
-
 /**
  * The event bus of a single instance (SQLite, or no REDIS_URL): sequences, kept events and subscribers in this
  * process. Kept events are trimmed by age and count on publish and by a sweep every minute (unref'd timer).
  */
 export class MemoryEventBus implements EventBus {
   private readonly kept = new Map<string, Kept>();
-  private readonly subscribers = new Map<string, Set<Subscription>>();
+  private readonly subscribers = new Subscribers();
   private readonly sweep: ReturnType<typeof setInterval>;
 
   constructor(
@@ -58,8 +47,7 @@ export class MemoryEventBus implements EventBus {
       log.events.push({ event, at: now });
       this.trim(log, now);
     }
-    this.deliver(sessionId, event);
-    this.deliver(ALL_SESSIONS, event);
+    this.subscribers.deliver(event);
     return Promise.resolve(event);
   }
 
@@ -76,26 +64,12 @@ export class MemoryEventBus implements EventBus {
   }
 
   subscribe(sessionId: string, listener: (event: SessionEvent) => void, onEnd?: () => void): () => void {
-    const subscription: Subscription = { listener, onEnd };
-    let set = this.subscribers.get(sessionId);
-    if (!set) {
-      set = new Set();
-      this.subscribers.set(sessionId, set);
-    }
-    set.add(subscription);
-    return () => {
-      const current = this.subscribers.get(sessionId);
-      if (!current) return;
-      current.delete(subscription);
-      if (current.size === 0) this.subscribers.delete(sessionId);
-    };
+    return this.subscribers.add(sessionId, listener, onEnd);
   }
 
   forget(sessionId: string): Promise<void> {
     this.kept.delete(sessionId);
-    const set = this.subscribers.get(sessionId);
-    this.subscribers.delete(sessionId);
-    for (const subscription of set ?? []) subscription.onEnd?.();
+    this.subscribers.end(sessionId);
     return Promise.resolve();
   }
 
@@ -106,19 +80,7 @@ export class MemoryEventBus implements EventBus {
 
   /** Open subscriptions (for metrics and tests). */
   subscriberCount(): number {
-    let count = 0;
-    for (const set of this.subscribers.values()) count += set.size;
-    return count;
-  }
-
-  private deliver(key: string, event: SessionEvent): void {
-    for (const { listener } of this.subscribers.get(key) ?? []) {
-      try {
-        listener(event);
-      } catch (error) {
-        logError("event bus: a subscriber failed", error);
-      }
-    }
+    return this.subscribers.count();
   }
 
   private trim(log: Kept, now: number): void {

@@ -1,11 +1,5 @@
 import { Redis } from "ioredis";
-import {
-  ALL_SESSIONS,
-  DEFAULT_RETENTION,
-  type EventBus,
-  type ReplayResult,
-  type ReplayRetention,
-} from "./bus";
+import { DEFAULT_RETENTION, type EventBus, type ReplayResult, type ReplayRetention } from "./bus";
 import {
   EPHEMERAL_EVENT_TYPES,
   type EventData,
@@ -13,6 +7,7 @@ import {
   type SessionEventType,
 } from "./event-types";
 import { logError, logger } from "../../observability/logger";
+import { Subscribers } from "./subscribers";
 
 /**
  * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
@@ -83,11 +78,6 @@ for i, entry in ipairs(entries) do events[i] = entry[2][2] end
 return { head, floor, events }
 `;
 
-interface Subscription {
-  listener: (event: SessionEvent) => void;
-  onEnd?: () => void;
-}
-
 /** What travels on the channel: an event, or the end of a forgotten session's followers. */
 type Envelope = SessionEvent | { forget: string };
 
@@ -134,7 +124,7 @@ export class RedisEventBus implements EventBus {
   private readonly commands: ScriptedRedis;
   private readonly subscriber: Redis;
   private readonly subscribed: Promise<void>;
-  private readonly subscribers = new Map<string, Set<Subscription>>();
+  private readonly subscribers = new Subscribers();
   private readonly prefix: string;
   private readonly channel: string;
   private readonly retention: ReplayRetention;
@@ -227,22 +217,7 @@ export class RedisEventBus implements EventBus {
   }
 
   subscribe(sessionId: string, listener: (event: SessionEvent) => void, onEnd?: () => void): () => void {
-    const subscription: Subscription = { listener, onEnd };
-    let set = this.subscribers.get(sessionId);
-    if (!set) {
-      set = new Set();
-      this.subscribers.set(sessionId, set);
-    }
-    set.add(subscription);
-    return () => {
-      const current = this.subscribers.get(sessionId);
-      if (!current) return;
-      current.delete(subscription);
-      if (current.size === 0) {
-        this.subscribers.delete(sessionId);
-        this.lastDelivered.delete(sessionId);
-      }
-    };
+    return this.subscribers.add(sessionId, listener, onEnd, () => this.lastDelivered.delete(sessionId));
   }
 
   /** After the subscriber connection came back: what followed sessions missed meanwhile, from what is kept. */
@@ -270,9 +245,7 @@ export class RedisEventBus implements EventBus {
 
   /** Open subscriptions on this instance (for metrics and tests). */
   subscriberCount(): number {
-    let count = 0;
-    for (const set of this.subscribers.values()) count += set.size;
-    return count;
+    return this.subscribers.count();
   }
 
   private dispatch(message: string): void {
@@ -283,9 +256,8 @@ export class RedisEventBus implements EventBus {
       return;
     }
     if ("forget" in envelope) {
-      const set = this.subscribers.get(envelope.forget);
-      this.subscribers.delete(envelope.forget);
-      for (const subscription of set ?? []) subscription.onEnd?.();
+      this.subscribers.end(envelope.forget);
+      this.lastDelivered.delete(envelope.forget);
       return;
     }
     this.dispatchEvent(envelope);
@@ -298,17 +270,6 @@ export class RedisEventBus implements EventBus {
       if (event.seq <= last) return;
       this.lastDelivered.set(event.session_id, event.seq);
     }
-    this.deliver(event.session_id, event);
-    this.deliver(ALL_SESSIONS, event);
-  }
-
-  private deliver(key: string, event: SessionEvent): void {
-    for (const { listener } of this.subscribers.get(key) ?? []) {
-      try {
-        listener(event);
-      } catch (error) {
-        logError("event bus: a subscriber failed", error);
-      }
-    }
+    this.subscribers.deliver(event);
   }
 }

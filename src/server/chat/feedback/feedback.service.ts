@@ -11,14 +11,38 @@ import type {
 } from "./feedback.schema";
 import { commitChange } from "../events/commit-change";
 
-/** A unique-key race (two first ratings at once): the second writer retries and updates instead. */
-async function upsertOnce<T>(write: () => Promise<T>): Promise<T> {
+/**
+ * Stores a rating (one per rated thing, replaced by the next): a unique-key race (two first ratings at once) is
+ * retried once and updates instead; the rated message or session deleted meanwhile is `gone`.
+ */
+async function saveRating<T>(
+  write: () => Promise<T>,
+  gone: "MESSAGE_NOT_FOUND" | "SESSION_NOT_FOUND",
+): Promise<T> {
   try {
-    return await write();
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) return await write();
+      throw error;
+    }
   } catch (error) {
-    if (isUniqueViolation(error)) return write();
+    if (isForeignKeyViolation(error)) throw new AppError(gone, { cause: error });
     throw error;
   }
+}
+
+/** The create and update of a rating's upsert: its key and owner, the rating and comment, the times. */
+function ratingUpsert<Key extends object, Rating>(
+  key: Key,
+  rating: Rating,
+  comment: string | null,
+  now: Date,
+) {
+  return {
+    create: { ...key, rating, comment, created_at: now, updated_at: now },
+    update: { rating, comment, updated_at: now },
+  };
 }
 
 /**
@@ -53,35 +77,21 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
     comment,
     updated_at: now.toISOString(),
   };
-  const row = await upsertOnce(() =>
-    commitChange(deps, {
-      writes: [
-        deps.db.messageFeedback.upsert({
-          where: { message_id: message.id },
-          create: {
-            message_id: message.id,
-            session_id: session.id,
-            visitor_id: session.visitor_id,
-            rating,
-            comment,
-            created_at: now,
-            updated_at: now,
-          },
-          update: { rating, comment, updated_at: now },
-        }),
-      ],
-      // Webhook receivers are told of each rating given (or changed), in the same transaction (the outbox).
-      events: [{ type: "feedback.created", data: payload }],
-      at: now,
-    })
-      .then(([saved]) => saved)
-      .catch((error: unknown) => {
-        // The message (or its session) was deleted between the ownership check and the write.
-        if (isForeignKeyViolation(error)) {
-          throw new AppError("MESSAGE_NOT_FOUND", { cause: error });
-        }
-        throw error;
-      }),
+  const key = { message_id: message.id, session_id: session.id, visitor_id: session.visitor_id };
+  const row = await saveRating(
+    () =>
+      commitChange(deps, {
+        writes: [
+          deps.db.messageFeedback.upsert({
+            where: { message_id: message.id },
+            ...ratingUpsert(key, rating, comment, now),
+          }),
+        ],
+        // Webhook receivers are told of each rating given (or changed), in the same transaction (the outbox).
+        events: [{ type: "feedback.created", data: payload }],
+        at: now,
+      }).then(([saved]) => saved),
+    "MESSAGE_NOT_FOUND",
   );
   return {
     message_id: row.message_id,
@@ -96,32 +106,19 @@ export async function rateSession(deps: ChatDeps, input: SessionRatingInput): Pr
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   const now = new Date();
   const comment = input.comment ? input.comment : null;
-  try {
-    const row = await upsertOnce(() =>
+  const key = { session_id: session.id, visitor_id: session.visitor_id };
+  const row = await saveRating(
+    () =>
       deps.db.sessionRating.upsert({
         where: { session_id: session.id },
-        create: {
-          session_id: session.id,
-          visitor_id: session.visitor_id,
-          rating: input.rating,
-          comment,
-          created_at: now,
-          updated_at: now,
-        },
-        update: { rating: input.rating, comment, updated_at: now },
+        ...ratingUpsert(key, input.rating, comment, now),
       }),
-    );
-    return {
-      session_id: row.session_id,
-      rating: row.rating,
-      comment: row.comment,
-      updated_at: row.updated_at.toISOString(),
-    };
-  } catch (error) {
-    // The session was deleted between the ownership check and the write.
-    if (isForeignKeyViolation(error)) {
-      throw new AppError("SESSION_NOT_FOUND", { cause: error });
-    }
-    throw error;
-  }
+    "SESSION_NOT_FOUND",
+  );
+  return {
+    session_id: row.session_id,
+    rating: row.rating,
+    comment: row.comment,
+    updated_at: row.updated_at.toISOString(),
+  };
 }
