@@ -15,11 +15,37 @@ import { sessionsExport, transcriptExport } from "./admin-exports";
 import { knowledgeUpload } from "./admin-knowledge-upload";
 import { chatStream } from "./chat-stream";
 import { readJsonBody } from "./request-body";
-import { restRoute, type RestRoute } from "./route";
+import { restRoute, type OpenApiParts, type RestRoute } from "./route";
 import { sessionEvents, sessionEventsInput } from "./session-events";
 
 const UUID = { type: "string", format: "uuid" };
 const EVENT_ID = { type: "string", pattern: "^\\d{1,16}$" };
+
+/** The 200 of a Server-Sent Events route: its frames on the wire (in the description) and their schema. */
+function eventStreamOk(
+  parts: OpenApiParts,
+  kind: "chat" | "session" | "admin",
+  wire: string[],
+  example?: object,
+): Record<string, Record<string, unknown>> {
+  return {
+    200: {
+      description: ["The event stream. On the wire:", "", "```", ...wire, "```"].join("\n"),
+      content: { "text/event-stream": { schema: parts.eventStream(kind), ...(example && { example }) } },
+    },
+  };
+}
+
+/** The 200 of an export download: the file as an attachment, CSV or JSON (`json`: the JSON file's schema). */
+function exportFileOk(parts: OpenApiParts, json: object): Record<string, Record<string, unknown>> {
+  return {
+    200: {
+      description: "The file, as an attachment (Content-Disposition).",
+      headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
+      content: { "text/csv": { schema: { type: "string" } }, "application/json": { schema: json } },
+    },
+  };
+}
 
 /** An OpenAPI parameter (path parameters are always required). */
 function parameter(
@@ -98,26 +124,18 @@ export const REST_ROUTES: readonly RestRoute[] = [
         required: true,
         content: { "application/json": { schema: { $ref: "#/components/schemas/ChatInput" } } },
       },
-      responses: (parts) => ({
-        200: {
-          description: [
-            "The event stream. On the wire:",
-            "",
-            "```",
+      responses: (parts) =>
+        eventStreamOk(
+          parts,
+          "chat",
+          [
             'event: start\ndata: {"user_message":{…},"assistant_message":{…,"status":"streaming"}}\n',
             'event: delta\ndata: {"text":"Paste this "}\n',
             'event: done\ndata: {"assistant_message":{…,"status":"complete"}}',
-            "```",
-          ].join("\n"),
-          content: {
-            "text/event-stream": {
-              schema: parts.eventStream("chat"),
-              // One frame as the schema describes it (`event` and its parsed `data`).
-              example: { event: "delta", data: { text: "Paste this " } },
-            },
-          },
-        },
-      }),
+          ],
+          // One frame as the schema describes it (`event` and its parsed `data`).
+          { event: "delta", data: { text: "Paste this " } },
+        ),
     },
     handle: chatStream,
   }),
@@ -162,29 +180,21 @@ export const REST_ROUTES: readonly RestRoute[] = [
           EVENT_ID,
         ),
       ],
-      responses: (parts) => ({
-        200: {
-          description: [
-            "The event stream. On the wire:",
-            "",
-            "```",
+      responses: (parts) =>
+        eventStreamOk(
+          parts,
+          "session",
+          [
             'id: 1764118920123000\nevent: message.created\ndata: {"id":"…","role":"assistant","status":"streaming",…}\n',
             'id: 1764118920125000\nevent: message.delta\ndata: {"message_id":"…","text":"Paste this "}\n',
             ": heartbeat\n",
-            "```",
-          ].join("\n"),
-          content: {
-            "text/event-stream": {
-              schema: parts.eventStream("session"),
-              example: {
-                id: "1764118920125000",
-                event: "message.delta",
-                data: { message_id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f", text: "Hi" },
-              },
-            },
+          ],
+          {
+            id: "1764118920125000",
+            event: "message.delta",
+            data: { message_id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f", text: "Hi" },
           },
-        },
-      }),
+        ),
     },
     handle: sessionEvents,
   }),
@@ -208,18 +218,10 @@ export const REST_ROUTES: readonly RestRoute[] = [
         "Live only: Last-Event-ID is not needed (after a reconnect, list the sessions again). A `: heartbeat`",
         "comment every 15 s.",
       ].join("\n"),
-      responses: (parts) => ({
-        200: {
-          description: [
-            "The event stream. On the wire:",
-            "",
-            "```",
-            'id: 3f0c6a52-…:1764118800000000\nevent: session.updated\ndata: {"seq":1764118800000000,"session_id":"3f0c6a52-…","type":"session.updated","data":{…,"mode":"waiting"}}',
-            "```",
-          ].join("\n"),
-          content: { "text/event-stream": { schema: parts.eventStream("admin") } },
-        },
-      }),
+      responses: (parts) =>
+        eventStreamOk(parts, "admin", [
+          'id: 3f0c6a52-…:1764118800000000\nevent: session.updated\ndata: {"seq":1764118800000000,"session_id":"3f0c6a52-…","type":"session.updated","data":{…,"mode":"waiting"}}',
+        ]),
     },
     handle: adminEvents,
   }),
@@ -238,27 +240,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
       description:
         "Every session started between `from` and `to` (UTC days, inclusive; either may be omitted), oldest first, " +
         `with all its messages, as one file. CSV: ${CSV_DESCRIPTION}`,
-      responses: (parts) => ({
-        200: {
-          description: "The file, as an attachment (Content-Disposition).",
-          headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
-          content: {
-            "text/csv": { schema: { type: "string" } },
-            "application/json": {
-              schema: {
-                type: "object",
-                required: ["exported_at", "from", "to", "sessions"],
-                properties: {
-                  exported_at: { type: "string", format: "date-time" },
-                  from: { type: ["string", "null"] },
-                  to: { type: ["string", "null"] },
-                  sessions: { type: "array", items: { $ref: "#/components/schemas/Transcript" } },
-                },
-              },
-            },
+      responses: (parts) =>
+        exportFileOk(parts, {
+          type: "object",
+          required: ["exported_at", "from", "to", "sessions"],
+          properties: {
+            exported_at: { type: "string", format: "date-time" },
+            from: { type: ["string", "null"] },
+            to: { type: ["string", "null"] },
+            sessions: { type: "array", items: { $ref: "#/components/schemas/Transcript" } },
           },
-        },
-      }),
+        }),
     },
     handle: sessionsExport,
   }),
@@ -275,16 +267,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
       tags: ["Admin"],
       summary: "Export a transcript (admin)",
       description: `One session's transcript as a file. CSV: ${CSV_DESCRIPTION}`,
-      responses: (parts) => ({
-        200: {
-          description: "The file, as an attachment (Content-Disposition).",
-          headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
-          content: {
-            "text/csv": { schema: { type: "string" } },
-            "application/json": { schema: { $ref: "#/components/schemas/TranscriptExport" } },
-          },
-        },
-      }),
+      responses: (parts) => exportFileOk(parts, { $ref: "#/components/schemas/TranscriptExport" }),
     },
     handle: transcriptExport,
   }),
