@@ -9,7 +9,14 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { formatTRPCError, toTRPCError } from "~/server/api/errors";
-import { APP_ERRORS, AppError, ERROR_KINDS, errorMessage, type AppErrorId } from "~/server/errors/app-error";
+import {
+  APP_ERRORS,
+  AppError,
+  ERROR_KINDS,
+  errorMessage,
+  fieldErrorsOf,
+  type AppErrorId,
+} from "~/server/errors/app-error";
 import { RateLimitedError } from "~/server/protection/rate-limits";
 import { toRestError } from "~/server/rest/errors";
 
@@ -249,5 +256,20 @@ describe("tRPC converter", () => {
     expect(invalid.message).toMatch(/^Invalid input: visitor_id/);
     const fault = shapeOf(new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "secret detail" }));
     expect(fault.message).toBe(errorMessage("INTERNAL_ERROR"));
+  });
+});
+
+describe("field errors", () => {
+  it("reports unknown fields named like Object's own members under their names (no 500)", () => {
+    const schema = z.strictObject({ visitor_id: z.string() });
+    const input = JSON.parse('{"visitor_id":"v","toString":"{}","constructor":1,"__proto__":{"x":1}}');
+    const result = schema.safeParse(input);
+    expect(result.success).toBe(false);
+    const fields = fieldErrorsOf(result.error!);
+    for (const name of ["toString", "constructor", "__proto__"]) {
+      expect(Object.hasOwn(fields, name), name).toBe(true);
+      expect(fields[name]).toEqual([`Unrecognized key: "${name}"`]);
+    }
+    expect(JSON.parse(JSON.stringify(fields))).toHaveProperty(["__proto__"]);
   });
 });

@@ -476,19 +476,20 @@ export function asAppError(error: unknown): AppError | undefined {
 }
 
 export function fieldErrorsOf(error: ZodError): FieldErrors {
-  const fields: FieldErrors = {};
+  // A Map, not an object: a client's field may be named `toString` or `__proto__`.
+  const fields = new Map<string, string[]>();
+  const add = (key: string, message: string) => fields.set(key, [...(fields.get(key) ?? []), message]);
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {
       // Each unknown field under its own name (not the object's, "" at the top level).
       const prefix = key === "" ? "" : `${key}.`;
-      for (const unknown of issue.keys)
-        (fields[prefix + unknown] ??= []).push(`Unrecognized key: "${unknown}"`);
+      for (const unknown of issue.keys) add(prefix + unknown, `Unrecognized key: "${unknown}"`);
       continue;
     }
-    (fields[key] ??= []).push(issue.message);
+    add(key, issue.message);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 /** visitorId → visitor_id. */
