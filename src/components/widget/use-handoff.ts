@@ -126,7 +126,7 @@ export function useHandoff(options: {
     requesting: request.isPending,
     askForPerson,
     visitorTyped,
-    saveEmail: (email: string) => saveEmail.mutate({ id: visitorId, email }),
+    saveEmail: (email: string) => saveEmail.mutate({ id: visitorId, visitor_id: visitorId, email }),
     emailSaved: saveEmail.isSuccess,
     emailError: saveEmail.error ? emailErrorOf(saveEmail.error, t) : null,
   };
