@@ -10,7 +10,8 @@ import { LIMITS } from "../limits";
 import { toSessionDto, type SessionRow } from "../sessions/sessions.service";
 import { forgetVisitorSeen, visitorSeenRecently } from "../visitors/visitors.service";
 import { wantsWebhookEvent } from "../webhooks/webhook-events";
-import { toMessageDto } from "./message-dto";
+import { toMessageDto, type MessageRow } from "./message-dto";
+import { RETRYABLE_STATUSES } from "./message-status";
 import type { MessageDto } from "./message.schema";
 import { chatMessageTimes } from "./message-clock";
 
@@ -162,6 +163,65 @@ export async function saveReply(
     },
     FINAL_SAVE_TRANSACTION,
   );
+}
+
+/**
+ * Takes a failed, stopped or stale reply for a retry, in place, in one transaction: only while it is still
+ * retryable (two retries at once cannot both regenerate it), its text, sources and rating cleared (the rating was
+ * of the text being replaced), saved_at moved to `savedAt` (fencing off any earlier run still writing it), the
+ * session's activity bumped, and message.updated announced. Answers the reply as it starts again, or null when
+ * another writer took it first.
+ */
+export async function claimReplyForRetry(
+  deps: Pick<ChatDeps, "db" | "events">,
+  reply: MessageRow,
+  args: { savedAt: Date; staleBefore: Date },
+): Promise<MessageDto | null> {
+  const restarted = toMessageDto({ ...reply, content: "", status: "streaming", sources: [] });
+  return commitInTransaction(deps, async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: {
+        id: reply.id,
+        OR: [
+          { status: { in: [...RETRYABLE_STATUSES] } },
+          { status: "streaming", saved_at: { lt: args.staleBefore } },
+        ],
+      },
+      data: { content: "", status: "streaming", sources: [], answer_kind: null, saved_at: args.savedAt },
+    });
+    if (Number(count) === 0) return { result: null };
+    await tx.session.updateMany({ where: { id: reply.session_id }, data: { updated_at: args.savedAt } });
+    await tx.messageFeedback.deleteMany({ where: { message_id: reply.id } });
+    return {
+      result: restarted,
+      events: [{ type: "message.updated", data: restarted, session_id: reply.session_id }],
+    };
+  });
+}
+
+/**
+ * Marks a stale streaming reply failed (its writer is gone), only if nobody wrote it since it was read (the same
+ * fence the runs use); its text is kept and saved_at stamped (a resume's snapshot includes it). Announced as
+ * message.updated when a bus is given. Answers whether it was failed.
+ */
+export async function failStaleReply(
+  deps: { db: ChatDeps["db"]; events?: ChatDeps["events"] },
+  reply: { id: string; saved_at: Date },
+  now: Date,
+): Promise<boolean> {
+  return commitInTransaction(deps, async (tx) => {
+    const { count } = await tx.message.updateMany({
+      where: { id: reply.id, status: "streaming", saved_at: reply.saved_at },
+      data: { status: "failed", saved_at: now },
+    });
+    // (Counts are bigints with SQLite's driver.)
+    if (Number(count) === 0) return { result: false };
+    const row = deps.events ? await tx.message.findUnique({ where: { id: reply.id } }) : null;
+    return {
+      result: true,
+      events: row ? [{ type: "message.updated", data: toMessageDto(row), session_id: row.session_id }] : [],
+    };
+  });
 }
 
 /**

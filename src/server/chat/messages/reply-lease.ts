@@ -1,7 +1,6 @@
 import type { Db } from "../../db/client";
 import type { EventBus } from "../events/bus";
-import { publishEvent } from "../events/publish";
-import { toMessageDto } from "./message-dto";
+import { failStaleReply } from "./message-writer";
 
 /**
  * The reply lease: a streaming reply belongs to the run writing it only as long as that run keeps saving it.
@@ -50,19 +49,7 @@ export async function failStaleReplies(
   });
   if (stale.length === 0) return 0;
   let failed = 0;
-  for (const { id, saved_at } of stale) {
-    // Only if nobody wrote it since it was read (the same fence the runs use).
-    const { count } = await db.message.updateMany({
-      where: { id, status: "streaming", saved_at },
-      data: { status: "failed", saved_at: now },
-    });
-    // (Counts are bigints with SQLite's driver.)
-    if (Number(count) === 0) continue;
-    failed += 1;
-    if (options.events) {
-      const row = await db.message.findUnique({ where: { id } });
-      if (row) publishEvent(options.events, row.session_id, "message.updated", toMessageDto(row));
-    }
-  }
+  for (const reply of stale)
+    if (await failStaleReply({ db, events: options.events }, reply, now)) failed += 1;
   return failed;
 }
