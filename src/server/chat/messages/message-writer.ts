@@ -225,6 +225,17 @@ export async function failStaleReply(
 }
 
 /**
+ * Marks a reply another instance is writing as stopped; that instance's run sees it on its next partial save,
+ * cancels upstream and stores the text so far (its final save announces the reply as it ended).
+ */
+export async function markReplyStopped(deps: Pick<ChatDeps, "db">, replyId: string): Promise<void> {
+  await deps.db.message.updateMany({
+    where: { id: replyId, status: "streaming" },
+    data: { status: "stopped" },
+  });
+}
+
+/**
  * Interactive-transaction limits of the final save. Prisma's defaults (2 s to get a connection, 5 s to run) fail
  * saves under load while the pool is busy for a moment; the run retries, but waiting is better.
  */

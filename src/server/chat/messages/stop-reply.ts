@@ -3,6 +3,7 @@ import { AppError } from "../../errors/app-error";
 import { toMessageDto, WITH_FEEDBACK } from "./message-dto";
 import type { MessageDto, ReplyActionInput } from "./message.schema";
 import { findOwnedReply } from "./owned-reply";
+import { markReplyStopped } from "./message-writer";
 import { stopReplyRun } from "./reply-run";
 
 /**
@@ -13,10 +14,7 @@ export async function stopReply(deps: ChatDeps, input: ReplyActionInput): Promis
   const reply = await findOwnedReply(deps, input);
   if (reply.status === "streaming" && !(await stopReplyRun(reply.id))) {
     // Written by another instance: mark it; that instance cancels on its next partial save.
-    await deps.db.message.updateMany({
-      where: { id: reply.id, status: "streaming" },
-      data: { status: "stopped" },
-    });
+    await markReplyStopped(deps, reply.id);
   }
   const stored = await deps.db.message.findUnique({ where: { id: reply.id }, include: WITH_FEEDBACK });
   if (!stored) throw new AppError("MESSAGE_NOT_FOUND");
