@@ -339,6 +339,27 @@ describeEachDatabase("session events", (database) =>
       ).toBe(true);
     });
 
+    it("announces each change once: the reply's end is one message.updated, from its final save", async () => {
+      const { deps, bus, sessionId, visitorId } = await newChat(["Just ", "once."]);
+      const started = await startChat(deps, { session_id: sessionId, visitor_id: visitorId, message: "hi" });
+      await started.run.outcome;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const { events } = await bus.replay(sessionId, 0);
+      const forReply = events.filter(
+        (e) => e.type === "message.updated" && e.data.id === started.assistantMessage.id,
+      );
+      expect(forReply).toHaveLength(1);
+      expect(forReply[0]).toMatchObject({ data: { status: "complete", content: "Just once." } });
+      expect(events.map((e) => e.type)).toEqual([
+        "message.created",
+        "message.created",
+        "session.updated",
+        "message.delta",
+        "message.delta",
+        "message.updated",
+      ]);
+    });
+
     it("replays from every position of a finished reply with no gap and no duplicate", async () => {
       const { deps, bus, sessionId, visitorId } = await newChat(["a", "b", "c", "d"]);
       const started = await startChat(deps, { session_id: sessionId, visitor_id: visitorId, message: "q" });

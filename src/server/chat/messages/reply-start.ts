@@ -7,15 +7,15 @@ import type { MessageDto } from "./message.schema";
 import { startReplyRun, type ReplyRun, type ReplyRunListener } from "./reply-run";
 
 /**
- * A reply's live events: each delta as produced, then the message as stored once it ended. A reply whose
- * responder asked for a person (the LLM's handoff tool) hands the conversation over once it is stored.
+ * A reply's listener: each delta published live as produced (the message as it ended is announced by its final
+ * save, saveReply in message-writer.ts). A reply whose responder asked for a person (the LLM's handoff tool) hands
+ * the conversation over once it is stored.
  */
 function replyEvents(deps: ChatDeps, reply: MessageDto): ReplyRunListener {
   const sessionId = reply.session_id;
   return {
     delta: (text) => publishEvent(deps.events, sessionId, "message.delta", { message_id: reply.id, text }),
-    stored: ({ content, sources, status, handoff }) => {
-      publishEvent(deps.events, sessionId, "message.updated", { ...reply, content, sources, status });
+    stored: ({ status, handoff }) => {
       if (handoff && status === "complete") void handOverForAssistant(deps, sessionId);
     },
   };
