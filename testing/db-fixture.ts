@@ -4,11 +4,15 @@
  * booleans, bigints past 2^53, enums, null timestamps, millisecond timestamps. Used by the copy/backup tests
  * and bench/db-copy.ts.
  */
+import type { AuditBy } from "~/server/chat/audit/audit-record";
 import { randomUUID } from "node:crypto";
 import { openDatabase } from "~/server/db/client";
 import type { ChatDeps } from "~/server/chat/deps";
 import { createApiKey } from "~/server/admin/api-keys/api-keys.service";
 import { ensureTestAdmin } from "./admin";
+
+/** The fixture's admin changes are audited as made by this key. */
+const FIXTURE_BY: AuditBy = { actor: { kind: "api_key", id: null, name: "db-fixture" } };
 
 export interface Filled {
   visitorId: string;
@@ -25,7 +29,7 @@ export async function fillEveryTable(
   try {
     const deps = { db, dialect } as unknown as ChatDeps;
     const userId = await ensureTestAdmin(deps);
-    const { key } = await createApiKey(deps, { name: "copied key" }, userId);
+    const { key } = await createApiKey(deps, { name: "copied key" }, userId, FIXTURE_BY);
     await db.apiKey.create({
       data: {
         name: "revoked key",

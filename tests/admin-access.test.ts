@@ -20,7 +20,7 @@ import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
 import { ScriptedResponder } from "../testing/responders";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { describeEachServer } from "./helpers/server";
-import { testDeps } from "./helpers/deps";
+import { testDeps, TEST_BY } from "./helpers/deps";
 
 /** Files under `dir` named `name`, as paths relative to `dir`. */
 function findFiles(dir: string, name: string): string[] {
@@ -227,6 +227,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       const doomed = await createWebhookEndpoint(
         { db: deps.db, allowPrivate: false },
         { url: PUBLIC_HOOK, events: ["visitor.created"] },
+        TEST_BY,
       );
       return {
         url: pattern.replace("{id}", doomed.id),
@@ -289,15 +290,16 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     });
     expect(signOut.status).toBe(200);
     adminUserId = (await deps.db.adminUser.findFirstOrThrow()).id;
-    const active = await createApiKey(deps, { name: "active" }, adminUserId);
+    const active = await createApiKey(deps, { name: "active" }, adminUserId, TEST_BY);
     activeKey = active.key;
     activeKeyId = active.api_key.id;
     const revoked = await createApiKey(
       deps,
       { name: "revoked" },
       (await deps.db.adminUser.findFirstOrThrow()).id,
+      TEST_BY,
     );
-    await revokeApiKey(deps, { id: revoked.api_key.id });
+    await revokeApiKey(deps, { id: revoked.api_key.id }, TEST_BY);
     revokedKey = revoked.key;
     const visitor = await deps.db.visitor.create({ data: { metadata: { company: "Acme, Inc." } } });
     visitorId = visitor.id;
@@ -311,6 +313,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     const endpoint = await createWebhookEndpoint(
       { db: deps.db, allowPrivate: false },
       { url: PUBLIC_HOOK, events: ["visitor.created"] },
+      TEST_BY,
     );
     webhookId = endpoint.id;
     const event = await deps.db.webhookEvent.create({

@@ -9,7 +9,7 @@ import { getTranscript } from "~/server/admin/sessions/session-admin.service";
 import { exportFileResponse } from "~/server/rest/admin-exports";
 import { describeEachDatabase } from "./helpers/databases";
 import { ScriptedResponder } from "../testing/responders";
-import { testDeps } from "./helpers/deps";
+import { testDeps, TEST_BY } from "./helpers/deps";
 
 /** What a visitor may type, and what a spreadsheet must show for it (formula starts defused with a '). */
 const TRICKY: [stored: string, shown: string][] = [
@@ -85,7 +85,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
   });
 
   it("exports a transcript as CSV that a CSV parser reads back exactly (BOM, CRLF, quoting, formulas defused)", async () => {
-    const file = await exportTranscript(deps, { id: sessionId, format: "csv" });
+    const file = await exportTranscript(deps, { id: sessionId, format: "csv" }, TEST_BY);
     expect(file.filename).toBe(`transcript-${sessionId}.csv`);
     expect(file.contentType).toBe("text/csv; charset=utf-8");
     const text = await downloaded(file);
@@ -109,7 +109,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
   });
 
   it("exports a transcript as JSON with every message unchanged", async () => {
-    const file = await exportTranscript(deps, { id: sessionId, format: "json" });
+    const file = await exportTranscript(deps, { id: sessionId, format: "json" }, TEST_BY);
     expect(file.contentType).toBe("application/json; charset=utf-8");
     const parsed = JSON.parse(await downloaded(file)) as Record<string, unknown>;
     expect(parsed).toMatchObject(await getTranscript(deps, { id: sessionId }));
@@ -120,7 +120,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
 
   it("reports an unknown session before producing a file", async () => {
     await expect(
-      exportTranscript(deps, { id: "00000000-0000-4000-8000-000000000000", format: "csv" }),
+      exportTranscript(deps, { id: "00000000-0000-4000-8000-000000000000", format: "csv" }, TEST_BY),
     ).rejects.toThrow(AppError);
   });
 
@@ -158,7 +158,11 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
     });
 
     it("includes sessions started on the first through the last day (UTC), oldest first, one row per message", async () => {
-      const file = await exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "csv" });
+      const file = await exportSessions(
+        deps,
+        { from: "2025-03-02", to: "2025-03-03", format: "csv" },
+        TEST_BY,
+      );
       expect(file.filename).toBe("sessions-2025-03-02-to-2025-03-03.csv");
       const rows = parseCsv(await downloaded(file));
       expect(rows.map((row) => [row.session_title, row.role, row.content])).toEqual([
@@ -171,7 +175,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
 
     it("exports the same range as JSON", async () => {
       const text = await downloaded(
-        await exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "json" }),
+        await exportSessions(deps, { from: "2025-03-02", to: "2025-03-03", format: "json" }, TEST_BY),
       );
       const parsed = JSON.parse(text) as {
         from: string;
@@ -203,7 +207,7 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
         })),
       });
       const text = await downloaded(
-        await exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "json" }),
+        await exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "json" }, TEST_BY),
       );
       const exported = (JSON.parse(text) as { sessions: { session: { id: string } }[] }).sessions.map(
         (entry) => entry.session.id,
@@ -211,14 +215,16 @@ describeEachDatabase("admin exports (CSV and JSON)", (database) => {
       expect(exported).toHaveLength(250);
       expect(new Set(exported).size).toBe(250);
       const csvRows = parseCsv(
-        await downloaded(await exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "csv" })),
+        await downloaded(
+          await exportSessions(deps, { from: "2019-06-01", to: "2019-06-01", format: "csv" }, TEST_BY),
+        ),
       );
       expect(csvRows).toHaveLength(250);
     });
 
     it("refuses a reversed range", async () => {
       await expect(
-        exportSessions(deps, { from: "2025-03-03", to: "2025-03-02", format: "csv" }),
+        exportSessions(deps, { from: "2025-03-03", to: "2025-03-02", format: "csv" }, TEST_BY),
       ).rejects.toThrow(/from must be on or before to/);
     });
   });

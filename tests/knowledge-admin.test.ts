@@ -33,7 +33,7 @@ import { logger } from "~/server/observability/logger";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
-import { testDeps } from "./helpers/deps";
+import { testDeps, TEST_BY } from "./helpers/deps";
 
 const KNOWLEDGE_DIR = path.resolve("content/knowledge");
 
@@ -181,29 +181,37 @@ describeEachDatabase("knowledge base in the database", (database) => {
     const question = "What are your opening hours?";
     expect((await ask(responder, question)).sources).toEqual([]);
 
-    const article = await createKnowledgeArticle(deps, {
-      title: "Opening hours",
-      body: "## When are you open\n\nOur opening hours are Monday to Friday, 9:00 to 17:00 (Paris time).",
-      published: true,
-    });
+    const article = await createKnowledgeArticle(
+      deps,
+      {
+        title: "Opening hours",
+        body: "## When are you open\n\nOur opening hours are Monday to Friday, 9:00 to 17:00 (Paris time).",
+        published: true,
+      },
+      TEST_BY,
+    );
     expect(article.slug).toBe("opening-hours");
     let reply = await ask(responder, question);
     expect(urls(reply.sources)[0]).toBe("/help/opening-hours#when-are-you-open");
     expect(reply.text).toContain("Monday to Friday");
 
-    await updateKnowledgeArticle(deps, {
-      id: article.id,
-      body: "## When are you open\n\nOur opening hours are Monday to Saturday, 8:00 to 20:00.",
-    });
+    await updateKnowledgeArticle(
+      deps,
+      {
+        id: article.id,
+        body: "## When are you open\n\nOur opening hours are Monday to Saturday, 8:00 to 20:00.",
+      },
+      TEST_BY,
+    );
     reply = await ask(responder, question);
     expect(reply.text).toContain("Monday to Saturday");
 
-    await updateKnowledgeArticle(deps, { id: article.id, published: false });
+    await updateKnowledgeArticle(deps, { id: article.id, published: false }, TEST_BY);
     expect((await ask(responder, question)).sources).toEqual([]);
-    await updateKnowledgeArticle(deps, { id: article.id, published: true });
+    await updateKnowledgeArticle(deps, { id: article.id, published: true }, TEST_BY);
     expect(urls((await ask(responder, question)).sources)[0]).toBe("/help/opening-hours#when-are-you-open");
 
-    await deleteKnowledgeArticle(deps, { id: article.id });
+    await deleteKnowledgeArticle(deps, { id: article.id }, TEST_BY);
     expect((await ask(responder, question)).sources).toEqual([]);
     await expect(getKnowledgeArticle(deps, { id: article.id })).rejects.toMatchObject({
       id: "KNOWLEDGE_ARTICLE_NOT_FOUND",
@@ -211,31 +219,45 @@ describeEachDatabase("knowledge base in the database", (database) => {
   });
 
   it("finds articles by title or body text; refuses a taken slug; derives free slugs", async () => {
-    const first = await createKnowledgeArticle(deps, {
-      title: "Gift cards",
-      body: "Buy a GIFT card online.",
-      published: false,
-    });
-    const second = await createKnowledgeArticle(deps, {
-      title: "Gift cards",
-      body: "Redeem them at checkout.",
-      published: false,
-    });
+    const first = await createKnowledgeArticle(
+      deps,
+      {
+        title: "Gift cards",
+        body: "Buy a GIFT card online.",
+        published: false,
+      },
+      TEST_BY,
+    );
+    const second = await createKnowledgeArticle(
+      deps,
+      {
+        title: "Gift cards",
+        body: "Redeem them at checkout.",
+        published: false,
+      },
+      TEST_BY,
+    );
     expect([first.slug, second.slug]).toEqual(["gift-cards", "gift-cards-2"]);
     const found = await listKnowledgeArticles(deps, { search: "redeem" });
     expect(found.items.map((item) => item.id)).toEqual([second.id]);
     expect((await listKnowledgeArticles(deps, { search: "gift card" })).items).toHaveLength(2);
     await expect(
-      createKnowledgeArticle(deps, { title: "Other", body: "x", slug: "gift-cards", published: true }),
+      createKnowledgeArticle(
+        deps,
+        { title: "Other", body: "x", slug: "gift-cards", published: true },
+        TEST_BY,
+      ),
     ).rejects.toMatchObject({ id: "KNOWLEDGE_SLUG_TAKEN" });
-    await expect(updateKnowledgeArticle(deps, { id: second.id, slug: "gift-cards" })).rejects.toMatchObject({
+    await expect(
+      updateKnowledgeArticle(deps, { id: second.id, slug: "gift-cards" }, TEST_BY),
+    ).rejects.toMatchObject({
       id: "KNOWLEDGE_SLUG_TAKEN",
     });
   });
 
   it("imports a page as markdown (main content only), cites it, and re-imports it in place", async () => {
     const url = `${site.origin}/help/shipping`;
-    const first = await importFromUrl(deps, { url, published: true }, LIMITS);
+    const first = await importFromUrl(deps, { url, published: true }, LIMITS, TEST_BY);
     expect(first.items.map((item) => item.status)).toEqual(["created"]);
     const article = await getKnowledgeArticle(deps, { id: first.items[0]!.article.id });
     expect(article).toMatchObject({ title: "Shipping", source_kind: "url", source_url: url });
@@ -244,12 +266,14 @@ describeEachDatabase("knowledge base in the database", (database) => {
     const reply = await ask(responder, "how long does delivery take?");
     expect(urls(reply.sources)[0]).toBe(`/help/${article.slug}#how-long-does-delivery-take`);
 
-    expect((await importFromUrl(deps, { url, published: true }, LIMITS)).items[0]!.status).toBe("unchanged");
+    expect((await importFromUrl(deps, { url, published: true }, LIMITS, TEST_BY)).items[0]!.status).toBe(
+      "unchanged",
+    );
     site.pages.set("/help/shipping", {
       type: "text/html",
       body: "<html><head><title>Shipping</title></head><body><article><h1>Shipping</h1><p>We now ship from Berlin to every country in the world, with tracking.</p></article></body></html>",
     });
-    const again = await importFromUrl(deps, { url, published: true }, LIMITS);
+    const again = await importFromUrl(deps, { url, published: true }, LIMITS, TEST_BY);
     expect(again.items[0]).toMatchObject({
       status: "updated",
       article: { id: article.id, slug: article.slug },
@@ -258,7 +282,12 @@ describeEachDatabase("knowledge base in the database", (database) => {
   });
 
   it("imports a sitemap's same-origin pages, skipping robots.txt refusals, other sites and oversized pages", async () => {
-    const result = await importFromUrl(deps, { url: `${site.origin}/sitemap.xml`, published: true }, LIMITS);
+    const result = await importFromUrl(
+      deps,
+      { url: `${site.origin}/sitemap.xml`, published: true },
+      LIMITS,
+      TEST_BY,
+    );
     expect(result.items.map((item) => item.article.source_url).sort()).toEqual(
       [`${site.origin}/help/shipping`, `${site.origin}/help/warranty`].sort(),
     );
@@ -278,18 +307,22 @@ describeEachDatabase("knowledge base in the database", (database) => {
         (error: unknown) => error as AppError,
       );
     expect(
-      await refused(importFromUrl(deps, { url: `${site.origin}/private/secrets`, published: true }, LIMITS)),
+      await refused(
+        importFromUrl(deps, { url: `${site.origin}/private/secrets`, published: true }, LIMITS, TEST_BY),
+      ),
     ).toMatchObject({
       id: "KNOWLEDGE_IMPORT_REFUSED",
       message: expect.stringMatching(/robots\.txt/),
     });
     expect(
-      await refused(importFromUrl(deps, { url: `${site.origin}/help/huge`, published: true }, LIMITS)),
+      await refused(
+        importFromUrl(deps, { url: `${site.origin}/help/huge`, published: true }, LIMITS, TEST_BY),
+      ),
     ).toMatchObject({
       id: "KNOWLEDGE_IMPORT_TOO_LARGE",
     });
     expect(
-      await refused(importFromUrl(deps, { url: `${site.origin}/nope`, published: true }, LIMITS)),
+      await refused(importFromUrl(deps, { url: `${site.origin}/nope`, published: true }, LIMITS, TEST_BY)),
     ).toMatchObject({
       id: "KNOWLEDGE_IMPORT_FAILED",
     });
@@ -299,6 +332,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
           deps,
           { url: `${site.origin}/help/warranty`, published: true },
           { ...LIMITS, allowPrivate: false },
+          TEST_BY,
         ),
       ),
     ).toMatchObject({ id: "KNOWLEDGE_IMPORT_REFUSED", message: expect.stringMatching(/private or local/) });
@@ -308,6 +342,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
           deps,
           { url: `http://localhost:${new URL(site.origin).port}/help/warranty`, published: true },
           { ...LIMITS, allowPrivate: false },
+          TEST_BY,
         ),
       ),
     ).toMatchObject({ id: "KNOWLEDGE_IMPORT_REFUSED" });
@@ -319,6 +354,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
       deps,
       { name: "returns.pdf", bytes: pdf, published: true },
       { maxBytes: 100_000 },
+      TEST_BY,
     );
     const article = await getKnowledgeArticle(deps, { id: result.items[0]!.article.id });
     expect(article).toMatchObject({
@@ -339,6 +375,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         published: true,
       },
       { maxBytes: 100_000 },
+      TEST_BY,
     );
     expect(md.items[0]).toMatchObject({ status: "created", article: { title: "Loyalty points" } });
     const mdAgain = await importUploadedFile(
@@ -349,6 +386,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         published: true,
       },
       { maxBytes: 100_000 },
+      TEST_BY,
     );
     expect(mdAgain.items[0]).toMatchObject({ status: "updated", article: { id: md.items[0]!.article.id } });
 
@@ -362,6 +400,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         published: false,
       },
       { maxBytes: 100_000 },
+      TEST_BY,
     );
     expect(html.items[0]!.article).toMatchObject({ title: "Kettle care", published: false });
 
@@ -370,6 +409,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         deps,
         { name: "tool.exe", bytes: Buffer.from("MZ"), published: true },
         { maxBytes: 100_000 },
+        TEST_BY,
       ),
     ).rejects.toMatchObject({ id: "KNOWLEDGE_IMPORT_UNSUPPORTED_FILE" });
     await expect(
@@ -377,6 +417,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         deps,
         { name: "big.txt", bytes: Buffer.alloc(2000, 97), published: true },
         { maxBytes: 1000 },
+        TEST_BY,
       ),
     ).rejects.toMatchObject({ id: "KNOWLEDGE_IMPORT_TOO_LARGE" });
     await expect(
@@ -384,6 +425,7 @@ describeEachDatabase("knowledge base in the database", (database) => {
         deps,
         { name: "broken.pdf", bytes: Buffer.from("not a pdf"), published: true },
         { maxBytes: 100_000 },
+        TEST_BY,
       ),
     ).rejects.toMatchObject({ id: "KNOWLEDGE_IMPORT_REFUSED" });
   });
@@ -418,17 +460,25 @@ describeEachDatabase("knowledge base in the database", (database) => {
       expect(llm.embeddingRequests.length).toBe(before);
 
       // One edited section: one new vector.
-      const article = await createKnowledgeArticle(deps, {
-        title: "Store pickup",
-        body: "## Can I collect my order\n\nYes: choose pickup at checkout and collect it in Lyon.\n\n## Pickup hours\n\nNine to six.",
-        published: true,
-      });
+      const article = await createKnowledgeArticle(
+        deps,
+        {
+          title: "Store pickup",
+          body: "## Can I collect my order\n\nYes: choose pickup at checkout and collect it in Lyon.\n\n## Pickup hours\n\nNine to six.",
+          published: true,
+        },
+        TEST_BY,
+      );
       await second.current();
       expect(second.vectorsComputed).toBe(2);
-      await updateKnowledgeArticle(deps, {
-        id: article.id,
-        body: "## Can I collect my order\n\nYes: choose pickup at checkout and collect it in Lyon.\n\n## Pickup hours\n\nTen to seven.",
-      });
+      await updateKnowledgeArticle(
+        deps,
+        {
+          id: article.id,
+          body: "## Can I collect my order\n\nYes: choose pickup at checkout and collect it in Lyon.\n\n## Pickup hours\n\nTen to seven.",
+        },
+        TEST_BY,
+      );
       await second.current();
       expect(second.vectorsComputed).toBe(3);
       const rows = await deps.db.knowledgeVector.count({ where: { model: "fake-embed" } });

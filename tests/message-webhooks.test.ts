@@ -19,7 +19,7 @@ import { runWebhookRound, type WebhookWorkerConfig } from "~/server/webhooks/wor
 import { ScriptedResponder } from "../testing/responders";
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from "../testing/webhook-receiver";
 import { describeEachDatabase } from "./helpers/databases";
-import { testDeps } from "./helpers/deps";
+import { testDeps, TEST_BY } from "./helpers/deps";
 
 describeEachDatabase("message.created webhooks in every mode", (database, dialect) => {
   let receiver: WebhookReceiver;
@@ -58,6 +58,7 @@ describeEachDatabase("message.created webhooks in every mode", (database, dialec
     createWebhookEndpoint(
       { db: database().db, allowPrivate: true },
       { url: receiver.url(), events: ["message.created"] },
+      TEST_BY,
     );
 
   it("announces the visitor's messages in bot, waiting and agent mode and the agent's, each once and signed", async () => {

@@ -24,7 +24,7 @@ import { verifyChatWebhook } from "../docs/examples/webhook-receiver.mjs";
 import { ScriptedResponder } from "../testing/responders";
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from "../testing/webhook-receiver";
 import { describeEachDatabase } from "./helpers/databases";
-import { testDeps } from "./helpers/deps";
+import { testDeps, TEST_BY } from "./helpers/deps";
 
 const HOUR = 60 * 60 * 1000;
 
@@ -73,10 +73,14 @@ describeEachDatabase("webhooks", (database, dialect) => {
   }
 
   it("visitor, session and message events are stored with the change and delivered signed per Standard Webhooks", async () => {
-    const endpoint = await createWebhookEndpoint(admin(), {
-      url: receiver.url(),
-      events: ["visitor.created", "session.created", "message.created"],
-    });
+    const endpoint = await createWebhookEndpoint(
+      admin(),
+      {
+        url: receiver.url(),
+        events: ["visitor.created", "session.created", "message.created"],
+      },
+      TEST_BY,
+    );
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
     const visitor = await createVisitor(deps(), { metadata: { locale: "de" } });
     const session = await createSession(deps(), { visitor_id: visitor.id });
@@ -137,10 +141,14 @@ describeEachDatabase("webhooks", (database, dialect) => {
     expect(await database().db.webhookEvent.count()).toBe(1);
     expect(await runWebhookRound(worker())).toEqual([]);
     expect(await database().db.webhookEvent.count()).toBe(0);
-    const endpoint = await createWebhookEndpoint(admin(), {
-      url: receiver.url(),
-      events: ["session.created"],
-    });
+    const endpoint = await createWebhookEndpoint(
+      admin(),
+      {
+        url: receiver.url(),
+        events: ["session.created"],
+      },
+      TEST_BY,
+    );
     const visitor = await createVisitor(deps(), {});
     await createSession(deps(), { visitor_id: visitor.id });
     await drain(worker());
@@ -155,10 +163,14 @@ describeEachDatabase("webhooks", (database, dialect) => {
     expect(retryDelayMs(30)).toBe(4 * HOUR);
     const start = clock;
     receiver.respond = () => 500;
-    const endpoint = await createWebhookEndpoint(admin(), {
-      url: receiver.url(),
-      events: ["visitor.created"],
-    });
+    const endpoint = await createWebhookEndpoint(
+      admin(),
+      {
+        url: receiver.url(),
+        events: ["visitor.created"],
+      },
+      TEST_BY,
+    );
     await createVisitor(deps(), {});
 
     expect(await runWebhookRound(worker())).toEqual(["retrying"]);
@@ -187,11 +199,11 @@ describeEachDatabase("webhooks", (database, dialect) => {
     expect(await drain(worker())).toEqual([]);
     expect(receiver.received).toHaveLength(3);
     await expect(
-      resendWebhookDelivery(admin(), { id: endpoint.id, delivery_id: gaveUp!.id }),
+      resendWebhookDelivery(admin(), { id: endpoint.id, delivery_id: gaveUp!.id }, TEST_BY),
     ).rejects.toMatchObject({ code: "WEBHOOK_DISABLED" });
 
     // Enabled again and fixed: Resend delivers it (same webhook-id).
-    const enabled = await updateWebhookEndpoint(admin(), { id: endpoint.id, enabled: true });
+    const enabled = await updateWebhookEndpoint(admin(), { id: endpoint.id, enabled: true }, TEST_BY);
     expect(enabled).toMatchObject({
       enabled: true,
       disabled_at: null,
@@ -199,26 +211,38 @@ describeEachDatabase("webhooks", (database, dialect) => {
       failing_since: null,
     });
     receiver.respond = () => 204;
-    const resent = await resendWebhookDelivery(admin(), { id: endpoint.id, delivery_id: gaveUp!.id });
+    const resent = await resendWebhookDelivery(
+      admin(),
+      { id: endpoint.id, delivery_id: gaveUp!.id },
+      TEST_BY,
+    );
     expect(resent.status).toBe("pending");
     expect(await drain(worker())).toEqual(["succeeded"]);
     expect(receiver.received.at(-1)!.headers["webhook-id"]).toBe(receiver.received[0]!.headers["webhook-id"]);
     const [delivered] = (await listWebhookDeliveries(admin(), { id: endpoint.id, limit: 10 })).items;
     expect(delivered).toMatchObject({ status: "succeeded", attempts: 4, last_status: 204 });
     await expect(
-      resendWebhookDelivery(admin(), {
-        id: endpoint.id,
-        delivery_id: "00000000-0000-4000-8000-000000000000",
-      }),
+      resendWebhookDelivery(
+        admin(),
+        {
+          id: endpoint.id,
+          delivery_id: "00000000-0000-4000-8000-000000000000",
+        },
+        TEST_BY,
+      ),
     ).rejects.toMatchObject({ code: "WEBHOOK_DELIVERY_NOT_FOUND" });
   });
 
   it("an attempt that gets no answer in time fails with the reason and is retried", async () => {
     receiver.respond = () => "hang";
-    const endpoint = await createWebhookEndpoint(admin(), {
-      url: receiver.url(),
-      events: ["visitor.created"],
-    });
+    const endpoint = await createWebhookEndpoint(
+      admin(),
+      {
+        url: receiver.url(),
+        events: ["visitor.created"],
+      },
+      TEST_BY,
+    );
     await createVisitor(deps(), {});
     expect(await runWebhookRound(worker({ timeoutMs: 300 }))).toEqual(["retrying"]);
     const [delivery] = (await listWebhookDeliveries(admin(), { id: endpoint.id, limit: 10 })).items;
@@ -227,10 +251,14 @@ describeEachDatabase("webhooks", (database, dialect) => {
   });
 
   it("at most concurrencyPerEndpoint deliveries of one endpoint are in flight, over two workers", async () => {
-    const endpoint = await createWebhookEndpoint(admin(), {
-      url: receiver.url(),
-      events: ["visitor.created"],
-    });
+    const endpoint = await createWebhookEndpoint(
+      admin(),
+      {
+        url: receiver.url(),
+        events: ["visitor.created"],
+      },
+      TEST_BY,
+    );
     for (let index = 0; index < 6; index += 1) await createVisitor(deps(), {});
     // Answers are held until two requests are in, so the first claims overlap the later ones.
     const held: (() => void)[] = [];
@@ -250,8 +278,12 @@ describeEachDatabase("webhooks", (database, dialect) => {
   });
 
   it("two workers on one database deliver each event exactly once", async () => {
-    await createWebhookEndpoint(admin(), { url: receiver.url(), events: ["visitor.created"] });
-    await createWebhookEndpoint(admin(), { url: receiver.url("/second"), events: ["visitor.created"] });
+    await createWebhookEndpoint(admin(), { url: receiver.url(), events: ["visitor.created"] }, TEST_BY);
+    await createWebhookEndpoint(
+      admin(),
+      { url: receiver.url("/second"), events: ["visitor.created"] },
+      TEST_BY,
+    );
     for (let index = 0; index < 20; index += 1) await createVisitor(deps(), {});
     const a = worker({ holder: "worker-a", batchSize: 7 });
     const b = worker({ holder: "worker-b", batchSize: 7 });
@@ -294,6 +326,7 @@ describeEachDatabase("webhooks", (database, dialect) => {
       const refused = createWebhookEndpoint(
         { ...admin(false), resolve: url.includes(".example") ? fakeDns : undefined },
         { url, events: ["visitor.created"] },
+        TEST_BY,
       );
       await expect(refused).rejects.toMatchObject({
         code: "WEBHOOK_URL_NOT_ALLOWED",
@@ -318,34 +351,44 @@ describeEachDatabase("webhooks", (database, dialect) => {
         createWebhookEndpoint(
           { ...admin(false), resolve: fakeDns },
           { url: "https://nowhere.example/", events: ["visitor.created"] },
+          TEST_BY,
         ),
       ).rejects.toMatchObject({ code: "WEBHOOK_URL_UNRESOLVABLE" });
       // Changing the URL is checked too.
       const endpoint = await createWebhookEndpoint(
         { ...admin(false), resolve: fakeDns },
         { url: "https://public.example/hook", events: ["visitor.created"] },
+        TEST_BY,
       );
       await expect(
-        updateWebhookEndpoint(admin(false), { id: endpoint.id, url: "http://127.0.0.1/hook" }),
+        updateWebhookEndpoint(admin(false), { id: endpoint.id, url: "http://127.0.0.1/hook" }, TEST_BY),
       ).rejects.toMatchObject({ code: "WEBHOOK_URL_NOT_ALLOWED" });
     });
 
     it("is checked again at delivery: an endpoint whose host now resolves privately is not sent to", async () => {
       // Registered while allowed (as if its DNS record changed since).
-      const endpoint = await createWebhookEndpoint(admin(true), {
-        url: receiver.url(),
-        events: ["visitor.created"],
-      });
+      const endpoint = await createWebhookEndpoint(
+        admin(true),
+        {
+          url: receiver.url(),
+          events: ["visitor.created"],
+        },
+        TEST_BY,
+      );
       await createVisitor(deps(), {});
       expect(await runWebhookRound(worker({ allowPrivate: false }))).toEqual(["retrying"]);
       expect(receiver.received).toHaveLength(0);
       const [delivery] = (await listWebhookDeliveries(admin(), { id: endpoint.id, limit: 10 })).items;
       expect(delivery!.last_error).toMatch(/127\.0\.0\.1.*SSRF/);
       // And by name, at connect time.
-      await updateWebhookEndpoint(admin(true), {
-        id: endpoint.id,
-        url: receiver.url().replace("127.0.0.1", "localhost"),
-      });
+      await updateWebhookEndpoint(
+        admin(true),
+        {
+          id: endpoint.id,
+          url: receiver.url().replace("127.0.0.1", "localhost"),
+        },
+        TEST_BY,
+      );
       clock = new Date(clock.getTime() + HOUR);
       expect(await runWebhookRound(worker({ allowPrivate: false }))).toEqual(["retrying"]);
       expect(receiver.received).toHaveLength(0);

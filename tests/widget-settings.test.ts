@@ -4,6 +4,7 @@
  * settings get frame-ancestors and CORS answers, and that a change written by another instance shows without a
  * restart.
  */
+import { TEST_BY } from "./helpers/deps";
 import { describe, expect, it } from "vitest";
 import { officeHoursStatus } from "~/components/widget/office-hours";
 import { dateGroup } from "~/components/widget/session-list";
@@ -133,6 +134,7 @@ describeEachDatabase("widget settings storage", (database) => {
       updateWidgetSettingsInputSchema.parse(FULL),
       "admin@example.com",
       "*",
+      TEST_BY,
     );
     expect(saved).toMatchObject({
       ...FULL,
@@ -143,7 +145,13 @@ describeEachDatabase("widget settings storage", (database) => {
       env_allowed_origins: "*",
     });
 
-    const reset = await updateWidgetSettings(deps, { ...FULL, title: null, office_hours: null }, "x", "*");
+    const reset = await updateWidgetSettings(
+      deps,
+      { ...FULL, title: null, office_hours: null },
+      "x",
+      "*",
+      TEST_BY,
+    );
     expect(reset).toMatchObject({ title: "Support", office_hours: null, version: 2 });
   });
 

@@ -4,6 +4,7 @@
  * not depend on the shell it runs in). Override what a test is about: `testDeps(database(), { responder })`,
  * `testDeps(database(), { config: testConfig({ handoffTimeoutMs: 1_000 }) })`.
  */
+import type { AuditBy } from "~/server/chat/audit/audit-record";
 import type { AdminConfig, ChatConfig, ChatDeps } from "~/server/chat/deps";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
 import type { Db } from "~/server/db/client";
@@ -51,3 +52,6 @@ export function testDeps(
     ...overrides,
   };
 }
+
+/** Who does an admin change in tests (the audit entry's actor): a named key. */
+export const TEST_BY: AuditBy = { actor: { kind: "api_key", id: null, name: "test" } };

@@ -49,7 +49,7 @@ export async function createApiKey(
   deps: ChatDeps,
   input: CreateApiKeyInput,
   createdById: string,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<CreatedApiKeyDto> {
   const key = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
   const id = randomUUID();
@@ -61,7 +61,7 @@ export async function createApiKey(
         include: withCreator,
       }),
     ],
-    audit: by && {
+    audit: {
       ...by,
       action: "api_key.created",
       object: { type: "api_key", id },
@@ -87,7 +87,7 @@ export async function listApiKeys(deps: ChatDeps): Promise<{ items: ApiKeyDto[] 
 export async function revokeApiKey(
   deps: ChatDeps,
   input: RevokeApiKeyInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<ApiKeyDto> {
   if (!isUuid(input.id)) throw new AppError("API_KEY_NOT_FOUND");
   const row = await commitInTransaction(deps, async (tx) => {
@@ -101,7 +101,7 @@ export async function revokeApiKey(
     });
     return {
       result: revoked,
-      audit: by && {
+      audit: {
         ...by,
         action: "api_key.revoked",
         object: { type: "api_key", id: revoked.id },

@@ -55,10 +55,10 @@ const CSV_HEADER = `${CSV_BOM}${csvRow(CSV_COLUMNS)}`;
  */
 export async function recordExport(
   deps: Pick<ChatDeps, "db">,
-  by: AuditBy | undefined,
+  by: AuditBy,
   record: Omit<AuditRecord, keyof AuditBy>,
 ): Promise<void> {
-  if (by) await commitChange(deps, { writes: [], audit: { ...by, ...record } });
+  await commitChange(deps, { writes: [], audit: { ...by, ...record } });
 }
 
 /**
@@ -68,7 +68,7 @@ export async function recordExport(
 export async function exportTranscript(
   deps: ChatDeps,
   input: ExportTranscriptInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<ExportFile> {
   const transcript = await getTranscript(deps, input);
   await recordExport(deps, by, {
@@ -130,7 +130,7 @@ async function readFirst<T>(iterator: AsyncGenerator<T>): Promise<AsyncGenerator
 export async function exportSessions(
   deps: ChatDeps,
   input: ExportSessionsInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<ExportFile> {
   createdAtRange(input); // refuse a reversed range before the response starts
   const span = `${input.from ?? "start"}-to-${input.to ?? "now"}`;

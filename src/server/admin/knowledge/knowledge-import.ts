@@ -162,7 +162,7 @@ export async function importUploadedFile(
   deps: ChatDeps,
   file: { name: string; bytes: Uint8Array; published: boolean },
   limits: { maxBytes: number },
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<ImportResultDto> {
   const name = file.name.split(/[\\/]/).pop()!.slice(0, 200) || "upload";
   const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
@@ -246,7 +246,7 @@ export async function importFromUrl(
   deps: ChatDeps,
   input: ImportKnowledgeInput,
   limits: ImportLimits,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<ImportResultDto> {
   const start = new URL(input.url);
   start.hash = "";

@@ -118,13 +118,13 @@ async function insertArticle(
 export async function createKnowledgeArticle(
   deps: ChatDeps,
   input: CreateKnowledgeArticleInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<KnowledgeArticleDto> {
   const row = await commitInTransaction(deps, async (tx) => {
     const created = await insertArticle(tx, input, { kind: "editor", url: null });
     return {
       result: created,
-      audit: by && {
+      audit: {
         ...by,
         action: "knowledge.created",
         object: { type: "knowledge_article", id: created.id },
@@ -139,7 +139,7 @@ export async function createKnowledgeArticle(
 export async function updateKnowledgeArticle(
   deps: ChatDeps,
   input: UpdateKnowledgeArticleInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<KnowledgeArticleDto> {
   const fields = (["title", "body", "slug", "published"] as const).filter(
     (field) => input[field] !== undefined,
@@ -171,7 +171,7 @@ export async function updateKnowledgeArticle(
     }
     return {
       result: updated,
-      audit: by && {
+      audit: {
         ...by,
         action: "knowledge.updated",
         object: { type: "knowledge_article", id: updated.id },
@@ -185,7 +185,7 @@ export async function updateKnowledgeArticle(
 export async function deleteKnowledgeArticle(
   deps: ChatDeps,
   input: { id: string },
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<KnowledgeArticleDto> {
   const existing = await findArticle(deps, input.id);
   await commitInTransaction(deps, async (tx) => {
@@ -193,7 +193,7 @@ export async function deleteKnowledgeArticle(
     if (Number(count) === 0) throw new AppError("KNOWLEDGE_ARTICLE_NOT_FOUND");
     return {
       result: null,
-      audit: by && {
+      audit: {
         ...by,
         action: "knowledge.deleted",
         object: { type: "knowledge_article", id: existing.id },
@@ -248,7 +248,7 @@ async function upsertImportedArticle(db: ArticlesDb, document: ImportedDocument)
 export async function storeImportedArticles(
   deps: ChatDeps,
   documents: readonly ImportedDocument[],
-  by?: AuditBy,
+  by: AuditBy,
   extra: { skipped?: number } = {},
 ): Promise<ImportedArticle[]> {
   return commitInTransaction(
@@ -260,7 +260,7 @@ export async function storeImportedArticles(
         items.filter((item) => item.status === status).length;
       return {
         result: items,
-        audit: by && {
+        audit: {
           ...by,
           action: "knowledge.imported",
           ...(items.length === 1 && { object: { type: "knowledge_article", id: items[0]!.article.id } }),

@@ -157,7 +157,7 @@ export async function updateWidgetSettings(
   input: UpdateWidgetSettingsInput,
   updatedBy: string,
   envAllowedOrigins: string,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<WidgetSettingsDto> {
   const data = {
     title: input.title ?? null,
@@ -185,7 +185,7 @@ export async function updateWidgetSettings(
     const after = toSettings(row);
     return {
       result: after,
-      audit: by && {
+      audit: {
         ...by,
         action: "settings.changed",
         object: { type: "widget_settings", id: String(after.version) },

@@ -91,7 +91,7 @@ const SECTIONS: {
 export async function exportVisitor(
   deps: ChatDeps,
   input: { id: string },
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<VisitorExportDto> {
   if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
   const visitor = await deps.db.visitor.findUnique({ where: { id: input.id } });

@@ -96,7 +96,7 @@ function newSecret(): string {
 export async function createWebhookEndpoint(
   deps: WebhookAdminDeps,
   input: CreateWebhookInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<CreatedWebhookEndpointDto> {
   await assertAllowedUrl(deps, input.url);
   const now = deps.now?.() ?? new Date();
@@ -114,7 +114,7 @@ export async function createWebhookEndpoint(
         },
       }),
     ],
-    audit: by && {
+    audit: {
       ...by,
       action: "webhook.created",
       object: { type: "webhook_endpoint", id },
@@ -142,7 +142,7 @@ export async function getWebhookEndpoint(
 export async function updateWebhookEndpoint(
   deps: WebhookAdminDeps,
   input: UpdateWebhookInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<WebhookEndpointDto> {
   const current = await findEndpoint(deps.db, input.id);
   if (input.url !== undefined) await assertAllowedUrl(deps, input.url);
@@ -165,7 +165,7 @@ export async function updateWebhookEndpoint(
       if (Number(count) === 0) throw new AppError("WEBHOOK_NOT_FOUND");
       return {
         result: await tx.webhookEndpoint.findUniqueOrThrow({ where: { id: current.id } }),
-        audit: by && {
+        audit: {
           ...by,
           action: "webhook.updated",
           object: { type: "webhook_endpoint", id: current.id },
@@ -187,7 +187,7 @@ export async function updateWebhookEndpoint(
 export async function deleteWebhookEndpoint(
   deps: WebhookAdminDeps,
   input: WebhookIdInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<{ id: string; deleted: true }> {
   const current = await findEndpoint(deps.db, input.id);
   try {
@@ -196,7 +196,7 @@ export async function deleteWebhookEndpoint(
       if (Number(count) === 0) throw new AppError("WEBHOOK_NOT_FOUND");
       return {
         result: null,
-        audit: by && {
+        audit: {
           ...by,
           action: "webhook.deleted",
           object: { type: "webhook_endpoint", id: current.id },
@@ -235,7 +235,7 @@ export async function listWebhookDeliveries(
 export async function resendWebhookDelivery(
   deps: WebhookAdminDeps,
   input: ResendWebhookDeliveryInput,
-  by?: AuditBy,
+  by: AuditBy,
 ): Promise<WebhookDeliveryDto> {
   const endpoint = await findEndpoint(deps.db, input.id);
   if (!endpoint.enabled) throw new AppError("WEBHOOK_DISABLED");
@@ -258,7 +258,7 @@ export async function resendWebhookDelivery(
     });
     return {
       result: delivery,
-      audit: by && {
+      audit: {
         ...by,
         action: "webhook.resent",
         object: { type: "webhook_delivery", id: delivery.id },
