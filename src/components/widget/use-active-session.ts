@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSessions } from "./use-sessions";
 
 /**
@@ -25,11 +25,18 @@ export function useActiveSession(visitorId: string) {
         setChosenId((current) => (current == null ? session.id : current));
         return session.id;
       })
-      .finally(() => {
+      .catch((error: unknown) => {
         pendingCreate.current = null;
+        throw error;
       });
     return pendingCreate.current;
   }, [createSessionAsync, visitorId]);
+  // A created conversation stays the one being created until it is on screen: a message sent in between (still
+  // with the new conversation's null id) joins it instead of creating a second one (seen in CI: the message went
+  // to another, new conversation while the empty one was shown).
+  useEffect(() => {
+    if (chosenId) pendingCreate.current = null;
+  }, [chosenId]);
 
   function remove(id: string) {
     sessions.remove.mutate({ id, visitor_id: visitorId });
