@@ -11,7 +11,7 @@
  * median answer length, and the built-in replies (not found, small talk, handoff) in the question's language.
  * Results: bench/RESULTS.md ("Answers on real documentation"), docs/knowledge.md.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { detect } from "tinyld";
 import { z } from "zod";
@@ -84,17 +84,40 @@ async function evaluate(name: string): Promise<void> {
       .filter((file) => file.endsWith(".html"))
       .sort();
     const importStart = performance.now();
-    for (const file of files) {
-      const bytes = readFileSync(path.join(set.directory, file));
-      try {
-        await importUploadedFile(
-          deps,
-          { name: file, bytes: new Uint8Array(bytes), published: true },
-          { maxBytes: 20_000_000 },
-          TEST_BY,
-        );
-      } catch (error) {
-        if (verbose) console.log(`import refused ${file}: ${(error as Error).message}`);
+    // --cache DIR: reuse the articles of an earlier import (for quick iterations; the figures are taken without).
+    const cacheFile = flags.cache ? path.join(flags.cache, `${name}.json`) : undefined;
+    if (cacheFile && existsSync(cacheFile)) {
+      const cached = JSON.parse(readFileSync(cacheFile, "utf8")) as {
+        slug: string;
+        title: string;
+        body: string;
+        source_url: string;
+        content_hash: string;
+      }[];
+      for (const article of cached)
+        await database.db.knowledgeArticle.create({
+          data: { ...article, published: true, source_kind: "upload" },
+        });
+    } else {
+      for (const file of files) {
+        const bytes = readFileSync(path.join(set.directory, file));
+        try {
+          await importUploadedFile(
+            deps,
+            { name: file, bytes: new Uint8Array(bytes), published: true },
+            { maxBytes: 20_000_000 },
+            TEST_BY,
+          );
+        } catch (error) {
+          if (verbose) console.log(`import refused ${file}: ${(error as Error).message}`);
+        }
+      }
+      if (cacheFile) {
+        mkdirSync(path.dirname(cacheFile), { recursive: true });
+        const articles = await database.db.knowledgeArticle.findMany({
+          select: { slug: true, title: true, body: true, source_url: true, content_hash: true },
+        });
+        writeFileSync(cacheFile, JSON.stringify(articles));
       }
     }
     const importMs = performance.now() - importStart;
