@@ -88,3 +88,21 @@ export class LiveKnowledge implements KnowledgeSource {
     }
   }
 }
+
+const shared = new WeakMap<Db, LiveKnowledge>();
+
+/**
+ * The one LiveKnowledge of a database client in this process: the responder and the admin's answer tests search
+ * the same index (one copy in memory). The first caller's options are kept.
+ */
+export function sharedKnowledge(
+  db: Db,
+  options: ConstructorParameters<typeof LiveKnowledge>[1],
+): LiveKnowledge {
+  let knowledge = shared.get(db);
+  if (!knowledge) {
+    knowledge = new LiveKnowledge(db, options);
+    shared.set(db, knowledge);
+  }
+  return knowledge;
+}
