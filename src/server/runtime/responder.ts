@@ -38,7 +38,7 @@ export function embeddingsSettings(): EmbeddingsSettings | undefined {
 export function createResponder(db: Db): Responder {
   const knowledge = sharedKnowledge(db, {
     refreshMs: env.KNOWLEDGE_REFRESH_SECONDS * 1000,
-    seedDirectory: path.resolve(env.KNOWLEDGE_DIR),
+    ...(env.KNOWLEDGE_DIR && { seedDirectory: path.resolve(env.KNOWLEDGE_DIR) }),
     embeddings: embeddingsSettings(),
   });
   const knowledgeResponder = () =>

@@ -111,13 +111,29 @@ const PAGE_DECAY = 0.5;
 /** Field weights of the BM25 ranking: a word in the page title or a heading says more than one in the text. */
 const FIELD_BOOST = { article: 3, headings: 2, summary: 1.5, text: 1 };
 
+/** Passages indexed between two turns of the event loop (KnowledgeBase.build). */
+const BUILD_CHUNK = 100;
+/** Articles whose language is detected to tell the knowledge base's language. */
+const LANGUAGE_SAMPLE = 60;
+
+/** Lets other callbacks (replies, requests) run. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The language most of the passages are written in (detected on a sample of each article's text). */
 export function dominantLanguage(passages: readonly KnowledgePassage[]): Language {
   const counts = new Map<Language, number>();
   const seen = new Set<string>();
-  for (const passage of passages) {
-    if (seen.has(passage.article_slug)) continue;
+  // The first passage of each article; at most LANGUAGE_SAMPLE articles, spread over all of them.
+  const firsts = passages.filter((passage) => {
+    if (seen.has(passage.article_slug)) return false;
     seen.add(passage.article_slug);
+    return true;
+  });
+  const step = Math.max(1, Math.ceil(firsts.length / LANGUAGE_SAMPLE));
+  for (let index = 0; index < firsts.length; index += step) {
+    const passage = firsts[index]!;
     const language = detectLanguage(`${passage.article}. ${passage.summary} ${passage.text}`.slice(0, 600));
     if (language) counts.set(language, (counts.get(language) ?? 0) + 1);
   }
@@ -138,9 +154,27 @@ export class KnowledgeBase {
   /** Set when embeddings are configured: search() then fuses lexical and semantic ranks (find()). */
   semantic: SemanticIndex | undefined;
 
+  /**
+   * The knowledge base of `passages`, built in chunks of BUILD_CHUNK passages with a turn of the event loop
+   * between them, so that a rebuild of a large index never holds replies up for long (bench/knowledge-memory.ts).
+   */
+  static async build(
+    passages: KnowledgePassage[],
+    options: { language?: Language } = {},
+  ): Promise<KnowledgeBase> {
+    const base = new KnowledgeBase(passages, { ...options, deferIndex: true });
+    for (let start = 0; start < passages.length; start += BUILD_CHUNK) {
+      await yieldToLoop();
+      const chunk = passages.slice(start, start + BUILD_CHUNK);
+      base.index.addAll(chunk);
+      for (const passage of chunk) base.countTerms(passage);
+    }
+    return base;
+  }
+
   constructor(
     readonly passages: KnowledgePassage[],
-    options: { language?: Language } = {},
+    options: { language?: Language; deferIndex?: boolean } = {},
   ) {
     const language = options.language ?? dominantLanguage(passages);
     this.language = language;
@@ -165,6 +199,7 @@ export class KnowledgeBase {
     });
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
+    if (options.deferIndex) return;
     this.index.addAll(passages);
     for (const passage of passages) this.countTerms(passage);
   }
@@ -435,7 +470,8 @@ function compose(
     passage.section === passage.article
       ? `**${passage.article}**`
       : `**${passage.section}** — *${passage.article}*`;
-  const text = [heading, "", excerpt(passage.text)].join("\n");
+  // The whole reply, heading included, stays within ANSWER_MAX_CHARS.
+  const text = [heading, "", excerpt(passage.text, ANSWER_MAX_CHARS - heading.length - 2)].join("\n");
   return { text, sources: hits.map(passageSource), kind: "answered" };
 }
 

@@ -77,11 +77,20 @@ export function words(text: string): string[] {
   return (normalizeWord(text).match(/[\p{Letter}\p{Number}]+/gu) ?? []).filter((word) => word.length < 40);
 }
 
-/** One word as an index term in `language`, or null for a stop word or a single character. */
+/** Index terms already computed, per language (null: a stop word). */
+const termCache = new Map<Language, Map<string, string | null>>();
+
+/** One word as an index term in `language`, or null for a stop word or a single character (cached). */
 export function indexTerm(word: string, language: Language = "en"): string | null {
+  let cache = termCache.get(language);
+  if (!cache) termCache.set(language, (cache = new Map()));
+  const known = cache.get(word);
+  if (known !== undefined) return known;
   const lower = normalizeWord(word);
-  if (lower.length < 2 || STOP_WORDS[language].has(lower)) return null;
-  return stem(lower, language);
+  const term = lower.length < 2 || STOP_WORDS[language].has(lower) ? null : stem(lower, language);
+  if (cache.size >= STEM_CACHE_MAX) cache.clear();
+  cache.set(word, term);
+  return term;
 }
 
 /**
