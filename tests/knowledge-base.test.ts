@@ -10,7 +10,9 @@ import {
   parseArticle,
   typeOut,
 } from "~/server/chat/responder/knowledge-base";
+import { BUILT_IN_REPLIES, replyLanguage } from "~/server/chat/responder/fallback-replies";
 import { MAX_PASSAGE_CHARS } from "~/server/chat/responder/passages";
+import { LANGUAGES } from "~/server/chat/responder/text-terms";
 
 const passages = loadKnowledge(path.resolve("content/knowledge"));
 const responder = new KnowledgeBaseResponder(new KnowledgeBase(passages), { chunkDelayMs: 0 });
@@ -148,5 +150,61 @@ describe("typeOut pacing", () => {
       controller.abort();
     }
     expect(chunks).toEqual(["one two three "]);
+  });
+});
+
+describe("built-in replies in the visitor's language (en, de, fr, es, ar)", () => {
+  const passages = loadKnowledge(path.resolve("content/knowledge"));
+  const responder = new KnowledgeBaseResponder(new KnowledgeBase(passages), { chunkDelayMs: 0 });
+  async function reply(message: string, locale?: string | null) {
+    const turn = responder.reply({ history: [], message, locale, signal: new AbortController().signal });
+    let text = "";
+    for await (const chunk of turn.deltas) text += chunk;
+    return { text, sources: turn.sources(), handoff: turn.handoff?.() ?? false };
+  }
+
+  it.each([
+    ["de", "Wie ist das Wetter morgen in Berlin?", BUILT_IN_REPLIES.de.notFound],
+    ["fr", "Quel temps fera-t-il demain à Paris ?", BUILT_IN_REPLIES.fr.notFound],
+    ["es", "¿Qué tiempo hará mañana en Madrid?", BUILT_IN_REPLIES.es.notFound],
+    ["ar", "كيف سيكون الطقس غدا في القاهرة؟", BUILT_IN_REPLIES.ar.notFound],
+    ["en", "what will the weather be like in london tomorrow", BUILT_IN_REPLIES.en.notFound],
+  ])("declines in %s", async (_language, question, expected) => {
+    const { text, sources } = await reply(question);
+    expect(sources).toEqual([]);
+    expect(text.startsWith(expected)).toBe(true);
+  });
+
+  it.each([
+    ["Hallo", BUILT_IN_REPLIES.de.greeting],
+    ["merci beaucoup", BUILT_IN_REPLIES.fr.thanks],
+    ["adiós", BUILT_IN_REPLIES.es.goodbye],
+    ["مرحبا", BUILT_IN_REPLIES.ar.greeting],
+    ["hi", BUILT_IN_REPLIES.en.greeting],
+  ])("answers the small talk %j in its language", async (message, expected) => {
+    expect((await reply(message)).text).toBe(expected);
+  });
+
+  it.each([
+    ["Kann ich bitte mit einem Menschen sprechen?", BUILT_IN_REPLIES.de.handoff],
+    ["Est-ce que je peux parler à une personne ?", BUILT_IN_REPLIES.fr.handoff],
+    ["¿Puedo hablar con una persona?", BUILT_IN_REPLIES.es.handoff],
+    ["هل يمكنني التحدث مع شخص؟", BUILT_IN_REPLIES.ar.handoff],
+  ])("hands %j over to a person, saying so in its language", async (message, expected) => {
+    const { text, handoff } = await reply(message);
+    expect(handoff).toBe(true);
+    expect(text).toBe(expected);
+  });
+
+  it("falls back to the session's locale when the message's language cannot be told", async () => {
+    expect((await reply("qwxzv", "de-AT")).text.startsWith(BUILT_IN_REPLIES.de.notFound)).toBe(true);
+    expect((await reply("qwxzv", null)).text.startsWith(BUILT_IN_REPLIES.en.notFound)).toBe(true);
+  });
+
+  it("has every built-in reply in all five languages", () => {
+    for (const language of LANGUAGES)
+      for (const text of Object.values(BUILT_IN_REPLIES[language]))
+        expect(typeof text === "function" ? text("x") : text).not.toBe("");
+    expect(replyLanguage("Wie lege ich einen neuen Benutzer an?")).toBe("de");
   });
 });
