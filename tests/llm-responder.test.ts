@@ -105,9 +105,10 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
     const reply = deltas.join("");
     expect(reply).toBe("Hello from the model.");
     const sources = done?.type === "done" ? done.assistant_message.sources : [];
+    // A passage of the embedding article (which one is the retrieval's business: tests/retrieval-eval.test.ts).
     expect(sources[0]).toMatchObject({
-      title: "Embedding the chat widget on your website › How do I add the chat widget to my website?",
-      url: "/help/embedding-the-widget#how-do-i-add-the-chat-widget-to-my-website",
+      title: expect.stringMatching(/^Embedding the chat widget on your website › /),
+      url: expect.stringMatching(/^\/help\/embedding-the-widget#/),
     });
     expect(sources[0]!.score).toBeGreaterThanOrEqual(CONFIDENCE_THRESHOLD);
 

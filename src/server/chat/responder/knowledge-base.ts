@@ -71,6 +71,13 @@ export const CONFIDENCE_THRESHOLD = 0.5;
 /** The most a reply quotes from a passage. */
 export const ANSWER_MAX_CHARS = 800;
 
+export interface SearchOptions {
+  /** The question's language, when known (else detected). */
+  language?: Language | null;
+  /** Passages of one page among the results (default 1: sources name distinct pages; an LLM gets more). */
+  perPage?: number;
+}
+
 /** A passage found for a question, with its confidence (0–1). */
 export interface KnowledgeHit {
   passage: KnowledgePassage;
@@ -279,21 +286,26 @@ export class KnowledgeBase {
       .map(({ passage, coverage }) => ({ passage, score: coverage }));
   }
 
-  /** The best passage of each page, pages in the order of their best passage. */
-  private static bestPerPage(hits: KnowledgeHit[]): KnowledgeHit[] {
-    const seen = new Set<string>();
+  /** At most `perPage` passages of each page (its best ones), in ranking order. */
+  private static bestPerPage(hits: KnowledgeHit[], perPage = 1): KnowledgeHit[] {
+    const seen = new Map<string, number>();
     return hits.filter((hit) => {
-      if (seen.has(hit.passage.article_slug)) return false;
-      seen.add(hit.passage.article_slug);
-      return true;
+      const count = seen.get(hit.passage.article_slug) ?? 0;
+      seen.set(hit.passage.article_slug, count + 1);
+      return count < perPage;
     });
   }
 
-  /** The confident hits of a ranking: the top one if it reaches the threshold, and close ones, one per page. */
-  private static confident(hits: KnowledgeHit[], limit: number, threshold: number): KnowledgeHit[] {
+  /** The confident hits of a ranking: the top one if it reaches the threshold, and close ones, `perPage` a page. */
+  private static confident(
+    hits: KnowledgeHit[],
+    limit: number,
+    threshold: number,
+    perPage = 1,
+  ): KnowledgeHit[] {
     const best = hits[0];
     if (!best || best.score < threshold) return [];
-    return KnowledgeBase.bestPerPage(hits)
+    return KnowledgeBase.bestPerPage(hits, perPage)
       .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
       .slice(0, limit);
   }
@@ -307,9 +319,9 @@ export class KnowledgeBase {
     query: string,
     limit: number,
     threshold = CONFIDENCE_THRESHOLD,
-    options: { language?: Language | null } = {},
+    options: SearchOptions = {},
   ): KnowledgeHit[] {
-    return KnowledgeBase.confident(this.rank(query, options), limit, threshold);
+    return KnowledgeBase.confident(this.rank(query, options), limit, threshold, options.perPage);
   }
 
   /** The titles of the pages closest to a question, whatever their confidence (for "I can help with"). */
@@ -329,7 +341,7 @@ export class KnowledgeBase {
     query: string,
     limit: number,
     threshold = CONFIDENCE_THRESHOLD,
-    options: { language?: Language | null } = {},
+    options: SearchOptions = {},
   ): Promise<KnowledgeHit[]> {
     const semantic = this.semantic;
     if (!semantic) return this.search(query, limit, threshold, options);
@@ -352,7 +364,7 @@ export class KnowledgeBase {
       .sort((a, b) => b.rrf - a.rrf)
       .map(({ passage, score }) => ({ passage, score }));
     const first = hits.findIndex((hit) => hit.score >= threshold);
-    return first === -1 ? [] : KnowledgeBase.confident(hits.slice(first), limit, threshold);
+    return first === -1 ? [] : KnowledgeBase.confident(hits.slice(first), limit, threshold, options.perPage);
   }
 }
 

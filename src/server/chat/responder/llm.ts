@@ -144,7 +144,10 @@ export class LlmResponder implements Responder {
     const turn = { handoff: false };
     const prepare = async () => {
       const base = isKnowledgeSource(this.knowledge) ? await this.knowledge.current() : this.knowledge;
-      const hits = await base.find(input.message, this.settings.groundingPassages);
+      // The model may use several passages of the same page (the bounded passages of a long section).
+      const hits = await base.find(input.message, this.settings.groundingPassages, undefined, {
+        perPage: this.settings.groundingPassages,
+      });
       const prompt = buildPrompt(
         this.settings,
         input,
