@@ -107,6 +107,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/knowledge",
         "/admin/knowledge/new",
         "/admin/knowledge/[id]",
+        "/admin/knowledge/tests",
         "/admin/gaps",
         "/admin/audit",
         "/admin/settings",
