@@ -45,6 +45,8 @@ const server = spawn(process.execPath, ["--import", "tsx", path.join("scripts", 
     DATABASE_URL: databaseUrl,
     AUTH_SECRET_FILE: path.join(dir, "auth-secret"),
     KNOWLEDGE_STREAM_DELAY_MS: "40",
+    // The e2e tests ask about the sample articles (a fresh install starts empty; npm run demo seeds them too).
+    KNOWLEDGE_DIR: "content/knowledge",
     // A question saying "(slowly)" is answered at 150 ms per delta (e2e/events.spec.ts reloads mid-reply).
     NODE_OPTIONS: [process.env.NODE_OPTIONS, `--import ${path.resolve("e2e", "slow-replies-preload.mjs")}`]
       .filter(Boolean)

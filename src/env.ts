@@ -35,8 +35,11 @@ const envSchema = z.object({
     .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
       message: "DATABASE_URL must start with file: (SQLite) or postgres:// / postgresql:// (PostgreSQL)",
     }),
-  /** Where the knowledge-base responder reads its markdown files from. */
-  KNOWLEDGE_DIR: z.string().trim().min(1).default("content/knowledge"),
+  /**
+   * Markdown articles copied into the knowledge base on first start (when it has none). Unset (the default): a
+   * fresh install starts with an empty knowledge base; `npm run demo` sets it to content/knowledge (the samples).
+   */
+  KNOWLEDGE_DIR: z.string().trim().min(1).optional(),
   /** Pause between streamed chunks of a knowledge-base reply, so it reads like typing. 0 in tests. */
   KNOWLEDGE_STREAM_DELAY_MS: z.coerce.number().int().min(0).max(1000).default(25),
   /**

@@ -51,6 +51,8 @@ export async function startServer(options: {
       DATABASE_URL: options.databaseUrl,
       ADMIN_API_KEY: TEST_ADMIN_API_KEY,
       KNOWLEDGE_STREAM_DELAY_MS: "2",
+      // The HTTP suites ask questions about the sample articles (a fresh install starts empty).
+      KNOWLEDGE_DIR: "content/knowledge",
       RATE_LIMITS: "off",
       NEXT_TELEMETRY_DISABLED: "1",
       ...options.env,

@@ -107,6 +107,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/knowledge",
         "/admin/knowledge/new",
         "/admin/knowledge/[id]",
+        "/admin/knowledge/tests",
         "/admin/gaps",
         "/admin/audit",
         "/admin/settings",
@@ -138,6 +139,7 @@ describe("the route lists the access tests are generated from", () => {
         "admin.knowledge.update",
         "admin.knowledge.delete",
         "admin.knowledge.import",
+        "admin.knowledge.runTests",
         "admin.visitors.export",
         "admin.visitors.delete",
         "admin.audit.list",
@@ -253,6 +255,12 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     if (pattern === "/api/admin/knowledge/import/")
       // Admitted, then refused for the address (private addresses are off by default): not a 401.
       return { url: pattern, init: json({ url: "http://127.0.0.1:9/help" }), status: 400 };
+    if (pattern === "/api/admin/knowledge/tests/")
+      return {
+        url: pattern,
+        init: json({ questions: [{ question: "hello there", expected: [] }] }),
+        status: 200,
+      };
     if (pattern === "/api/admin/knowledge/" && method === "POST")
       return { url: pattern, init: json({ title: `Access ${made}`, body: "Text." }), status: 201 };
     if (method === "PATCH") return { url: concrete(pattern), init: json({ published: true }), status: 200 };

@@ -2,12 +2,17 @@ import { getEventListeners } from "node:events";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  ANSWER_MAX_CHARS,
+  excerpt,
   KnowledgeBase,
   KnowledgeBaseResponder,
   loadKnowledge,
   parseArticle,
   typeOut,
 } from "~/server/chat/responder/knowledge-base";
+import { BUILT_IN_REPLIES, replyLanguage } from "~/server/chat/responder/fallback-replies";
+import { MAX_PASSAGE_CHARS } from "~/server/chat/responder/passages";
+import { LANGUAGES } from "~/server/chat/responder/text-terms";
 
 const passages = loadKnowledge(path.resolve("content/knowledge"));
 const responder = new KnowledgeBaseResponder(new KnowledgeBase(passages), { chunkDelayMs: 0 });
@@ -47,11 +52,17 @@ describe("knowledge-base responder", () => {
     expect(text).toBe(responder.answer(question).text);
   });
 
-  it("falls back to an honest reply with a list of topics when nothing matches", async () => {
+  it("falls back to an honest reply, listing at most 5 topics, the closest ones", async () => {
     const { text } = await replyTo("qwxzv plorkt");
-    expect(text).toMatch(/^I couldn't find that in our help articles\. .*talk to a person/);
-    for (const article of new Set(passages.map((passage) => passage.article)))
-      expect(text).toContain(article);
+    expect(text).toBe(
+      "I couldn't find that in our help articles. Could you rephrase your question, or ask to talk to a person?",
+    );
+    const near = await replyTo("can I pay for a premium widget licence");
+    expect(near.text).toMatch(/^I couldn't find that in our help articles\. .*talk to a person/);
+    const topics = /I can help with: (.+)\.$/.exec(near.text)?.[1]?.split(" · ") ?? [];
+    expect(topics.length).toBeGreaterThan(0);
+    expect(topics.length).toBeLessThanOrEqual(5);
+    expect(topics).toContain("Embedding the chat widget on your website");
   });
 
   it("stops when aborted", async () => {
@@ -68,13 +79,53 @@ describe("knowledge-base responder", () => {
     expect(chunks).toHaveLength(1);
   });
 
-  it("splits an article into titled sections", () => {
-    const parsed = parseArticle("a.md", "# Title\n\nIntro text.\n\n## First\n\nOne.\n\n## Second\nTwo.\n");
+  it("splits an article into titled passages with their heading path and summary", () => {
+    const parsed = parseArticle(
+      "a.md",
+      "# Title\n\nIntro text.\n\n## First\n\nOne.\n\n### Deeper\n\n```sh\n# a comment, not a heading\nrm -rf x\n```\n\n## Second\nTwo.\n",
+    );
+    const common = { article_slug: "a", article: "Title", summary: "Intro text." };
     expect(parsed).toEqual([
-      { id: "a.md#intro", article_slug: "a", article: "Title", section: "Title", text: "Intro text." },
-      { id: "a.md#0", article_slug: "a", article: "Title", section: "First", text: "One." },
-      { id: "a.md#1", article_slug: "a", article: "Title", section: "Second", text: "Two." },
+      { id: "a.md#0", ...common, section: "Title", headings: [], text: "Intro text." },
+      { id: "a.md#1", ...common, section: "First", headings: ["First"], text: "One." },
+      {
+        id: "a.md#2",
+        ...common,
+        section: "Deeper",
+        headings: ["First", "Deeper"],
+        text: "```sh\n# a comment, not a heading\nrm -rf x\n```",
+      },
+      { id: "a.md#3", ...common, section: "Second", headings: ["Second"], text: "Two." },
     ]);
+  });
+
+  it("keeps every passage within MAX_PASSAGE_CHARS, cut at paragraph boundaries, losing no text", () => {
+    const paragraphs = Array.from(
+      { length: 40 },
+      (_, index) => `Paragraph ${index} ${"word ".repeat(30).trim()}.`,
+    );
+    const long = `${"x".repeat(2_500)}`;
+    const parsed = parseArticle("b.md", `# Long\n\n## Section\n\n${paragraphs.join("\n\n")}\n\n${long}\n`);
+    expect(parsed.length).toBeGreaterThan(5);
+    for (const passage of parsed) expect(passage.text.length).toBeLessThanOrEqual(MAX_PASSAGE_CHARS);
+    const joined = parsed.map((passage) => passage.text).join("\n\n");
+    for (const paragraph of paragraphs) expect(joined).toContain(paragraph);
+    expect(joined.replace(/\s/g, "")).toContain(long);
+  });
+
+  it("quotes at most ANSWER_MAX_CHARS of a passage, whole paragraphs first", () => {
+    const text = ["A".repeat(300), "B".repeat(300), "C".repeat(300)].join("\n\n");
+    expect(excerpt(text)).toBe(["A".repeat(300), "B".repeat(300)].join("\n\n"));
+    const one = excerpt("word ".repeat(400));
+    expect(one.length).toBeLessThanOrEqual(ANSWER_MAX_CHARS);
+    expect(one.endsWith("…")).toBe(true);
+  });
+
+  it("answers with a bounded quote of the best passage, never a whole long section", async () => {
+    for (const question of ["How do I add the chat to my website?", "where is my data stored"]) {
+      const { text } = await replyTo(question);
+      expect(text.length).toBeLessThanOrEqual(ANSWER_MAX_CHARS + 200);
+    }
   });
 });
 
@@ -99,5 +150,61 @@ describe("typeOut pacing", () => {
       controller.abort();
     }
     expect(chunks).toEqual(["one two three "]);
+  });
+});
+
+describe("built-in replies in the visitor's language (en, de, fr, es, ar)", () => {
+  const passages = loadKnowledge(path.resolve("content/knowledge"));
+  const responder = new KnowledgeBaseResponder(new KnowledgeBase(passages), { chunkDelayMs: 0 });
+  async function reply(message: string, locale?: string | null) {
+    const turn = responder.reply({ history: [], message, locale, signal: new AbortController().signal });
+    let text = "";
+    for await (const chunk of turn.deltas) text += chunk;
+    return { text, sources: turn.sources(), handoff: turn.handoff?.() ?? false };
+  }
+
+  it.each([
+    ["de", "Wie ist das Wetter morgen in Berlin?", BUILT_IN_REPLIES.de.notFound],
+    ["fr", "Quel temps fera-t-il demain à Paris ?", BUILT_IN_REPLIES.fr.notFound],
+    ["es", "¿Qué tiempo hará mañana en Madrid?", BUILT_IN_REPLIES.es.notFound],
+    ["ar", "كيف سيكون الطقس غدا في القاهرة؟", BUILT_IN_REPLIES.ar.notFound],
+    ["en", "what will the weather be like in london tomorrow", BUILT_IN_REPLIES.en.notFound],
+  ])("declines in %s", async (_language, question, expected) => {
+    const { text, sources } = await reply(question);
+    expect(sources).toEqual([]);
+    expect(text.startsWith(expected)).toBe(true);
+  });
+
+  it.each([
+    ["Hallo", BUILT_IN_REPLIES.de.greeting],
+    ["merci beaucoup", BUILT_IN_REPLIES.fr.thanks],
+    ["adiós", BUILT_IN_REPLIES.es.goodbye],
+    ["مرحبا", BUILT_IN_REPLIES.ar.greeting],
+    ["hi", BUILT_IN_REPLIES.en.greeting],
+  ])("answers the small talk %j in its language", async (message, expected) => {
+    expect((await reply(message)).text).toBe(expected);
+  });
+
+  it.each([
+    ["Kann ich bitte mit einem Menschen sprechen?", BUILT_IN_REPLIES.de.handoff],
+    ["Est-ce que je peux parler à une personne ?", BUILT_IN_REPLIES.fr.handoff],
+    ["¿Puedo hablar con una persona?", BUILT_IN_REPLIES.es.handoff],
+    ["هل يمكنني التحدث مع شخص؟", BUILT_IN_REPLIES.ar.handoff],
+  ])("hands %j over to a person, saying so in its language", async (message, expected) => {
+    const { text, handoff } = await reply(message);
+    expect(handoff).toBe(true);
+    expect(text).toBe(expected);
+  });
+
+  it("falls back to the session's locale when the message's language cannot be told", async () => {
+    expect((await reply("qwxzv", "de-AT")).text.startsWith(BUILT_IN_REPLIES.de.notFound)).toBe(true);
+    expect((await reply("qwxzv", null)).text.startsWith(BUILT_IN_REPLIES.en.notFound)).toBe(true);
+  });
+
+  it("has every built-in reply in all five languages", () => {
+    for (const language of LANGUAGES)
+      for (const text of Object.values(BUILT_IN_REPLIES[language]))
+        expect(typeof text === "function" ? text("x") : text).not.toBe("");
+    expect(replyLanguage("Wie lege ich einen neuen Benutzer an?")).toBe("de");
   });
 });

@@ -52,6 +52,8 @@ describe("LLM_MAX_PROMPT_TOKENS (about 4 characters a token)", () => {
     article_slug: id,
     article: `Article ${id}`,
     section: "Section",
+    headings: ["Section"],
+    summary: "",
     text: "p".repeat(size),
   });
   const history = [

@@ -19,8 +19,10 @@ describe("retrieval on the evaluation set (default knowledge base, lexical)", ()
     expect(result.unanswerableTotal).toBeGreaterThanOrEqual(30);
   });
 
-  it("answers ≥ 90 % of the answerable questions with the expected section first", () => {
-    expect(result.top1Accuracy, result.misses.join("\n")).toBeGreaterThanOrEqual(0.9);
+  // 91 % before issue 22 came from a synonym list written from these very articles (deleted: it cannot help
+  // anyone else's); with general stemming, stop words and field-weighted BM25 only, 24 of 35 (bench/RESULTS.md).
+  it("answers ≥ 65 % of the answerable questions with the expected section first", () => {
+    expect(result.top1Accuracy, result.misses.join("\n")).toBeGreaterThanOrEqual(0.65);
   });
 
   it("answers ≥ 90 % of the unanswerable questions without sources", () => {

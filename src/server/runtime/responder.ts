@@ -1,6 +1,6 @@
 import path from "node:path";
 import { env } from "~/env";
-import { LiveKnowledge } from "../chat/knowledge/live-knowledge";
+import { sharedKnowledge } from "../chat/knowledge/live-knowledge";
 import type { EmbeddingsSettings } from "../chat/knowledge/embeddings";
 import { KnowledgeBaseResponder } from "../chat/responder/knowledge-base";
 import { LlmResponder } from "../chat/responder/llm";
@@ -36,9 +36,9 @@ export function embeddingsSettings(): EmbeddingsSettings | undefined {
  * knowledge-base responder answers once the day's budget is spent.
  */
 export function createResponder(db: Db): Responder {
-  const knowledge = new LiveKnowledge(db, {
+  const knowledge = sharedKnowledge(db, {
     refreshMs: env.KNOWLEDGE_REFRESH_SECONDS * 1000,
-    seedDirectory: path.resolve(env.KNOWLEDGE_DIR),
+    ...(env.KNOWLEDGE_DIR && { seedDirectory: path.resolve(env.KNOWLEDGE_DIR) }),
     embeddings: embeddingsSettings(),
   });
   const knowledgeResponder = () =>

@@ -24,7 +24,8 @@ async function createRuntime(): Promise<ChatRuntime> {
   const database = await openDatabase(env.DATABASE_URL);
   // First start: the help articles of KNOWLEDGE_DIR become the knowledge base (a no-op once it has articles). A
   // database not reachable or not migrated yet is reported by the requests; the responder seeds on first use then.
-  await seedKnowledgeArticles(database.db, path.resolve(env.KNOWLEDGE_DIR)).catch(() => 0);
+  if (env.KNOWLEDGE_DIR)
+    await seedKnowledgeArticles(database.db, path.resolve(env.KNOWLEDGE_DIR)).catch(() => 0);
   return {
     database,
     deps: {

@@ -13,6 +13,8 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function DashboardPage() {
   const { caller } = await adminPage("/admin");
   const { totals, days, llm_usage: llm } = await caller.admin.dashboard();
+  // A fresh install starts with an empty knowledge base: show the first steps until it has an article.
+  const { items: articles } = await caller.admin.knowledge.list();
   const t = await getTranslations("AdminDashboard");
   const tc = await getTranslations("AdminCommon");
   const locale = await getLocale();
@@ -91,6 +93,20 @@ export default async function DashboardPage() {
         <p className="notice" role="status" data-testid="llm-budget-exhausted">
           {t("budgetExhausted", { used: llm.tokens_today, budget: llm.daily_token_budget ?? 0 })}
         </p>
+      )}
+      {articles.length === 0 && (
+        <section className="notice" aria-labelledby="first-steps" data-testid="first-steps">
+          <h2 id="first-steps">{t("firstSteps")}</h2>
+          <ol>
+            <li>
+              <Link href="/admin/knowledge">{t("stepArticles")}</Link>
+            </li>
+            <li>{t("stepAnswerTests")}</li>
+            <li>
+              <Link href="/admin/settings">{t("stepGreeting")}</Link>
+            </li>
+          </ol>
+        </section>
       )}
       <section className="cards" aria-label={t("totals")}>
         {cards.map((card) => (

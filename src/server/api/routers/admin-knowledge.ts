@@ -1,4 +1,9 @@
 import { auditByOf } from "../../admin/auth/admin-access";
+import {
+  answerTestRunSchema,
+  runAnswerTests,
+  runAnswerTestsInputSchema,
+} from "../../admin/knowledge/answer-tests";
 import { importFromUrl } from "../../admin/knowledge/knowledge-import";
 import {
   createKnowledgeArticleInputSchema,
@@ -135,6 +140,25 @@ export const adminKnowledgeRouter = createTRPCRouter({
     .mutation(({ ctx, input }) =>
       importFromUrl(ctx.deps, input, ctx.deps.config.admin.knowledgeImport, auditByOf(ctx.principal, ctx.ip)),
     ),
+
+  runTests: adminProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/admin/knowledge/tests",
+        tags,
+        protect: true,
+        summary: "Run answer tests against the knowledge base (admin)",
+        description:
+          "Asks each question as the assistant would (same index, same confidence threshold, at most 3 sources) " +
+          "and says whether an expected article came first (top1), among the first three (top3), or — for a " +
+          "question with no expected article — whether it was declined. Nothing is stored.",
+      },
+      rest: { successMessage: "Answer tests run." },
+    })
+    .input(runAnswerTestsInputSchema)
+    .output(answerTestRunSchema)
+    .mutation(({ ctx, input }) => runAnswerTests(ctx.deps, input)),
 });
 
 export type AdminKnowledgeRouter = typeof adminKnowledgeRouter;

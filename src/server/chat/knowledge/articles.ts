@@ -104,6 +104,25 @@ export function listPublishedArticles(db: Db): Promise<StoredArticle[]> {
   return db.knowledgeArticle.findMany({ where: { published: true }, orderBy: { slug: "asc" } });
 }
 
+/**
+ * The published articles, by slug, read `batch` at a time (a large knowledge base is not read in one statement,
+ * which would hold the event loop with a synchronous SQLite driver).
+ */
+export async function* publishedArticlesInBatches(db: Db, batch = 25): AsyncIterable<StoredArticle[]> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.knowledgeArticle.findMany({
+      where: { published: true, ...(after !== undefined && { slug: { gt: after } }) },
+      orderBy: { slug: "asc" },
+      take: batch,
+    });
+    if (rows.length === 0) return;
+    yield rows;
+    after = rows[rows.length - 1]!.slug;
+    if (rows.length < batch) return;
+  }
+}
+
 /** One published article by slug, or null (unknown, malformed or unpublished). */
 export async function findPublishedArticle(db: Db, slug: string): Promise<StoredArticle | null> {
   if (!SLUG_PATTERN.test(slug)) return null;

@@ -1,6 +1,16 @@
 import type { Db } from "../../db/client";
-import { KnowledgeBase, type KnowledgeSource } from "../responder/knowledge-base";
-import { articlePassages, knowledgeVersion, listPublishedArticles, seedKnowledgeArticles } from "./articles";
+import {
+  KnowledgeBase,
+  yieldToLoop,
+  type KnowledgePassage,
+  type KnowledgeSource,
+} from "../responder/knowledge-base";
+import {
+  articlePassages,
+  knowledgeVersion,
+  publishedArticlesInBatches,
+  seedKnowledgeArticles,
+} from "./articles";
 import { buildSemanticIndex, type EmbeddingsSettings } from "./embeddings";
 import { logError } from "../../observability/logger";
 
@@ -54,8 +64,14 @@ export class LiveKnowledge implements KnowledgeSource {
       const retryVectors =
         this.base !== undefined && this.base.semantic === undefined && Date.now() >= this.vectorsRetryAt;
       if (!this.base || version !== this.version) {
-        const articles = await listPublishedArticles(this.db);
-        this.base = new KnowledgeBase(articles.flatMap(articlePassages));
+        // Read and cut a few articles at a time, between turns of the event loop (a rebuild must not hold
+        // replies up); the index itself is built in chunks too (KnowledgeBase.build).
+        const passages: KnowledgePassage[] = [];
+        for await (const articles of publishedArticlesInBatches(this.db)) {
+          for (const article of articles) passages.push(...articlePassages(article));
+          await yieldToLoop();
+        }
+        this.base = await KnowledgeBase.build(passages);
         this.version = version;
         await this.attachVectors(this.base);
       } else if (retryVectors) {
@@ -87,4 +103,22 @@ export class LiveKnowledge implements KnowledgeSource {
       logError("knowledge: embeddings unavailable, lexical search only", error);
     }
   }
+}
+
+const shared = new WeakMap<Db, LiveKnowledge>();
+
+/**
+ * The one LiveKnowledge of a database client in this process: the responder and the admin's answer tests search
+ * the same index (one copy in memory). The first caller's options are kept.
+ */
+export function sharedKnowledge(
+  db: Db,
+  options: ConstructorParameters<typeof LiveKnowledge>[1],
+): LiveKnowledge {
+  let knowledge = shared.get(db);
+  if (!knowledge) {
+    knowledge = new LiveKnowledge(db, options);
+    shared.set(db, knowledge);
+  }
+  return knowledge;
 }

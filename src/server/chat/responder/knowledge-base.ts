@@ -2,23 +2,33 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import MiniSearch from "minisearch";
 import type { MessageSource } from "../messages/message.schema";
-import { HANDOFF_TEXT, notFoundReply, smallTalkReply } from "./fallback-replies";
+import { handoffText, notFoundReply, replyLanguage, smallTalkReply } from "./fallback-replies";
+import { splitArticle, type KnowledgePassage } from "./passages";
 import type { AnswerKind, Responder, ResponderInput, ResponderReply } from "./responder";
-import { indexTerm, queryTerms, smallTalk, words } from "./text-terms";
+import {
+  asksForPerson,
+  detectLanguage,
+  indexTerm,
+  queryTerms,
+  smallTalk,
+  smallTalkLanguage,
+  words,
+  type Language,
+} from "./text-terms";
+
+export { asksForPerson } from "./text-terms";
+export type { KnowledgePassage } from "./passages";
 
 /**
- * The help articles (content/knowledge/*.md) as searchable passages: each `## ` section is one passage,
- * indexed with MiniSearch (BM25 ranking, prefix and fuzzy matching). Both responders use it: the embedded
- * default quotes the best passage; the LLM responder grounds its prompt in the top ones.
+ * The help articles as searchable passages of bounded size (passages.ts: at most 1,000 characters, cut at
+ * paragraph, list and code boundaries, each with its page title and heading path), ranked with MiniSearch's
+ * BM25 (length-normalized) over four weighted fields: the page title, the heading path, the page's summary and
+ * the passage's text. Pages are ranked by their best passage. The confidence that decides whether to answer is
+ * the IDF-weighted share of the question's terms that the best passage (with its title and headings) contains:
+ * words the articles never use count fully against, so a question about something else is declined; as passages
+ * are bounded, a long section cannot win by size. Both responders use it: the embedded default quotes the best
+ * passage (at most ANSWER_MAX_CHARS); the LLM responder grounds its prompt in the top passages.
  */
-export interface KnowledgePassage {
-  id: string;
-  /** The article's file name without .md: its page is /help/<article_slug>. */
-  article_slug: string;
-  article: string;
-  section: string;
-  text: string;
-}
 
 /** URL-safe anchor of a heading, as the help pages render it. */
 export function headingAnchor(heading: string): string {
@@ -30,25 +40,15 @@ export function headingAnchor(heading: string): string {
 
 /** Where a passage can be read in full. */
 export function passageUrl(passage: KnowledgePassage): string {
-  return passage.section === passage.article
+  return passage.headings.length === 0
     ? `/help/${passage.article_slug}`
     : `/help/${passage.article_slug}#${headingAnchor(passage.section)}`;
 }
 
+/** A markdown file (`<slug>.md`, with its `# Title`) as passages. */
 export function parseArticle(file: string, markdown: string): KnowledgePassage[] {
-  const article_slug = path.basename(file, ".md");
-  const article = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim() ?? article_slug;
-  const passages: KnowledgePassage[] = [];
-  const parts = markdown.split(/^##\s+/m);
-  const intro = parts[0]?.replace(/^#\s+.+$/m, "").trim();
-  if (intro) passages.push({ id: `${file}#intro`, article_slug, article, section: article, text: intro });
-  for (const [index, part] of parts.slice(1).entries()) {
-    const newline = part.indexOf("\n");
-    const section = (newline === -1 ? part : part.slice(0, newline)).trim();
-    const text = newline === -1 ? "" : part.slice(newline + 1).trim();
-    if (text) passages.push({ id: `${file}#${index}`, article_slug, article, section, text });
-  }
-  return passages;
+  const slug = path.basename(file, ".md");
+  return splitArticle(slug, markdown, file);
 }
 
 export function loadKnowledge(directory: string): KnowledgePassage[] {
@@ -58,15 +58,25 @@ export function loadKnowledge(directory: string): KnowledgePassage[] {
   return files.flatMap((file) => parseArticle(file, readFileSync(path.join(directory, file), "utf8")));
 }
 
-/** Below this share of the best score, a passage is too weak to offer alongside it. */
-const RELATED_MIN_SHARE = 0.5;
+/** Below this share of the best confidence, a page is too weak to offer alongside it. */
+const RELATED_MIN_SHARE = 0.75;
 
 /**
- * The confidence a passage needs to be used as an answer (0–1: the IDF-weighted share of the question's topic
- * terms the passage covers, see KnowledgeBase.search). Tuned with content/eval/questions.json
- * (bench/retrieval.ts, tests/retrieval-eval.test.ts).
+ * The confidence a passage needs to be used as an answer (0–1: the IDF-weighted share of the question's terms
+ * it covers, see KnowledgeBase.rank). One general constant, not fitted to one set of articles: bench/RESULTS.md
+ * has its effect on two real documentation sets (bench/answers-eval.ts) and on content/eval/questions.json.
  */
-export const CONFIDENCE_THRESHOLD = 0.62;
+export const CONFIDENCE_THRESHOLD = 0.5;
+
+/** The most a reply quotes from a passage. */
+export const ANSWER_MAX_CHARS = 800;
+
+export interface SearchOptions {
+  /** The question's language, when known (else detected). */
+  language?: Language | null;
+  /** Passages of one page among the results (default 1: sources name distinct pages; an LLM gets more). */
+  perPage?: number;
+}
 
 /** A passage found for a question, with its confidence (0–1). */
 export interface KnowledgeHit {
@@ -99,53 +109,116 @@ export function isKnowledgeSource(value: KnowledgeBase | KnowledgeSource): value
   return !(value instanceof KnowledgeBase);
 }
 
-/** A prefix or fuzzy match (not the exact stemmed word) counts this much towards a passage's coverage. */
-const INEXACT_MATCH_CREDIT = 0.6;
+/** A prefix match (not the exact stemmed word) counts this much towards a passage's coverage. */
+const PREFIX_MATCH_CREDIT = 0.5;
 
-/** The weight of a synonym in the BM25 ranking, relative to the visitor's own word. */
-const SYNONYM_BOOST = 0.7;
+/** The weight of a page's second and third best passages relative to the one before (see rank). */
+const PAGE_DECAY = 0.5;
+
+/** Field weights of the BM25 ranking: a word in the page title or a heading says more than one in the text. */
+const FIELD_BOOST = { article: 3, headings: 2, summary: 1.5, text: 1 };
+
+/** Passages indexed between two turns of the event loop (KnowledgeBase.build). */
+const BUILD_CHUNK = 100;
+/** Articles whose language is detected to tell the knowledge base's language. */
+const LANGUAGE_SAMPLE = 60;
+
+/** Lets other callbacks (replies, requests) run. */
+export function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The language most of the passages are written in (detected on a sample of each article's text). */
+export function dominantLanguage(passages: readonly KnowledgePassage[]): Language {
+  const counts = new Map<Language, number>();
+  const seen = new Set<string>();
+  // The first passage of each article; at most LANGUAGE_SAMPLE articles, spread over all of them.
+  const firsts = passages.filter((passage) => {
+    if (seen.has(passage.article_slug)) return false;
+    seen.add(passage.article_slug);
+    return true;
+  });
+  const step = Math.max(1, Math.ceil(firsts.length / LANGUAGE_SAMPLE));
+  for (let index = 0; index < firsts.length; index += step) {
+    const passage = firsts[index]!;
+    const language = detectLanguage(`${passage.article}. ${passage.summary} ${passage.text}`.slice(0, 600));
+    if (language) counts.set(language, (counts.get(language) ?? 0) + 1);
+  }
+  let best: Language = "en";
+  for (const [language, count] of counts) if (count > (counts.get(best) ?? 0)) best = language;
+  return best;
+}
 
 export class KnowledgeBase {
   private readonly index: MiniSearch<KnowledgePassage>;
   private readonly byId: Map<string, KnowledgePassage>;
   /** In how many passages each index term occurs. */
   private readonly documentFrequency = new Map<string, number>();
+  /** Article titles, in order. */
   readonly articles: string[];
+  /** The language the articles are written in: their words are stemmed in it, questions too. */
+  readonly language: Language;
   /** Set when embeddings are configured: search() then fuses lexical and semantic ranks (find()). */
   semantic: SemanticIndex | undefined;
 
-  constructor(readonly passages: KnowledgePassage[]) {
+  /**
+   * The knowledge base of `passages`, built in chunks of BUILD_CHUNK passages with a turn of the event loop
+   * between them, so that a rebuild of a large index never holds replies up for long (bench/knowledge-memory.ts).
+   */
+  static async build(
+    passages: KnowledgePassage[],
+    options: { language?: Language } = {},
+  ): Promise<KnowledgeBase> {
+    const base = new KnowledgeBase(passages, { ...options, deferIndex: true });
+    for (let start = 0; start < passages.length; start += BUILD_CHUNK) {
+      await yieldToLoop();
+      const chunk = passages.slice(start, start + BUILD_CHUNK);
+      base.index.addAll(chunk);
+      for (const passage of chunk) base.countTerms(passage);
+    }
+    return base;
+  }
+
+  constructor(
+    readonly passages: KnowledgePassage[],
+    options: { language?: Language; deferIndex?: boolean } = {},
+  ) {
+    const language = options.language ?? dominantLanguage(passages);
+    this.language = language;
     this.index = new MiniSearch<KnowledgePassage>({
-      fields: ["section", "text", "article"],
+      fields: ["article", "headings", "summary", "text"],
       storeFields: [],
       tokenize: words,
-      processTerm: indexTerm,
-      // An article's introduction has the article title as its section: index that title once, as the article.
+      processTerm: (term) => indexTerm(term, language),
       extractField: (passage, field) =>
-        field === "section" && passage.section === passage.article
-          ? ""
+        field === "headings"
+          ? passage.headings.join(" \n ")
           : String(passage[field as keyof KnowledgePassage]),
       searchOptions: {
-        boost: { section: 3, article: 1.5 },
+        boost: FIELD_BOOST,
         // Query terms arrive already stemmed (queryTerms): keep them as they are.
         processTerm: (term) => term,
         prefix: (term) => term.length >= 5,
-        fuzzy: (term) => (term.length >= 5 ? 0.3 : false),
-        maxFuzzy: 2,
+        fuzzy: false,
+        weights: { fuzzy: 0, prefix: 0.3 },
         combineWith: "OR",
       },
     });
-    this.index.addAll(passages);
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
-    for (const passage of passages) {
-      const terms = new Set(
-        words(`${passage.article} ${passage.section} ${passage.text}`)
-          .map(indexTerm)
-          .filter((term): term is string => term !== null),
-      );
-      for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
-    }
+    if (options.deferIndex) return;
+    this.index.addAll(passages);
+    for (const passage of passages) this.countTerms(passage);
+  }
+
+  private countTerms(passage: KnowledgePassage): void {
+    const text = `${passage.article} ${passage.headings.join(" ")} ${passage.text}`;
+    const terms = new Set(
+      words(text)
+        .map((word) => indexTerm(word, this.language))
+        .filter((term): term is string => term !== null),
+    );
+    for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
   }
 
   private idf(term: string): number {
@@ -153,26 +226,22 @@ export class KnowledgeBase {
   }
 
   /**
-   * Passages for a question, best first, each with a confidence: the share of the question's topic terms
-   * (IDF-weighted, so rare words count most and words the articles never use count fully against) that the
-   * passage contains, directly or through a synonym. Ranked by BM25 score times that share, squared.
+   * Passages for a question, best first, each with a confidence: the IDF-weighted share of the question's
+   * terms that the passage contains (its text, headings, page title or summary). Terms the articles never use
+   * weigh the most, so an off-topic question scores low. Ranked by BM25 score times that share, squared (a
+   * passage that matches one frequent word many times does not beat one that matches the question).
    */
-  rank(question: string): KnowledgeHit[] {
-    const terms = queryTerms(question);
+  rank(question: string, options: { language?: Language | null } = {}): KnowledgeHit[] {
+    const terms = queryTerms(question, { language: options.language, articlesLanguage: this.language });
     if (terms.length === 0) return [];
     const groups = terms.map(({ term, alternatives }) => {
       const members = [term, ...alternatives];
-      const known = members.filter((member) => this.documentFrequency.has(member));
-      const weight = known.length > 0 ? Math.max(...known.map((member) => this.idf(member))) : this.idf(term);
-      return { members, weight: Math.max(weight, this.idf(term) * 0.5) };
+      const weight = Math.max(...members.map((member) => this.idf(member)));
+      return { members, weight };
     });
     const total = groups.reduce((sum, group) => sum + group.weight, 0);
-    const originals = new Set(terms.map(({ term }) => term));
-    const hits = this.index.search(groups.flatMap((group) => group.members).join(" "), {
-      // A synonym counts for less than the visitor's own word.
-      boostTerm: (term) => (originals.has(term) ? 1 : SYNONYM_BOOST),
-    });
-    return hits
+    const hits = this.index.search(groups.flatMap((group) => group.members).join(" "));
+    const scored = hits
       .map((hit) => {
         const exact = new Set(Object.keys(hit.match));
         const matchedQuery = new Set(hit.queryTerms);
@@ -180,27 +249,86 @@ export class KnowledgeBase {
         for (const group of groups) {
           if (group.members.some((member) => exact.has(member))) covered += group.weight;
           else if (group.members.some((member) => matchedQuery.has(member)))
-            covered += group.weight * INEXACT_MATCH_CREDIT;
+            covered += group.weight * PREFIX_MATCH_CREDIT;
         }
         const coverage = covered / total;
-        return { id: String(hit.id), coverage, rankScore: hit.score * coverage * coverage };
+        return {
+          passage: this.byId.get(String(hit.id)),
+          coverage,
+          rankScore: hit.score * coverage * coverage,
+        };
       })
-      .sort((a, b) => b.rankScore - a.rankScore)
-      .map(({ id, coverage }) => ({ passage: this.byId.get(id), score: coverage }))
-      .filter((hit): hit is KnowledgeHit => hit.passage !== undefined);
+      .filter(
+        (hit): hit is { passage: KnowledgePassage; coverage: number; rankScore: number } => !!hit.passage,
+      );
+    // A page's score: its best passage's, plus a share of its next ones (a page that answers in several places
+    // is more likely the right one); passages are ordered by their page's score, then their own.
+    const byPage = new Map<string, number[]>();
+    for (const hit of scored) {
+      const list = byPage.get(hit.passage.article_slug) ?? [];
+      list.push(hit.rankScore);
+      byPage.set(hit.passage.article_slug, list);
+    }
+    const pageScore = new Map<string, number>();
+    for (const [slug, list] of byPage) {
+      const sorted = list.sort((a, b) => b - a);
+      pageScore.set(
+        slug,
+        sorted.slice(0, 3).reduce((sum, value, index) => sum + value * PAGE_DECAY ** index, 0),
+      );
+    }
+    return scored
+      .sort(
+        (a, b) =>
+          pageScore.get(b.passage.article_slug)! - pageScore.get(a.passage.article_slug)! ||
+          b.rankScore - a.rankScore,
+      )
+      .map(({ passage, coverage }) => ({ passage, score: coverage }));
+  }
+
+  /** At most `perPage` passages of each page (its best ones), in ranking order. */
+  private static bestPerPage(hits: KnowledgeHit[], perPage = 1): KnowledgeHit[] {
+    const seen = new Map<string, number>();
+    return hits.filter((hit) => {
+      const count = seen.get(hit.passage.article_slug) ?? 0;
+      seen.set(hit.passage.article_slug, count + 1);
+      return count < perPage;
+    });
+  }
+
+  /** The confident hits of a ranking: the top one if it reaches the threshold, and close ones, `perPage` a page. */
+  private static confident(
+    hits: KnowledgeHit[],
+    limit: number,
+    threshold: number,
+    perPage = 1,
+  ): KnowledgeHit[] {
+    const best = hits[0];
+    if (!best || best.score < threshold) return [];
+    return KnowledgeBase.bestPerPage(hits, perPage)
+      .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
+      .slice(0, limit);
   }
 
   /**
-   * The passages confident enough to answer from, best first: the top one if it reaches the threshold, and
-   * those ranked close behind it that reach it too. Empty when the help articles do not cover the question.
+   * The passages confident enough to answer from, best first, one per page: the top one if it reaches the
+   * threshold, and those of other pages ranked close behind it that reach it too. Empty when the help articles
+   * do not cover the question.
    */
-  search(query: string, limit: number, threshold = CONFIDENCE_THRESHOLD): KnowledgeHit[] {
-    const hits = this.rank(query);
-    const best = hits[0];
-    if (!best || best.score < threshold) return [];
-    return hits
-      .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
-      .slice(0, limit);
+  search(
+    query: string,
+    limit: number,
+    threshold = CONFIDENCE_THRESHOLD,
+    options: SearchOptions = {},
+  ): KnowledgeHit[] {
+    return KnowledgeBase.confident(this.rank(query, options), limit, threshold, options.perPage);
+  }
+
+  /** The titles of the pages closest to a question, whatever their confidence (for "I can help with"). */
+  closestArticles(query: string, limit: number): string[] {
+    return KnowledgeBase.bestPerPage(this.rank(query))
+      .slice(0, limit)
+      .map((hit) => hit.passage.article);
   }
 
   /**
@@ -209,10 +337,15 @@ export class KnowledgeBase {
    * similarity rescaled so that the semantic threshold meets the lexical one; the same threshold then decides.
    * Without embeddings this is exactly search().
    */
-  async find(query: string, limit: number, threshold = CONFIDENCE_THRESHOLD): Promise<KnowledgeHit[]> {
+  async find(
+    query: string,
+    limit: number,
+    threshold = CONFIDENCE_THRESHOLD,
+    options: SearchOptions = {},
+  ): Promise<KnowledgeHit[]> {
     const semantic = this.semantic;
-    if (!semantic) return this.search(query, limit, threshold);
-    const lexical = this.rank(query);
+    if (!semantic) return this.search(query, limit, threshold, options);
+    const lexical = this.rank(query, options);
     const similar = await semantic.rank(query);
     const fused = new Map<string, { passage: KnowledgePassage; rrf: number; score: number }>();
     lexical.forEach((hit, index) => {
@@ -227,14 +360,34 @@ export class KnowledgeBase {
       entry.score = Math.max(entry.score, confidence);
       fused.set(id, entry);
     });
-    const hits = [...fused.values()].sort((a, b) => b.rrf - a.rrf);
-    const best = hits.find((hit) => hit.score >= threshold);
-    if (!best) return [];
-    return hits
-      .filter((hit) => hit.score >= threshold && hit.score >= best.score * RELATED_MIN_SHARE)
-      .slice(0, limit)
+    const hits = [...fused.values()]
+      .sort((a, b) => b.rrf - a.rrf)
       .map(({ passage, score }) => ({ passage, score }));
+    const first = hits.findIndex((hit) => hit.score >= threshold);
+    return first === -1 ? [] : KnowledgeBase.confident(hits.slice(first), limit, threshold, options.perPage);
   }
+}
+
+/**
+ * The part of a passage a reply quotes: whole blocks (paragraphs, lists, code) from its start while they fit in
+ * `max` characters; a first block longer than that is cut at a line end (or a space) and marked "…".
+ */
+export function excerpt(text: string, max = ANSWER_MAX_CHARS): string {
+  if (text.length <= max) return text;
+  const blocks = text.split(/\n{2,}/);
+  let out = "";
+  for (const block of blocks) {
+    const next = out ? `${out}\n\n${block}` : block;
+    if (next.length > max) break;
+    out = next;
+  }
+  if (out) return out;
+  const cut = text.slice(0, max - 1);
+  const at = Math.max(cut.lastIndexOf("\n"), cut.lastIndexOf(" "));
+  let piece = cut.slice(0, at > max / 2 ? at : cut.length).trimEnd();
+  // Close an open code fence so the quote renders as code.
+  if ((piece.match(/^\s*(```|~~~)/gm) ?? []).length % 2 === 1) piece = `${piece.slice(0, max - 6)}\n\`\`\``;
+  return `${piece}…`;
 }
 
 /** Streams `text` as it would be typed: words with their trailing whitespace, a few at a time. */
@@ -257,17 +410,6 @@ export function passageSource(hit: KnowledgeHit): MessageSource {
   };
 }
 
-/**
- * "Can I talk to a person / human / agent?": the knowledge base cannot answer that, a person can. (When no
- * article answers a question, the not-found reply offers the same: NOT_FOUND_OFFER, and the widget's "Talk to a
- * person" control is always there.)
- */
-export function asksForPerson(message: string): boolean {
-  return /\b(talk|speak|chat|connect)\b.{0,30}\b(person|human|agent|someone|somebody|operator|support team)\b/i.test(
-    message,
-  );
-}
-
 /** The embedded default: replies with the best-matching passage; its sources are that passage and close ones. */
 export class KnowledgeBaseResponder implements Responder {
   readonly name = "knowledge-base";
@@ -278,16 +420,22 @@ export class KnowledgeBaseResponder implements Responder {
   ) {}
 
   /** The composed reply (whole), its sources and kind, for a message, from a fixed knowledge base (lexical only). */
-  answer(message: string): { text: string; sources: MessageSource[]; kind: AnswerKind } {
+  answer(
+    message: string,
+    locale?: string | null,
+  ): { text: string; sources: MessageSource[]; kind: AnswerKind } {
     if (isKnowledgeSource(this.knowledge))
       throw new Error("answer() needs a fixed KnowledgeBase: use reply()");
-    return compose(message, this.knowledge, smallTalk(message) ? [] : this.knowledge.search(message, 3));
+    const language = replyLanguage(message, locale);
+    const hits = smallTalk(message) ? [] : this.knowledge.search(message, 3, undefined, { language });
+    return compose(message, this.knowledge, hits, language);
   }
 
   reply(input: ResponderInput): ResponderReply {
+    const language = replyLanguage(input.message, input.locale);
     if (asksForPerson(input.message)) {
       return {
-        deltas: typeOut(HANDOFF_TEXT, input.signal, this.options.chunkDelayMs),
+        deltas: typeOut(handoffText(language), input.signal, this.options.chunkDelayMs),
         sources: () => [],
         handoff: () => true,
       };
@@ -297,8 +445,8 @@ export class KnowledgeBaseResponder implements Responder {
     const { knowledge, options } = this;
     async function* deltas(): AsyncIterable<string> {
       const base = isKnowledgeSource(knowledge) ? await knowledge.current() : knowledge;
-      const hits = smallTalk(input.message) ? [] : await base.find(input.message, 3);
-      const answer = compose(input.message, base, hits);
+      const hits = smallTalk(input.message) ? [] : await base.find(input.message, 3, undefined, { language });
+      const answer = compose(input.message, base, hits, language);
       sources = answer.sources;
       kind = answer.kind;
       yield* typeOut(answer.text, input.signal, options.chunkDelayMs);
@@ -307,17 +455,35 @@ export class KnowledgeBaseResponder implements Responder {
   }
 }
 
+/**
+ * A reply from hits: the best passage's excerpt (at most ANSWER_MAX_CHARS) under its heading, with the hits as
+ * sources; or a built-in reply in `language` (small talk; not found, with the closest topics).
+ */
 function compose(
   message: string,
   knowledge: KnowledgeBase,
   hits: KnowledgeHit[],
+  language: Language,
 ): { text: string; sources: MessageSource[]; kind: AnswerKind } {
   const talk = smallTalk(message);
-  if (talk) return { text: smallTalkReply(talk), sources: [], kind: "small_talk" };
+  if (talk)
+    return {
+      text: smallTalkReply(talk, smallTalkLanguage(message) ?? language),
+      sources: [],
+      kind: "small_talk",
+    };
   const [best] = hits;
-  if (!best) return { text: notFoundReply(knowledge.articles), sources: [], kind: "no_answer" };
+  if (!best) {
+    const topics = knowledge.closestArticles(message, 5);
+    return { text: notFoundReply(topics, language), sources: [], kind: "no_answer" };
+  }
   const { passage } = best;
-  const text = [`**${passage.section}** — *${passage.article}*`, "", passage.text].join("\n");
+  const heading =
+    passage.section === passage.article
+      ? `**${passage.article}**`
+      : `**${passage.section}** — *${passage.article}*`;
+  // The whole reply, heading included, stays within ANSWER_MAX_CHARS.
+  const text = [heading, "", excerpt(passage.text, ANSWER_MAX_CHARS - heading.length - 2)].join("\n");
   return { text, sources: hits.map(passageSource), kind: "answered" };
 }
 

@@ -18,7 +18,18 @@ import type {
   ResponderReply,
   TokenUsage,
 } from "./responder";
-import { smallTalk } from "./text-terms";
+import { detectLanguage, smallTalk, type Language } from "./text-terms";
+
+/** The start of the query-rewrite request's instruction (tests tell it from the answer's request by it). */
+export const REWRITE_INSTRUCTION =
+  "Rewrite the visitor's question as a short search query for a help center, in";
+const LANGUAGE_NAMES: Record<Language, string> = {
+  en: "English",
+  de: "German",
+  fr: "French",
+  es: "Spanish",
+  ar: "Arabic",
+};
 
 /**
  * Replies with any OpenAI-compatible chat-completions server (OpenAI, Ollama, vLLM, llama.cpp server,
@@ -144,7 +155,17 @@ export class LlmResponder implements Responder {
     const turn = { handoff: false };
     const prepare = async () => {
       const base = isKnowledgeSource(this.knowledge) ? await this.knowledge.current() : this.knowledge;
-      const hits = await base.find(input.message, this.settings.groundingPassages);
+      // The model may use several passages of the same page (the bounded passages of a long section).
+      const options = { perPage: this.settings.groundingPassages };
+      const limit = this.settings.groundingPassages;
+      // A question in another language than the articles is searched as the model rewrites it in theirs too.
+      const rewritten = await this.searchQuery(input.message, base.language, input.signal);
+      const direct = await base.find(input.message, limit, undefined, options);
+      const translated = rewritten ? await base.find(rewritten, limit, undefined, options) : [];
+      const seen = new Set<string>();
+      const hits = [...translated, ...direct]
+        .filter((hit) => !seen.has(hit.passage.id) && seen.add(hit.passage.id))
+        .slice(0, limit);
       const prompt = buildPrompt(
         this.settings,
         input,
@@ -163,6 +184,35 @@ export class LlmResponder implements Responder {
       answerKind: () => kind,
       handoff: () => turn.handoff,
     };
+  }
+
+  /**
+   * The query-rewrite step: when the visitor writes in another language than the articles, the model turns the
+   * question into a short search query in the articles' language (one small request, no tools). Null when not
+   * needed or when the model fails (the question is then searched as it is).
+   */
+  private async searchQuery(
+    message: string,
+    articles: Language,
+    signal: AbortSignal,
+  ): Promise<string | null> {
+    const asked = detectLanguage(message);
+    if (!asked || asked === articles) return null;
+    try {
+      const result = streamText({
+        model: this.model,
+        system: `${REWRITE_INSTRUCTION} ${LANGUAGE_NAMES[articles]}. Reply with the query only.`,
+        messages: [{ role: "user", content: message }],
+        maxOutputTokens: 60,
+        maxRetries: 0,
+        abortSignal: AbortSignal.any([signal, AbortSignal.timeout(this.settings.timeoutMs)]),
+        onError: () => {},
+      });
+      const text = (await result.text).trim().slice(0, 300);
+      return text || null;
+    } catch {
+      return null;
+    }
   }
 
   private async *stream(

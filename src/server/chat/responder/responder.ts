@@ -15,6 +15,11 @@ export interface ResponderInput {
   history: ChatTurn[];
   /** The visitor's new message. */
   message: string;
+  /**
+   * The session's locale (the widget's language when the session was created), or null: built-in replies are in
+   * the message's own language when it can be told, else in this one (fallback-replies.ts replyLanguage).
+   */
+  locale?: string | null;
   signal: AbortSignal;
 }
 

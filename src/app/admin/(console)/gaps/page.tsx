@@ -147,6 +147,13 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                         prefetch={false}
                       >
                         {t("writeArticle")}
+                      </Link>{" "}
+                      <Link
+                        className="button secondary"
+                        href={`/admin/knowledge/tests?question=${encodeURIComponent(group.question)}`}
+                        prefetch={false}
+                      >
+                        {t("testQuestion")}
                       </Link>
                     </td>
                   </tr>
