@@ -1,5 +1,4 @@
 import { auditByOf } from "../../admin/auth/admin-access";
-import { importFromUrl } from "../../admin/knowledge/knowledge-import";
 import {
   createKnowledgeArticleInputSchema,
   importKnowledgeInputSchema,
@@ -132,9 +131,16 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(importKnowledgeInputSchema)
     .output(importResultSchema)
-    .mutation(({ ctx, input }) =>
-      importFromUrl(ctx.deps, input, ctx.deps.config.admin.knowledgeImport, auditByOf(ctx.principal, ctx.ip)),
-    ),
+    // The importer (linkedom, Readability, Turndown, unpdf: ≈ 40 MB) is loaded on the first import, not at start.
+    .mutation(async ({ ctx, input }) => {
+      const { importFromUrl } = await import("../../admin/knowledge/knowledge-import");
+      return importFromUrl(
+        ctx.deps,
+        input,
+        ctx.deps.config.admin.knowledgeImport,
+        auditByOf(ctx.principal, ctx.ip),
+      );
+    }),
 });
 
 export type AdminKnowledgeRouter = typeof adminKnowledgeRouter;
