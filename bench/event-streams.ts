@@ -100,9 +100,10 @@ async function openAll(
   instances: Instance[],
   sessionIds: string[],
   visitorId: string,
-): Promise<{ streams: SseReader[]; failed: number; seconds: number }> {
+): Promise<{ streams: SseReader[]; bySession: Map<string, SseReader>; failed: number; seconds: number }> {
   const started = Date.now();
   const streams: SseReader[] = [];
+  const bySession = new Map<string, SseReader>();
   let failed = 0;
   for (let i = 0; i < sessionIds.length; i += 200) {
     const batch = await Promise.all(
@@ -111,6 +112,7 @@ async function openAll(
         return openSse(`${instance.baseUrl}/api/chats/sessions/${id}/events/?visitor_id=${visitorId}`).then(
           (stream) => {
             if (stream.response.status !== 200) failed += 1;
+            else if ((i + j) % instances.length === instances.length - 1) bySession.set(id, stream);
             return stream;
           },
           () => {
@@ -122,7 +124,7 @@ async function openAll(
     );
     for (const stream of batch) if (stream) streams.push(stream);
   }
-  return { streams, failed, seconds: (Date.now() - started) / 1000 };
+  return { streams, bySession, failed, seconds: (Date.now() - started) / 1000 };
 }
 
 async function measure(dir: string, flags: Record<string, string>) {
@@ -167,13 +169,15 @@ async function measure(dir: string, flags: Record<string, string>) {
     const idle = treeRss(instances);
 
     let open: SseReader[] = [];
+    let follower = new Map<string, SseReader>();
     for (let cycle = 1; cycle <= cycles; cycle += 1) {
-      const { streams, failed, seconds } = await openAll(instances, sessionIds, visitorId);
+      const { streams, bySession, failed, seconds } = await openAll(instances, sessionIds, visitorId);
       await sleep(3000);
       const withStreams = treeRss(instances);
       const isLast = cycle === cycles;
       if (isLast) {
         open = streams;
+        follower = bySession;
       } else {
         await Promise.all(streams.map((stream) => stream.close()));
         await sleep(3000);
@@ -194,12 +198,6 @@ async function measure(dir: string, flags: Record<string, string>) {
     }
 
     // Fan-out: chat messages through the first instance, followers on the last one.
-    const follower = new Map<string, SseReader>();
-    open.forEach((stream, index) => {
-      const sessionIndex = index; // openAll kept the order of sessionIds
-      if (sessionIndex % instances.length === instances.length - 1)
-        follower.set(sessionIds[sessionIndex]!, stream);
-    });
     const candidates = [...follower.keys()];
     const storedToSeen: number[] = [];
     const sentToSeen: number[] = [];
@@ -213,7 +211,10 @@ async function measure(dir: string, flags: Record<string, string>) {
       used.add(sessionId);
       const stream = follower.get(sessionId)!;
       const sent = performance.timeOrigin + performance.now();
-      const seen = stream.readUntil((frames) => frames.at(-1)?.event === "message.created");
+      const seen = Promise.race([
+        stream.readUntil((frames) => frames.at(-1)?.event === "message.created"),
+        sleep(15_000).then(() => []),
+      ]);
       const answer = await request(instances[0]!.baseUrl, "POST", "/api/chats/messages/chat/", {
         visitor_id: visitorId,
         session_id: sessionId,
