@@ -103,6 +103,9 @@ for (const dialect of dialectsUnderTest()) {
         expect(await openGauge()).toBe(0);
         heaps.push(await heapAfterGc());
       }
+      console.info(
+        `heap after GC per cycle (MB): ${heaps.map((heap) => (heap / 2 ** 20).toFixed(1)).join(", ")}`,
+      );
       // The first cycle warms the routes up (code, caches); from the second on, nothing may pile up.
       const growth = heaps.at(-1)! - heaps[1]!;
       expect(
