@@ -27,12 +27,11 @@ function fresh() {
 }
 
 async function compile() {
-  // esbuild's synchronous API runs its binary once and waits for it: no service process stays behind.
-  const { buildSync } = await import("esbuild");
+  const esbuild = await import("esbuild");
   mkdirSync(path.dirname(COMPILED), { recursive: true });
   // Written next to the target, then renamed: a test server starting at the same moment never reads half a file.
   const temporary = `${COMPILED}.${process.pid}.tmp.cjs`;
-  const result = buildSync({
+  const result = esbuild.buildSync({
     entryPoints: [path.join(root, "scripts", "start.ts")],
     outfile: temporary,
     bundle: true,
@@ -45,6 +44,8 @@ async function compile() {
     metafile: true,
     logLevel: "warning",
   });
+  // esbuild keeps a service process for its next call: there is none, and it would stay beside the server.
+  esbuild.stop();
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input));
   renameSync(temporary, COMPILED);
   writeFileSync(METAFILE, JSON.stringify(inputs));
