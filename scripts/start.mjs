@@ -10,9 +10,10 @@
  *
  *   node scripts/start.mjs [--compile-only] [start.ts's own flags: -p, -H, --no-build]
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = process.cwd();
 export const COMPILED = path.join(root, ".next", "visitor-chat", "start.cjs");
@@ -44,12 +45,21 @@ async function compile() {
     metafile: true,
     logLevel: "warning",
   });
-  // esbuild keeps a service process for its next call: there is none, and it would stay beside the server.
   esbuild.stop();
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input));
   renameSync(temporary, COMPILED);
   writeFileSync(METAFILE, JSON.stringify(inputs));
 }
 
-if (!fresh()) await compile();
-if (!process.argv.includes("--compile-only")) await import(pathToFileURL(COMPILED).href);
+if (process.argv.includes("--compile-only")) {
+  if (!fresh()) await compile();
+} else {
+  // Compiled in a child process that exits: the server never loads esbuild or keeps its service process.
+  if (!fresh()) {
+    const compiled = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--compile-only"], {
+      stdio: "inherit",
+    });
+    if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+  }
+  await import(pathToFileURL(COMPILED).href);
+}
