@@ -6,6 +6,10 @@
  * serves Next.js from its own `node:http` server, on PORT (default 3000) and HOSTNAME (default: every
  * interface), or `-p <port>` / `-H <hostname>`.
  *
+ * Run by `npm start` compiled to JavaScript, in one process (scripts/start.mjs: no TypeScript loader); it sets
+ * NODE_ENV=production first, logs JSON lines only (console included), and hands Next.js the configuration the
+ * build resolved.
+ *
  * Why not `next start`: Next.js passes a client-sent X-Forwarded-For through unchanged, so the app could not
  * tell a client's real address from one it made up. Here every request gets the trusted client address
  * (the socket's, or an X-Forwarded-For hop when TRUSTED_PROXIES vouches for the proxy in front) in
