@@ -76,10 +76,19 @@ async function npmStart(dir: string, databaseUrl: string, env: Record<string, st
 async function stop(started: Started): Promise<void> {
   if (started.child.exitCode !== null || started.child.signalCode !== null) return;
   const exited = new Promise((resolve) => started.child.once("exit", resolve));
-  // npm forwards SIGTERM to its script.
+  // The tree as it is now: once npm has exited, what it started (tsx's CLI did not pass SIGTERM on) is no longer
+  // its child and would be left running.
+  const tree = processTree(started.child.pid!);
+  for (const proc of tree.slice(1).reverse()) {
+    try {
+      process.kill(proc.pid, "SIGTERM");
+    } catch {
+      // gone
+    }
+  }
   started.child.kill("SIGTERM");
   await Promise.race([exited, sleep(10_000)]);
-  for (const proc of processTree(started.child.pid!)) {
+  for (const proc of tree) {
     try {
       process.kill(proc.pid, "SIGKILL");
     } catch {
