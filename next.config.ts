@@ -7,8 +7,31 @@ const nextConfig: NextConfig = {
   skipTrailingSlashRedirect: true,
   poweredByHeader: false,
   // Loaded from node_modules at run time, not bundled: scripts/start.ts shares the metrics registry (on
-  // globalThis) with the routes. (pino and pino-pretty are on Next.js's own list.)
-  serverExternalPackages: ["prom-client"],
+  // globalThis) with the routes. (pino and pino-pretty are on Next.js's own list.) The other server libraries
+  // likewise: bundled, each is copied into every route's chunks, and every chunk a route loads keeps its own copy
+  // of the code in memory (ioredis' command table was held 10 times over); required from node_modules, one copy
+  // serves every route (bench/RESULTS.md, idle memory).
+  serverExternalPackages: [
+    "prom-client",
+    "ioredis",
+    "rate-limiter-flexible",
+    "pg",
+    "@prisma/adapter-pg",
+    "@prisma/adapter-better-sqlite3",
+    "@trpc/server",
+    "trpc-to-openapi",
+    "zod",
+    "zod-openapi",
+    "better-auth",
+    "ai",
+    "@ai-sdk/openai-compatible",
+    "linkedom",
+    "@mozilla/readability",
+    "turndown",
+    "unpdf",
+    "minisearch",
+    "standardwebhooks",
+  ],
   reactStrictMode: true,
   async headers() {
     // Responses the proxy (src/proxy.ts) does not see still must not be content-sniffed.

@@ -1,183 +1,308 @@
 /**
- * Conversation event streams: how many idle open event streams (connected widgets) one instance holds and its
- * memory, and the latency of an event from published to received with many streams open.
+ * Conversation event streams (issue 24): what an open stream costs one instance, whether the memory comes back
+ * when streams are dropped, and how fast a stored message reaches its follower with many streams open.
  *
- *   npx tsx bench/event-streams.ts [--idle 2000] [--open 1000] [--events 500] [--rate 50]
- *                                  [--dialect postgresql|sqlite] [--redis]
+ *   bash -c 'ulimit -n 20000; npx tsx bench/event-streams.ts [--streams 10000] [--cycles 3] [--messages 200]
+ *            [--concurrency 20] [--dialect sqlite|postgresql] [--redis] [--instances 1|2] [--dirs old,new]'
  *
- * Method: visitors and sessions are inserted directly in the database (one session per stream); `--idle`
- * streams are opened on GET /api/chats/sessions/{id}/events/ and the server's resident memory (VmRSS of the
- * process listening on its port) is read before and after. Then, with `--open` streams, `--events` session
- * renames are sent at `--rate` per second to random sessions: each publishes one session.updated, received by
- * that session's stream. "Published" is the event's sequence, which is the publisher's clock in µs (ms
- * resolution: nextSequence = max(last + 1, now_ms × 1000)); "received" is when this process (same machine,
- * same clock) read the frame. `--redis` runs the instance with REDIS_URL (the Redis bus).
+ * Method: one visitor and `--streams` sessions are inserted directly in the database; the bench process (a
+ * separate process from the servers) opens one `GET /api/chats/sessions/{id}/events/` per session, spread over
+ * the instances, 200 at a time, and keeps each reading. Memory is the resident memory summed over every process
+ * of each server's tree (the launcher and anything it started), read before, with the streams open and after
+ * they are dropped, `--cycles` times. Then, with the streams open, `--messages` chat messages are sent
+ * (`--concurrency` at a time, POST /api/chats/messages/chat/) to random sessions through the first instance; the
+ * follower of that session (on the last instance: through Redis when there are two) stamps the arrival of the
+ * message's `message.created`. Its `id:` is the bus sequence, the publisher's clock in µs at publish (after the
+ * message was stored), so arrival − id/1000 is "stored → seen by the follower" (bus + SSE write + the client's
+ * read, same machine, same clock); arrival − request sent is the whole path with the chat request.
+ * `--dirs`: checkouts (each built) measured one after the other in one run: a before/after. Each server is
+ * started as its package.json's `npm start` starts it (environment, node flags), without npm.
  */
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import path from "node:path";
 import { openDatabase } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
-import { startServer } from "../testing/next-server";
+import { freePort } from "../testing/next-server";
 import { openSse, type SseReader } from "../testing/sse";
 import { createTestDatabase } from "../testing/test-database";
-import { fmt, intFlag, machineLine, parseFlags, percentile, printTable } from "./lib";
-
-/** Resident memory (MB) of the process listening on `port`. */
-function rssOfListener(port: number): number {
-  const line = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
-  const pid = /pid=(\d+)/.exec(line)?.[1];
-  if (!pid) throw new Error(`no process listens on ${port}: ${line}`);
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
+import { processTree, startCommand } from "./processes";
+import { fmt, intFlag, machineLine, parseFlags, percentile, printTable, request } from "./lib";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function main(): Promise<void> {
-  const flags = parseFlags();
-  const dialect = (flags.dialect ?? "postgresql") as Dialect;
-  const idle = intFlag(flags, "idle", 2000);
-  const open = intFlag(flags, "open", 1000);
-  const events = intFlag(flags, "events", 500);
-  const rate = intFlag(flags, "rate", 50);
-  const redis = "redis" in flags;
+interface Instance {
+  child: ChildProcess;
+  baseUrl: string;
+  output: () => string;
+}
+
+/** The server of a checkout as `npm start` runs it there (the launcher, or tsx for a checkout before it). */
+async function startIn(dir: string, databaseUrl: string, env: Record<string, string>): Promise<Instance> {
+  const port = await freePort();
+  const launcher = startCommand(dir);
+  let output = "";
+  const child = spawn(process.execPath, [...launcher.args, "--no-build"], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      ...launcher.env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+      KNOWLEDGE_STREAM_DELAY_MS: "0",
+      RATE_LIMITS: "off",
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 250) {
+    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (waited > 90_000) throw new Error(`the server did not start:\n${output}`);
+    await sleep(250);
+  }
+  return { child, baseUrl, output: () => output };
+}
+
+function treeRss(instances: Instance[]): number {
+  return instances.reduce(
+    (sum, instance) => sum + processTree(instance.child.pid!).reduce((total, proc) => total + proc.rssMb, 0),
+    0,
+  );
+}
+
+async function stopAll(instances: Instance[]): Promise<void> {
+  await Promise.all(
+    instances.map(
+      (instance) =>
+        new Promise<void>((resolve) => {
+          if (instance.child.exitCode !== null || instance.child.signalCode !== null) return resolve();
+          instance.child.once("exit", () => resolve());
+          instance.child.kill("SIGTERM");
+          setTimeout(() => instance.child.kill("SIGKILL"), 5000).unref();
+        }),
+    ),
+  );
+}
+
+async function openAll(
+  instances: Instance[],
+  sessionIds: string[],
+  visitorId: string,
+): Promise<{ streams: SseReader[]; bySession: Map<string, SseReader>; failed: number; seconds: number }> {
+  const started = Date.now();
+  const streams: SseReader[] = [];
+  const bySession = new Map<string, SseReader>();
+  let failed = 0;
+  for (let i = 0; i < sessionIds.length; i += 200) {
+    const batch = await Promise.all(
+      sessionIds.slice(i, i + 200).map((id, j) => {
+        const instance = instances[(i + j) % instances.length]!;
+        return openSse(`${instance.baseUrl}/api/chats/sessions/${id}/events/?visitor_id=${visitorId}`).then(
+          (stream) => {
+            if (stream.response.status !== 200) failed += 1;
+            else if ((i + j) % instances.length === instances.length - 1) bySession.set(id, stream);
+            return stream;
+          },
+          () => {
+            failed += 1;
+            return undefined;
+          },
+        );
+      }),
+    );
+    for (const stream of batch) if (stream) streams.push(stream);
+  }
+  return { streams, bySession, failed, seconds: (Date.now() - started) / 1000 };
+}
+
+async function measure(dir: string, flags: Record<string, string>) {
+  const dialect = (flags.dialect ?? "sqlite") as Dialect;
+  const count = intFlag(flags, "streams", 10_000);
+  const cycles = intFlag(flags, "cycles", 3);
+  const messages = intFlag(flags, "messages", 200);
+  const concurrency = intFlag(flags, "concurrency", 20);
+  const instanceCount = intFlag(flags, "instances", 1);
+  const redis = "redis" in flags || instanceCount > 1;
 
   const testDatabase = await createTestDatabase(dialect);
   const database = await openDatabase(testDatabase.url);
-  const server = await startServer({
-    databaseUrl: testDatabase.url,
-    env: redis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {},
-  });
-  const port = Number(new URL(server.baseUrl).port);
-  const streams: SseReader[] = [];
+  const env: Record<string, string> = redis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {};
+  const instances: Instance[] = [];
+  const label = `${path.basename(dir)} · ${dialect}${redis ? " + Redis" : ""} · ${instanceCount} instance(s)`;
+  const memoryRows: (string | number)[][] = [];
+  const latencyRows: (string | number)[][] = [];
   try {
-    const count = Math.max(idle, open);
+    for (let i = 0; i < instanceCount; i += 1) instances.push(await startIn(dir, testDatabase.url, env));
     const visitorId = randomUUID();
     await database.db.visitor.create({ data: { id: visitorId, metadata: {} } });
     const sessionIds = Array.from({ length: count }, () => randomUUID());
-    for (let i = 0; i < count; i += 500) {
+    for (let i = 0; i < count; i += 1000) {
       await database.db.session.createMany({
-        data: sessionIds.slice(i, i + 500).map((id) => ({ id, visitor_id: visitorId })),
+        data: sessionIds.slice(i, i + 1000).map((id) => ({ id, visitor_id: visitorId })),
       });
     }
-    const url = (id: string) => `${server.baseUrl}/api/chats/sessions/${id}/events/?visitor_id=${visitorId}`;
-
-    // Warm the routes, then the baseline.
-    const warm = await openSse(url(sessionIds[0]!));
-    await warm.close();
-    await sleep(1000);
-    const rssBefore = rssOfListener(port);
-
-    let failed = 0;
-    const openedAt = Date.now();
-    for (let i = 0; i < idle; i += 100) {
-      const batch = await Promise.all(
-        sessionIds.slice(i, Math.min(i + 100, idle)).map((id) =>
-          openSse(url(id)).then(
-            (stream) => {
-              if (stream.response.status !== 200) failed += 1;
-              return stream;
-            },
-            () => {
-              failed += 1;
-              return undefined;
-            },
-          ),
-        ),
+    // Warm every instance's routes (the stream, the chat), then the baseline.
+    for (const instance of instances) {
+      const warm = await openSse(
+        `${instance.baseUrl}/api/chats/sessions/${sessionIds[0]}/events/?visitor_id=${visitorId}`,
       );
-      for (const stream of batch) if (stream) streams.push(stream);
+      await request(instance.baseUrl, "POST", "/api/chats/messages/chat/", {
+        visitor_id: visitorId,
+        session_id: sessionIds[0],
+        message: "hello",
+      });
+      await warm.close();
     }
-    const openSeconds = (Date.now() - openedAt) / 1000;
-    await sleep(3000);
-    const rssIdle = rssOfListener(port);
-    printTable(
-      `Idle event streams on one instance (${dialect}${redis ? ", Redis bus" : ", in-process bus"})`,
-      [
-        "streams open",
-        "failed",
-        "opened in (s)",
-        "RSS before (MB)",
-        "RSS with streams (MB)",
-        "per stream (KB)",
-      ],
-      [
-        [
-          streams.length,
-          failed,
-          fmt(openSeconds),
-          fmt(rssBefore),
-          fmt(rssIdle),
-          fmt(((rssIdle - rssBefore) * 1024) / Math.max(1, streams.length)),
-        ],
-      ],
-    );
-    console.log(
-      `${streams.length >= 2000 && rssIdle < 1024 ? "PASS" : "MISS"} ≥ 2,000 open streams under 1 GB RSS`,
-    );
+    await sleep(2000);
+    const idle = treeRss(instances);
 
-    // Latency with `open` streams: close the rest.
-    for (const stream of streams.splice(open)) await stream.close();
-    const latencies: number[] = [];
-    const readers = streams.map(async (stream) => {
-      for (;;) {
-        const frame = await stream.next();
-        if (!frame) return;
-        if (frame.event !== "session.updated") continue;
-        latencies.push(performance.timeOrigin + performance.now() - Number(frame.id) / 1000);
+    let open: SseReader[] = [];
+    let follower = new Map<string, SseReader>();
+    for (let cycle = 1; cycle <= cycles; cycle += 1) {
+      const { streams, bySession, failed, seconds } = await openAll(instances, sessionIds, visitorId);
+      await sleep(3000);
+      const withStreams = treeRss(instances);
+      const isLast = cycle === cycles;
+      if (isLast) {
+        open = streams;
+        follower = bySession;
+      } else {
+        await Promise.all(streams.map((stream) => stream.close()));
+        await sleep(3000);
       }
-    });
-    let sent = 0;
-    const statuses = new Map<string, number>();
-    const renames: Promise<void>[] = [];
-    const started = Date.now();
-    while (sent < events) {
-      const id = sessionIds[Math.floor(Math.random() * streams.length)]!;
-      renames.push(
-        fetch(`${server.baseUrl}/api/chats/sessions/${id}/`, {
-          method: "PATCH",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ visitor_id: visitorId, title: `t${sent}` }),
-        }).then(
-          (response) => {
-            statuses.set(String(response.status), (statuses.get(String(response.status)) ?? 0) + 1);
-          },
-          (error: unknown) => {
-            const key = error instanceof Error ? error.message : "error";
-            statuses.set(key, (statuses.get(key) ?? 0) + 1);
-          },
-        ),
-      );
-      sent += 1;
-      const due = started + (sent * 1000) / rate;
-      if (due > Date.now()) await sleep(due - Date.now());
+      const dropped = isLast ? NaN : treeRss(instances);
+      memoryRows.push([
+        label,
+        cycle,
+        streams.length - failed,
+        failed,
+        fmt(seconds),
+        fmt(idle),
+        fmt(withStreams),
+        fmt(((withStreams - idle) * 1024) / Math.max(1, streams.length - failed)),
+        isLast ? "(kept open)" : fmt(dropped),
+      ]);
+      console.log(memoryRows.at(-1)!.join(" | "));
     }
-    await Promise.all(renames);
-    for (let waited = 0; latencies.length < events && waited < 10_000; waited += 100) await sleep(100);
-    console.log(`renames answered: ${JSON.stringify(Object.fromEntries(statuses))}`);
-    printTable(
-      `Event latency, published → received, ${streams.length} open streams (${events} events at ${rate}/s)`,
-      ["received", "p50 (ms)", "p99 (ms)", "max (ms)"],
-      [
-        [
-          `${latencies.length}/${events}`,
-          fmt(percentile(latencies, 50)),
-          fmt(percentile(latencies, 99)),
-          fmt(Math.max(...latencies)),
-        ],
-      ],
+
+    // Fan-out: chat messages through the first instance, followers on the last one.
+    const candidates = [...follower.keys()];
+    const storedToSeen: number[] = [];
+    const sentToSeen: number[] = [];
+    const requestMs: number[] = [];
+    let failures = 0;
+    const used = new Set<string>();
+    const one = async () => {
+      let sessionId: string;
+      do sessionId = candidates[Math.floor(Math.random() * candidates.length)]!;
+      while (used.has(sessionId));
+      used.add(sessionId);
+      const stream = follower.get(sessionId)!;
+      const sent = performance.timeOrigin + performance.now();
+      const seen = Promise.race([
+        stream.readUntil((frames) => frames.at(-1)?.event === "message.created"),
+        sleep(15_000).then(() => []),
+      ]);
+      const answer = await request(instances[0]!.baseUrl, "POST", "/api/chats/messages/chat/", {
+        visitor_id: visitorId,
+        session_id: sessionId,
+        message: "How do I reset my password?",
+      });
+      requestMs.push(answer.ms);
+      if (answer.status !== 200 && answer.status !== 201) failures += 1;
+      const frames = await seen;
+      const created = frames.find((frame) => frame.event === "message.created");
+      if (!created) return void (failures += 1);
+      const at = performance.timeOrigin + performance.now();
+      storedToSeen.push(at - Number(created.id) / 1000);
+      sentToSeen.push(at - sent);
+    };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < Math.min(messages, candidates.length)) {
+          next += 1;
+          await one();
+        }
+      }),
     );
-    console.log(
-      `${percentile(latencies, 99) <= 50 ? "PASS" : "MISS"} p99 ≤ 50 ms at ${streams.length} streams`,
-    );
-    console.log(machineLine());
-    await Promise.all(streams.map((stream) => stream.close()));
-    await Promise.race([Promise.all(readers), sleep(2000)]);
+    latencyRows.push([
+      label,
+      open.length,
+      `${storedToSeen.length}/${messages}`,
+      failures,
+      fmt(percentile(storedToSeen, 50)),
+      fmt(percentile(storedToSeen, 99)),
+      fmt(percentile(sentToSeen, 50)),
+      fmt(percentile(sentToSeen, 99)),
+      fmt(percentile(requestMs, 50)),
+      fmt(percentile(requestMs, 99)),
+    ]);
+    console.log(latencyRows.at(-1)!.join(" | "));
+    await Promise.all(open.map((stream) => stream.close()));
   } finally {
-    await server.stop();
+    await stopAll(instances);
     await database.close();
     await testDatabase.drop();
   }
+  return { memoryRows, latencyRows };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags();
+  const dirs = (flags.dirs ?? ".").split(",").map((dir) => path.resolve(dir));
+  console.log(machineLine());
+  const memoryRows: (string | number)[][] = [];
+  const latencyRows: (string | number)[][] = [];
+  for (const dir of dirs) {
+    const result = await measure(dir, flags);
+    memoryRows.push(...result.memoryRows);
+    latencyRows.push(...result.latencyRows);
+  }
+  printTable(
+    "Open event streams: resident memory summed over each server's process tree (MB)",
+    [
+      "run",
+      "cycle",
+      "streams open",
+      "failed",
+      "opened in (s)",
+      "idle (MB)",
+      "with streams (MB)",
+      "per stream (KB)",
+      "after drop (MB)",
+    ],
+    memoryRows,
+  );
+  printTable(
+    "A chat message → its follower's message.created, with the streams open (ms)",
+    [
+      "run",
+      "streams",
+      "received",
+      "failures",
+      "stored→seen p50",
+      "stored→seen p99",
+      "sent→seen p50",
+      "sent→seen p99",
+      "chat request p50",
+      "chat request p99",
+    ],
+    latencyRows,
+  );
+  console.log(machineLine());
 }
 
 void main().then(

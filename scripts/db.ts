@@ -35,9 +35,10 @@ export function redactUrls(text: string): string {
 /**
  * Applies every pending migration (creating the database or SQLite file if needed). The URL goes to dbmate
  * through its environment (DATABASE_URL), never on its command line, where `ps` would show the password; a
- * failure is reported with any URL in it redacted.
+ * failure is reported with any URL in it redacted. Answers the migrations it applied (dbmate's output is printed
+ * unless `quiet`).
  */
-export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): void {
+export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}): string[] {
   const target = resolveDatabaseUrl(databaseUrl);
   if (target.dialect === "sqlite")
     mkdirSync(path.dirname(path.resolve(target.adapterUrl)), { recursive: true });
@@ -61,6 +62,7 @@ export function migrate(databaseUrl: string, options: { quiet?: boolean } = {}):
     );
   }
   if (stderr && !options.quiet) console.error(stderr);
+  return [...(result.stdout ?? "").matchAll(/^Applied: (\S+)/gm)].map((match) => match[1]!);
 }
 
 /**
@@ -149,7 +151,7 @@ function checkMigrations(): void {
 async function main(): Promise<void> {
   const [command, argument] = process.argv.slice(2);
   loadEnvConfig(process.cwd());
-  if (command === "migrate") return migrate(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  if (command === "migrate") return void migrate(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   if (command === "new" && argument) return authorMigration(argument);
   if (command === "check") return checkMigrations();
   console.error("usage: tsx scripts/db.ts migrate | new <name> | check");

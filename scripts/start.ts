@@ -6,6 +6,10 @@
  * serves Next.js from its own `node:http` server, on PORT (default 3000) and HOSTNAME (default: every
  * interface), or `-p <port>` / `-H <hostname>`.
  *
+ * Run by `npm start` compiled to JavaScript, in one process (scripts/start.mjs: no TypeScript loader); it sets
+ * NODE_ENV=production first, logs JSON lines only (console included), and hands Next.js the configuration the
+ * build resolved.
+ *
  * Why not `next start`: Next.js passes a client-sent X-Forwarded-For through unchanged, so the app could not
  * tell a client's real address from one it made up. Here every request gets the trusted client address
  * (the socket's, or an X-Forwarded-For hop when TRUSTED_PROXIES vouches for the proxy in front) in
@@ -15,9 +19,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
+import { format } from "node:util";
 import { loadEnvConfig } from "@next/env";
+import type { NextConfig } from "next";
+import type { Logger } from "pino";
 import {
   CLIENT_ADDRESS_HEADER,
   CLIENT_PROTO_HEADER,
@@ -126,7 +134,30 @@ async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "res
   response.end(await answer.text());
 }
 
+/**
+ * What is printed through `console` in this process (Next.js' own notices such as "Running next.config took …",
+ * a library's warning) becomes a JSON line of the logger too, so `npm start`'s output is JSON lines throughout
+ * (docs/operations.md). Colours are stripped; the text is what the console would have shown.
+ */
+function routeConsoleToLogger(logger: Logger): void {
+  const levels = { log: "info", info: "info", warn: "warn", error: "error", debug: "debug" } as const;
+  for (const [method, level] of Object.entries(levels) as [
+    keyof typeof levels,
+    (typeof levels)[keyof typeof levels],
+  ][]) {
+    console[method] = (...args: unknown[]) => {
+      const text = format(...args)
+        .replace(/\u001b\[[0-9;]*m/g, "")
+        .trim();
+      if (text) logger[level](text);
+    };
+  }
+}
+
 async function main(): Promise<void> {
+  // A production server, before anything reads the environment: the logger (JSON lines, never pino-pretty),
+  // src/env.ts and the .env files chosen below all see NODE_ENV=production, as under `next start`.
+  Object.assign(process.env, { NODE_ENV: "production" });
   // The same .env files Next.js reads, so the migrator and the server agree on DATABASE_URL.
   loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
   // The server's own environment check, now: a bad value exits here with its message, before anything listens
@@ -134,16 +165,19 @@ async function main(): Promise<void> {
   await import("../src/env");
   // The JSON logger and the metrics (LOG_LEVEL, METRICS_TOKEN): loaded after the environment check.
   const { logger, logError } = await import("../src/server/observability/logger");
+  routeConsoleToLogger(logger);
   const { metrics, routeOf, routeLabel } = await import("../src/server/observability/metrics");
   // (Also reads the environment: imported only now.) Replies being written, for a graceful stop.
-  const { inflightReplies } = await import("../src/server/chat/messages/reply-run");
+  const { inflightReplies } = await import("../src/server/chat/messages/active-runs");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXIES);
   const port = Number(option("-p", "--port") ?? process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT: ${port} is not a port`);
   const hostname = option("-H", "--hostname") ?? process.env.HOSTNAME ?? undefined;
 
-  migrate(databaseUrl);
+  // dbmate's report as one JSON line, like everything npm start logs.
+  const applied = migrate(databaseUrl, { quiet: true });
+  if (applied.length > 0) logger.info({ migrations: applied }, "database migrated");
 
   // --no-build: the test harnesses (testing/next-server.ts, e2e/start-app.ts) build once themselves, and several
   // test servers must not rebuild at the same time.
@@ -151,7 +185,7 @@ async function main(): Promise<void> {
     ? { kind: "fresh" }
     : buildState(process.cwd());
   if (build.kind !== "fresh") {
-    console.log(
+    logger.info(
       build.kind === "missing"
         ? "No production build yet: running next build (about a minute)…"
         : `The sources changed since the last build (${build.changed}): running next build (about a minute)…`,
@@ -160,10 +194,16 @@ async function main(): Promise<void> {
     if (built.status !== 0) process.exit(built.status ?? 1);
   }
 
-  Object.assign(process.env, { NODE_ENV: "production" });
   markClientHeaderTrusted();
+  // The configuration the build resolved, as Next.js' own standalone server (`output: "standalone"`, server.js)
+  // passes it: next.config.ts is not compiled again at start, which loaded SWC's native compilers and the
+  // next-intl plugin (≈ 40 MB resident) into the server for good.
+  const { config } = JSON.parse(
+    readFileSync(path.join(process.cwd(), ".next", "required-server-files.json"), "utf8"),
+  ) as { config: NextConfig };
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(config);
   const { default: next } = await import("next");
-  const app = next({ dev: false, dir: process.cwd(), hostname, port });
+  const app = next({ dev: false, dir: process.cwd(), hostname, port, conf: config });
   const handle = app.getRequestHandler();
   await app.prepare();
 

@@ -1,6 +1,6 @@
 /**
  * Runs the production build on a free port against a database, started the way production starts it
- * (`npm start`, scripts/start.ts: migrations, then Next.js inside the server that resolves client addresses),
+ * (`npm start`: scripts/start.mjs running scripts/start.ts compiled; migrations, then Next.js inside the server that resolves client addresses),
  * without Vitest: used by the HTTP suites (through tests/helpers/server.ts) and by the benches under bench/.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -11,6 +11,8 @@ import { TEST_ADMIN_API_KEY } from "./test-env";
 
 export interface RunningServer {
   baseUrl: string;
+  /** The server process (e.g. to send it a signal a test preload listens to). */
+  pid: number;
   /** SIGTERM, then SIGKILL if the server has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
   /** kill -9: no shutdown hooks, nothing drained (a crash or an OOM kill). */
@@ -34,14 +36,17 @@ export async function freePort(): Promise<number> {
 export async function startServer(options: {
   databaseUrl: string;
   env?: Record<string, string>;
+  /** Node.js flags for the server process (e.g. `--expose-gc`, `--import` of a test-only preload). */
+  nodeArgs?: string[];
 }): Promise<RunningServer> {
   if (!existsSync(path.join(".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npx next build` (npm test does) before the HTTP suites.");
   }
   const port = await freePort();
   let output = "";
+  // npm start's own launcher (scripts/start.mjs: start.ts compiled, no TypeScript loader), without npm.
   // --no-build: built once above; several test servers must not rebuild at once.
-  const start = ["--import", "tsx", path.join("scripts", "start.ts"), "--no-build"];
+  const start = [...(options.nodeArgs ?? []), path.join("scripts", "start.mjs"), "--no-build"];
   const child: ChildProcess = spawn(process.execPath, start, {
     env: {
       ...process.env,
@@ -76,6 +81,7 @@ export async function startServer(options: {
   }
   return {
     baseUrl,
+    pid: child.pid!,
     output: () => output,
     stop: (graceMs = 5000) =>
       new Promise<void>((resolve) => {

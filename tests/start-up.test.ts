@@ -4,7 +4,7 @@
  * every route: now the process exits non-zero with the message before it listens.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -64,6 +64,69 @@ describe("npm start with a bad setting", { timeout: 90_000 }, () => {
     expect(output).toContain("LLM_MODEL is required when LLM_BASE_URL is set");
     expect(output).not.toContain("ready on");
     expect(await listening(port)).toBe(false);
+  });
+});
+
+describe("npm start's output", { timeout: 90_000 }, () => {
+  it("is JSON lines, with NODE_ENV unset as an operator runs it: migrations, Next.js' notices, ready, requests", async () => {
+    if (!existsSync(path.join(".next", "BUILD_ID")))
+      throw new Error("No production build: run `npx next build` first.");
+    const port = await freePort();
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      DATABASE_URL: `file:${path.join(temp, "json-lines.db")}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    Reflect.deleteProperty(env, "NODE_ENV");
+    delete env.LOG_LEVEL;
+    // What `npm start` runs (package.json: exec node scripts/start.mjs), without npm's own two-line banner.
+    const child = spawn(process.execPath, [path.join("scripts", "start.mjs"), "--no-build"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => child.on("exit", resolve));
+    try {
+      let ready = false;
+      for (let waited = 0; !ready && waited < 60_000; waited += 200) {
+        ready = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+          (response) => response.ok,
+          () => false,
+        );
+        if (!ready) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(ready, stdout + stderr).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    const lines = stdout.split("\n").filter((line) => line.trim() !== "");
+    const parsed = lines.map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON line: ${line}`);
+      }
+    });
+    expect(stderr).toBe("");
+    for (const line of parsed) {
+      expect(typeof line.level).toBe("number");
+      expect(typeof line.time).toBe("string");
+      expect(line.service).toBe("visitor-chat");
+    }
+    expect(parsed.find((line) => line.msg === "database migrated")?.migrations).toEqual(
+      expect.arrayContaining([expect.stringMatching(/_init\.sql$/)]),
+    );
+    expect(parsed.some((line) => String(line.msg).startsWith("Visitor Chat ready on"))).toBe(true);
+    expect(parsed).toContainEqual(
+      expect.objectContaining({ msg: "request", route: "/api/health", status: 200, method: "GET" }),
+    );
   });
 });
 

@@ -1,7 +1,5 @@
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-postgresql/client";
-import { PrismaClient as SqlitePrismaClient } from "~/generated/prisma-sqlite/client";
+import type { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-postgresql/client";
 import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
 import { metrics, type PoolCounts } from "../observability/metrics";
 import { resolveDatabaseUrl, type Dialect } from "./database-url";
@@ -27,11 +25,20 @@ export interface OpenOptions {
   onStatement?: (sql: string) => void;
 }
 
+/**
+ * Opens the database of the URL's dialect. Only that dialect's generated client and driver adapter are loaded
+ * (imported here, on first use): a PostgreSQL server never loads better-sqlite3 and the SQLite client, and a
+ * SQLite one never loads pg (bench/RESULTS.md, idle memory).
+ */
 export async function openDatabase(databaseUrl: string, options: OpenOptions = {}): Promise<Database> {
   const target = resolveDatabaseUrl(databaseUrl);
   const observe = <T extends SqlDriverAdapterFactory>(factory: T): T =>
     options.onStatement ? observeStatements(factory, options.onStatement) : factory;
   if (target.dialect === "postgresql") {
+    const [{ PrismaPg }, { PrismaClient: PostgresPrismaClient }] = await Promise.all([
+      import("@prisma/adapter-pg"),
+      import("~/generated/prisma-postgresql/client"),
+    ]);
     const pools = new Set<PoolCounts>();
     const db = new PostgresPrismaClient({
       adapter: observe(countPool(new PrismaPg({ connectionString: target.adapterUrl }), pools)),
@@ -45,6 +52,10 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
       },
     };
   }
+  const [{ PrismaBetterSQLite3 }, { PrismaClient: SqlitePrismaClient }] = await Promise.all([
+    import("@prisma/adapter-better-sqlite3"),
+    import("~/generated/prisma-sqlite/client"),
+  ]);
   const sqlite = new SqlitePrismaClient({
     adapter: observe(new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS })),
   });

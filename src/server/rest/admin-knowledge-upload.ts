@@ -1,6 +1,5 @@
 import { env } from "~/env";
 import { auditByOf } from "../admin/auth/admin-access";
-import { importUploadedFile } from "../admin/knowledge/knowledge-import";
 import { AppError } from "../errors/app-error";
 import { readBodyBytes } from "../protection/body-limit";
 import { clientIp } from "../protection/client-address";
@@ -51,6 +50,8 @@ export async function knowledgeUpload({ request, deps, principal }: RouteCall<un
       params: { details: "published must be true or false" },
       fieldErrors: { published: ["published must be true or false"] },
     });
+  // Loaded on the first upload (linkedom, Readability, Turndown, unpdf), not when the routes load.
+  const { importUploadedFile } = await import("../admin/knowledge/knowledge-import");
   const result = await importUploadedFile(
     deps,
     {

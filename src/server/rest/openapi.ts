@@ -2,7 +2,7 @@ import { generateOpenApiDocument } from "trpc-to-openapi";
 import { z } from "zod";
 import { appRouter, procedureMetaByPath } from "../api/root";
 import type { ProcedureMeta } from "../api/trpc";
-import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/auth/sign-in-throttle";
+import { SIGN_IN_ACCOUNT_LIMIT } from "../admin/auth/sign-in-limit";
 import {
   ADMIN_EVENT_TYPES,
   EVENT_CATALOGUE,

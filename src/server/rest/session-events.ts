@@ -1,9 +1,10 @@
 import { ZodError } from "zod";
 import type { SessionEvent } from "../chat/events/event-types";
+import { MAX_PENDING_EVENTS } from "../chat/events/follow-session";
 import { followSessionEvents } from "../chat/messages/messages.service";
 import { sessionEventsInputSchema, type SessionEventsInput } from "../chat/sessions/session.schema";
 import type { RouteCall } from "./route";
-import { sseResponse, type SseFrame } from "./sse";
+import { sseResponse, StreamDropped, type SseFrame } from "./sse";
 
 /** One event as an SSE frame: `id:` its sequence (the browser's Last-Event-ID), `event:` its type, `data:` JSON. */
 export function sessionEventFrame(event: SessionEvent): SseFrame {
@@ -31,7 +32,8 @@ export function sessionEventsInput(request: Request, params: Record<string, stri
 /**
  * GET /api/chats/sessions/{id}/events/?visitor_id=…: the session's events as Server-Sent Events, resumed after
  * `Last-Event-ID` (or `last_event_id`) with no gap and no duplicate, then live, with a heartbeat comment every
- * 15 s. Everything that can be refused (validation, unknown session, another visitor's, rate limit) is an
+ * 15 s (one timer for all streams). A client that falls MAX_PENDING_EVENTS behind is dropped with a
+ * `: dropped: <reason>` comment. Everything that can be refused (validation, unknown session, another visitor's, rate limit) is an
  * ordinary JSON error before the stream starts. The stream ends when the session is deleted.
  */
 export async function sessionEvents({
@@ -40,7 +42,11 @@ export async function sessionEvents({
   input,
 }: RouteCall<SessionEventsInput>): Promise<Response> {
   const controller = new AbortController();
-  const events = await followSessionEvents(deps, input, controller.signal);
+  // A client that stops reading is dropped with the reason once its follower's bound is reached (sseResponse).
+  const events = await followSessionEvents(deps, input, controller.signal, {
+    maxPending: MAX_PENDING_EVENTS,
+    onOverflow: (reason) => controller.abort(new StreamDropped(reason)),
+  });
   return sseResponse(events, sessionEventFrame, {
     name: "session events",
     heartbeat: true,

@@ -1,4 +1,4 @@
-import { logError } from "../observability/logger";
+import { logError, logger } from "../observability/logger";
 
 /**
  * The one Server-Sent Events response of the REST-only streams (the streamed chat, a session's events, the admin
@@ -22,6 +22,69 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 const encoder = new TextEncoder();
+const CONNECTED = encoder.encode(": connected\n\n");
+const HEARTBEAT = encoder.encode(": heartbeat\n\n");
+
+/**
+ * The heartbeat of every live stream of the process: one timer (not one per stream), running while a stream is
+ * open. The streams are spread over HEARTBEAT_SLOTS slots and the timer beats one slot per tick, so 10,000 open
+ * streams cost 10,000 / HEARTBEAT_SLOTS small writes a second rather than 10,000 at once every HEARTBEAT_MS
+ * (a burst that would hold up the events of every stream behind it). On globalThis: Next.js bundles each route
+ * separately.
+ */
+const HEARTBEAT_SLOTS = 15;
+interface Heartbeats {
+  slots: Set<() => void>[];
+  count: number;
+  tick: number;
+  timer?: ReturnType<typeof setInterval>;
+}
+const heartbeats = ((
+  globalThis as typeof globalThis & { __visitorChatHeartbeats?: Heartbeats }
+).__visitorChatHeartbeats ??= {
+  slots: Array.from({ length: HEARTBEAT_SLOTS }, () => new Set<() => void>()),
+  count: 0,
+  tick: 0,
+});
+
+/** Adds a stream's beat to the shared heartbeat; the answer removes it (the timer stops with the last one). */
+export function onHeartbeat(beat: () => void): () => void {
+  // The emptiest slot: each beats every HEARTBEAT_MS, the slots in turn.
+  const slot = heartbeats.slots.reduce((least, each) => (each.size < least.size ? each : least));
+  slot.add(beat);
+  heartbeats.count += 1;
+  if (!heartbeats.timer) {
+    heartbeats.timer = setInterval(() => {
+      heartbeats.tick = (heartbeats.tick + 1) % HEARTBEAT_SLOTS;
+      for (const each of heartbeats.slots[heartbeats.tick]!) each();
+    }, HEARTBEAT_MS / HEARTBEAT_SLOTS);
+    heartbeats.timer.unref();
+  }
+  return () => {
+    if (!slot.delete(beat)) return;
+    heartbeats.count -= 1;
+    if (heartbeats.count > 0 || !heartbeats.timer) return;
+    clearInterval(heartbeats.timer);
+    heartbeats.timer = undefined;
+  };
+}
+
+/** Streams beating now (for tests). */
+export function heartbeatCount(): number {
+  return heartbeats.count;
+}
+
+/**
+ * Why a stream was ended by the server while its client was still connected: written as a last comment line
+ * (`: dropped: <reason>`), logged, and the stream closed. A client that reconnects with its Last-Event-ID resumes
+ * where it stopped.
+ */
+export class StreamDropped extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = "StreamDropped";
+  }
+}
 
 /** A frame as it goes on the wire, ending with its blank line. */
 export function sseFrameText(frame: SseFrame): string {
@@ -32,10 +95,14 @@ export function sseFrameText(frame: SseFrame): string {
 export interface SseOptions {
   /**
    * Live streams (session and admin events): a `: connected` comment at once (it sends the headers through
-   * proxies, and a waiting client gets its 200) and a `: heartbeat` comment every HEARTBEAT_MS.
+   * proxies, and a waiting client gets its 200) and a `: heartbeat` comment every HEARTBEAT_MS (the process's
+   * one heartbeat timer; skipped while the client has not read what it was sent).
    */
   heartbeat?: boolean;
-  /** Aborted when the stream ends or the client goes away (the follower behind `events` listens to it). */
+  /**
+   * Aborted when the stream ends or the client goes away (the follower behind `events` listens to it). Aborted
+   * by the producer with a StreamDropped reason, it ends the stream at once with that reason (a reader too slow).
+   */
   controller?: AbortController;
   /** The client's request: its abort (the client went away) ends the stream too. */
   request?: Request;
@@ -55,38 +122,56 @@ export function sseResponse<T>(
   options: SseOptions,
 ): Response {
   const controller = options.controller ?? new AbortController();
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let body: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let stopHeartbeat: (() => void) | undefined;
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    clearInterval(heartbeat);
+    stopHeartbeat?.();
+    options.request?.signal.removeEventListener("abort", stop);
+    controller.signal.removeEventListener("abort", dropped);
     controller.abort();
     // The generator's `finally` blocks (unsubscribe, counters) run once its pending step has ended.
     void Promise.resolve(events.return?.(undefined)).catch(() => undefined);
   };
+  // The producer gave up on this client (StreamDropped): say why, end the stream, free what it holds.
+  function dropped() {
+    const reason: unknown = controller.signal.reason;
+    if (stopped || !(reason instanceof StreamDropped)) return;
+    logger.warn({ stream: options.name, reason: reason.reason }, "event stream dropped");
+    try {
+      body?.enqueue(encoder.encode(`: dropped: ${reason.reason.replaceAll("\n", " ")}\n\n`));
+      body?.close();
+    } catch {
+      // already closed
+    }
+    stop();
+  }
   options.request?.signal.addEventListener("abort", stop);
-  const body = new ReadableStream<Uint8Array>({
+  controller.signal.addEventListener("abort", dropped);
+  const stream = new ReadableStream<Uint8Array>({
     start(stream) {
+      body = stream;
       if (!options.heartbeat) return;
-      stream.enqueue(encoder.encode(": connected\n\n"));
-      heartbeat = setInterval(() => {
+      stream.enqueue(CONNECTED);
+      stopHeartbeat = onHeartbeat(() => {
+        // A client that has not read the last comment yet needs no other: nothing piles up behind a slow one.
+        if ((stream.desiredSize ?? 0) <= 0) return;
         try {
-          stream.enqueue(encoder.encode(": heartbeat\n\n"));
+          stream.enqueue(HEARTBEAT);
         } catch {
           stop();
         }
-      }, HEARTBEAT_MS);
+      });
     },
     async pull(stream) {
       try {
         const next = await events.next();
         if (stopped) return;
         if (next.done) {
-          clearInterval(heartbeat);
           stream.close();
-          stopped = true;
-          controller.abort();
+          stop();
         } else {
           stream.enqueue(encoder.encode(sseFrameText(frame(next.value))));
         }
@@ -101,5 +186,5 @@ export function sseResponse<T>(
       stop();
     },
   });
-  return new Response(body, { headers: SSE_HEADERS });
+  return new Response(stream, { headers: SSE_HEADERS });
 }

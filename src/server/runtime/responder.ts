@@ -3,8 +3,8 @@ import { env } from "~/env";
 import { sharedKnowledge } from "../chat/knowledge/live-knowledge";
 import type { EmbeddingsSettings } from "../chat/knowledge/embeddings";
 import { KnowledgeBaseResponder } from "../chat/responder/knowledge-base";
-import { LlmResponder } from "../chat/responder/llm";
-import type { Responder } from "../chat/responder/responder";
+import type { LlmSettings } from "../chat/responder/llm";
+import type { Responder, ResponderReply } from "../chat/responder/responder";
 import { BudgetedResponder } from "../chat/responder/budget";
 import { tokensUsedSince, utcDayStart } from "../chat/messages/token-usage";
 import type { Db } from "../db/client";
@@ -44,7 +44,7 @@ export function createResponder(db: Db): Responder {
   const knowledgeResponder = () =>
     new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
   if (env.LLM_BASE_URL && env.LLM_MODEL) {
-    const llm = new LlmResponder(
+    const llm = lazyLlmResponder(
       {
         baseUrl: env.LLM_BASE_URL,
         apiKey: env.LLM_API_KEY,
@@ -68,6 +68,36 @@ export function createResponder(db: Db): Responder {
     });
   }
   return knowledgeResponder();
+}
+
+/**
+ * The LLM responder, its module (the AI SDK) loaded by the first reply rather than at start-up: the import is
+ * awaited inside the reply's deltas, and the reply's facts (sources, usage, …) are the loaded reply's.
+ */
+function lazyLlmResponder(settings: LlmSettings, knowledge: LiveKnowledge): Responder {
+  let loaded: Promise<Responder> | undefined;
+  const load = () =>
+    (loaded ??= import("../chat/responder/llm").then(
+      ({ LlmResponder }) => new LlmResponder(settings, knowledge),
+    ));
+  return {
+    name: "llm",
+    reply(input): ResponderReply {
+      let inner: ResponderReply | undefined;
+      async function* deltas(): AsyncGenerator<string> {
+        inner = (await load()).reply(input);
+        yield* inner.deltas;
+      }
+      return {
+        deltas: deltas(),
+        sources: () => inner?.sources() ?? [],
+        answerKind: () => inner?.answerKind?.() ?? "no_answer",
+        usage: () => inner?.usage?.(),
+        answeredBy: () => inner?.answeredBy?.() ?? "llm",
+        handoff: () => inner?.handoff?.() ?? false,
+      };
+    },
+  };
 }
 
 /** The responder the app serves with: createResponder(), wrapped by the test/bench hook when one is preloaded. */

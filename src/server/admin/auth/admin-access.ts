@@ -4,7 +4,6 @@ import { AppError } from "../../errors/app-error";
 import type { AuditActor, AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { verifyApiKey } from "../api-keys/api-keys.service";
-import { adminAuthFor } from "./auth";
 
 /** Who is calling an admin page or endpoint. */
 export type AdminPrincipal =
@@ -74,6 +73,8 @@ async function judgeAdmin(deps: ChatDeps, headers: Headers): Promise<AdminPrinci
         : null;
   }
   if (!headers.get("cookie")) return null;
+  // Better Auth (≈ 40 MB) is loaded by the first request with a cookie, not by every tRPC or REST route.
+  const { adminAuthFor } = await import("./auth");
   const session = await adminAuthFor(deps).api.getSession({ headers });
   if (!session) return null;
   return { kind: "session", userId: session.user.id, email: session.user.email, name: session.user.name };

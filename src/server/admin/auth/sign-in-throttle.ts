@@ -1,5 +1,4 @@
 import { APIError } from "better-auth/api";
-import { env } from "~/env";
 import { errorMessage } from "../../errors/app-error";
 import { clientIp } from "../../protection/client-address";
 import { enforceRateLimit, RateLimitedError } from "../../protection/rate-limits";
@@ -13,10 +12,7 @@ import { enforceRateLimit, RateLimitedError } from "../../protection/rate-limits
  * - all attempts together (RATE_LIMIT_SIGN_IN_TOTAL), against password spraying across accounts and addresses,
  *   with a small per-network reserve once it is spent.
  */
-export const SIGN_IN_ACCOUNT_LIMIT = {
-  max: env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP.points,
-  windowMinutes: Math.ceil(env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP.seconds / 60),
-} as const;
+export { SIGN_IN_ACCOUNT_LIMIT } from "./sign-in-limit";
 
 /** Counts one sign-in attempt for `rawEmail` from this request's client; throws a 429 APIError when over a limit. */
 export async function enforceSignInLimits(headers: Headers, rawEmail: string): Promise<void> {

@@ -4,7 +4,6 @@ import {
   runAnswerTests,
   runAnswerTestsInputSchema,
 } from "../../admin/knowledge/answer-tests";
-import { importFromUrl } from "../../admin/knowledge/knowledge-import";
 import {
   createKnowledgeArticleInputSchema,
   importKnowledgeInputSchema,
@@ -137,9 +136,16 @@ export const adminKnowledgeRouter = createTRPCRouter({
     })
     .input(importKnowledgeInputSchema)
     .output(importResultSchema)
-    .mutation(({ ctx, input }) =>
-      importFromUrl(ctx.deps, input, ctx.deps.config.admin.knowledgeImport, auditByOf(ctx.principal, ctx.ip)),
-    ),
+    // The importer (linkedom, Readability, Turndown, unpdf: ≈ 40 MB) is loaded on the first import, not at start.
+    .mutation(async ({ ctx, input }) => {
+      const { importFromUrl } = await import("../../admin/knowledge/knowledge-import");
+      return importFromUrl(
+        ctx.deps,
+        input,
+        ctx.deps.config.admin.knowledgeImport,
+        auditByOf(ctx.principal, ctx.ip),
+      );
+    }),
 
   runTests: adminProcedure
     .meta({

@@ -25,7 +25,25 @@ export interface FollowOptions {
   /** Used when the kept events cannot cover a resume (see ReplayResult.complete). */
   snapshot: SessionSnapshot;
   signal: AbortSignal;
+  /**
+   * At most `maxPending` live events wait for the client: one more and the follower stops (its queue emptied,
+   * its subscription ended) and `onOverflow` is told why; the client resumes from its last event by reconnecting.
+   * Without it (the tRPC subscription, whose end would stop the widget following for good) nothing is dropped.
+   */
+  limit?: FollowLimit;
 }
+
+export interface FollowLimit {
+  maxPending: number;
+  onOverflow: (reason: string) => void;
+}
+
+/**
+ * Live events one follower may hold for a client that does not read them (about half a minute of a reply being
+ * written, ≈ 8 KB of references: the events themselves are shared by every follower of the session). Beyond it
+ * the client is too slow and is dropped rather than buffered for without end.
+ */
+export const MAX_PENDING_EVENTS = 1_000;
 
 /**
  * A session's events for one client, in order, with no gap and no duplicate:
@@ -41,6 +59,7 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
   const { bus, sessionId, signal } = options;
   streams.open += 1;
   metrics.openStreams.inc();
+  const maxPending = options.limit?.maxPending ?? Number.POSITIVE_INFINITY;
   const queue: SessionEvent[] = [];
   let ended = false;
   let wake: (() => void) | undefined;
@@ -52,7 +71,17 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
   const unsubscribe = bus.subscribe(
     sessionId,
     (event) => {
+      if (ended) return;
       queue.push(event);
+      if (queue.length > maxPending) {
+        // Too slow a reader: nothing more is held for it.
+        ended = true;
+        queue.length = 0;
+        unsubscribe();
+        options.limit?.onOverflow(
+          `the client did not read ${maxPending} events in time; reconnect with Last-Event-ID to resume`,
+        );
+      }
       notify();
     },
     () => {

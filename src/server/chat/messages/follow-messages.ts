@@ -1,6 +1,6 @@
 import type { ChatDeps } from "../deps";
 import type { SessionEvent } from "../events/event-types";
-import { followSession, type SessionSnapshot } from "../events/follow-session";
+import { followSession, type FollowLimit, type SessionSnapshot } from "../events/follow-session";
 import type { SessionEventsInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto } from "../sessions/sessions.service";
 import { toMessageDto } from "./message-dto";
@@ -28,13 +28,15 @@ export function sessionSnapshot(deps: ChatDeps, sessionId: string): SessionSnaps
 
 /**
  * Follows a visitor's session: its events in order, resumed after `lastEventId` with no gap and no duplicate
- * (see followSession), until `signal` aborts or the session is deleted. Ownership is checked first, so a refusal
+ * (see followSession), until `signal` aborts, the session is deleted or the client falls `limit.maxPending`
+ * events behind (`limit.onOverflow` is told). Ownership is checked first, so a refusal
  * is an ordinary error before any event.
  */
 export async function followSessionEvents(
   deps: ChatDeps,
   input: SessionEventsInput,
   signal: AbortSignal,
+  limit?: FollowLimit,
 ): Promise<AsyncGenerator<SessionEvent>> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
   return followSession({
@@ -43,5 +45,6 @@ export async function followSessionEvents(
     lastEventId: input.lastEventId ? Number(input.lastEventId) : undefined,
     snapshot: sessionSnapshot(deps, session.id),
     signal,
+    limit,
   });
 }

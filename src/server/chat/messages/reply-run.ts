@@ -7,6 +7,7 @@ import { saveReply } from "./message-writer";
 import type { MessageDto, MessageSource } from "./message.schema";
 import type { MessageStatus } from "./message-status";
 import type { ReplyTimings } from "./reply-lease";
+import { activeReplyRuns, inflightReplies } from "./active-runs";
 
 /**
  * A reply being generated. It runs to the end whether or not anyone is still listening (a visitor who closes
@@ -33,17 +34,9 @@ const PARTIAL_SAVE_INTERVAL_MS = 500;
 
 const STOPPED = "stopped by the visitor";
 
-/**
- * Runs generating in this process, by assistant message id (stop, and awaited on graceful shutdown). On
- * globalThis because Next.js bundles each route separately: the SSE route starts a run, the REST route stops it.
- */
-type ActiveRuns = Map<string, { controller: AbortController; outcome: Promise<ReplyOutcome> }>;
-const globalRuns = globalThis as typeof globalThis & { __visitorChatActiveRuns?: ActiveRuns };
-const activeRuns: ActiveRuns = (globalRuns.__visitorChatActiveRuns ??= new Map());
+const activeRuns = activeReplyRuns<ReplyOutcome>();
 
-export function inflightReplies(): Promise<ReplyOutcome>[] {
-  return [...activeRuns.values()].map((run) => run.outcome);
-}
+export { inflightReplies };
 
 /** Stops the run writing this message, if it runs in this process; resolves once its result is stored. */
 export async function stopReplyRun(assistantMessageId: string): Promise<boolean> {
