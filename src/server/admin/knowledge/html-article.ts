@@ -70,17 +70,24 @@ function chooseContainer(document: Document): { element: El; selector: string } 
   return undefined;
 }
 
-/** Markdown escaping limited to what changes a line's structure (a leading `#`, `-`, `1.`, `>` …). */
+/**
+ * Markdown escaping limited to what would change the structure: turndown calls this on each text node, so a
+ * marker is escaped only at the start of a node (where a paragraph starts), `*` and `_` only when a pair could
+ * form emphasis, backslashes only before punctuation. Text such as `-p`, `a > b` or `*.txt` stays as it is.
+ */
 function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/^(\s*)([#>])/gm, "$1\\$2")
-    .replace(/^(\s*)([-+*])(\s)/gm, "$1\\$2$3")
-    .replace(/^(\s*)(=+|-{3,})(\s*)$/gm, "$1\\$2$3")
-    .replace(/^(\s*\d+)([.)])(\s)/gm, "$1\\$2$3")
+  const pairs = (char: "*" | "_") => text.split(char).length > 2;
+  let escaped = text
+    .replace(/\\(?=[!-/:-@[-`{-~])/g, "\\\\")
     .replace(/`/g, "\\`")
-    .replace(/\[([^\]]*)\]\(/g, "\\[$1\\](")
-    .replace(/(\*|_){2}/g, (run) => `\\${run[0]}\\${run[0]}`);
+    .replace(/^(#{1,6})(?=\s|$)/, "\\$1")
+    .replace(/^>/, "\\>")
+    .replace(/^([-+*])(?=\s)/, "\\$1")
+    .replace(/^(\d+)([.)])(?=\s)/, "$1\\$2")
+    .replace(/\[(?=[^\]]*\]\()/g, "\\[");
+  if (pairs("*")) escaped = escaped.replace(/\*/g, "\\*");
+  if (pairs("_")) escaped = escaped.replace(/(^|\W)(_+)|(_+)(?=\W|$)/g, (run) => run.replace(/_/g, "\\_"));
+  return escaped;
 }
 
 function fenceFor(code: string): string {
@@ -124,6 +131,13 @@ function converter(headingShift: number): TurndownService {
         )
         .filter((cells) => cells.length > 0);
       if (rows.length === 0) return "";
+      // A layout table (code, lists or headings in its cells) is not a data table: its cells one after another.
+      if (table.querySelector("pre, ul, ol, h1, h2, h3, h4, h5, h6, blockquote, table"))
+        return `\n\n${[...table.querySelectorAll("td, th")]
+          .filter((cell) => cell.closest("table") === table)
+          .map((cell) => service.turndown(cell.innerHTML).trim())
+          .filter(Boolean)
+          .join("\n\n")}\n\n`;
       const width = Math.max(...rows.map((cells) => cells.length));
       const line = (cells: string[]) =>
         `| ${Array.from({ length: width }, (_, index) => cells[index] ?? "").join(" | ")} |`;
@@ -164,6 +178,16 @@ function converter(headingShift: number): TurndownService {
 
 function metaContent(document: Document, selector: string): string {
   return (document.querySelector(selector)?.getAttribute("content") ?? "").replace(/\s+/g, " ").trim();
+}
+
+/** A man page's one-line summary: the text of its NAME section ("tar - an archiving utility"). */
+function manPageName(root: El): string {
+  const heading = [...root.querySelectorAll("h2, h3")].find((element) => textOf(element) === "NAME");
+  if (!heading) return "";
+  let text = "";
+  for (let node = heading.nextSibling; node && !/^H[1-6]$/.test(node.nodeName); node = node.nextSibling)
+    text += ` ${node.textContent ?? ""}`;
+  return text.replace(/\s+/g, " ").trim();
 }
 
 const normalise = (text: string) =>
@@ -230,7 +254,7 @@ export function htmlToArticle(html: string, fallbackTitle: string): HtmlArticle 
     .replace(/[ \t]+$/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-  const lead = description || textOf(root.querySelector("p")).slice(0, 300);
+  const lead = (description || manPageName(root) || textOf(root.querySelector("p"))).slice(0, 300);
   if (description && !normalise(markdown).includes(normalise(description)))
     markdown = `${description}\n\n${markdown}`;
   markdown = removeControlChars(markdown);
