@@ -6,9 +6,7 @@
  * database; the SSRF guard holds on every connection (IPv6 forms embedding 127.0.0.1, a socket kept alive by
  * another client, a redirect into a robots-disallowed path); one deadline bounds a whole import.
  */
-import http, { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createDeflate } from "node:zlib";
+import http from "node:http";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -22,55 +20,17 @@ import { getKnowledgeArticle } from "~/server/admin/knowledge/knowledge.service"
 import type { ChatDeps } from "~/server/chat/deps";
 import type { AppError } from "~/server/errors/app-error";
 import { checkWebhookUrl, isNonPublicAddress } from "~/server/webhooks/url-guard";
+import {
+  deepHtml,
+  htmlPage as html,
+  pdfBomb,
+  REDOS_RULE,
+  redosSitemap,
+  startSite,
+  type Site,
+} from "../testing/hostile-imports";
 import { describeEachDatabase } from "./helpers/databases";
 import { testDeps, TEST_BY } from "./helpers/deps";
-
-const REDOS_RULE = "/*a*a*a*a*a*a*a*a*a*a*b";
-
-/** A PDF whose one content stream (FlateDecode) inflates to `inflatedMb` MB of spaces. */
-async function pdfBomb(inflatedMb: number): Promise<Buffer> {
-  const deflate = createDeflate({ level: 9 });
-  const chunks: Buffer[] = [];
-  deflate.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise((resolve) => deflate.on("end", resolve));
-  const block = Buffer.alloc(1024 * 1024, 0x20);
-  for (let index = 0; index < inflatedMb; index += 1)
-    if (!deflate.write(block)) await new Promise((resolve) => deflate.once("drain", resolve));
-  deflate.end();
-  await done;
-  const stream = Buffer.concat(chunks);
-  const objects = [
-    "<< /Type /Catalog /Pages 2 0 R >>",
-    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-  ];
-  const parts: Buffer[] = [Buffer.from("%PDF-1.4\n")];
-  const offsets: number[] = [];
-  let length = parts[0]!.length;
-  const add = (buffer: Buffer) => {
-    parts.push(buffer);
-    length += buffer.length;
-  };
-  objects.forEach((body, index) => {
-    offsets.push(length);
-    add(Buffer.from(`${index + 1} 0 obj\n${body}\nendobj\n`));
-  });
-  offsets.push(length);
-  add(Buffer.from(`4 0 obj\n<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`));
-  add(stream);
-  add(Buffer.from("\nendstream\nendobj\n"));
-  const xref = length;
-  add(
-    Buffer.from(
-      `xref\n0 5\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("")}` +
-        `trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`,
-    ),
-  );
-  return Buffer.concat(parts);
-}
-
-const deepHtml = (depth: number) =>
-  `<!doctype html><html><head><title>Deep</title></head><body>${"<div>".repeat(depth)}<p>deep text</p>${"</div>".repeat(depth)}</body></html>`;
 
 /** Counts event-loop turns while `work` runs: a blocked loop counts none. */
 async function loopTurnsDuring<T>(
@@ -82,41 +42,6 @@ async function loopTurnsDuring<T>(
   clearInterval(timer);
   return { turns, outcome };
 }
-
-type Route = (request: IncomingMessage, response: ServerResponse) => void;
-
-async function startSite(routes: Record<string, Route>) {
-  const requested: string[] = [];
-  const server: Server = createServer((request, response) => {
-    requested.push(request.url ?? "/");
-    const route = routes[new URL(request.url ?? "/", "http://site").pathname];
-    if (!route) {
-      response.writeHead(404, { "content-type": "text/plain" }).end("not found");
-      return;
-    }
-    route(request, response);
-  });
-  server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    origin: `http://127.0.0.1:${port}`,
-    requested,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-const html = (title: string, text: string) => (_request: IncomingMessage, response: ServerResponse) =>
-  response
-    .writeHead(200, { "content-type": "text/html" })
-    .end(
-      `<html><head><title>${title}</title></head><body><article><h1>${title}</h1><p>${text}</p></article></body></html>`,
-    );
 
 const LIMITS = { allowPrivate: true, maxBytes: 2_000_000, timeoutMs: 5_000, maxPages: 5 };
 
@@ -308,7 +233,7 @@ describeEachDatabase("knowledge import under hostile input", (database) => {
   });
 
   describe("fetching", () => {
-    let site: Awaited<ReturnType<typeof startSite>>;
+    let site: Site;
     beforeAll(async () => {
       site = await startSite({
         "/robots.txt": (_request, response) =>
@@ -325,16 +250,7 @@ describeEachDatabase("knowledge import under hostile input", (database) => {
         "/sitemap.xml": (_request, response) =>
           response
             .writeHead(200, { "content-type": "application/xml" })
-            .end(
-              `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` +
-                `<url><loc>${site.origin}/help/page</loc></url>` +
-                Array.from(
-                  { length: 200 },
-                  (_, index) =>
-                    `<url><loc>${site.origin}/${"a".repeat(40 + (index % 5))}${index}</loc></url>`,
-                ).join("") +
-                `</urlset>`,
-            ),
+            .end(redosSitemap(site.origin, "/help/page", 200)),
         "/slow-sitemap.xml": (_request, response) =>
           response.writeHead(200, { "content-type": "application/xml" }).end(
             `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` +
