@@ -16,7 +16,9 @@ port.on("message", (message: { id: number; task: ParseTask }) => {
       port.postMessage(
         error instanceof ParseRefusal
           ? { id: message.id, ok: false, refused: error.message }
-          : { id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) },
+          : error instanceof RangeError && /call stack/i.test(error.message)
+            ? { id: message.id, ok: false, refused: "it is nested too deeply to read." }
+            : { id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) },
       ),
   );
 });
