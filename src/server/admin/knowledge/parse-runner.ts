@@ -43,8 +43,12 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** How long a new worker may take to load its sources before its first task (not counted in the task's deadline). */
+const WORKER_START_TIMEOUT_MS = 60_000;
+
 export class ParseSession {
   private worker: Worker | undefined;
+  private ready: Promise<void> = Promise.resolve();
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
@@ -64,6 +68,23 @@ export class ParseSession {
       stderr: false,
     });
     worker.unref();
+    this.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new ParseFailure("failed", "it could not be read (the parser did not start)."));
+        if (this.worker === worker) this.worker = undefined;
+        void worker.terminate();
+      }, WORKER_START_TIMEOUT_MS);
+      timer.unref();
+      worker.once("message", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      worker.once("exit", () => {
+        clearTimeout(timer);
+        reject(new ParseFailure("failed", "it could not be read (the parser stopped)."));
+      });
+    });
+    this.ready.catch(() => undefined);
     worker.on(
       "message",
       (message: { id: number; ok: boolean; result?: unknown; refused?: string; error?: string }) => {
@@ -108,11 +129,12 @@ export class ParseSession {
   }
 
   /** Runs `task` in the worker within `timeoutMs` (at most the session's limit). */
-  run<T extends ParseTask["type"]>(
+  async run<T extends ParseTask["type"]>(
     task: ParseTask & { type: T },
     timeoutMs = this.limits.timeoutMs,
   ): Promise<ParseResult<T>> {
     const worker = (this.worker ??= this.start());
+    await this.ready;
     const id = this.nextId++;
     const deadline = Math.max(1, Math.min(timeoutMs, this.limits.timeoutMs));
     return new Promise<ParseResult<T>>((resolve, reject) => {

@@ -22,3 +22,6 @@ port.on("message", (message: { id: number; task: ParseTask }) => {
       ),
   );
 });
+
+// Loaded (the sources transpiled): task deadlines start from here, not from the thread's start.
+port.postMessage({ ready: true });
