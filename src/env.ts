@@ -53,6 +53,17 @@ const envSchema = z.object({
   KNOWLEDGE_IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(50_000_000).default(2_000_000),
   /** … fetched within this time. */
   KNOWLEDGE_IMPORT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** One whole import (every fetch and conversion of a sitemap or an upload) ends within this time. */
+  KNOWLEDGE_IMPORT_DEADLINE_MS: z.coerce.number().int().min(1000).max(1_800_000).default(120_000),
+  /**
+   * Untrusted content (HTML, PDF, robots.txt, sitemaps, .zip) is parsed in a worker thread: each file or page
+   * within this time and with at most KNOWLEDGE_IMPORT_PARSE_MEMORY_MB of heap, else the worker is ended and the
+   * file refused.
+   */
+  KNOWLEDGE_IMPORT_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  KNOWLEDGE_IMPORT_PARSE_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(256),
+  /** One upload request (several files, or a .zip) at most this many bytes. */
+  KNOWLEDGE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(500_000_000).default(20_000_000),
   /**
    * `on` lets imports fetch private, loopback and link-local addresses (an intranet wiki; tests). Off by default:
    * an admin-supplied URL must not reach the server's own network (SSRF).

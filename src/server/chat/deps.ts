@@ -46,8 +46,17 @@ export interface AdminConfig {
   widgetAllowedOrigins: string;
   /** The dashboard's cost estimate and budget (LLM_PRICE_PER_1K_INPUT/OUTPUT, LLM_DAILY_TOKEN_BUDGET). */
   llmCost: { pricePer1kInput?: number; pricePer1kOutput?: number; dailyTokenBudget?: number };
-  /** Knowledge import from a website (KNOWLEDGE_IMPORT_*). */
-  knowledgeImport: { allowPrivate: boolean; maxBytes: number; timeoutMs: number; maxPages: number };
+  /** Knowledge import from a website or uploaded files (KNOWLEDGE_IMPORT_*, KNOWLEDGE_UPLOAD_MAX_BYTES). */
+  knowledgeImport: {
+    allowPrivate: boolean;
+    maxBytes: number;
+    timeoutMs: number;
+    maxPages: number;
+    deadlineMs?: number;
+    parseTimeoutMs?: number;
+    parseMemoryMb?: number;
+    maxUploadBytes?: number;
+  };
   /** Webhook endpoints on private addresses are allowed (WEBHOOKS_ALLOW_PRIVATE). */
   webhooksAllowPrivate: boolean;
 }

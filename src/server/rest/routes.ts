@@ -289,12 +289,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
     openapi: {
       operationId: "admin-knowledge-upload",
       tags: ["Admin knowledge base"],
-      summary: "Import a help article from a file (admin)",
+      summary: "Import help articles from files (admin)",
       description:
-        "Upload one `.md`, `.txt`, `.html` or `.pdf` file as `multipart/form-data` (field `file`; optional field " +
-        "`published`: `true` or `false`) of at most KNOWLEDGE_IMPORT_MAX_BYTES. Markdown keeps its `# Title`; HTML is " +
-        "reduced to its main content; a PDF's text is extracted. Uploading a file of the same name again updates " +
-        "its article in place.",
+        "Upload `.md`, `.txt`, `.html` or `.pdf` files, or a `.zip` of them, as `multipart/form-data`: one file in the " +
+        "field `file`, or several (the field repeated, or `files`); optional field `published`: `true` or `false`. " +
+        "Each file (each file inside a .zip) at most KNOWLEDGE_IMPORT_MAX_BYTES, the request at most " +
+        "KNOWLEDGE_UPLOAD_MAX_BYTES. Markdown keeps its `# Title`; HTML keeps the page's documentation container " +
+        "(or its main content); a PDF's text is extracted. Files are parsed in a worker with a deadline and a memory " +
+        'limit. A file longer than an article may be is split at its headings into "Title (part n)" articles. ' +
+        "Uploading a file of the same name again updates its articles in place. `data.report` has one line per " +
+        "file: kept, split or refused and why. One plain file keeps the single-file contract: its refusal is the " +
+        "request's error (400, 413, 415); with several files or a .zip, refused files are in the report.",
       requestBody: {
         required: true,
         content: {
@@ -303,7 +308,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
               type: "object",
               required: ["file"],
               properties: {
-                file: { type: "string", format: "binary" },
+                file: {
+                  description: "A file; repeat the field for several.",
+                  oneOf: [
+                    { type: "string", format: "binary" },
+                    { type: "array", items: { type: "string", format: "binary" } },
+                  ],
+                },
+                files: { type: "array", items: { type: "string", format: "binary" } },
                 published: { type: "string", enum: ["true", "false"] },
               },
             },
@@ -312,7 +324,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
       },
       responses: (parts) => ({
         200: {
-          description: "The imported article (created, updated or unchanged).",
+          description: "The imported articles (created, updated or unchanged) and the per-file report.",
           content: {
             "application/json": {
               schema: parts.successEnvelope(

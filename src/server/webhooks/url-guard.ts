@@ -39,26 +39,68 @@ for (const [network, prefix] of [
   blocked.addSubnet(network, prefix, "ipv6");
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible or NAT64 (64:ff9b::) IPv6 address. */
-function embeddedIpv4(address: string): string | undefined {
-  const lower = address.toLowerCase();
-  const dotted = /^(?:::ffff:|::|64:ff9b::)(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  if (dotted) return dotted[1];
-  const hex = /^(?:::ffff:|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower);
-  if (!hex) return undefined;
-  const high = Number.parseInt(hex[1]!, 16);
-  const low = Number.parseInt(hex[2]!, 16);
-  return [high >> 8, high & 255, low >> 8, low & 255].join(".");
+/** An IPv6 address (as isIP accepts it, zone index allowed) as its 16 bytes. */
+function ipv6Bytes(address: string): number[] | undefined {
+  let text = address.toLowerCase().replace(/%.*$/, "");
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  let tail: number[] = [];
+  if (dotted) {
+    tail = dotted.slice(1, 5).map(Number);
+    text = `${text.slice(0, dotted.index)}0:0`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const groups = (part: string) =>
+    part === "" ? [] : part.split(":").map((group) => Number.parseInt(group, 16));
+  const head = groups(halves[0]!);
+  const rest = halves.length === 2 ? groups(halves[1]!) : [];
+  const words =
+    halves.length === 2 ? [...head, ...Array<number>(8 - head.length - rest.length).fill(0), ...rest] : head;
+  if (words.length !== 8 || words.some((word) => Number.isNaN(word) || word < 0 || word > 0xffff))
+    return undefined;
+  const bytes = words.flatMap((word) => [word >> 8, word & 255]);
+  if (dotted) bytes.splice(12, 4, ...tail);
+  return bytes;
 }
 
-/** True for an address a webhook must not be sent to (unless private addresses are allowed). */
+/**
+ * The IPv4 address an IPv6 address carries, in every form that can lead to it: IPv4-mapped (::ffff:a.b.c.d),
+ * IPv4-compatible (::a.b.c.d, e.g. [::127.0.0.1]), SIIT (::ffff:0:a.b.c.d), NAT64 (64:ff9b::/96), 6to4
+ * (2002::/16) and Teredo (2001::/32, the client's address inverted). `null`: a NAT64 local-use prefix
+ * (64:ff9b:1::/48), whose embedding is not fixed — always refused.
+ */
+function embeddedIpv4(address: string): string | null | undefined {
+  const bytes = ipv6Bytes(address);
+  if (!bytes) return undefined;
+  const zero = (from: number, to: number) => bytes.slice(from, to).every((byte) => byte === 0);
+  const v4 = (at: number, mask = 0) =>
+    bytes
+      .slice(at, at + 4)
+      .map((byte) => byte ^ mask)
+      .join(".");
+  const word = (index: number) => (bytes[index * 2]! << 8) | bytes[index * 2 + 1]!;
+  if (zero(0, 10) && word(5) === 0xffff) return v4(12);
+  if (zero(0, 12)) return v4(12);
+  if (zero(0, 8) && word(4) === 0xffff && word(5) === 0) return v4(12);
+  if (word(0) === 0x64 && word(1) === 0xff9b && zero(4, 12)) return v4(12);
+  if (word(0) === 0x64 && word(1) === 0xff9b && word(2) === 1) return null;
+  if (word(0) === 0x2002) return v4(2);
+  if (word(0) === 0x2001 && word(1) === 0) return v4(12, 255);
+  return undefined;
+}
+
+/**
+ * True for an address a webhook or an import must not reach (unless private addresses are allowed): the one SSRF
+ * rule, used by webhooks (src/server/webhooks) and the knowledge import (src/server/admin/knowledge/fetch-page.ts).
+ */
 export function isNonPublicAddress(address: string): boolean {
-  const family = isIP(address);
+  const family = isIP(address.replace(/%.*$/, ""));
   if (family === 4) return blocked.check(address, "ipv4");
   if (family === 6) {
     const v4 = embeddedIpv4(address);
+    if (v4 === null) return true;
     if (v4 !== undefined) return blocked.check(v4, "ipv4");
-    return blocked.check(address, "ipv6");
+    return blocked.check(address.replace(/%.*$/, ""), "ipv6");
   }
   return true;
 }

@@ -1,7 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP, type LookupFunction } from "node:net";
+import { isIP, type LookupFunction, type Socket } from "node:net";
+import { isNonPublicAddress } from "../../webhooks/url-guard";
 
 /**
  * Fetching pages for the knowledge-base import, safely: http(s) only; private, loopback, link-local and other
@@ -22,42 +23,21 @@ export type FetchOutcome =
 export const IMPORT_USER_AGENT = "VisitorChatImporter/1.0";
 const MAX_REDIRECTS = 5;
 
-const specialAddresses = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 3],
-] as const)
-  specialAddresses.addSubnet(network, prefix, "ipv4");
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-  ["2001:db8::", 32],
-  ["64:ff9b::", 96],
-] as const)
-  specialAddresses.addSubnet(network, prefix, "ipv6");
+/**
+ * The one SSRF rule (src/server/webhooks/url-guard.ts): loopback, private, link-local, CGNAT, multicast,
+ * documentation and the IPv6 forms that embed one of them (::127.0.0.1, ::ffff:0:127.0.0.1, NAT64, 6to4 …).
+ */
+export const isPrivateAddress = isNonPublicAddress;
 
-/** True for an address an import must not reach by default (private networks, loopback, link-local …). */
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  if (mapped) return isPrivateAddress(mapped);
-  const family = isIP(address);
-  if (family === 0) return true;
-  return specialAddresses.check(address, family === 4 ? "ipv4" : "ipv6");
-}
+/**
+ * The import's own agents: no socket is kept alive, none is shared with webhook deliveries or the global agent,
+ * so every request opens its own connection through the guarded lookup (a socket kept alive by a webhook
+ * delivery to a private address can never carry an import).
+ */
+const importAgents = {
+  "http:": new http.Agent({ keepAlive: false }),
+  "https:": new https.Agent({ keepAlive: false }),
+};
 
 class RefusedAddressError extends Error {}
 
@@ -80,14 +60,14 @@ function requestOnce(
   signal: AbortSignal,
 ): Promise<FetchOutcome | { redirect: string }> {
   return new Promise((resolve) => {
-    if (isIP(url.hostname.replace(/^\[|\]$/g, "")) && !limits.allowPrivate) {
-      if (isPrivateAddress(url.hostname.replace(/^\[|\]$/g, "")))
-        return resolve({ ok: false, reason: "refused", detail: "it is a private or local address" });
-    }
+    const host = url.hostname.replace(/^\[|\]$/g, "");
+    if (isIP(host) && !limits.allowPrivate && isPrivateAddress(host))
+      return resolve({ ok: false, reason: "refused", detail: "it is a private or local address" });
     const client = url.protocol === "https:" ? https : http;
     const request = client.get(
       url,
       {
+        agent: url.protocol === "https:" ? importAgents["https:"] : importAgents["http:"],
         lookup: guardedLookup(limits.allowPrivate),
         headers: {
           "user-agent": IMPORT_USER_AGENT,
@@ -129,28 +109,65 @@ function requestOnce(
         response.on("error", (error) => resolve({ ok: false, reason: "failed", detail: error.message }));
       },
     );
+    // Checked again on the address connected to, whatever led there.
+    request.on("socket", (socket: Socket) => {
+      const check = () => {
+        if (!limits.allowPrivate && socket.remoteAddress && isPrivateAddress(socket.remoteAddress))
+          request.destroy(new RefusedAddressError(`${url.hostname} is a private or local address`));
+      };
+      if (socket.remoteAddress) check();
+      else socket.once("connect", check);
+    });
     request.on("error", (error) => {
       if (error instanceof RefusedAddressError || error.cause instanceof RefusedAddressError)
         resolve({ ok: false, reason: "refused", detail: "it is a private or local address" });
       else if (signal.aborted)
-        resolve({ ok: false, reason: "failed", detail: `no answer within ${limits.timeoutMs} ms` });
+        resolve({
+          ok: false,
+          reason: "failed",
+          detail:
+            signal.reason instanceof Error && signal.reason.name === "TimeoutError"
+              ? `no answer within ${limits.timeoutMs} ms`
+              : "the import's deadline passed",
+        });
       else resolve({ ok: false, reason: "failed", detail: error.message });
     });
   });
 }
 
+export interface FetchOptions {
+  /** Whether a redirect target may be fetched (robots.txt): a refused one is not requested at all. */
+  allowed?: (url: URL) => boolean;
+  /** The whole import's deadline (its requests end with it). */
+  signal?: AbortSignal;
+}
+
 /** GET `url` within the limits; non-2xx answers come back as `failed` with their status. */
-export async function fetchPage(url: string, limits: FetchLimits): Promise<FetchOutcome> {
+export async function fetchPage(
+  url: string,
+  limits: FetchLimits,
+  options: FetchOptions = {},
+): Promise<FetchOutcome> {
   let current = new URL(url);
   if (current.protocol !== "http:" && current.protocol !== "https:")
     return { ok: false, reason: "refused", detail: "only http(s) URLs can be imported" };
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const signal = options.signal
+    ? AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), options.signal])
+    : AbortSignal.timeout(limits.timeoutMs);
   for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
+    if (options.signal?.aborted)
+      return { ok: false, reason: "failed", detail: "the import's deadline passed" };
     const outcome = await requestOnce(current, limits, signal);
     if ("redirect" in outcome) {
       const next = new URL(outcome.redirect);
       if (next.origin !== current.origin)
         return { ok: false, reason: "refused", detail: `it redirects to another site (${next.origin})` };
+      if (options.allowed && !options.allowed(next))
+        return {
+          ok: false,
+          reason: "refused",
+          detail: `it redirects to ${next.pathname}, which the site's robots.txt does not allow`,
+        };
       current = next;
       continue;
     }

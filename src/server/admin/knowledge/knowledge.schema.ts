@@ -103,6 +103,24 @@ export const importKnowledgeInputSchema = z.strictObject({
 });
 export type ImportKnowledgeInput = z.infer<typeof importKnowledgeInputSchema>;
 
+export const importReportEntrySchema = z
+  .object({
+    source: z
+      .string()
+      .meta({ description: "The page URL, or `upload:<file name>` (`upload:<archive>.zip/<path>`)." }),
+    outcome: z.enum(["kept", "split", "refused"]).meta({
+      description:
+        "kept: stored as one article; split: longer than an article may be, stored as `parts` articles " +
+        '"Title (part n)" cut at its headings; refused: not imported (see `reason`).',
+    }),
+    parts: z.number().int().meta({ description: "Articles stored from it (0 when refused)." }),
+    chars: z.number().int().meta({ description: "Characters of markdown kept from it." }),
+    title: z.string().nullable(),
+    reason: z.string().nullable().meta({ description: "Why it was split or refused." }),
+  })
+  .meta({ id: "KnowledgeImportReportEntry" });
+export type ImportReportEntry = z.infer<typeof importReportEntrySchema>;
+
 export const importResultSchema = z
   .object({
     items: z.array(
@@ -113,6 +131,9 @@ export const importResultSchema = z
     ),
     skipped: z.array(z.object({ url: z.string(), reason: z.string() })).meta({
       description: "Pages not imported, with why (robots.txt, too large, other origin, no text …).",
+    }),
+    report: z.array(importReportEntrySchema).meta({
+      description: "One line per page or file: kept, split or refused, and why.",
     }),
   })
   .meta({ id: "KnowledgeImportResult" });

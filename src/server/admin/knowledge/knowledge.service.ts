@@ -210,6 +210,8 @@ export interface ImportedDocument {
   sourceUrl: string;
   kind: "url" | "upload";
   published: boolean;
+  /** The first part of a split source (`count` parts): parts of an earlier, longer version beyond it are removed. */
+  partsOf?: { source: string; count: number };
 }
 
 export type ImportedArticle = {
@@ -241,6 +243,22 @@ async function upsertImportedArticle(db: ArticlesDb, document: ImportedDocument)
   return { status: "created", article: toSummary(created) };
 }
 
+/** Removes the parts `#part-n` of `source` with n > count (the page became shorter since its last import). */
+async function removeStaleParts(db: ArticlesDb, partsOf: { source: string; count: number }): Promise<number> {
+  const prefix = `${partsOf.source}#part-`;
+  const parts = await db.knowledgeArticle.findMany({
+    where: { source_url: { startsWith: prefix } },
+    select: { id: true, source_url: true },
+  });
+  const stale = parts.filter((part) => {
+    const number = Number(part.source_url!.slice(prefix.length));
+    return Number.isInteger(number) && number > partsOf.count;
+  });
+  if (stale.length > 0)
+    await db.knowledgeArticle.deleteMany({ where: { id: { in: stale.map((part) => part.id) } } });
+  return stale.length;
+}
+
 /**
  * Stores an import's documents (fetched or uploaded beforehand) in one transaction, audited as ONE
  * knowledge.imported entry with `by` (the source kind and the counts).
@@ -255,7 +273,11 @@ export async function storeImportedArticles(
     deps,
     async (tx) => {
       const items: ImportedArticle[] = [];
-      for (const document of documents) items.push(await upsertImportedArticle(tx, document));
+      let removed = 0;
+      for (const document of documents) {
+        items.push(await upsertImportedArticle(tx, document));
+        if (document.partsOf) removed += await removeStaleParts(tx, document.partsOf);
+      }
       const count = (status: ImportedArticle["status"]) =>
         items.filter((item) => item.status === status).length;
       return {
@@ -270,6 +292,7 @@ export async function storeImportedArticles(
             updated: count("updated"),
             unchanged: count("unchanged"),
             skipped: extra.skipped ?? 0,
+            removed_parts: removed,
           },
         },
       };

@@ -7,7 +7,10 @@ import { useState, type FormEvent } from "react";
 import type { ImportResultDto } from "~/server/admin/knowledge/knowledge.schema";
 import { useTRPC } from "~/trpc/react";
 
-/** Import from a page or sitemap URL (admin.knowledge.import), or upload a file (POST /api/admin/knowledge/upload/). */
+/**
+ * Import from a page or sitemap URL (admin.knowledge.import), or upload files or a .zip
+ * (POST /api/admin/knowledge/upload/); the result lists what was kept, split or skipped and why.
+ */
 export function KnowledgeImport() {
   const t = useTranslations("AdminKnowledge.import");
   const trpc = useTRPC();
@@ -73,7 +76,7 @@ export function KnowledgeImport() {
       <form className="filters" onSubmit={onUpload}>
         <label>
           {t("file")}
-          <input name="file" type="file" required accept=".md,.markdown,.txt,.html,.htm,.pdf" />
+          <input name="file" type="file" required multiple accept=".md,.markdown,.txt,.html,.htm,.pdf,.zip" />
         </label>
         <button type="submit" disabled={uploading}>
           {uploading ? t("uploading") : t("uploadButton")}
@@ -94,6 +97,13 @@ export function KnowledgeImport() {
               })}
             </div>
           ))}
+          {result.report
+            .filter((entry) => entry.outcome === "split")
+            .map((entry) => (
+              <div key={entry.source}>
+                {t("split", { title: entry.title ?? entry.source, parts: entry.parts })}
+              </div>
+            ))}
           {result.skipped.map((entry) => (
             <div key={entry.url} className="muted">
               {t("skipped", { url: entry.url, reason: entry.reason })}
