@@ -11,17 +11,18 @@
  *   node scripts/start.mjs [--compile-only] [start.ts's own flags: -p, -H, --no-build]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = process.cwd();
 export const COMPILED = path.join(root, ".next", "visitor-chat", "start.cjs");
+export const PARSE_WORKER = path.join(root, ".next", "visitor-chat", "parse-worker.cjs");
 const METAFILE = `${COMPILED}.inputs.json`;
 
 /** True when the compiled file exists and is newer than every file it was compiled from. */
 function fresh() {
-  if (!existsSync(COMPILED) || !existsSync(METAFILE)) return false;
+  if (!existsSync(COMPILED) || !existsSync(PARSE_WORKER) || !existsSync(METAFILE)) return false;
   const builtAt = statSync(COMPILED).mtimeMs;
   const inputs = JSON.parse(readFileSync(METAFILE, "utf8"));
   return inputs.every((input) => existsSync(input) && statSync(input).mtimeMs <= builtAt);
@@ -31,10 +32,16 @@ async function compile() {
   const esbuild = await import("esbuild");
   mkdirSync(path.dirname(COMPILED), { recursive: true });
   // Written next to the target, then renamed: a test server starting at the same moment never reads half a file.
-  const temporary = `${COMPILED}.${process.pid}.tmp.cjs`;
+  // The knowledge import's parse worker (src/server/admin/knowledge/parse-worker.ts) is compiled beside it, so
+  // imports in production need no TypeScript loader either (parse-runner.ts prefers PARSE_WORKER when present).
+  const temporary = path.join(path.dirname(COMPILED), `tmp-${process.pid}`);
   const result = esbuild.buildSync({
-    entryPoints: [path.join(root, "scripts", "start.ts")],
-    outfile: temporary,
+    entryPoints: {
+      start: path.join(root, "scripts", "start.ts"),
+      "parse-worker": path.join(root, "src", "server", "admin", "knowledge", "parse-worker.ts"),
+    },
+    outdir: temporary,
+    outExtension: { ".js": ".cjs" },
     bundle: true,
     platform: "node",
     // CommonJS: the npm packages it imports (most are CommonJS) keep their named exports.
@@ -47,7 +54,9 @@ async function compile() {
   });
   esbuild.stop();
   const inputs = Object.keys(result.metafile.inputs).map((input) => path.resolve(root, input));
-  renameSync(temporary, COMPILED);
+  renameSync(path.join(temporary, "parse-worker.cjs"), PARSE_WORKER);
+  renameSync(path.join(temporary, "start.cjs"), COMPILED);
+  rmSync(temporary, { recursive: true, force: true });
   writeFileSync(METAFILE, JSON.stringify(inputs));
 }
 

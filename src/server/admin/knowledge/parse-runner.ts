@@ -10,8 +10,10 @@ import type { ParseResult, ParseTask } from "./parse-tasks";
  * has a deadline; a task that overruns it, or the worker's heap limit, terminates the worker (the next task starts
  * a new one) and fails with a reason the admin reads. One ParseSession per import; close() ends its worker.
  *
- * The worker runs the TypeScript sources (src/server/admin/knowledge/parse-worker.ts under the project directory,
- * which is where `npm start` and the tests run) through tsx's loader.
+ * In production the worker is the compiled file `npm run build` (and `npm start`'s launcher, when a source changed)
+ * writes to .next/visitor-chat/parse-worker.cjs: no TypeScript loader, so `npm ci --omit=dev` installs work.
+ * Elsewhere (next dev, in-process tests) it runs the TypeScript sources (src/server/admin/knowledge/parse-worker.ts
+ * under the project directory) through tsx's loader.
  */
 export interface ParseLimits {
   /** Wall-clock deadline of one task. */
@@ -32,9 +34,17 @@ export class ParseFailure extends Error {
 }
 
 const WORKER_FILE = path.resolve(process.cwd(), "src/server/admin/knowledge/parse-worker.ts");
+const COMPILED_WORKER_FILE = path.resolve(process.cwd(), ".next/visitor-chat/parse-worker.cjs");
 const BOOTSTRAP = `const { workerData } = require("node:worker_threads");
-require(workerData.loader).register();
+if (workerData.loader) require(workerData.loader).register();
 require(workerData.file);`;
+
+/** The compiled worker in production when the build made one, else the sources through tsx. */
+function workerSource(): { file: string; loader: string | undefined } {
+  if (process.env.NODE_ENV === "production" && existsSync(COMPILED_WORKER_FILE))
+    return { file: COMPILED_WORKER_FILE, loader: undefined };
+  return { file: WORKER_FILE, loader: createRequire(WORKER_FILE).resolve("tsx/cjs/api") };
+}
 
 interface Pending {
   worker: Worker;
@@ -55,14 +65,15 @@ export class ParseSession {
   constructor(private readonly limits: ParseLimits) {}
 
   private start(): Worker {
-    if (!existsSync(WORKER_FILE))
+    const source = workerSource();
+    if (!existsSync(source.file))
       throw new ParseFailure(
         "failed",
-        `the parse worker is missing (${WORKER_FILE}): start the server from the project directory`,
+        `the parse worker is missing (${source.file}): start the server from the project directory`,
       );
     const worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData: { file: WORKER_FILE, loader: createRequire(WORKER_FILE).resolve("tsx/cjs/api") },
+      workerData: source,
       resourceLimits: { maxOldGenerationSizeMb: this.limits.maxMemoryMb, maxYoungGenerationSizeMb: 32 },
       stdout: false,
       stderr: false,
