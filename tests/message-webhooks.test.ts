@@ -152,6 +152,7 @@ describeEachDatabase("message.created webhooks in every mode", (database, dialec
       id: randomUUID(),
       session_id: session.id,
       role: "agent",
+      kind: null,
       author_name: "Ada",
       content: "never stored",
       status: "complete",

@@ -28,6 +28,7 @@ export function toSessionDto(row: SessionRow): SessionDto {
     mode: row.mode,
     agent_name: row.mode === "agent" ? row.agent_name : null,
     handoff_requested_at: row.handoff_requested_at?.toISOString() ?? null,
+    needs_follow_up: row.follow_up_since !== null,
   };
 }
 
@@ -62,6 +63,7 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
     agent_id: null,
     agent_name: null,
     handoff_requested_at: null,
+    follow_up_since: null,
   });
   await commitChange(deps, {
     writes: [deps.db.session.create({ data, select: { id: true } })],
