@@ -18,7 +18,20 @@ import { logError } from "../../observability/logger";
 
 export type SessionRow = Prisma.SessionGetPayload<object>;
 
-export function toSessionDto(row: SessionRow): SessionDto {
+export function toSessionDto(
+  row: Pick<
+    SessionRow,
+    | "id"
+    | "visitor_id"
+    | "title"
+    | "created_at"
+    | "updated_at"
+    | "mode"
+    | "agent_name"
+    | "handoff_requested_at"
+    | "follow_up_since"
+  >,
+): SessionDto {
   return {
     id: row.id,
     visitor_id: row.visitor_id,
@@ -60,7 +73,6 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
   const dto = toSessionDto({
     ...data,
     mode: "bot",
-    agent_id: null,
     agent_name: null,
     handoff_requested_at: null,
     follow_up_since: null,
