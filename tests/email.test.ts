@@ -8,7 +8,7 @@
  */
 import MailComposer from "nodemailer/lib/mail-composer";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { setEmailAlerts } from "~/server/chat/email/agent-alerts";
+import { emailAlertsWrite } from "~/server/chat/email/agent-alerts";
 import type { ChatDeps } from "~/server/chat/deps";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
 import type { Agent } from "~/server/chat/handoff/handoff-rules";
@@ -295,7 +295,7 @@ describeEachDatabase("email out and in (real SMTP)", (database) => {
         { id: "u-bob", name: "Bob", email: "bob@agents.test" },
       ],
     });
-    await setEmailAlerts(deps, "u-bob", false);
+    await emailAlertsWrite(deps, "u-bob", false);
     const visitor = await createVisitor(deps, {});
     const session = await createSession(deps, { visitor_id: visitor.id, title: "Refund" });
     await chat(deps, { session_id: session.id, visitor_id: visitor.id, message: "I want a refund" });

@@ -62,8 +62,11 @@ export async function runEmailRound(config: EmailDeliveryConfig, limit = 20): Pr
       });
       await db.emailOutbox.updateMany({
         where: { id: row.id, lease_owner: config.holder },
+        // Once sent, the content is not kept (it may quote visitors): the record keeps who, what kind, when.
         data: {
           status: "sent",
+          text: "",
+          html: "",
           attempts,
           sent_at: config.now(),
           last_error: null,

@@ -245,6 +245,12 @@ export const APP_ERRORS = {
     source: "domain",
     message: "The email has no new text (only quoted history or a signature): nothing was stored.",
   },
+  EMAIL_ALERTS_NEED_SIGN_IN: {
+    kind: "forbidden",
+    source: "domain",
+    message:
+      "Alert emails go to admin users: sign in on /admin to turn yours on or off (an API key has no address).",
+  },
   EMAIL_STOP_UNKNOWN_TOKEN: {
     kind: "not_found",
     source: "domain",

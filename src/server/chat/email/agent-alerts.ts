@@ -17,18 +17,13 @@ async function alertRecipients(deps: ChatDeps): Promise<string[]> {
   return users.filter((user) => !silenced.has(user.id)).map((user) => user.email);
 }
 
-/** An admin user's alert emails on or off (their profile). */
-export async function setEmailAlerts(
-  deps: ChatDeps,
-  userId: string,
-  on: boolean,
-): Promise<{ email_alerts: boolean }> {
-  await deps.db.agentAlertPreference.upsert({
+/** The write that turns an admin user's alert emails on or off (their choice; run it in the audited change). */
+export function emailAlertsWrite(deps: Pick<ChatDeps, "db">, userId: string, on: boolean) {
+  return deps.db.agentAlertPreference.upsert({
     where: { user_id: userId },
     create: { user_id: userId, email_alerts: on },
     update: { email_alerts: on, updated_at: new Date() },
   });
-  return { email_alerts: on };
 }
 
 export async function getEmailAlerts(deps: ChatDeps, userId: string): Promise<{ email_alerts: boolean }> {

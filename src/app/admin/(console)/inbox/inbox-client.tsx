@@ -196,6 +196,7 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
         )}
         {notifications === "denied" && t("notificationsBlocked")}
       </p>
+      <EmailStatusLine />
       <div className="inbox-columns">
         <nav aria-label={t("conversations")} className="inbox-lists">
           <h2>{t("waitingHeading", { count: waiting.data.items.length })}</h2>
@@ -236,6 +237,38 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
         </section>
       </div>
     </div>
+  );
+}
+
+/** Whether email is on (the admin says so when it is off), and the signed-in admin's alert emails toggle. */
+function EmailStatusLine() {
+  const tf = useTranslations("AdminFollowUp.emailStatus");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const status = useQuery(trpc.admin.email.status.queryOptions(undefined));
+  const setAlerts = useMutation(
+    trpc.admin.email.setAlerts.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.admin.email.status.queryKey(undefined), data),
+    }),
+  );
+  if (!status.data) return null;
+  const { enabled, replies_enabled, continuity_delay_seconds, email_alerts } = status.data;
+  return (
+    <p className="muted" data-testid="email-status">
+      {enabled ? tf("on", { seconds: continuity_delay_seconds }) : tf("off")}
+      {enabled && !replies_enabled && ` ${tf("repliesOff")}`}{" "}
+      {enabled && email_alerts !== null && (
+        <label>
+          <input
+            type="checkbox"
+            checked={email_alerts}
+            disabled={setAlerts.isPending}
+            onChange={(event) => setAlerts.mutate({ email_alerts: event.target.checked })}
+          />{" "}
+          {tf("alerts")}
+        </label>
+      )}
+    </p>
   );
 }
 
