@@ -9,11 +9,9 @@ import type { AdminPrincipal } from "../auth/admin-access";
 export const emailStatusSchema = z
   .object({
     enabled: z.boolean().meta({ description: "SMTP_URL and MAIL_FROM are set: emails are sent." }),
-    replies_enabled: z
-      .boolean()
-      .meta({
-        description: "INBOUND_EMAIL_DOMAIN and INBOUND_EMAIL_SECRET are set: replies by email come back.",
-      }),
+    replies_enabled: z.boolean().meta({
+      description: "INBOUND_EMAIL_DOMAIN and INBOUND_EMAIL_SECRET are set: replies by email come back.",
+    }),
     continuity_delay_seconds: z.number().int(),
     agent_alert_after_seconds: z.number().int(),
     email_alerts: z.boolean().nullable().meta({
