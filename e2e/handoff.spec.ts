@@ -49,8 +49,14 @@ test("a visitor asks for a person, an agent claims and replies, both see the oth
     await expect(agent.getByTestId("session-mode")).toContainText("agent");
   });
 
-  await test.step("the visitor sees the agent's name live", async () => {
+  await test.step("the visitor sees the agent's name live, and the step in both conversations", async () => {
     await expect(page.locator(".vc-handoff")).toContainText(`You are chatting with ${agentName}`);
+    // The visible step (a system message), rendered from its kind on both sides.
+    await expect(page.locator(".vc-msg-system")).toContainText(`${agentName} joined the conversation`);
+    await expect(
+      agent.getByRole("list", { name: "Transcript" }).locator('[data-role="system"]'),
+    ).toContainText(`${agentName} joined the conversation`);
+    await expect(page.getByTestId("ai-disclosure")).toContainText("You are chatting with an AI assistant");
   });
 
   await test.step("the visitor sees the agent typing, then the agent's message", async () => {

@@ -176,6 +176,40 @@ const envSchema = z.object({
    * (offered to leave an email) and the assistant answers again.
    */
   HANDOFF_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  /**
+   * Email (docs/email.md): the SMTP server to send through, smtp://user:pass@host:587 (STARTTLS when offered) or
+   * smtps://user:pass@host:465. Unset (or MAIL_FROM unset) → no email is sent and the admin says email is off.
+   */
+  SMTP_URL: z
+    .url({
+      protocol: /^smtps?$/,
+      error: "SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587",
+    })
+    .optional(),
+  /** The sender of every email, e.g. "Support <support@example.com>". */
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3, "MAIL_FROM must be an address, e.g. Support <support@example.com>")
+    .optional(),
+  /** An agent's messages are emailed to a visitor who left an address once the widget was closed this long. */
+  EMAIL_CONTINUITY_DELAY_SECONDS: z.coerce.number().int().min(0).max(86_400).default(120),
+  /** Replies by email: the domain of the Reply-To addresses (reply+<token>@INBOUND_EMAIL_DOMAIN). */
+  INBOUND_EMAIL_DOMAIN: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "INBOUND_EMAIL_DOMAIN must be a domain, e.g. reply.example.com")
+    .optional(),
+  /** The bearer secret of POST /api/inbound/email/ (the MTA pipe or the provider's inbound webhook sends it). */
+  INBOUND_EMAIL_SECRET: z
+    .string()
+    .trim()
+    .min(16, "INBOUND_EMAIL_SECRET must be at least 16 characters")
+    .optional(),
+  /** Agents are emailed about a request still unclaimed this long after it was made. */
+  AGENT_ALERT_AFTER_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** The public origin of the widget for links in emails; unset → BETTER_AUTH_URL, else http://localhost:3000. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http(s) URL" }).optional(),
   /** `off` disables rate limiting (benchmarks, trusted deployments behind their own limiter). */
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   /** Limits as "<requests>/<seconds>"; see src/server/protection/rate-limits.ts for what each one counts. */

@@ -241,6 +241,22 @@ describeEachDatabase("the audit log, written in the change's transaction", (data
       );
       expect(imported.detail).toMatchObject({ source: "upload", created: 1, updated: 0 });
     });
+
+    it("alert emails: a signed-in admin turns theirs off (an API key cannot, and leaves no entry)", async () => {
+      const signedIn = adminCaller(deps, cookieHeaders, IP).admin.email;
+      const entry = await expectOneEntry(
+        "email_alerts.changed",
+        () => signedIn.setAlerts({ email_alerts: false }),
+        TEST_ADMIN.email,
+      );
+      expect(entry).toMatchObject({ object_type: "admin_user", detail: { on: false } });
+      expect((await signedIn.status()).email_alerts).toBe(false);
+      await expectNoEntry(
+        "email_alerts.changed",
+        () => admin().email.setAlerts({ email_alerts: true }),
+        "FORBIDDEN",
+      );
+    });
   });
 
   describe("a change that is refused or fails leaves no entry", () => {

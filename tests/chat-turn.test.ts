@@ -51,6 +51,7 @@ function message(id: string, role: Message["role"], status: Message["status"], c
     id,
     session_id: "s1",
     role,
+    kind: null,
     author_name: null,
     content,
     status,

@@ -122,7 +122,13 @@ describeEachServer(
         where: { session_id: sessionId },
         orderBy: [{ created_at: "asc" }, { id: "asc" }],
       });
-      expect(rows.map((row) => row.role)).toEqual(["user", "user", "agent"]);
+      // The claim's visible step ("Ada joined", role system) first, then the messages.
+      expect(rows.map((row) => [row.role, row.kind])).toEqual([
+        ["system", "agent_joined"],
+        ["user", null],
+        ["user", null],
+        ["agent", null],
+      ]);
       const listed = await call("GET", `/api/chats/sessions/${sessionId}/messages/?visitor_id=${visitorId}`);
       expect((listed.body.data as { items: { author_name: string | null }[] }).items.at(-1)).toMatchObject({
         author_name: "Ada",
@@ -138,9 +144,10 @@ describeEachServer(
       }
       await reader.cancel();
       const types = [...text.matchAll(/^event: (\S+)$/gm)].map((match) => match[1]);
-      // The claim first; then the three messages (and the title the first message gave the session).
+      // The claim first (and its visible step); then the three messages (and the title the first message gave).
       expect(types[0]).toBe("session.updated");
-      expect(types.filter((type) => type === "message.created")).toHaveLength(3);
+      expect(types.filter((type) => type === "message.created")).toHaveLength(4);
+      expect(text).toMatch(/"role":"system","kind":"agent_joined"/);
       expect(types.every((type) => type === "session.updated" || type === "message.created")).toBe(true);
       expect(text).toMatch(/"mode":"agent","agent_name":"Ada"/);
       expect(text).toContain(`id: ${sessionId}:`);

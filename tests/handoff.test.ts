@@ -164,8 +164,17 @@ describeEachDatabase("human handoff", (database) => {
     }
     expect(responder.calls).toHaveLength(0);
     const rows = await deps.db.message.findMany({ where: { session_id: sessionId } });
-    expect(rows.map((row) => row.role)).toEqual(["user", "user", "user", "user"]);
-    const created = events.filter((event) => event.type === "message.created");
+    // The claim wrote its visible step ("Ada joined"); the assistant wrote nothing.
+    expect(rows.filter((row) => row.role !== "system").map((row) => row.role)).toEqual([
+      "user",
+      "user",
+      "user",
+      "user",
+    ]);
+    expect(rows.filter((row) => row.role === "system").map((row) => row.kind)).toEqual(["agent_joined"]);
+    const created = events.filter(
+      (event) => event.type === "message.created" && event.data.role !== "system",
+    );
     expect(created).toHaveLength(4);
   });
 
@@ -212,6 +221,7 @@ describeEachDatabase("human handoff", (database) => {
       orderBy: [{ created_at: "asc" }, { id: "asc" }],
     });
     expect(stored.map((row) => [row.role, row.author_name])).toEqual([
+      ["system", "Ada"], // the claim's visible step: "Ada joined the conversation"
       ["agent", "Ada"],
       ["user", null],
       ["agent", "Ada"],

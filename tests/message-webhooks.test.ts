@@ -91,15 +91,19 @@ describeEachDatabase("message.created webhooks in every mode", (database, dialec
       inAgent.user_message,
       fromAgent,
     ];
-    // Stored with the changes: one outbox row per message, nothing sent yet.
-    expect(await database().db.webhookEvent.count({ where: { type: "message.created" } })).toBe(5);
+    // Stored with the changes: one outbox row per message (and one for the claim's visible step), nothing sent yet.
+    expect(await database().db.webhookEvent.count({ where: { type: "message.created" } })).toBe(6);
     await drain();
     await drain(); // nothing left: a second drain sends nothing again
-    const bodies = receiver.received.map((request) => verifyWebhook(endpoint.secret, request));
-    expect(bodies.map((body) => body.type)).toEqual(Array(5).fill("message.created"));
+    const all = receiver.received.map((request) => verifyWebhook(endpoint.secret, request));
+    expect(all.map((body) => body.type)).toEqual(Array(6).fill("message.created"));
+    expect(
+      all.filter((body) => (body.data as MessageDto).role === "system").map((body) => body.data),
+    ).toEqual([expect.objectContaining({ kind: "agent_joined", author_name: "Ada" })]);
+    const bodies = all.filter((body) => (body.data as MessageDto).role !== "system");
     expect(bodies.map((body) => body.data)).toEqual(expect.arrayContaining(expected));
     expect(bodies).toHaveLength(expected.length);
-    expect(new Set(receiver.received.map((request) => request.headers["webhook-id"])).size).toBe(5);
+    expect(new Set(receiver.received.map((request) => request.headers["webhook-id"])).size).toBe(6);
     const roles = bodies.map((body) => (body.data as MessageDto).role).sort();
     expect(roles).toEqual(["agent", "assistant", "user", "user", "user"]);
     expect(bodies.find((body) => (body.data as MessageDto).role === "agent")!.data).toMatchObject({
@@ -152,6 +156,7 @@ describeEachDatabase("message.created webhooks in every mode", (database, dialec
       id: randomUUID(),
       session_id: session.id,
       role: "agent",
+      kind: null,
       author_name: "Ada",
       content: "never stored",
       status: "complete",

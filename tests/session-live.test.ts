@@ -10,6 +10,7 @@ const message = (id: string, overrides: Partial<Message> = {}): Message => ({
   id,
   session_id: "s",
   role: "assistant",
+  kind: null,
   content: "",
   status: "streaming",
   sources: [],

@@ -22,6 +22,7 @@ export const DEFAULT_TEST_CONFIG: ChatConfig = {
     knowledgeImport: { allowPrivate: false, maxBytes: 2_000_000, timeoutMs: 10_000, maxPages: 25 },
     webhooksAllowPrivate: false,
   },
+  email: { continuityDelayMs: 120_000, agentAlertAfterMs: 60_000, publicUrl: "http://localhost:3000" },
 };
 
 /** The default config with some settings replaced (`admin` is merged field by field). */

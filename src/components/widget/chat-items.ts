@@ -18,7 +18,9 @@ function isUnsent(phase: TurnPhase): phase is UnsentPhase {
 /** What the message list shows. */
 export interface ChatItem {
   key: string;
-  role: "user" | "assistant" | "agent";
+  role: "user" | "assistant" | "agent" | "system";
+  /** A visible step (role system): which one, rendered in the visitor's language. */
+  kind?: Message["kind"];
   /** The agent's name (role agent). */
   authorName?: string | null;
   content: string;
@@ -47,6 +49,7 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
   return {
     key: message.id,
     role: message.role,
+    kind: message.kind,
     authorName: message.author_name,
     content: message.content,
     sources: message.sources,

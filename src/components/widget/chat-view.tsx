@@ -73,7 +73,10 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
   const last = items.at(-1);
   const lastAnswer = last?.role === "assistant" && last.ratedId !== null ? last.ratedId : null;
   const idle = useIdleAfter(lastAnswer, options.ratingDelaySeconds * 1000);
-  const offerRating = idle && !!activeId && !rating.isSettled(activeId) && draft.trim() === "";
+  // An agent closing the conversation offers the rating at once.
+  const closedByAgent = last?.role === "system" && last.kind === "closed";
+  const offerRating =
+    (idle || closedByAgent) && !!activeId && !rating.isSettled(activeId) && draft.trim() === "";
 
   const focusComposer = useCallback(() => input.current?.focus(), []);
   useHostFocus(host, focusComposer);
@@ -168,6 +171,9 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
           onDelete={sessions.remove}
         />
         <main className="vc-chat" aria-label={t("chat")}>
+          <p className="vc-ai-disclosure" data-testid="ai-disclosure">
+            {t("aiDisclosure")}
+          </p>
           <ConnectionNotice retrying={retrying} onRetryNow={retryNow} />
           <OfficeHoursNotice hours={options.officeHours} />
           <MessageList

@@ -48,7 +48,7 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
         (handoff.emailSaved ? (
           <p>{t("emailThanks")}</p>
         ) : (
-          <form onSubmit={submit}>
+          <form className="vc-email-form" onSubmit={submit}>
             <p>
               {t.rich("unavailable", {
                 ask: (chunks) => (
@@ -64,6 +64,7 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
               })}
             </p>
             <input
+              className="vc-email-input"
               type="email"
               required
               aria-label={t("emailLabel")}
@@ -71,7 +72,9 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
               value={email}
               onChange={(event) => setEmail(event.target.value)}
             />
-            <button type="submit">{t("send")}</button>
+            <button type="submit" className="vc-email-send">
+              {t("send")}
+            </button>
             {handoff.emailError && <p className="vc-note">{handoff.emailError}</p>}
           </form>
         ))}

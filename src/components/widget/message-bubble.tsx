@@ -51,6 +51,35 @@ function Sources({ sources }: { sources: ChatItem["sources"] }) {
   );
 }
 
+/** A visible step of the conversation ("Ada joined", "closed"), in the visitor's language from its kind. */
+function SystemStep({ item }: { item: ChatItem }) {
+  const t = useTranslations("Widget.messages");
+  const locale = useLocale();
+  const name = item.authorName ?? t("support");
+  const text =
+    item.kind === "agent_joined"
+      ? t("system.agent_joined", { name })
+      : item.kind === "handed_back"
+        ? t("system.handed_back")
+        : item.kind === "closed"
+          ? item.authorName
+            ? t("system.closed", { name })
+            : t("system.closedNoName")
+          : item.kind === "reopened"
+            ? t("system.reopened")
+            : item.content;
+  return (
+    <li className="vc-msg vc-msg-system" data-kind={item.kind ?? undefined}>
+      <p className="vc-system">
+        {text}{" "}
+        <time dateTime={item.createdAt} title={fullTime(item.createdAt, locale)}>
+          {messageTime(item.createdAt, locale)}
+        </time>
+      </p>
+    </li>
+  );
+}
+
 /** The states that say so under the message (Widget.messages.state.*). */
 const NOTED_STATES = ["sending", "waiting", "rejected", "failed", "stopped"] as const;
 type NotedState = (typeof NOTED_STATES)[number];
@@ -76,6 +105,7 @@ export const MessageBubble = memo(function MessageBubble({
 }: Props) {
   const t = useTranslations("Widget");
   const locale = useLocale();
+  if (item.role === "system") return <SystemStep item={item} />;
   const streaming = item.state === "streaming";
   const who =
     item.role === "user"

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useSessions } from "./use-sessions";
+import { currentResumeLink } from "./visitor-storage";
 
 /**
  * The visitor's conversations and which one is open. Until the visitor chooses, the most recent one is open
@@ -9,7 +10,11 @@ import { useSessions } from "./use-sessions";
  */
 export function useActiveSession(visitorId: string) {
   const sessions = useSessions(visitorId);
-  const [chosenId, setChosenId] = useState<string | null | undefined>(undefined);
+  // An email's link opens its conversation (when it is this visitor's).
+  const [chosenId, setChosenId] = useState<string | null | undefined>(() => {
+    const link = currentResumeLink();
+    return link && link.visitorId === visitorId ? link.sessionId : undefined;
+  });
 
   const items = useMemo(() => sessions.list.data?.items ?? [], [sessions.list.data]);
   const activeId =

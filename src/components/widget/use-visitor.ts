@@ -6,7 +6,7 @@ import type { AppRouter } from "~/server/api/root";
 import { useTRPCClient } from "~/trpc/react";
 import { backoffMs, isNotFoundError, isTransientError } from "./errors";
 import { connectToHost, type HostBridge, type JsonObject } from "./host-bridge";
-import { readStoredVisitorId, storeVisitorId } from "./visitor-storage";
+import { currentResumeLink, readStoredVisitorId, storeVisitorId } from "./visitor-storage";
 
 export type VisitorState =
   | { status: "connecting"; retrying: boolean; retryNow: () => void }
@@ -119,7 +119,12 @@ async function withRetry<T>(call: () => Promise<T>, hooks: BootstrapHooks): Prom
  */
 async function bootstrapVisitor(client: Client, hooks: BootstrapHooks): Promise<BootstrapResult> {
   const host = hooks.embed ? await connectToHost() : null;
-  const candidates = [host?.init.visitorId ?? null, readStoredVisitorId()].filter(
+  // An email's link names the visitor it was sent to: it comes first (a fresh browser has nothing stored).
+  const candidates = [
+    currentResumeLink()?.visitorId ?? null,
+    host?.init.visitorId ?? null,
+    readStoredVisitorId(),
+  ].filter(
     (id, index, all): id is string => typeof id === "string" && id.length > 0 && all.indexOf(id) === index,
   );
 

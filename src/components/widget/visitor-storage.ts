@@ -16,3 +16,18 @@ export function storeVisitorId(id: string): void {
     // Storage blocked: the id lives in the host page (embed) or only for this page view.
   }
 }
+
+/**
+ * The conversation an email's link reopens (/widget?visitor=<id>&session=<id>, src/server/chat/email/continuity.ts):
+ * a fresh browser comes back as that visitor, on that conversation. Null without both.
+ */
+export function resumeLinkOf(search: string): { visitorId: string; sessionId: string } | null {
+  const params = new URLSearchParams(search);
+  const visitorId = params.get("visitor");
+  const sessionId = params.get("session");
+  return visitorId && sessionId ? { visitorId, sessionId } : null;
+}
+
+export function currentResumeLink(): { visitorId: string; sessionId: string } | null {
+  return typeof window === "undefined" ? null : resumeLinkOf(window.location.search);
+}

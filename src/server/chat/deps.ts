@@ -32,6 +32,30 @@ export interface ChatConfig {
   identity: IdentityConfig;
   /** What the admin procedures need (src/server/api/routers/admin*.ts read it here, not from the environment). */
   admin: AdminConfig;
+  /** Email out and in (SMTP_URL, MAIL_FROM, EMAIL_CONTINUITY_DELAY_SECONDS, INBOUND_EMAIL_*, AGENT_ALERT_AFTER_SECONDS). */
+  email: EmailConfig;
+}
+
+export interface EmailConfig {
+  /** Where to send: the SMTP URL; unset → email is off (nothing is queued). */
+  smtpUrl?: string;
+  /** The From of every email. */
+  from?: string;
+  /** An agent's messages go by email once the visitor has had no open event stream this long. */
+  continuityDelayMs: number;
+  /** reply+<token>@inboundDomain as Reply-To; unset → no Reply-To (replies by email are off). */
+  inboundDomain?: string;
+  /** The bearer secret of POST /api/inbound/email/; unset → the route answers 401 to everyone. */
+  inboundSecret?: string;
+  /** Agents are alerted about a request unclaimed this long. */
+  agentAlertAfterMs: number;
+  /** The public origin links in emails point to (the widget, the stop link, the inbox). */
+  publicUrl: string;
+}
+
+/** Email is on when there is a server to send through and a sender. */
+export function emailEnabled(config: EmailConfig): config is EmailConfig & { smtpUrl: string; from: string } {
+  return config.smtpUrl !== undefined && config.from !== undefined;
 }
 
 export interface IdentityConfig {

@@ -25,9 +25,11 @@ import type { MessageStatus } from "./messages/message-status";
 export interface NewMessageRow {
   id: string;
   session_id: string;
-  role: "user" | "assistant" | "agent";
-  /** The agent's name (role agent); null otherwise. */
+  role: "user" | "assistant" | "agent" | "system";
+  /** The agent's name (role agent, and a system step naming an agent); null otherwise. */
   author_name: string | null;
+  /** The step (role system); null otherwise. */
+  kind: string | null;
   content: string;
   status: MessageStatus;
   sources: MessageSource[];
@@ -36,12 +38,15 @@ export interface NewMessageRow {
 }
 
 /** Inserts messages (one statement); for a batch transaction. */
-export function insertMessages(db: Db, rows: readonly NewMessageRow[]): Prisma.PrismaPromise<number> {
+export function insertMessages(
+  db: Pick<Db, "$executeRaw">,
+  rows: readonly NewMessageRow[],
+): Prisma.PrismaPromise<number> {
   const values = rows.map(
     (row) =>
-      Prisma.sql`(${row.id}, ${row.session_id}, ${row.role}, ${row.author_name}, ${row.content}, ${row.status}, ${JSON.stringify(row.sources)}, ${row.created_at}, ${row.saved_at})`,
+      Prisma.sql`(${row.id}, ${row.session_id}, ${row.role}, ${row.author_name}, ${row.kind}, ${row.content}, ${row.status}, ${JSON.stringify(row.sources)}, ${row.created_at}, ${row.saved_at})`,
   );
-  return db.$executeRaw`INSERT INTO messages (id, session_id, role, author_name, content, status, sources, created_at, saved_at) VALUES ${Prisma.join(values)}`;
+  return db.$executeRaw`INSERT INTO messages (id, session_id, role, author_name, kind, content, status, sources, created_at, saved_at) VALUES ${Prisma.join(values)}`;
 }
 
 /** A new message was stored in the session: bumps updated_at, and sets the title when given. */
@@ -79,13 +84,14 @@ export function completeTurns(
   db: Pick<Db, "$queryRaw">,
   args: { sessionId: string; ownerId?: string; before?: Keyset; limit: number },
 ): Promise<{ role: "user" | "assistant" | "agent"; content: string }[]> {
+  // System steps ("Ada joined") are for people: never part of the responder's history.
   const { sessionId, ownerId, before, limit } = args;
   const owner =
     ownerId === undefined
       ? Prisma.empty
       : Prisma.sql` JOIN sessions s ON s.id = m.session_id AND s.visitor_id = ${ownerId} AND s.mode = 'bot'`;
   const keyset = keysetSql("m", "created_at", before, "desc");
-  return db.$queryRaw`SELECT m.role, m.content FROM messages m${owner} WHERE m.session_id = ${sessionId} AND m.status = 'complete'${keyset} ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit}`;
+  return db.$queryRaw`SELECT m.role, m.content FROM messages m${owner} WHERE m.session_id = ${sessionId} AND m.status = 'complete' AND m.role <> 'system'${keyset} ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit}`;
 }
 
 /** What a reply run writes: the text always; the end state (status, sources, usage, answer kind) at the end. */

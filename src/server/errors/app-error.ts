@@ -221,6 +221,41 @@ export const APP_ERRORS = {
     source: "access",
     message: "Metrics need Authorization: Bearer <METRICS_TOKEN>, the token set in the server's environment.",
   },
+  // Email in (POST /api/inbound/email/, docs/email.md).
+  INBOUND_EMAIL_UNAUTHORIZED: {
+    code: "UNAUTHORIZED",
+    kind: "unauthorized",
+    source: "access",
+    message:
+      "Inbound email needs Authorization: Bearer <INBOUND_EMAIL_SECRET>, the secret set in the server's environment.",
+  },
+  INBOUND_EMAIL_NOT_MIME: {
+    kind: "unsupported_media_type",
+    source: "request",
+    message: "Send the raw email as the body with Content-Type: message/rfc822.",
+  },
+  INBOUND_EMAIL_UNKNOWN_RECIPIENT: {
+    kind: "not_found",
+    source: "domain",
+    message:
+      "No conversation has this reply address: send replies to the reply+<token>@INBOUND_EMAIL_DOMAIN address of an email the app sent.",
+  },
+  INBOUND_EMAIL_EMPTY: {
+    kind: "bad_request",
+    source: "domain",
+    message: "The email has no new text (only quoted history or a signature): nothing was stored.",
+  },
+  EMAIL_ALERTS_NEED_SIGN_IN: {
+    kind: "forbidden",
+    source: "domain",
+    message:
+      "Alert emails go to admin users: sign in on /admin to turn yours on or off (an API key has no address).",
+  },
+  EMAIL_STOP_UNKNOWN_TOKEN: {
+    kind: "not_found",
+    source: "domain",
+    message: "This stop link is not valid (any more): use the link of an email the app sent.",
+  },
   // Knowledge base (admin: /admin/knowledge, /api/admin/knowledge).
   KNOWLEDGE_ARTICLE_NOT_FOUND: {
     kind: "not_found",

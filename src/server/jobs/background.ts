@@ -1,5 +1,8 @@
 import { env } from "~/env";
 import { getChatRuntime } from "../runtime/runtime";
+import { chatConfigFrom } from "../runtime/config";
+import { emailEnabled } from "../chat/deps";
+import { startEmailWorker } from "./email-worker";
 import { startHandoffTimeoutJob } from "./handoff-timeout";
 import type { LeasedJob } from "./leased-job";
 import { leaseHolderId } from "./lease";
@@ -26,6 +29,7 @@ export function startBackgroundJobs(): void {
   const jobs: LeasedJob<unknown>[] = [
     startReplySweeper({ getDeps, holder, intervalMs: env.REPLY_SWEEP_SECONDS * 1000 }),
     startHandoffTimeoutJob({ getDeps, holder }),
+    startEmailWorker({ getDeps, holder, enabled: emailEnabled(chatConfigFrom().email) }),
     startWebhookWorker({
       enabled: env.WEBHOOKS_DELIVERY === "on",
       getDatabase: async () => (await getChatRuntime()).database,

@@ -13,6 +13,7 @@ import { sessionEventsInputSchema, type SessionEventsInput } from "../chat/sessi
 import { adminEvents } from "./admin-events";
 import { sessionsExport, transcriptExport } from "./admin-exports";
 import { knowledgeUpload } from "./admin-knowledge-upload";
+import { emailStop, inboundEmail } from "./inbound-email";
 import { chatStream } from "./chat-stream";
 import { readJsonBody } from "./request-body";
 import { restRoute, type OpenApiParts, type RestRoute } from "./route";
@@ -337,6 +338,100 @@ export const REST_ROUTES: readonly RestRoute[] = [
       }),
     },
     handle: knowledgeUpload,
+  }),
+
+  restRoute<undefined>({
+    method: "POST",
+    path: "/inbound/email",
+    access: "public",
+    name: "inbound email",
+    errors: [
+      "INBOUND_EMAIL_UNAUTHORIZED",
+      "INBOUND_EMAIL_NOT_MIME",
+      "INBOUND_EMAIL_UNKNOWN_RECIPIENT",
+      "INBOUND_EMAIL_EMPTY",
+      "PAYLOAD_TOO_LARGE",
+    ],
+    openapi: {
+      operationId: "inbound-email",
+      tags: ["Email"],
+      summary: "Receive a reply by email",
+      description:
+        "A visitor's reply to an email of the app, as the raw message (`Content-Type: message/rfc822`), sent by a " +
+        "local MTA's pipe or a mail provider's inbound webhook with `Authorization: Bearer <INBOUND_EMAIL_SECRET>` " +
+        "(401 without it). The conversation is the one its `reply+<token>@INBOUND_EMAIL_DOMAIN` recipient names (a " +
+        "token no conversation has → 404, nothing stored). Only the new text is kept (quoted history and signature " +
+        "stripped), stored as the visitor's message; a closed conversation reopens, and it joins the follow-up " +
+        "queue. See docs/email.md.",
+      requestBody: {
+        required: true,
+        content: { "message/rfc822": { schema: { type: "string", format: "binary" } } },
+      },
+      responses: (parts) => ({
+        200: {
+          description: "The reply was stored in its conversation.",
+          content: {
+            "application/json": {
+              schema: parts.successEnvelope(
+                {
+                  type: "object",
+                  required: ["session_id", "message"],
+                  properties: {
+                    session_id: { type: "string", format: "uuid" },
+                    message: { $ref: "#/components/schemas/Message" },
+                  },
+                },
+                "Reply stored.",
+              ),
+            },
+          },
+        },
+      }),
+    },
+    handle: inboundEmail,
+  }),
+
+  restRoute<undefined>({
+    method: "GET",
+    path: "/inbound/email/stop",
+    access: "public",
+    name: "email stop link",
+    errors: ["EMAIL_STOP_UNKNOWN_TOKEN"],
+    openapi: {
+      operationId: "email-stop",
+      tags: ["Email"],
+      summary: "Stop emails (an email's stop link)",
+      description:
+        "The link at the bottom of every email to a visitor: no more emails to that visitor (leaving an address " +
+        "again in the widget turns them back on).",
+      parameters: [
+        parameter(
+          "token",
+          "query",
+          "The conversation's email token (from the link).",
+          { type: "string" },
+          true,
+        ),
+      ],
+      responses: (parts) => ({
+        200: {
+          description: "Emails stopped.",
+          content: {
+            "application/json": {
+              schema: parts.successEnvelope(
+                {
+                  type: "object",
+                  required: ["stopped"],
+                  properties: { stopped: { type: "boolean", enum: [true] } },
+                },
+                "You will get no more emails about your conversations.",
+              ),
+            },
+          },
+        },
+      }),
+    },
+    handle: emailStop,
   }),
 ];
 

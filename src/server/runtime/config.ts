@@ -32,5 +32,14 @@ export function chatConfigFrom(source: typeof env = env): ChatConfig {
       },
       webhooksAllowPrivate: source.WEBHOOKS_ALLOW_PRIVATE,
     },
+    email: {
+      smtpUrl: source.SMTP_URL,
+      from: source.MAIL_FROM,
+      continuityDelayMs: source.EMAIL_CONTINUITY_DELAY_SECONDS * 1000,
+      inboundDomain: source.INBOUND_EMAIL_DOMAIN,
+      inboundSecret: source.INBOUND_EMAIL_SECRET,
+      agentAlertAfterMs: source.AGENT_ALERT_AFTER_SECONDS * 1000,
+      publicUrl: (source.PUBLIC_URL ?? source.BETTER_AUTH_URL ?? "http://localhost:3000").replace(/\/+$/, ""),
+    },
   };
 }

@@ -30,6 +30,15 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
     description:
       "Only sessions in this mode: waiting (a visitor asked for a person: the inbox's queue), agent, bot, closed.",
   }),
+  needs_follow_up: z
+    .enum(["true", "false"], { error: "needs_follow_up must be true or false" })
+    .transform((value) => value === "true")
+    .optional()
+    .meta({
+      description:
+        "true: only the follow-up queue — requests for a person nobody answered, until an agent replies or " +
+        "closes them — newest request first (with the visitor's email); false: only the others.",
+    }),
 });
 export type ListAdminSessionsInput = z.infer<typeof listAdminSessionsInputSchema>;
 
@@ -40,6 +49,12 @@ const adminSessionSchema = sessionSchema
     agent_id: z.string().nullable().meta({
       description:
         "Who claimed it (mode agent): an admin user id, `api_key:<id>` or `bootstrap_key`; else null.",
+    }),
+    visitor_email: z.string().nullable().meta({
+      description: "The address the visitor left for an answer (visitors.email); null if none.",
+    }),
+    follow_up_since: z.iso.datetime().nullable().meta({
+      description: "While needs_follow_up: when the unanswered request was made; else null.",
     }),
   })
   .meta({ id: "AdminSession" });

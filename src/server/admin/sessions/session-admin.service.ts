@@ -40,12 +40,18 @@ async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<s
   return new Map(groups.map((group) => [group.session_id, group._count._all]));
 }
 
-function toAdminSessionDto(row: SessionRow, counts: { messages: number; failed: number }): AdminSessionDto {
+function toAdminSessionDto(
+  row: SessionRow,
+  counts: { messages: number; failed: number },
+  visitorEmail: string | null,
+): AdminSessionDto {
   return {
     ...toSessionDto(row),
     message_count: counts.messages,
     failed_count: counts.failed,
     agent_id: row.mode === "agent" ? row.agent_id : null,
+    visitor_email: visitorEmail,
+    follow_up_since: row.follow_up_since?.toISOString() ?? null,
   };
 }
 
@@ -53,13 +59,17 @@ function toAdminSessionDto(row: SessionRow, counts: { messages: number; failed: 
 export function toTranscriptDto(row: SessionWithTranscript): TranscriptDto {
   const failed = row.messages.filter((message) => message.status === "failed").length;
   return {
-    session: toAdminSessionDto(row, { messages: row.messages.length, failed }),
+    session: toAdminSessionDto(row, { messages: row.messages.length, failed }, row.visitor.email),
     visitor: toVisitorDto(row.visitor),
     messages: row.messages.map(toMessageDto),
   };
 }
 
-/** Every visitor's sessions, most recent activity first, filtered by start day and reply status (admin only). */
+/**
+ * Every visitor's sessions, most recent activity first, filtered by start day, reply status, mode, visitor (admin
+ * only). The follow-up queue (`needs_follow_up: true`) is ordered by when the unanswered request was made, newest
+ * first.
+ */
 export async function listAdminSessions(
   deps: ChatDeps,
   input: ListAdminSessionsInput,
@@ -82,19 +92,28 @@ export async function listAdminSessions(
         }
       : undefined;
   const createdAt = createdAtRange(input);
+  const queue = input.needs_follow_up === true;
+  const orderKey = queue ? "follow_up_since" : "updated_at";
   const rows = await deps.db.session.findMany({
     where: {
-      ...(input.visitor_id && { visitor_id: input.visitor_id }),
-      ...(input.mode && { mode: input.mode }),
-      ...inTime,
-      ...(createdAt && { created_at: createdAt }),
-      ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
-      ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
-      ...keysetWhere<Prisma.SessionWhereInput>("updated_at", after, "desc"),
+      AND: [
+        {
+          ...(input.visitor_id && { visitor_id: input.visitor_id }),
+          ...(input.mode && { mode: input.mode }),
+          ...inTime,
+          ...(createdAt && { created_at: createdAt }),
+          ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
+          ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
+          ...(input.needs_follow_up !== undefined && {
+            follow_up_since: input.needs_follow_up ? { not: null } : null,
+          }),
+        },
+        keysetWhere<Prisma.SessionWhereInput>(orderKey, after, "desc"),
+      ],
     },
-    orderBy: [{ updated_at: "desc" }, { id: "desc" }],
+    orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
     take: input.limit + 1,
-    include: { _count: { select: { messages: true } } },
+    include: { _count: { select: { messages: true } }, visitor: { select: { email: true } } },
   });
   const failed = await failedCounts(
     deps,
@@ -103,8 +122,13 @@ export async function listAdminSessions(
   return toPage(
     rows,
     input.limit,
-    (row) => row.updated_at,
-    (row) => toAdminSessionDto(row, { messages: row._count.messages, failed: failed.get(row.id) ?? 0 }),
+    (row) => (queue ? row.follow_up_since! : row.updated_at),
+    (row) =>
+      toAdminSessionDto(
+        row,
+        { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
+        row.visitor.email,
+      ),
   );
 }
 
@@ -146,7 +170,7 @@ export async function getTranscriptPage(
   const failed = (await failedCounts(deps, [row.id])).get(row.id) ?? 0;
   const page = toPage(row.messages, input.limit, (message) => message.created_at, toMessageDto);
   return {
-    session: toAdminSessionDto(row, { messages: row._count.messages, failed }),
+    session: toAdminSessionDto(row, { messages: row._count.messages, failed }, row.visitor.email),
     visitor: toVisitorDto(row.visitor),
     messages: page.items,
     next_cursor: page.next_cursor,

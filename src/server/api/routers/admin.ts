@@ -55,6 +55,12 @@ import { followAllSessions } from "../../chat/events/follow-all";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { sessionSchema } from "../../chat/sessions/session.schema";
 import { claim, close, heartbeat, leave, release, reply, typing } from "../../admin/inbox/inbox.service";
+import {
+  emailStatus,
+  emailStatusSchema,
+  setEmailAlertsInputSchema,
+  setMyEmailAlerts,
+} from "../../admin/email/email-admin.service";
 
 /** Actions of an agent on one conversation (claim, reply, release, close): REST under /api/admin/sessions/{id}/. */
 function agentAction(
@@ -357,6 +363,48 @@ export const adminRouter = createTRPCRouter({
       .input(agentTypingInputSchema)
       .output(typingOutputSchema)
       .mutation(({ ctx, input }) => typing(ctx.deps, input, ctx.principal)),
+  }),
+
+  /** Email (docs/email.md): whether it is on, and the signed-in admin's alert emails. */
+  email: createTRPCRouter({
+    status: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/email",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Email status (admin)",
+          description:
+            "Whether email is on (SMTP_URL and MAIL_FROM), whether replies by email come back (INBOUND_EMAIL_DOMAIN " +
+            "and INBOUND_EMAIL_SECRET), the delays, and the signed-in admin's alert emails (null for an API key).",
+        },
+        rest: { successMessage: "Email status." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(emailStatusSchema)
+      .query(({ ctx }) => emailStatus(ctx.deps, ctx.principal)),
+    setAlerts: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/email/alerts",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Turn my alert emails on or off (admin)",
+          description:
+            "Alert emails (a visitor waits unclaimed AGENT_ALERT_AFTER_SECONDS, or asked while nobody was online) and " +
+            "the daily digest of the follow-up queue go to every admin user; each turns theirs off here. Signed-in " +
+            "admins only (an API key has no address → 403). Recorded in the audit log.",
+        },
+        errors: ["EMAIL_ALERTS_NEED_SIGN_IN"],
+        rest: { successMessage: "Alert emails changed." },
+      })
+      .input(setEmailAlertsInputSchema)
+      .output(emailStatusSchema)
+      .mutation(({ ctx, input }) =>
+        setMyEmailAlerts(ctx.deps, ctx.principal, input.email_alerts, auditByOf(ctx.principal, ctx.ip)),
+      ),
   }),
 
   /** The live inbox (/admin/inbox): presence and every conversation's events. */

@@ -11,7 +11,8 @@ import {
   visitorErasedSchema,
   visitorSchema,
 } from "../../chat/visitors/visitor.schema";
-import { createVisitor, setVisitorEmail, validateVisitor } from "../../chat/visitors/visitors.service";
+import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
+import { leaveEmailForFollowUp } from "../../chat/handoff/handoff.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const visitorsRouter = createTRPCRouter({
@@ -123,5 +124,5 @@ export const visitorsRouter = createTRPCRouter({
     })
     .input(setVisitorEmailInputSchema)
     .output(visitorSchema)
-    .mutation(({ ctx, input }) => setVisitorEmail(ctx.deps, input)),
+    .mutation(({ ctx, input }) => leaveEmailForFollowUp(ctx.deps, input)),
 });

@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = {
   "knowledge.updated": "a knowledge article was changed (text, title, published)",
   "knowledge.deleted": "a knowledge article was deleted",
   "knowledge.imported": "articles were imported (from a URL, a sitemap or an uploaded file)",
+  "email_alerts.changed": "an admin turned their alert emails on or off",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 export const AUDIT_ACTION_NAMES = Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]];

@@ -59,6 +59,20 @@ export const feedbackCreatedSchema = z
   })
   .meta({ id: "FeedbackCreatedEvent" });
 
+/** `session.handoff_missed`: a request for a person nobody answered, for a follow-up by other means. */
+export const handoffMissedSchema = z
+  .object({
+    session: sessionSchema,
+    visitor_email: z.string().nullable().meta({
+      description:
+        "The address the visitor left for an answer; null if none (yet: leaving one announces it again).",
+    }),
+    last_visitor_message: messageSchema
+      .nullable()
+      .meta({ description: "The visitor's latest message, if any." }),
+  })
+  .meta({ id: "HandoffMissedEvent" });
+
 interface Destinations {
   followers: boolean;
   admin: boolean;
@@ -120,6 +134,13 @@ export const EVENT_CATALOGUE = {
     data: sessionSchema,
     to: WEBHOOK,
     when: "the visitor (or the assistant for them) asks for a person, whether or not an agent is online",
+  },
+  "session.handoff_missed": {
+    data: handoffMissedSchema,
+    to: WEBHOOK,
+    when:
+      "a request for a person went unanswered (nobody online, or not claimed within HANDOFF_TIMEOUT_SECONDS), and " +
+      "again when the visitor leaves an email for it",
   },
   "visitor.deleted": {
     data: visitorDeletedSchema,

@@ -9,6 +9,13 @@ import type { OwnedSessionInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto, type SessionRow } from "../sessions/sessions.service";
 import { assertAgentMayReply, nextMode, type Agent, type ModeAction } from "./handoff-rules";
 import type { HandoffStateDto, PresenceDto, TypingInput } from "./handoff.schema";
+import type { DomainEvent } from "../events/catalogue";
+import { toMessageDto } from "../messages/message-dto";
+import { writeSystemStep } from "../messages/message-writer";
+import type { Prisma } from "~/generated/prisma-postgresql/client";
+import type { SystemMessageKind } from "~/shared/system-messages";
+import type { SetVisitorEmailInput, VisitorDto } from "../visitors/visitor.schema";
+import { setVisitorEmail } from "../visitors/visitors.service";
 
 /** An agent counts as online while their inbox page's heartbeat (every 15 s) is this recent. */
 export const PRESENCE_TTL_MS = 45_000;
@@ -28,6 +35,38 @@ const AUDITED: Partial<Record<ModeAction["kind"], AuditAction>> = {
   release: "session.released",
   close: "session.closed",
 };
+
+/** The visible step (a system message) a mode action writes in the conversation, when it changes the mode. */
+const STEPS: Partial<Record<ModeAction["kind"], SystemMessageKind>> = {
+  claim: "agent_joined",
+  release: "handed_back",
+  close: "closed",
+  visitor_message: "reopened",
+};
+
+type Reader = Pick<Prisma.TransactionClient, "visitor" | "message">;
+
+/**
+ * `session.handoff_missed` for a session whose request nobody answered: the session, the email the visitor left
+ * (if any) and their last message, read with `db` (inside the change's transaction where there is one).
+ */
+export async function handoffMissedEvent(db: Reader, session: SessionRow): Promise<DomainEvent> {
+  const [visitor, last] = await Promise.all([
+    db.visitor.findUnique({ where: { id: session.visitor_id }, select: { email: true } }),
+    db.message.findFirst({
+      where: { session_id: session.id, role: "user" },
+      orderBy: [{ created_at: "desc" }, { id: "desc" }],
+    }),
+  ]);
+  return {
+    type: "session.handoff_missed",
+    data: {
+      session: toSessionDto(session),
+      visitor_email: visitor?.email ?? null,
+      last_visitor_message: last ? toMessageDto(last) : null,
+    },
+  };
+}
 
 /**
  * Applies a mode action to a session: the rules (handoff-rules.ts) decide, the write is a compare-and-set on the
@@ -50,20 +89,37 @@ export async function transitionSession(
     const now = nowOf(deps);
     const handoff_requested_at =
       action.kind === "request" ? now : next.mode === "agent" ? null : row.handoff_requested_at;
+    // A request nobody claimed in time joins the follow-up queue (from when it was made); closing leaves it.
+    const follow_up_since =
+      action.kind === "timeout"
+        ? (row.handoff_requested_at ?? now)
+        : action.kind === "close"
+          ? null
+          : row.follow_up_since;
     const where = { id: row.id, mode: row.mode, agent_id: row.agent_id };
-    const data = { ...next, handoff_requested_at };
+    const data = { ...next, handoff_requested_at, follow_up_since };
     const auditAction = AUDITED[action.kind];
+    const step = STEPS[action.kind];
     const changed = await commitInTransaction(deps, async (tx) => {
       const { count } = await tx.session.updateMany({ where, data });
       if (Number(count) === 0) return { result: null };
       const stored = await tx.session.findUniqueOrThrow({ where: { id: row.id } });
       const dto = toSessionDto(stored);
+      // The visible step, in the conversation, in the same transaction ("Ada joined", "closed" …).
+      const stepEvent = step
+        ? await writeSystemStep(tx, stored.id, {
+            kind: step,
+            author_name: action.kind === "claim" ? action.agent.name : null,
+          })
+        : undefined;
       return {
         result: stored,
         events: [
           { type: "session.updated", data: dto, session_id: stored.id },
+          ...(stepEvent ? [stepEvent] : []),
           // A request for a person is announced to webhook receivers in the transaction that records it.
           ...(action.kind === "request" ? [{ type: "session.handoff_requested" as const, data: dto }] : []),
+          ...(action.kind === "timeout" ? [await handoffMissedEvent(tx, stored)] : []),
         ],
         audit:
           by && auditAction
@@ -152,8 +208,13 @@ export async function requestHandoff(deps: ChatDeps, input: OwnedSessionInput): 
 export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Promise<HandoffStateDto> {
   const online = await agentsOnline(deps);
   if (online === 0 && (session.mode === "bot" || session.mode === "closed")) {
+    // Nobody to ask: the request is missed at once and joins the follow-up queue.
     const now = nowOf(deps);
-    const data = { handoff_requested_at: now, ...(session.mode === "closed" && { mode: "bot" as const }) };
+    const data = {
+      handoff_requested_at: now,
+      follow_up_since: now,
+      ...(session.mode === "closed" && { mode: "bot" as const }),
+    };
     const row = { ...session, ...data };
     const dto = toSessionDto(row);
     await commitChange(deps, {
@@ -161,6 +222,7 @@ export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Pr
       events: [
         { type: "session.updated", data: dto, session_id: session.id },
         { type: "session.handoff_requested", data: dto },
+        await handoffMissedEvent(deps.db, row),
       ],
       at: now,
     });
@@ -226,4 +288,25 @@ export async function agentTyping(
   const data: TypingData = { role: "agent", active };
   publishEvent(deps.events, session.id, "typing", data);
   return { ok: true };
+}
+
+/**
+ * The visitor leaves an address for an answer (nobody was available): stored on the visitor (the latest wins), and
+ * each of their conversations in the follow-up queue announced again as session.handoff_missed, now with it.
+ */
+export async function leaveEmailForFollowUp(
+  deps: ChatDeps,
+  input: SetVisitorEmailInput,
+): Promise<VisitorDto> {
+  const visitor = await setVisitorEmail(deps, input);
+  const waiting = await deps.db.session.findMany({
+    where: { visitor_id: visitor.id, follow_up_since: { not: null } },
+    orderBy: [{ follow_up_since: "desc" }, { id: "desc" }],
+    take: 10,
+  });
+  if (waiting.length > 0) {
+    const events = await Promise.all(waiting.map((row) => handoffMissedEvent(deps.db, row)));
+    await commitChange(deps, { writes: [], events });
+  }
+  return visitor;
 }

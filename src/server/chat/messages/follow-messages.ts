@@ -4,6 +4,43 @@ import { followSession, type FollowLimit, type SessionSnapshot } from "../events
 import type { SessionEventsInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto } from "../sessions/sessions.service";
 import { toMessageDto } from "./message-dto";
+import { logError } from "../../observability/logger";
+
+/**
+ * A visitor's open event stream says "following live" ahead by this much, renewed every VISITOR_LIVE_RENEW_MS:
+ * a stream that dies without closing stops counting within it (src/server/chat/email/continuity.ts).
+ */
+export const VISITOR_LIVE_LEASE_MS = 45_000;
+const VISITOR_LIVE_RENEW_MS = 15_000;
+
+async function markLiveUntil(deps: ChatDeps, sessionId: string, until: Date): Promise<void> {
+  try {
+    await deps.db.session.updateMany({ where: { id: sessionId }, data: { visitor_live_until: until } });
+  } catch (error) {
+    logError("follow: could not record the visitor following live", error, { session_id: sessionId });
+  }
+}
+
+/** The session's events, while recording that its visitor follows live (for email continuity). */
+async function* followedLive(
+  deps: ChatDeps,
+  sessionId: string,
+  events: AsyncGenerator<SessionEvent>,
+): AsyncGenerator<SessionEvent> {
+  const renew = setInterval(
+    () => void markLiveUntil(deps, sessionId, new Date(Date.now() + VISITOR_LIVE_LEASE_MS)),
+    VISITOR_LIVE_RENEW_MS,
+  );
+  renew.unref();
+  try {
+    yield* events;
+  } finally {
+    clearInterval(renew);
+    await events.return(undefined);
+    // Closed: the visitor followed until now.
+    await markLiveUntil(deps, sessionId, new Date());
+  }
+}
 
 /**
  * What changed in a session since a time, as events: message.updated for each message saved since (created,
@@ -29,8 +66,9 @@ export function sessionSnapshot(deps: ChatDeps, sessionId: string): SessionSnaps
 /**
  * Follows a visitor's session: its events in order, resumed after `lastEventId` with no gap and no duplicate
  * (see followSession), until `signal` aborts, the session is deleted or the client falls `limit.maxPending`
- * events behind (`limit.onOverflow` is told). Ownership is checked first, so a refusal
- * is an ordinary error before any event.
+ * events behind (`limit.onOverflow` is told). Ownership is checked first, so a refusal is an ordinary error
+ * before any event. While it is open the session records that its visitor follows live (`visitor_live_until`):
+ * an agent's messages then reach them here, not by email.
  */
 export async function followSessionEvents(
   deps: ChatDeps,
@@ -39,7 +77,8 @@ export async function followSessionEvents(
   limit?: FollowLimit,
 ): Promise<AsyncGenerator<SessionEvent>> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
-  return followSession({
+  await markLiveUntil(deps, session.id, new Date(Date.now() + VISITOR_LIVE_LEASE_MS));
+  const events = followSession({
     bus: deps.events,
     sessionId: session.id,
     lastEventId: input.lastEventId ? Number(input.lastEventId) : undefined,
@@ -47,4 +86,5 @@ export async function followSessionEvents(
     signal,
     limit,
   });
+  return followedLive(deps, session.id, events);
 }

@@ -1,4 +1,5 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
+import { isSystemMessageKind } from "~/shared/system-messages";
 import { messageSourcesSchema, type MessageDto } from "./message.schema";
 
 export type MessageRow = Prisma.MessageGetPayload<object>;
@@ -9,7 +10,7 @@ export type MessageRow = Prisma.MessageGetPayload<object>;
  */
 export function toMessageDto(
   row: Pick<MessageRow, "id" | "session_id" | "role" | "content" | "status" | "sources" | "created_at"> &
-    Partial<Pick<MessageRow, "author_name">> & {
+    Partial<Pick<MessageRow, "author_name" | "kind">> & {
       feedback?: { rating: "up" | "down" } | null;
     },
 ): MessageDto {
@@ -17,7 +18,8 @@ export function toMessageDto(
     id: row.id,
     session_id: row.session_id,
     role: row.role,
-    author_name: row.role === "agent" ? (row.author_name ?? null) : null,
+    kind: row.role === "system" && isSystemMessageKind(row.kind) ? row.kind : null,
+    author_name: row.role === "agent" || row.role === "system" ? (row.author_name ?? null) : null,
     content: row.content,
     status: row.status,
     sources: row.role === "assistant" ? (messageSourcesSchema.safeParse(row.sources).data ?? []) : [],

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import type { AuditRecord } from "../audit/audit-record";
 import { isForeignKeyViolation } from "../../db/errors";
@@ -14,6 +15,7 @@ import { toMessageDto, type MessageRow } from "./message-dto";
 import { RETRYABLE_STATUSES } from "./message-status";
 import type { MessageDto } from "./message.schema";
 import { chatMessageTimes } from "./message-clock";
+import type { SystemMessageKind } from "~/shared/system-messages";
 
 /**
  * THE message writer: the one module that knows how a message is stored — the row (raw SQL, the hot path), the
@@ -26,11 +28,29 @@ import { chatMessageTimes } from "./message-clock";
 /** A session a message is written to: its id and visitor; the whole row when a first message titles it. */
 type TargetSession = Pick<SessionRow, "id" | "visitor_id">;
 
-/** The message to store: the visitor's, an agent's (with the name the visitor sees), or an assistant reply. */
+/**
+ * The message to store: the visitor's, an agent's (with the name the visitor sees), an assistant reply, or a
+ * visible step of the conversation (role system: its kind, and the agent it names).
+ */
 export type NewMessage =
   | { role: "user"; content: string }
   | { role: "agent"; content: string; author_name: string }
-  | { role: "assistant" };
+  | { role: "assistant" }
+  | { role: "system"; kind: SystemMessageKind; author_name?: string | null };
+
+/** A system step's stored text: an English rendering for readers that do not know the kind (exports, webhooks). */
+function systemText(kind: SystemMessageKind, name: string | null): string {
+  switch (kind) {
+    case "agent_joined":
+      return `${name ?? "An agent"} joined the conversation`;
+    case "handed_back":
+      return "The conversation was handed back to the assistant";
+    case "closed":
+      return "The conversation was closed";
+    case "reopened":
+      return "The conversation was reopened";
+  }
+}
 
 /** A title from the first message: whitespace folded, cut at a word boundary. */
 export function titleFromMessage(message: string): string {
@@ -42,12 +62,24 @@ export function titleFromMessage(message: string): string {
 }
 
 function rowOf(sessionId: string, message: NewMessage, at: Date): NewMessageRow {
+  const authorName =
+    message.role === "agent"
+      ? message.author_name
+      : message.role === "system"
+        ? (message.author_name ?? null)
+        : null;
   return {
     id: randomUUID(),
     session_id: sessionId,
     role: message.role,
-    author_name: message.role === "agent" ? message.author_name : null,
-    content: message.role === "assistant" ? "" : message.content,
+    author_name: authorName,
+    kind: message.role === "system" ? message.kind : null,
+    content:
+      message.role === "assistant"
+        ? ""
+        : message.role === "system"
+          ? systemText(message.kind, authorName)
+          : message.content,
     // An assistant reply starts empty and streams (its run writes it: saveReply).
     status: message.role === "assistant" ? "streaming" : "complete",
     sources: [],
@@ -69,6 +101,8 @@ export async function storeMessages(
     messages: readonly NewMessage[];
     untitled?: SessionRow;
     audit?: AuditRecord;
+    /** More of the same change (e.g. an agent's reply takes the session out of the follow-up queue). */
+    also?: { writes: Prisma.PrismaPromise<unknown>[]; events: DomainEvent[] };
   },
 ): Promise<MessageDto[]> {
   const { session, messages } = args;
@@ -79,7 +113,9 @@ export async function storeMessages(
   const last = rows[rows.length - 1]!.created_at;
   const first = messages[0];
   const title =
-    args.untitled && first && first.role !== "assistant" ? titleFromMessage(first.content) : undefined;
+    args.untitled && first && (first.role === "user" || first.role === "agent")
+      ? titleFromMessage(first.content)
+      : undefined;
   // The visitor was seen: recorded at most once a minute per process (visitorSeenRecently).
   const fromVisitor = messages.some((message) => message.role === "user");
   const bumpVisitor = fromVisitor && !visitorSeenRecently(session.visitor_id, userAt);
@@ -104,8 +140,9 @@ export async function storeMessages(
         insertMessages(deps.db, rows),
         bumpSession(deps.db, session.id, last, title),
         ...(bumpVisitor ? [bumpVisitorSeen(deps.db, session.visitor_id, userAt)] : []),
+        ...(args.also?.writes ?? []),
       ],
-      events,
+      events: [...events, ...(args.also?.events ?? [])],
       audit: args.audit,
       at: userAt,
     });
@@ -117,6 +154,22 @@ export async function storeMessages(
     throw error;
   }
   return dtos;
+}
+
+/**
+ * A visible step (role system) written inside the transaction of the change it tells of (a mode change:
+ * handoff-steps.ts): the row, and its message.created event for that change's effects. Steps do not bump the
+ * session's activity (they are not messages anyone wrote).
+ */
+export async function writeSystemStep(
+  tx: Pick<ChatDeps["db"], "$executeRaw">,
+  sessionId: string,
+  step: { kind: SystemMessageKind; author_name?: string | null },
+): Promise<DomainEvent> {
+  const { userAt } = chatMessageTimes(sessionId);
+  const row = rowOf(sessionId, { role: "system", ...step }, userAt);
+  await insertMessages(tx, [row]);
+  return { type: "message.created", data: toMessageDto(row), session_id: sessionId };
 }
 
 /** The fenced write of a reply's text and end state (see ReplyWriter in reply-run.ts). */

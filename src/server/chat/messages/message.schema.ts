@@ -5,6 +5,7 @@ import { pageInputSchema, pageOf } from "../pagination";
 import { MESSAGE_STATUSES } from "./message-status";
 import { messageTextSchema } from "../message-text";
 import { FEEDBACK_RATINGS } from "../feedback/feedback.schema";
+import { SYSTEM_MESSAGE_KINDS } from "~/shared/system-messages";
 
 export const messageSourceSchema = z
   .object({
@@ -29,11 +30,24 @@ export const messageSchema = z
   .object({
     id: z.uuid(),
     session_id: z.uuid(),
-    role: z.enum(["user", "assistant", "agent"]).meta({
-      description: "user: the visitor; assistant: the bot; agent: a person answering from the admin inbox.",
+    role: z.enum(["user", "assistant", "agent", "system"]).meta({
+      description:
+        "user: the visitor; assistant: the bot; agent: a person answering from the admin inbox; system: a " +
+        "visible step of the conversation (see kind), never part of the assistant's history.",
     }),
+    kind: z
+      .enum(SYSTEM_MESSAGE_KINDS)
+      .nullable()
+      .meta({
+        description:
+          "Role system only, else null: agent_joined (an agent claimed it; author_name says who), handed_back " +
+          "(back to the assistant), closed (an agent closed it: the widget offers the rating), reopened (the " +
+          "visitor wrote in a closed conversation). content holds an English rendering; show the kind in the " +
+          "reader's language.",
+      }),
     author_name: z.string().nullable().meta({
-      description: "The agent's display name (role agent); null for the visitor and the assistant.",
+      description:
+        "The agent's display name (role agent, and system kind agent_joined); null for the visitor and the assistant.",
     }),
     content: z
       .string()

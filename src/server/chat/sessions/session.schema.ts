@@ -45,6 +45,12 @@ export const sessionSchema = z
           "When the visitor last asked for a person and no agent has claimed it since; null otherwise. With mode " +
           "bot it means nobody was available (the visitor may leave an email).",
       }),
+    needs_follow_up: z.boolean().meta({
+      description:
+        "true while a request for a person went unanswered (nobody was online, or nobody claimed it within " +
+        "HANDOFF_TIMEOUT_SECONDS) and no agent has replied or closed it since: the inbox's Follow up queue " +
+        "(GET /api/admin/sessions/?needs_follow_up=true).",
+    }),
   })
   .meta({ id: "Session" });
 export type SessionDto = z.infer<typeof sessionSchema>;

@@ -18,7 +18,20 @@ import { logError } from "../../observability/logger";
 
 export type SessionRow = Prisma.SessionGetPayload<object>;
 
-export function toSessionDto(row: SessionRow): SessionDto {
+export function toSessionDto(
+  row: Pick<
+    SessionRow,
+    | "id"
+    | "visitor_id"
+    | "title"
+    | "created_at"
+    | "updated_at"
+    | "mode"
+    | "agent_name"
+    | "handoff_requested_at"
+    | "follow_up_since"
+  >,
+): SessionDto {
   return {
     id: row.id,
     visitor_id: row.visitor_id,
@@ -28,6 +41,7 @@ export function toSessionDto(row: SessionRow): SessionDto {
     mode: row.mode,
     agent_name: row.mode === "agent" ? row.agent_name : null,
     handoff_requested_at: row.handoff_requested_at?.toISOString() ?? null,
+    needs_follow_up: row.follow_up_since !== null,
   };
 }
 
@@ -59,9 +73,9 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
   const dto = toSessionDto({
     ...data,
     mode: "bot",
-    agent_id: null,
     agent_name: null,
     handoff_requested_at: null,
+    follow_up_since: null,
   });
   await commitChange(deps, {
     writes: [deps.db.session.create({ data, select: { id: true } })],

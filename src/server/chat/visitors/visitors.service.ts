@@ -15,7 +15,9 @@ import type {
 
 type VisitorRow = Prisma.VisitorGetPayload<object>;
 
-export function toVisitorDto(row: VisitorRow): VisitorDto {
+export function toVisitorDto(
+  row: Pick<VisitorRow, "id" | "created_at" | "last_seen_at" | "metadata" | "user_id" | "email">,
+): VisitorDto {
   return {
     id: row.id,
     created_at: row.created_at.toISOString(),
@@ -100,7 +102,8 @@ export async function setVisitorEmail(deps: ChatDeps, input: SetVisitorEmailInpu
   if (!isUuid(input.id)) throw new AppError("VISITOR_NOT_FOUND");
   const { count } = await deps.db.visitor.updateMany({
     where: { id: input.id },
-    data: { email: input.email },
+    // Leaving an address (again) asks for answers by email: a stop given earlier no longer holds.
+    data: { email: input.email, email_stopped_at: null },
   });
   if (Number(count) === 0) throw new AppError("VISITOR_NOT_FOUND");
   const row = await deps.db.visitor.findUnique({ where: { id: input.id } });

@@ -8,6 +8,7 @@ import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { isSessionMode } from "~/shared/session-modes";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { metadataPreview } from "../../_components/format";
+import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
 
 const noSubscription = () => () => undefined;
@@ -28,6 +29,7 @@ interface Props {
   me: { id: string; name: string };
   initialWaiting: AdminSessionDto[];
   initialActive: AdminSessionDto[];
+  initialFollowUp: AdminSessionDto[];
 }
 
 /**
@@ -36,8 +38,9 @@ interface Props {
  * actions (claim, reply, hand back to the bot, close). A new waiting conversation raises the badge, a chime and a
  * notification.
  */
-export function InboxClient({ me, initialWaiting, initialActive }: Props) {
+export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp }: Props) {
   const t = useTranslations("AdminInbox");
+  const tf = useTranslations("AdminFollowUp");
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -51,6 +54,12 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
     trpc.admin.sessions.list.queryOptions(
       { mode: "agent", limit: 100 },
       { initialData: { items: initialActive, next_cursor: null } },
+    ),
+  );
+  const followUp = useQuery(
+    trpc.admin.sessions.list.queryOptions(
+      { needs_follow_up: "true", limit: 100 },
+      { initialData: { items: initialFollowUp, next_cursor: null } },
     ),
   );
   const [openId, setOpenId] = useState<string | null>(null);
@@ -187,6 +196,7 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
         )}
         {notifications === "denied" && t("notificationsBlocked")}
       </p>
+      <EmailStatusLine />
       <div className="inbox-columns">
         <nav aria-label={t("conversations")} className="inbox-lists">
           <h2>{t("waitingHeading", { count: waiting.data.items.length })}</h2>
@@ -198,6 +208,19 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
           />
           <h2>{t("activeHeading", { count: active.data.items.length })}</h2>
           <SessionButtons items={active.data.items} openId={openId} onOpen={open} empty={t("noneActive")} />
+          <h2 data-testid="follow-up-heading">
+            {tf("title")}{" "}
+            <span className="badge" aria-label={tf("count", { count: followUp.data.items.length })}>
+              {followUp.data.items.length}
+            </span>
+          </h2>
+          <SessionButtons
+            items={followUp.data.items}
+            openId={openId}
+            onOpen={open}
+            empty={tf("empty")}
+            showEmail
+          />
         </nav>
         <section className="inbox-conversation" aria-label={t("conversation")}>
           {openId ? (
@@ -217,18 +240,54 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
   );
 }
 
+/** Whether email is on (the admin says so when it is off), and the signed-in admin's alert emails toggle. */
+function EmailStatusLine() {
+  const tf = useTranslations("AdminFollowUp.emailStatus");
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const status = useQuery(trpc.admin.email.status.queryOptions(undefined));
+  const setAlerts = useMutation(
+    trpc.admin.email.setAlerts.mutationOptions({
+      onSuccess: (data) => queryClient.setQueryData(trpc.admin.email.status.queryKey(undefined), data),
+    }),
+  );
+  if (!status.data) return null;
+  const { enabled, replies_enabled, continuity_delay_seconds, email_alerts } = status.data;
+  return (
+    <p className="muted" data-testid="email-status">
+      {enabled ? tf("on", { seconds: continuity_delay_seconds }) : tf("off")}
+      {enabled && !replies_enabled && ` ${tf("repliesOff")}`}{" "}
+      {enabled && email_alerts !== null && (
+        <label>
+          <input
+            type="checkbox"
+            checked={email_alerts}
+            disabled={setAlerts.isPending}
+            onChange={(event) => setAlerts.mutate({ email_alerts: event.target.checked })}
+          />{" "}
+          {tf("alerts")}
+        </label>
+      )}
+    </p>
+  );
+}
+
 function SessionButtons({
   items,
   openId,
   onOpen,
   empty,
+  showEmail = false,
 }: {
   items: AdminSessionDto[];
   openId: string | null;
   onOpen: (id: string) => void;
   empty: string;
+  /** The follow-up queue: the address the visitor left (or that none was). */
+  showEmail?: boolean;
 }) {
   const t = useTranslations("AdminInbox");
+  const tf = useTranslations("AdminFollowUp");
   const format = useFormatter();
   if (items.length === 0) return <p className="muted">{empty}</p>;
   return (
@@ -245,8 +304,13 @@ function SessionButtons({
             </strong>
             <span className="muted">
               {item.mode === "agent" && `${t("withAgent", { name: item.agent_name ?? t("anAgent") })} · `}
-              {format.dateTime(new Date(item.updated_at), WHEN)}
+              {format.dateTime(new Date(item.follow_up_since ?? item.updated_at), WHEN)}
             </span>
+            {showEmail && (
+              <span className="muted" data-testid="follow-up-email">
+                {item.visitor_email ? <bdi>{tf("email", { email: item.visitor_email })}</bdi> : tf("noEmail")}
+              </span>
+            )}
           </button>
         </li>
       ))}
@@ -346,19 +410,32 @@ function Conversation({
         <dd>{format.dateTime(new Date(visitor.last_seen_at), WHEN)}</dd>
       </dl>
       <ol className="inbox-transcript" aria-label={t("transcript")}>
-        {messages.map((message) => (
-          <li key={message.id} data-role={message.role}>
-            <span className="muted">
-              {message.role === "user"
-                ? t("visitor")
-                : message.role === "agent"
-                  ? message.author_name
-                  : t("assistant")}{" "}
+        {messages.map((message) =>
+          message.role === "system" ? (
+            <li key={message.id} data-role="system" data-kind={message.kind ?? undefined} className="muted">
+              <em>
+                <SystemStepText
+                  kind={message.kind}
+                  authorName={message.author_name}
+                  fallback={message.content}
+                />
+              </em>{" "}
               · {format.dateTime(new Date(message.created_at), WHEN)}
-            </span>
-            <p dir="auto">{message.content}</p>
-          </li>
-        ))}
+            </li>
+          ) : (
+            <li key={message.id} data-role={message.role}>
+              <span className="muted">
+                {message.role === "user"
+                  ? t("visitor")
+                  : message.role === "agent"
+                    ? message.author_name
+                    : t("assistant")}{" "}
+                · {format.dateTime(new Date(message.created_at), WHEN)}
+              </span>
+              <p dir="auto">{message.content}</p>
+            </li>
+          ),
+        )}
       </ol>
       {visitorTyping && (
         <p className="muted" data-testid="visitor-typing">

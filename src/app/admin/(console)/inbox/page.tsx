@@ -8,18 +8,20 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("metaTitle") };
 }
 
-/** Waiting and active conversations, live: claim, reply, hand back to the bot, close. */
+/** Waiting and active conversations and the follow-up queue, live: claim, reply, hand back to the bot, close. */
 export default async function InboxPage() {
   const { admin, caller } = await adminPage("/admin/inbox");
-  const [waiting, active] = await Promise.all([
+  const [waiting, active, followUp] = await Promise.all([
     caller.admin.sessions.list({ mode: "waiting", limit: 100 }),
     caller.admin.sessions.list({ mode: "agent", limit: 100 }),
+    caller.admin.sessions.list({ needs_follow_up: "true", limit: 100 }),
   ]);
   return (
     <InboxClient
       me={{ id: admin.userId, name: admin.name }}
       initialWaiting={waiting.items}
       initialActive={active.items}
+      initialFollowUp={followUp.items}
     />
   );
 }

@@ -19,6 +19,7 @@ const EVENT_DESCRIPTIONS = {
   "visitor.deleted": "visitorDeleted",
   "feedback.created": "feedbackCreated",
   "session.handoff_requested": "sessionHandoffRequested",
+  "session.handoff_missed": "sessionHandoffMissed",
 } as const satisfies Record<WebhookEventType, string>;
 
 /** Times in the page's language, in UTC: the same moment for every admin whatever their zone. */

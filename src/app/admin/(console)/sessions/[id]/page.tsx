@@ -5,6 +5,7 @@ import { adminPage, orNotFound, param } from "~/app/admin/_lib/admin-page";
 import Markdown from "~/components/widget/markdown";
 import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
+import { SystemStepText } from "../../../_components/system-step";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminSessions.transcript");
@@ -28,6 +29,8 @@ export default async function TranscriptPage({
   );
   const t = await getTranslations("AdminSessions.transcript");
   const tc = await getTranslations("AdminCommon");
+  const tf = await getTranslations("AdminFollowUp");
+  const requestedAt = session.follow_up_since ?? session.handoff_requested_at;
   const locale = await getLocale();
   const exportUrl = (format: "csv" | "json") => `/api/admin/exports/sessions/${session.id}/?format=${format}`;
   return (
@@ -50,6 +53,14 @@ export default async function TranscriptPage({
         })}
         {session.failed_count > 0 && ` · ${t("failedCount", { count: session.failed_count })}`}
       </p>
+      {(session.needs_follow_up || requestedAt || visitor.email) && (
+        <p data-testid="follow-up">
+          {session.needs_follow_up && <span className="badge failed">{tf("needsFollowUp")}</span>}{" "}
+          {requestedAt && tf("requested", { time: formatTime(requestedAt, "minute", locale) })}
+          {requestedAt && " · "}
+          {visitor.email ? <bdi>{tf("email", { email: visitor.email })}</bdi> : tf("noEmail")}
+        </p>
+      )}
       {Object.keys(visitor.metadata).length > 0 && (
         <p className="muted">{metadataPreview(visitor.metadata, 300)}</p>
       )}
@@ -63,29 +74,48 @@ export default async function TranscriptPage({
         </a>
       </p>
       <section className="transcript" aria-label={t("label")}>
-        {messages.map((message) => (
-          <article key={message.id} className={`message ${message.role}`}>
-            <header>
-              <strong>{message.role === "user" ? t("visitor") : t("assistant")}</strong>
+        {messages.map((message) =>
+          message.role === "system" ? (
+            <p key={message.id} className="muted" data-role="system" data-kind={message.kind ?? undefined}>
+              <em>
+                <SystemStepText
+                  kind={message.kind}
+                  authorName={message.author_name}
+                  fallback={message.content}
+                />
+              </em>{" "}
               <time dateTime={message.created_at}>{formatTime(message.created_at, "second", locale)}</time>
-              <span className={`badge ${message.status}`}>{t(`status.${message.status}`)}</span>
-              {message.feedback && (
-                <span className="badge" data-testid="message-feedback">
-                  {message.feedback === "up" ? t("helpful") : t("notHelpful")}
-                </span>
-              )}
-            </header>
-            {/* The message's own direction (an English reply in an Arabic page, or the other way round). */}
-            <div className="content" dir="auto">
-              {/* Rendered as the widget renders it: sanitized markdown, the visitor's line breaks kept. */}
-              {message.content ? (
-                <Markdown text={message.content} breaks={message.role === "user"} />
-              ) : (
-                <span className="muted">{t("empty")}</span>
-              )}
-            </div>
-          </article>
-        ))}
+            </p>
+          ) : (
+            <article key={message.id} className={`message ${message.role}`}>
+              <header>
+                <strong>
+                  {message.role === "user"
+                    ? t("visitor")
+                    : message.role === "agent"
+                      ? (message.author_name ?? t("assistant"))
+                      : t("assistant")}
+                </strong>
+                <time dateTime={message.created_at}>{formatTime(message.created_at, "second", locale)}</time>
+                <span className={`badge ${message.status}`}>{t(`status.${message.status}`)}</span>
+                {message.feedback && (
+                  <span className="badge" data-testid="message-feedback">
+                    {message.feedback === "up" ? t("helpful") : t("notHelpful")}
+                  </span>
+                )}
+              </header>
+              {/* The message's own direction (an English reply in an Arabic page, or the other way round). */}
+              <div className="content" dir="auto">
+                {/* Rendered as the widget renders it: sanitized markdown, the visitor's line breaks kept. */}
+                {message.content ? (
+                  <Markdown text={message.content} breaks={message.role === "user"} />
+                ) : (
+                  <span className="muted">{t("empty")}</span>
+                )}
+              </div>
+            </article>
+          ),
+        )}
         {messages.length === 0 && <p className="muted">{t("noMessages")}</p>}
       </section>
       <Pager path={path} query={{}} cursor={cursor} nextCursor={next_cursor} />

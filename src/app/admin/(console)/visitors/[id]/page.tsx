@@ -16,6 +16,7 @@ export default async function VisitorPage({ params }: { params: Promise<{ id: st
   const visitor = await orNotFound(caller.admin.visitors.get({ id }));
   const t = await getTranslations("AdminVisitors.detail");
   const tc = await getTranslations("AdminCommon");
+  const tf = await getTranslations("AdminFollowUp");
   const locale = await getLocale();
   return (
     <>
@@ -31,6 +32,9 @@ export default async function VisitorPage({ params }: { params: Promise<{ id: st
           lastSeen: formatTime(visitor.last_seen_at, "minute", locale),
           count: visitor.session_count,
         })}
+      </p>
+      <p data-testid="visitor-email">
+        {visitor.email ? <bdi>{tf("email", { email: visitor.email })}</bdi> : tf("noEmail")}
       </p>
       <VisitorActions visitorId={visitor.id} sessionCount={visitor.session_count} />
       <h2>{t("metadata")}</h2>
@@ -49,6 +53,19 @@ export default async function VisitorPage({ params }: { params: Promise<{ id: st
             <tr key={session.id}>
               <td>
                 <Link href={`/admin/sessions/${session.id}`}>{session.title ?? tc("untitled")}</Link>
+                {session.needs_follow_up && (
+                  <>
+                    {" "}
+                    <span className="badge failed" data-testid="needs-follow-up">
+                      {tf("needsFollowUp")}
+                    </span>
+                  </>
+                )}
+                {session.handoff_requested_at && (
+                  <div className="muted">
+                    {tf("requested", { time: formatTime(session.handoff_requested_at, "minute", locale) })}
+                  </div>
+                )}
               </td>
               <td>{formatTime(session.created_at, "minute", locale)}</td>
               <td>{formatTime(session.updated_at, "minute", locale)}</td>

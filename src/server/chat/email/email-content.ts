@@ -1,0 +1,142 @@
+/**
+ * The emails' words and markup, built from plain data (no database): each email is plain text and HTML with the
+ * same content. Visitor emails are in English for now (the visitor's language is not stored yet).
+ */
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+}
+
+const paragraphs = (text: string) =>
+  text
+    .split(/\n{2,}/)
+    .map((part) => `<p>${escapeHtml(part).replaceAll("\n", "<br>")}</p>`)
+    .join("");
+
+function page(siteTitle: string, body: string): string {
+  return (
+    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(siteTitle)}</title></head>` +
+    `<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111827;max-width:600px;margin:0 auto;padding:16px">` +
+    `${body}</body></html>`
+  );
+}
+
+/** An agent's messages to a visitor who is away: the site, who wrote, the messages, the way back, the stop link. */
+export function continuityEmail(args: {
+  siteTitle: string;
+  agentName: string;
+  messages: readonly string[];
+  conversationUrl: string;
+  stopUrl: string;
+  canReply: boolean;
+}): RenderedEmail {
+  const { siteTitle, agentName, messages, conversationUrl, stopUrl, canReply } = args;
+  const subject = `${siteTitle}: ${agentName} replied to your message`;
+  const howToAnswer = canReply
+    ? "Reply to this email, or continue the conversation here:"
+    : "Continue the conversation here:";
+  const text = [
+    `${agentName} (${siteTitle}) wrote:`,
+    "",
+    ...messages.flatMap((message) => [message, ""]),
+    howToAnswer,
+    conversationUrl,
+    "",
+    "--",
+    `You get this email because you left your address in the chat on ${siteTitle}.`,
+    `No more emails about your conversations: ${stopUrl}`,
+  ].join("\n");
+  const html = page(
+    siteTitle,
+    `<p><strong>${escapeHtml(agentName)}</strong> (${escapeHtml(siteTitle)}) wrote:</p>` +
+      messages
+        .map(
+          (message) =>
+            `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #4f46e5;background:#f4f5f7">${paragraphs(message)}</blockquote>`,
+        )
+        .join("") +
+      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(conversationUrl)}">Open the conversation</a></p>` +
+      `<hr><p style="font-size:12px;color:#5b6472">You get this email because you left your address in the chat on ` +
+      `${escapeHtml(siteTitle)}. <a href="${escapeHtml(stopUrl)}">No more emails</a></p>`,
+  );
+  return { subject, text, html };
+}
+
+/** To an agent: a request for a person waits (or nobody is online). */
+export function agentAlertEmail(args: {
+  siteTitle: string;
+  conversationTitle: string;
+  lastMessage: string | null;
+  visitorEmail: string | null;
+  inboxUrl: string;
+  nobodyOnline: boolean;
+}): RenderedEmail {
+  const why = args.nobodyOnline
+    ? "A visitor asked for a person while nobody was online."
+    : "A visitor has been waiting for a person.";
+  const subject = `${args.siteTitle}: a visitor is waiting — ${args.conversationTitle}`;
+  const lines = [
+    why,
+    "",
+    `Conversation: ${args.conversationTitle}`,
+    ...(args.lastMessage ? [`Last message: ${args.lastMessage}`] : []),
+    ...(args.visitorEmail ? [`Visitor's email: ${args.visitorEmail}`] : []),
+    "",
+    `Answer in the inbox: ${args.inboxUrl}`,
+    "",
+    "--",
+    "Turn these emails off on your profile (/admin/profile).",
+  ];
+  const html = page(
+    args.siteTitle,
+    `<p>${escapeHtml(why)}</p><p><strong>${escapeHtml(args.conversationTitle)}</strong></p>` +
+      (args.lastMessage ? `<blockquote>${paragraphs(args.lastMessage)}</blockquote>` : "") +
+      (args.visitorEmail ? `<p>Visitor's email: ${escapeHtml(args.visitorEmail)}</p>` : "") +
+      `<p><a href="${escapeHtml(args.inboxUrl)}">Answer in the inbox</a></p>` +
+      `<hr><p style="font-size:12px;color:#5b6472">Turn these emails off on your profile (/admin/profile).</p>`,
+  );
+  return { subject, text: lines.join("\n"), html };
+}
+
+/** To an agent, once a day: the follow-up queue. */
+export function digestEmail(args: {
+  siteTitle: string;
+  items: readonly { title: string; visitorEmail: string | null; since: string; url: string }[];
+}): RenderedEmail {
+  const subject = `${args.siteTitle}: ${args.items.length} conversation(s) to follow up`;
+  const text = [
+    `${args.items.length} request(s) for a person are still unanswered:`,
+    "",
+    ...args.items.map(
+      (item) =>
+        `- ${item.title} (since ${item.since}${item.visitorEmail ? `, ${item.visitorEmail}` : ""}): ${item.url}`,
+    ),
+    "",
+    "--",
+    "Turn these emails off on your profile (/admin/profile).",
+  ].join("\n");
+  const html = page(
+    args.siteTitle,
+    `<p>${args.items.length} request(s) for a person are still unanswered:</p><ul>` +
+      args.items
+        .map(
+          (item) =>
+            `<li><a href="${escapeHtml(item.url)}">${escapeHtml(item.title)}</a> — since ${escapeHtml(item.since)}` +
+            `${item.visitorEmail ? `, ${escapeHtml(item.visitorEmail)}` : ""}</li>`,
+        )
+        .join("") +
+      `</ul><hr><p style="font-size:12px;color:#5b6472">Turn these emails off on your profile (/admin/profile).</p>`,
+  );
+  return { subject, text, html };
+}
