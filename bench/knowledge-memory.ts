@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { htmlToArticle } from "~/server/admin/knowledge/knowledge-import";
+import { htmlToArticle } from "~/server/admin/knowledge/html-article";
 import { articleContentHash } from "~/server/chat/knowledge/articles";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { openDatabase } from "~/server/db/client";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { env } from "~/env";
-import { sharedKnowledge } from "../chat/knowledge/live-knowledge";
+import { sharedKnowledge, type LiveKnowledge } from "../chat/knowledge/live-knowledge";
 import type { EmbeddingsSettings } from "../chat/knowledge/embeddings";
 import { KnowledgeBaseResponder } from "../chat/responder/knowledge-base";
 import type { LlmSettings } from "../chat/responder/llm";
