@@ -27,6 +27,7 @@ export function chatConfigFrom(source: typeof env = env): ChatConfig {
         maxPages: source.KNOWLEDGE_IMPORT_MAX_PAGES,
       },
       webhooksAllowPrivate: source.WEBHOOKS_ALLOW_PRIVATE,
+      publicUrl: source.BETTER_AUTH_URL,
     },
   };
 }

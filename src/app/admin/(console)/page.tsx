@@ -11,7 +11,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function DashboardPage() {
-  const { caller } = await adminPage("/admin");
+  const { caller } = await adminPage("/admin", "agent");
   const { totals, days, llm_usage: llm } = await caller.admin.dashboard();
   const t = await getTranslations("AdminDashboard");
   const tc = await getTranslations("AdminCommon");

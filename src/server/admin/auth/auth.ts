@@ -1,6 +1,7 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { errorMessage } from "../../errors/app-error";
 import { env } from "~/env";
 import {
   CLIENT_ADDRESS_HEADER,
@@ -74,7 +75,32 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
     trustedOrigins: env.BETTER_AUTH_URL ? [] : (request) => originsOfHost(request?.headers.get("host")),
     database: prismaAdapter(deps.db, { provider: deps.dialect }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
-    user: { modelName: "adminUser" },
+    user: {
+      modelName: "adminUser",
+      // Read with every session (the role decides what the user may do: roles.ts); set only by our services.
+      additionalFields: {
+        role: { type: "string", required: false, defaultValue: "admin", input: false },
+        disabledAt: { type: "date", required: false, input: false },
+      },
+    },
+    // A disabled user's password still checks out, but no session is made for them (403 ACCOUNT_DISABLED).
+    databaseHooks: {
+      session: {
+        create: {
+          before: async (session) => {
+            const user = await deps.db.adminUser.findUnique({
+              where: { id: session.userId },
+              select: { disabledAt: true },
+            });
+            if (user?.disabledAt)
+              throw new APIError("FORBIDDEN", {
+                message: errorMessage("USER_DISABLED"),
+                code: "USER_DISABLED",
+              });
+          },
+        },
+      },
+    },
     session: {
       modelName: "adminSession",
       expiresIn: ADMIN_SESSION_DAYS * 24 * 60 * 60,

@@ -28,7 +28,11 @@ export function agentOf(principal: AdminPrincipal, agentName?: string): Agent {
     case "session":
       return { id: principal.userId, name: principal.name.trim() || DEFAULT_AGENT_NAME };
     case "api_key":
-      return { id: `api_key:${principal.apiKeyId}`, name: agentName ?? DEFAULT_AGENT_NAME };
+      // A key made for a named agent (agent_name on the key) always acts as that agent.
+      return {
+        id: `api_key:${principal.apiKeyId}`,
+        name: principal.agentName ?? agentName ?? DEFAULT_AGENT_NAME,
+      };
     case "bootstrap_key":
       return { id: "bootstrap_key", name: agentName ?? DEFAULT_AGENT_NAME };
   }

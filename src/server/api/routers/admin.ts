@@ -39,7 +39,17 @@ import {
   getWidgetSettings,
   updateWidgetSettings,
 } from "../../admin/settings/widget-settings.service";
-import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
+import {
+  createdUserSchema,
+  createUserInputSchema,
+  teamUserSchema,
+  updateUserInputSchema,
+  userListSchema,
+} from "../../admin/users/users.schema";
+import { createUser, listUsers, updateUser } from "../../admin/users/users.service";
+import type { ChatDeps } from "../../chat/deps";
+import { clientProto } from "../../protection/client-address";
+import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
 import { z } from "zod";
@@ -55,6 +65,14 @@ import { followAllSessions } from "../../chat/events/follow-all";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { sessionSchema } from "../../chat/sessions/session.schema";
 import { claim, close, heartbeat, leave, release, reply, typing } from "../../admin/inbox/inbox.service";
+
+/** This site's address, for links made for people (an invitation): BETTER_AUTH_URL, else the request's host. */
+function siteOrigin(ctx: Pick<TRPCContext, "headers"> & { deps: ChatDeps }): string {
+  return (
+    ctx.deps.config.admin.publicUrl ??
+    `${clientProto(ctx.headers)}://${ctx.headers.get("host") ?? "localhost"}`
+  );
+}
 
 /** Actions of an agent on one conversation (claim, reply, release, close): REST under /api/admin/sessions/{id}/. */
 function agentAction(
@@ -76,6 +94,7 @@ function agentAction(
       description,
     },
     errors,
+    access: "agent",
     rest: {
       successMessage,
       ...(name === "messages" ? { successStatus: 201 as const } : { bodyOptional: true }),
@@ -121,6 +140,7 @@ function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: Visito
           description: LIST_VISITORS.description + note(aliasOf?.list ?? ""),
         },
         errors: [...LIST_VISITORS.errors],
+        access: "agent",
         rest: { successMessage: LIST_VISITORS.successMessage },
       })
       .input(listVisitorsInputSchema)
@@ -137,6 +157,7 @@ function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: Visito
           description: GET_VISITOR.description + note(aliasOf?.get ?? ""),
         },
         errors: [...GET_VISITOR.errors],
+        access: "agent",
         rest: { successMessage: GET_VISITOR.successMessage },
       })
       .input(getVisitorInputSchema)
@@ -171,6 +192,7 @@ export const adminRouter = createTRPCRouter({
           "Visitors, sessions, messages and failed replies, new sessions and messages per day (30 days), and LLM " +
           "tokens per day with a cost estimate and today's use against LLM_DAILY_TOKEN_BUDGET.",
       },
+      access: "agent",
       rest: { successMessage: "Dashboard." },
     })
     .input(z.strictObject({}).optional())
@@ -190,6 +212,7 @@ export const adminRouter = createTRPCRouter({
           "thumbs-down, grouped by similar wording, most frequent first, with counts, last seen, and example " +
           "questions with their sessions (transcripts).",
       },
+      access: "agent",
       rest: { successMessage: "Knowledge gaps." },
     })
     .input(listGapsInputSchema)
@@ -263,6 +286,7 @@ export const adminRouter = createTRPCRouter({
             "start day (`from`, `to`, UTC, inclusive), reply status, or visitor.",
         },
         errors: ["INVALID_DATE_RANGE", "INVALID_CURSOR"],
+        access: "agent",
         rest: { successMessage: "Sessions listed." },
       })
       .input(listAdminSessionsInputSchema)
@@ -282,6 +306,7 @@ export const adminRouter = createTRPCRouter({
             "`next_cursor` as `cursor` for the next page (null on the last). The session's counts are the whole session's.",
         },
         errors: ["SESSION_NOT_FOUND", "INVALID_CURSOR"],
+        access: "agent",
         rest: { successMessage: "Transcript found." },
       })
       .input(getTranscriptPageInputSchema)
@@ -352,6 +377,7 @@ export const adminRouter = createTRPCRouter({
           "SESSION_CLAIMED_BY_ANOTHER_AGENT",
           "SESSION_NOT_CLAIMED",
         ],
+        access: "agent",
         rest: { successMessage: "Typing signal sent." },
       })
       .input(agentTypingInputSchema)
@@ -375,6 +401,7 @@ export const adminRouter = createTRPCRouter({
             "then wait for one instead of being told nobody is available. The inbox page sends it every 15 s; an " +
             "integration answering from elsewhere does the same. Answers the agents online and the waiting count.",
         },
+        access: "agent",
         rest: { successMessage: "Presence recorded." },
       })
       .input(z.strictObject({}).optional())
@@ -382,11 +409,12 @@ export const adminRouter = createTRPCRouter({
       .mutation(({ ctx }) => heartbeat(ctx.deps, ctx.principal)),
     /** The inbox page was closed: the agent is no longer online. */
     leave: adminProcedure
+      .meta({ access: "agent" })
       .input(z.strictObject({}).optional())
       .output(z.object({ ok: z.literal(true) }))
       .mutation(({ ctx }) => leave(ctx.deps, ctx.principal)),
     /** Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists). */
-    events: adminProcedure.subscription(async function* ({ ctx, signal }) {
+    events: adminProcedure.meta({ access: "agent" }).subscription(async function* ({ ctx, signal }) {
       for await (const event of followAllSessions(ctx.deps.events, signal ?? new AbortController().signal)) {
         yield tracked(`${event.session_id}:${event.seq}`, event);
       }
@@ -397,6 +425,21 @@ export const adminRouter = createTRPCRouter({
   apiKeys: createTRPCRouter({
     list: adminSessionProcedure.output(apiKeyListSchema).query(({ ctx }) => listApiKeys(ctx.deps)),
     create: adminSessionProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/api-keys",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Create an API key (admin, signed in)",
+          description:
+            "A new key with its `scopes` (`admin`, `agent` or `read`; default admin) and, optionally, the " +
+            "`agent_name` it acts as in the inbox. `data.key` is shown only in this answer (it is stored hashed). " +
+            "Only a signed-in admin (the session cookie, from this site's pages) creates keys: a bearer key cannot.",
+        },
+        errors: ["API_KEYS_NEED_SIGN_IN"],
+        rest: { successStatus: 201, successMessage: "API key created." },
+      })
       .input(createApiKeyInputSchema)
       .output(createdApiKeySchema)
       .mutation(({ ctx, input }) =>
@@ -407,6 +450,65 @@ export const adminRouter = createTRPCRouter({
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+  }),
+
+  /** The team (/admin/team): invite users with a role, change roles, disable and enable them. Admins only. */
+  users: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/users",
+          tags: ["Admin team"],
+          protect: true,
+          summary: "List the team (admin)",
+          description:
+            "Every user, admins and agents, oldest first, with their role and whether they are disabled.",
+        },
+        rest: { successMessage: "Team listed." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(userListSchema)
+      .query(({ ctx }) => listUsers(ctx.deps)),
+    create: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/users",
+          tags: ["Admin team"],
+          protect: true,
+          summary: "Invite a team member (admin)",
+          description:
+            "Creates the user with a role (`admin` or `agent`) and answers `invite_url`: a single-use link, valid " +
+            "7 days, where they set their password. Send it to them; it is shown only in this answer. Audited.",
+        },
+        errors: ["USER_EMAIL_TAKEN"],
+        rest: { successStatus: 201, successMessage: "User invited." },
+      })
+      .input(createUserInputSchema)
+      .output(createdUserSchema)
+      .mutation(({ ctx, input }) =>
+        createUser(ctx.deps, input, siteOrigin(ctx), auditByOf(ctx.principal, ctx.ip)),
+      ),
+    update: adminProcedure
+      .meta({
+        openapi: {
+          method: "PATCH",
+          path: "/admin/users/{id}",
+          tags: ["Admin team"],
+          protect: true,
+          summary: "Change a team member's role, or disable them (admin)",
+          description:
+            "`role` changes what they may do from their next call on. `disabled: true` ends their sessions at once " +
+            "(their cookie stops working on every instance) and refuses their sign-ins; `false` lets them in again. " +
+            "The last active admin cannot be demoted or disabled (409). Audited.",
+        },
+        errors: ["USER_NOT_FOUND", "LAST_ADMIN"],
+        rest: { successMessage: "User updated." },
+      })
+      .input(updateUserInputSchema)
+      .output(teamUserSchema)
+      .mutation(({ ctx, input }) => updateUser(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
   }),
 
   /** The audit log: read-only, for signed-in admins and API keys (no procedure updates or deletes an entry). */

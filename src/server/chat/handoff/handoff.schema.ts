@@ -35,7 +35,7 @@ export type TypingInput = z.infer<typeof typingInputSchema>;
 
 export const typingOutputSchema = z.object({ ok: z.literal(true) });
 
-const agentNameSchema = z
+export const agentNameSchema = z
   .string()
   .trim()
   .min(1, "agent_name must not be empty")
