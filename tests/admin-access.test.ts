@@ -269,6 +269,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       };
     }
     if (pattern === "/api/admin/presence/") return { url: pattern, init: json({}), status: 200 };
+    if (pattern === "/api/admin/sessions/{id}/assign/")
+      return { url: concrete(pattern), init: json({ user_id: agentUserId }), status: 200 };
     if (pattern === "/api/admin/users/" && method === "POST")
       return {
         url: pattern,
@@ -588,7 +590,9 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           // A change made with the cookie comes from the app's own pages (same origin).
           [() => adminUserId, { cookie, origin: target().baseUrl }],
         ];
-        const inboxAction = /\/sessions\/\{id\}\/(claim|messages|release|close|typing)\/$/.exec(pattern)?.[1];
+        const inboxAction = /\/sessions\/\{id\}\/(claim|messages|release|close|typing|assign)\/$/.exec(
+          pattern,
+        )?.[1];
         for (const [agentId, headers] of admins) {
           // Each admin acts on the session as a fresh agent: claimed by them where the action needs it.
           if (inboxAction) {

@@ -13,6 +13,7 @@ import { acceptInvite, findInvite } from "~/server/admin/users/users.service";
 import { appRouter } from "~/server/api/root";
 import type { ProcedureMeta } from "~/server/api/trpc";
 import type { ChatDeps } from "~/server/chat/deps";
+import { createOrResetAdminUser } from "~/server/admin/auth/admin-users.service";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess } from "../testing/admin";
 import { ScriptedResponder } from "../testing/responders";
 import { adminCaller, bearer } from "./helpers/admin-caller";
@@ -311,5 +312,116 @@ describeEachDatabase("the team: users, roles, invitations", (database, dialect) 
     // The key acts as Fay whatever name a call gives.
     const byKey = await caller(bearer(key)).admin.sessions.claim({ id: other.id, agent_name: "Gus" });
     expect(byKey).toMatchObject({ agent_name: "Fay" });
+  });
+});
+
+describeEachDatabase("assignment: passing a conversation to a colleague", (database, dialect) => {
+  let deps: ChatDeps;
+  const ipBase = dialect === "sqlite" ? "198.51.100" : "203.0.113";
+  const caller = (headers: Headers) => adminCaller(deps, headers, `${ipBase}.81`);
+  const sameSite = (cookie: string) => new Headers({ cookie, origin: ORIGIN, host: "admin.test" });
+
+  async function member(email: string, name: string, role: "admin" | "agent") {
+    const password = "a long enough password";
+    await createOrResetAdminUser(deps, { email, name, role, password });
+    const signedIn = await signInInProcess(
+      deps,
+      { email, password },
+      `${ipBase}.${role === "admin" ? 40 : 41}`,
+    );
+    const principal = (await authenticateAdmin(deps, new Headers({ cookie: signedIn.cookie! })))!;
+    return { id: principal.kind === "session" ? principal.userId : "", headers: sameSite(signedIn.cookie!) };
+  }
+
+  beforeAll(async () => {
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
+  });
+
+  it("an agent passes a conversation to a colleague, who hears it live; filters mine, unassigned, all", async () => {
+    const admin = await member("lead@example.com", "Lead", "admin");
+    const ada = await member("ada@example.com", "Ada", "agent");
+    const bob = await member("bob@example.com", "Bob", "agent");
+    const visitor = await deps.db.visitor.create({ data: { metadata: {} } });
+    const session = await deps.db.session.create({ data: { visitor_id: visitor.id, mode: "waiting" } });
+    const other = await deps.db.session.create({ data: { visitor_id: visitor.id, mode: "bot" } });
+
+    // Every open inbox follows all conversations' events: Bob's sees the assignment the moment it is made.
+    const heard: { type: string; data: { agent_name?: string | null; mode?: string } }[] = [];
+    const stop = new AbortController();
+    const following = (async () => {
+      const { followAllSessions } = await import("~/server/chat/events/follow-all");
+      for await (const event of followAllSessions(deps.events, stop.signal)) {
+        heard.push(event as never);
+        if (event.type === "session.updated") break;
+      }
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+
+    const claimed = await caller(ada.headers).admin.sessions.claim({ id: session.id });
+    expect(claimed).toMatchObject({ mode: "agent", agent_name: "Ada" });
+    await following;
+    stop.abort();
+    expect(heard.at(-1)).toMatchObject({
+      type: "session.updated",
+      data: { mode: "agent", agent_name: "Ada" },
+    });
+
+    const passed = await caller(ada.headers).admin.sessions.assign({ id: session.id, user_id: bob.id });
+    expect(passed).toMatchObject({ mode: "agent", agent_name: "Bob" });
+    // Bob may now answer it; Ada no longer may.
+    await expect(
+      caller(bob.headers).admin.sessions.message({ id: session.id, message: "Bob here." }),
+    ).resolves.toMatchObject({
+      role: "agent",
+    });
+    await expectTrpcError(
+      caller(ada.headers).admin.sessions.message({ id: session.id, message: "Ada here." }),
+      "CONFLICT",
+      "SESSION_CLAIMED_BY_ANOTHER_AGENT",
+    );
+    // The admin passes it to themself; an agent assigns a waiting one to themself.
+    await caller(admin.headers).admin.sessions.assign({ id: session.id, user_id: admin.id });
+    await caller(ada.headers).admin.sessions.assign({ id: other.id, user_id: ada.id });
+
+    const ids = async (headers: Headers, assignee?: string) =>
+      (await caller(headers).admin.sessions.list({ ...(assignee && { assignee }) })).items
+        .map((item) => item.id)
+        .sort();
+    expect(await ids(ada.headers, "me")).toEqual([other.id]);
+    expect(await ids(admin.headers, "me")).toEqual([session.id]);
+    expect(await ids(bob.headers, "me")).toEqual([]);
+    expect(await ids(bob.headers, ada.id)).toEqual([other.id]);
+    expect(await ids(bob.headers)).toEqual([session.id, other.id].sort());
+    await caller(ada.headers).admin.sessions.release({ id: other.id });
+    expect(await ids(bob.headers, "none")).toEqual([other.id]);
+
+    const entries = await deps.db.auditEntry.findMany({
+      where: { action: "session.assigned" },
+      orderBy: { created_at: "asc" },
+    });
+    expect(entries.map((entry) => entry.actor_name)).toEqual([
+      "ada@example.com",
+      "lead@example.com",
+      "ada@example.com",
+    ]);
+
+    // A disabled or unknown colleague, a closed conversation: refused.
+    await caller(admin.headers).admin.users.update({ id: bob.id, disabled: true });
+    await expectTrpcError(
+      caller(ada.headers).admin.sessions.assign({ id: other.id, user_id: bob.id }),
+      "NOT_FOUND",
+      "USER_NOT_FOUND",
+    );
+    await expectTrpcError(
+      caller(ada.headers).admin.sessions.assign({ id: other.id, user_id: "nobody" }),
+      "NOT_FOUND",
+      "USER_NOT_FOUND",
+    );
+    await caller(ada.headers).admin.sessions.close({ id: other.id });
+    await expectTrpcError(
+      caller(ada.headers).admin.sessions.assign({ id: other.id, user_id: ada.id }),
+      "CONFLICT",
+      "SESSION_CLOSED",
+    );
   });
 });

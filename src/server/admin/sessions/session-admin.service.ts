@@ -59,10 +59,19 @@ export function toTranscriptDto(row: SessionWithTranscript): TranscriptDto {
   };
 }
 
+/** The `assignee` filter: held by me, by nobody, or by this agent. */
+function assigneeWhere(assignee: string | undefined, me: string): Prisma.SessionWhereInput {
+  if (assignee === undefined) return {};
+  if (assignee === "none") return { AND: [{ mode: { not: "agent" } }] };
+  return { AND: [{ mode: "agent" }, { agent_id: assignee === "me" ? me : assignee }] };
+}
+
 /** Every visitor's sessions, most recent activity first, filtered by start day and reply status (admin only). */
 export async function listAdminSessions(
   deps: ChatDeps,
   input: ListAdminSessionsInput,
+  /** The caller's agent id, what `assignee=me` means. */
+  me: string,
 ): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
@@ -86,6 +95,7 @@ export async function listAdminSessions(
     where: {
       ...(input.visitor_id && { visitor_id: input.visitor_id }),
       ...(input.mode && { mode: input.mode }),
+      ...assigneeWhere(input.assignee, me),
       ...inTime,
       ...(createdAt && { created_at: createdAt }),
       ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),

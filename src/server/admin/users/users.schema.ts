@@ -64,6 +64,11 @@ export type UpdateUserInput = z.infer<typeof updateUserInputSchema>;
 
 export const userListSchema = z.object({ items: z.array(teamUserSchema) });
 
+/** The colleagues a conversation can be passed to (the inbox's Assign menu: agents see it too). */
+export const colleagueListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+
 /** The invitation page's form: the token of the link and the new password. */
 export const acceptInviteInputSchema = z.strictObject({
   token: z.string().min(1).max(200),

@@ -110,6 +110,16 @@ export async function listUsers(deps: ChatDeps): Promise<{ items: TeamUserDto[] 
   };
 }
 
+/** Who can take a conversation: every active user who has signed up (not disabled, password set). */
+export async function listColleagues(deps: ChatDeps): Promise<{ items: { id: string; name: string }[] }> {
+  const rows = await deps.db.adminUser.findMany({
+    where: { disabledAt: null, accounts: { some: { providerId: "credential" } } },
+    orderBy: [{ name: "asc" }, { id: "asc" }],
+    select: { id: true, name: true },
+  });
+  return { items: rows };
+}
+
 async function userDto(deps: ChatDeps, id: string): Promise<TeamUserDto> {
   const user = (await listUsers(deps)).items.find((item) => item.id === id);
   if (!user) throw new AppError("USER_NOT_FOUND");

@@ -40,13 +40,14 @@ import {
   updateWidgetSettings,
 } from "../../admin/settings/widget-settings.service";
 import {
+  colleagueListSchema,
   createdUserSchema,
   createUserInputSchema,
   teamUserSchema,
   updateUserInputSchema,
   userListSchema,
 } from "../../admin/users/users.schema";
-import { createUser, listUsers, updateUser } from "../../admin/users/users.service";
+import { createUser, listColleagues, listUsers, updateUser } from "../../admin/users/users.service";
 import type { ChatDeps } from "../../chat/deps";
 import { clientProto } from "../../protection/client-address";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
@@ -58,13 +59,24 @@ import {
   agentMessageInputSchema,
   agentSessionInputSchema,
   agentTypingInputSchema,
+  assignSessionInputSchema,
   presenceSchema,
   typingOutputSchema,
 } from "../../chat/handoff/handoff.schema";
 import { followAllSessions } from "../../chat/events/follow-all";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { sessionSchema } from "../../chat/sessions/session.schema";
-import { claim, close, heartbeat, leave, release, reply, typing } from "../../admin/inbox/inbox.service";
+import {
+  agentOf,
+  assign,
+  claim,
+  close,
+  heartbeat,
+  leave,
+  release,
+  reply,
+  typing,
+} from "../../admin/inbox/inbox.service";
 
 /** This site's address, for links made for people (an invitation): BETTER_AUTH_URL, else the request's host. */
 function siteOrigin(ctx: Pick<TRPCContext, "headers"> & { deps: ChatDeps }): string {
@@ -291,7 +303,7 @@ export const adminRouter = createTRPCRouter({
       })
       .input(listAdminSessionsInputSchema)
       .output(adminSessionPageSchema)
-      .query(({ ctx, input }) => listAdminSessions(ctx.deps, input)),
+      .query(({ ctx, input }) => listAdminSessions(ctx.deps, input, agentOf(ctx.principal).id)),
 
     transcript: adminProcedure
       .meta({
@@ -337,6 +349,27 @@ export const adminRouter = createTRPCRouter({
       .input(agentMessageInputSchema)
       .output(messageSchema)
       .mutation(({ ctx, input }) => reply(ctx.deps, input, ctx.principal, auditByOf(ctx.principal, ctx.ip))),
+
+    assign: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/sessions/{id}/assign",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Pass a conversation to a team member (admin, agent)",
+          description:
+            "The conversation goes to `user_id` (mode agent, with their name), whoever held it: an admin to anyone, " +
+            "an agent to themself or a colleague. Every open inbox hears it at once (`session.updated` on " +
+            "`GET /api/admin/events/`). A closed conversation → 409; an unknown or disabled user → 404. Audited.",
+        },
+        errors: ["SESSION_NOT_FOUND", "SESSION_CLOSED", "USER_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Conversation assigned." },
+      })
+      .input(assignSessionInputSchema)
+      .output(sessionSchema)
+      .mutation(({ ctx, input }) => assign(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
     release: agentAction(
       "release",
@@ -407,6 +440,12 @@ export const adminRouter = createTRPCRouter({
       .input(z.strictObject({}).optional())
       .output(presenceSchema)
       .mutation(({ ctx }) => heartbeat(ctx.deps, ctx.principal)),
+    /** The team members a conversation can be passed to (the Assign menu; agents may read it). */
+    colleagues: adminProcedure
+      .meta({ access: "agent" })
+      .input(z.strictObject({}).optional())
+      .output(colleagueListSchema)
+      .query(({ ctx }) => listColleagues(ctx.deps)),
     /** The inbox page was closed: the agent is no longer online. */
     leave: adminProcedure
       .meta({ access: "agent" })

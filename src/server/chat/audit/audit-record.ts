@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = {
   "user.disabled": "a team member was disabled (their sessions ended)",
   "user.enabled": "a disabled team member was enabled again",
   "session.claimed": "an agent claimed a conversation",
+  "session.assigned": "a conversation was passed to an agent (by an admin or a colleague)",
   "session.released": "an agent released a conversation",
   "session.closed": "an agent closed a conversation",
   "agent_message.sent": "an agent wrote to a visitor",

@@ -57,6 +57,17 @@ export const agentSessionInputSchema = z.strictObject({
 });
 export type AgentSessionInput = z.infer<typeof agentSessionInputSchema>;
 
+export const assignSessionInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The session's id." }),
+  user_id: z
+    .string({ error: "user_id is required: the id of a team member, from GET /api/admin/users/" })
+    .trim()
+    .min(1, "user_id is required: the id of a team member, from GET /api/admin/users/")
+    .max(100, "user_id is not a valid id")
+    .meta({ description: "The team member who takes the conversation (from GET /api/admin/users/)." }),
+});
+export type AssignSessionInput = z.infer<typeof assignSessionInputSchema>;
+
 export const agentMessageInputSchema = agentSessionInputSchema.extend({
   message: messageTextSchema({
     description: "The agent's reply (plain text).",

@@ -47,10 +47,12 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
       { initialData: { items: initialWaiting, next_cursor: null } },
     ),
   );
+  // The conversations agents hold: everyone's, or only mine.
+  const [activeFilter, setActiveFilter] = useState<"all" | "me">("all");
   const active = useQuery(
     trpc.admin.sessions.list.queryOptions(
-      { mode: "agent", limit: 100 },
-      { initialData: { items: initialActive, next_cursor: null } },
+      { mode: "agent", limit: 100, ...(activeFilter === "me" && { assignee: "me" }) },
+      activeFilter === "all" ? { initialData: { items: initialActive, next_cursor: null } } : {},
     ),
   );
   const [openId, setOpenId] = useState<string | null>(null);
@@ -196,8 +198,23 @@ export function InboxClient({ me, initialWaiting, initialActive }: Props) {
             onOpen={open}
             empty={t("nobodyWaiting")}
           />
-          <h2>{t("activeHeading", { count: active.data.items.length })}</h2>
-          <SessionButtons items={active.data.items} openId={openId} onOpen={open} empty={t("noneActive")} />
+          <h2>{t("activeHeading", { count: active.data?.items.length ?? 0 })}</h2>
+          <label className="inbox-filter">
+            {t("show")}{" "}
+            <select
+              value={activeFilter}
+              onChange={(event) => setActiveFilter(event.target.value === "me" ? "me" : "all")}
+            >
+              <option value="all">{t("showAll")}</option>
+              <option value="me">{t("showMine")}</option>
+            </select>
+          </label>
+          <SessionButtons
+            items={active.data?.items ?? []}
+            openId={openId}
+            onOpen={open}
+            empty={t("noneActive")}
+          />
         </nav>
         <section className="inbox-conversation" aria-label={t("conversation")}>
           {openId ? (
@@ -286,6 +303,8 @@ function Conversation({
   const claim = useMutation(trpc.admin.sessions.claim.mutationOptions(options));
   const release = useMutation(trpc.admin.sessions.release.mutationOptions(options));
   const close = useMutation(trpc.admin.sessions.close.mutationOptions(options));
+  const assign = useMutation(trpc.admin.sessions.assign.mutationOptions(options));
+  const colleagues = useQuery(trpc.admin.inbox.colleagues.queryOptions());
   const send = useMutation(trpc.admin.sessions.message.mutationOptions(options));
   const typing = useMutation(trpc.admin.sessions.typing.mutationOptions());
   const lastSignal = useRef(0);
@@ -388,6 +407,28 @@ function Conversation({
           <button type="button" onClick={() => close.mutate({ id })}>
             {t("close")}
           </button>
+        )}
+        {session.mode !== "closed" && (colleagues.data?.items.length ?? 0) > 0 && (
+          <label>
+            {t("assignTo")}{" "}
+            <select
+              value=""
+              data-testid="assign-to"
+              disabled={assign.isPending}
+              onChange={(event) => {
+                if (event.target.value) assign.mutate({ id, user_id: event.target.value });
+              }}
+            >
+              <option value="">—</option>
+              {colleagues.data?.items
+                .filter((colleague) => !(session.mode === "agent" && colleague.id === session.agent_id))
+                .map((colleague) => (
+                  <option key={colleague.id} value={colleague.id}>
+                    {colleague.id === me.id ? t("assignToMe", { name: colleague.name }) : colleague.name}
+                  </option>
+                ))}
+            </select>
+          </label>
         )}
       </div>
       {mine && (
