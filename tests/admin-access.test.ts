@@ -224,6 +224,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       .replace(/knowledge\/(\[id\]|\{id\})/, `knowledge/${articleId}`)
       .replace(/webhooks\/\{id\}/, `webhooks/${webhookId}`)
       .replace(/users\/\{id\}/, `users/${agentUserId}`)
+      .replace(/canned-responses\/\{id\}/, "canned-responses/00000000-0000-4000-8000-000000000000")
       .replace("{delivery_id}", deliveryId);
   }
 
@@ -269,6 +270,22 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       };
     }
     if (pattern === "/api/admin/presence/") return { url: pattern, init: json({}), status: 200 };
+    if (pattern === "/api/admin/canned-responses/" && method === "POST")
+      return {
+        url: pattern,
+        init: json({ shortcut: `reply-${made}`, content: "Hi {{visitor.name}}." }),
+        status: 201,
+      };
+    if (pattern === "/api/admin/canned-responses/{id}/") {
+      // Each admin changes or deletes a reply of its own.
+      const reply = await deps.db.cannedResponse.create({
+        data: { shortcut: `access-${made}`, content: "Text." },
+      });
+      const url = pattern.replace("{id}", reply.id);
+      return method === "PATCH"
+        ? { url, init: json({ content: "Changed." }), status: 200 }
+        : { url, init: { method, headers: { ...headers, ...sameSite } }, status: 200 };
+    }
     if (pattern === "/api/admin/sessions/{id}/assign/")
       return { url: concrete(pattern), init: json({ user_id: agentUserId }), status: 200 };
     if (pattern === "/api/admin/users/" && method === "POST")

@@ -13,6 +13,7 @@ import { acceptInvite, findInvite } from "~/server/admin/users/users.service";
 import { appRouter } from "~/server/api/root";
 import type { ProcedureMeta } from "~/server/api/trpc";
 import type { ChatDeps } from "~/server/chat/deps";
+import { fillSavedReply } from "~/shared/saved-replies";
 import { createOrResetAdminUser } from "~/server/admin/auth/admin-users.service";
 import { TEST_ADMIN, ensureTestAdmin, signInInProcess } from "../testing/admin";
 import { ScriptedResponder } from "../testing/responders";
@@ -423,5 +424,82 @@ describeEachDatabase("assignment: passing a conversation to a colleague", (datab
       "CONFLICT",
       "SESSION_CLOSED",
     );
+  });
+});
+
+describe("saved replies' placeholders", () => {
+  it("fills {{visitor.name}} and {{agent.name}}, with spaces in the braces, and keeps anything else", () => {
+    expect(
+      fillSavedReply("Hi {{visitor.name}}, {{ agent.name }} here. {{order.id}}", {
+        visitorName: "Ana",
+        agentName: "Bo",
+      }),
+    ).toBe("Hi Ana, Bo here. {{order.id}}");
+  });
+});
+
+describeEachDatabase("saved replies", (database, dialect) => {
+  let deps: ChatDeps;
+  const ipBase = dialect === "sqlite" ? "198.51.100" : "203.0.113";
+  beforeAll(async () => {
+    deps = testDeps(database(), { responder: new ScriptedResponder(["ok"]) });
+  });
+
+  it("an agent creates, lists, changes and deletes saved replies; each change is audited under their name", async () => {
+    const password = "a long enough password";
+    await createOrResetAdminUser(deps, { email: "sam@example.com", name: "Sam", role: "agent", password });
+    const { cookie } = await signInInProcess(deps, { email: "sam@example.com", password }, `${ipBase}.50`);
+    const replies = adminCaller(
+      deps,
+      new Headers({ cookie: cookie!, origin: ORIGIN, host: "admin.test" }),
+      `${ipBase}.51`,
+    ).admin.cannedResponses;
+    const refund = await replies.create({
+      shortcut: "refund",
+      content: "Hi {{visitor.name}}, refunds take 5 days.",
+    });
+    await replies.create({ shortcut: "hello", content: "Hello, {{agent.name}} here." });
+    expect((await replies.list()).items.map((item) => item.shortcut)).toEqual(["hello", "refund"]);
+    await expectTrpcError(
+      replies.create({ shortcut: "refund", content: "again" }),
+      "CONFLICT",
+      "CANNED_SHORTCUT_TAKEN",
+    );
+    await expectTrpcError(
+      replies.create({ shortcut: "two words", content: "x" }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+      /shortcut may hold only letters/,
+    );
+    await expectTrpcError(
+      replies.create({ shortcut: "empty", content: "   " }),
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+    );
+    const changed = await replies.update({ id: refund.id, content: "Refunds take 3 days." });
+    expect(changed).toMatchObject({ shortcut: "refund", content: "Refunds take 3 days." });
+    await expectTrpcError(
+      replies.update({ id: refund.id, shortcut: "hello" }),
+      "CONFLICT",
+      "CANNED_SHORTCUT_TAKEN",
+    );
+    await replies.delete({ id: refund.id });
+    await expectTrpcError(replies.delete({ id: refund.id }), "NOT_FOUND", "CANNED_RESPONSE_NOT_FOUND");
+    await expectTrpcError(
+      replies.update({ id: "not-a-uuid", content: "x" }),
+      "NOT_FOUND",
+      "CANNED_RESPONSE_NOT_FOUND",
+    );
+    expect((await replies.list()).items.map((item) => item.shortcut)).toEqual(["hello"]);
+    const entries = await deps.db.auditEntry.findMany({
+      where: { action: { startsWith: "canned_response." } },
+      orderBy: { created_at: "asc" },
+    });
+    expect(entries.map((entry) => [entry.action, entry.actor_name])).toEqual([
+      ["canned_response.created", "sam@example.com"],
+      ["canned_response.created", "sam@example.com"],
+      ["canned_response.updated", "sam@example.com"],
+      ["canned_response.deleted", "sam@example.com"],
+    ]);
   });
 });

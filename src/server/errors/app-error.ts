@@ -133,6 +133,16 @@ export const APP_ERRORS = {
     source: "access",
     message: "This account was disabled by an admin of this workspace. Ask them to enable it again.",
   },
+  CANNED_RESPONSE_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message: "Saved reply not found. List them on GET /api/admin/canned-responses/ and pass the id of one.",
+  },
+  CANNED_SHORTCUT_TAKEN: {
+    kind: "conflict",
+    source: "domain",
+    message: "Another saved reply already has this shortcut. Choose another one, or change that reply instead.",
+  },
   INVITE_INVALID: {
     kind: "not_found",
     source: "domain",

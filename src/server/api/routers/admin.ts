@@ -50,6 +50,19 @@ import {
 import { createUser, listColleagues, listUsers, updateUser } from "../../admin/users/users.service";
 import type { ChatDeps } from "../../chat/deps";
 import { clientProto } from "../../protection/client-address";
+import {
+  cannedResponseIdInputSchema,
+  cannedResponseListSchema,
+  cannedResponseSchema,
+  createCannedResponseInputSchema,
+  updateCannedResponseInputSchema,
+} from "../../admin/canned-responses/canned-responses.schema";
+import {
+  createCannedResponse,
+  deleteCannedResponse,
+  listCannedResponses,
+  updateCannedResponse,
+} from "../../admin/canned-responses/canned-responses.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
@@ -489,6 +502,81 @@ export const adminRouter = createTRPCRouter({
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+  }),
+
+  /** The team's saved replies (the inbox composer's `/` menu): agents manage them too. */
+  cannedResponses: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/canned-responses",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "List saved replies (admin, agent)",
+          description: "The team's saved replies, by shortcut.",
+        },
+        access: "agent",
+        rest: { successMessage: "Saved replies listed." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(cannedResponseListSchema)
+      .query(({ ctx }) => listCannedResponses(ctx.deps)),
+    create: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/canned-responses",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Create a saved reply (admin, agent)",
+          description:
+            "`shortcut` (what agents type after `/` in the inbox) and `content`, in which `{{visitor.name}}` and " +
+            "`{{agent.name}}` are filled in when it is used. A shortcut in use → 409. Audited.",
+        },
+        errors: ["CANNED_SHORTCUT_TAKEN"],
+        access: "agent",
+        rest: { successStatus: 201, successMessage: "Saved reply created." },
+      })
+      .input(createCannedResponseInputSchema)
+      .output(cannedResponseSchema)
+      .mutation(({ ctx, input }) => createCannedResponse(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+    update: adminProcedure
+      .meta({
+        openapi: {
+          method: "PATCH",
+          path: "/admin/canned-responses/{id}",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Change a saved reply (admin, agent)",
+          description: "A new `shortcut` and/or `content`. Audited.",
+        },
+        errors: ["CANNED_RESPONSE_NOT_FOUND", "CANNED_SHORTCUT_TAKEN"],
+        access: "agent",
+        rest: { successMessage: "Saved reply changed." },
+      })
+      .input(updateCannedResponseInputSchema)
+      .output(cannedResponseSchema)
+      .mutation(({ ctx, input }) => updateCannedResponse(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+    delete: adminProcedure
+      .meta({
+        openapi: {
+          method: "DELETE",
+          path: "/admin/canned-responses/{id}",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Delete a saved reply (admin, agent)",
+          description: "Answers the deleted reply. Audited.",
+        },
+        errors: ["CANNED_RESPONSE_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Saved reply deleted." },
+      })
+      .input(cannedResponseIdInputSchema)
+      .output(cannedResponseSchema)
+      .mutation(({ ctx, input }) =>
+        deleteCannedResponse(ctx.deps, input.id, auditByOf(ctx.principal, ctx.ip)),
+      ),
   }),
 
   /** The team (/admin/team): invite users with a role, change roles, disable and enable them. Admins only. */

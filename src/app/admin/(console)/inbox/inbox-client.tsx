@@ -7,6 +7,7 @@ import type { AdminSessionDto } from "~/server/admin/sessions/session-admin.sche
 import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { isSessionMode } from "~/shared/session-modes";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { fillSavedReply } from "~/shared/saved-replies";
 import { metadataPreview } from "../../_components/format";
 import { chime, notify } from "./alert";
 
@@ -305,6 +306,7 @@ function Conversation({
   const close = useMutation(trpc.admin.sessions.close.mutationOptions(options));
   const assign = useMutation(trpc.admin.sessions.assign.mutationOptions(options));
   const colleagues = useQuery(trpc.admin.inbox.colleagues.queryOptions());
+  const savedReplies = useQuery(trpc.admin.cannedResponses.list.queryOptions());
   const send = useMutation(trpc.admin.sessions.message.mutationOptions(options));
   const typing = useMutation(trpc.admin.sessions.typing.mutationOptions());
   const lastSignal = useRef(0);
@@ -327,8 +329,26 @@ function Conversation({
     }, TYPING_SIGNAL_MS);
   }
 
+  // `/` at the start of an empty composer opens the saved replies, filtered by what follows it.
+  const slash = /^\/([\p{L}\p{N}_-]*)$/u.exec(draft);
+  const suggestions = slash
+    ? (savedReplies.data?.items ?? []).filter((reply) =>
+        reply.shortcut.toLowerCase().includes((slash[1] ?? "").toLowerCase()),
+      )
+    : [];
+  function insertSavedReply(content: string) {
+    const name = visitor.metadata.name;
+    const visitorName =
+      typeof name === "string" && name.trim() ? name.trim() : (visitor.email?.split("@")[0] ?? "");
+    setDraft(fillSavedReply(content, { visitorName, agentName: me.name }));
+  }
+
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (suggestions[0]) {
+      insertSavedReply(suggestions[0].content);
+      return;
+    }
     const message = draft.trim();
     if (!message) return;
     window.clearTimeout(idle.current);
@@ -451,6 +471,19 @@ function Conversation({
           <button type="submit" disabled={send.isPending}>
             {t("send")}
           </button>
+          {slash && (
+            <ul className="inbox-saved-replies" aria-label={t("savedReplies")} data-testid="saved-replies">
+              {suggestions.length === 0 && <li className="muted">{t("noSavedReply")}</li>}
+              {suggestions.map((reply) => (
+                <li key={reply.id}>
+                  <button type="button" onClick={() => insertSavedReply(reply.content)}>
+                    <strong>/{reply.shortcut}</strong>{" "}
+                    <span className="muted">{reply.content.slice(0, 80)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </form>
       )}
     </>
