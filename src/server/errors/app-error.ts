@@ -141,7 +141,8 @@ export const APP_ERRORS = {
   CANNED_SHORTCUT_TAKEN: {
     kind: "conflict",
     source: "domain",
-    message: "Another saved reply already has this shortcut. Choose another one, or change that reply instead.",
+    message:
+      "Another saved reply already has this shortcut. Choose another one, or change that reply instead.",
   },
   INVITE_INVALID: {
     kind: "not_found",
