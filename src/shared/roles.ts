@@ -11,5 +11,8 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 export const API_KEY_SCOPES = ["admin", "agent", "read"] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
+/** Characters in the agent name a call or an API key gives (shown to the visitor). */
+export const AGENT_NAME_MAX_CHARS = 80;
+
 /** Characters in a team member's display name (shown to visitors when they answer). */
 export const ADMIN_USER_NAME_MAX_CHARS = 100;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_NAME_MAX_CHARS } from "~/shared/roles";
 import { HANDOFF_STATUSES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, wellFormedText } from "../limits";
@@ -39,7 +40,7 @@ export const agentNameSchema = z
   .string()
   .trim()
   .min(1, "agent_name must not be empty")
-  .max(80, "agent_name must be at most 80 characters")
+  .max(AGENT_NAME_MAX_CHARS, `agent_name must be at most ${AGENT_NAME_MAX_CHARS} characters`)
   .refine(hasNoNul, "agent_name must not contain the NUL character (U+0000)")
   .check(wellFormedText("agent_name"))
   .optional()

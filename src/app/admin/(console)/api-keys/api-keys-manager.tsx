@@ -5,7 +5,7 @@ import { useLocale, useTranslations } from "next-intl";
 import type { FormEvent } from "react";
 import type { ApiKeyDto } from "~/server/admin/api-keys/api-keys.schema";
 import { API_KEY_NAME_MAX_CHARS } from "~/shared/limits";
-import { API_KEY_SCOPES, type ApiKeyScope } from "~/shared/roles";
+import { AGENT_NAME_MAX_CHARS, API_KEY_SCOPES, type ApiKeyScope } from "~/shared/roles";
 import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
@@ -62,7 +62,12 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
         </label>
         <label>
           {t("agentName")}
-          <input name="agent_name" maxLength={80} placeholder={t("agentNamePlaceholder")} size={20} />
+          <input
+            name="agent_name"
+            maxLength={AGENT_NAME_MAX_CHARS}
+            placeholder={t("agentNamePlaceholder")}
+            size={20}
+          />
         </label>
         <SubmitWithError pending={create.isPending} error={create.error}>
           {t("create")}
