@@ -33,6 +33,8 @@ const nextConfig: NextConfig = {
     "standardwebhooks",
   ],
   reactStrictMode: true,
+  // `forbidden()` (403) for an agent opening an admin-only page (src/app/admin/_lib/admin-page.ts).
+  experimental: { authInterrupts: true },
   async headers() {
     // Responses the proxy (src/proxy.ts) does not see still must not be content-sniffed.
     const nosniff = { key: "X-Content-Type-Options", value: "nosniff" };

@@ -1,7 +1,7 @@
 /**
  * Creates an admin user, or resets an admin's password (there is no public sign-up):
  *
- *   npm run admin:create -- --email support@example.com [--name "Support"]
+ *   npm run admin:create -- --email support@example.com [--name "Support"] [--role admin|agent]
  *
  * The password is asked for twice on a terminal (not echoed), or read from standard input when piped:
  *   printf '%s' "$ADMIN_PASSWORD" | npm run admin:create -- --email support@example.com
@@ -48,7 +48,9 @@ async function readStdin(): Promise<string> {
 
 async function main(): Promise<void> {
   loadEnvConfig(process.cwd());
-  const { values } = parseArgs({ options: { email: { type: "string" }, name: { type: "string" } } });
+  const { values } = parseArgs({
+    options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" } },
+  });
   if (!values.email) throw new Error("--email is required: npm run admin:create -- --email you@example.com");
 
   let password: string;
@@ -67,7 +69,12 @@ async function main(): Promise<void> {
   const { adminUserInputSchema } = await import("../src/server/admin/auth/admin-users.schema");
   const { createOrResetAdminUser } = await import("../src/server/admin/auth/admin-users.service");
 
-  const parsed = adminUserInputSchema.safeParse({ email: values.email, name: values.name, password });
+  const parsed = adminUserInputSchema.safeParse({
+    email: values.email,
+    name: values.name,
+    role: values.role,
+    password,
+  });
   if (!parsed.success) throw new Error(parsed.error.issues.map((issue) => issue.message).join("; "));
   migrate(env.DATABASE_URL, { quiet: true });
   const database = await openDatabase(env.DATABASE_URL);
@@ -75,7 +82,7 @@ async function main(): Promise<void> {
     const result = await createOrResetAdminUser(database, parsed.data);
     console.log(
       result.created
-        ? `Admin ${parsed.data.email} created. Sign in at /admin/sign-in.`
+        ? `${parsed.data.role === "agent" ? "Agent" : "Admin"} ${parsed.data.email} created. Sign in at /admin/sign-in.`
         : `Password of ${parsed.data.email} reset; its sessions were signed out.`,
     );
   } finally {

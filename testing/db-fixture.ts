@@ -61,6 +61,22 @@ export async function fillEveryTable(
     await db.adminRateLimit.create({
       data: { id: "rl-1", key: "198.51.100.7/sign-in", count: 3, lastRequest: 9_007_199_254_740_993n },
     });
+    await db.adminInvite.create({
+      data: {
+        user_id: userId,
+        token_hash: "0".repeat(64),
+        expires_at: new Date("2026-03-08T09:00:00.000Z"),
+        used_at: new Date("2026-03-02T09:00:00.000Z"),
+      },
+    });
+    await db.adminSignInAttempt.create({
+      data: {
+        id: "attempt-1",
+        key: "198.51.100.0|copied@example.com",
+        at: new Date("2026-03-01T09:00:00.123Z"),
+      },
+    });
+    await db.cannedResponse.create({ data: { shortcut: "copied", content: "Hi {{visitor.name}} — ü" } });
     await db.adminSignInThrottle.create({
       data: { email: "Someone@Example.com", window_start: new Date("2026-03-04T05:06:07.089Z"), attempts: 4 },
     });

@@ -13,6 +13,8 @@ import { createApiKey, revokeApiKey } from "~/server/admin/api-keys/api-keys.ser
 import { createWebhookEndpoint } from "~/server/admin/webhooks/webhooks.service";
 import { appRouter } from "~/server/api/root";
 import { getOpenApiDocument } from "~/server/rest/openapi";
+import { REST_ROUTES } from "~/server/rest/routes";
+import { acceptInvite } from "~/server/admin/users/users.service";
 import type { ProcedureMeta } from "~/server/api/trpc";
 import type { ChatDeps } from "~/server/chat/deps";
 import { TEST_ADMIN, ensureTestAdmin, sessionCookieOf } from "../testing/admin";
@@ -41,7 +43,23 @@ function urlPatternOf(base: string, file: string): string {
 
 const ADMIN_PAGES = findFiles("src/app/admin", "page.tsx")
   .map((file) => urlPatternOf("/admin", file))
-  .filter((page) => page !== "/admin/sign-in");
+  // Public: signing in, and the invitation link's page (its token is the credential).
+  .filter((page) => page !== "/admin/sign-in" && page !== "/admin/invite/[token]");
+
+/**
+ * The pages an agent may open (the console's menu shows them the same); every other page answers an agent 403.
+ * The API's side of the same rule is generated from the procedures' and routes' own `access` (below).
+ */
+const AGENT_PAGES = new Set([
+  "/admin",
+  "/admin/inbox",
+  "/admin/visitors",
+  "/admin/visitors/[id]",
+  "/admin/sessions",
+  "/admin/sessions/[id]",
+  "/admin/knowledge",
+  "/admin/gaps",
+]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
 const PUBLIC_PROCEDURES = new Set([
@@ -78,6 +96,16 @@ const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record
   }),
 );
 const ADMIN_PROCEDURES = PROCEDURES.filter((procedure) => !PUBLIC_PROCEDURES.has(procedure.name));
+
+/** `METHOD /api/...` of every REST operation → whether agents may call it (the procedures' and routes' `access`). */
+const AGENT_OPERATIONS = new Set([
+  ...PROCEDURES.filter((procedure) => procedure.meta?.access === "agent" && procedure.meta.openapi).map(
+    (procedure) => `${procedure.meta!.openapi!.method} /api${procedure.meta!.openapi!.path}/`,
+  ),
+  ...REST_ROUTES.filter((route) => route.access === "agent").map(
+    (route) => `${route.method} /api${route.path}/`,
+  ),
+]);
 
 /** Admin route files outside the REST bridge's catch-all (the export downloads). */
 const ADMIN_ROUTE_FILES = findFiles("src/app/api/admin", "route.ts")
@@ -175,6 +203,10 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let articleId: string;
   let webhookId: string;
   let deliveryId: string;
+  let agentUserId: string;
+  let agentCookie: string;
+  let agentKey: string;
+  let readKey: string;
 
   async function signIn(): Promise<string> {
     const response = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
@@ -193,6 +225,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`)
       .replace(/knowledge\/(\[id\]|\{id\})/, `knowledge/${articleId}`)
       .replace(/webhooks\/\{id\}/, `webhooks/${webhookId}`)
+      .replace(/users\/\{id\}/, `users/${agentUserId}`)
+      .replace(/canned-responses\/\{id\}/, "canned-responses/00000000-0000-4000-8000-000000000000")
       .replace("{delivery_id}", deliveryId);
   }
 
@@ -241,6 +275,40 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     // Alert emails are a signed-in admin's own: a key is admitted, then refused (no address), not a 401.
     if (pattern === "/api/admin/email/alerts/")
       return { url: pattern, init: json({ email_alerts: true }), status: headers.cookie ? 200 : 403 };
+    if (pattern === "/api/admin/canned-responses/" && method === "POST")
+      return {
+        url: pattern,
+        init: json({ shortcut: `reply-${made}`, content: "Hi {{visitor.name}}." }),
+        status: 201,
+      };
+    if (pattern === "/api/admin/canned-responses/{id}/") {
+      // Each admin changes or deletes a reply of its own.
+      const reply = await deps.db.cannedResponse.create({
+        data: { shortcut: `access-${made}`, content: "Text." },
+      });
+      const url = pattern.replace("{id}", reply.id);
+      return method === "PATCH"
+        ? { url, init: json({ content: "Changed." }), status: 200 }
+        : { url, init: { method, headers: { ...headers, ...sameSite } }, status: 200 };
+    }
+    if (pattern === "/api/admin/sessions/{id}/assign/")
+      return { url: concrete(pattern), init: json({ user_id: agentUserId }), status: 200 };
+    if (pattern === "/api/admin/users/" && method === "POST")
+      return {
+        url: pattern,
+        init: json({ email: `member-${made}@example.com`, name: "Member", role: "agent" }),
+        status: 201,
+      };
+    // The agent stays an agent (the same role again changes nothing).
+    if (pattern === "/api/admin/users/{id}/")
+      return { url: concrete(pattern), init: json({ role: "agent" }), status: 200 };
+    // Only a signed-in admin creates keys: a bearer key is refused for that reason (403), not for its scope.
+    if (pattern === "/api/admin/api-keys/")
+      return {
+        url: pattern,
+        init: json({ name: `key ${made}`, scopes: ["read"] }),
+        status: headers.cookie ? 201 : 403,
+      };
     // Every setting left out goes back to its default: a valid replacement.
     if (pattern === "/api/admin/settings/" && method === "PUT")
       return { url: pattern, init: json({}), status: 200 };
@@ -340,6 +408,40 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       },
     });
     deliveryId = delivery.id;
+    // An agent, invited and signed in; keys of the agent and read scopes.
+    const invited = await deps.db.adminUser.create({
+      data: {
+        id: "agent-user-1",
+        email: "agent@example.com",
+        name: "Agent A",
+        role: "agent",
+        emailVerified: true,
+      },
+    });
+    agentUserId = invited.id;
+    const { randomBytes, createHash } = await import("node:crypto");
+    const token = randomBytes(32).toString("base64url");
+    await deps.db.adminInvite.create({
+      data: {
+        user_id: agentUserId,
+        token_hash: createHash("sha256").update(token).digest("hex"),
+        expires_at: new Date(Date.now() + 60_000),
+      },
+    });
+    await acceptInvite(deps, { token, password: "the agent's password" }, undefined);
+    const agentSignIn = await fetch(`${target().baseUrl}/api/auth/sign-in/email`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: target().baseUrl,
+        "x-forwarded-for": "198.51.100.7",
+      },
+      body: JSON.stringify({ email: "agent@example.com", password: "the agent's password" }),
+    });
+    expect(agentSignIn.status).toBe(200);
+    agentCookie = sessionCookieOf(agentSignIn);
+    agentKey = (await createApiKey(deps, { name: "agent", scopes: ["agent"] }, adminUserId, TEST_BY)).key;
+    readKey = (await createApiKey(deps, { name: "read", scopes: ["read"] }, adminUserId, TEST_BY)).key;
     await deps.db.message.create({
       data: { session_id: session.id, role: "user", content: '=1+1, "hi"\nü' },
     });
@@ -371,6 +473,19 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         const allowed = await fetch(url, { headers: { cookie }, redirect: "manual" });
         expect(allowed.status).toBe(200);
         expect(await allowed.text()).toContain(TEST_ADMIN.email);
+        const asAgent = await fetch(url, { headers: { cookie: agentCookie }, redirect: "manual" });
+        expect(asAgent.status, `${page} as an agent`).toBe(AGENT_PAGES.has(page) ? 200 : 403);
+        const html = await asAgent.text();
+        // Hidden, not only refused: the agent's menu links no admin-only page.
+        if (AGENT_PAGES.has(page))
+          for (const hidden of [
+            "/admin/settings",
+            "/admin/api-keys",
+            "/admin/webhooks",
+            "/admin/audit",
+            "/admin/team",
+          ])
+            expect(html, `${page} as an agent links ${hidden}`).not.toContain(`href="${hidden}"`);
       });
     }
 
@@ -402,6 +517,29 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
                   body: "{}",
                 });
           expect(response.status, `${procedure.name} with ${label}`).toBe(401);
+        }
+      });
+    }
+
+    for (const procedure of ADMIN_PROCEDURES.filter((procedure) => procedure.meta?.access !== "agent")) {
+      it(`${procedure.name} (${procedure.type}) answers 403 to an agent's cookie and to agent and read keys`, async () => {
+        const agents: [string, Record<string, string>][] = [
+          ["an agent's cookie", { cookie: agentCookie, origin: target().baseUrl }],
+          ["an agent key", { authorization: `Bearer ${agentKey}` }],
+          ["a read key", { authorization: `Bearer ${readKey}` }],
+        ];
+        for (const [label, headers] of agents) {
+          const url = `${target().baseUrl}/api/trpc/${procedure.name}`;
+          const response =
+            procedure.type === "query" || procedure.type === "subscription"
+              ? await fetch(`${url}?input=${encodeURIComponent("{}")}`, { headers })
+              : await fetch(url, {
+                  method: "POST",
+                  headers: { ...headers, "content-type": "application/json" },
+                  body: "{}",
+                });
+          // Key management says why a key cannot (API_KEYS_NEED_SIGN_IN): also a 403.
+          expect(response.status, `${procedure.name} with ${label}`).toBe(403);
         }
       });
     }
@@ -451,13 +589,38 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           expect(body).toMatchObject({ success: false, code: "UNAUTHORIZED" });
           checker.expectDeclared(method, url, 401, body);
         }
+        const agentMay = AGENT_OPERATIONS.has(`${method} ${pattern}`);
+        const agents: [string, Record<string, string>, boolean][] = [
+          ["an agent's cookie", { cookie: agentCookie, origin: target().baseUrl }, agentMay],
+          ["an agent key", { authorization: `Bearer ${agentKey}` }, agentMay],
+          ["a read key", { authorization: `Bearer ${readKey}` }, agentMay && method === "GET"],
+        ];
+        for (const [label, headers, may] of agents) {
+          if (may) {
+            // Reads an agent may make answer them (changes are exercised by the inbox's own suites).
+            if (method !== "GET") continue;
+            const response = await fetch(`${target().baseUrl}${url}`, { headers });
+            expect(response.status, `${method} ${url} with ${label}`).toBe(200);
+            await response.body?.cancel();
+            continue;
+          }
+          const response = await fetch(`${target().baseUrl}${url}`, { method, headers });
+          const body = (await response.json()) as { code: string; success: boolean };
+          expect(response.status, `${method} ${url} with ${label}`).toBe(403);
+          if (pattern !== "/api/admin/api-keys/") {
+            expect(body).toMatchObject({ success: false, code: "ADMIN_ONLY" });
+            checker.expectDeclared(method, url, 403, body);
+          }
+        }
         const admins: [agentId: () => string, headers: Record<string, string>][] = [
           [() => `api_key:${activeKeyId}`, { authorization: `Bearer ${activeKey}` }],
           [() => "bootstrap_key", { authorization: `Bearer ${TEST_ADMIN_API_KEY}` }],
           // A change made with the cookie comes from the app's own pages (same origin).
           [() => adminUserId, { cookie, origin: target().baseUrl }],
         ];
-        const inboxAction = /\/sessions\/\{id\}\/(claim|messages|release|close|typing)\/$/.exec(pattern)?.[1];
+        const inboxAction = /\/sessions\/\{id\}\/(claim|messages|release|close|typing|assign)\/$/.exec(
+          pattern,
+        )?.[1];
         for (const [agentId, headers] of admins) {
           // Each admin acts on the session as a fresh agent: claimed by them where the action needs it.
           if (inboxAction) {

@@ -46,6 +46,9 @@ describeEachDatabase("admin API keys", (database, dialect) => {
       kind: "api_key",
       apiKeyId: created.api_key.id,
       name: "CRM sync",
+      // Keys made without scopes are admin keys, as every key was before scopes existed.
+      scope: "admin",
+      agentName: null,
     });
     const used = await deps.db.apiKey.findUniqueOrThrow({ where: { id: created.api_key.id } });
     expect(used.last_used_at).not.toBeNull();

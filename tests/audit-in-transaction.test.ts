@@ -7,6 +7,7 @@
 import { testDeps } from "./helpers/deps";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import { acceptInvite } from "~/server/admin/users/users.service";
 import { AUDIT_ACTION_NAMES, type AuditAction, type AuditBy } from "~/server/chat/audit/audit-record";
 import type { ChatDeps } from "~/server/chat/deps";
 import { exportSessions, exportTranscript } from "~/server/admin/exports/exports.service";
@@ -342,6 +343,49 @@ describeEachDatabase("the audit log, written in the change's transaction", (data
       });
       expect(await deps.db.auditEntry.count({ where: { actor_name: REFUSED_ACTOR } })).toBe(0);
     });
+  });
+
+  it("the team's changes (users, assignment, saved replies) are audited in their transaction; a refused one is not", async () => {
+    const created = await expectOneEntry("user.invited", () =>
+      admin().users.create({ email: `audited-${dialect}@example.com`, name: "Audited", role: "agent" }),
+    );
+    const userId = created.object_id!;
+    const invite = await deps.db.adminInvite.findFirstOrThrow({ where: { user_id: userId } });
+    // The link's token is not stored: accept through a fresh invitation of the same user.
+    const token = "audited-token-" + dialect;
+    const { createHash } = await import("node:crypto");
+    await deps.db.adminInvite.update({
+      where: { id: invite.id },
+      data: { token_hash: createHash("sha256").update(token).digest("hex") },
+    });
+    await expectOneEntry(
+      "user.invite_accepted",
+      () => acceptInvite(deps, { token, password: "a long enough password" }, IP),
+      `audited-${dialect}@example.com`,
+    );
+    await expectOneEntry("user.role_changed", () => admin().users.update({ id: userId, role: "admin" }));
+    await expectOneEntry("user.disabled", () => admin().users.update({ id: userId, disabled: true }));
+    await expectOneEntry("user.enabled", () => admin().users.update({ id: userId, disabled: false }));
+    await expectNoEntry(
+      "user.invited",
+      () => admin().users.create({ email: `audited-${dialect}@example.com`, name: "Again", role: "agent" }),
+      "CONFLICT",
+    );
+    const { session } = await seedSession();
+    await expectOneEntry("session.assigned", () =>
+      admin().sessions.assign({ id: session.id, user_id: userId }),
+    );
+    const reply = await expectOneEntry("canned_response.created", () =>
+      admin().cannedResponses.create({ shortcut: `audited-${dialect}`, content: "Hi {{visitor.name}}." }),
+    );
+    const replyId = (
+      await deps.db.cannedResponse.findFirstOrThrow({ where: { shortcut: `audited-${dialect}` } })
+    ).id;
+    expect(reply.detail).toEqual({ shortcut: `audited-${dialect}` });
+    await expectOneEntry("canned_response.updated", () =>
+      admin().cannedResponses.update({ id: replyId, content: "Hello." }),
+    );
+    await expectOneEntry("canned_response.deleted", () => admin().cannedResponses.delete({ id: replyId }));
   });
 
   it("produced every action of AUDIT_ACTIONS", () => {

@@ -358,14 +358,20 @@ describeEachDatabase("human handoff", (database) => {
   });
 
   it("an admin principal is an agent: a signed-in admin by account, a key by key with its agent_name", () => {
-    expect(agentOf({ kind: "session", userId: "u1", email: "a@b.co", name: "Ada" })).toEqual({
+    expect(agentOf({ kind: "session", userId: "u1", email: "a@b.co", name: "Ada", role: "agent" })).toEqual({
       id: "u1",
       name: "Ada",
     });
-    expect(agentOf({ kind: "api_key", name: "Integration", apiKeyId: "k1" }, "Zapier bot")).toEqual({
-      id: "api_key:k1",
-      name: "Zapier bot",
-    });
+    const key = {
+      kind: "api_key",
+      name: "Integration",
+      apiKeyId: "k1",
+      scope: "agent",
+      agentName: null,
+    } as const;
+    expect(agentOf(key, "Zapier bot")).toEqual({ id: "api_key:k1", name: "Zapier bot" });
+    // A key made for a named agent acts as that agent, whatever a call says.
+    expect(agentOf({ ...key, agentName: "Bob" }, "Zapier bot")).toEqual({ id: "api_key:k1", name: "Bob" });
     expect(agentOf({ kind: "bootstrap_key" })).toEqual({ id: "bootstrap_key", name: "Support" });
   });
 });

@@ -33,9 +33,11 @@ export const COPIED_TABLES = [
   "admin_users",
   "admin_accounts",
   "admin_sessions",
+  "admin_invites",
   "admin_verifications",
   "admin_rate_limits",
   "admin_sign_in_throttles",
+  "admin_sign_in_attempts",
   "api_keys",
   "job_leases",
   "knowledge_articles",
@@ -46,6 +48,7 @@ export const COPIED_TABLES = [
   "webhook_events",
   "webhook_deliveries",
   "agent_presence",
+  "canned_responses",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

@@ -14,7 +14,7 @@ import { boundedByDeclaredLength, readBodyBytes } from "../protection/body-limit
 import { clientIp } from "../protection/rate-limits";
 import { appRouter, procedureMetaByPath } from "./root";
 import { trpcErrorResponse } from "./errors";
-import { consumeRateLimit } from "./trpc";
+import { accessNeedOf, consumeRateLimit } from "./trpc";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 
@@ -41,8 +41,9 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
     const streaming = acceptsJsonLines(request.headers);
 
     // An admin subscription (SSE) would report a refused caller inside a 200 stream: check access first.
-    if (paths.some((path) => ADMIN_SUBSCRIPTIONS.has(path)))
-      await requireAdmin(await getChatDeps(), request.headers);
+    for (const [index, path] of paths.entries())
+      if (ADMIN_SUBSCRIPTIONS.has(path))
+        await requireAdmin(await getChatDeps(), request.headers, accessNeedOf(metas[index], "subscription"));
 
     const streamedPath = paths.find((_, index) => metas[index]?.stream);
     if (streamedPath !== undefined && !streaming) {

@@ -5,7 +5,8 @@
 import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { env } from "~/env";
-import { requireAdmin } from "../admin/auth/admin-access";
+import { requireAdmin, type AccessNeed } from "../admin/auth/admin-access";
+import type { AccessLevel } from "../admin/auth/roles";
 import type { ChatDeps } from "../chat/deps";
 import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
@@ -24,6 +25,11 @@ export type ProcedureMeta = OpenApiMeta<{
    * middlewares raise (validation, admin access, rate limits, server faults) are implied and not listed.
    */
   errors?: readonly DomainErrorId[];
+  /**
+   * Who may call this admin procedure (src/server/admin/auth/roles.ts): `agent` opens it to agents (and its
+   * queries to read-scoped keys); left out, it is for admins only.
+   */
+  access?: AccessLevel;
   /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
   rateLimit?: LimitedAction;
   /**
@@ -108,12 +114,18 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
   return next();
 });
 
+/** What calling an admin procedure needs: its `access` level (admin unless it says agent), and whether it writes. */
+export function accessNeedOf(meta: ProcedureMeta | undefined, type: string): AccessNeed {
+  return { level: meta?.access ?? "admin", write: type === "mutation" };
+}
+
 /**
- * Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. A change
+ * Admin access: a signed-in user's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY, whose role
+ * or scope reaches the procedure's `access` level (agents: only `access: "agent"` procedures). A change
  * (mutation) made with the cookie must come from this app's own pages (protection/same-origin.ts).
  */
-const adminOnly = t.middleware(async ({ ctx, type, next }) => {
-  const principal = await requireAdmin(await ctx.getDeps(), ctx.headers);
+const adminOnly = t.middleware(async ({ ctx, meta, type, next }) => {
+  const principal = await requireAdmin(await ctx.getDeps(), ctx.headers, accessNeedOf(meta, type));
   if (
     type === "mutation" &&
     principal.kind === "session" &&

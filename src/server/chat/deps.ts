@@ -83,4 +83,6 @@ export interface AdminConfig {
   };
   /** Webhook endpoints on private addresses are allowed (WEBHOOKS_ALLOW_PRIVATE). */
   webhooksAllowPrivate: boolean;
+  /** This site's public address (BETTER_AUTH_URL), for links made for people (invitations); unset: the request's. */
+  publicUrl?: string;
 }

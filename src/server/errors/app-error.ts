@@ -103,6 +103,52 @@ export const APP_ERRORS = {
     code: "UNAUTHORIZED",
     message: "This API key was revoked. Create a new key on /admin/api-keys and use that one.",
   },
+  /** An agent (or an agent- or read-scoped key) calling what only admins may (src/server/admin/auth/roles.ts). */
+  ADMIN_ONLY: {
+    kind: "forbidden",
+    source: "access",
+    message:
+      "Only an admin may do this: your role (or your API key's scope) covers the inbox, sessions, visitors, knowledge and reports. Ask an admin of this workspace.",
+  },
+  USER_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message: "User not found. List the team on GET /api/admin/users/ and pass the id of one of them.",
+  },
+  USER_EMAIL_TAKEN: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "A user with this email already exists. Change their role on the /admin/team page (or PATCH their user) instead.",
+  },
+  LAST_ADMIN: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "This is the last active admin: make another user an admin first, so someone can still manage the team.",
+  },
+  /** Sign-in of a user an admin disabled (answered by Better Auth's sign-in, after the password check). */
+  USER_DISABLED: {
+    kind: "forbidden",
+    source: "access",
+    message: "This account was disabled by an admin of this workspace. Ask them to enable it again.",
+  },
+  CANNED_RESPONSE_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message: "Saved reply not found. List them on GET /api/admin/canned-responses/ and pass the id of one.",
+  },
+  CANNED_SHORTCUT_TAKEN: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "Another saved reply already has this shortcut. Choose another one, or change that reply instead.",
+  },
+  INVITE_INVALID: {
+    kind: "not_found",
+    source: "domain",
+    message: "This invitation link was already used or has expired. Ask an admin for a new one.",
+  },
   API_KEY_NOT_FOUND: {
     kind: "not_found",
     source: "domain",

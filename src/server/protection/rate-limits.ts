@@ -99,14 +99,9 @@ const RULES: Record<LimitedAction, Rule[]> = {
     { name: "read-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_READ_PER_VISITOR },
     { name: "read-ip", key: address, rate: env.RATE_LIMIT_READ_PER_IP },
   ],
-  // Beside Better Auth's own per-address limit (auth.ts). Per account *and* address, so guessing at an account
-  // from elsewhere never locks its owner out; the total stops password spraying across accounts.
+  // The total stops password spraying across accounts. The per account-and-address limits are true sliding
+  // windows in the database (src/server/admin/auth/sign-in-window.ts), so colleagues never block each other.
   signIn: [
-    {
-      name: "sign-in-account-ip",
-      key: (s) => s.account && `${addressBucket(s.ip)}|${s.account}`,
-      rate: env.RATE_LIMIT_SIGN_IN_PER_ACCOUNT_IP,
-    },
     {
       name: "sign-in-all",
       key: () => "all",

@@ -25,7 +25,7 @@ import { RateLimitedError } from "../protection/rate-limits";
 import { toRestError, type RestErrorBody } from "./errors";
 import { MAX_BODY_BYTES, payloadTooLargeError } from "../protection/body-limit";
 import { unsupportedMediaTypeError } from "./request-body";
-import type { OpenApiParts, RestRoute } from "./route";
+import { isAdminAccess, type OpenApiParts, type RestRoute } from "./route";
 import { REST_ROUTES } from "./routes";
 
 /**
@@ -159,7 +159,7 @@ function operationErrors(meta: ProcedureMeta | undefined, method: string): AppEr
     "INTERNAL_ERROR",
     "SERVICE_UNAVAILABLE",
     "DATABASE_NOT_MIGRATED",
-    ...(meta?.openapi?.protect ? (["UNAUTHORIZED", "API_KEY_REVOKED"] as const) : []),
+    ...(meta?.openapi?.protect ? (["UNAUTHORIZED", "API_KEY_REVOKED", "ADMIN_ONLY"] as const) : []),
     ...(meta?.rateLimit ? (["RATE_LIMITED"] as const) : []),
     ...(["post", "patch", "put"].includes(method)
       ? (["MALFORMED_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const)
@@ -519,7 +519,7 @@ function routeErrors(route: RestRoute): AppErrorId[] {
     "INTERNAL_ERROR",
     "SERVICE_UNAVAILABLE",
     "DATABASE_NOT_MIGRATED",
-    ...(route.access === "admin" ? (["UNAUTHORIZED", "API_KEY_REVOKED"] as const) : []),
+    ...(isAdminAccess(route.access) ? (["UNAUTHORIZED", "API_KEY_REVOKED", "ADMIN_ONLY"] as const) : []),
     ...(route.rateLimit ? (["RATE_LIMITED"] as const) : []),
     ...(route.input?.in === "body"
       ? (["MALFORMED_JSON", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE"] as const)
@@ -562,7 +562,7 @@ function routeOperation(route: RestRoute, schemas: Json): Json {
     tags,
     summary,
     description,
-    security: route.access === "admin" ? [{ adminKey: [] }] : [],
+    security: isAdminAccess(route.access) ? [{ adminKey: [] }] : [],
     ...(parameters && { parameters }),
     ...(requestBody && { requestBody }),
     responses: { ...route.openapi.responses(parts), ...errorResponses(routeErrors(route)) },

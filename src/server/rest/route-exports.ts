@@ -1,5 +1,5 @@
 import { allowedMethods, methodNotAllowedResponse } from "./methods";
-import { serveRoute, type RestRoute } from "./route";
+import { isAdminAccess, serveRoute, type RestRoute } from "./route";
 import { restPreflight, withRestHeaders } from "./rest-headers";
 import { restRoutesAt } from "./routes";
 
@@ -21,7 +21,7 @@ export type RouteExports = Record<(typeof METHODS)[number] | "OPTIONS", RouteHan
 export function restRouteExports(path: string): RouteExports {
   const routes = restRoutesAt(path);
   if (routes.length === 0) throw new Error(`REST route table: no route declared for ${path}`);
-  const cors = routes.some((route) => route.access !== "admin");
+  const cors = routes.some((route) => !isAdminAccess(route.access));
   const wrap = (handler: RouteHandler): RouteHandler => (cors ? withRestHeaders(handler) : handler);
   const refusal = routes[0]!.methodNotAllowed ?? "METHOD_NOT_ALLOWED";
   const refuse = wrap((request) =>

@@ -16,8 +16,16 @@ import { restErrorResponse, toRestError } from "./errors";
 
 type Json = Record<string, unknown>;
 
-/** public: anyone (no visitor id); visitor: a visitor's own data (CORS for the widget); admin: an admin key. */
-export type RouteAccess = "public" | "visitor" | "admin";
+/**
+ * public: anyone (no visitor id); visitor: a visitor's own data (CORS for the widget); admin: admins and
+ * admin-scoped keys; agent: also agents and agent-scoped keys (and, for a GET, read-scoped keys; roles.ts).
+ */
+export type RouteAccess = "public" | "visitor" | "admin" | "agent";
+
+/** The routes that need a signed-in user or an API key. */
+export function isAdminAccess(access: RouteAccess): access is "admin" | "agent" {
+  return access === "admin" || access === "agent";
+}
 export type RouteMethod = "GET" | "POST";
 
 /** Where the input is read from: the query (and the path's parameters), or a JSON body. */
@@ -97,9 +105,12 @@ export async function serveRoute(
   try {
     let principal: AdminPrincipal | undefined;
     let deps: ChatDeps | undefined;
-    if (route.access === "admin") {
+    if (isAdminAccess(route.access)) {
       deps = await getChatDeps();
-      principal = await requireAdmin(deps, request.headers);
+      principal = await requireAdmin(deps, request.headers, {
+        level: route.access,
+        write: route.method !== "GET",
+      });
     }
     const input = route.input ? await route.input.read(request, params) : undefined;
     if (route.rateLimit)

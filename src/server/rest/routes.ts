@@ -203,7 +203,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   restRoute<undefined>({
     method: "GET",
     path: "/admin/events",
-    access: "admin",
+    access: "agent",
     name: "admin events",
     errors: [],
     openapi: {

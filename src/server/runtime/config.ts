@@ -31,6 +31,7 @@ export function chatConfigFrom(source: typeof env = env): ChatConfig {
         maxUploadBytes: source.KNOWLEDGE_UPLOAD_MAX_BYTES,
       },
       webhooksAllowPrivate: source.WEBHOOKS_ALLOW_PRIVATE,
+      publicUrl: source.BETTER_AUTH_URL,
     },
     email: {
       smtpUrl: source.SMTP_URL,

@@ -1,9 +1,37 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { currentAdmin } from "~/app/admin/_lib/admin-page";
+import { canSee, currentAdmin } from "~/app/admin/_lib/admin-page";
+import type { AccessLevel } from "~/server/admin/auth/roles";
 import { LanguageMenu } from "../_components/language-menu";
 import { SignOutButton } from "../_components/sign-out-button";
+
+/** The console's pages, each shown to whom may open it (the pages' own `adminPage(path, access)` agree). */
+const NAV: { href: string; label: NavLabel; access: AccessLevel }[] = [
+  { href: "/admin", label: "dashboard", access: "agent" },
+  { href: "/admin/inbox", label: "inbox", access: "agent" },
+  { href: "/admin/visitors", label: "visitors", access: "agent" },
+  { href: "/admin/sessions", label: "sessions", access: "agent" },
+  { href: "/admin/knowledge", label: "knowledge", access: "agent" },
+  { href: "/admin/gaps", label: "gaps", access: "agent" },
+  { href: "/admin/team", label: "team", access: "admin" },
+  { href: "/admin/api-keys", label: "apiKeys", access: "admin" },
+  { href: "/admin/audit", label: "audit", access: "admin" },
+  { href: "/admin/settings", label: "settings", access: "admin" },
+  { href: "/admin/webhooks", label: "webhooks", access: "admin" },
+];
+type NavLabel =
+  | "dashboard"
+  | "inbox"
+  | "visitors"
+  | "sessions"
+  | "knowledge"
+  | "gaps"
+  | "team"
+  | "apiKeys"
+  | "audit"
+  | "settings"
+  | "webhooks";
 
 // Signed-in pages read the session cookie on every request: never prerendered or cached.
 export const dynamic = "force-dynamic";
@@ -20,16 +48,11 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     <div className="admin">
       <nav className="admin-nav" aria-label={t("label")}>
         <span className="brand">{t("brand")}</span>
-        <Link href="/admin">{t("dashboard")}</Link>
-        <Link href="/admin/inbox">{t("inbox")}</Link>
-        <Link href="/admin/visitors">{t("visitors")}</Link>
-        <Link href="/admin/sessions">{t("sessions")}</Link>
-        <Link href="/admin/knowledge">{t("knowledge")}</Link>
-        <Link href="/admin/gaps">{t("gaps")}</Link>
-        <Link href="/admin/api-keys">{t("apiKeys")}</Link>
-        <Link href="/admin/audit">{t("audit")}</Link>
-        <Link href="/admin/settings">{t("settings")}</Link>
-        <Link href="/admin/webhooks">{t("webhooks")}</Link>
+        {NAV.filter((item) => canSee(admin, item.access)).map((item) => (
+          <Link key={item.href} href={item.href}>
+            {t(item.label)}
+          </Link>
+        ))}
         <Link href="/api/docs/">{t("apiDocs")}</Link>
         <LanguageMenu />
         <span className="who">

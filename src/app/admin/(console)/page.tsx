@@ -11,7 +11,7 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function DashboardPage() {
-  const { caller } = await adminPage("/admin");
+  const { caller } = await adminPage("/admin", "agent");
   const { totals, days, llm_usage: llm } = await caller.admin.dashboard();
   // A fresh install starts with an empty knowledge base: show the first steps until it has an article.
   const { items: articles } = await caller.admin.knowledge.list();

@@ -1,5 +1,6 @@
 import "server-only";
 import { queryString } from "../_components/format";
+import type { AccessLevel } from "~/server/admin/auth/roles";
 import { adminPage, orInvalidFilter, param } from "./admin-page";
 
 /** A page's `searchParams` prop. */
@@ -21,13 +22,15 @@ export function adminList<K extends string, T>(
   path: string,
   keys: readonly K[],
   read: (caller: Caller, query: Filters<K> & { cursor?: string; limit: number }) => Promise<T>,
+  /** Who may open the list (adminPage's `access`). */
+  access: AccessLevel = "admin",
 ) {
   return async (searchParams: SearchParams) => {
     const params = await searchParams;
     const filters = Object.fromEntries(keys.map((key) => [key, param(params[key])])) as Filters<K>;
     const cursor = param(params.cursor);
-    const { caller } = await adminPage(`${path}${queryString(filters)}`);
+    const { admin, caller } = await adminPage(`${path}${queryString(filters)}`, access);
     const result = await orInvalidFilter(read(caller, { ...filters, cursor, limit: PAGE_SIZE }));
-    return { filters, list: { result, path, query: filters, cursor } };
+    return { admin, filters, list: { result, path, query: filters, cursor } };
   };
 }

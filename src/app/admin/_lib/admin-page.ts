@@ -1,9 +1,10 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import { notFound, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { ZodError } from "zod";
-import { authenticateAdmin, type AdminPrincipal } from "~/server/admin/auth/admin-access";
+import { authenticateAdmin, grantOf, type AdminPrincipal } from "~/server/admin/auth/admin-access";
+import { mayAccess, type AccessLevel } from "~/server/admin/auth/roles";
 import { validationMessage } from "~/server/errors/app-error";
 import { serverCaller, serverContext } from "~/trpc/server";
 
@@ -25,15 +26,22 @@ export const currentAdmin = cache(async (): Promise<SessionPrincipal | null> => 
   return principal?.kind === "session" ? principal : null;
 });
 
+/** Whether the signed-in user may see what needs `level` (links, buttons): the one rule of roles (roles.ts). */
+export function canSee(admin: SessionPrincipal, level: AccessLevel): boolean {
+  return mayAccess(grantOf(admin), level, true);
+}
+
 /**
- * Every admin page starts with this: no signed-in admin (never signed in, signed out, session expired or deleted)
- * → the sign-in page, coming back to `path` after. Pages are for people, so bearer keys do not open them. Returns
- * the request's server-side tRPC caller (src/trpc/server.ts), so pages read data through the same admin procedures
- * as the API.
+ * Every admin page starts with this: no signed-in user (never signed in, signed out, session expired or deleted,
+ * user disabled) → the sign-in page, coming back to `path` after; a user whose role does not reach the page's
+ * `access` (an agent on an admin page) → 403. Pages are for people, so bearer keys do not open them. Returns the
+ * request's server-side tRPC caller (src/trpc/server.ts), so pages read data through the same admin procedures as
+ * the API (which check the role again).
  */
-export async function adminPage(path: string) {
+export async function adminPage(path: string, access: AccessLevel = "admin") {
   const admin = await currentAdmin();
   if (!admin) redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(path)}`);
+  if (!canSee(admin, access)) forbidden();
   return { admin, caller: await serverCaller() };
 }
 

@@ -30,9 +30,11 @@ export function SignInForm({ next }: { next: string }) {
       setError(
         response.status === 429
           ? t("errors.tooMany")
-          : response.status === 401 || response.status === 400
-            ? t("errors.wrong")
-            : t("errors.unavailable"),
+          : response.status === 403
+            ? t("errors.disabled")
+            : response.status === 401 || response.status === 400
+              ? t("errors.wrong")
+              : t("errors.unavailable"),
       );
     } catch {
       setError(t("errors.unreachable"));

@@ -4,6 +4,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { commitChange, commitInTransaction } from "../../chat/events/commit-change";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
+import { API_KEY_SCOPES, type ApiKeyScope } from "~/shared/roles";
 import type { ApiKeyDto, CreateApiKeyInput, CreatedApiKeyDto, RevokeApiKeyInput } from "./api-keys.schema";
 
 /** Managed keys look like `vcak_<43 base64url chars>`: the prefix makes a leaked key easy to recognise. */
@@ -28,6 +29,18 @@ interface ApiKeyRow {
   last_used_at: Date | null;
   revoked_at: Date | null;
   created_by: { email: string } | null;
+  scope: string;
+  agent_name: string | null;
+}
+
+/** A stored scope (admin for keys older than scopes). */
+function scopeOf(value: string): ApiKeyScope {
+  return (API_KEY_SCOPES as readonly string[]).includes(value) ? (value as ApiKeyScope) : "admin";
+}
+
+/** Scopes nest (read ⊂ agent ⊂ admin): a key holds the widest it was given. */
+function widestScope(scopes: readonly ApiKeyScope[]): ApiKeyScope {
+  return API_KEY_SCOPES.find((scope) => scopes.includes(scope)) ?? "admin";
 }
 
 function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
@@ -39,6 +52,8 @@ function toApiKeyDto(row: ApiKeyRow): ApiKeyDto {
     last_used_at: row.last_used_at?.toISOString() ?? null,
     revoked_at: row.revoked_at?.toISOString() ?? null,
     created_by: row.created_by?.email ?? null,
+    scopes: [scopeOf(row.scope)],
+    agent_name: row.agent_name,
   };
 }
 
@@ -54,10 +69,19 @@ export async function createApiKey(
   const key = `${KEY_PREFIX}${randomBytes(32).toString("base64url")}`;
   const id = randomUUID();
   const prefix = key.slice(0, SHOWN_PREFIX_LENGTH);
+  const scope = widestScope(input.scopes ?? ["admin"]);
   const [row] = await commitChange(deps, {
     writes: [
       deps.db.apiKey.create({
-        data: { id, name: input.name, prefix, key_hash: hashApiKey(key), created_by_id: createdById },
+        data: {
+          id,
+          name: input.name,
+          prefix,
+          key_hash: hashApiKey(key),
+          created_by_id: createdById,
+          scope,
+          agent_name: input.agent_name ?? null,
+        },
         include: withCreator,
       }),
     ],
@@ -65,10 +89,10 @@ export async function createApiKey(
       ...by,
       action: "api_key.created",
       object: { type: "api_key", id },
-      detail: { name: input.name, prefix },
+      detail: { name: input.name, prefix, scope },
     },
   });
-  return { api_key: toApiKeyDto(row), key };
+  return { id, api_key: toApiKeyDto(row), key };
 }
 
 /** Every key, newest first, revoked ones included (so their last use stays visible). */
@@ -116,7 +140,7 @@ export async function revokeApiKey(
 export async function verifyApiKey(
   deps: ChatDeps,
   presented: string,
-): Promise<{ id: string; name: string } | "revoked" | null> {
+): Promise<{ id: string; name: string; scope: ApiKeyScope; agentName: string | null } | "revoked" | null> {
   if (!presented.startsWith(KEY_PREFIX)) return null;
   const row = await deps.db.apiKey.findUnique({ where: { key_hash: hashApiKey(presented) } });
   if (!row) return null;
@@ -126,5 +150,5 @@ export async function verifyApiKey(
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     await deps.db.apiKey.update({ where: { id: row.id }, data: { last_used_at: now } });
   }
-  return { id: row.id, name: row.name };
+  return { id: row.id, name: row.name, scope: scopeOf(row.scope), agentName: row.agent_name };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ADMIN_ROLES } from "~/shared/roles";
 
 export const ADMIN_PASSWORD_MIN_CHARS = 12;
 
@@ -9,5 +10,7 @@ export const adminUserInputSchema = z.strictObject({
     .string()
     .min(ADMIN_PASSWORD_MIN_CHARS, `password must be at least ${ADMIN_PASSWORD_MIN_CHARS} characters`)
     .max(256, "password must be at most 256 characters"),
+  /** admin (default for a new user) or agent; left out on an existing user, their role stays. */
+  role: z.enum(ADMIN_ROLES, { error: "role must be admin or agent" }).optional(),
 });
 export type AdminUserInput = z.infer<typeof adminUserInputSchema>;

@@ -3,9 +3,10 @@ import type { AdminUserInput } from "./admin-users.schema";
 import { adminAuthFor } from "./auth";
 
 /**
- * Creates an admin user with an email + password credential, or resets the password of an existing one (and signs
- * it out everywhere, and lifts a sign-in lockout). The only way admins come to exist: sign-up is disabled. Hashing is
- * Better Auth's own.
+ * Creates a user (an admin unless `role` says agent) with an email + password credential, or resets the password
+ * of an existing one (and signs it out everywhere, and lifts a sign-in lockout; `role`, if given, is set). The
+ * command line's way users come to exist (`npm run admin:create`); admins invite others (users.service.ts); there
+ * is no public sign-up. Hashing is Better Auth's own.
  */
 export async function createOrResetAdminUser(
   deps: Pick<ChatDeps, "db" | "dialect">,
@@ -25,6 +26,8 @@ export async function createOrResetAdminUser(
         password: passwordHash,
       });
     await context.internalAdapter.deleteUserSessions(existing.user.id);
+    if (input.role)
+      await deps.db.adminUser.update({ where: { id: existing.user.id }, data: { role: input.role } });
     await deps.db.adminSignInThrottle.deleteMany({ where: { email: input.email } });
     return { userId: existing.user.id, created: false };
   }
@@ -42,5 +45,7 @@ export async function createOrResetAdminUser(
     accountId: user.id,
     password: passwordHash,
   });
+  if (input.role && input.role !== "admin")
+    await deps.db.adminUser.update({ where: { id: user.id }, data: { role: input.role } });
   return { userId: user.id, created: true };
 }

@@ -1,6 +1,7 @@
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { errorMessage } from "../../errors/app-error";
 import { env } from "~/env";
 import {
   CLIENT_ADDRESS_HEADER,
@@ -16,14 +17,6 @@ import { resolveAuthSecret } from "./auth-secret";
 import { enforceSignInLimits } from "./sign-in-throttle";
 import { errorFields, logger, redactSecrets } from "../../observability/logger";
 
-/**
- * Sign-in attempts allowed per client address in each window, RATE_LIMIT_SIGN_IN_PER_IP (Better Auth's limiter; without an address, one
- * shared bucket). Per account-and-address and total limits are in sign-in-throttle.ts.
- */
-const SIGN_IN_RATE_LIMIT = {
-  window: env.RATE_LIMIT_SIGN_IN_PER_IP.seconds,
-  max: env.RATE_LIMIT_SIGN_IN_PER_IP.points,
-} as const;
 const ADMIN_SESSION_DAYS = 7;
 
 function originsOfHost(host: string | null | undefined): string[] {
@@ -41,9 +34,9 @@ async function recordSignIn(deps: Pick<ChatDeps, "db">, record: AuditRecord): Pr
 /**
  * Admin sign-in with Better Auth: email + password (its scrypt hashing), sessions in the database (so signing out
  * or deleting a user ends a session at once), httpOnly SameSite=Lax cookies, no public sign-up (admins are created
- * with `npm run admin:create`), and its rate limiter on sign-in, stored in the database so it holds across
- * instances and restarts, plus per account-and-address and total limits (sign-in-throttle.ts). Every limit counts by
- * the trusted client address (protection/client-address.ts), never by a client-sent X-Forwarded-For.
+ * with `npm run admin:create` or invited), and sign-in limits per account and address over sliding windows plus a
+ * total (sign-in-throttle.ts). Every limit counts by the trusted client address (protection/client-address.ts),
+ * never by a client-sent X-Forwarded-For.
  */
 function logAuthMessage(
   level: "debug" | "info" | "success" | "warn" | "error",
@@ -74,7 +67,32 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
     trustedOrigins: env.BETTER_AUTH_URL ? [] : (request) => originsOfHost(request?.headers.get("host")),
     database: prismaAdapter(deps.db, { provider: deps.dialect }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
-    user: { modelName: "adminUser" },
+    user: {
+      modelName: "adminUser",
+      // Read with every session (the role decides what the user may do: roles.ts); set only by our services.
+      additionalFields: {
+        role: { type: "string", required: false, defaultValue: "admin", input: false },
+        disabledAt: { type: "date", required: false, input: false },
+      },
+    },
+    // A disabled user's password still checks out, but no session is made for them (403 ACCOUNT_DISABLED).
+    databaseHooks: {
+      session: {
+        create: {
+          before: async (session) => {
+            const user = await deps.db.adminUser.findUnique({
+              where: { id: session.userId },
+              select: { disabledAt: true },
+            });
+            if (user?.disabledAt)
+              throw new APIError("FORBIDDEN", {
+                message: errorMessage("USER_DISABLED"),
+                code: "USER_DISABLED",
+              });
+          },
+        },
+      },
+    },
     session: {
       modelName: "adminSession",
       expiresIn: ADMIN_SESSION_DAYS * 24 * 60 * 60,
@@ -88,7 +106,9 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
       modelName: "adminRateLimit",
       window: 60,
       max: 100,
-      customRules: { "/sign-in/*": SIGN_IN_RATE_LIMIT },
+      // Sign-in is limited per account and address over sliding windows instead (sign-in-throttle.ts): Better
+      // Auth's per-address window would make colleagues at one office address block each other.
+      customRules: { "/sign-in/*": false },
     },
     advanced: {
       // The address `npm start` resolved from the socket (or a trusted proxy's X-Forwarded-For); without that
@@ -107,7 +127,7 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
         if (ctx.path !== "/sign-in/email") return;
         const email: unknown = (ctx.body as { email?: unknown } | undefined)?.email;
         if (typeof email !== "string" || email.trim() === "") return;
-        await enforceSignInLimits(ctx.request?.headers ?? ctx.headers ?? new Headers(), email);
+        await enforceSignInLimits(deps, ctx.request?.headers ?? ctx.headers ?? new Headers(), email);
       }),
       // Every password check, successful or not, goes to the audit log (attempts refused by the rate limits
       // before the check are not: they are bounded by those limits and say nothing new).

@@ -2,8 +2,14 @@ import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import type { AdminPrincipal } from "../auth/admin-access";
 import type { Agent } from "../../chat/handoff/handoff-rules";
-import type { AgentMessageInput, AgentSessionInput } from "../../chat/handoff/handoff.schema";
+import type {
+  AgentMessageInput,
+  AgentSessionInput,
+  AssignSessionInput,
+} from "../../chat/handoff/handoff.schema";
+import { AppError } from "../../errors/app-error";
 import {
+  assignSession,
   agentHeartbeat,
   agentLeft,
   agentTyping,
@@ -28,7 +34,11 @@ export function agentOf(principal: AdminPrincipal, agentName?: string): Agent {
     case "session":
       return { id: principal.userId, name: principal.name.trim() || DEFAULT_AGENT_NAME };
     case "api_key":
-      return { id: `api_key:${principal.apiKeyId}`, name: agentName ?? DEFAULT_AGENT_NAME };
+      // A key made for a named agent (agent_name on the key) always acts as that agent.
+      return {
+        id: `api_key:${principal.apiKeyId}`,
+        name: principal.agentName ?? agentName ?? DEFAULT_AGENT_NAME,
+      };
     case "bootstrap_key":
       return { id: "bootstrap_key", name: agentName ?? DEFAULT_AGENT_NAME };
   }
@@ -43,6 +53,20 @@ export async function claim(
   by: AuditBy,
 ): Promise<SessionDto> {
   return toSessionDto(await claimSession(deps, input.id, agentOf(principal, input.agent_name), by));
+}
+
+/**
+ * Passes a conversation to a team member (POST /api/admin/sessions/{id}/assign/): an active user (not disabled)
+ * with their name as the agent's.
+ */
+export async function assign(deps: ChatDeps, input: AssignSessionInput, by: AuditBy): Promise<SessionDto> {
+  const user = await deps.db.adminUser.findUnique({
+    where: { id: input.user_id },
+    select: { id: true, name: true, disabledAt: true },
+  });
+  if (!user || user.disabledAt) throw new AppError("USER_NOT_FOUND");
+  const agent = { id: user.id, name: user.name.trim() || DEFAULT_AGENT_NAME };
+  return toSessionDto(await assignSession(deps, input.id, agent, by));
 }
 
 export async function release(deps: ChatDeps, input: AgentSessionInput, by: AuditBy): Promise<SessionDto> {

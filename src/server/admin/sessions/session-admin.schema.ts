@@ -26,6 +26,17 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
     description: "failed: at least one reply failed (worth a follow-up); ok: no reply failed; any (default).",
   }),
   visitor_id: idSchema.optional().meta({ description: "Only this visitor's sessions." }),
+  assignee: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({
+      description:
+        "`me`: the conversations the caller holds (mode agent); `none`: those nobody holds; a user id (or an " +
+        "`api_key:<id>` agent): theirs. Left out: all.",
+    }),
   mode: sessionModeSchema.optional().meta({
     description:
       "Only sessions in this mode: waiting (a visitor asked for a person: the inbox's queue), agent, bot, closed.",

@@ -65,6 +65,13 @@ export function toTranscriptDto(row: SessionWithTranscript): TranscriptDto {
   };
 }
 
+/** The `assignee` filter: held by me, by nobody, or by this agent. */
+function assigneeWhere(assignee: string | undefined, me: string): Prisma.SessionWhereInput {
+  if (assignee === undefined) return {};
+  if (assignee === "none") return { AND: [{ mode: { not: "agent" } }] };
+  return { AND: [{ mode: "agent" }, { agent_id: assignee === "me" ? me : assignee }] };
+}
+
 /**
  * Every visitor's sessions, most recent activity first, filtered by start day, reply status, mode, visitor (admin
  * only). The follow-up queue (`needs_follow_up: true`) is ordered by when the unanswered request was made, newest
@@ -73,6 +80,8 @@ export function toTranscriptDto(row: SessionWithTranscript): TranscriptDto {
 export async function listAdminSessions(
   deps: ChatDeps,
   input: ListAdminSessionsInput,
+  /** The caller's agent id, what `assignee=me` means. */
+  me: string,
 ): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
@@ -108,6 +117,7 @@ export async function listAdminSessions(
             follow_up_since: input.needs_follow_up ? { not: null } : null,
           }),
         },
+        assigneeWhere(input.assignee, me),
         keysetWhere<Prisma.SessionWhereInput>(orderKey, after, "desc"),
       ],
     },

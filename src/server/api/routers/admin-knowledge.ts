@@ -38,6 +38,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
         summary: "List help articles (admin)",
         description: "Every help article (at most 500), most recently changed first, without bodies.",
       },
+      access: "agent",
       rest: { successMessage: "Articles listed." },
     })
     .input(listKnowledgeInputSchema)
@@ -55,6 +56,7 @@ export const adminKnowledgeRouter = createTRPCRouter({
         description: "One article with its markdown body.",
       },
       errors: ["KNOWLEDGE_ARTICLE_NOT_FOUND"],
+      access: "agent",
       rest: { successMessage: "Article found." },
     })
     .input(knowledgeArticleIdInputSchema)

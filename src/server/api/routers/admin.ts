@@ -39,7 +39,31 @@ import {
   getWidgetSettings,
   updateWidgetSettings,
 } from "../../admin/settings/widget-settings.service";
-import { adminProcedure, adminSessionProcedure, createTRPCRouter } from "../trpc";
+import {
+  colleagueListSchema,
+  createdUserSchema,
+  createUserInputSchema,
+  teamUserSchema,
+  updateUserInputSchema,
+  userListSchema,
+} from "../../admin/users/users.schema";
+import { createUser, listColleagues, listUsers, updateUser } from "../../admin/users/users.service";
+import type { ChatDeps } from "../../chat/deps";
+import { clientProto } from "../../protection/client-address";
+import {
+  cannedResponseIdInputSchema,
+  cannedResponseListSchema,
+  cannedResponseSchema,
+  createCannedResponseInputSchema,
+  updateCannedResponseInputSchema,
+} from "../../admin/canned-responses/canned-responses.schema";
+import {
+  createCannedResponse,
+  deleteCannedResponse,
+  listCannedResponses,
+  updateCannedResponse,
+} from "../../admin/canned-responses/canned-responses.service";
+import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
 import { z } from "zod";
@@ -48,19 +72,38 @@ import {
   agentMessageInputSchema,
   agentSessionInputSchema,
   agentTypingInputSchema,
+  assignSessionInputSchema,
   presenceSchema,
   typingOutputSchema,
 } from "../../chat/handoff/handoff.schema";
 import { followAllSessions } from "../../chat/events/follow-all";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { sessionSchema } from "../../chat/sessions/session.schema";
-import { claim, close, heartbeat, leave, release, reply, typing } from "../../admin/inbox/inbox.service";
+import {
+  agentOf,
+  assign,
+  claim,
+  close,
+  heartbeat,
+  leave,
+  release,
+  reply,
+  typing,
+} from "../../admin/inbox/inbox.service";
 import {
   emailStatus,
   emailStatusSchema,
   setEmailAlertsInputSchema,
   setMyEmailAlerts,
 } from "../../admin/email/email-admin.service";
+
+/** This site's address, for links made for people (an invitation): BETTER_AUTH_URL, else the request's host. */
+function siteOrigin(ctx: Pick<TRPCContext, "headers"> & { deps: ChatDeps }): string {
+  return (
+    ctx.deps.config.admin.publicUrl ??
+    `${clientProto(ctx.headers)}://${ctx.headers.get("host") ?? "localhost"}`
+  );
+}
 
 /** Actions of an agent on one conversation (claim, reply, release, close): REST under /api/admin/sessions/{id}/. */
 function agentAction(
@@ -82,6 +125,7 @@ function agentAction(
       description,
     },
     errors,
+    access: "agent",
     rest: {
       successMessage,
       ...(name === "messages" ? { successStatus: 201 as const } : { bodyOptional: true }),
@@ -127,6 +171,7 @@ function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: Visito
           description: LIST_VISITORS.description + note(aliasOf?.list ?? ""),
         },
         errors: [...LIST_VISITORS.errors],
+        access: "agent",
         rest: { successMessage: LIST_VISITORS.successMessage },
       })
       .input(listVisitorsInputSchema)
@@ -143,6 +188,7 @@ function visitorsProcedures(path: VisitorPaths, tags: string[], aliasOf?: Visito
           description: GET_VISITOR.description + note(aliasOf?.get ?? ""),
         },
         errors: [...GET_VISITOR.errors],
+        access: "agent",
         rest: { successMessage: GET_VISITOR.successMessage },
       })
       .input(getVisitorInputSchema)
@@ -177,6 +223,7 @@ export const adminRouter = createTRPCRouter({
           "Visitors, sessions, messages and failed replies, new sessions and messages per day (30 days), and LLM " +
           "tokens per day with a cost estimate and today's use against LLM_DAILY_TOKEN_BUDGET.",
       },
+      access: "agent",
       rest: { successMessage: "Dashboard." },
     })
     .input(z.strictObject({}).optional())
@@ -196,6 +243,7 @@ export const adminRouter = createTRPCRouter({
           "thumbs-down, grouped by similar wording, most frequent first, with counts, last seen, and example " +
           "questions with their sessions (transcripts).",
       },
+      access: "agent",
       rest: { successMessage: "Knowledge gaps." },
     })
     .input(listGapsInputSchema)
@@ -269,11 +317,12 @@ export const adminRouter = createTRPCRouter({
             "start day (`from`, `to`, UTC, inclusive), reply status, or visitor.",
         },
         errors: ["INVALID_DATE_RANGE", "INVALID_CURSOR"],
+        access: "agent",
         rest: { successMessage: "Sessions listed." },
       })
       .input(listAdminSessionsInputSchema)
       .output(adminSessionPageSchema)
-      .query(({ ctx, input }) => listAdminSessions(ctx.deps, input)),
+      .query(({ ctx, input }) => listAdminSessions(ctx.deps, input, agentOf(ctx.principal).id)),
 
     transcript: adminProcedure
       .meta({
@@ -288,6 +337,7 @@ export const adminRouter = createTRPCRouter({
             "`next_cursor` as `cursor` for the next page (null on the last). The session's counts are the whole session's.",
         },
         errors: ["SESSION_NOT_FOUND", "INVALID_CURSOR"],
+        access: "agent",
         rest: { successMessage: "Transcript found." },
       })
       .input(getTranscriptPageInputSchema)
@@ -318,6 +368,27 @@ export const adminRouter = createTRPCRouter({
       .input(agentMessageInputSchema)
       .output(messageSchema)
       .mutation(({ ctx, input }) => reply(ctx.deps, input, ctx.principal, auditByOf(ctx.principal, ctx.ip))),
+
+    assign: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/sessions/{id}/assign",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Pass a conversation to a team member (admin, agent)",
+          description:
+            "The conversation goes to `user_id` (mode agent, with their name), whoever held it: an admin to anyone, " +
+            "an agent to themself or a colleague. Every open inbox hears it at once (`session.updated` on " +
+            "`GET /api/admin/events/`). A closed conversation → 409; an unknown or disabled user → 404. Audited.",
+        },
+        errors: ["SESSION_NOT_FOUND", "SESSION_CLOSED", "USER_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Conversation assigned." },
+      })
+      .input(assignSessionInputSchema)
+      .output(sessionSchema)
+      .mutation(({ ctx, input }) => assign(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
     release: agentAction(
       "release",
@@ -358,6 +429,7 @@ export const adminRouter = createTRPCRouter({
           "SESSION_CLAIMED_BY_ANOTHER_AGENT",
           "SESSION_NOT_CLAIMED",
         ],
+        access: "agent",
         rest: { successMessage: "Typing signal sent." },
       })
       .input(agentTypingInputSchema)
@@ -423,18 +495,26 @@ export const adminRouter = createTRPCRouter({
             "then wait for one instead of being told nobody is available. The inbox page sends it every 15 s; an " +
             "integration answering from elsewhere does the same. Answers the agents online and the waiting count.",
         },
+        access: "agent",
         rest: { successMessage: "Presence recorded." },
       })
       .input(z.strictObject({}).optional())
       .output(presenceSchema)
       .mutation(({ ctx }) => heartbeat(ctx.deps, ctx.principal)),
+    /** The team members a conversation can be passed to (the Assign menu; agents may read it). */
+    colleagues: adminProcedure
+      .meta({ access: "agent" })
+      .input(z.strictObject({}).optional())
+      .output(colleagueListSchema)
+      .query(({ ctx }) => listColleagues(ctx.deps)),
     /** The inbox page was closed: the agent is no longer online. */
     leave: adminProcedure
+      .meta({ access: "agent" })
       .input(z.strictObject({}).optional())
       .output(z.object({ ok: z.literal(true) }))
       .mutation(({ ctx }) => leave(ctx.deps, ctx.principal)),
     /** Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists). */
-    events: adminProcedure.subscription(async function* ({ ctx, signal }) {
+    events: adminProcedure.meta({ access: "agent" }).subscription(async function* ({ ctx, signal }) {
       for await (const event of followAllSessions(ctx.deps.events, signal ?? new AbortController().signal)) {
         yield tracked(`${event.session_id}:${event.seq}`, event);
       }
@@ -445,6 +525,21 @@ export const adminRouter = createTRPCRouter({
   apiKeys: createTRPCRouter({
     list: adminSessionProcedure.output(apiKeyListSchema).query(({ ctx }) => listApiKeys(ctx.deps)),
     create: adminSessionProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/api-keys",
+          tags: ["Admin"],
+          protect: true,
+          summary: "Create an API key (admin, signed in)",
+          description:
+            "A new key with its `scopes` (`admin`, `agent` or `read`; default admin) and, optionally, the " +
+            "`agent_name` it acts as in the inbox. `data.key` is shown only in this answer (it is stored hashed). " +
+            "Only a signed-in admin (the session cookie, from this site's pages) creates keys: a bearer key cannot.",
+        },
+        errors: ["API_KEYS_NEED_SIGN_IN"],
+        rest: { successStatus: 201, successMessage: "API key created." },
+      })
       .input(createApiKeyInputSchema)
       .output(createdApiKeySchema)
       .mutation(({ ctx, input }) =>
@@ -455,6 +550,140 @@ export const adminRouter = createTRPCRouter({
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+  }),
+
+  /** The team's saved replies (the inbox composer's `/` menu): agents manage them too. */
+  cannedResponses: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/canned-responses",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "List saved replies (admin, agent)",
+          description: "The team's saved replies, by shortcut.",
+        },
+        access: "agent",
+        rest: { successMessage: "Saved replies listed." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(cannedResponseListSchema)
+      .query(({ ctx }) => listCannedResponses(ctx.deps)),
+    create: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/canned-responses",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Create a saved reply (admin, agent)",
+          description:
+            "`shortcut` (what agents type after `/` in the inbox) and `content`, in which `{{visitor.name}}` and " +
+            "`{{agent.name}}` are filled in when it is used. A shortcut in use → 409. Audited.",
+        },
+        errors: ["CANNED_SHORTCUT_TAKEN"],
+        access: "agent",
+        rest: { successStatus: 201, successMessage: "Saved reply created." },
+      })
+      .input(createCannedResponseInputSchema)
+      .output(cannedResponseSchema)
+      .mutation(({ ctx, input }) => createCannedResponse(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+    update: adminProcedure
+      .meta({
+        openapi: {
+          method: "PATCH",
+          path: "/admin/canned-responses/{id}",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Change a saved reply (admin, agent)",
+          description: "A new `shortcut` and/or `content`. Audited.",
+        },
+        errors: ["CANNED_RESPONSE_NOT_FOUND", "CANNED_SHORTCUT_TAKEN"],
+        access: "agent",
+        rest: { successMessage: "Saved reply changed." },
+      })
+      .input(updateCannedResponseInputSchema)
+      .output(cannedResponseSchema)
+      .mutation(({ ctx, input }) => updateCannedResponse(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+    delete: adminProcedure
+      .meta({
+        openapi: {
+          method: "DELETE",
+          path: "/admin/canned-responses/{id}",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Delete a saved reply (admin, agent)",
+          description: "Answers the deleted reply. Audited.",
+        },
+        errors: ["CANNED_RESPONSE_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Saved reply deleted." },
+      })
+      .input(cannedResponseIdInputSchema)
+      .output(cannedResponseSchema)
+      .mutation(({ ctx, input }) =>
+        deleteCannedResponse(ctx.deps, input.id, auditByOf(ctx.principal, ctx.ip)),
+      ),
+  }),
+
+  /** The team (/admin/team): invite users with a role, change roles, disable and enable them. Admins only. */
+  users: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/users",
+          tags: ["Admin team"],
+          protect: true,
+          summary: "List the team (admin)",
+          description:
+            "Every user, admins and agents, oldest first, with their role and whether they are disabled.",
+        },
+        rest: { successMessage: "Team listed." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(userListSchema)
+      .query(({ ctx }) => listUsers(ctx.deps)),
+    create: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/users",
+          tags: ["Admin team"],
+          protect: true,
+          summary: "Invite a team member (admin)",
+          description:
+            "Creates the user with a role (`admin` or `agent`) and answers `invite_url`: a single-use link, valid " +
+            "7 days, where they set their password. Send it to them; it is shown only in this answer. Audited.",
+        },
+        errors: ["USER_EMAIL_TAKEN"],
+        rest: { successStatus: 201, successMessage: "User invited." },
+      })
+      .input(createUserInputSchema)
+      .output(createdUserSchema)
+      .mutation(({ ctx, input }) =>
+        createUser(ctx.deps, input, siteOrigin(ctx), auditByOf(ctx.principal, ctx.ip)),
+      ),
+    update: adminProcedure
+      .meta({
+        openapi: {
+          method: "PATCH",
+          path: "/admin/users/{id}",
+          tags: ["Admin team"],
+          protect: true,
+          summary: "Change a team member's role, or disable them (admin)",
+          description:
+            "`role` changes what they may do from their next call on. `disabled: true` ends their sessions at once " +
+            "(their cookie stops working on every instance) and refuses their sign-ins; `false` lets them in again. " +
+            "The last active admin cannot be demoted or disabled (409). Audited.",
+        },
+        errors: ["USER_NOT_FOUND", "LAST_ADMIN"],
+        rest: { successMessage: "User updated." },
+      })
+      .input(updateUserInputSchema)
+      .output(teamUserSchema)
+      .mutation(({ ctx, input }) => updateUser(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
   }),
 
   /** The audit log: read-only, for signed-in admins and API keys (no procedure updates or deletes an entry). */

@@ -27,6 +27,8 @@ export type ModeAction =
   /** The visitor (or the assistant on their behalf) asks for a person. */
   | { kind: "request" }
   | { kind: "claim"; agent: Agent }
+  /** A colleague (or an admin) passes the conversation to this agent, whoever holds it now. */
+  | { kind: "assign"; agent: Agent }
   /** Back to the bot. */
   | { kind: "release" }
   | { kind: "close" }
@@ -54,6 +56,11 @@ export function nextMode(current: ModeState, action: ModeAction): ModeState | nu
         });
       }
       return to("agent", action.agent);
+    case "assign":
+      if (current.mode === "closed") throw new AppError("SESSION_CLOSED");
+      return current.mode === "agent" && current.agent_id === action.agent.id
+        ? null
+        : to("agent", action.agent);
     case "release":
       if (current.mode === "closed") throw new AppError("SESSION_CLOSED");
       return current.mode === "bot" ? null : to("bot");

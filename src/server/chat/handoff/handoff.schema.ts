@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AGENT_NAME_MAX_CHARS } from "~/shared/roles";
 import { HANDOFF_STATUSES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
 import { hasNoNul, wellFormedText } from "../limits";
@@ -35,11 +36,11 @@ export type TypingInput = z.infer<typeof typingInputSchema>;
 
 export const typingOutputSchema = z.object({ ok: z.literal(true) });
 
-const agentNameSchema = z
+export const agentNameSchema = z
   .string()
   .trim()
   .min(1, "agent_name must not be empty")
-  .max(80, "agent_name must be at most 80 characters")
+  .max(AGENT_NAME_MAX_CHARS, `agent_name must be at most ${AGENT_NAME_MAX_CHARS} characters`)
   .refine(hasNoNul, "agent_name must not contain the NUL character (U+0000)")
   .check(wellFormedText("agent_name"))
   .optional()
@@ -56,6 +57,17 @@ export const agentSessionInputSchema = z.strictObject({
   agent_name: agentNameSchema,
 });
 export type AgentSessionInput = z.infer<typeof agentSessionInputSchema>;
+
+export const assignSessionInputSchema = z.strictObject({
+  id: idSchema.meta({ description: "The session's id." }),
+  user_id: z
+    .string({ error: "user_id is required: the id of a team member, from GET /api/admin/users/" })
+    .trim()
+    .min(1, "user_id is required: the id of a team member, from GET /api/admin/users/")
+    .max(100, "user_id is not a valid id")
+    .meta({ description: "The team member who takes the conversation (from GET /api/admin/users/)." }),
+});
+export type AssignSessionInput = z.infer<typeof assignSessionInputSchema>;
 
 export const agentMessageInputSchema = agentSessionInputSchema.extend({
   message: messageTextSchema({

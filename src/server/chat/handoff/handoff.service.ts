@@ -32,6 +32,7 @@ async function sessionById(deps: ChatDeps, sessionId: string): Promise<SessionRo
 /** The audit action of an agent's mode action (claim, release, close); the others are not audited. */
 const AUDITED: Partial<Record<ModeAction["kind"], AuditAction>> = {
   claim: "session.claimed",
+  assign: "session.assigned",
   release: "session.released",
   close: "session.closed",
 };
@@ -247,6 +248,19 @@ export async function claimSession(
   by?: AuditBy,
 ): Promise<SessionRow> {
   return transitionSession(deps, sessionId, { kind: "claim", agent }, undefined, by);
+}
+
+/**
+ * Passes the conversation to `agent` (mode agent), whoever holds it now: an admin to anyone, an agent to themself or
+ * a colleague. Its session.updated reaches every open inbox, the new holder's too.
+ */
+export async function assignSession(
+  deps: ChatDeps,
+  sessionId: string,
+  agent: Agent,
+  by?: AuditBy,
+): Promise<SessionRow> {
+  return transitionSession(deps, sessionId, { kind: "assign", agent }, undefined, by);
 }
 
 /** Back to the bot. Any agent may hand a conversation back (e.g. one left by a colleague who went home). */

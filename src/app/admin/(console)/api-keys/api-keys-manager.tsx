@@ -5,6 +5,7 @@ import { useLocale, useTranslations } from "next-intl";
 import type { FormEvent } from "react";
 import type { ApiKeyDto } from "~/server/admin/api-keys/api-keys.schema";
 import { API_KEY_NAME_MAX_CHARS } from "~/shared/limits";
+import { AGENT_NAME_MAX_CHARS, API_KEY_SCOPES, type ApiKeyScope } from "~/shared/roles";
 import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
@@ -24,7 +25,16 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
   function onCreate(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    create.mutate({ name: String(new FormData(form).get("name") ?? "") }, { onSuccess: () => form.reset() });
+    const data = new FormData(form);
+    const agentName = String(data.get("agent_name") ?? "").trim();
+    create.mutate(
+      {
+        name: String(data.get("name") ?? ""),
+        scopes: [String(data.get("scope") ?? "admin") as ApiKeyScope],
+        ...(agentName && { agent_name: agentName }),
+      },
+      { onSuccess: () => form.reset() },
+    );
   }
 
   return (
@@ -38,6 +48,25 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
             maxLength={API_KEY_NAME_MAX_CHARS}
             placeholder={t("namePlaceholder")}
             size={30}
+          />
+        </label>
+        <label>
+          {t("scope")}
+          <select name="scope" defaultValue="agent">
+            {API_KEY_SCOPES.map((scope) => (
+              <option key={scope} value={scope}>
+                {t(`scopes.${scope}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("agentName")}
+          <input
+            name="agent_name"
+            maxLength={AGENT_NAME_MAX_CHARS}
+            placeholder={t("agentNamePlaceholder")}
+            size={20}
           />
         </label>
         <SubmitWithError pending={create.isPending} error={create.error}>
@@ -78,6 +107,10 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
             <td>{key.name}</td>
             <td>
               <span className="mono">{key.prefix}…</span>
+              <div className="muted">
+                {key.scopes.map((scope) => t(`scopes.${scope}`)).join(", ")}
+                {key.agent_name && ` · ${t("actsAs", { name: key.agent_name })}`}
+              </div>
             </td>
             <td>
               {formatTime(key.created_at, "minute", locale)}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
+import { adminPage, canSee, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { GAP_DAYS_DEFAULT, GAP_DAYS_MAX } from "~/server/admin/gaps/gaps.schema";
 import { queryString } from "../../_components/format";
 
@@ -34,7 +34,7 @@ function newArticleHref(question: string): string {
 export default async function GapsPage({ searchParams }: { searchParams: SearchParams }) {
   const query = await searchParams;
   const days = param(query.days);
-  const { caller } = await adminPage(`/admin/gaps${queryString({ days })}`);
+  const { admin, caller } = await adminPage(`/admin/gaps${queryString({ days })}`, "agent");
   const result = await orInvalidFilter(
     // Any other value is refused by the procedure's schema and shown as a message below.
     caller.admin.gaps({ days: (days ?? GAP_DAYS_DEFAULT) as number }),
@@ -140,21 +140,25 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                       )}
                     </td>
                     <td>
-                      <Link
-                        className="button secondary"
-                        href={newArticleHref(group.question)}
-                        // The editor is another area's page: no prefetch of a page that may not be deployed.
-                        prefetch={false}
-                      >
-                        {t("writeArticle")}
-                      </Link>{" "}
-                      <Link
-                        className="button secondary"
-                        href={`/admin/knowledge/tests?question=${encodeURIComponent(group.question)}`}
-                        prefetch={false}
-                      >
-                        {t("testQuestion")}
-                      </Link>
+                      {canSee(admin, "admin") && (
+                        <>
+                          <Link
+                            className="button secondary"
+                            href={newArticleHref(group.question)}
+                            // The editor is another area's page: no prefetch of a page that may not be deployed.
+                            prefetch={false}
+                          >
+                            {t("writeArticle")}
+                          </Link>{" "}
+                          <Link
+                            className="button secondary"
+                            href={`/admin/knowledge/tests?question=${encodeURIComponent(group.question)}`}
+                            prefetch={false}
+                          >
+                            {t("testQuestion")}
+                          </Link>
+                        </>
+                      )}
                     </td>
                   </tr>
                 );

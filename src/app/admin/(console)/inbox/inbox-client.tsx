@@ -7,6 +7,7 @@ import type { AdminSessionDto } from "~/server/admin/sessions/session-admin.sche
 import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { isSessionMode } from "~/shared/session-modes";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
+import { fillSavedReply } from "~/shared/saved-replies";
 import { metadataPreview } from "../../_components/format";
 import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
@@ -50,10 +51,12 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
       { initialData: { items: initialWaiting, next_cursor: null } },
     ),
   );
+  // The conversations agents hold: everyone's, or only mine.
+  const [activeFilter, setActiveFilter] = useState<"all" | "me">("all");
   const active = useQuery(
     trpc.admin.sessions.list.queryOptions(
-      { mode: "agent", limit: 100 },
-      { initialData: { items: initialActive, next_cursor: null } },
+      { mode: "agent", limit: 100, ...(activeFilter === "me" && { assignee: "me" }) },
+      activeFilter === "all" ? { initialData: { items: initialActive, next_cursor: null } } : {},
     ),
   );
   const followUp = useQuery(
@@ -206,8 +209,23 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
             onOpen={open}
             empty={t("nobodyWaiting")}
           />
-          <h2>{t("activeHeading", { count: active.data.items.length })}</h2>
-          <SessionButtons items={active.data.items} openId={openId} onOpen={open} empty={t("noneActive")} />
+          <h2>{t("activeHeading", { count: active.data?.items.length ?? 0 })}</h2>
+          <label className="inbox-filter">
+            {t("show")}{" "}
+            <select
+              value={activeFilter}
+              onChange={(event) => setActiveFilter(event.target.value === "me" ? "me" : "all")}
+            >
+              <option value="all">{t("showAll")}</option>
+              <option value="me">{t("showMine")}</option>
+            </select>
+          </label>
+          <SessionButtons
+            items={active.data?.items ?? []}
+            openId={openId}
+            onOpen={open}
+            empty={t("noneActive")}
+          />
           <h2 data-testid="follow-up-heading">
             {tf("title")}{" "}
             <span className="badge" aria-label={tf("count", { count: followUp.data.items.length })}>
@@ -350,6 +368,9 @@ function Conversation({
   const claim = useMutation(trpc.admin.sessions.claim.mutationOptions(options));
   const release = useMutation(trpc.admin.sessions.release.mutationOptions(options));
   const close = useMutation(trpc.admin.sessions.close.mutationOptions(options));
+  const assign = useMutation(trpc.admin.sessions.assign.mutationOptions(options));
+  const colleagues = useQuery(trpc.admin.inbox.colleagues.queryOptions());
+  const savedReplies = useQuery(trpc.admin.cannedResponses.list.queryOptions());
   const send = useMutation(trpc.admin.sessions.message.mutationOptions(options));
   const typing = useMutation(trpc.admin.sessions.typing.mutationOptions());
   const lastSignal = useRef(0);
@@ -372,8 +393,26 @@ function Conversation({
     }, TYPING_SIGNAL_MS);
   }
 
+  // `/` at the start of an empty composer opens the saved replies, filtered by what follows it.
+  const slash = /^\/([\p{L}\p{N}_-]*)$/u.exec(draft);
+  const suggestions = slash
+    ? (savedReplies.data?.items ?? []).filter((reply) =>
+        reply.shortcut.toLowerCase().includes((slash[1] ?? "").toLowerCase()),
+      )
+    : [];
+  function insertSavedReply(content: string) {
+    const name = visitor.metadata.name;
+    const visitorName =
+      typeof name === "string" && name.trim() ? name.trim() : (visitor.email?.split("@")[0] ?? "");
+    setDraft(fillSavedReply(content, { visitorName, agentName: me.name }));
+  }
+
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (suggestions[0]) {
+      insertSavedReply(suggestions[0].content);
+      return;
+    }
     const message = draft.trim();
     if (!message) return;
     window.clearTimeout(idle.current);
@@ -466,6 +505,28 @@ function Conversation({
             {t("close")}
           </button>
         )}
+        {session.mode !== "closed" && (colleagues.data?.items.length ?? 0) > 0 && (
+          <label>
+            {t("assignTo")}{" "}
+            <select
+              value=""
+              data-testid="assign-to"
+              disabled={assign.isPending}
+              onChange={(event) => {
+                if (event.target.value) assign.mutate({ id, user_id: event.target.value });
+              }}
+            >
+              <option value="">—</option>
+              {colleagues.data?.items
+                .filter((colleague) => !(session.mode === "agent" && colleague.id === session.agent_id))
+                .map((colleague) => (
+                  <option key={colleague.id} value={colleague.id}>
+                    {colleague.id === me.id ? t("assignToMe", { name: colleague.name }) : colleague.name}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
       </div>
       {mine && (
         <form className="inbox-reply" onSubmit={submit}>
@@ -487,6 +548,19 @@ function Conversation({
           <button type="submit" disabled={send.isPending}>
             {t("send")}
           </button>
+          {slash && (
+            <ul className="inbox-saved-replies" aria-label={t("savedReplies")} data-testid="saved-replies">
+              {suggestions.length === 0 && <li className="muted">{t("noSavedReply")}</li>}
+              {suggestions.map((reply) => (
+                <li key={reply.id}>
+                  <button type="button" onClick={() => insertSavedReply(reply.content)}>
+                    <strong>/{reply.shortcut}</strong>{" "}
+                    <span className="muted">{reply.content.slice(0, 80)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
         </form>
       )}
     </>

@@ -10,7 +10,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Waiting and active conversations and the follow-up queue, live: claim, reply, hand back to the bot, close. */
 export default async function InboxPage() {
-  const { admin, caller } = await adminPage("/admin/inbox");
+  const { admin, caller } = await adminPage("/admin/inbox", "agent");
   const [waiting, active, followUp] = await Promise.all([
     caller.admin.sessions.list({ mode: "waiting", limit: 100 }),
     caller.admin.sessions.list({ mode: "agent", limit: 100 }),

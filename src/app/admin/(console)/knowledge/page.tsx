@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTranslations } from "next-intl/server";
-import { adminPage, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
+import { adminPage, canSee, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { ARTICLE_SEARCH_MAX_CHARS } from "~/shared/limits";
 import { KnowledgeImport } from "./knowledge-import";
 
@@ -24,9 +24,12 @@ const WHEN = {
 /** The help articles the assistant answers from: search, open one to edit, write a new one, import. */
 export default async function KnowledgePage({ searchParams }: Props) {
   const search = param((await searchParams).q);
-  const { caller } = await adminPage(
+  const { admin, caller } = await adminPage(
     search ? `/admin/knowledge?q=${encodeURIComponent(search)}` : "/admin/knowledge",
+    "agent",
   );
+  // Agents read the articles; writing and importing them is for admins.
+  const editor = canSee(admin, "admin");
   const list = await orInvalidFilter(caller.admin.knowledge.list({ search }));
   const t = await getTranslations("AdminKnowledge");
   const format = await getFormatter();
@@ -52,11 +55,13 @@ export default async function KnowledgePage({ searchParams }: Props) {
           />
         </label>
         <button type="submit">{t("searchButton")}</button>
-        <Link className="button" href="/admin/knowledge/new">
-          {t("newArticle")}
-        </Link>
+        {editor && (
+          <Link className="button" href="/admin/knowledge/new">
+            {t("newArticle")}
+          </Link>
+        )}
       </form>
-      <KnowledgeImport />
+      {editor && <KnowledgeImport />}
       {"error" in list ? (
         <p role="alert" className="error">
           {list.error}
@@ -78,7 +83,11 @@ export default async function KnowledgePage({ searchParams }: Props) {
             {list.data.items.map((article) => (
               <tr key={article.id}>
                 <td>
-                  <Link href={`/admin/knowledge/${article.id}`}>{article.title}</Link>
+                  {editor ? (
+                    <Link href={`/admin/knowledge/${article.id}`}>{article.title}</Link>
+                  ) : (
+                    <a href={article.url}>{article.title}</a>
+                  )}
                 </td>
                 <td>
                   <code>{article.url}</code>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { adminList, type SearchParams } from "~/app/admin/_lib/admin-list";
+import { canSee } from "~/app/admin/_lib/admin-page";
 import type { SESSION_STATUS_FILTERS } from "~/server/admin/sessions/session-admin.schema";
 import { DateRangeFields, FilterForm } from "../../_components/filter-form";
 import { formatTime, queryString } from "../../_components/format";
@@ -14,13 +15,17 @@ export async function generateMetadata(): Promise<Metadata> {
 
 type StatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
 
-const readSessions = adminList("/admin/sessions", ["from", "to", "status", "visitor_id"], (caller, query) =>
-  // Any other status is refused by the procedure's schema and shown as a message on the page.
-  caller.admin.sessions.list({ ...query, status: query.status as StatusFilter | undefined }),
+const readSessions = adminList(
+  "/admin/sessions",
+  ["from", "to", "status", "visitor_id"],
+  (caller, query) =>
+    // Any other status is refused by the procedure's schema and shown as a message on the page.
+    caller.admin.sessions.list({ ...query, status: query.status as StatusFilter | undefined }),
+  "agent",
 );
 
 export default async function SessionsPage({ searchParams }: { searchParams: SearchParams }) {
-  const { filters, list } = await readSessions(searchParams);
+  const { admin, filters, list } = await readSessions(searchParams);
   const t = await getTranslations("AdminSessions");
   const tc = await getTranslations("AdminCommon");
   const locale = await getLocale();
@@ -33,16 +38,18 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
         path="/admin/sessions"
         filters={filters}
         end={
-          <span className="muted filters-end">
-            {t("exportRange")}{" "}
-            <a href={`/api/admin/exports/sessions/${exportQuery("csv")}`} download>
-              {tc("csv")}
-            </a>{" "}
-            ·{" "}
-            <a href={`/api/admin/exports/sessions/${exportQuery("json")}`} download>
-              {tc("json")}
-            </a>
-          </span>
+          canSee(admin, "admin") && (
+            <span className="muted filters-end">
+              {t("exportRange")}{" "}
+              <a href={`/api/admin/exports/sessions/${exportQuery("csv")}`} download>
+                {tc("csv")}
+              </a>{" "}
+              ·{" "}
+              <a href={`/api/admin/exports/sessions/${exportQuery("json")}`} download>
+                {tc("json")}
+              </a>
+            </span>
+          )
         }
       >
         <DateRangeFields filters={filters} labels={{ from: t("startedFrom"), to: t("to") }} />

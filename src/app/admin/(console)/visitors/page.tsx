@@ -11,12 +11,16 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: t("title") };
 }
 
-const readVisitors = adminList("/admin/visitors", ["search", "sort"], (caller, { sort, ...query }) =>
-  caller.admin.visitors.list({
-    ...query,
-    // Any other value is refused by the procedure's schema and shown as a message on the page.
-    ...(sort !== undefined && { sort: sort as "created" | "last_seen" }),
-  }),
+const readVisitors = adminList(
+  "/admin/visitors",
+  ["search", "sort"],
+  (caller, { sort, ...query }) =>
+    caller.admin.visitors.list({
+      ...query,
+      // Any other value is refused by the procedure's schema and shown as a message on the page.
+      ...(sort !== undefined && { sort: sort as "created" | "last_seen" }),
+    }),
+  "agent",
 );
 
 export default async function VisitorsPage({ searchParams }: { searchParams: SearchParams }) {

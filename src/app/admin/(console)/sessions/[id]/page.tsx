@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { adminPage, orNotFound, param } from "~/app/admin/_lib/admin-page";
+import { adminPage, canSee, orNotFound, param } from "~/app/admin/_lib/admin-page";
 import Markdown from "~/components/widget/markdown";
 import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
@@ -22,7 +22,7 @@ export default async function TranscriptPage({
   const { id } = await params;
   const cursor = param((await searchParams).cursor);
   const path = `/admin/sessions/${encodeURIComponent(id)}`;
-  const { caller } = await adminPage(path);
+  const { admin, caller } = await adminPage(path, "agent");
   // One page of messages at a time (a session of thousands of messages was one page of megabytes).
   const { session, visitor, messages, next_cursor } = await orNotFound(
     caller.admin.sessions.transcript({ id, cursor }),
@@ -64,15 +64,17 @@ export default async function TranscriptPage({
       {Object.keys(visitor.metadata).length > 0 && (
         <p className="muted">{metadataPreview(visitor.metadata, 300)}</p>
       )}
-      <p>
-        {t("export")}{" "}
-        <a className="button secondary" href={exportUrl("csv")} download>
-          {tc("csv")}
-        </a>{" "}
-        <a className="button secondary" href={exportUrl("json")} download>
-          {tc("json")}
-        </a>
-      </p>
+      {canSee(admin, "admin") && (
+        <p>
+          {t("export")}{" "}
+          <a className="button secondary" href={exportUrl("csv")} download>
+            {tc("csv")}
+          </a>{" "}
+          <a className="button secondary" href={exportUrl("json")} download>
+            {tc("json")}
+          </a>
+        </p>
+      )}
       <section className="transcript" aria-label={t("label")}>
         {messages.map((message) =>
           message.role === "system" ? (

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
-import { adminPage, orNotFound } from "~/app/admin/_lib/admin-page";
+import { adminPage, canSee, orNotFound } from "~/app/admin/_lib/admin-page";
 import { formatTime } from "../../../_components/format";
 import { VisitorActions } from "./visitor-actions";
 
@@ -12,7 +12,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function VisitorPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { caller } = await adminPage(`/admin/visitors/${encodeURIComponent(id)}`);
+  const { admin, caller } = await adminPage(`/admin/visitors/${encodeURIComponent(id)}`, "agent");
   const visitor = await orNotFound(caller.admin.visitors.get({ id }));
   const t = await getTranslations("AdminVisitors.detail");
   const tc = await getTranslations("AdminCommon");
@@ -36,7 +36,9 @@ export default async function VisitorPage({ params }: { params: Promise<{ id: st
       <p data-testid="visitor-email">
         {visitor.email ? <bdi>{tf("email", { email: visitor.email })}</bdi> : tf("noEmail")}
       </p>
-      <VisitorActions visitorId={visitor.id} sessionCount={visitor.session_count} />
+      {canSee(admin, "admin") && (
+        <VisitorActions visitorId={visitor.id} sessionCount={visitor.session_count} />
+      )}
       <h2>{t("metadata")}</h2>
       <pre className="metadata mono">{JSON.stringify(visitor.metadata, null, 2)}</pre>
       <h2>{t("sessions")}</h2>

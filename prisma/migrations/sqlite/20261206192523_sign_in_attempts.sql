@@ -1,0 +1,16 @@
+-- migrate:up
+-- CreateTable
+CREATE TABLE "admin_sign_in_attempts" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "key" TEXT NOT NULL,
+    "at" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "admin_sign_in_attempts_key_at_idx" ON "admin_sign_in_attempts"("key", "at");
+
+-- CreateIndex
+CREATE INDEX "admin_sign_in_attempts_at_idx" ON "admin_sign_in_attempts"("at");
+
+-- migrate:down
+-- Not reversible automatically: restore from a backup.

@@ -1,0 +1,153 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import type { FormEvent } from "react";
+import type { TeamUserDto } from "~/server/admin/users/users.schema";
+import { ADMIN_ROLES, ADMIN_USER_NAME_MAX_CHARS, type AdminRole } from "~/shared/roles";
+import { useTRPC } from "~/trpc/react";
+import { formatTime } from "../../_components/format";
+import { ListTable } from "../../_components/list-result";
+import { SecretOnce, SubmitWithError, useSecretOnce } from "../../_components/secret-once";
+
+/** Invite (the link is shown once), list, change roles, disable and enable team members, over tRPC. */
+export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto[] }; selfId: string }) {
+  const t = useTranslations("AdminTeam");
+  const locale = useLocale();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.admin.users.list.queryOptions(undefined, { initialData: initial }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.list.queryKey() });
+  const invite = useSecretOnce(trpc.admin.users.create.mutationOptions(), refresh);
+  const update = useMutation(trpc.admin.users.update.mutationOptions({ onSuccess: refresh }));
+
+  function onInvite(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const data = new FormData(form);
+    invite.mutate(
+      {
+        email: String(data.get("email") ?? ""),
+        name: String(data.get("name") ?? ""),
+        role: String(data.get("role") ?? "agent") as AdminRole,
+      },
+      { onSuccess: () => form.reset() },
+    );
+  }
+
+  return (
+    <>
+      <form className="filters" onSubmit={onInvite}>
+        <label>
+          {t("email")}
+          <input name="email" type="email" required size={28} />
+        </label>
+        <label>
+          {t("name")}
+          <input name="name" required maxLength={ADMIN_USER_NAME_MAX_CHARS} size={20} />
+        </label>
+        <label>
+          {t("role")}
+          <select name="role" defaultValue="agent">
+            {ADMIN_ROLES.map((role) => (
+              <option key={role} value={role}>
+                {t(`roles.${role}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <SubmitWithError pending={invite.isPending} error={invite.error}>
+          {t("invite")}
+        </SubmitWithError>
+      </form>
+      {invite.created && (
+        <SecretOnce
+          secret={invite.created.invite_url}
+          testId="invite-url"
+          labels={{ done: t("done"), copy: t("copy"), copied: t("copied") }}
+          onDone={invite.dismiss}
+        >
+          {t.rich("invited", { name: invite.created.name, strong: (chunks) => <strong>{chunks}</strong> })}
+        </SecretOnce>
+      )}
+      {update.error && (
+        <p role="alert" className="error">
+          {update.error.message}
+        </p>
+      )}
+      <ListTable
+        items={users.data?.items ?? []}
+        columns={5}
+        head={
+          <>
+            <th>{t("columns.user")}</th>
+            <th>{t("columns.role")}</th>
+            <th>{t("columns.since")}</th>
+            <th>{t("columns.status")}</th>
+            <th>
+              <span className="sr-only">{t("columns.actions")}</span>
+            </th>
+          </>
+        }
+        empty={t("empty")}
+        row={(user) => (
+          <tr key={user.id} data-testid="team-row">
+            <td>
+              {user.name}
+              <div className="muted">{user.email}</div>
+            </td>
+            <td>
+              <select
+                aria-label={t("roleOf", { name: user.name })}
+                value={user.role}
+                disabled={update.isPending}
+                onChange={(event) => update.mutate({ id: user.id, role: event.target.value as AdminRole })}
+              >
+                {ADMIN_ROLES.map((role) => (
+                  <option key={role} value={role}>
+                    {t(`roles.${role}`)}
+                  </option>
+                ))}
+              </select>
+            </td>
+            <td>{formatTime(user.created_at, "minute", locale)}</td>
+            <td>
+              {user.disabled ? (
+                <span className="badge failed">{t("disabled")}</span>
+              ) : user.invite_pending ? (
+                <span className="badge">{t("invitePending")}</span>
+              ) : (
+                <span className="badge complete">{t("active")}</span>
+              )}
+            </td>
+            <td>
+              {user.id !== selfId &&
+                (user.disabled ? (
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={update.isPending}
+                    onClick={() => update.mutate({ id: user.id, disabled: false })}
+                  >
+                    {t("enable")}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    className="danger"
+                    disabled={update.isPending}
+                    onClick={() => {
+                      if (window.confirm(t("confirmDisable", { name: user.name })))
+                        update.mutate({ id: user.id, disabled: true });
+                    }}
+                  >
+                    {t("disable")}
+                  </button>
+                ))}
+            </td>
+          </tr>
+        )}
+      />
+    </>
+  );
+}
