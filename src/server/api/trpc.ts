@@ -2,7 +2,7 @@
  * tRPC set-up: context, error shape (src/server/api/errors.ts) and middlewares.
  * Routers stay thin: parse input with the domain's zod schemas, call the domain, return its DTOs.
  */
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { env } from "~/env";
 import { requireAdmin } from "../admin/auth/admin-access";
@@ -11,6 +11,8 @@ import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
 import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
 import { isSameOriginRequest } from "../protection/same-origin";
+import { ZodRealError } from "zod";
+import { controlCharacterIssues } from "../chat/limits";
 import { formatTRPCError, toTRPCError } from "./errors";
 
 /**
@@ -109,6 +111,17 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
 });
 
 /**
+ * The control-character rule (src/server/chat/limits.ts) on every procedure's raw input, whatever its schema: a
+ * string or key with one is refused with a 400 naming the field (search parameters of the REST bridge included).
+ */
+const plainTextInput = t.middleware(async ({ getRawInput, next }) => {
+  const issues = controlCharacterIssues(await getRawInput().catch(() => undefined));
+  // As tRPC reports an input its schema refused: BAD_REQUEST caused by the ZodError (field detail).
+  if (issues.length > 0) throw new TRPCError({ code: "BAD_REQUEST", cause: new ZodRealError(issues) });
+  return next();
+});
+
+/**
  * Admin access: a signed-in admin's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY. A change
  * (mutation) made with the cookie must come from this app's own pages (protection/same-origin.ts).
  */
@@ -128,7 +141,11 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 const withDeps = t.middleware(async ({ ctx, next }) => next({ ctx: { deps: await ctx.getDeps() } }));
 
-export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(withDeps);
+export const publicProcedure = t.procedure
+  .use(knownErrors)
+  .use(rateLimits)
+  .use(plainTextInput)
+  .use(withDeps);
 /** Internal data (all visitors): needs admin access (see adminOnly). Never exposed to visitors. */
 export const adminProcedure = publicProcedure.use(adminOnly);
 

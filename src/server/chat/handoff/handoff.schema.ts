@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HANDOFF_STATUSES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, wellFormedText } from "../limits";
+import { plainText, wellFormedText } from "../limits";
 import { messageTextSchema } from "../message-text";
 import { sessionSchema } from "../sessions/session.schema";
 
@@ -40,7 +40,7 @@ const agentNameSchema = z
   .trim()
   .min(1, "agent_name must not be empty")
   .max(80, "agent_name must be at most 80 characters")
-  .refine(hasNoNul, "agent_name must not contain the NUL character (U+0000)")
+  .check(plainText("agent_name"))
   .check(wellFormedText("agent_name"))
   .optional()
   .meta({
