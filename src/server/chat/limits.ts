@@ -30,9 +30,7 @@ export const LIMITS = {
  * from outside (webhook receivers' answers, a model's reply) has them removed before it is stored
  * (`withoutControlCharacters`) — the same on both databases.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
-// eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 export function hasNoControlCharacters(value: string): boolean {
@@ -72,12 +70,20 @@ export function controlCharacterIssues(value: unknown, path: (string | number)[]
     return hasNoControlCharacters(value)
       ? []
       : [{ code: "custom", path, message: controlCharacterMessage(field()), input: value }];
-  if (Array.isArray(value)) return value.flatMap((item, index) => controlCharacterIssues(item, [...path, index]));
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => controlCharacterIssues(item, [...path, index]));
   if (value !== null && typeof value === "object")
     return Object.entries(value).flatMap(([key, item]) =>
       hasNoControlCharacters(key)
         ? controlCharacterIssues(item, [...path, key])
-        : [{ code: "custom" as const, path: [...path, key], message: controlCharacterMessage(key), input: key }],
+        : [
+            {
+              code: "custom" as const,
+              path: [...path, key],
+              message: controlCharacterMessage(key),
+              input: key,
+            },
+          ],
     );
   return [];
 }

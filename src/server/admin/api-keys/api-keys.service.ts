@@ -4,6 +4,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { commitChange, commitInTransaction } from "../../chat/events/commit-change";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
+import { revokePrincipal } from "../auth/revocation";
 import type { ApiKeyDto, CreateApiKeyInput, CreatedApiKeyDto, RevokeApiKeyInput } from "./api-keys.schema";
 
 /** Managed keys look like `vcak_<43 base64url chars>`: the prefix makes a leaked key easy to recognise. */
@@ -81,8 +82,8 @@ export async function listApiKeys(deps: ChatDeps): Promise<{ items: ApiKeyDto[] 
 }
 
 /**
- * Revokes a key for good, audited (api_key.revoked) with `by`; revoking a revoked key changes (and records)
- * nothing.
+ * Revokes a key for good, audited (api_key.revoked) with `by`, and ends its open streams on every instance
+ * (revokePrincipal); revoking a revoked key changes (and records) nothing.
  */
 export async function revokeApiKey(
   deps: ChatDeps,
@@ -109,6 +110,7 @@ export async function revokeApiKey(
       },
     };
   });
+  await revokePrincipal(deps, { kind: "api_key", id: row.id });
   return toApiKeyDto(row);
 }
 

@@ -23,6 +23,8 @@ interface Kept {
 export class MemoryEventBus implements EventBus {
   private readonly kept = new Map<string, Kept>();
   private readonly subscribers = new Subscribers();
+  /** Who listens for the revocation of a principal (keyed by principal; no events go there). */
+  private readonly revocations = new Subscribers();
   private readonly sweep: ReturnType<typeof setInterval>;
 
   constructor(
@@ -71,6 +73,15 @@ export class MemoryEventBus implements EventBus {
     this.kept.delete(sessionId);
     this.subscribers.end(sessionId);
     return Promise.resolve();
+  }
+
+  revoke(principal: string): Promise<void> {
+    this.revocations.end(principal);
+    return Promise.resolve();
+  }
+
+  onRevoked(principal: string, onRevoked: () => void): () => void {
+    return this.revocations.add(principal, () => undefined, onRevoked);
   }
 
   close(): Promise<void> {

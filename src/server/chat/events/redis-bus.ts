@@ -78,8 +78,11 @@ for i, entry in ipairs(entries) do events[i] = entry[2][2] end
 return { head, floor, events }
 `;
 
-/** What travels on the channel: an event, or the end of a forgotten session's followers. */
-type Envelope = SessionEvent | { forget: string };
+/**
+ * What travels on the channel: an event, the end of a forgotten session's followers, or a principal's revocation
+ * (the `principal.revoked` signal).
+ */
+type Envelope = SessionEvent | { forget: string } | { revoked: string };
 
 export interface RedisEventBusOptions {
   url: string;
@@ -125,6 +128,8 @@ export class RedisEventBus implements EventBus {
   private readonly subscriber: Redis;
   private readonly subscribed: Promise<void>;
   private readonly subscribers = new Subscribers();
+  /** Who listens for the revocation of a principal (keyed by principal; no events go there). */
+  private readonly revocations = new Subscribers();
   private readonly prefix: string;
   private readonly channel: string;
   private readonly retention: ReplayRetention;
@@ -239,6 +244,16 @@ export class RedisEventBus implements EventBus {
     await this.commands.publish(this.channel, JSON.stringify({ forget: sessionId } satisfies Envelope));
   }
 
+  async revoke(principal: string): Promise<void> {
+    // Here at once (this instance's followers end even if Redis is away), then on every other instance.
+    this.revocations.end(principal);
+    await this.commands.publish(this.channel, JSON.stringify({ revoked: principal } satisfies Envelope));
+  }
+
+  onRevoked(principal: string, onRevoked: () => void): () => void {
+    return this.revocations.add(principal, () => undefined, onRevoked);
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.subscriber.quit(), this.commands.quit()]);
   }
@@ -253,6 +268,10 @@ export class RedisEventBus implements EventBus {
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
+      return;
+    }
+    if ("revoked" in envelope) {
+      this.revocations.end(envelope.revoked);
       return;
     }
     if ("forget" in envelope) {
