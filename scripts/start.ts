@@ -32,6 +32,7 @@ import { AppError } from "../src/server/errors/app-error";
 import { toRestError } from "../src/server/rest/errors";
 import { trpcErrorResponse } from "../src/server/api/errors";
 import { BASE_HEADERS } from "../src/server/protection/security-headers";
+import { isMalformedPath, malformedPathAnswer } from "../src/server/protection/malformed-path";
 import { buildState, type BuildState } from "./build-freshness";
 import { migrate, redactUrls } from "./db";
 
@@ -98,23 +99,16 @@ function refuseMethod(response: ServerResponse): void {
 }
 
 /**
- * An API path that is not valid percent-encoding: Next.js would answer a bare 500 before any route runs. Refused
- * here — in tRPC's error shape for /api/trpc, in the REST envelope for /api/chats — rather than in src/proxy.ts,
- * so that API calls skip the proxy's round.
+ * Any path that is not valid percent-encoding (src/server/protection/malformed-path.ts): refused here, a 400 in
+ * the answer of its kind, rather than in src/proxy.ts, so that API calls skip the proxy's round.
  */
-function malformedApiPath(url: string | undefined): "trpc" | "rest" | null {
-  const kind = url?.startsWith("/api/trpc") ? "trpc" : url?.startsWith("/api/chats") ? "rest" : null;
-  if (!kind) return null;
-  try {
-    decodeURIComponent(url?.split("?")[0] ?? "");
-    return null;
-  } catch {
-    return kind;
-  }
-}
-
-async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "rest"): Promise<void> {
+async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "rest" | "page"): Promise<void> {
   const error = new AppError("MALFORMED_PATH");
+  if (kind === "page") {
+    response.writeHead(400, { ...BASE_HEADERS, "content-type": "text/plain; charset=utf-8" });
+    response.end(error.message);
+    return;
+  }
   if (kind === "rest") {
     const { status, body } = toRestError(error);
     response.writeHead(status, { ...BASE_HEADERS, "content-type": "application/json" });
@@ -196,8 +190,8 @@ async function main(): Promise<void> {
     response.once("finish", done);
     response.once("close", done);
     if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
-    const malformed = malformedApiPath(request.url);
-    if (malformed) return void refuseMalformedPath(response, malformed);
+    if (isMalformedPath(request.url))
+      return void refuseMalformedPath(response, malformedPathAnswer(request.url ?? "/"));
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
       logError("request failed", error, { requestId });

@@ -15,11 +15,15 @@ import { Subscribers } from "./subscribers";
  * ephemeral, trimmed by count and age (the floor remembers the last dropped sequence), every key's TTL renewed
  * to the retention, then PUBLISH on the one channel every instance follows. Returns the sequence.
  *
- * KEYS: head, floor, log. ARGV: now (ms), keep (ms), max events, ephemeral (1/0), channel, event JSON head
- * (`{"seq":`), event JSON tail (`,"session_id":…,"type":…,"data":…}`).
+ * A session forgotten (deleted, erased) within the retention is not kept or delivered again (the tombstone key): a
+ * reply still running for it cannot write its events back after the erasure; the answer is then 0.
+ *
+ * KEYS: head, floor, log, tombstone. ARGV: now (ms), keep (ms), max events, ephemeral (1/0), channel, event JSON
+ * head (`{"seq":`), event JSON tail (`,"session_id":…,"type":…,"data":…}`).
  * Sequences (≈ 1.8e15) are below 2^53, so Lua's doubles hold them exactly; they are formatted with %.0f.
  */
 const PUBLISH_SCRIPT = `
+if redis.call('EXISTS', KEYS[4]) == 1 then return '0' end
 local now = tonumber(ARGV[1])
 local keep = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
@@ -97,6 +101,7 @@ type ScriptedRedis = Redis & {
     head: string,
     floor: string,
     log: string,
+    tombstone: string,
     now: number,
     keep: number,
     max: number,
@@ -146,7 +151,7 @@ export class RedisEventBus implements EventBus {
     this.now = options.now ?? Date.now;
     const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
     this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
-    this.commands.defineCommand("publishEvent", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+    this.commands.defineCommand("publishEvent", { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
     this.commands.defineCommand("replayEvents", { numberOfKeys: 3, lua: REPLAY_SCRIPT });
     // The subscriber connection retries forever (ioredis re-subscribes after a reconnect).
     this.subscriber = new Redis(options.url, { connectTimeout: 2000, maxRetriesPerRequest: null });
@@ -183,6 +188,11 @@ export class RedisEventBus implements EventBus {
     return [`${base}:head`, `${base}:floor`, `${base}:log`];
   }
 
+  /** Set while a forgotten session's events must not be kept again (for the retention). */
+  private tombstone(sessionId: string): string {
+    return `${this.prefix}:session:{${sessionId}}:forgotten`;
+  }
+
   async publish<T extends SessionEventType>(
     sessionId: string,
     type: T,
@@ -191,6 +201,7 @@ export class RedisEventBus implements EventBus {
     const jsonTail = `,"session_id":${JSON.stringify(sessionId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data ?? null)}}`;
     const id = await this.commands.publishEvent(
       ...this.keys(sessionId),
+      this.tombstone(sessionId),
       Math.floor(this.now()),
       this.retention.keepMs,
       this.retention.maxEventsPerSession,
@@ -240,6 +251,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async forget(sessionId: string): Promise<void> {
+    await this.commands.set(this.tombstone(sessionId), "1", "PX", this.retention.keepMs);
     await this.commands.del(...this.keys(sessionId));
     await this.commands.publish(this.channel, JSON.stringify({ forget: sessionId } satisfies Envelope));
   }
