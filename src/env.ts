@@ -187,6 +187,14 @@ const envSchema = z.object({
   /** Pages of sessions and of messages listed, and event streams opened (sessions.events, the events route). */
   RATE_LIMIT_READ_PER_VISITOR: rateSchema.prefault("120/60"),
   RATE_LIMIT_READ_PER_IP: rateSchema.prefault("600/60"),
+  /** Stored visitors validated (visitors.validate, a database write: last_seen_at). */
+  RATE_LIMIT_VALIDATE_PER_VISITOR: rateSchema.prefault("30/60"),
+  RATE_LIMIT_VALIDATE_PER_IP: rateSchema.prefault("120/60"),
+  /** The widget's public settings read (widget.config; embed.js on each page view). */
+  RATE_LIMIT_WIDGET_CONFIG_PER_IP: rateSchema.prefault("300/60"),
+  /** Identifications (visitors.identify), per visitor and per client address. */
+  RATE_LIMIT_IDENTIFY_PER_VISITOR: rateSchema.prefault("10/60"),
+  RATE_LIMIT_IDENTIFY_PER_IP: rateSchema.prefault("60/60"),
   /** Admin sign-in attempts per client address, whatever the account (Better Auth's own limiter). */
   RATE_LIMIT_SIGN_IN_PER_IP: rateSchema.prefault("5/60"),
   /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */

@@ -28,6 +28,8 @@ export type ProcedureMeta = OpenApiMeta<{
   errors?: readonly DomainErrorId[];
   /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
   rateLimit?: LimitedAction;
+  /** The input's `id` is a visitor id (visitors.validate, visitors.identify): its per-visitor limits key on it. */
+  idIsVisitor?: true;
   /**
    * The procedure returns a stream: over HTTP it is served only to httpBatchStreamLink (`trpc-accept:
    * application/jsonl`), and refused before it runs otherwise (src/server/api/http.ts).
@@ -95,10 +97,11 @@ const knownErrors = t.middleware(async ({ next }) => {
  */
 export async function consumeRateLimit(meta: ProcedureMeta | undefined, ip: string, rawInput: unknown) {
   if (!meta?.rateLimit) return;
-  const ids = (rawInput ?? {}) as { visitor_id?: unknown; session_id?: unknown };
+  const ids = (rawInput ?? {}) as { id?: unknown; visitor_id?: unknown; session_id?: unknown };
+  const visitorId = meta.idIsVisitor ? ids.id : ids.visitor_id;
   await enforceRateLimit(meta.rateLimit, {
     ip,
-    visitorId: typeof ids.visitor_id === "string" ? ids.visitor_id : undefined,
+    visitorId: typeof visitorId === "string" ? visitorId : undefined,
     sessionId: typeof ids.session_id === "string" ? ids.session_id : undefined,
   });
 }
@@ -141,11 +144,7 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 const withDeps = t.middleware(async ({ ctx, next }) => next({ ctx: { deps: await ctx.getDeps() } }));
 
-export const publicProcedure = t.procedure
-  .use(knownErrors)
-  .use(rateLimits)
-  .use(plainTextInput)
-  .use(withDeps);
+export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(plainTextInput).use(withDeps);
 /** Internal data (all visitors): needs admin access (see adminOnly). Never exposed to visitors. */
 export const adminProcedure = publicProcedure.use(adminOnly);
 

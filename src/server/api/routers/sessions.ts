@@ -84,6 +84,7 @@ export const sessionsRouter = createTRPCRouter({
       },
       errors: SESSION_ERRORS,
       rest: { successMessage: "Session found." },
+      rateLimit: "readHistory",
     })
     .input(ownedSessionInputSchema)
     .output(sessionSchema)

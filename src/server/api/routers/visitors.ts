@@ -50,6 +50,8 @@ export const visitorsRouter = createTRPCRouter({
       },
       errors: ["VISITOR_NOT_FOUND"],
       rest: { successMessage: "Visitor is valid.", errorData: { VISITOR_NOT_FOUND: { valid: false } } },
+      rateLimit: "validateVisitor",
+      idIsVisitor: true,
     })
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
@@ -98,7 +100,8 @@ export const visitorsRouter = createTRPCRouter({
       },
       errors: ["VISITOR_NOT_FOUND", "IDENTITY_HASH_INVALID", "IDENTITY_NOT_CONFIGURED", "METADATA_TOO_LARGE"],
       rest: { successMessage: "Visitor identified." },
-      rateLimit: "changeSession",
+      rateLimit: "identify",
+      idIsVisitor: true,
     })
     .input(identifyVisitorInputSchema)
     .output(identifiedVisitorSchema)
