@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./server/db/database-url";
 import { parseTrustedProxies } from "./server/protection/client-address";
+import { invalidOrigins } from "./server/protection/origins";
 
 /**
  * Every environment variable the server reads, parsed once when this module is first imported
@@ -228,7 +229,15 @@ const envSchema = z.object({
     .undefined({ error: "TRUSTED_PROXY_COUNT was replaced by TRUSTED_PROXIES (e.g. TRUSTED_PROXIES=1)" })
     .optional(),
   /** Sites allowed to embed the widget in an iframe (CSP frame-ancestors), space-separated; * = any. */
-  WIDGET_ALLOWED_ORIGINS: z.string().trim().min(1).default("*"),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .trim()
+    .min(1)
+    .default("*")
+    .refine((value) => value === "*" || invalidOrigins(value).length === 0, {
+      error: (issue) =>
+        `WIDGET_ALLOWED_ORIGINS must be * or website origins (scheme, host, optional port; a wildcard only as a leading *. label): not ${invalidOrigins(String(issue.input)).join(" ")}`,
+    }),
   /** Browser origins allowed to call the REST bridge (CORS), comma-separated; empty = same origin only. */
   CORS_ALLOWED_ORIGINS: z.string().trim().default(""),
   /**
