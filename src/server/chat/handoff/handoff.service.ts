@@ -9,6 +9,7 @@ import type { OwnedSessionInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto, type SessionRow } from "../sessions/sessions.service";
 import { assertAgentMayReply, nextMode, type Agent, type ModeAction } from "./handoff-rules";
 import type { HandoffStateDto, PresenceDto, TypingInput } from "./handoff.schema";
+import { requireMayWrite } from "../visitors/identify-visitor";
 
 /** An agent counts as online while their inbox page's heartbeat (every 15 s) is this recent. */
 export const PRESENCE_TTL_MS = 45_000;
@@ -145,12 +146,17 @@ export async function expireWaiting(deps: ChatDeps): Promise<number> {
  */
 export async function requestHandoff(deps: ChatDeps, input: OwnedSessionInput): Promise<HandoffStateDto> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  await requireMayWrite(deps, session.visitor_id);
   return requestHandoffFor(deps, session);
 }
 
 /** requestHandoff for a session already checked (also used when the assistant hands over). */
 export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Promise<HandoffStateDto> {
   const online = await agentsOnline(deps);
+  // Nobody took the last request yet (status unavailable): asking again is the same open request — announced
+  // (session.handoff_requested, its webhook) once, not once per click.
+  if (online === 0 && session.mode === "bot" && session.handoff_requested_at !== null)
+    return stateOf(deps, session, online);
   if (online === 0 && (session.mode === "bot" || session.mode === "closed")) {
     const now = nowOf(deps);
     const data = { handoff_requested_at: now, ...(session.mode === "closed" && { mode: "bot" as const }) };
@@ -210,6 +216,7 @@ export async function sessionForAgentReply(
 /** The visitor is typing (or stopped): delivered live to the agents, never stored. */
 export async function visitorTyping(deps: ChatDeps, input: TypingInput): Promise<{ ok: true }> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  await requireMayWrite(deps, session.visitor_id);
   const data: TypingData = { role: "visitor", active: input.active };
   publishEvent(deps.events, session.id, "typing", data);
   return { ok: true };

@@ -36,7 +36,13 @@ export const visitorSchema = z
         "The site's user id once identify() proved it (a valid user_hash); null for anonymous visitors.",
     }),
     email: z.string().nullable().meta({
-      description: "An address the visitor left for a reply when no agent was available; null if none.",
+      description:
+        "The visitor's email: the one identify() was given, or left for a reply when no agent was available; null if none.",
+    }),
+    verified: z.boolean().meta({
+      description:
+        "True only when the site proved who the visitor is (identify() with a valid user_hash: `user_id` is set). " +
+        "Name and email sent without a hash are the visitor's own claim: false.",
     }),
   })
   .meta({ id: "Visitor" });

@@ -23,6 +23,7 @@ export function toVisitorDto(row: VisitorRow): VisitorDto {
     metadata: row.metadata as VisitorDto["metadata"],
     user_id: row.user_id,
     email: row.email,
+    verified: row.user_id !== null,
   };
 }
 
