@@ -16,6 +16,7 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import {
@@ -120,6 +121,17 @@ async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "res
   response.end(await answer.text());
 }
 
+/** The app's route patterns as the build listed them (`/admin/sessions/[id]`, `/api/chats/[[...path]]` …). */
+function appRoutes(): Record<string, string> {
+  try {
+    return JSON.parse(
+      readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8"),
+    ) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   // The same .env files Next.js reads, so the migrator and the server agree on DATABASE_URL.
   loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
@@ -128,7 +140,7 @@ async function main(): Promise<void> {
   await import("../src/env");
   // The JSON logger and the metrics (LOG_LEVEL, METRICS_TOKEN): loaded after the environment check.
   const { logger, logError } = await import("../src/server/observability/logger");
-  const { metrics, routeOf, routeLabel } = await import("../src/server/observability/metrics");
+  const { metrics, routeOf, routeLabel, registerRoutes } = await import("../src/server/observability/metrics");
   // (Also reads the environment: imported only now.) Replies being written, for a graceful stop.
   const { inflightReplies } = await import("../src/server/chat/messages/reply-run");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -160,6 +172,9 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // The metric labels' route table: Next.js's own table of the app's pages and route files (the REST bridge
+  // adds its paths when it loads).
+  registerRoutes(Object.values(appRoutes()));
 
   const server = createServer((request, response) => {
     const started = process.hrtime.bigint();

@@ -68,7 +68,11 @@ describe("revocation across two instances on PostgreSQL and Redis", () => {
     expect(trpc.response.status).toBe(200);
     // Both are live on B: a message sent on A reaches them.
     const visitor = (await (
-      await fetch(`${a.baseUrl}/api/chats/visitors/`, { method: "POST", body: "{}" })
+      await fetch(`${a.baseUrl}/api/chats/visitors/`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      })
     ).json()) as { data: { id: string } };
     const session = (await (
       await fetch(`${a.baseUrl}/api/chats/sessions/`, {
