@@ -2,7 +2,7 @@
  * tRPC set-up: context, error shape (src/server/api/errors.ts) and middlewares.
  * Routers stay thin: parse input with the domain's zod schemas, call the domain, return its DTOs.
  */
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { env } from "~/env";
 import { requireAdmin } from "../admin/auth/admin-access";
@@ -13,7 +13,7 @@ import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/ra
 import { isSameOriginRequest } from "../protection/same-origin";
 import { ZodRealError } from "zod";
 import { controlCharacterIssues } from "../chat/limits";
-import { formatTRPCError, toTRPCError } from "./errors";
+import { formatTRPCError, inputRefusedError, toTRPCError } from "./errors";
 
 /**
  * Procedure metadata: trpc-to-openapi's `openapi` block, the domain errors the procedure raises (`errors`, the
@@ -120,7 +120,7 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
 const plainTextInput = t.middleware(async ({ getRawInput, next }) => {
   const issues = controlCharacterIssues(await getRawInput().catch(() => undefined));
   // As tRPC reports an input its schema refused: BAD_REQUEST caused by the ZodError (field detail).
-  if (issues.length > 0) throw new TRPCError({ code: "BAD_REQUEST", cause: new ZodRealError(issues) });
+  if (issues.length > 0) throw inputRefusedError(new ZodRealError(issues));
   return next();
 });
 
