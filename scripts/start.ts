@@ -124,9 +124,10 @@ async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "res
 /** The app's route patterns as the build listed them (`/admin/sessions/[id]`, `/api/chats/[[...path]]` …). */
 function appRoutes(): Record<string, string> {
   try {
-    return JSON.parse(
-      readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8"),
-    ) as Record<string, string>;
+    return JSON.parse(readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<
+      string,
+      string
+    >;
   } catch {
     return {};
   }
@@ -140,7 +141,8 @@ async function main(): Promise<void> {
   await import("../src/env");
   // The JSON logger and the metrics (LOG_LEVEL, METRICS_TOKEN): loaded after the environment check.
   const { logger, logError } = await import("../src/server/observability/logger");
-  const { metrics, routeOf, routeLabel, registerRoutes } = await import("../src/server/observability/metrics");
+  const { metrics, routeOf, routeLabel, registerRoutes } =
+    await import("../src/server/observability/metrics");
   // (Also reads the environment: imported only now.) Replies being written, for a graceful stop.
   const { inflightReplies } = await import("../src/server/chat/messages/reply-run");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -207,6 +209,13 @@ async function main(): Promise<void> {
     if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
     if (isMalformedPath(request.url))
       return void refuseMalformedPath(response, malformedPathAnswer(request.url ?? "/"));
+    // Next.js's own error pages (`/_global-error`, `/_not-found`) are in its route table but are not pages to
+    // ask for: requested directly, the global error page answers a 500. They are unknown paths here (404).
+    if (/^\/_(?!next\/)[^/?]*/.test(request.url ?? "")) {
+      response.writeHead(404, { ...BASE_HEADERS, "content-type": "text/plain; charset=utf-8" });
+      response.end("Not found.");
+      return;
+    }
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
       logError("request failed", error, { requestId });
