@@ -133,6 +133,48 @@ describe("REST fuzz [postgresql]", () => {
 describeEachServer(
   "every route fuzz",
   (target) => {
+    it.each([
+      "/api/admin/visitors/%ff/",
+      "/api/auth/%ff",
+      "/api/docs/%ff",
+      "/admin/%ff/",
+      "/help/%ff",
+      "/%E0%A4%A",
+      "/api/chats/visitors/%zz/validate/",
+      "/api/trpc/sessions.get%ff",
+    ])("GET %s (invalid percent-encoding) is a 400, never a 5xx", async (path) => {
+      const answer = await send(target().baseUrl, {
+        method: "GET",
+        path,
+        headers: {},
+        endpoint: "regression",
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain("malformed %-escape");
+    });
+
+    it("a trailing slash on a tRPC path is the same procedure: the transport checks run (nothing stored)", async () => {
+      const { baseUrl, database } = target();
+      const ids = await seedFuzzIds(baseUrl, TEST_ADMIN_API_KEY);
+      const before = await database.db.message.count();
+      for (const path of ["messages.chatStream/", "messages.chatStream//"]) {
+        const response = await fetch(`${baseUrl}/api/trpc/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ message: "stored?", session_id: ids.sessionId, visitor_id: ids.visitorId }),
+        });
+        expect(response.status, path).toBe(400);
+        expect(await response.text()).toMatch(/stream/i);
+      }
+      expect(await database.db.message.count()).toBe(before);
+      // The admin subscription's pre-auth runs on the slashed path too: a real 401, not an error inside a 200.
+      const subscription = await fetch(`${baseUrl}/api/trpc/admin.inbox.events/`, {
+        headers: { accept: "text/event-stream" },
+      });
+      expect(subscription.status).toBe(401);
+      await subscription.body?.cancel();
+    });
+
     it("answers every route of the route tables without a 5xx, bad percent-encoding and NUL included", async () => {
       const { baseUrl } = target();
       const ids = await seedFuzzIds(baseUrl, TEST_ADMIN_API_KEY);
