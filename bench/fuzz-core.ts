@@ -282,7 +282,12 @@ const OVERSIZED_BODY = 64 * 1024;
 /** Marks an oversized request whose connection the server closed before the client saw its 413. */
 const RESET_AFTER_OVERSIZED_BODY = "connection reset after an oversized body";
 
-function sendOnce(baseUrl: string, fuzz: FuzzRequest, fresh: boolean): Promise<FuzzAnswer> {
+function sendOnce(
+  baseUrl: string,
+  fuzz: FuzzRequest,
+  fresh: boolean,
+  streamHeadersOnly = false,
+): Promise<FuzzAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${baseUrl}${fuzz.path}`,
@@ -295,6 +300,13 @@ function sendOnce(baseUrl: string, fuzz: FuzzRequest, fresh: boolean): Promise<F
         },
       },
       (res) => {
+        const contentType = String(res.headers["content-type"] ?? "");
+        // A live stream (an event subscription) never ends by itself: its status is the answer.
+        if (streamHeadersOnly && contentType.startsWith("text/event-stream")) {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, contentType, text: "" });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("error", reject);
@@ -319,10 +331,14 @@ function sendOnce(baseUrl: string, fuzz: FuzzRequest, fresh: boolean): Promise<F
  * the server at the same moment); an oversized body may still be reset every time, because the server answers
  * 413 and closes without reading it while the client is still writing: that is recorded, not an error.
  */
-export async function send(baseUrl: string, fuzz: FuzzRequest): Promise<FuzzAnswer> {
+export async function send(
+  baseUrl: string,
+  fuzz: FuzzRequest,
+  streamHeadersOnly = false,
+): Promise<FuzzAnswer> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await sendOnce(baseUrl, fuzz, attempt > 0);
+      return await sendOnce(baseUrl, fuzz, attempt > 0, streamHeadersOnly);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if ((code !== "ECONNRESET" && code !== "EPIPE") || attempt >= 2) {
@@ -430,5 +446,205 @@ export async function runFuzz(options: {
     );
   }
   report.ms = performance.now() - started;
+  return report;
+}
+
+/**
+ * Every route of a running server, from its own route tables (not a hand-picked list): the REST paths and
+ * methods of its OpenAPI document (procedures with REST meta and the REST-only routes), every tRPC procedure
+ * (given: the router's table), the pages and route files of the build (Next.js's app-path-routes-manifest.json:
+ * pages, /admin, /help, /api/docs, /api/auth, /api/metrics …) and Better Auth's endpoints under /api/auth.
+ */
+export interface RouteTables {
+  rest: { method: Method; path: string }[];
+  trpc: string[];
+  pages: string[];
+}
+
+export async function routeTablesOf(
+  baseUrl: string,
+  trpcProcedures: readonly string[],
+  appRoutes: Record<string, string>,
+): Promise<RouteTables> {
+  const document = (await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const rest = Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations)
+      .map((method) => method.toUpperCase())
+      .filter((method): method is Method => ["GET", "POST", "PATCH", "PUT", "DELETE"].includes(method))
+      .map((method) => ({ method, path })),
+  );
+  return { rest, trpc: [...trpcProcedures], pages: [...new Set(Object.values(appRoutes))] };
+}
+
+/** Better Auth's endpoints the sign-in page and sessions use (its catch-all route serves them). */
+const AUTH_PATHS = [
+  "/api/auth/sign-in/email",
+  "/api/auth/sign-out",
+  "/api/auth/get-session",
+  "/api/auth/ok",
+  "/api/auth/unknown",
+];
+
+/** What a path parameter becomes: real ids, other ids, junk, NUL, bad percent-encoding. */
+const HOSTILE_SEGMENTS = ["%ff", "%", "%zz", "%E0%A4%A", "%C0%AF", "%00", "a%00b", "%0d%0a", "..", "%2F", ""];
+
+function everyRouteArbitrary(tables: RouteTables, ids: FuzzIds) {
+  const realIds = [
+    ids.visitorId,
+    ids.sessionId,
+    ids.otherSessionId,
+    ids.assistantMessageId,
+    ids.userMessageId,
+  ];
+  const segment = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...realIds) },
+    { weight: 1, arbitrary: fc.uuid() },
+    { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_SEGMENTS) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 20 }).map(encodeURIComponent) },
+  );
+  const nulText = fc.constantFrom("\u0000", "a\u0000b", "\u0007bell", "ok", "x".repeat(300));
+  const value = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...realIds) },
+    { weight: 3, arbitrary: nulText },
+    { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+  );
+  const fields = fc.dictionary(
+    fc.constantFrom(
+      "id",
+      "visitor_id",
+      "session_id",
+      "message",
+      "title",
+      "search",
+      "name",
+      "email",
+      "metadata",
+    ),
+    value,
+    { maxKeys: 4 },
+  );
+  const target = fc.oneof(
+    fc.constantFrom(...tables.rest).map((route) => ({ kind: "rest" as const, ...route })),
+    fc.constantFrom(...tables.trpc).map((name) => ({
+      kind: "trpc" as const,
+      method: "GET" as Method,
+      path: `/api/trpc/${name}`,
+    })),
+    fc
+      .constantFrom(...tables.pages)
+      .map((path) => ({ kind: "page" as const, method: "GET" as Method, path })),
+    fc.constantFrom(...AUTH_PATHS).map((path) => ({ kind: "auth" as const, method: "POST" as Method, path })),
+  );
+  return fc
+    .record({
+      target,
+      segments: fc.array(segment, { minLength: 4, maxLength: 4 }),
+      otherMethod: fc.option(fc.constantFrom<Method>("GET", "POST", "PATCH", "DELETE"), { freq: 4 }),
+      trailingSlash: fc.boolean(),
+      hostileSuffix: fc.option(fc.constantFrom(...HOSTILE_SEGMENTS), { freq: 6 }),
+      fields,
+      auth: fc.constantFrom("valid", "valid", "none", "wrong"),
+      rawBody: fc.option(fc.constantFrom("{", "\u0000", '{"a":"\\u0000"}', "[]"), { freq: 5 }),
+    })
+    .map((c): FuzzRequest => {
+      let index = 0;
+      const fill = () => c.segments[index++ % c.segments.length] ?? "x";
+      let path = c.target.path
+        .split("/")
+        .map((part) =>
+          /^\[\[?\.\.\.[^\]]+\]\]?$/.test(part)
+            ? `${fill()}/${fill()}`
+            : /^(\{[^}]+\}|\[[^\]]+\])$/.test(part)
+              ? fill()
+              : part,
+        )
+        .join("/");
+      if (c.hostileSuffix !== null) path = `${path.replace(/\/$/, "")}/${c.hostileSuffix}`;
+      path = c.trailingSlash ? path.replace(/\/?$/, "/") : path.replace(/(.)\/$/, "$1");
+      const method = c.otherMethod ?? c.target.method;
+      const headers: Record<string, string> = {};
+      if (c.auth === "valid") headers.authorization = `Bearer ${ids.adminKey}`;
+      if (c.auth === "wrong")
+        headers.authorization = "Bearer vcak_wrongwrongwrongwrongwrongwrongwrongwrongwro";
+      let body: string | undefined;
+      if (method === "GET" || method === "DELETE") {
+        const query =
+          c.target.kind === "trpc"
+            ? `input=${encodeURIComponent(JSON.stringify(c.fields))}`
+            : new URLSearchParams(
+                Object.entries(c.fields).map(([key, item]) => [
+                  key,
+                  typeof item === "string" ? item : JSON.stringify(item),
+                ]),
+              ).toString();
+        if (query) path += `?${query}`;
+      } else {
+        body = c.rawBody ?? JSON.stringify(c.fields);
+        headers["content-type"] = "application/json";
+        headers.origin = "http://127.0.0.1";
+      }
+      return {
+        method,
+        path,
+        headers,
+        body,
+        endpoint: `${c.target.kind} ${c.target.method} ${c.target.path}`,
+      };
+    });
+}
+
+export interface EveryRouteReport {
+  cases: number;
+  serverErrors: number;
+  byKind: Map<string, number>;
+  byStatus: Map<number, number>;
+  /** The first few 5xx answers (method, path, status, body start), for the report. */
+  failures: string[];
+}
+
+/**
+ * `numRuns` requests (deterministic for a seed) over every route of the tables, with hostile path parameters
+ * (bad percent-encoding, NUL), NUL in queries and bodies, wrong methods and keys. Counts the 5xx answers
+ * (the property: none) rather than stopping at the first, so a run reports how many there were.
+ */
+export async function runEveryRouteFuzz(options: {
+  baseUrl: string;
+  ids: FuzzIds;
+  tables: RouteTables;
+  numRuns: number;
+  seed: number;
+}): Promise<EveryRouteReport> {
+  const report: EveryRouteReport = {
+    cases: 0,
+    serverErrors: 0,
+    byKind: new Map(),
+    byStatus: new Map(),
+    failures: [],
+  };
+  const samples = fc.sample(everyRouteArbitrary(options.tables, options.ids), {
+    numRuns: options.numRuns,
+    seed: options.seed,
+  });
+  for (const fuzz of samples) {
+    let answer: FuzzAnswer;
+    try {
+      answer = await send(options.baseUrl, fuzz, true);
+    } catch (error) {
+      answer = { status: 0, contentType: "", text: String(error) };
+    }
+    report.cases++;
+    const kind = fuzz.endpoint.split(" ")[0] ?? "?";
+    report.byKind.set(kind, (report.byKind.get(kind) ?? 0) + 1);
+    report.byStatus.set(answer.status, (report.byStatus.get(answer.status) ?? 0) + 1);
+    if (answer.status >= 500 || answer.status === 0) {
+      report.serverErrors++;
+      if (report.failures.length < 10)
+        report.failures.push(
+          `${fuzz.method} ${fuzz.path.slice(0, 200)} → ${answer.status} ${answer.text.slice(0, 160)}`,
+        );
+    }
+  }
   return report;
 }

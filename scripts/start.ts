@@ -40,6 +40,7 @@ import { AppError } from "../src/server/errors/app-error";
 import { toRestError } from "../src/server/rest/errors";
 import { trpcErrorResponse } from "../src/server/api/errors";
 import { BASE_HEADERS } from "../src/server/protection/security-headers";
+import { isMalformedPath, malformedPathAnswer } from "../src/server/protection/malformed-path";
 import { buildState, type BuildState } from "./build-freshness";
 import { migrate, redactUrls } from "./db";
 
@@ -106,23 +107,16 @@ function refuseMethod(response: ServerResponse): void {
 }
 
 /**
- * An API path that is not valid percent-encoding: Next.js would answer a bare 500 before any route runs. Refused
- * here — in tRPC's error shape for /api/trpc, in the REST envelope for /api/chats — rather than in src/proxy.ts,
- * so that API calls skip the proxy's round.
+ * Any path that is not valid percent-encoding (src/server/protection/malformed-path.ts): refused here, a 400 in
+ * the answer of its kind, rather than in src/proxy.ts, so that API calls skip the proxy's round.
  */
-function malformedApiPath(url: string | undefined): "trpc" | "rest" | null {
-  const kind = url?.startsWith("/api/trpc") ? "trpc" : url?.startsWith("/api/chats") ? "rest" : null;
-  if (!kind) return null;
-  try {
-    decodeURIComponent(url?.split("?")[0] ?? "");
-    return null;
-  } catch {
-    return kind;
-  }
-}
-
-async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "rest"): Promise<void> {
+async function refuseMalformedPath(response: ServerResponse, kind: "trpc" | "rest" | "page"): Promise<void> {
   const error = new AppError("MALFORMED_PATH");
+  if (kind === "page") {
+    response.writeHead(400, { ...BASE_HEADERS, "content-type": "text/plain; charset=utf-8" });
+    response.end(error.message);
+    return;
+  }
   if (kind === "rest") {
     const { status, body } = toRestError(error);
     response.writeHead(status, { ...BASE_HEADERS, "content-type": "application/json" });
@@ -154,6 +148,18 @@ function routeConsoleToLogger(logger: Logger): void {
   }
 }
 
+/** The app's route patterns as the build listed them (`/admin/sessions/[id]`, `/api/chats/[[...path]]` …). */
+function appRoutes(): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(path.join(".next", "app-path-routes-manifest.json"), "utf8")) as Record<
+      string,
+      string
+    >;
+  } catch {
+    return {};
+  }
+}
+
 async function main(): Promise<void> {
   // A production server, before anything reads the environment: the logger (JSON lines, never pino-pretty),
   // src/env.ts and the .env files chosen below all see NODE_ENV=production, as under `next start`.
@@ -166,7 +172,8 @@ async function main(): Promise<void> {
   // The JSON logger and the metrics (LOG_LEVEL, METRICS_TOKEN): loaded after the environment check.
   const { logger, logError } = await import("../src/server/observability/logger");
   routeConsoleToLogger(logger);
-  const { metrics, routeOf, routeLabel } = await import("../src/server/observability/metrics");
+  const { metrics, routeOf, routeLabel, registerRoutes } =
+    await import("../src/server/observability/metrics");
   // (Also reads the environment: imported only now.) Replies being written, for a graceful stop.
   const { inflightReplies } = await import("../src/server/chat/messages/active-runs");
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
@@ -206,6 +213,9 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: process.cwd(), hostname, port, conf: config });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // The metric labels' route table: Next.js's own table of the app's pages and route files (the REST bridge
+  // adds its paths when it loads).
+  registerRoutes(Object.values(appRoutes()));
 
   const server = createServer((request, response) => {
     const started = process.hrtime.bigint();
@@ -236,8 +246,15 @@ async function main(): Promise<void> {
     response.once("finish", done);
     response.once("close", done);
     if (!SERVED_METHODS.includes(request.method ?? "")) return refuseMethod(response);
-    const malformed = malformedApiPath(request.url);
-    if (malformed) return void refuseMalformedPath(response, malformed);
+    if (isMalformedPath(request.url))
+      return void refuseMalformedPath(response, malformedPathAnswer(request.url ?? "/"));
+    // Next.js's own error pages (`/_global-error`, `/_not-found`) are in its route table but are not pages to
+    // ask for: requested directly, the global error page answers a 500. They are unknown paths here (404).
+    if (/^\/_(?!next\/)[^/?]*/.test(request.url ?? "")) {
+      response.writeHead(404, { ...BASE_HEADERS, "content-type": "text/plain; charset=utf-8" });
+      response.end("Not found.");
+      return;
+    }
     stampClient(request, trusted);
     handle(request, response).catch((error: unknown) => {
       logError("request failed", error, { requestId });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./server/db/database-url";
 import { parseTrustedProxies } from "./server/protection/client-address";
+import { invalidOrigins } from "./server/protection/origins";
 
 /**
  * Every environment variable the server reads, parsed once when this module is first imported
@@ -235,6 +236,14 @@ const envSchema = z.object({
   /** Pages of sessions and of messages listed, and event streams opened (sessions.events, the events route). */
   RATE_LIMIT_READ_PER_VISITOR: rateSchema.prefault("120/60"),
   RATE_LIMIT_READ_PER_IP: rateSchema.prefault("600/60"),
+  /** Stored visitors validated (visitors.validate, a database write: last_seen_at). */
+  RATE_LIMIT_VALIDATE_PER_VISITOR: rateSchema.prefault("30/60"),
+  RATE_LIMIT_VALIDATE_PER_IP: rateSchema.prefault("120/60"),
+  /** The widget's public settings read (widget.config; embed.js on each page view). */
+  RATE_LIMIT_WIDGET_CONFIG_PER_IP: rateSchema.prefault("300/60"),
+  /** Identifications (visitors.identify), per visitor and per client address. */
+  RATE_LIMIT_IDENTIFY_PER_VISITOR: rateSchema.prefault("10/60"),
+  RATE_LIMIT_IDENTIFY_PER_IP: rateSchema.prefault("60/60"),
   /** Admin sign-in attempts per client address, whatever the account (Better Auth's own limiter). */
   RATE_LIMIT_SIGN_IN_PER_IP: rateSchema.prefault("5/60"),
   /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */
@@ -268,7 +277,15 @@ const envSchema = z.object({
     .undefined({ error: "TRUSTED_PROXY_COUNT was replaced by TRUSTED_PROXIES (e.g. TRUSTED_PROXIES=1)" })
     .optional(),
   /** Sites allowed to embed the widget in an iframe (CSP frame-ancestors), space-separated; * = any. */
-  WIDGET_ALLOWED_ORIGINS: z.string().trim().min(1).default("*"),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .trim()
+    .min(1)
+    .default("*")
+    .refine((value) => value === "*" || invalidOrigins(value).length === 0, {
+      error: (issue) =>
+        `WIDGET_ALLOWED_ORIGINS must be * or website origins (scheme, host, optional port; a wildcard only as a leading *. label): not ${invalidOrigins(String(issue.input)).join(" ")}`,
+    }),
   /** Browser origins allowed to call the REST bridge (CORS), comma-separated; empty = same origin only. */
   CORS_ALLOWED_ORIGINS: z.string().trim().default(""),
   /**

@@ -2,11 +2,19 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";
 import { BASE_HEADERS, contentSecurityPolicy, pageKind } from "~/server/protection/security-headers";
 import { currentSecurity, ENV_SECURITY } from "~/server/runtime/security-policy";
+import { errorMessage } from "~/server/errors/app-error";
+import { isMalformedPath } from "~/server/protection/malformed-path";
 import { LOCALE_COOKIE, LOCALE_HEADER, pageLocale } from "~/i18n/locales";
 
 /** Applies the security policy (src/server/protection/security-headers.ts) to pages and Swagger UI. */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const { pathname } = request.nextUrl;
+  // Under a bare `next start` too (npm start's server refuses it before Next.js): a 400, not Next.js's bare 500.
+  if (isMalformedPath(pathname))
+    return new NextResponse(errorMessage("MALFORMED_PATH"), {
+      status: 400,
+      headers: { ...BASE_HEADERS, "content-type": "text/plain; charset=utf-8" },
+    });
 
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const kind = pageKind(pathname);
@@ -39,7 +47,7 @@ export const config = {
   // Pages and Swagger UI: their CSP nonce and language. Not the APIs: tRPC and the REST bridge need neither, and a
   // proxy round costs a call as much as its own work. The REST bridge sets its headers and CORS in its routes
   // (src/server/rest/rest-headers.ts); a path that is not valid percent-encoding, which Next.js would answer
-  // with a bare 500, is refused by `npm start`'s server (scripts/start.ts).
+  // with a bare 500, is refused by `npm start`'s server for every path (scripts/start.ts), and here for pages.
   matcher: [
     "/((?!_next/static|_next/image|favicon.ico|embed.js|api/openapi.json|api/health|api/ready|api/trpc|api/chats).*)",
   ],

@@ -20,8 +20,8 @@ export interface WebhookReceiver {
   maxInFlight: () => number;
   /** Forgets the requests received and the most in flight; answers 200 again. */
   reset: () => void;
-  /** Decides each answer: a status, or "hang" (never answers until close). */
-  respond: (request: ReceivedWebhook) => number | "hang" | Promise<number>;
+  /** Decides each answer: a status (or a status and body), or "hang" (never answers until close). */
+  respond: (request: ReceivedWebhook) => number | "hang" | Promise<number> | { status: number; body: string };
   close: () => Promise<void>;
 }
 
@@ -61,7 +61,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       received.push(entry);
       void Promise.resolve(receiver.respond(entry)).then((status) => {
         if (status === "hang") return;
-        response.writeHead(status, { "content-type": "text/plain" }).end(`answer ${status}`);
+        const answer = typeof status === "number" ? { status, body: `answer ${status}` } : status;
+        response.writeHead(answer.status, { "content-type": "text/plain" }).end(answer.body);
       });
     });
   });

@@ -113,7 +113,7 @@ describeEachDatabase("reply feedback and conversation ratings", (database) => {
         [{ rating: "meh" }, /rating must be .{1,3}up.{1,3}, .{1,3}down.{1,3} or null/],
         [{}, /rating/],
         [{ rating: "up", comment: "x".repeat(1001) }, /comment must be at most 1000 characters/],
-        [{ rating: "up", comment: "a\u0000b" }, /comment must not contain the NUL character/],
+        [{ rating: "up", comment: "a\u0000b" }, /comment must not contain control characters/],
         [{ rating: "up", extra: 1 }, /extra/],
       ];
       for (const [body, message] of invalid) {

@@ -1,9 +1,23 @@
 /**
  * CI version of bench/fuzz.ts: 1,000 fast-check requests (fixed seed, so the same cases every run) across every
  * REST endpoint on one database. Property: never a 5xx; errors are the REST error envelope. No timings.
+ * Then, on both databases, a bounded fuzz over every route of the server's own tables — REST (its OpenAPI
+ * document), every tRPC procedure, the pages and route files of the build (pages, /admin, /help, /api/docs,
+ * /api/auth, /api/metrics …) and Better Auth's endpoints — with bad percent-encoding and NUL bytes: 0 × 5xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runFuzz, seedFuzzIds, send, violation, type FuzzIds } from "../bench/fuzz-core";
+import { readFileSync } from "node:fs";
+import {
+  routeTablesOf,
+  runEveryRouteFuzz,
+  runFuzz,
+  seedFuzzIds,
+  send,
+  violation,
+  type FuzzIds,
+} from "../bench/fuzz-core";
+import { procedureMetaByPath } from "~/server/api/root";
+import { describeEachServer } from "./helpers/server";
 import { createTestDatabase, type TestDatabase } from "./helpers/databases";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { startServer, type RunningServer } from "./helpers/server";
@@ -115,3 +129,76 @@ describe("REST fuzz [postgresql]", () => {
     expect([...report.byStatus.keys()].some((status) => status >= 400)).toBe(true);
   }, 120_000);
 });
+
+describeEachServer(
+  "every route fuzz",
+  (target) => {
+    it.each([
+      "/api/admin/visitors/%ff/",
+      "/api/auth/%ff",
+      "/api/docs/%ff",
+      "/admin/%ff/",
+      "/help/%ff",
+      "/%E0%A4%A",
+      "/api/chats/visitors/%zz/validate/",
+      "/api/trpc/sessions.get%ff",
+    ])("GET %s (invalid percent-encoding) is a 400, never a 5xx", async (path) => {
+      const answer = await send(target().baseUrl, {
+        method: "GET",
+        path,
+        headers: {},
+        endpoint: "regression",
+      });
+      expect(answer.status).toBe(400);
+      expect(answer.text).toContain("malformed %-escape");
+    });
+
+    it("a trailing slash on a tRPC path is the same procedure: the transport checks run (nothing stored)", async () => {
+      const { baseUrl, database } = target();
+      const ids = await seedFuzzIds(baseUrl, TEST_ADMIN_API_KEY);
+      const before = await database.db.message.count();
+      for (const path of ["messages.chatStream/", "messages.chatStream//"]) {
+        const response = await fetch(`${baseUrl}/api/trpc/${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ message: "stored?", session_id: ids.sessionId, visitor_id: ids.visitorId }),
+        });
+        expect(response.status, path).toBe(400);
+        expect(await response.text()).toMatch(/stream/i);
+      }
+      expect(await database.db.message.count()).toBe(before);
+      // The admin subscription's pre-auth runs on the slashed path too: a real 401, not an error inside a 200.
+      const subscription = await fetch(`${baseUrl}/api/trpc/admin.inbox.events/`, {
+        headers: { accept: "text/event-stream" },
+      });
+      expect(subscription.status).toBe(401);
+      await subscription.body?.cancel();
+    });
+
+    it("answers every route of the route tables without a 5xx, bad percent-encoding and NUL included", async () => {
+      const { baseUrl } = target();
+      const ids = await seedFuzzIds(baseUrl, TEST_ADMIN_API_KEY);
+      const appRoutes = JSON.parse(readFileSync(".next/app-path-routes-manifest.json", "utf8")) as Record<
+        string,
+        string
+      >;
+      const tables = await routeTablesOf(baseUrl, [...procedureMetaByPath.keys()], appRoutes);
+      // Generated from the tables: every REST operation, every procedure, every page and route file.
+      expect(tables.rest.length).toBeGreaterThan(40);
+      expect(tables.trpc.length).toBe(procedureMetaByPath.size);
+      expect(tables.pages).toEqual(
+        expect.arrayContaining(["/admin/sessions/[id]", "/help/[article]", "/api/docs/[[...asset]]"]),
+      );
+      const report = await runEveryRouteFuzz({ baseUrl, ids, tables, numRuns: 1500, seed: 20261206 });
+      console.info(
+        `every-route fuzz: ${report.cases} requests, ${report.serverErrors} × 5xx; by kind ${JSON.stringify(Object.fromEntries(report.byKind))}`,
+      );
+      expect(report.failures).toEqual([]);
+      expect(report.serverErrors).toBe(0);
+      expect(report.cases).toBe(1500);
+      for (const kind of ["rest", "trpc", "page", "auth"])
+        expect(report.byKind.get(kind) ?? 0).toBeGreaterThan(50);
+    }, 300_000);
+  },
+  { env: () => ({ RATE_LIMITS: "off", KNOWLEDGE_STREAM_DELAY_MS: "0" }) },
+);

@@ -12,6 +12,7 @@ import { ScriptedResponder } from "../testing/responders";
 import { describeEachDatabase } from "./helpers/databases";
 import { expectTrpcError } from "./helpers/trpc";
 import { testDeps } from "./helpers/deps";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 
 const SECRET = "identity-secret-for-tests-0123456789";
 
@@ -74,8 +75,8 @@ describeEachDatabase("identified visitors", (database, dialect) => {
     expect(sessions.items.map((item) => item.id).sort()).toEqual([session.id, other.id].sort());
     const messages = await chats.messages.list({ id: session.id, visitor_id: joined.visitor_id });
     expect(messages.items.map((item) => item.content)).toEqual(["Where is my order?", "Hello!"]);
-    // The second device's old id no longer owns the moved conversation.
-    await expectTrpcError(chats.sessions.get({ id: other.id, visitor_id: second.id }), "FORBIDDEN");
+    // The second device's old id is gone with everything it had (merged into the user's visitor).
+    await expectTrpcError(chats.sessions.get({ id: other.id, visitor_id: second.id }), "NOT_FOUND");
     // Identifying again is idempotent.
     expect(await chats.visitors.identify({ id: first.id, user_id: user, user_hash: hash })).toMatchObject({
       visitor_id: first.id,
@@ -154,18 +155,19 @@ describeEachDatabase("identified visitors", (database, dialect) => {
       metadata: { plan: "pro" },
     });
     expect(updated).toMatchObject({ visitor_id: visitor.id, identified: false });
+    // One email field: identify's email is the visitor's email, not a metadata key; a claim is not verified.
     expect(updated.visitor).toMatchObject({
       user_id: null,
-      metadata: {
-        locale: "de",
-        plan: "pro",
-        name: "Dana",
-        email: "dana@example.com",
-        unverified_user_id: "claimed",
-      },
+      verified: false,
+      email: "dana@example.com",
+      metadata: { locale: "de", plan: "pro", name: "Dana", unverified_user_id: "claimed" },
     });
+    expect(updated.visitor.metadata).not.toHaveProperty("email");
+    expect((await deps.db.visitor.findUniqueOrThrow({ where: { id: visitor.id } })).email).toBe(
+      "dana@example.com",
+    );
     await expectTrpcError(
-      chats.visitors.identify({ id: visitor.id, user_id: "u", metadata: { big: "x".repeat(8100) } }),
+      chats.visitors.identify({ id: visitor.id, user_id: "u", metadata: { big: "x".repeat(8150) } }),
       "BAD_REQUEST",
       "METADATA_TOO_LARGE",
     );
@@ -177,6 +179,75 @@ describeEachDatabase("identified visitors", (database, dialect) => {
     expect((await deps.db.visitor.findUniqueOrThrow({ where: { id: visitor.id } })).metadata).toEqual(
       updated.visitor.metadata,
     );
+  });
+
+  it("only a valid hash marks a visitor verified; a merged-away anonymous visitor is gone, its data the user's", async () => {
+    const chats = api();
+    const user = userId("frank");
+    const hash = userHashOf(user, SECRET);
+    const home = await chats.visitors.create({});
+    const verified = await chats.visitors.identify({ id: home.id, user_id: user, user_hash: hash });
+    expect(verified.visitor).toMatchObject({ verified: true, user_id: user });
+    // Another device: anonymous, with an email kept the old way (in metadata), a conversation and a rating.
+    const phone = await chats.visitors.create({ metadata: { device: "phone" } });
+    await deps.db.visitor.update({
+      where: { id: phone.id },
+      data: { metadata: { device: "phone", email: "frank@example.com" } },
+    });
+    const session = await chats.sessions.create({ visitor_id: phone.id });
+    await chats.messages.chat({ session_id: session.id, visitor_id: phone.id, message: "hi" });
+    await chats.sessions.rating({ id: session.id, visitor_id: phone.id, rating: 4 });
+    const merged = await chats.visitors.identify({ id: phone.id, user_id: user, user_hash: hash });
+    expect(merged.visitor_id).toBe(home.id);
+    expect(merged.visitor.email).toBe("frank@example.com");
+    // Nothing of the anonymous visitor is left apart from the user's visitor …
+    expect(await deps.db.visitor.findUnique({ where: { id: phone.id } })).toBeNull();
+    expect(await deps.db.sessionRating.count({ where: { visitor_id: phone.id } })).toBe(0);
+    // … so the user's export holds it and erasing the user erases it.
+    const exported = await createCaller({
+      getDeps: async () => deps,
+      headers: new Headers({ authorization: `Bearer ${TEST_ADMIN_API_KEY}` }),
+      ip: "192.0.2.9",
+    }).admin.visitors.export({ id: home.id });
+    expect(JSON.stringify(exported)).toContain(session.id);
+    await chats.visitors.erase({ id: home.id, visitor_id: home.id });
+    expect(await deps.db.session.count({ where: { id: session.id } })).toBe(0);
+    expect(await deps.db.sessionRating.count({ where: { session_id: session.id } })).toBe(0);
+  });
+
+  it("with IDENTITY_REQUIRED an unidentified visitor writes nothing: session, handoff, rating, typing, feedback", async () => {
+    const open = api();
+    const strict = callerWith({ secret: SECRET, required: true });
+    const visitor = await open.visitors.create({});
+    const session = await open.sessions.create({ visitor_id: visitor.id });
+    const chat = await open.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "hi" });
+    const owned = { id: session.id, visitor_id: visitor.id };
+    const refused: [string, Promise<unknown>][] = [
+      ["sessions.create", strict.sessions.create({ visitor_id: visitor.id })],
+      ["sessions.handoff", strict.sessions.handoff(owned)],
+      ["sessions.rating", strict.sessions.rating({ ...owned, rating: 5 })],
+      ["sessions.typing", strict.sessions.typing({ ...owned, active: true })],
+      [
+        "messages.feedback",
+        strict.messages.feedback({ id: chat.assistant_message!.id, visitor_id: visitor.id, rating: "up" }),
+      ],
+      [
+        "messages.chat",
+        strict.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "x" }),
+      ],
+    ];
+    for (const [name, call] of refused) {
+      const error = await expectTrpcError(call, "FORBIDDEN", "IDENTITY_REQUIRED");
+      expect(error.message, name).toMatch(/sign in/);
+    }
+    expect(await deps.db.session.count({ where: { visitor_id: visitor.id } })).toBe(1);
+    expect(await deps.db.sessionRating.count({ where: { session_id: session.id } })).toBe(0);
+    expect(await deps.db.messageFeedback.count({ where: { session_id: session.id } })).toBe(0);
+    expect(
+      (await deps.db.session.findUniqueOrThrow({ where: { id: session.id } })).handoff_requested_at,
+    ).toBeNull();
+    // Reading stays open.
+    await expect(strict.sessions.get(owned)).resolves.toMatchObject({ id: session.id });
   });
 
   it("with IDENTITY_REQUIRED unidentified visitors can read but not send; identified ones can", async () => {

@@ -9,7 +9,7 @@ import parsePrometheusTextFormat, { type PrometheusFamily } from "parse-promethe
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatDeps } from "~/server/chat/deps";
 import { errorFields, redactSecrets } from "~/server/observability/logger";
-import { routeOf } from "~/server/observability/metrics";
+import { registerRoutes, routeLabel, routeOf, UNMATCHED_ROUTE } from "~/server/observability/metrics";
 import { isTrustedProxy, parseTrustedProxies } from "~/server/protection/client-address";
 import { openDatabase, type Database } from "~/server/db/client";
 import { ensureTestAdmin, sessionCookieOf, TEST_ADMIN } from "../testing/admin";
@@ -93,6 +93,25 @@ describe("logging and metrics helpers", () => {
     expect(routeOf("/api/trpc/sessions.list,messages.list?batch=1&input=%7B%7D")).toBe(
       "/api/trpc/sessions.list,messages.list",
     );
+  });
+
+  it("metric route labels come only from the route table: junk paths share one label, ids are never labels", () => {
+    registerRoutes([
+      "/admin/sessions/[id]",
+      "/api/chats/[[...path]]",
+      "/api/chats/sessions/{id}/messages/",
+      "/",
+    ]);
+    expect(
+      routeLabel("/api/chats/sessions/8d0f8a5e-7c0e-4f57-9b7c-0c1f2a3b4c5d/messages/?visitor_id=x"),
+    ).toBe("/api/chats/sessions/{id}/messages");
+    expect(routeLabel("/admin/sessions/not-a-uuid-at-all")).toBe("/admin/sessions/[id]");
+    expect(routeLabel("/api/chats/whatever/else")).toBe("/api/chats/[[...path]]");
+    expect(routeLabel("/")).toBe("/");
+    const junk = new Set(Array.from({ length: 320 }, (_, index) => routeLabel(`/wp-admin/${index}.php`)));
+    expect([...junk]).toEqual([UNMATCHED_ROUTE]);
+    // Real routes keep their labels after any amount of junk.
+    expect(routeLabel("/admin/sessions/abc")).toBe("/admin/sessions/[id]");
   });
 
   it("an incoming request id is believed only from a trusted proxy", () => {
@@ -360,7 +379,8 @@ for (const dialect of dialectsUnderTest()) {
       expect(
         sample(later.families, "visitor_chat_http_requests_total", {
           method: "GET",
-          route: "/api/chats/sessions/",
+          // The route table's pattern (the REST bridge's path), never the path as sent.
+          route: "/api/chats/sessions",
           status: "429",
         }),
       ).toBe(1);

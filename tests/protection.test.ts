@@ -58,6 +58,10 @@ describe("protection over HTTP (next start, SQLite)", () => {
         TRUSTED_PROXIES: "1",
         RATE_LIMIT_VISITOR_CREATE_PER_IP: "3/60",
         RATE_LIMIT_MESSAGE_PER_SESSION: "2/60",
+        RATE_LIMIT_VALIDATE_PER_VISITOR: "3/60",
+        RATE_LIMIT_READ_PER_VISITOR: "3/60",
+        RATE_LIMIT_WIDGET_CONFIG_PER_IP: "3/60",
+        RATE_LIMIT_IDENTIFY_PER_VISITOR: "3/60",
         CORS_ALLOWED_ORIGINS: "https://app.example",
         WIDGET_ALLOWED_ORIGINS: "https://shop.example",
       },
@@ -99,6 +103,49 @@ describe("protection over HTTP (next start, SQLite)", () => {
     expect(trpc.status).toBe(429);
     expect(trpc.headers.get("retry-after")).toBeTruthy();
     expect(JSON.stringify(trpc.body)).toContain("TOO_MANY_REQUESTS");
+  });
+
+  it("limits visitor validation, session reads, the widget's settings and identify per visitor (REST and tRPC)", async () => {
+    const from = { "x-forwarded-for": "192.0.2.77" };
+    const visitor = await post(server.baseUrl, "/api/chats/visitors/", {}, from);
+    expect(visitor.status).toBe(201);
+    const visitorId = (visitor.body.data as { id: string }).id;
+    const session = await post(server.baseUrl, "/api/chats/sessions/", { visitor_id: visitorId }, from);
+    const sessionId = (session.body.data as { id: string }).id;
+    const statuses = async (url: string, times: number, init: RequestInit = {}) => {
+      const got: number[] = [];
+      for (let index = 0; index < times; index += 1)
+        got.push((await fetch(`${server.baseUrl}${url}`, { ...init, headers: from })).status);
+      return got;
+    };
+    const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify(input));
+    // validate: 3 a minute per visitor, REST and tRPC counting together.
+    expect(await statuses(`/api/chats/visitors/${visitorId}/validate/`, 2)).toEqual([200, 200]);
+    expect(await statuses(`/api/trpc/visitors.validate?input=${trpcInput({ id: visitorId })}`, 2)).toEqual([
+      200, 429,
+    ]);
+    // one session read: REST GET /api/chats/sessions/{id}/ and tRPC sessions.get.
+    const owned = `visitor_id=${visitorId}`;
+    expect(await statuses(`/api/chats/sessions/${sessionId}/?${owned}`, 2)).toEqual([200, 200]);
+    const get = `/api/trpc/sessions.get?input=${trpcInput({ id: sessionId, visitor_id: visitorId })}`;
+    expect(await statuses(get, 2)).toEqual([200, 429]);
+    // the widget's settings: 3 a minute per address.
+    expect(await statuses("/api/chats/widget/", 3)).toEqual([200, 200, 200]);
+    expect(await statuses("/api/trpc/widget.config", 1)).toEqual([429]);
+    // identify: 3 a minute per visitor, whatever address it comes from.
+    const identified: number[] = [];
+    for (let index = 0; index < 4; index += 1)
+      identified.push(
+        (
+          await post(
+            server.baseUrl,
+            `/api/chats/visitors/${visitorId}/identify/`,
+            { name: `Ada ${index}` },
+            { "x-forwarded-for": `192.0.2.${100 + index}` },
+          )
+        ).status,
+      );
+    expect(identified).toEqual([200, 200, 200, 429]);
   });
 
   it("limits messages per session on every chat transport (REST, SSE)", async () => {

@@ -8,7 +8,7 @@ import type { AnyProcedure } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { authenticateAdmin } from "~/server/admin/auth/admin-access";
 import { mayAccess } from "~/server/admin/auth/roles";
-import { onPrincipalEnded, type EndedPrincipal } from "~/server/admin/users/principal-ended";
+import { principalKey } from "~/server/admin/auth/revocation";
 import { acceptInvite, findInvite } from "~/server/admin/users/users.service";
 import { appRouter } from "~/server/api/root";
 import type { ProcedureMeta } from "~/server/api/trpc";
@@ -238,9 +238,9 @@ describeEachDatabase("the team: users, roles, invitations", (database, dialect) 
       `${ipBase}.36`,
     );
     expect(await deps.db.adminSession.count({ where: { userId: created.id } })).toBe(2);
-    const ended: EndedPrincipal[] = [];
-    const off = onPrincipalEnded((principal) => {
-      ended.push(principal);
+    const ended: string[] = [];
+    const off = deps.events.onRevoked(principalKey({ kind: "user", id: created.id }), () => {
+      ended.push(created.id);
     });
     try {
       const disabled = await caller(adminHeaders).admin.users.update({ id: created.id, disabled: true });
@@ -249,7 +249,7 @@ describeEachDatabase("the team: users, roles, invitations", (database, dialect) 
     } finally {
       off();
     }
-    expect(ended).toEqual([{ kind: "admin_user", id: created.id }]);
+    expect(ended).toEqual([created.id]);
     expect(await deps.db.adminSession.count({ where: { userId: created.id } })).toBe(0);
     expect(await authenticateAdmin(deps, new Headers({ cookie }))).toBeNull();
     const refused = await signInInProcess(

@@ -8,10 +8,9 @@ import { TEST_BY } from "./helpers/deps";
 import { describe, expect, it } from "vitest";
 import { officeHoursStatus } from "~/components/widget/office-hours";
 import { dateGroup } from "~/components/widget/session-list";
-import {
-  normaliseOrigin,
-  updateWidgetSettingsInputSchema,
-} from "~/server/admin/settings/widget-settings.schema";
+import { updateWidgetSettingsInputSchema } from "~/server/admin/settings/widget-settings.schema";
+import { normaliseOrigin } from "~/server/protection/origins";
+import { contentSecurityPolicy } from "~/server/protection/security-headers";
 import {
   getStoredWidgetSettings,
   updateWidgetSettings,
@@ -89,6 +88,45 @@ describe("widget settings validation (unit)", () => {
     expect(normaliseOrigin("https://shop.example/a")).toBeNull();
     expect(normaliseOrigin("ftp://shop.example")).toBeNull();
     expect(normaliseOrigin("shop.example")).toBeNull();
+    // Only scheme, host and port; a wildcard only as a whole leading label over at least two more.
+    expect(normaliseOrigin("https://shop.example:8443")).toBe("https://shop.example:8443");
+    expect(normaliseOrigin("https://shop.example:443")).toBe("https://shop.example");
+    expect(normaliseOrigin("https://*.shop.example")).toBe("https://*.shop.example");
+    expect(normaliseOrigin("http://[::1]:3000")).toBe("http://[::1]:3000");
+    for (const refused of [
+      "https://a.example;sandbox",
+      "https://*",
+      "https://*.com",
+      "https://a.*.example",
+      "https://*a.example",
+      "https://a.example 'unsafe-inline'",
+      "https://user@a.example",
+      "https://a.example?x",
+      "https://a_b.example",
+    ])
+      expect(normaliseOrigin(refused), refused).toBeNull();
+  });
+
+  it("refuses a website that is not an origin with a 400 naming the field; the CSP holds only origins", () => {
+    for (const refused of ["https://a.example;sandbox", "https://*"]) {
+      const parsed = updateWidgetSettingsInputSchema.safeParse({
+        allowed_origins: ["https://ok.example", refused],
+      });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues.map((issue) => issue.path.join("."))).toEqual(["allowed_origins.1"]);
+    }
+    // Whatever is stored or configured, only origins reach frame-ancestors.
+    const policy = withSettingsOrigins(
+      {
+        widgetAllowedOrigins: "https://shop.example https://x.example;sandbox",
+        corsAllowedOrigins: [],
+        development: false,
+      },
+      ["https://a.example;sandbox", "https://*", "https://blog.example"],
+    );
+    expect(contentSecurityPolicy("widget", "n", policy)).toMatch(
+      /frame-ancestors 'self' https:\/\/shop\.example https:\/\/blog\.example$/,
+    );
   });
 
   it("joins the settings' websites to framing and CORS; * stays *", () => {

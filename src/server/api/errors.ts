@@ -31,6 +31,14 @@ export function toTRPCError(error: unknown): TRPCError | undefined {
 }
 
 /**
+ * An input refused before its procedure's schema ran (the control-character rule on the raw input, trpc.ts), as
+ * tRPC's own input validation reports it: BAD_REQUEST caused by the ZodError, so it has field detail.
+ */
+export function inputRefusedError(error: ZodError): TRPCError {
+  return new TRPCError({ code: "BAD_REQUEST", cause: error });
+}
+
+/**
  * The errorFormatter: validation failures list every field's problems, domain errors add their code
  * (`data.domainCode`), and an unexpected fault reveals nothing.
  */

@@ -36,7 +36,12 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
   try {
     const url = new URL(request.url);
     const batch = url.searchParams.get("batch") === "1";
-    const paths = calledPaths(url.pathname, batch);
+    // The path as tRPC reads it (slashes around it trimmed, `…/messages.chatStream/` is that procedure); a
+    // request that spells it otherwise is handed on with the path checked here, so tRPC runs what was checked.
+    const procedurePath = trimSlashes(trimSlashes(url.pathname).slice(TRPC_ENDPOINT.length - 1));
+    const respelled = url.pathname !== `${TRPC_ENDPOINT}/${procedurePath}`;
+    if (respelled) url.pathname = `${TRPC_ENDPOINT}/${procedurePath}`;
+    const paths = calledPaths(procedurePath, batch);
     const metas = paths.map((path) => procedureMetaByPath.get(path));
     const streaming = acceptsJsonLines(request.headers);
 
@@ -59,9 +64,11 @@ export async function prepareTrpcRequest(request: Request): Promise<PreparedTrpc
     let body: Uint8Array<ArrayBuffer> | undefined;
     // A body of a declared length within the limit goes to tRPC unread (no copy), unless its inputs are needed
     // here for the rate limits; a chunked body is read and counted.
-    if (request.body && (limited || !boundedByDeclaredLength(request.headers))) {
+    if (request.body && (limited || respelled || !boundedByDeclaredLength(request.headers))) {
       body = await readBodyBytes(request);
-      forwarded = new Request(request.url, {
+    }
+    if (body || respelled) {
+      forwarded = new Request(url, {
         method: request.method,
         headers: request.headers,
         body,
@@ -91,11 +98,16 @@ const ADMIN_SUBSCRIPTIONS: ReadonlySet<string> = new Set(
     .map(([path]) => path),
 );
 
-/** The procedure paths a request calls (`/api/trpc/a,b?batch=1`), as tRPC will read them. */
-function calledPaths(pathname: string, batch: boolean): string[] {
+/** tRPC's own trimming of a path (fetchRequestHandler): one slash off each end. */
+function trimSlashes(path: string): string {
+  return path.replace(/^\//, "").replace(/\/$/, "");
+}
+
+/** The procedure paths a request calls (`a,b` of `/api/trpc/a,b?batch=1`), as tRPC will read them. */
+function calledPaths(procedurePath: string, batch: boolean): string[] {
   let path: string;
   try {
-    path = decodeURIComponent(pathname.slice(TRPC_ENDPOINT.length + 1));
+    path = decodeURIComponent(procedurePath);
   } catch {
     throw new AppError("MALFORMED_PATH");
   }

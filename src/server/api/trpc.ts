@@ -12,7 +12,9 @@ import { getChatDeps } from "../runtime/runtime";
 import { AppError, type AppErrorId, type DomainErrorId } from "../errors/app-error";
 import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
 import { isSameOriginRequest } from "../protection/same-origin";
-import { formatTRPCError, toTRPCError } from "./errors";
+import { ZodRealError } from "zod";
+import { controlCharacterIssues } from "../chat/limits";
+import { formatTRPCError, inputRefusedError, toTRPCError } from "./errors";
 
 /**
  * Procedure metadata: trpc-to-openapi's `openapi` block, the domain errors the procedure raises (`errors`, the
@@ -32,6 +34,8 @@ export type ProcedureMeta = OpenApiMeta<{
   access?: AccessLevel;
   /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
   rateLimit?: LimitedAction;
+  /** The input's `id` is a visitor id (visitors.validate, visitors.identify): its per-visitor limits key on it. */
+  idIsVisitor?: true;
   /**
    * The procedure returns a stream: over HTTP it is served only to httpBatchStreamLink (`trpc-accept:
    * application/jsonl`), and refused before it runs otherwise (src/server/api/http.ts).
@@ -99,10 +103,11 @@ const knownErrors = t.middleware(async ({ next }) => {
  */
 export async function consumeRateLimit(meta: ProcedureMeta | undefined, ip: string, rawInput: unknown) {
   if (!meta?.rateLimit) return;
-  const ids = (rawInput ?? {}) as { visitor_id?: unknown; session_id?: unknown };
+  const ids = (rawInput ?? {}) as { id?: unknown; visitor_id?: unknown; session_id?: unknown };
+  const visitorId = meta.idIsVisitor ? ids.id : ids.visitor_id;
   await enforceRateLimit(meta.rateLimit, {
     ip,
-    visitorId: typeof ids.visitor_id === "string" ? ids.visitor_id : undefined,
+    visitorId: typeof visitorId === "string" ? visitorId : undefined,
     sessionId: typeof ids.session_id === "string" ? ids.session_id : undefined,
   });
 }
@@ -118,6 +123,17 @@ const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
 export function accessNeedOf(meta: ProcedureMeta | undefined, type: string): AccessNeed {
   return { level: meta?.access ?? "admin", write: type === "mutation" };
 }
+
+/**
+ * The control-character rule (src/server/chat/limits.ts) on every procedure's raw input, whatever its schema: a
+ * string or key with one is refused with a 400 naming the field (search parameters of the REST bridge included).
+ */
+const plainTextInput = t.middleware(async ({ getRawInput, next }) => {
+  const issues = controlCharacterIssues(await getRawInput().catch(() => undefined));
+  // As tRPC reports an input its schema refused: BAD_REQUEST caused by the ZodError (field detail).
+  if (issues.length > 0) throw inputRefusedError(new ZodRealError(issues));
+  return next();
+});
 
 /**
  * Admin access: a signed-in user's session cookie, a managed API key, or the bootstrap ADMIN_API_KEY, whose role
@@ -140,7 +156,7 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 const withDeps = t.middleware(async ({ ctx, next }) => next({ ctx: { deps: await ctx.getDeps() } }));
 
-export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(withDeps);
+export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(plainTextInput).use(withDeps);
 /** Internal data (all visitors): needs admin access (see adminOnly). Never exposed to visitors. */
 export const adminProcedure = publicProcedure.use(adminOnly);
 

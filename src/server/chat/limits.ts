@@ -23,16 +23,69 @@ export const LIMITS = {
 } as const;
 
 /**
- * PostgreSQL cannot store U+0000 in text or jsonb (the insert fails), so text that visitors send is refused at
- * validation with a 400 instead, on both databases alike.
+ * The one rule for control characters: C0 controls (U+0000–U+001F) and DEL (U+007F), except tab, line feed and
+ * carriage return, are not text. PostgreSQL cannot store U+0000 in text or jsonb (the insert fails) and the others
+ * only hide content, so text that clients send is refused at validation with a 400 naming the field (the schemas'
+ * `plainText` refinement, and every procedure's and REST route's raw input: `controlCharacterIssues`), and text
+ * from outside (webhook receivers' answers, a model's reply) has them removed before it is stored
+ * (`withoutControlCharacters`) — the same on both databases.
  */
-export function hasNoNul(value: string): boolean {
-  return !value.includes("\u0000");
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+const CONTROL_CHARACTERS_ALL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+export function hasNoControlCharacters(value: string): boolean {
+  return !CONTROL_CHARACTERS.test(value);
 }
 
-/** hasNoNul for every key and string inside a JSON value. */
-export function jsonHasNoNul(value: unknown): boolean {
-  return everyJsonString(value, hasNoNul);
+/** External text (not the client's to fix) as it is stored: its control characters removed. */
+export function withoutControlCharacters(value: string): string {
+  return value.replace(CONTROL_CHARACTERS_ALL, "");
+}
+
+/** The refusal's wording for a field (the schemas' refinement and the raw-input check say the same). */
+export function controlCharacterMessage(field: string): string {
+  return errorMessage("CONTROL_CHARACTER", { field });
+}
+
+/** The one refinement of a text field: no control characters in it (a 400 naming the field). */
+export function plainText(field: string) {
+  return z.refine<string>(hasNoControlCharacters, { message: controlCharacterMessage(field) });
+}
+
+/** plainText for every key and string inside a JSON value (visitor metadata, nested). */
+export function plainJson(field: string) {
+  return z.refine<Record<string, unknown>>((value) => everyJsonString(value, hasNoControlCharacters), {
+    message: controlCharacterMessage(field),
+  });
+}
+
+/**
+ * Every string (and object key) of a raw input holding a control character, as zod issues with its path: how
+ * the transports apply the rule to every input (tRPC procedures, the REST bridge, REST-only routes), whatever
+ * the input's schema. Empty when the input is clean.
+ */
+export function controlCharacterIssues(value: unknown, path: (string | number)[] = []): z.core.$ZodIssue[] {
+  const field = () => (path.length === 0 ? "input" : path.map(String).join("."));
+  if (typeof value === "string")
+    return hasNoControlCharacters(value)
+      ? []
+      : [{ code: "custom", path, message: controlCharacterMessage(field()), input: value }];
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => controlCharacterIssues(item, [...path, index]));
+  if (value !== null && typeof value === "object")
+    return Object.entries(value).flatMap(([key, item]) =>
+      hasNoControlCharacters(key)
+        ? controlCharacterIssues(item, [...path, key])
+        : [
+            {
+              code: "custom" as const,
+              path: [...path, key],
+              message: controlCharacterMessage(key),
+              input: key,
+            },
+          ],
+    );
+  return [];
 }
 
 /**

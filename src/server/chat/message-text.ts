@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasNoNul, LIMITS, wellFormedText } from "./limits";
+import { plainText, LIMITS, wellFormedText } from "./limits";
 
 /**
  * The text of a chat message as any sender writes it (the visitor's chat input, an agent's reply): required,
@@ -13,7 +13,7 @@ export function messageTextSchema(meta: { description: string; example: string }
     .trim()
     .min(1, "message must not be empty")
     .max(LIMITS.messageMaxChars, `message must be at most ${LIMITS.messageMaxChars} characters`)
-    .refine(hasNoNul, "message must not contain the NUL character (U+0000)")
+    .check(plainText("message"))
     .check(wellFormedText("message"))
     .meta(meta);
 }

@@ -58,6 +58,14 @@ export const APP_ERRORS = {
     message:
       "{field} must be valid Unicode text: it contains a lone UTF-16 surrogate (U+D800–U+DFFF) with no pair.",
   },
+  /** A field-level validation message (the control-character rule, plainText in src/server/chat/limits.ts). */
+  CONTROL_CHARACTER: {
+    code: "VALIDATION_FAILED",
+    kind: "bad_request",
+    source: "validation",
+    message:
+      "{field} must not contain control characters (U+0000–U+001F and U+007F; tab, line feed and carriage return are allowed).",
+  },
   UNAUTHORIZED: {
     kind: "unauthorized",
     source: "access",

@@ -1,11 +1,14 @@
 import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
-import { runWebhookRound, type WebhookWorkerConfig } from "../webhooks/worker";
+import { startWebhookRound, WebhookAttempts, type WebhookWorkerConfig } from "../webhooks/worker";
 import { startLeasedJob, type LeasedJob } from "./leased-job";
 
 export const WEBHOOK_WORKER_JOB = "webhook-worker";
 
-/** tick() runs rounds now until nothing is due (or the round limit); resolves with the attempts made. */
+/**
+ * tick() starts rounds now until nothing more can be claimed (or the round limit); resolves with the attempts
+ * started (they run on, each on its own: see WebhookAttempts). stop() also waits for the attempts in flight.
+ */
 export type WebhookWorker = LeasedJob<number>;
 
 /** Rounds per tick at most, so a large backlog does not keep one tick going forever. */
@@ -24,7 +27,8 @@ export function startWebhookWorker(options: {
   intervalMs: number;
   config: Omit<WebhookWorkerConfig, "db" | "dialect" | "holder">;
 }): WebhookWorker {
-  return startLeasedJob({
+  const attempts = new WebhookAttempts();
+  const job = startLeasedJob({
     name: WEBHOOK_WORKER_JOB,
     holder: options.holder,
     everyMs: options.intervalMs,
@@ -37,13 +41,20 @@ export function startWebhookWorker(options: {
     failure: "webhooks: could not deliver (retrying every interval)",
     async tick({ db, dialect }, { stopping }) {
       const config: WebhookWorkerConfig = { ...options.config, db, dialect, holder: options.holder };
-      let attempts = 0;
+      let started = 0;
       for (let round = 0; round < MAX_ROUNDS_PER_TICK && !stopping(); round += 1) {
-        const outcomes = await runWebhookRound(config);
-        attempts += outcomes.length;
-        if (outcomes.length === 0) break;
+        const count = await startWebhookRound(config, attempts);
+        started += count;
+        if (count === 0) break;
       }
-      return attempts;
+      return started;
     },
   });
+  return {
+    tick: job.tick,
+    async stop() {
+      await job.stop();
+      await attempts.settled();
+    },
+  };
 }

@@ -110,9 +110,41 @@ const KEY = Symbol.for("visitor-chat.metrics");
 const store = globalThis as typeof globalThis & { [KEY]?: Metrics };
 export const metrics: Metrics = (store[KEY] ??= createMetrics());
 
-/** At most this many distinct routes are labelled; later ones count as "other" (bounded series). */
-const MAX_ROUTES = 300;
-const seenRoutes = new Set<string>();
+/**
+ * The route table metric labels come from (see routeLabel): patterns such as `/admin/sessions/[id]`,
+ * `/api/chats/sessions/{id}/messages`, `/api/auth/[...all]`. Filled by `npm start`'s server from Next.js's own
+ * table of the app's pages and route files (.next/app-path-routes-manifest.json), and by the REST bridge with
+ * its paths when it loads (both run in one process: on globalThis).
+ */
+const ROUTES_KEY = Symbol.for("visitor-chat.route-table");
+const routeStore = globalThis as typeof globalThis & { [ROUTES_KEY]?: { pattern: string; test: RegExp }[] };
+
+/** The label of a request whose path matches no route of the table (junk, probes): one fixed label. */
+export const UNMATCHED_ROUTE = "unmatched";
+
+/** Adds patterns to the route table (Next.js `[id]`, `[...all]`, `[[...path]]`; OpenAPI `{id}` segments). */
+export function registerRoutes(patterns: readonly string[]): void {
+  const table = (routeStore[ROUTES_KEY] ??= []);
+  for (const raw of patterns) {
+    const pattern = raw.length > 1 ? raw.replace(/\/$/, "") : raw;
+    if (table.some((route) => route.pattern === pattern)) continue;
+    const source = pattern
+      .split("/")
+      .map((segment) => {
+        if (/^\[\[\.\.\.[^\]]+\]\]$/.test(segment)) return "(?:/.*)?";
+        if (/^\[\.\.\.[^\]]+\]$/.test(segment)) return "/.+";
+        if (/^\[[^\]]+\]$/.test(segment) || /^\{[^}]+\}$/.test(segment)) return "/[^/]+";
+        return segment === "" ? "" : `/${segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`;
+      })
+      .join("");
+    table.push({ pattern, test: new RegExp(`^${source || "/"}/?$`) });
+  }
+  // The most specific first: more static segments, then fewer catch-alls.
+  const weight = (pattern: string) =>
+    pattern.split("/").filter((segment) => segment && !/^[[{]/.test(segment)).length * 10 -
+    (pattern.includes("...") ? 5 : 0);
+  table.sort((a, b) => weight(b.pattern) - weight(a.pattern) || b.pattern.length - a.pattern.length);
+}
 
 /** A path segment that is an id (uuid, cuid-like, number, long token): replaced by :id. */
 function isIdSegment(segment: string): boolean {
@@ -136,11 +168,14 @@ export function routeOf(url: string | undefined): string {
   return route;
 }
 
-/** routeOf, bounded for metric labels. */
+/**
+ * The metric label of a request: the pattern of the route it matches in the route table (registerRoutes), never
+ * a part of the path itself — so junk paths cannot add label values (they are all UNMATCHED_ROUTE), and an id
+ * is never a label. Static assets are `/_next/*`. Before any table is registered, every path is UNMATCHED_ROUTE.
+ */
 export function routeLabel(url: string | undefined): string {
-  const route = routeOf(url);
-  if (seenRoutes.has(route)) return route;
-  if (seenRoutes.size >= MAX_ROUTES) return "other";
-  seenRoutes.add(route);
-  return route;
+  const pathname = (url ?? "/").split(/[?#]/, 1)[0] || "/";
+  if (pathname.startsWith("/_next/")) return "/_next/*";
+  for (const route of routeStore[ROUTES_KEY] ?? []) if (route.test.test(pathname)) return route.pattern;
+  return UNMATCHED_ROUTE;
 }

@@ -29,6 +29,9 @@ export type LimitedAction =
   | "changeSession"
   | "stopReply"
   | "readHistory"
+  | "validateVisitor"
+  | "readWidgetConfig"
+  | "identify"
   | "signIn";
 
 interface Rule {
@@ -98,6 +101,16 @@ const RULES: Record<LimitedAction, Rule[]> = {
   readHistory: [
     { name: "read-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_READ_PER_VISITOR },
     { name: "read-ip", key: address, rate: env.RATE_LIMIT_READ_PER_IP },
+  ],
+  // Validating a stored visitor writes its last_seen_at: bounded per visitor and per address.
+  validateVisitor: [
+    { name: "validate-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_VALIDATE_PER_VISITOR },
+    { name: "validate-ip", key: address, rate: env.RATE_LIMIT_VALIDATE_PER_IP },
+  ],
+  readWidgetConfig: [{ name: "widget-config-ip", key: address, rate: env.RATE_LIMIT_WIDGET_CONFIG_PER_IP }],
+  identify: [
+    { name: "identify-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_IDENTIFY_PER_VISITOR },
+    { name: "identify-ip", key: address, rate: env.RATE_LIMIT_IDENTIFY_PER_IP },
   ],
   // The total stops password spraying across accounts. The per account-and-address limits are true sliding
   // windows in the database (src/server/admin/auth/sign-in-window.ts), so colleagues never block each other.

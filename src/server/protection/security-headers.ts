@@ -1,3 +1,4 @@
+import { normaliseOrigin, validOrigins } from "./origins";
 /**
  * The HTTP security policy of every response, in one place: CSP (with a per-request script nonce for pages),
  * who may frame the widget, and which origins may call the REST bridge from a browser (CORS).
@@ -30,7 +31,7 @@ export function contentSecurityPolicy(kind: PageKind, nonce: string, config: Sec
     kind === "widget"
       ? config.widgetAllowedOrigins.trim() === "*"
         ? "*"
-        : `'self' ${config.widgetAllowedOrigins}`
+        : ["'self'", ...validOrigins(config.widgetAllowedOrigins)].join(" ")
       : "'self'";
   const scripts =
     kind === "docs"
@@ -72,13 +73,15 @@ export function corsHeaders(origin: string | null, config: SecurityConfig): Reco
  * WIDGET_ALLOWED_ORIGINS; "*" stays "*") and call the REST bridge from a browser (joined to CORS_ALLOWED_ORIGINS).
  */
 export function withSettingsOrigins(config: SecurityConfig, origins: readonly string[]): SecurityConfig {
-  if (origins.length === 0) return config;
+  // Only origins (src/server/protection/origins.ts) reach the policy, whatever was stored.
+  const valid = origins.map((origin) => normaliseOrigin(origin)).filter((origin) => origin !== null);
+  if (valid.length === 0) return config;
   const framing = config.widgetAllowedOrigins.trim();
   return {
     ...config,
     widgetAllowedOrigins:
-      framing === "*" ? "*" : [...new Set([...parseOrigins(framing), ...origins])].join(" "),
-    corsAllowedOrigins: [...new Set([...config.corsAllowedOrigins, ...origins])],
+      framing === "*" ? "*" : [...new Set([...validOrigins(framing), ...valid])].join(" "),
+    corsAllowedOrigins: [...new Set([...config.corsAllowedOrigins, ...valid])],
   };
 }
 
@@ -91,7 +94,7 @@ export function widgetSettingsCors(config: SecurityConfig): SecurityConfig {
   return {
     ...config,
     corsAllowedOrigins:
-      framing === "*" ? ["*"] : [...new Set([...config.corsAllowedOrigins, ...parseOrigins(framing)])],
+      framing === "*" ? ["*"] : [...new Set([...config.corsAllowedOrigins, ...validOrigins(framing)])],
   };
 }
 

@@ -1,5 +1,4 @@
-import type { EventBus } from "../chat/events/bus";
-import { followAllSessions } from "../chat/events/follow-all";
+import { followInboxEvents } from "../admin/inbox/follow-inbox";
 import type { SessionEvent } from "../chat/events/event-types";
 import type { RouteCall } from "./route";
 import { sseResponse, type SseFrame } from "./sse";
@@ -9,25 +8,17 @@ function adminFrame(event: SessionEvent): SseFrame {
   return { id: `${event.session_id}:${event.seq}`, event: event.type, data: event };
 }
 
-/** Every session's events; without a bus none ever come (the stream is heartbeats until the client leaves). */
-async function* allEvents(bus: EventBus | undefined, signal: AbortSignal): AsyncGenerator<SessionEvent> {
-  if (bus) {
-    yield* followAllSessions(bus, signal);
-    return;
-  }
-  if (!signal.aborted)
-    await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-}
-
 /**
  * GET /api/admin/events/: every conversation's events as Server-Sent Events, for integrations (the inbox uses the
  * admin.inbox.events subscription). Live only: Last-Event-ID is not needed and ignored (after a reconnect, read
- * the lists again). A `: heartbeat` comment every 15 s.
+ * the lists again). A `: heartbeat` comment every 15 s. It ends when the caller's key is revoked (or user disabled).
  */
-export function adminEvents({ request, deps }: RouteCall<undefined>): Promise<Response> {
+export function adminEvents({ request, deps, principal }: RouteCall<undefined>): Promise<Response> {
   const controller = new AbortController();
+  // The stream ends when the caller's access does (a revoked key: src/server/admin/auth/revocation.ts).
+  const events = followInboxEvents(deps, principal!, request.headers, controller.signal);
   return Promise.resolve(
-    sseResponse(allEvents(deps.events, controller.signal), adminFrame, {
+    sseResponse(events, adminFrame, {
       name: "admin events",
       heartbeat: true,
       controller,

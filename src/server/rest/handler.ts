@@ -7,7 +7,15 @@ import { restErrorResponse, toRestError } from "./errors";
 import { allowedMethods, methodNotAllowedResponse } from "./methods";
 import { readJsonBody } from "./request-body";
 import { logError, requestIdOf } from "../observability/logger";
-import { routeOf } from "../observability/metrics";
+import { registerRoutes, routeOf } from "../observability/metrics";
+import { REST_ROUTES } from "./routes";
+
+// The REST paths (procedures with OpenAPI meta, REST-only routes) join the metric labels' route table, so a
+// call is labelled `/api/chats/sessions/{id}/messages` rather than only its route file's catch-all.
+registerRoutes([
+  ...[...procedureMetaByPath.values()].flatMap((meta) => (meta?.openapi ? [`/api${meta.openapi.path}`] : [])),
+  ...REST_ROUTES.map((route) => `/api${route.path}`),
+]);
 
 /** The REST bridge's success body: the payload is always wrapped in `data`, never merged into the top level. */
 interface RestSuccessBody<T = unknown> {

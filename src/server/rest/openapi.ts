@@ -103,6 +103,7 @@ function exampleError(id: AppErrorId): unknown {
     case "STREAMING_LINK_REQUIRED":
       return new AppError(id, { params: { path: "messages.chatStream" } });
     case "LONE_SURROGATE":
+    case "CONTROL_CHARACTER":
       return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });

@@ -1,7 +1,8 @@
-import type { z } from "zod";
+import { ZodError, type z } from "zod";
 import { requireAdmin, type AdminPrincipal } from "../admin/auth/admin-access";
 import type { ChatDeps } from "../chat/deps";
-import type { AppErrorId } from "../errors/app-error";
+import { controlCharacterIssues } from "../chat/limits";
+import { AppError, type AppErrorId } from "../errors/app-error";
 import { logError, requestIdOf } from "../observability/logger";
 import { clientIp, enforceRateLimit, type LimitedAction } from "../protection/rate-limits";
 import { getChatDeps } from "../runtime/runtime";
@@ -113,6 +114,8 @@ export async function serveRoute(
       });
     }
     const input = route.input ? await route.input.read(request, params) : undefined;
+    const issues = controlCharacterIssues(input);
+    if (issues.length > 0) throw AppError.validation(new ZodError(issues));
     if (route.rateLimit)
       await enforceRateLimit(route.rateLimit.action, {
         ip: clientIp(request.headers),

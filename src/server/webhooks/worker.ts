@@ -4,9 +4,10 @@ import type { Db } from "../db/client";
 import type { Dialect } from "../db/database-url";
 import { isForeignKeyViolation, isUniqueViolation } from "../db/errors";
 import { recordEndpointDisabled, recordWebhookAttempt, type WebhookAttemptOutcome } from "./metrics";
-import { sendWebhook, type SendResult } from "./send";
+import { RESPONSE_EXCERPT_CHARS, sendWebhook, type SendResult } from "./send";
+import { withoutControlCharacters } from "../chat/limits";
 import type { Resolver } from "./url-guard";
-import { logger } from "../observability/logger";
+import { logError, logger } from "../observability/logger";
 
 /**
  * The webhook delivery worker's steps (the timer that runs them is src/server/jobs/webhook-worker.ts):
@@ -18,7 +19,8 @@ import { logger } from "../observability/logger";
  *    `FOR UPDATE SKIP LOCKED`, so several instances claim disjoint rows; SQLite: one instance at a time (the job
  *    lease) and a conditional update. At most `concurrencyPerEndpoint` deliveries of one endpoint are leased at
  *    once (the endpoint rows are locked while counting, on PostgreSQL).
- * 3. attempt — signed with `standardwebhooks`, POSTed with a timeout; the result is written only while the lease is
+ * 3. attempt — each on its own (WebhookAttempts: a round starts its attempts and does not wait for them, so a
+ *    hanging receiver delays only its own deliveries), signed with `standardwebhooks`, POSTed with a timeout; the result is written only while the lease is
  *    still this worker's. Failures are retried with exponential backoff until `retry_until` (24 hours); an
  *    endpoint failing for 24 hours is disabled.
  */
@@ -43,6 +45,9 @@ const FIRST_RETRY_MS = 10_000;
 const MAX_RETRY_DELAY_MS = 4 * 60 * 60 * 1000;
 const DISABLED_REASON =
   "Every delivery failed for 24 hours: fix the receiver, then enable the endpoint again.";
+
+/** last_error of an attempt whose answer could not be stored (the attempt is counted all the same). */
+const UNSTORABLE_ANSWER = "the receiver's answer could not be stored";
 
 /** The wait after the n-th failed attempt: 10 s, 20 s, 40 s … doubling, at most 4 hours. */
 export function retryDelayMs(failedAttempts: number): number {
@@ -130,6 +135,16 @@ export async function claimWebhookDeliveries(
   const limit = config.batchSize ?? 50;
 
   const claim = async (tx: Prisma.TransactionClient): Promise<string[]> => {
+    // Endpoints whose in-flight deliveries fill their concurrency are left out of the candidates, so one busy
+    // (or hanging) endpoint's backlog cannot fill a claim and keep the others' deliveries waiting.
+    const busy = await tx.webhookDelivery.groupBy({
+      by: ["endpoint_id"],
+      where: { status: "pending", lease_until: { gte: now } },
+      _count: { _all: true },
+    });
+    const full = busy
+      .filter((row) => row._count._all >= config.concurrencyPerEndpoint)
+      .map((row) => row.endpoint_id);
     const candidates =
       config.dialect === "postgresql"
         ? await tx.$queryRaw<{ id: string; endpoint_id: string }[]>`
@@ -137,6 +152,7 @@ export async function claimWebhookDeliveries(
             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
             WHERE d.status = 'pending' AND e.enabled AND d.next_attempt_at <= ${now}
               AND (d.lease_until IS NULL OR d.lease_until < ${now})
+              ${full.length > 0 ? Prisma.sql`AND d.endpoint_id::text NOT IN (${Prisma.join(full)})` : Prisma.empty}
             ORDER BY d.next_attempt_at, d.id
             LIMIT ${limit}
             FOR UPDATE OF d SKIP LOCKED`
@@ -144,6 +160,7 @@ export async function claimWebhookDeliveries(
             where: {
               status: "pending",
               endpoint: { enabled: true },
+              endpoint_id: { notIn: full },
               next_attempt_at: { lte: now },
               OR: [{ lease_until: null }, { lease_until: { lt: now } }],
             },
@@ -248,20 +265,38 @@ export async function attemptWebhookDelivery(
     : nextAttemptAt.getTime() > row.retry_until.getTime()
       ? "failed"
       : "retrying";
-  const { count } = await db.webhookDelivery.updateMany({
-    where: { id: row.id, lease_owner: config.holder, lease_until: claimed.lease_until },
-    data: {
-      attempts,
-      status: outcome === "retrying" ? "pending" : outcome,
-      last_attempt_at: sentAt,
-      last_status: result.status,
-      last_response: result.body.slice(0, 1_000),
-      last_error: result.error,
-      lease_owner: null,
-      lease_until: null,
-      ...(ok ? { delivered_at: now } : outcome === "retrying" ? { next_attempt_at: nextAttemptAt } : {}),
-    },
-  });
+  const held = { id: row.id, lease_owner: config.holder, lease_until: claimed.lease_until };
+  // The attempt is counted whatever happens to the rest of the result's write: what the receiver answered is
+  // external text (control characters removed, src/server/chat/limits.ts), and if it still cannot be stored the
+  // attempt, its outcome and the next try are written without it.
+  const bookkeeping = {
+    attempts,
+    status: outcome === "retrying" ? "pending" : outcome,
+    last_attempt_at: sentAt,
+    last_status: result.status,
+    lease_owner: null,
+    lease_until: null,
+    ...(ok ? { delivered_at: now } : outcome === "retrying" ? { next_attempt_at: nextAttemptAt } : {}),
+  };
+  let count: number;
+  try {
+    ({ count } = await db.webhookDelivery.updateMany({
+      where: held,
+      data: {
+        ...bookkeeping,
+        last_response: withoutControlCharacters(result.body).slice(0, RESPONSE_EXCERPT_CHARS),
+        last_error: result.error === null ? null : withoutControlCharacters(result.error),
+      },
+    }));
+  } catch (error) {
+    logError("webhooks: could not store an attempt's answer (stored without it)", error, {
+      delivery_id: row.id,
+    });
+    ({ count } = await db.webhookDelivery.updateMany({
+      where: held,
+      data: { ...bookkeeping, last_response: null, last_error: UNSTORABLE_ANSWER },
+    }));
+  }
   if (Number(count) === 0) return undefined;
   recordWebhookAttempt({
     endpoint_id: row.endpoint_id,
@@ -302,11 +337,59 @@ async function recordEndpointHealth(config: WebhookWorkerConfig, endpointId: str
   }
 }
 
-/** One round: dispatch, claim, attempt (concurrently). Resolves with the outcomes of the attempts made. */
+/** The lease of a claimed delivery outlives its attempt (timeout) with room for writing the result. */
+function attemptLeaseMs(config: WebhookWorkerConfig): number {
+  return config.timeoutMs * 2 + 30_000;
+}
+
+/**
+ * One round, waited for: dispatch, claim, attempt (concurrently), resolving with the outcomes of the attempts made
+ * once they have all ended. Tests and tools drive delivery with it; the worker uses startWebhookRound, which does
+ * not wait.
+ */
 export async function runWebhookRound(config: WebhookWorkerConfig): Promise<WebhookAttemptOutcome[]> {
   await dispatchWebhookEvents(config);
-  // The lease outlives the attempt (timeout) with room for writing its result.
-  const claimed = await claimWebhookDeliveries(config, config.timeoutMs * 2 + 30_000);
+  const claimed = await claimWebhookDeliveries(config, attemptLeaseMs(config));
   const outcomes = await Promise.all(claimed.map((delivery) => attemptWebhookDelivery(config, delivery)));
   return outcomes.filter((outcome): outcome is WebhookAttemptOutcome => outcome !== undefined);
+}
+
+/**
+ * The attempts a worker has started and not yet finished. Each runs on its own (its own timeout): a round starts
+ * them and returns, so an endpoint that hangs holds only its own deliveries — at most concurrencyPerEndpoint
+ * leased at once, counted by the claim — while the next rounds keep delivering to every other endpoint.
+ */
+export class WebhookAttempts {
+  private readonly running = new Set<Promise<unknown>>();
+
+  start(attempt: Promise<unknown>): void {
+    const tracked = attempt
+      .catch((error: unknown) => logError("webhooks: an attempt failed", error))
+      .finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+  }
+
+  /** Attempts in flight in this process. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  /** Resolves once every attempt started so far has ended (the worker's stop). */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+}
+
+/**
+ * One round that does not wait for its attempts: dispatch, claim what is due (endpoints with room only), start
+ * each attempt in `attempts`. Resolves with the number of attempts started.
+ */
+export async function startWebhookRound(
+  config: WebhookWorkerConfig,
+  attempts: WebhookAttempts,
+): Promise<number> {
+  await dispatchWebhookEvents(config);
+  const claimed = await claimWebhookDeliveries(config, attemptLeaseMs(config));
+  for (const delivery of claimed) attempts.start(attemptWebhookDelivery(config, delivery));
+  return claimed.length;
 }

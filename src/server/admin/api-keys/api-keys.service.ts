@@ -5,6 +5,7 @@ import { commitChange, commitInTransaction } from "../../chat/events/commit-chan
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import { API_KEY_SCOPES, type ApiKeyScope } from "~/shared/roles";
+import { revokePrincipal } from "../auth/revocation";
 import type { ApiKeyDto, CreateApiKeyInput, CreatedApiKeyDto, RevokeApiKeyInput } from "./api-keys.schema";
 
 /** Managed keys look like `vcak_<43 base64url chars>`: the prefix makes a leaked key easy to recognise. */
@@ -105,8 +106,8 @@ export async function listApiKeys(deps: ChatDeps): Promise<{ items: ApiKeyDto[] 
 }
 
 /**
- * Revokes a key for good, audited (api_key.revoked) with `by`; revoking a revoked key changes (and records)
- * nothing.
+ * Revokes a key for good, audited (api_key.revoked) with `by`, and ends its open streams on every instance
+ * (revokePrincipal); revoking a revoked key changes (and records) nothing.
  */
 export async function revokeApiKey(
   deps: ChatDeps,
@@ -133,6 +134,7 @@ export async function revokeApiKey(
       },
     };
   });
+  await revokePrincipal(deps, { kind: "api_key", id: row.id });
   return toApiKeyDto(row);
 }
 

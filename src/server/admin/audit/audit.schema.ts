@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasNoNul, wellFormedText } from "../../chat/limits";
+import { plainText, wellFormedText } from "../../chat/limits";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { createdBetweenInputSchema } from "../sessions/session-admin.schema";
 import { AUDIT_ACTION_NAMES, AUDIT_ACTOR_KINDS } from "../../chat/audit/audit-record";
@@ -31,7 +31,7 @@ export const listAuditInputSchema = pageInputSchema.extend(createdBetweenInputSc
     .trim()
     .min(1)
     .max(320)
-    .refine(hasNoNul, "actor must not contain the NUL character (U+0000)")
+    .check(plainText("actor"))
     .check(wellFormedText("actor"))
     .optional()
     .meta({ description: "Only entries of this actor: an admin's email, an API key's name, or their id." }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { normaliseOrigin } from "../../protection/origins";
 import {
   MAX_ALLOWED_ORIGINS,
   MAX_AVATAR_LENGTH,
@@ -34,18 +35,6 @@ function isTimeZone(value: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** "https://shop.example/" → "https://shop.example"; anything with a path, query or other scheme is refused. */
-export function normaliseOrigin(value: string): string | null {
-  const trimmed = value.trim().replace(/\/$/, "");
-  try {
-    const url = new URL(trimmed);
-    if (url.protocol !== "https:" && url.protocol !== "http:") return null;
-    return url.origin === trimmed.toLowerCase() || url.origin === trimmed ? url.origin : null;
-  } catch {
-    return null;
   }
 }
 
@@ -114,7 +103,9 @@ export const updateWidgetSettingsInputSchema = z
           if (origin) return origin;
           ctx.addIssue({
             code: "custom",
-            message: "must be a website origin such as https://shop.example (scheme and host, no path)",
+            message:
+              "must be a website origin such as https://shop.example: scheme, host and optional port, nothing " +
+              "else; a wildcard only as a leading *. label (https://*.shop.example)",
           });
           return z.NEVER;
         }),

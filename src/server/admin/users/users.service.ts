@@ -6,7 +6,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { commitChange, commitInTransaction } from "../../chat/events/commit-change";
 import { AppError } from "../../errors/app-error";
 import { adminAuthFor } from "../auth/auth";
-import { announcePrincipalEnded } from "./principal-ended";
+import { revokePrincipal } from "../auth/revocation";
 import type {
   AcceptInviteInput,
   CreatedUserDto,
@@ -159,7 +159,7 @@ async function setUserRole(deps: ChatDeps, userId: string, role: AdminRole, by: 
 /**
  * THE way a user's access ends: marked disabled (sign-in refused), every session of theirs deleted in the same
  * transaction (their cookies stop working on the next call, on every instance), audited (user.disabled); then,
- * after the commit, their open event streams are ended (announcePrincipalEnded). Disabling a disabled user
+ * after the commit, their open event streams are ended (revokePrincipal: on every instance). Disabling a disabled user
  * changes nothing.
  */
 export async function disableUser(deps: ChatDeps, userId: string, by: AuditBy): Promise<void> {
@@ -181,7 +181,7 @@ export async function disableUser(deps: ChatDeps, userId: string, by: AuditBy): 
     };
   });
   // The one call site for ending the user's open streams (the inbox's events) on every instance.
-  if (ended) await announcePrincipalEnded({ kind: "admin_user", id: userId });
+  if (ended) await revokePrincipal(deps, { kind: "user", id: userId });
 }
 
 async function enableUser(deps: ChatDeps, userId: string, by: AuditBy): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../../chat/ids";
-import { hasNoNul, wellFormedText } from "../../chat/limits";
+import { plainText, wellFormedText } from "../../chat/limits";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { sessionSchema } from "../../chat/sessions/session.schema";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
@@ -10,7 +10,7 @@ export const listVisitorsInputSchema = pageInputSchema.extend({
     .string()
     .trim()
     .max(200)
-    .refine(hasNoNul, "search must not contain the NUL character (U+0000)")
+    .check(plainText("search"))
     .check(wellFormedText("search"))
     .optional()
     .meta({ description: "A visitor id, or text to find in visitors' metadata (case-insensitive)." }),

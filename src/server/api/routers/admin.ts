@@ -76,7 +76,7 @@ import {
   presenceSchema,
   typingOutputSchema,
 } from "../../chat/handoff/handoff.schema";
-import { followAllSessions } from "../../chat/events/follow-all";
+import { followInboxEvents } from "../../admin/inbox/follow-inbox";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { sessionSchema } from "../../chat/sessions/session.schema";
 import {
@@ -513,9 +513,18 @@ export const adminRouter = createTRPCRouter({
       .input(z.strictObject({}).optional())
       .output(z.object({ ok: z.literal(true) }))
       .mutation(({ ctx }) => leave(ctx.deps, ctx.principal)),
-    /** Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists). */
+    /**
+     * Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists),
+     * until the caller's access ends (its key revoked, its user disabled: src/server/admin/auth/revocation.ts).
+     */
     events: adminProcedure.meta({ access: "agent" }).subscription(async function* ({ ctx, signal }) {
-      for await (const event of followAllSessions(ctx.deps.events, signal ?? new AbortController().signal)) {
+      const events = followInboxEvents(
+        ctx.deps,
+        ctx.principal,
+        ctx.headers,
+        signal ?? new AbortController().signal,
+      );
+      for await (const event of events) {
         yield tracked(`${event.session_id}:${event.seq}`, event);
       }
     }),

@@ -142,7 +142,13 @@ export const messagesRouter = createTRPCRouter({
           "The visitor's rating of the assistant reply `id`: up or down, with an optional comment; rating again " +
           "replaces it, null withdraws it. Only finished replies in the visitor's own sessions can be rated.",
       },
-      errors: [...SESSION_ERRORS, "MESSAGE_NOT_FOUND", "FEEDBACK_ON_VISITOR_MESSAGE", "REPLY_NOT_FINISHED"],
+      errors: [
+        ...SESSION_ERRORS,
+        "MESSAGE_NOT_FOUND",
+        "FEEDBACK_ON_VISITOR_MESSAGE",
+        "REPLY_NOT_FINISHED",
+        "IDENTITY_REQUIRED",
+      ],
       rest: { successMessage: "Reply rated." },
       rateLimit: "changeSession",
     })

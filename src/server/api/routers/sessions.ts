@@ -46,7 +46,7 @@ export const sessionsRouter = createTRPCRouter({
           "Starts a conversation for a visitor. visitor_id is required: create a visitor first (STEP 1).",
         successDescription: "The new session.",
       },
-      errors: ["VISITOR_NOT_FOUND"],
+      errors: ["VISITOR_NOT_FOUND", "IDENTITY_REQUIRED"],
       rest: { successStatus: 201, successMessage: "Session created." },
       rateLimit: "createSession",
     })
@@ -84,6 +84,7 @@ export const sessionsRouter = createTRPCRouter({
       },
       errors: SESSION_ERRORS,
       rest: { successMessage: "Session found." },
+      rateLimit: "readHistory",
     })
     .input(ownedSessionInputSchema)
     .output(sessionSchema)
@@ -137,7 +138,7 @@ export const sessionsRouter = createTRPCRouter({
           "The visitor's rating of the whole conversation, 1 (poor) to 5 (excellent), with an optional comment. " +
           "One per session: rating again replaces it. visitor_id must be the session's visitor.",
       },
-      errors: SESSION_ERRORS,
+      errors: [...SESSION_ERRORS, "IDENTITY_REQUIRED"],
       rest: { successMessage: "Conversation rated." },
       rateLimit: "changeSession",
     })
@@ -180,7 +181,7 @@ export const sessionsRouter = createTRPCRouter({
           "the assistant stays silent, the agents are notified); with nobody online it stays with the assistant " +
           "and `status` is `unavailable` (offer to leave an email). Asking again changes nothing.",
       },
-      errors: SESSION_ERRORS,
+      errors: [...SESSION_ERRORS, "IDENTITY_REQUIRED"],
       rest: { successMessage: "Handoff requested." },
       rateLimit: "changeSession",
     })
@@ -220,7 +221,7 @@ export const sessionsRouter = createTRPCRouter({
           "Tells the agent the visitor is typing (active true) or stopped (false): a `typing` event, delivered " +
           "live and never stored.",
       },
-      errors: SESSION_ERRORS,
+      errors: [...SESSION_ERRORS, "IDENTITY_REQUIRED"],
       rest: { successMessage: "Typing signal sent." },
       rateLimit: "readHistory",
     })

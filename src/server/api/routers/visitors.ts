@@ -51,6 +51,8 @@ export const visitorsRouter = createTRPCRouter({
       },
       errors: ["VISITOR_NOT_FOUND"],
       rest: { successMessage: "Visitor is valid.", errorData: { VISITOR_NOT_FOUND: { valid: false } } },
+      rateLimit: "validateVisitor",
+      idIsVisitor: true,
     })
     .input(validateVisitorInputSchema)
     .output(validateVisitorOutputSchema)
@@ -99,7 +101,8 @@ export const visitorsRouter = createTRPCRouter({
       },
       errors: ["VISITOR_NOT_FOUND", "IDENTITY_HASH_INVALID", "IDENTITY_NOT_CONFIGURED", "METADATA_TOO_LARGE"],
       rest: { successMessage: "Visitor identified." },
-      rateLimit: "changeSession",
+      rateLimit: "identify",
+      idIsVisitor: true,
     })
     .input(identifyVisitorInputSchema)
     .output(identifiedVisitorSchema)

@@ -18,6 +18,7 @@ export const widgetRouter = createTRPCRouter({
           "draw the launcher; browsers on the websites allowed to embed the widget may read it (CORS).",
       },
       rest: { successMessage: "Widget settings." },
+      rateLimit: "readWidgetConfig",
     })
     .input(z.strictObject({}).optional())
     .output(publicWidgetSettingsSchema)

@@ -39,6 +39,13 @@ export interface EventBus {
   subscribe(sessionId: string, listener: (event: SessionEvent) => void, onEnd?: () => void): () => void;
   /** Drops what is kept of a session (it was deleted) and ends its followers on every instance. */
   forget(sessionId: string): Promise<void>;
+  /**
+   * The `principal.revoked` signal: tells every instance that a principal (an API key, a user: see
+   * src/server/admin/auth/revocation.ts) lost its access, so what follows events on its behalf ends there.
+   */
+  revoke(principal: string): Promise<void>;
+  /** Calls `onRevoked` when `principal` is revoked on any instance; returns the function that stops listening. */
+  onRevoked(principal: string, onRevoked: () => void): () => void;
   close(): Promise<void>;
 }
 

@@ -22,7 +22,11 @@ interface Kept {
  */
 export class MemoryEventBus implements EventBus {
   private readonly kept = new Map<string, Kept>();
+  /** Sessions forgotten (deleted, erased) and when: their later events are neither kept nor delivered. */
+  private readonly forgotten = new Map<string, number>();
   private readonly subscribers = new Subscribers();
+  /** Who listens for the revocation of a principal (keyed by principal; no events go there). */
+  private readonly revocations = new Subscribers();
   private readonly sweep: ReturnType<typeof setInterval>;
 
   constructor(
@@ -35,6 +39,9 @@ export class MemoryEventBus implements EventBus {
 
   publish<T extends SessionEventType>(sessionId: string, type: T, data: EventData<T>): Promise<SessionEvent> {
     const now = this.now();
+    // A reply still running for an erased session cannot write its events back (as the Redis bus's tombstone).
+    if (this.forgotten.has(sessionId))
+      return Promise.resolve({ seq: 0, session_id: sessionId, type, data } as SessionEvent);
     let log = this.kept.get(sessionId);
     if (!log) {
       const start = nextSequence(0, now) - 1;
@@ -69,8 +76,18 @@ export class MemoryEventBus implements EventBus {
 
   forget(sessionId: string): Promise<void> {
     this.kept.delete(sessionId);
+    this.forgotten.set(sessionId, this.now());
     this.subscribers.end(sessionId);
     return Promise.resolve();
+  }
+
+  revoke(principal: string): Promise<void> {
+    this.revocations.end(principal);
+    return Promise.resolve();
+  }
+
+  onRevoked(principal: string, onRevoked: () => void): () => void {
+    return this.revocations.add(principal, () => undefined, onRevoked);
   }
 
   close(): Promise<void> {
@@ -99,6 +116,8 @@ export class MemoryEventBus implements EventBus {
 
   private trimAll(): void {
     const now = this.now();
+    for (const [sessionId, at] of this.forgotten)
+      if (now - at > this.retention.keepMs) this.forgotten.delete(sessionId);
     for (const [sessionId, log] of this.kept) {
       this.trim(log, now);
       // Nothing kept and nothing new for the retention time: the next event starts a new log from the clock.

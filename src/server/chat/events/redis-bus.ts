@@ -15,11 +15,15 @@ import { Subscribers } from "./subscribers";
  * ephemeral, trimmed by count and age (the floor remembers the last dropped sequence), every key's TTL renewed
  * to the retention, then PUBLISH on the one channel every instance follows. Returns the sequence.
  *
- * KEYS: head, floor, log. ARGV: now (ms), keep (ms), max events, ephemeral (1/0), channel, event JSON head
- * (`{"seq":`), event JSON tail (`,"session_id":…,"type":…,"data":…}`).
+ * A session forgotten (deleted, erased) within the retention is not kept or delivered again (the tombstone key): a
+ * reply still running for it cannot write its events back after the erasure; the answer is then 0.
+ *
+ * KEYS: head, floor, log, tombstone. ARGV: now (ms), keep (ms), max events, ephemeral (1/0), channel, event JSON
+ * head (`{"seq":`), event JSON tail (`,"session_id":…,"type":…,"data":…}`).
  * Sequences (≈ 1.8e15) are below 2^53, so Lua's doubles hold them exactly; they are formatted with %.0f.
  */
 const PUBLISH_SCRIPT = `
+if redis.call('EXISTS', KEYS[4]) == 1 then return '0' end
 local now = tonumber(ARGV[1])
 local keep = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
@@ -78,8 +82,11 @@ for i, entry in ipairs(entries) do events[i] = entry[2][2] end
 return { head, floor, events }
 `;
 
-/** What travels on the channel: an event, or the end of a forgotten session's followers. */
-type Envelope = SessionEvent | { forget: string };
+/**
+ * What travels on the channel: an event, the end of a forgotten session's followers, or a principal's revocation
+ * (the `principal.revoked` signal).
+ */
+type Envelope = SessionEvent | { forget: string } | { revoked: string };
 
 export interface RedisEventBusOptions {
   url: string;
@@ -94,6 +101,7 @@ type ScriptedRedis = Redis & {
     head: string,
     floor: string,
     log: string,
+    tombstone: string,
     now: number,
     keep: number,
     max: number,
@@ -125,6 +133,8 @@ export class RedisEventBus implements EventBus {
   private readonly subscriber: Redis;
   private readonly subscribed: Promise<void>;
   private readonly subscribers = new Subscribers();
+  /** Who listens for the revocation of a principal (keyed by principal; no events go there). */
+  private readonly revocations = new Subscribers();
   private readonly prefix: string;
   private readonly channel: string;
   private readonly retention: ReplayRetention;
@@ -141,7 +151,7 @@ export class RedisEventBus implements EventBus {
     this.now = options.now ?? Date.now;
     const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
     this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
-    this.commands.defineCommand("publishEvent", { numberOfKeys: 3, lua: PUBLISH_SCRIPT });
+    this.commands.defineCommand("publishEvent", { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
     this.commands.defineCommand("replayEvents", { numberOfKeys: 3, lua: REPLAY_SCRIPT });
     // The subscriber connection retries forever (ioredis re-subscribes after a reconnect).
     this.subscriber = new Redis(options.url, { connectTimeout: 2000, maxRetriesPerRequest: null });
@@ -178,6 +188,11 @@ export class RedisEventBus implements EventBus {
     return [`${base}:head`, `${base}:floor`, `${base}:log`];
   }
 
+  /** Set while a forgotten session's events must not be kept again (for the retention). */
+  private tombstone(sessionId: string): string {
+    return `${this.prefix}:session:{${sessionId}}:forgotten`;
+  }
+
   async publish<T extends SessionEventType>(
     sessionId: string,
     type: T,
@@ -186,6 +201,7 @@ export class RedisEventBus implements EventBus {
     const jsonTail = `,"session_id":${JSON.stringify(sessionId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data ?? null)}}`;
     const id = await this.commands.publishEvent(
       ...this.keys(sessionId),
+      this.tombstone(sessionId),
       Math.floor(this.now()),
       this.retention.keepMs,
       this.retention.maxEventsPerSession,
@@ -235,8 +251,19 @@ export class RedisEventBus implements EventBus {
   }
 
   async forget(sessionId: string): Promise<void> {
+    await this.commands.set(this.tombstone(sessionId), "1", "PX", this.retention.keepMs);
     await this.commands.del(...this.keys(sessionId));
     await this.commands.publish(this.channel, JSON.stringify({ forget: sessionId } satisfies Envelope));
+  }
+
+  async revoke(principal: string): Promise<void> {
+    // Here at once (this instance's followers end even if Redis is away), then on every other instance.
+    this.revocations.end(principal);
+    await this.commands.publish(this.channel, JSON.stringify({ revoked: principal } satisfies Envelope));
+  }
+
+  onRevoked(principal: string, onRevoked: () => void): () => void {
+    return this.revocations.add(principal, () => undefined, onRevoked);
   }
 
   async close(): Promise<void> {
@@ -253,6 +280,10 @@ export class RedisEventBus implements EventBus {
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
+      return;
+    }
+    if ("revoked" in envelope) {
+      this.revocations.end(envelope.revoked);
       return;
     }
     if ("forget" in envelope) {

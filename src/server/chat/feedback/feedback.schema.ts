@@ -2,7 +2,7 @@ import { z } from "zod";
 import { FEEDBACK_RATINGS, SESSION_RATING_MAX, SESSION_RATING_MIN } from "~/shared/feedback";
 import { FEEDBACK_COMMENT_MAX_CHARS } from "~/shared/limits";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, wellFormedText } from "../limits";
+import { plainText, wellFormedText } from "../limits";
 
 /** Defined once in src/shared/ (the browser imports them from there). */
 export { FEEDBACK_COMMENT_MAX_CHARS } from "~/shared/limits";
@@ -17,7 +17,7 @@ const commentSchema = z
   .string({ error: "comment must be a string" })
   .trim()
   .max(FEEDBACK_COMMENT_MAX_CHARS, `comment must be at most ${FEEDBACK_COMMENT_MAX_CHARS} characters`)
-  .refine(hasNoNul, "comment must not contain the NUL character (U+0000)")
+  .check(plainText("comment"))
   .check(wellFormedText("comment"))
   .nullable()
   .optional()

@@ -10,6 +10,7 @@ import type {
   SessionRatingInput,
 } from "./feedback.schema";
 import { commitChange } from "../events/commit-change";
+import { requireMayWrite } from "../visitors/identify-visitor";
 
 /**
  * Stores a rating (one per rated thing, replaced by the next): a unique-key race (two first ratings at once) is
@@ -61,6 +62,7 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
   const session = await findOwnedSession(deps.db, message.session_id, input.visitor_id);
   if (message.role !== "assistant") throw new AppError("FEEDBACK_ON_VISITOR_MESSAGE");
   if (message.status === "streaming") throw new AppError("REPLY_NOT_FINISHED");
+  await requireMayWrite(deps, session.visitor_id);
 
   if (input.rating === null) {
     await deps.db.messageFeedback.deleteMany({ where: { message_id: message.id } });
@@ -104,6 +106,7 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
 /** Rates a whole conversation (1–5) of the visitor's own: one rating per session, replaced by the next. */
 export async function rateSession(deps: ChatDeps, input: SessionRatingInput): Promise<SessionRatingDto> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  await requireMayWrite(deps, session.visitor_id);
   const now = new Date();
   const comment = input.comment ? input.comment : null;
   const key = { session_id: session.id, visitor_id: session.visitor_id };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { AGENT_NAME_MAX_CHARS } from "~/shared/roles";
 import { HANDOFF_STATUSES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, wellFormedText } from "../limits";
+import { plainText, wellFormedText } from "../limits";
 import { messageTextSchema } from "../message-text";
 import { sessionSchema } from "../sessions/session.schema";
 
@@ -41,7 +41,7 @@ export const agentNameSchema = z
   .trim()
   .min(1, "agent_name must not be empty")
   .max(AGENT_NAME_MAX_CHARS, `agent_name must be at most ${AGENT_NAME_MAX_CHARS} characters`)
-  .refine(hasNoNul, "agent_name must not contain the NUL character (U+0000)")
+  .check(plainText("agent_name"))
   .check(wellFormedText("agent_name"))
   .optional()
   .meta({

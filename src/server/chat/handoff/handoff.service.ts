@@ -16,6 +16,7 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { SystemMessageKind } from "~/shared/system-messages";
 import type { SetVisitorEmailInput, VisitorDto } from "../visitors/visitor.schema";
 import { setVisitorEmail } from "../visitors/visitors.service";
+import { requireMayWrite } from "../visitors/identify-visitor";
 
 /** An agent counts as online while their inbox page's heartbeat (every 15 s) is this recent. */
 export const PRESENCE_TTL_MS = 45_000;
@@ -202,12 +203,22 @@ export async function expireWaiting(deps: ChatDeps): Promise<number> {
  */
 export async function requestHandoff(deps: ChatDeps, input: OwnedSessionInput): Promise<HandoffStateDto> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  await requireMayWrite(deps, session.visitor_id);
   return requestHandoffFor(deps, session);
 }
 
 /** requestHandoff for a session already checked (also used when the assistant hands over). */
 export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Promise<HandoffStateDto> {
   const online = await agentsOnline(deps);
+  // Nobody took the last request yet (status unavailable, still in the follow-up queue): asking again is the same
+  // open request — announced (session.handoff_requested, its webhook) once, not once per click.
+  if (
+    online === 0 &&
+    session.mode === "bot" &&
+    session.handoff_requested_at !== null &&
+    session.follow_up_since !== null
+  )
+    return stateOf(deps, session, online);
   if (online === 0 && (session.mode === "bot" || session.mode === "closed")) {
     // Nobody to ask: the request is missed at once and joins the follow-up queue.
     const now = nowOf(deps);
@@ -286,6 +297,7 @@ export async function sessionForAgentReply(
 /** The visitor is typing (or stopped): delivered live to the agents, never stored. */
 export async function visitorTyping(deps: ChatDeps, input: TypingInput): Promise<{ ok: true }> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
+  await requireMayWrite(deps, session.visitor_id);
   const data: TypingData = { role: "visitor", active: input.active };
   publishEvent(deps.events, session.id, "typing", data);
   return { ok: true };

@@ -4,7 +4,7 @@ import { transitionSession } from "../handoff/handoff.service";
 import { isUuid } from "../ids";
 import type { ChatTurn } from "../responder/responder";
 import { findOwnedSession, type SessionRow } from "../sessions/sessions.service";
-import { requireMaySend } from "../visitors/identify-visitor";
+import { requireMayWrite } from "../visitors/identify-visitor";
 import { historyBefore } from "./history";
 import type { ChatInput, MessageDto } from "./message.schema";
 import { storeMessages } from "./message-writer";
@@ -38,7 +38,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
  */
 export async function openChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
   const { session, history, stored } = await ownedSessionWithHistory(deps, input);
-  await requireMaySend(deps, session.visitor_id);
+  await requireMayWrite(deps, session.visitor_id);
   // `stored` is read only off the common path (a bot session with history is known to be in bot mode).
   const current =
     stored?.mode === "closed"

@@ -2,7 +2,7 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { keysetWhere } from "../pagination";
-import { requireMaySend } from "../visitors/identify-visitor";
+import { requireMayWrite } from "../visitors/identify-visitor";
 import { historyBefore } from "./history";
 import { toMessageDto } from "./message-dto";
 import type { ReplyActionInput } from "./message.schema";
@@ -21,7 +21,7 @@ import { startReply } from "./reply-start";
  */
 export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promise<StartedReply> {
   const reply = await findOwnedReply(deps, input);
-  await requireMaySend(deps, input.visitor_id);
+  await requireMayWrite(deps, input.visitor_id);
   const now = new Date();
   const { leaseMs } = deps.config.replyTimings;
   const stale =

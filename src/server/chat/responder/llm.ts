@@ -1,6 +1,7 @@
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { jsonSchema, streamText, tool, type ModelMessage } from "ai";
 import { metrics } from "../../observability/metrics";
+import { withoutControlCharacters } from "../limits";
 import { HANDOFF_TEXT, NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
 import {
   isKnowledgeSource,
@@ -243,10 +244,12 @@ export class LlmResponder implements Responder {
       idle.start();
       for await (const part of result.fullStream) {
         idle.touch();
-        if (part.type === "text-delta" && part.text !== "") {
+        // The model's text is external: stored without control characters (src/server/chat/limits.ts).
+        const text = part.type === "text-delta" ? withoutControlCharacters(part.text) : "";
+        if (part.type === "text-delta" && text !== "") {
           if (!produced) metrics.llmFirstToken.observe((performance.now() - started) / 1000);
           produced = true;
-          yield part.text;
+          yield text;
         } else if (part.type === "tool-call" && part.toolName === HANDOFF_TOOL) {
           turn.handoff = true;
         } else if (part.type === "error") {

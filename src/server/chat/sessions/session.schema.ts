@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SESSION_MODES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, LIMITS, wellFormedText } from "../limits";
+import { plainText, LIMITS, wellFormedText } from "../limits";
 import { pageInputSchema, pageOf } from "../pagination";
 
 const titleSchema = z
@@ -9,7 +9,7 @@ const titleSchema = z
   .trim()
   .min(1, "title must not be empty")
   .max(LIMITS.titleMaxChars, `title must be at most ${LIMITS.titleMaxChars} characters`)
-  .refine(hasNoNul, "title must not contain the NUL character (U+0000)")
+  .check(plainText("title"))
   .check(wellFormedText("title"))
   .meta({ description: "A name for the conversation.", example: "Billing question" });
 

@@ -7,6 +7,7 @@ import { commitChange } from "../events/commit-change";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
+import { requireMayWrite } from "../visitors/identify-visitor";
 import type {
   CreateSessionInput,
   ListSessionsInput,
@@ -61,6 +62,7 @@ export async function findOwnedSession(db: Db, sessionId: string, visitorId: str
 
 export async function createSession(deps: ChatDeps, input: CreateSessionInput): Promise<SessionDto> {
   await requireVisitor(deps.db, input.visitor_id);
+  await requireMayWrite(deps, input.visitor_id);
   const now = new Date();
   // Id and times chosen here, so the session.created event (stored in the same transaction) has the DTO.
   const data = {

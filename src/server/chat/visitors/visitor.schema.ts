@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { idSchema, visitorIdSchema } from "../ids";
-import { hasNoNul, jsonHasNoNul, LIMITS, wellFormedJson, wellFormedText } from "../limits";
+import { LIMITS, plainJson, plainText, wellFormedJson, wellFormedText } from "../limits";
 
 /** Free-form facts about the visitor's browser (user agent, locale, referrer, page url …): a JSON object. */
 const visitorMetadataSchema = z
@@ -8,9 +8,7 @@ const visitorMetadataSchema = z
   .refine((value) => Buffer.byteLength(JSON.stringify(value), "utf8") <= LIMITS.metadataMaxBytes, {
     message: `metadata must be at most ${LIMITS.metadataMaxBytes} bytes as JSON`,
   })
-  .refine(jsonHasNoNul, {
-    message: "metadata must not contain the NUL character (U+0000)",
-  })
+  .check(plainJson("metadata"))
   .check(wellFormedJson("metadata"))
   .meta({
     description: `A JSON object of at most ${LIMITS.metadataMaxBytes / 1024} KB: user agent, locale, referrer, page url …`,
@@ -38,7 +36,13 @@ export const visitorSchema = z
         "The site's user id once identify() proved it (a valid user_hash); null for anonymous visitors.",
     }),
     email: z.string().nullable().meta({
-      description: "An address the visitor left for a reply when no agent was available; null if none.",
+      description:
+        "The visitor's email: the one identify() was given, or left for a reply when no agent was available; null if none.",
+    }),
+    verified: z.boolean().meta({
+      description:
+        "True only when the site proved who the visitor is (identify() with a valid user_hash: `user_id` is set). " +
+        "Name and email sent without a hash are the visitor's own claim: false.",
     }),
   })
   .meta({ id: "Visitor" });
@@ -69,7 +73,7 @@ const identityText = (field: string, max: number) =>
     .trim()
     .min(1, `${field} must not be empty`)
     .max(max, `${field} must be at most ${max} characters`)
-    .refine(hasNoNul, `${field} must not contain the NUL character (U+0000)`)
+    .check(plainText(field))
     .check(wellFormedText(field));
 
 /** identify(): who the visitor is on the site, proven by user_hash (or, without it, only metadata). */

@@ -25,6 +25,7 @@ export function toVisitorDto(
     metadata: row.metadata as VisitorDto["metadata"],
     user_id: row.user_id,
     email: row.email,
+    verified: row.user_id !== null,
   };
 }
 

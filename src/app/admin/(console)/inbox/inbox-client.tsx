@@ -437,6 +437,16 @@ function Conversation({
         <dd className="mono">
           <bdi>{visitor.id}</bdi>
         </dd>
+        <dt>{t("identity")}</dt>
+        <dd data-testid="visitor-identity" data-verified={visitor.verified}>
+          {visitor.verified ? (
+            <strong>
+              {t("verified")} <bdi className="mono">{visitor.user_id}</bdi>
+            </strong>
+          ) : (
+            t("unverified")
+          )}
+        </dd>
         <dt>{t("email")}</dt>
         <dd>
           <bdi>{visitor.email ?? "—"}</bdi>
