@@ -7,6 +7,7 @@
  */
 import MailComposer from "nodemailer/lib/mail-composer";
 import type { ParsedMail } from "mailparser";
+import type { Page } from "@playwright/test";
 import { E2E_INBOUND_SECRET } from "./identity";
 import { mailsTo } from "./mailbox";
 import { completedReply, expect, openWidget, send, signInAdmin, test, watchProblems } from "./helpers";
@@ -157,15 +158,33 @@ test("a missed request is followed up by email, and the email's reply comes back
   await agentContext.close();
 });
 
-test("German widget: the assistant's built-in not-found reply is German", async ({ page }) => {
+/** The widget in German, one question; the assistant's built-in not-found reply must be German. */
+async function askGermanWidget(page: Page, question: string): Promise<void> {
   await openWidget(page, "?locale=de");
   await expect(page.locator("html")).toHaveAttribute("lang", "de");
-  await send(page, `qxzv ${Date.now().toString(36)} 4711`);
-  const reply = await completedReply(page);
-  await expect(reply.locator(".vc-bubble")).toContainText(
-    "Dazu habe ich in unseren Hilfeartikeln nichts gefunden.",
-  );
-  await expect(reply.locator(".vc-bubble")).toContainText("mit einer Person zu sprechen");
-  await expect(reply.locator(".vc-bubble")).not.toContainText("I couldn't find");
-  await expect(page.getByTestId("ai-disclosure")).toContainText("KI");
+  await expect(page.getByTestId("ai-disclosure")).toContainText("Sie chatten mit einem KI-Assistenten");
+  const input = page.getByRole("textbox", { name: "Nachricht" });
+  await input.fill(question);
+  await input.press("Enter");
+  const reply = (await completedReply(page)).locator(".vc-bubble");
+  await expect(reply).toContainText("Dazu habe ich in unseren Hilfeartikeln nichts gefunden.");
+  await expect(reply).toContainText("mit einer Person zu sprechen");
+  await expect(reply).not.toContainText("I couldn't find");
+}
+
+test("German widget: a German question the articles do not cover gets the German not-found reply", async ({
+  page,
+}) => {
+  await askGermanWidget(page, "Wie wird das Wetter morgen in Hamburg?");
+});
+
+test("German widget: a message too short to tell its language is answered in the widget's language", async ({
+  page,
+}) => {
+  // Known bug (found here): the widget's locale never reaches the responder — ResponderInput.locale is declared but
+  // no caller sets it (src/server/chat/messages/reply-run.ts) and sessions store no locale — so only the message's
+  // own detected language counts, and a short or unclear message in a German widget is answered in English.
+  // Expected to fail until that is fixed; Playwright then reports this test as "passed unexpectedly".
+  test.fail();
+  await askGermanWidget(page, "Quittungsdrucker?");
 });
