@@ -18,6 +18,8 @@ test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls
     /^Admin knowledge base/,
     /^Webhooks/,
     /^Admin inbox/,
+    /^Admin team/,
+    /^Email/,
   ]);
   await expect(page.getByText("STEP 1 — When your chat loads")).toBeVisible();
 

@@ -23,7 +23,9 @@ export interface SmtpReceiver {
  * A real SMTP server in-process (the `smtp-server` package, the receiving side of the protocol): nodemailer talks
  * SMTP to it exactly as to a provider — the tests never mock the client.
  */
-export async function startSmtpReceiver(): Promise<SmtpReceiver> {
+export async function startSmtpReceiver(
+  options: { onReceived?: (mail: ReceivedMail) => void } = {},
+): Promise<SmtpReceiver> {
   const received: ReceivedMail[] = [];
   let down = false;
   const server = new SMTPServer({
@@ -51,12 +53,14 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
         const raw = Buffer.concat(chunks);
         void simpleParser(raw).then(
           (parsed) => {
-            received.push({
+            const mail: ReceivedMail = {
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
               to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
               raw,
               parsed,
-            });
+            };
+            received.push(mail);
+            options.onReceived?.(mail);
             callback();
           },
           (error: Error) => callback(error),

@@ -276,7 +276,7 @@ function EmailStatusLine() {
       {enabled ? tf("on", { seconds: continuity_delay_seconds }) : tf("off")}
       {enabled && !replies_enabled && ` ${tf("repliesOff")}`}{" "}
       {enabled && email_alerts !== null && (
-        <label>
+        <label className="inbox-check">
           <input
             type="checkbox"
             checked={email_alerts}
