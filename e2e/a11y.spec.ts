@@ -58,7 +58,7 @@ for (const locale of LOCALES) {
       await expect(page.locator("html")).toHaveAttribute("lang", locale);
       await expectAccessibleInSchemes(page, `/widget empty, ${locale}`, locale);
       // The composer by its place, not its (translated) name.
-      await page.locator(".vc-composer textarea").fill("How do I embed the widget on my website?");
+      await page.locator(".vc-composer textarea").fill("How do I add the script tag for the widget?");
       await page.locator(".vc-composer textarea").press("Enter");
       await completedReply(page);
       await expectAccessibleInSchemes(page, `/widget with a reply, ${locale}`, locale);

@@ -48,7 +48,7 @@ export const test = base.extend<{ allowProblems: (pattern: RegExp) => void }>({
 });
 
 export const VISITOR_KEY = "visitor-chat:visitor_id";
-export const LONG_QUESTION = "How do I embed the widget on my website?";
+export const LONG_QUESTION = "How do I add the script tag for the widget?";
 /** The same question answered at 150 ms per delta (e2e/slow-replies-preload.mjs): a test that must act mid-reply
  * uses it, so a loaded machine cannot finish the reply before the test has looked. */
 export const SLOW_QUESTION = `${LONG_QUESTION} (slowly)`;

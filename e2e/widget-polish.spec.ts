@@ -13,7 +13,7 @@ test("one new-conversation control, copy on code and replies, list grouped by da
   await openWidget(page);
   await expect(page.getByRole("button", { name: "New conversation" })).toHaveCount(1);
 
-  await send(page, "How do I embed the widget on my website?");
+  await send(page, "How do I add the script tag for the widget?");
   const reply = await completedReply(page);
 
   await test.step("a code block scrolls, takes keyboard focus, and copies its code", async () => {

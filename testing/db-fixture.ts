@@ -229,6 +229,21 @@ export async function fillEveryTable(
         last_response: "Service Unavailable\n",
       },
     });
+    await db.emailOutbox.create({
+      data: {
+        kind: "continuity",
+        to_address: "visitor@example.org",
+        subject: "Your conversation — “Antwort”",
+        text: "Ada wrote:\n\nHello 😀",
+        html: "<p>Ada wrote:</p><p>Hello 😀</p>",
+        reply_to: "reply+copied@reply.example.com",
+        session_id: sessionIds[0]!,
+        attempts: 2,
+        next_attempt_at: new Date("2026-03-05T10:00:00.250Z"),
+        last_error: "451 try again later",
+      },
+    });
+    await db.agentAlertPreference.create({ data: { user_id: "user-copied", email_alerts: false } });
     return { visitorId: visitor.id, sessionId: sessionIds[1] ?? sessionIds[0]!, apiKey: key, messages };
   } finally {
     await close();

@@ -291,7 +291,7 @@ describe("graceful shutdown", () => {
         const session = await post(server.baseUrl, "/api/chats/sessions/", { visitor_id: visitorId });
         const ids = { visitor_id: visitorId, session_id: (session.body.data as { id: string }).id };
         const controller = new AbortController();
-        const question = { ...ids, message: "How do I embed the widget on my website?" };
+        const question = { ...ids, message: "How do I add the script tag for the widget?" };
         const response =
           transport === "REST"
             ? await fetch(`${server.baseUrl}/api/chats/messages/chat/stream/`, {

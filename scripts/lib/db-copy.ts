@@ -49,6 +49,8 @@ export const COPIED_TABLES = [
   "webhook_deliveries",
   "agent_presence",
   "canned_responses",
+  "email_outbox",
+  "agent_alert_preferences",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

@@ -30,7 +30,7 @@ export type ParseResult<T extends ParseTask["type"]> = T extends "html"
         ? { pages: string[]; sitemaps: string[] }
         : ZipContents;
 
-/** A refusal the admin reads: "<file> cannot be imported: <reason>". */
+/** A refusal the admin reads (its message is the reason given after the file's name: KNOWLEDGE_IMPORT_REFUSED). */
 export class ParseRefusal extends Error {}
 
 /** Plain text (e.g. from a PDF) as markdown: paragraphs kept, line breaks inside them joined. */
@@ -178,7 +178,7 @@ export function unzipFiles(task: Extract<ParseTask, { type: "zip" }>): ZipConten
           name: file.name,
           reason:
             size > task.maxEntryBytes
-              ? `it is larger than the import limit of ${Math.floor(task.maxEntryBytes / 1024)} KB once decompressed.`
+              ? `once decompressed it exceeds the import limit (${Math.floor(task.maxEntryBytes / 1024)} KB).`
               : "the archive's files together are larger than the limit once decompressed.",
         });
         file.terminate();
