@@ -3,7 +3,8 @@
  * assistant's built-in replies (not found, handoff) are in it even when the message is too short to tell its
  * language; a locale we do not speak is refused naming the field (tRPC here, REST over HTTP below).
  */
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { continuityEmail } from "~/server/chat/email/email-content";
 import { createCaller } from "~/server/api/root";
 import type { ChatDeps } from "~/server/chat/deps";
 import { chat } from "~/server/chat/messages/complete-reply";
@@ -107,5 +108,34 @@ describeEachServer("the session's locale over REST", (target) => {
     const refused = await post("/api/chats/sessions/", { visitor_id: visitorId, locale: "klingon" });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.locale?.[0]).toMatch(/locale must be one of en, de, fr, es, ar/);
+  });
+});
+
+describe("emails to the visitor in the session's language", () => {
+  const args = {
+    siteTitle: "Acme",
+    agentName: "Ada",
+    messages: ["Your parcel left today."],
+    conversationUrl: "https://acme.example/widget?resume=x",
+    stopUrl: "https://acme.example/api/inbound/email/stop/?token=t",
+    canReply: true,
+  };
+
+  it("uses the catalogue's VisitorEmail texts of the locale, English without one", () => {
+    const german = continuityEmail({ ...args, locale: "de" });
+    expect(german.subject).toBe("Acme: Ada hat auf Ihre Nachricht geantwortet");
+    expect(german.text).toContain("Ada (Acme) schrieb:");
+    expect(german.text).toContain("Keine weiteren E-Mails zu Ihren Gesprächen: " + args.stopUrl);
+    expect(german.html).toContain('<html lang="de" dir="ltr">');
+    expect(german.html).toContain(">Gespräch öffnen</a>");
+    const arabic = continuityEmail({ ...args, locale: "ar" });
+    expect(arabic.html).toContain('<html lang="ar" dir="rtl">');
+    expect(arabic.subject).toContain("Ada");
+    for (const locale of [null, undefined, "pt"]) {
+      const english = continuityEmail({ ...args, locale });
+      expect(english.subject).toBe("Acme: Ada replied to your message");
+      expect(english.text).toContain("Reply to this email, or continue the conversation here:");
+      expect(english.html).toContain(">Open the conversation</a>");
+    }
   });
 });
