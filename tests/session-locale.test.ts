@@ -103,7 +103,7 @@ describeEachServer("the session's locale over REST", (target) => {
     const visitor = await post("/api/chats/visitors/", {});
     const visitorId = visitor.body.data!.id;
     const created = await post("/api/chats/sessions/", { visitor_id: visitorId, locale: "fr" });
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     expect(created.body.data?.locale).toBe("fr");
     const refused = await post("/api/chats/sessions/", { visitor_id: visitorId, locale: "klingon" });
     expect(refused.status).toBe(400);
