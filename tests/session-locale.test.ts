@@ -15,6 +15,7 @@ import { describeEachDatabase } from "./helpers/databases";
 import { testDeps } from "./helpers/deps";
 import { describeEachServer } from "./helpers/server";
 import { expectTrpcError } from "./helpers/trpc";
+import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 
 describeEachDatabase("the session's locale", (database) => {
   let deps: ChatDeps;
@@ -108,6 +109,41 @@ describeEachServer("the session's locale over REST", (target) => {
     const refused = await post("/api/chats/sessions/", { visitor_id: visitorId, locale: "klingon" });
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.locale?.[0]).toMatch(/locale must be one of en, de, fr, es, ar/);
+  });
+
+  it("serves the widget's texts of the asked language, else the defaults; a bad locale is a 400", async () => {
+    const put = await fetch(`${target().baseUrl}/api/admin/settings/`, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+      body: JSON.stringify({
+        title: "Help",
+        greeting: "Hello!",
+        translations: { de: { title: "Hilfe", suggested_prompts: ["Wo ist meine Bestellung?"] } },
+        ai_disclosure: false,
+      }),
+    });
+    expect(put.status).toBe(200);
+    const get = async (query: string) => {
+      const response = await fetch(`${target().baseUrl}/api/chats/widget/${query}`);
+      const body = (await response.json()) as {
+        data?: Record<string, unknown>;
+        errors?: Record<string, string[]>;
+      };
+      checker.expectDeclared("GET", "/api/chats/widget/", response.status, body);
+      return { status: response.status, body };
+    };
+    const german = await get("?locale=de");
+    expect(german.body.data).toMatchObject({
+      title: "Hilfe",
+      greeting: "Hello!",
+      suggested_prompts: ["Wo ist meine Bestellung?"],
+      ai_disclosure: false,
+    });
+    expect((await get("?locale=fr")).body.data).toMatchObject({ title: "Help", suggested_prompts: [] });
+    expect((await get("")).body.data).toMatchObject({ title: "Help", ai_disclosure: false });
+    const bad = await get("?locale=xx");
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors?.locale?.[0]).toMatch(/locale must be one of/);
   });
 });
 
