@@ -96,11 +96,12 @@ describeEachDatabase("chat hot path in raw SQL", (database, dialect) => {
       ownerId: visitor.id,
       limit: 50,
     });
+    // With the owner's join each row carries the session's locale (null: none given).
     expect(turns.reverse()).toEqual([
-      { role: "user", content: "  How do   refunds work?  " },
-      { role: "assistant", content: "Sure, done." },
-      { role: "user", content: "And again?" },
-      { role: "assistant", content: "Sure, done." },
+      { role: "user", content: "  How do   refunds work?  ", locale: null },
+      { role: "assistant", content: "Sure, done.", locale: null },
+      { role: "user", content: "And again?", locale: null },
+      { role: "assistant", content: "Sure, done.", locale: null },
     ]);
 
     if (dialect === "sqlite") {

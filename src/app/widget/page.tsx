@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { NextIntlClientProvider } from "next-intl";
-import { getMessages, getTranslations } from "next-intl/server";
+import { getLocale, getMessages, getTranslations } from "next-intl/server";
 import { DEFAULT_OPTIONS, parseWidgetOptions, type WidgetOptions } from "~/components/widget/options";
 import { WidgetRoot } from "~/components/widget/widget-root";
+import { supportedLocale } from "~/i18n/locales";
 import { widgetMessages } from "~/i18n/namespaces";
 import { WIDGET_SETTING_DEFAULTS } from "~/server/admin/settings/widget-settings.schema";
-import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";
+import { getStoredWidgetSettings, widgetTextsFor } from "~/server/admin/settings/widget-settings.service";
 import { getChatDeps } from "~/server/runtime/runtime";
 import { logError } from "~/server/observability/logger";
 
@@ -18,14 +19,17 @@ export async function generateMetadata(): Promise<Metadata> {
 async function settingsOptions(): Promise<WidgetOptions> {
   try {
     const settings = await getStoredWidgetSettings(await getChatDeps());
+    // The texts set for the visitor's language, else the defaults.
+    const texts = widgetTextsFor(settings, supportedLocale(await getLocale()));
     return {
       ...DEFAULT_OPTIONS,
-      title: settings.title,
-      subtitle: settings.subtitle,
-      greeting: settings.greeting,
+      title: texts.title,
+      subtitle: texts.subtitle,
+      greeting: texts.greeting,
       accent: settings.accent,
       position: settings.position,
-      suggestedPrompts: settings.suggested_prompts,
+      suggestedPrompts: texts.suggested_prompts,
+      aiDisclosure: settings.ai_disclosure,
       assistantName: settings.assistant_name,
       assistantAvatar: settings.assistant_avatar,
       officeHours: settings.office_hours,

@@ -171,9 +171,11 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
           onDelete={sessions.remove}
         />
         <main className="vc-chat" aria-label={t("chat")}>
-          <p className="vc-ai-disclosure" data-testid="ai-disclosure">
-            {t("aiDisclosure")}
-          </p>
+          {options.aiDisclosure && (
+            <p className="vc-ai-disclosure" data-testid="ai-disclosure">
+              {t("aiDisclosure")}
+            </p>
+          )}
           <ConnectionNotice retrying={retrying} onRetryNow={retryNow} />
           <OfficeHoursNotice hours={options.officeHours} />
           <MessageList

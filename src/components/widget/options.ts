@@ -28,6 +28,8 @@ export interface WidgetOptions {
   assistantAvatar: string | null;
   /** null: always open. */
   officeHours: OfficeHours | null;
+  /** Show the AI disclosure line (the admin's setting; on by default). */
+  aiDisclosure: boolean;
 }
 
 /** The default wait before offering to rate a conversation: two minutes without a new message. */
@@ -46,6 +48,7 @@ export const DEFAULT_OPTIONS: WidgetOptions = {
   assistantName: "Assistant",
   assistantAvatar: null,
   officeHours: null,
+  aiDisclosure: true,
 };
 
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;

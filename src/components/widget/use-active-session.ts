@@ -1,6 +1,8 @@
 "use client";
 
+import { useLocale } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { supportedLocale } from "~/i18n/locales";
 import { useSessions } from "./use-sessions";
 import { currentResumeLink } from "./visitor-storage";
 
@@ -10,6 +12,8 @@ import { currentResumeLink } from "./visitor-storage";
  */
 export function useActiveSession(visitorId: string) {
   const sessions = useSessions(visitorId);
+  // The widget's language (data-locale, else the browser's): the server's built-in replies and emails use it.
+  const locale = supportedLocale(useLocale()) ?? undefined;
   // An email's link opens its conversation (when it is this visitor's).
   const [chosenId, setChosenId] = useState<string | null | undefined>(() => {
     const link = currentResumeLink();
@@ -24,7 +28,7 @@ export function useActiveSession(visitorId: string) {
   // One creation at a time: "+" starts it, and a message sent before it finishes joins the same conversation.
   const pendingCreate = useRef<Promise<string> | null>(null);
   const create = useCallback(() => {
-    pendingCreate.current ??= createSessionAsync({ visitor_id: visitorId })
+    pendingCreate.current ??= createSessionAsync({ visitor_id: visitorId, locale })
       .then((session) => {
         // Show it, unless the visitor has meanwhile switched to another conversation.
         setChosenId((current) => (current == null ? session.id : current));
@@ -35,7 +39,7 @@ export function useActiveSession(visitorId: string) {
         throw error;
       });
     return pendingCreate.current;
-  }, [createSessionAsync, visitorId]);
+  }, [createSessionAsync, visitorId, locale]);
   // A created conversation stays the one being created until it is on screen: a message sent in between (still
   // with the new conversation's null id) joins it instead of creating a second one (seen in CI: the message went
   // to another, new conversation while the empty one was shown).

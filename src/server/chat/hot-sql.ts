@@ -83,15 +83,18 @@ export function insertVisitor(
 export function completeTurns(
   db: Pick<Db, "$queryRaw">,
   args: { sessionId: string; ownerId?: string; before?: Keyset; limit: number },
-): Promise<{ role: "user" | "assistant" | "agent"; content: string }[]> {
-  // System steps ("Ada joined") are for people: never part of the responder's history.
+): Promise<{ role: "user" | "assistant" | "agent"; content: string; locale?: string | null }[]> {
+  // System steps ("Ada joined") are for people: never part of the responder's history. With the owner's join,
+  // each row carries the session's locale too (the reply's language), so the fast path needs no other read.
   const { sessionId, ownerId, before, limit } = args;
   const owner =
     ownerId === undefined
       ? Prisma.empty
       : Prisma.sql` JOIN sessions s ON s.id = m.session_id AND s.visitor_id = ${ownerId} AND s.mode = 'bot'`;
+  const columns =
+    ownerId === undefined ? Prisma.sql`m.role, m.content` : Prisma.sql`m.role, m.content, s.locale`;
   const keyset = keysetSql("m", "created_at", before, "desc");
-  return db.$queryRaw`SELECT m.role, m.content FROM messages m${owner} WHERE m.session_id = ${sessionId} AND m.status = 'complete' AND m.role <> 'system'${keyset} ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit}`;
+  return db.$queryRaw`SELECT ${columns} FROM messages m${owner} WHERE m.session_id = ${sessionId} AND m.status = 'complete' AND m.role <> 'system'${keyset} ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit}`;
 }
 
 /** What a reply run writes: the text always; the end state (status, sources, usage, answer kind) at the end. */

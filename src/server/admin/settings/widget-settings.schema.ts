@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normaliseOrigin } from "../../protection/origins";
+import { LOCALES, type Locale } from "~/i18n/locales";
 import {
   MAX_ALLOWED_ORIGINS,
   MAX_AVATAR_LENGTH,
@@ -23,6 +24,8 @@ export const WIDGET_SETTING_DEFAULTS = {
   assistant_avatar: null as string | null,
   allowed_origins: [] as string[],
   office_hours: null as OfficeHours | null,
+  translations: {} as WidgetTranslations,
+  ai_disclosure: true,
 } as const;
 
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -73,6 +76,47 @@ export const officeHoursSchema = z
   });
 export type OfficeHours = z.infer<typeof officeHoursSchema>;
 
+const suggestedPromptsSchema = z
+  .array(textSetting("suggested prompt", 1, WIDGET_TEXT_MAX_CHARS.suggested_prompt))
+  .max(MAX_SUGGESTED_PROMPTS, `suggested_prompts allows at most ${MAX_SUGGESTED_PROMPTS} prompts`);
+
+/** The texts that can be set per language; a field left out uses the default (the top-level value). */
+export const widgetTextsSchema = z
+  .strictObject({
+    title: textSetting("title", 1, WIDGET_TEXT_MAX_CHARS.title).optional(),
+    subtitle: textSetting("subtitle", 0, WIDGET_TEXT_MAX_CHARS.subtitle).optional(),
+    greeting: textSetting("greeting", 1, WIDGET_TEXT_MAX_CHARS.greeting).optional(),
+    suggested_prompts: suggestedPromptsSchema.optional(),
+  })
+  .meta({
+    id: "WidgetTexts",
+    description:
+      "One language's title, subtitle, greeting and suggested prompts; a field left out uses the default.",
+  });
+export type WidgetTexts = z.infer<typeof widgetTextsSchema>;
+
+/** Per-language texts keyed by locale (en, de, fr, es, ar); a language left out uses the defaults. */
+export const widgetTranslationsSchema = z
+  .strictObject(
+    Object.fromEntries(LOCALES.map((locale) => [locale, widgetTextsSchema.optional()])) as Record<
+      Locale,
+      z.ZodOptional<typeof widgetTextsSchema>
+    >,
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `translations takes the languages ${LOCALES.join(", ")} (not ${issue.keys.join(", ")})`
+          : "translations must be an object keyed by language",
+    },
+  )
+  .meta({
+    description:
+      "Per-language texts, keyed by locale (en, de, fr, es, ar): the widget shows a visitor the values of their " +
+      "language, else the defaults (the top-level fields).",
+    example: { de: { title: "Hilfe", greeting: "Hallo! Fragen Sie uns alles." } },
+  });
+export type WidgetTranslations = Partial<Record<Locale, WidgetTexts>>;
+
 /** PUT body: every field optional; a field left out or null goes back to its default. */
 export const updateWidgetSettingsInputSchema = z
   .strictObject({
@@ -86,10 +130,7 @@ export const updateWidgetSettingsInputSchema = z
       .nullish(),
     launcher_label: textSetting("launcher_label", 0, WIDGET_TEXT_MAX_CHARS.launcher_label).nullish(),
     position: z.enum(["left", "right"], { error: "position must be left or right" }).nullish(),
-    suggested_prompts: z
-      .array(textSetting("suggested prompt", 1, WIDGET_TEXT_MAX_CHARS.suggested_prompt))
-      .max(MAX_SUGGESTED_PROMPTS, `suggested_prompts allows at most ${MAX_SUGGESTED_PROMPTS} prompts`)
-      .nullish(),
+    suggested_prompts: suggestedPromptsSchema.nullish(),
     assistant_name: textSetting("assistant_name", 1, WIDGET_TEXT_MAX_CHARS.assistant_name).nullish(),
     assistant_avatar: z
       .string()
@@ -113,6 +154,11 @@ export const updateWidgetSettingsInputSchema = z
       .max(MAX_ALLOWED_ORIGINS, `allowed_origins allows at most ${MAX_ALLOWED_ORIGINS} websites`)
       .nullish(),
     office_hours: officeHoursSchema.nullish(),
+    translations: widgetTranslationsSchema.nullish(),
+    ai_disclosure: z
+      .boolean({ error: "ai_disclosure must be true or false" })
+      .nullish()
+      .meta({ description: "Show the AI disclosure line in the widget (default true)." }),
     // The GET answer's read-only fields: accepted, so what GET returns can be sent back as it is, and ignored.
     version: z
       .number()
@@ -146,6 +192,12 @@ export const widgetSettingsSchema = z
       description: "Websites allowed to embed the widget, added to WIDGET_ALLOWED_ORIGINS (and to CORS).",
     }),
     office_hours: officeHoursSchema.nullable().meta({ description: "null: always open." }),
+    translations: widgetTranslationsSchema,
+    ai_disclosure: z.boolean().meta({
+      description:
+        'Whether the widget shows its AI disclosure line ("You are chatting with an AI assistant", in the ' +
+        "visitor's language); on by default.",
+    }),
     version: z.number().int().meta({ description: "Grows by one on every save." }),
     updated_at: z.iso.datetime().nullable(),
     updated_by: z.string().nullable(),
@@ -164,6 +216,12 @@ export const publicWidgetSettingsSchema = widgetSettingsSchema
     updated_at: true,
     updated_by: true,
     env_allowed_origins: true,
+    translations: true,
   })
-  .meta({ id: "PublicWidgetSettings" });
+  .meta({
+    id: "PublicWidgetSettings",
+    description:
+      "Title, subtitle, greeting and suggested prompts are those of the language asked for (?locale=) where set, " +
+      "else the defaults.",
+  });
 export type PublicWidgetSettings = z.infer<typeof publicWidgetSettingsSchema>;

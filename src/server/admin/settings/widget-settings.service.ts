@@ -2,12 +2,15 @@ import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { commitInTransaction } from "../../chat/events/commit-change";
 import type { Db } from "../../db/client";
+import type { Locale } from "~/i18n/locales";
 import {
   officeHoursSchema,
   WIDGET_SETTING_DEFAULTS as D,
+  widgetTranslationsSchema,
   type PublicWidgetSettings,
   type UpdateWidgetSettingsInput,
   type WidgetSettingsDto,
+  type WidgetTranslations,
 } from "./widget-settings.schema";
 
 /**
@@ -50,6 +53,8 @@ interface SettingsRow {
   assistant_avatar: string | null;
   allowed_origins: unknown;
   office_hours: unknown;
+  translations: unknown;
+  ai_disclosure: boolean;
   updated_at: Date;
   updated_by: string | null;
 }
@@ -64,11 +69,13 @@ function toSettings(row: SettingsRow | null): StoredSettings {
       position: D.position,
       suggested_prompts: [],
       allowed_origins: [],
+      translations: {},
       version: 0,
       updated_at: null,
       updated_by: null,
     };
   const officeHours = officeHoursSchema.safeParse(row.office_hours);
+  const translations = widgetTranslationsSchema.safeParse(row.translations);
   return {
     title: row.title ?? D.title,
     subtitle: row.subtitle ?? D.subtitle,
@@ -81,6 +88,8 @@ function toSettings(row: SettingsRow | null): StoredSettings {
     assistant_avatar: row.assistant_avatar,
     allowed_origins: strings(row.allowed_origins),
     office_hours: officeHours.success ? officeHours.data : null,
+    translations: translations.success ? translations.data : {},
+    ai_disclosure: row.ai_disclosure,
     version: row.version,
     updated_at: row.updated_at.toISOString(),
     updated_by: row.updated_by,
@@ -125,19 +134,48 @@ export async function getWidgetSettings(
   return { ...(await getStoredWidgetSettings(deps)), env_allowed_origins: envAllowedOrigins };
 }
 
-export function publicWidgetSettings(settings: StoredSettings): PublicWidgetSettings {
+/**
+ * The texts a visitor in `locale` sees: each one the admin set for that language, else the default (the
+ * top-level value). No locale: the defaults.
+ */
+export function widgetTextsFor(
+  settings: Pick<StoredSettings, "title" | "subtitle" | "greeting" | "suggested_prompts" | "translations">,
+  locale: Locale | null | undefined,
+): Pick<StoredSettings, "title" | "subtitle" | "greeting" | "suggested_prompts"> {
+  const own = locale ? settings.translations[locale] : undefined;
   return {
-    title: settings.title,
-    subtitle: settings.subtitle,
-    greeting: settings.greeting,
+    title: own?.title ?? settings.title,
+    subtitle: own?.subtitle ?? settings.subtitle,
+    greeting: own?.greeting ?? settings.greeting,
+    suggested_prompts: own?.suggested_prompts ?? settings.suggested_prompts,
+  };
+}
+
+/** What a visitor's browser gets, with the texts of the visitor's language (`locale`) where set. */
+export function publicWidgetSettings(settings: StoredSettings, locale?: Locale | null): PublicWidgetSettings {
+  return {
+    ...widgetTextsFor(settings, locale),
     accent: settings.accent,
     launcher_label: settings.launcher_label,
     position: settings.position,
-    suggested_prompts: settings.suggested_prompts,
     assistant_name: settings.assistant_name,
     assistant_avatar: settings.assistant_avatar,
     office_hours: settings.office_hours,
+    ai_disclosure: settings.ai_disclosure,
   };
+}
+
+/** Per-language texts as stored: languages with no text left out. */
+function compactTranslations(translations: WidgetTranslations | null | undefined): WidgetTranslations {
+  const result: WidgetTranslations = {};
+  for (const [locale, texts] of Object.entries(translations ?? {}) as [
+    Locale,
+    WidgetTranslations[Locale],
+  ][]) {
+    const kept = Object.fromEntries(Object.entries(texts ?? {}).filter(([, value]) => value !== undefined));
+    if (Object.keys(kept).length > 0) result[locale] = kept;
+  }
+  return result;
 }
 
 /** The names of the settings a save changes (for the audit entry: names only, never the values). */
@@ -173,6 +211,8 @@ export async function updateWidgetSettings(
     // "Always open" is stored as a marker object: SQL NULL in a nullable JSON column needs each generated
     // client's own DbNull value, and the domain is written against one client type for both dialects.
     office_hours: input.office_hours ?? ALWAYS_OPEN,
+    translations: compactTranslations(input.translations),
+    ai_disclosure: input.ai_disclosure ?? D.ai_disclosure,
     updated_by: updatedBy,
   };
   const value = await commitInTransaction(deps, async (tx) => {

@@ -64,6 +64,7 @@ async function queueOne(deps: ChatDeps, sessionId: string, now: Date, cutoff: Da
       conversationUrl: conversationUrl(config.publicUrl, session.id, session.visitor_id),
       stopUrl: `${config.publicUrl}/api/inbound/email/stop/?token=${token}`,
       canReply: replyTo !== undefined,
+      locale: session.locale,
     });
     await queueEmail(tx, {
       ...email,

@@ -1,6 +1,10 @@
+import { directionOf, DEFAULT_LOCALE, supportedLocale } from "~/i18n/locales";
+import { visitorEmailTexts } from "./email-texts";
+
 /**
  * The emails' words and markup, built from plain data (no database): each email is plain text and HTML with the
- * same content. Visitor emails are in English for now (the visitor's language is not stored yet).
+ * same content. Visitor emails are in the session's language (the `VisitorEmail` namespace of
+ * messages/<locale>.json), English when it is not known; emails to agents are in English.
  */
 
 export interface RenderedEmail {
@@ -24,9 +28,10 @@ const paragraphs = (text: string) =>
     .map((part) => `<p>${escapeHtml(part).replaceAll("\n", "<br>")}</p>`)
     .join("");
 
-function page(siteTitle: string, body: string): string {
+function page(siteTitle: string, body: string, locale: string = DEFAULT_LOCALE): string {
+  const language = supportedLocale(locale) ?? DEFAULT_LOCALE;
   return (
-    `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(siteTitle)}</title></head>` +
+    `<!doctype html><html lang="${language}" dir="${directionOf(language)}"><head><meta charset="utf-8"><title>${escapeHtml(siteTitle)}</title></head>` +
     `<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111827;max-width:600px;margin:0 auto;padding:16px">` +
     `${body}</body></html>`
   );
@@ -40,35 +45,39 @@ export function continuityEmail(args: {
   conversationUrl: string;
   stopUrl: string;
   canReply: boolean;
+  /** The session's locale: the email's language (English when null or not one of ours). */
+  locale?: string | null;
 }): RenderedEmail {
   const { siteTitle, agentName, messages, conversationUrl, stopUrl, canReply } = args;
-  const subject = `${siteTitle}: ${agentName} replied to your message`;
-  const howToAnswer = canReply
-    ? "Reply to this email, or continue the conversation here:"
-    : "Continue the conversation here:";
+  const t = visitorEmailTexts(args.locale);
+  const subject = t("subject", { site: siteTitle, agent: agentName });
+  const howToAnswer = canReply ? t("replyOrContinue") : t("continue");
+  const wrote = t("wrote", { agent: agentName, site: siteTitle });
+  const why = t("why", { site: siteTitle });
   const text = [
-    `${agentName} (${siteTitle}) wrote:`,
+    wrote,
     "",
     ...messages.flatMap((message) => [message, ""]),
     howToAnswer,
     conversationUrl,
     "",
     "--",
-    `You get this email because you left your address in the chat on ${siteTitle}.`,
-    `No more emails about your conversations: ${stopUrl}`,
+    why,
+    `${t("stop")} ${stopUrl}`,
   ].join("\n");
   const html = page(
     siteTitle,
-    `<p><strong>${escapeHtml(agentName)}</strong> (${escapeHtml(siteTitle)}) wrote:</p>` +
+    `<p>${escapeHtml(wrote)}</p>` +
       messages
         .map(
           (message) =>
             `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #4f46e5;background:#f4f5f7">${paragraphs(message)}</blockquote>`,
         )
         .join("") +
-      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(conversationUrl)}">Open the conversation</a></p>` +
-      `<hr><p style="font-size:12px;color:#5b6472">You get this email because you left your address in the chat on ` +
-      `${escapeHtml(siteTitle)}. <a href="${escapeHtml(stopUrl)}">No more emails</a></p>`,
+      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(conversationUrl)}">${escapeHtml(t("openConversation"))}</a></p>` +
+      `<hr><p style="font-size:12px;color:#5b6472">${escapeHtml(why)} ` +
+      `<a href="${escapeHtml(stopUrl)}">${escapeHtml(t("stopLink"))}</a></p>`,
+    args.locale ?? DEFAULT_LOCALE,
   );
   return { subject, text, html };
 }

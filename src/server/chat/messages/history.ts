@@ -14,6 +14,19 @@ export async function historyBefore(
   before?: Keyset,
   ownerId?: string,
 ): Promise<ChatTurn[]> {
+  return (await historyWithLocale(deps, sessionId, before, ownerId)).history;
+}
+
+/**
+ * historyBefore, and with `ownerId` the session's locale read in the same query (undefined when there are no
+ * turns or without `ownerId`).
+ */
+export async function historyWithLocale(
+  deps: ChatDeps,
+  sessionId: string,
+  before?: Keyset,
+  ownerId?: string,
+): Promise<{ history: ChatTurn[]; locale?: string | null }> {
   const earlier = await completeTurns(deps.db, {
     sessionId,
     ownerId,
@@ -21,8 +34,9 @@ export async function historyBefore(
     limit: LIMITS.historyMaxMessages,
   });
   // An agent's words are the assistant's side of the conversation for the responder.
-  return earlier.reverse().map((turn) => ({
+  const history = earlier.reverse().map((turn) => ({
     role: turn.role === "user" ? ("user" as const) : ("assistant" as const),
     content: turn.content,
   }));
+  return { history, locale: earlier[0]?.locale };
 }

@@ -5,7 +5,7 @@ import { isUuid } from "../ids";
 import type { ChatTurn } from "../responder/responder";
 import { findOwnedSession, type SessionRow } from "../sessions/sessions.service";
 import { requireMayWrite } from "../visitors/identify-visitor";
-import { historyBefore } from "./history";
+import { historyBefore, historyWithLocale } from "./history";
 import type { ChatInput, MessageDto } from "./message.schema";
 import { storeMessages } from "./message-writer";
 import type { ReplyRun } from "./reply-run";
@@ -37,7 +37,7 @@ export async function startChat(deps: ChatDeps, input: ChatInput): Promise<Start
  * published (a person answers), with no assistant message and no run.
  */
 export async function openChat(deps: ChatDeps, input: ChatInput): Promise<StartedChat> {
-  const { session, history, stored } = await ownedSessionWithHistory(deps, input);
+  const { session, history, stored, locale } = await ownedSessionWithHistory(deps, input);
   await requireMayWrite(deps, session.visitor_id);
   // `stored` is read only off the common path (a bot session with history is known to be in bot mode).
   const current =
@@ -61,6 +61,7 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
     savedAt: new Date(assistantMessage!.created_at),
     history,
     message: input.message,
+    locale,
   });
   return { userMessage: userMessage!, assistantMessage: assistantMessage!, run };
 }
@@ -74,12 +75,26 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
 async function ownedSessionWithHistory(
   deps: ChatDeps,
   input: ChatInput,
-): Promise<{ session: Pick<SessionRow, "id" | "visitor_id">; history: ChatTurn[]; stored?: SessionRow }> {
+): Promise<{
+  session: Pick<SessionRow, "id" | "visitor_id">;
+  history: ChatTurn[];
+  stored?: SessionRow;
+  locale: string | null;
+}> {
   if (isUuid(input.session_id) && isUuid(input.visitor_id)) {
-    const history = await historyBefore(deps, input.session_id, undefined, input.visitor_id);
+    const { history, locale } = await historyWithLocale(deps, input.session_id, undefined, input.visitor_id);
     if (history.length > 0)
-      return { session: { id: input.session_id, visitor_id: input.visitor_id }, history };
+      return {
+        session: { id: input.session_id, visitor_id: input.visitor_id },
+        history,
+        locale: locale ?? null,
+      };
   }
   const session = await findOwnedSession(deps.db, input.session_id, input.visitor_id);
-  return { session, history: await historyBefore(deps, session.id), stored: session };
+  return {
+    session,
+    history: await historyBefore(deps, session.id),
+    stored: session,
+    locale: session.locale,
+  };
 }

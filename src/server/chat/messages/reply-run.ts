@@ -90,6 +90,8 @@ export interface ReplyRunArgs {
   savedAt: Date;
   history: ChatTurn[];
   message: string;
+  /** The session's locale (ResponderInput.locale). */
+  locale?: string | null;
   timings: ReplyTimings;
   /** Told each delta as it is produced, and the result once it is stored (not when storing it failed). */
   listener?: ReplyRunListener;
@@ -229,6 +231,7 @@ class ReplyRunner {
       const reply = this.args.responder.reply({
         history: this.args.history,
         message: this.args.message,
+        locale: this.args.locale ?? null,
         signal,
       });
       try {

@@ -37,7 +37,14 @@ async function handOverForAssistant(deps: ChatDeps, sessionId: string): Promise<
  */
 export function startReply(
   deps: ChatDeps,
-  args: { reply: MessageDto; savedAt: Date; history: ChatTurn[]; message: string },
+  args: {
+    reply: MessageDto;
+    savedAt: Date;
+    history: ChatTurn[];
+    message: string;
+    /** The session's locale: the language of built-in replies (ResponderInput.locale). */
+    locale: string | null;
+  },
 ): ReplyRun {
   return startReplyRun({
     deps,
@@ -47,6 +54,7 @@ export function startReply(
     timings: deps.config.replyTimings,
     history: args.history,
     message: args.message,
+    locale: args.locale,
     listener: replyEvents(deps, args.reply),
   });
 }

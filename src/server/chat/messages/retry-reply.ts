@@ -44,6 +44,16 @@ export async function startRetry(deps: ChatDeps, input: ReplyActionInput): Promi
   });
   if (!assistantMessage) throw new AppError("REPLY_NOT_RETRYABLE");
   const history = await historyBefore(deps, reply.session_id, { at: question.created_at, id: question.id });
-  const run = startReply(deps, { reply: assistantMessage, savedAt, history, message: question.content });
+  const session = await deps.db.session.findUnique({
+    where: { id: reply.session_id },
+    select: { locale: true },
+  });
+  const run = startReply(deps, {
+    reply: assistantMessage,
+    savedAt,
+    history,
+    message: question.content,
+    locale: session?.locale ?? null,
+  });
   return { userMessage: toMessageDto(question), assistantMessage, run };
 }

@@ -2,7 +2,7 @@ import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { jsonSchema, streamText, tool, type ModelMessage } from "ai";
 import { metrics } from "../../observability/metrics";
 import { withoutControlCharacters } from "../limits";
-import { HANDOFF_TEXT, NOT_FOUND_OFFER, NOT_FOUND_TEXT } from "./fallback-replies";
+import { handoffText, NOT_FOUND_OFFER, NOT_FOUND_TEXT, replyLanguage } from "./fallback-replies";
 import {
   isKnowledgeSource,
   passageSource,
@@ -269,7 +269,8 @@ export class LlmResponder implements Responder {
           }
           if (!produced && turn.handoff) {
             produced = true;
-            yield HANDOFF_TEXT;
+            // The tool call without words: the built-in handoff line in the visitor's language.
+            yield handoffText(replyLanguage(input.message, input.locale));
           }
           if (!produced) throw new LlmReplyError("The model returned an empty reply.");
           outcome = "ok";

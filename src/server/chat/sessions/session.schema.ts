@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCALES } from "~/i18n/locales";
 import { SESSION_MODES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
 import { plainText, LIMITS, wellFormedText } from "../limits";
@@ -21,6 +22,16 @@ export const sessionModeSchema = z.enum(SESSION_MODES).meta({
     "until an agent claims it; agent: a person answers (the assistant is silent); closed: an agent closed it " +
     "(the visitor's next message reopens it in bot mode).",
 });
+
+/** The visitor's language: one of the widget's locales (src/i18n/locales.ts). */
+export const sessionLocaleSchema = z
+  .enum(LOCALES, { error: `locale must be one of ${LOCALES.join(", ")}` })
+  .meta({
+    description:
+      "The visitor's language (the widget's). Built-in replies of the assistant and of handoff, and emails to the " +
+      "visitor, use it; null when not given (replies then follow the message's language, else English).",
+    example: "de",
+  });
 
 export const sessionSchema = z
   .object({
@@ -45,6 +56,7 @@ export const sessionSchema = z
           "When the visitor last asked for a person and no agent has claimed it since; null otherwise. With mode " +
           "bot it means nobody was available (the visitor may leave an email).",
       }),
+    locale: sessionLocaleSchema.nullable(),
     needs_follow_up: z.boolean().meta({
       description:
         "true while a request for a person went unanswered (nobody was online, or nobody claimed it within " +
@@ -58,6 +70,7 @@ export type SessionDto = z.infer<typeof sessionSchema>;
 export const createSessionInputSchema = z.strictObject({
   visitor_id: visitorIdSchema,
   title: titleSchema.optional(),
+  locale: sessionLocaleSchema.optional(),
 });
 export type CreateSessionInput = z.infer<typeof createSessionInputSchema>;
 

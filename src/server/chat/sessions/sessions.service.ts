@@ -4,6 +4,7 @@ import type { Db } from "../../db/client";
 import type { ChatDeps } from "../deps";
 import { AppError } from "../../errors/app-error";
 import { commitChange } from "../events/commit-change";
+import { isLocale } from "~/i18n/locales";
 import { isUuid } from "../ids";
 import { decodeCursor, keysetWhere, toPage } from "../pagination";
 import { requireVisitor } from "../visitors/visitors.service";
@@ -31,6 +32,7 @@ export function toSessionDto(
     | "agent_name"
     | "handoff_requested_at"
     | "follow_up_since"
+    | "locale"
   >,
 ): SessionDto {
   return {
@@ -42,6 +44,7 @@ export function toSessionDto(
     mode: row.mode,
     agent_name: row.mode === "agent" ? row.agent_name : null,
     handoff_requested_at: row.handoff_requested_at?.toISOString() ?? null,
+    locale: isLocale(row.locale) ? row.locale : null,
     needs_follow_up: row.follow_up_since !== null,
   };
 }
@@ -69,6 +72,7 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
     id: randomUUID(),
     visitor_id: input.visitor_id,
     title: input.title ?? null,
+    locale: input.locale ?? null,
     created_at: now,
     updated_at: now,
   };

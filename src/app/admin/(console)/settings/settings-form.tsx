@@ -1,8 +1,9 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useFormatter, useTranslations } from "next-intl";
+import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
+import { LOCALES, type Locale } from "~/i18n/locales";
 import { MAX_SUGGESTED_PROMPTS, WEEKDAYS, WIDGET_TEXT_MAX_CHARS } from "~/shared/widget-settings";
 import type {
   OfficeHours,
@@ -26,6 +27,51 @@ const WHEN = {
 const MAX_AVATAR_BYTES = 48 * 1024;
 
 type Range = OfficeHours["ranges"][number];
+
+/** One language's texts as edited: empty means "use the default". */
+interface TextsDraft {
+  title: string;
+  subtitle: string;
+  greeting: string;
+  prompts: string[];
+}
+
+function textsDrafts(translations: WidgetSettingsDto["translations"]): Record<Locale, TextsDraft> {
+  return Object.fromEntries(
+    LOCALES.map((locale) => {
+      const own = translations[locale];
+      return [
+        locale,
+        {
+          title: own?.title ?? "",
+          subtitle: own?.subtitle ?? "",
+          greeting: own?.greeting ?? "",
+          prompts: Array.from(
+            { length: MAX_SUGGESTED_PROMPTS },
+            (_, index) => own?.suggested_prompts?.[index] ?? "",
+          ),
+        },
+      ];
+    }),
+  ) as Record<Locale, TextsDraft>;
+}
+
+/** The drafts as the API takes them: only what was filled in (subtitle: an empty one is the default too). */
+function translationsInput(drafts: Record<Locale, TextsDraft>): UpdateWidgetSettingsInput["translations"] {
+  const result: NonNullable<UpdateWidgetSettingsInput["translations"]> = {};
+  for (const locale of LOCALES) {
+    const draft = drafts[locale];
+    const prompts = draft.prompts.map((prompt) => prompt.trim()).filter(Boolean);
+    const texts = {
+      ...(draft.title.trim() && { title: draft.title }),
+      ...(draft.subtitle.trim() && { subtitle: draft.subtitle }),
+      ...(draft.greeting.trim() && { greeting: draft.greeting }),
+      ...(prompts.length > 0 && { suggested_prompts: prompts }),
+    };
+    if (Object.keys(texts).length > 0) result[locale] = texts;
+  }
+  return result;
+}
 
 function defaultRanges(): Range[] {
   return (["mon", "tue", "wed", "thu", "fri"] as const).map((day) => ({ day, from: "09:00", to: "17:00" }));
@@ -74,6 +120,17 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
     initial.office_hours?.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
   );
   const [ranges, setRanges] = useState<Range[]>(initial.office_hours?.ranges ?? defaultRanges());
+  const [drafts, setDrafts] = useState(() => textsDrafts(initial.translations));
+  const [language, setLanguage] = useState<Locale>("de");
+  const [aiDisclosure, setAiDisclosure] = useState(initial.ai_disclosure);
+  const pageLocale = useLocale();
+  const languageNames = useMemo(
+    () => new Intl.DisplayNames([pageLocale], { type: "language" }),
+    [pageLocale],
+  );
+  const draft = drafts[language];
+  const editDraft = (change: Partial<TextsDraft>) =>
+    setDrafts((all) => ({ ...all, [language]: { ...all[language], ...change } }));
 
   const save = useMutation(trpc.admin.settings.update.mutationOptions({ onSuccess: setSaved }));
   const fieldErrors = (save.error?.data as { fieldErrors?: Record<string, string[]> } | undefined)
@@ -100,6 +157,8 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
         .map((origin) => origin.trim())
         .filter(Boolean),
       office_hours: hoursOn ? { timezone, ranges } : null,
+      translations: translationsInput(drafts),
+      ai_disclosure: aiDisclosure,
     };
     save.mutate(input);
   }
@@ -206,7 +265,66 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       </fieldset>
 
       <fieldset>
+        <legend>{t("languages")}</legend>
+        <p className="muted">{t("languagesHint")}</p>
+        <Field label={t("languageField")} errors={[]}>
+          <select value={language} onChange={(e) => setLanguage(e.target.value as Locale)}>
+            {LOCALES.map((locale) => (
+              <option key={locale} value={locale}>
+                {languageNames.of(locale) ?? locale}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t("title")} errors={errorsFor(`translations.${language}.title`)}>
+          <input
+            value={draft.title}
+            placeholder={title}
+            maxLength={WIDGET_TEXT_MAX_CHARS.title}
+            onChange={(e) => editDraft({ title: e.target.value })}
+          />
+        </Field>
+        <Field label={t("subtitle")} errors={errorsFor(`translations.${language}.subtitle`)}>
+          <input
+            value={draft.subtitle}
+            placeholder={subtitle}
+            maxLength={WIDGET_TEXT_MAX_CHARS.subtitle}
+            onChange={(e) => editDraft({ subtitle: e.target.value })}
+          />
+        </Field>
+        <Field label={t("greeting")} errors={errorsFor(`translations.${language}.greeting`)}>
+          <textarea
+            value={draft.greeting}
+            placeholder={greeting}
+            maxLength={WIDGET_TEXT_MAX_CHARS.greeting}
+            rows={3}
+            onChange={(e) => editDraft({ greeting: e.target.value })}
+          />
+        </Field>
+        {draft.prompts.map((prompt, index) => (
+          <Field
+            key={index}
+            label={t("prompt", { number: index + 1 })}
+            errors={errorsFor(`translations.${language}.suggested_prompts.${index}`)}
+          >
+            <input
+              value={prompt}
+              placeholder={prompts[index] ?? ""}
+              maxLength={WIDGET_TEXT_MAX_CHARS.suggested_prompt}
+              onChange={(e) =>
+                editDraft({ prompts: draft.prompts.map((p, i) => (i === index ? e.target.value : p)) })
+              }
+            />
+          </Field>
+        ))}
+      </fieldset>
+
+      <fieldset>
         <legend>{t("assistant")}</legend>
+        <label className="check">
+          <input type="checkbox" checked={aiDisclosure} onChange={(e) => setAiDisclosure(e.target.checked)} />
+          {t("aiDisclosureField")}
+        </label>
         <Field label={t("displayName")} errors={errorsFor("assistant_name")}>
           <input
             value={assistantName}
