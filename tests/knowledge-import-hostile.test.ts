@@ -169,7 +169,7 @@ describeEachDatabase("knowledge import under hostile input", (database) => {
     });
     expect(outcomes["upload:help-center.zip/bomb.txt"]).toMatchObject({
       outcome: "refused",
-      reason: expect.stringMatching(/larger than the import limit/),
+      reason: expect.stringMatching(/exceeds the import limit/),
     });
     expect(outcomes["upload:help-center.zip/inner.zip"]).toMatchObject({ outcome: "refused" });
     expect(outcomes["upload:help-center.zip/tool.exe"]).toMatchObject({

@@ -101,7 +101,9 @@ describe("npm start's output", { timeout: 90_000 }, () => {
         if (!ready) await new Promise((resolve) => setTimeout(resolve, 200));
       }
       expect(ready, stdout + stderr).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The request's line is written once its response has finished: wait for it (a loaded machine is slow).
+      for (let waited = 0; !stdout.includes('"msg":"request"') && waited < 10_000; waited += 100)
+        await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {
       child.kill("SIGTERM");
       await exited;
