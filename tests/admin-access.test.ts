@@ -291,6 +291,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         ? { url, init: json({ content: "Changed." }), status: 200 }
         : { url, init: { method, headers: { ...headers, ...sameSite } }, status: 200 };
     }
+    if (pattern === "/api/admin/sessions/{id}/notes/" && method === "POST")
+      return { url: concrete(pattern), init: json({ content: `A note ${made}.` }), status: 201 };
     if (pattern === "/api/admin/sessions/{id}/assign/")
       return { url: concrete(pattern), init: json({ user_id: agentUserId }), status: 200 };
     if (pattern === "/api/admin/users/" && method === "POST")

@@ -49,6 +49,7 @@ export const COPIED_TABLES = [
   "webhook_deliveries",
   "agent_presence",
   "canned_responses",
+  "session_notes",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

@@ -63,6 +63,13 @@ import {
   listCannedResponses,
   updateCannedResponse,
 } from "../../admin/canned-responses/canned-responses.service";
+import {
+  addSessionNoteInputSchema,
+  sessionNoteListSchema,
+  sessionNoteSchema,
+  sessionNotesInputSchema,
+} from "../../admin/notes/notes.schema";
+import { addSessionNote, listSessionNotes } from "../../admin/notes/notes.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
@@ -389,6 +396,48 @@ export const adminRouter = createTRPCRouter({
       .input(assignSessionInputSchema)
       .output(sessionSchema)
       .mutation(({ ctx, input }) => assign(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+
+    notes: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/sessions/{id}/notes",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "List a conversation's private notes (admin, agent)",
+          description:
+            "The team's notes on the conversation, oldest first. Notes are never shown to the visitor: no " +
+            "visitor-facing route, event stream, email or webhook carries them.",
+        },
+        errors: ["SESSION_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Notes listed." },
+      })
+      .input(sessionNotesInputSchema)
+      .output(sessionNoteListSchema)
+      .query(({ ctx, input }) => listSessionNotes(ctx.deps, input.id)),
+
+    addNote: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/sessions/{id}/notes",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Add a private note to a conversation (admin, agent)",
+          description:
+            "`content` (1–4000 characters), stored with its author. Only the team sees it (the inbox, the admin " +
+            "transcript, the admin's visitor export); it is erased with the visitor. Audited (`note.added`).",
+        },
+        errors: ["SESSION_NOT_FOUND"],
+        access: "agent",
+        rest: { successStatus: 201, successMessage: "Note added." },
+      })
+      .input(addSessionNoteInputSchema)
+      .output(sessionNoteSchema)
+      .mutation(({ ctx, input }) =>
+        addSessionNote(ctx.deps, input, agentOf(ctx.principal), auditByOf(ctx.principal, ctx.ip)),
+      ),
 
     release: agentAction(
       "release",

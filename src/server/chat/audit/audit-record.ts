@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = {
   "session.released": "an agent released a conversation",
   "session.closed": "an agent closed a conversation",
   "agent_message.sent": "an agent wrote to a visitor",
+  "note.added": "an agent added a private note to a conversation (the team's only)",
   "webhook.created": "a webhook endpoint was registered",
   "webhook.updated": "a webhook endpoint was changed (url, events, enabled)",
   "webhook.deleted": "a webhook endpoint was deleted",

@@ -11,6 +11,7 @@ import { fillSavedReply } from "~/shared/saved-replies";
 import { metadataPreview } from "../../_components/format";
 import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
+import { SessionNotes } from "./session-notes";
 
 const noSubscription = () => () => undefined;
 
@@ -563,6 +564,7 @@ function Conversation({
           )}
         </form>
       )}
+      <SessionNotes id={id} />
     </>
   );
 }
