@@ -206,6 +206,13 @@ export async function fillEveryTable(
         created_at: new Date("2026-03-01T09:00:00.456Z"),
       },
     });
+    await db.sessionLabel.create({
+      data: {
+        session_id: sessionIds[0]!,
+        label: "billing ü",
+        created_at: new Date("2026-03-01T09:00:01.5Z"),
+      },
+    });
     // Webhooks: an endpoint (JSON events, a boolean, nullable times), an event and its delivery.
     const endpoint = await db.webhookEndpoint.create({
       data: {

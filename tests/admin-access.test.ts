@@ -293,6 +293,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     }
     if (pattern === "/api/admin/sessions/{id}/notes/" && method === "POST")
       return { url: concrete(pattern), init: json({ content: `A note ${made}.` }), status: 201 };
+    if (pattern === "/api/admin/sessions/{id}/labels/")
+      return { url: concrete(pattern), init: json({ labels: ["access", `made-${made}`] }), status: 200 };
     if (pattern === "/api/admin/sessions/{id}/assign/")
       return { url: concrete(pattern), init: json({ user_id: agentUserId }), status: 200 };
     if (pattern === "/api/admin/users/" && method === "POST")

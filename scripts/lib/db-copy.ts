@@ -50,6 +50,7 @@ export const COPIED_TABLES = [
   "agent_presence",
   "canned_responses",
   "session_notes",
+  "session_labels",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

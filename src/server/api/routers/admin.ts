@@ -70,6 +70,12 @@ import {
   sessionNotesInputSchema,
 } from "../../admin/notes/notes.schema";
 import { addSessionNote, listSessionNotes } from "../../admin/notes/notes.service";
+import {
+  labelUsageListSchema,
+  sessionLabelsSchema,
+  setSessionLabelsInputSchema,
+} from "../../admin/labels/labels.schema";
+import { listLabels, setSessionLabels } from "../../admin/labels/labels.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
@@ -439,6 +445,27 @@ export const adminRouter = createTRPCRouter({
         addSessionNote(ctx.deps, input, agentOf(ctx.principal), auditByOf(ctx.principal, ctx.ip)),
       ),
 
+    setLabels: adminProcedure
+      .meta({
+        openapi: {
+          method: "PUT",
+          path: "/admin/sessions/{id}/labels",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Set a conversation's labels (admin, agent)",
+          description:
+            "`labels` replaces the conversation's labels (each trimmed, 1–40 characters, at most 20, duplicates " +
+            "kept once; `[]` removes them). Find them with `GET /api/admin/sessions/?label=…`. The team's only. " +
+            "Audited (`session.labels_changed`).",
+        },
+        errors: ["SESSION_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Labels set." },
+      })
+      .input(setSessionLabelsInputSchema)
+      .output(sessionLabelsSchema)
+      .mutation(({ ctx, input }) => setSessionLabels(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+
     release: agentAction(
       "release",
       "Hand a conversation back to the bot (admin)",
@@ -599,6 +626,26 @@ export const adminRouter = createTRPCRouter({
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+  }),
+
+  /** The labels in use on conversations, with their counts (the inbox's label picker). */
+  labels: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/labels",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "List the labels in use (admin, agent)",
+          description: "Every label on some conversation, with how many carry it; the most used first.",
+        },
+        access: "agent",
+        rest: { successMessage: "Labels listed." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(labelUsageListSchema)
+      .query(({ ctx }) => listLabels(ctx.deps)),
   }),
 
   /** The team's saved replies (the inbox composer's `/` menu): agents manage them too. */
