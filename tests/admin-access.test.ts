@@ -59,6 +59,7 @@ const AGENT_PAGES = new Set([
   "/admin/sessions/[id]",
   "/admin/knowledge",
   "/admin/gaps",
+  "/admin/saved-replies",
 ]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
