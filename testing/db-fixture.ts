@@ -197,6 +197,22 @@ export async function fillEveryTable(
     await db.sessionRating.create({
       data: { session_id: sessionIds[0]!, visitor_id: visitor.id, rating: 4, comment: "Helpful" },
     });
+    await db.sessionNote.create({
+      data: {
+        session_id: sessionIds[0]!,
+        author_id: "bootstrap_key",
+        author_name: "Support",
+        content: "Private — copied ü",
+        created_at: new Date("2026-03-01T09:00:00.456Z"),
+      },
+    });
+    await db.sessionLabel.create({
+      data: {
+        session_id: sessionIds[0]!,
+        label: "billing ü",
+        created_at: new Date("2026-03-01T09:00:01.5Z"),
+      },
+    });
     // Webhooks: an endpoint (JSON events, a boolean, nullable times), an event and its delivery.
     const endpoint = await db.webhookEndpoint.create({
       data: {

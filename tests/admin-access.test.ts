@@ -59,6 +59,7 @@ const AGENT_PAGES = new Set([
   "/admin/sessions/[id]",
   "/admin/knowledge",
   "/admin/gaps",
+  "/admin/saved-replies",
 ]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
@@ -291,6 +292,10 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
         ? { url, init: json({ content: "Changed." }), status: 200 }
         : { url, init: { method, headers: { ...headers, ...sameSite } }, status: 200 };
     }
+    if (pattern === "/api/admin/sessions/{id}/notes/" && method === "POST")
+      return { url: concrete(pattern), init: json({ content: `A note ${made}.` }), status: 201 };
+    if (pattern === "/api/admin/sessions/{id}/labels/")
+      return { url: concrete(pattern), init: json({ labels: ["access", `made-${made}`] }), status: 200 };
     if (pattern === "/api/admin/sessions/{id}/assign/")
       return { url: concrete(pattern), init: json({ user_id: agentUserId }), status: 200 };
     if (pattern === "/api/admin/users/" && method === "POST")

@@ -386,6 +386,19 @@ describeEachDatabase("the audit log, written in the change's transaction", (data
       admin().cannedResponses.update({ id: replyId, content: "Hello." }),
     );
     await expectOneEntry("canned_response.deleted", () => admin().cannedResponses.delete({ id: replyId }));
+    const note = await expectOneEntry("note.added", () =>
+      admin().sessions.addNote({ id: session.id, content: `secret note ${dialect}` }),
+    );
+    expect(JSON.stringify(note)).not.toContain("secret note");
+    await expectNoEntry(
+      "note.added",
+      () => admin().sessions.addNote({ id: "00000000-0000-4000-8000-000000000000", content: "x" }),
+      "NOT_FOUND",
+    );
+    const labels = await expectOneEntry("session.labels_changed", () =>
+      admin().sessions.setLabels({ id: session.id, labels: ["billing", "vip"] }),
+    );
+    expect(labels.detail).toEqual({ labels: 2, added: 2, removed: 0 });
   });
 
   it("produced every action of AUDIT_ACTIONS", () => {

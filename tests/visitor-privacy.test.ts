@@ -60,6 +60,7 @@ const VISITOR_TABLES: Record<string, { rows: number; section: string }> = {
   messages: { rows: 4, section: "messages" },
   message_feedback: { rows: 1, section: "feedback" },
   session_ratings: { rows: 1, section: "ratings" },
+  session_notes: { rows: 1, section: "notes" },
 };
 
 describeEachDatabase("visitor data rights and the audit log", (database, dialect) => {
@@ -100,6 +101,15 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
     });
     await deps.db.sessionRating.create({
       data: { session_id: sessions[0]!.id, visitor_id: visitor.id, rating: 2, comment: `slow ${secret}` },
+    });
+    // A private note of the team on the first conversation (in the admin's export, erased with the visitor).
+    await deps.db.sessionNote.create({
+      data: {
+        session_id: sessions[0]!.id,
+        author_id: "bootstrap_key",
+        author_name: "Ada",
+        content: `note ${secret}`,
+      },
     });
     return { visitor, sessions };
   }

@@ -51,6 +51,8 @@ export const COPIED_TABLES = [
   "canned_responses",
   "email_outbox",
   "agent_alert_preferences",
+  "session_notes",
+  "session_labels",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

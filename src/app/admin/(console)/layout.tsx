@@ -14,6 +14,7 @@ const NAV: { href: string; label: NavLabel; access: AccessLevel }[] = [
   { href: "/admin/sessions", label: "sessions", access: "agent" },
   { href: "/admin/knowledge", label: "knowledge", access: "agent" },
   { href: "/admin/gaps", label: "gaps", access: "agent" },
+  { href: "/admin/saved-replies", label: "savedReplies", access: "agent" },
   { href: "/admin/team", label: "team", access: "admin" },
   { href: "/admin/api-keys", label: "apiKeys", access: "admin" },
   { href: "/admin/audit", label: "audit", access: "admin" },
@@ -27,6 +28,7 @@ type NavLabel =
   | "sessions"
   | "knowledge"
   | "gaps"
+  | "savedReplies"
   | "team"
   | "apiKeys"
   | "audit"

@@ -2,7 +2,12 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { AuditBy, AuditRecord } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { commitChange } from "../../chat/events/commit-change";
-import { createdAtRange, getTranscript, toTranscriptDto } from "../sessions/session-admin.service";
+import {
+  createdAtRange,
+  getTranscript,
+  LABELS_INCLUDE,
+  toTranscriptDto,
+} from "../sessions/session-admin.service";
 import type { TranscriptDto } from "../sessions/session-admin.schema";
 import { keysetWhere, type Keyset } from "../../chat/pagination";
 import { CSV_BOM, csvRow } from "./csv";
@@ -104,7 +109,11 @@ async function* transcriptsStartedIn(
       },
       orderBy: [{ created_at: "asc" }, { id: "asc" }],
       take: EXPORT_BATCH_SESSIONS,
-      include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
+      include: {
+        visitor: true,
+        messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] },
+        labels: LABELS_INCLUDE,
+      },
     });
     for (const row of rows) yield toTranscriptDto(row);
     const last = rows.at(-1);

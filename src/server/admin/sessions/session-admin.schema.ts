@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../../chat/ids";
+import { labelFilterSchema } from "../labels/labels.schema";
 import { LIMITS } from "../../chat/limits";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
@@ -41,6 +42,7 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
     description:
       "Only sessions in this mode: waiting (a visitor asked for a person: the inbox's queue), agent, bot, closed.",
   }),
+  label: labelFilterSchema,
   needs_follow_up: z
     .enum(["true", "false"], { error: "needs_follow_up must be true or false" })
     .transform((value) => value === "true")
@@ -67,6 +69,7 @@ const adminSessionSchema = sessionSchema
     follow_up_since: z.iso.datetime().nullable().meta({
       description: "While needs_follow_up: when the unanswered request was made; else null.",
     }),
+    labels: z.array(z.string()).meta({ description: "The team's labels on it, in alphabetical order." }),
   })
   .meta({ id: "AdminSession" });
 export type AdminSessionDto = z.infer<typeof adminSessionSchema>;

@@ -27,7 +27,12 @@ export function createdAtRange(input: CreatedBetweenInput): Prisma.DateTimeFilte
 }
 
 type SessionRow = Prisma.SessionGetPayload<object>;
-type SessionWithTranscript = Prisma.SessionGetPayload<{ include: { visitor: true; messages: true } }>;
+type SessionWithTranscript = Prisma.SessionGetPayload<{
+  include: { visitor: true; messages: true; labels: { select: { label: true } } };
+}>;
+
+/** The labels of a session, as every admin read includes them (alphabetical). */
+export const LABELS_INCLUDE = { select: { label: true }, orderBy: { label: "asc" } } as const;
 
 /** Failed replies per session, for a page of sessions (one grouped query). */
 async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<string, number>> {
@@ -41,7 +46,7 @@ async function failedCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<s
 }
 
 function toAdminSessionDto(
-  row: SessionRow,
+  row: SessionRow & { labels: { label: string }[] },
   counts: { messages: number; failed: number },
   visitorEmail: string | null,
 ): AdminSessionDto {
@@ -52,6 +57,7 @@ function toAdminSessionDto(
     agent_id: row.mode === "agent" ? row.agent_id : null,
     visitor_email: visitorEmail,
     follow_up_since: row.follow_up_since?.toISOString() ?? null,
+    labels: row.labels.map((entry) => entry.label),
   };
 }
 
@@ -109,6 +115,7 @@ export async function listAdminSessions(
         {
           ...(input.visitor_id && { visitor_id: input.visitor_id }),
           ...(input.mode && { mode: input.mode }),
+          ...(input.label !== undefined && { labels: { some: { label: input.label } } }),
           ...inTime,
           ...(createdAt && { created_at: createdAt }),
           ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
@@ -123,7 +130,11 @@ export async function listAdminSessions(
     },
     orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
     take: input.limit + 1,
-    include: { _count: { select: { messages: true } }, visitor: { select: { email: true } } },
+    include: {
+      _count: { select: { messages: true } },
+      visitor: { select: { email: true } },
+      labels: LABELS_INCLUDE,
+    },
   });
   const failed = await failedCounts(
     deps,
@@ -147,7 +158,11 @@ export async function getTranscript(deps: ChatDeps, input: GetTranscriptInput): 
   if (!isUuid(input.id)) throw new AppError("SESSION_NOT_FOUND");
   const row = await deps.db.session.findUnique({
     where: { id: input.id },
-    include: { visitor: true, messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] } },
+    include: {
+      visitor: true,
+      messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] },
+      labels: LABELS_INCLUDE,
+    },
   });
   if (!row) throw new AppError("SESSION_NOT_FOUND");
   return toTranscriptDto(row);
@@ -167,6 +182,7 @@ export async function getTranscriptPage(
     where: { id: input.id },
     include: {
       visitor: true,
+      labels: LABELS_INCLUDE,
       _count: { select: { messages: true } },
       messages: {
         where: keysetWhere<Prisma.MessageWhereInput>("created_at", after, "asc"),

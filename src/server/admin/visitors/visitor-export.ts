@@ -11,6 +11,8 @@ import { visitorSchema } from "../../chat/visitors/visitor.schema";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import { AppError } from "../../errors/app-error";
 import { recordExport } from "../exports/exports.service";
+import { sessionNoteSchema } from "../notes/notes.schema";
+import { toSessionNoteDto } from "../notes/notes.service";
 
 /**
  * Everything stored about one visitor ("give me my data"), one key per kind of data. A later feature that stores
@@ -31,6 +33,11 @@ export const visitorExportSchema = z
     ratings: z
       .array(sessionRatingSchema)
       .meta({ description: "The visitor's ratings of whole conversations (1–5) with their comments." }),
+    notes: z.array(sessionNoteSchema).meta({
+      description:
+        "The team's private notes on those conversations (admin export only: never shown to the visitor), by " +
+        "session, oldest first.",
+    }),
   })
   .meta({ id: "VisitorExport" });
 export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
@@ -85,6 +92,18 @@ const SECTIONS: {
       comment: row.comment,
       updated_at: row.updated_at.toISOString(),
     })),
+  notes: async (deps, visitorId) =>
+    (
+      await deps.db.sessionNote.findMany({
+        where: { session: { visitor_id: visitorId } },
+        orderBy: [
+          { session: { created_at: "asc" } },
+          { session_id: "asc" },
+          { created_at: "asc" },
+          { id: "asc" },
+        ],
+      })
+    ).map(toSessionNoteDto),
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */

@@ -63,6 +63,19 @@ import {
   listCannedResponses,
   updateCannedResponse,
 } from "../../admin/canned-responses/canned-responses.service";
+import {
+  addSessionNoteInputSchema,
+  sessionNoteListSchema,
+  sessionNoteSchema,
+  sessionNotesInputSchema,
+} from "../../admin/notes/notes.schema";
+import { addSessionNote, listSessionNotes } from "../../admin/notes/notes.service";
+import {
+  labelUsageListSchema,
+  sessionLabelsSchema,
+  setSessionLabelsInputSchema,
+} from "../../admin/labels/labels.schema";
+import { listLabels, setSessionLabels } from "../../admin/labels/labels.service";
 import { adminProcedure, adminSessionProcedure, createTRPCRouter, type TRPCContext } from "../trpc";
 import { adminKnowledgeRouter } from "./admin-knowledge";
 import { adminWebhooksRouter } from "./admin-webhooks";
@@ -390,6 +403,69 @@ export const adminRouter = createTRPCRouter({
       .output(sessionSchema)
       .mutation(({ ctx, input }) => assign(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
 
+    notes: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/sessions/{id}/notes",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "List a conversation's private notes (admin, agent)",
+          description:
+            "The team's notes on the conversation, oldest first. Notes are never shown to the visitor: no " +
+            "visitor-facing route, event stream, email or webhook carries them.",
+        },
+        errors: ["SESSION_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Notes listed." },
+      })
+      .input(sessionNotesInputSchema)
+      .output(sessionNoteListSchema)
+      .query(({ ctx, input }) => listSessionNotes(ctx.deps, input.id)),
+
+    addNote: adminProcedure
+      .meta({
+        openapi: {
+          method: "POST",
+          path: "/admin/sessions/{id}/notes",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Add a private note to a conversation (admin, agent)",
+          description:
+            "`content` (1–4000 characters), stored with its author. Only the team sees it (the inbox, the admin " +
+            "transcript, the admin's visitor export); it is erased with the visitor. Audited (`note.added`).",
+        },
+        errors: ["SESSION_NOT_FOUND"],
+        access: "agent",
+        rest: { successStatus: 201, successMessage: "Note added." },
+      })
+      .input(addSessionNoteInputSchema)
+      .output(sessionNoteSchema)
+      .mutation(({ ctx, input }) =>
+        addSessionNote(ctx.deps, input, agentOf(ctx.principal), auditByOf(ctx.principal, ctx.ip)),
+      ),
+
+    setLabels: adminProcedure
+      .meta({
+        openapi: {
+          method: "PUT",
+          path: "/admin/sessions/{id}/labels",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "Set a conversation's labels (admin, agent)",
+          description:
+            "`labels` replaces the conversation's labels (each trimmed, 1–40 characters, at most 20, duplicates " +
+            "kept once; `[]` removes them). Find them with `GET /api/admin/sessions/?label=…`. The team's only. " +
+            "Audited (`session.labels_changed`).",
+        },
+        errors: ["SESSION_NOT_FOUND"],
+        access: "agent",
+        rest: { successMessage: "Labels set." },
+      })
+      .input(setSessionLabelsInputSchema)
+      .output(sessionLabelsSchema)
+      .mutation(({ ctx, input }) => setSessionLabels(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+
     release: agentAction(
       "release",
       "Hand a conversation back to the bot (admin)",
@@ -559,6 +635,26 @@ export const adminRouter = createTRPCRouter({
       .input(revokeApiKeyInputSchema)
       .output(apiKeySchema)
       .mutation(({ ctx, input }) => revokeApiKey(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+  }),
+
+  /** The labels in use on conversations, with their counts (the inbox's label picker). */
+  labels: createTRPCRouter({
+    list: adminProcedure
+      .meta({
+        openapi: {
+          method: "GET",
+          path: "/admin/labels",
+          tags: ["Admin inbox"],
+          protect: true,
+          summary: "List the labels in use (admin, agent)",
+          description: "Every label on some conversation, with how many carry it; the most used first.",
+        },
+        access: "agent",
+        rest: { successMessage: "Labels listed." },
+      })
+      .input(z.strictObject({}).optional())
+      .output(labelUsageListSchema)
+      .query(({ ctx }) => listLabels(ctx.deps)),
   }),
 
   /** The team's saved replies (the inbox composer's `/` menu): agents manage them too. */

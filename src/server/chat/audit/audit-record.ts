@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = {
   "session.released": "an agent released a conversation",
   "session.closed": "an agent closed a conversation",
   "agent_message.sent": "an agent wrote to a visitor",
+  "note.added": "an agent added a private note to a conversation (the team's only)",
+  "session.labels_changed": "a conversation's labels were changed",
   "webhook.created": "a webhook endpoint was registered",
   "webhook.updated": "a webhook endpoint was changed (url, events, enabled)",
   "webhook.deleted": "a webhook endpoint was deleted",

@@ -11,6 +11,8 @@ import { fillSavedReply } from "~/shared/saved-replies";
 import { metadataPreview } from "../../_components/format";
 import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
+import { SessionLabels } from "./session-labels";
+import { SessionNotes } from "./session-notes";
 
 const noSubscription = () => () => undefined;
 
@@ -432,6 +434,7 @@ function Conversation({
         })}
         {session.agent_name && ` · ${session.agent_name}`}
       </p>
+      <SessionLabels id={id} labels={session.labels} />
       <dl className="inbox-visitor">
         <dt>{t("visitor")}</dt>
         <dd className="mono">
@@ -573,6 +576,7 @@ function Conversation({
           )}
         </form>
       )}
+      <SessionNotes id={id} />
     </>
   );
 }

@@ -27,6 +27,7 @@ export default async function TranscriptPage({
   const { session, visitor, messages, next_cursor } = await orNotFound(
     caller.admin.sessions.transcript({ id, cursor }),
   );
+  const notes = await caller.admin.sessions.notes({ id });
   const t = await getTranslations("AdminSessions.transcript");
   const tc = await getTranslations("AdminCommon");
   const tf = await getTranslations("AdminFollowUp");
@@ -121,6 +122,23 @@ export default async function TranscriptPage({
         {messages.length === 0 && <p className="muted">{t("noMessages")}</p>}
       </section>
       <Pager path={path} query={{}} cursor={cursor} nextCursor={next_cursor} />
+      {notes.items.length > 0 && (
+        <section className="session-notes" aria-label={t("notes")} data-testid="session-notes">
+          <h2>{t("notes")}</h2>
+          <p className="muted">{t("notesPrivate")}</p>
+          {notes.items.map((note) => (
+            <article key={note.id} className="note">
+              <header>
+                <strong>
+                  <bdi>{note.author_name}</bdi>
+                </strong>{" "}
+                <time dateTime={note.created_at}>{formatTime(note.created_at, "second", locale)}</time>
+              </header>
+              <p dir="auto">{note.content}</p>
+            </article>
+          ))}
+        </section>
+      )}
     </>
   );
 }

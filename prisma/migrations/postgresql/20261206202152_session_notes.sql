@@ -1,0 +1,21 @@
+-- migrate:up
+-- CreateTable
+CREATE TABLE "session_notes" (
+    "id" UUID NOT NULL,
+    "session_id" UUID NOT NULL,
+    "author_id" TEXT NOT NULL,
+    "author_name" TEXT NOT NULL,
+    "content" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "session_notes_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "session_notes_session_id_created_at_id_idx" ON "session_notes"("session_id", "created_at", "id");
+
+-- AddForeignKey
+ALTER TABLE "session_notes" ADD CONSTRAINT "session_notes_session_id_fkey" FOREIGN KEY ("session_id") REFERENCES "sessions"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- migrate:down
+-- Not reversible automatically: restore from a backup.
