@@ -181,10 +181,7 @@ test("German widget: a German question the articles do not cover gets the German
 test("German widget: a message too short to tell its language is answered in the widget's language", async ({
   page,
 }) => {
-  // Known bug (found here): the widget's locale never reaches the responder — ResponderInput.locale is declared but
-  // no caller sets it (src/server/chat/messages/reply-run.ts) and sessions store no locale — so only the message's
-  // own detected language counts, and a short or unclear message in a German widget is answered in English.
-  // Expected to fail until that is fixed; Playwright then reports this test as "passed unexpectedly".
-  test.fail();
+  // Found here: the widget's language did not reach the assistant. Sessions now keep it (the widget sends its
+  // locale when it creates one), so a short or unclear message in a German widget is answered in German.
   await askGermanWidget(page, "Quittungsdrucker?");
 });
