@@ -222,22 +222,24 @@ describeEachDatabase("identified visitors", (database, dialect) => {
     const session = await open.sessions.create({ visitor_id: visitor.id });
     const chat = await open.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "hi" });
     const owned = { id: session.id, visitor_id: visitor.id };
-    const refused: [string, Promise<unknown>][] = [
-      ["sessions.create", strict.sessions.create({ visitor_id: visitor.id })],
-      ["sessions.handoff", strict.sessions.handoff(owned)],
-      ["sessions.rating", strict.sessions.rating({ ...owned, rating: 5 })],
-      ["sessions.typing", strict.sessions.typing({ ...owned, active: true })],
+    // Each call is made when its turn comes: a refusal created early and awaited later is an unhandled rejection.
+    const refused: [string, () => Promise<unknown>][] = [
+      ["sessions.create", () => strict.sessions.create({ visitor_id: visitor.id })],
+      ["sessions.handoff", () => strict.sessions.handoff(owned)],
+      ["sessions.rating", () => strict.sessions.rating({ ...owned, rating: 5 })],
+      ["sessions.typing", () => strict.sessions.typing({ ...owned, active: true })],
       [
         "messages.feedback",
-        strict.messages.feedback({ id: chat.assistant_message!.id, visitor_id: visitor.id, rating: "up" }),
+        () =>
+          strict.messages.feedback({ id: chat.assistant_message!.id, visitor_id: visitor.id, rating: "up" }),
       ],
       [
         "messages.chat",
-        strict.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "x" }),
+        () => strict.messages.chat({ session_id: session.id, visitor_id: visitor.id, message: "x" }),
       ],
     ];
     for (const [name, call] of refused) {
-      const error = await expectTrpcError(call, "FORBIDDEN", "IDENTITY_REQUIRED");
+      const error = await expectTrpcError(call(), "FORBIDDEN", "IDENTITY_REQUIRED");
       expect(error.message, name).toMatch(/sign in/);
     }
     expect(await deps.db.session.count({ where: { visitor_id: visitor.id } })).toBe(1);
