@@ -47,7 +47,10 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
     });
 
     await test.step("save every setting", async () => {
-      await page.getByLabel("Title", { exact: true }).fill("Acme help");
+      await page
+        .getByRole("group", { name: "Window" })
+        .getByLabel("Title", { exact: true })
+        .fill("Acme help");
       await page.getByLabel("Subtitle (empty for none)").fill("Humans 9 to 5, the assistant always");
       await page.getByLabel("Greeting (first message of an empty conversation)").fill("Welcome to Acme!");
       await page.getByRole("textbox", { name: "Accent colour", exact: true }).fill("#0e7490");
