@@ -51,12 +51,15 @@ test("an admin sets up the widget; visitors see every setting, in the widget and
         .getByRole("group", { name: "Window" })
         .getByLabel("Title", { exact: true })
         .fill("Acme help");
-      await page.getByLabel("Subtitle (empty for none)").fill("Humans 9 to 5, the assistant always");
-      await page.getByLabel("Greeting (first message of an empty conversation)").fill("Welcome to Acme!");
+      await page.getByLabel("Subtitle (empty for none)").first().fill("Humans 9 to 5, the assistant always");
+      await page
+        .getByLabel("Greeting (first message of an empty conversation)")
+        .first()
+        .fill("Welcome to Acme!");
       await page.getByRole("textbox", { name: "Accent colour", exact: true }).fill("#0e7490");
       await page.getByLabel("Launcher label (empty for the icon alone)").fill("Chat with Acme");
-      await page.getByLabel("Prompt 1").fill("What is the REST API?");
-      await page.getByLabel("Prompt 2").fill("How do I embed the widget?");
+      await page.getByLabel("Prompt 1").first().fill("What is the REST API?");
+      await page.getByLabel("Prompt 2").first().fill("How do I embed the widget?");
       await page.getByLabel("Display name").fill("Ada");
       await page.getByLabel("One origin a line, e.g. https://shop.example").fill(HOST_ORIGIN);
       await page.getByLabel("Show visitors when the team is away").check();
