@@ -63,6 +63,8 @@ const envSchema = z.object({
    */
   KNOWLEDGE_IMPORT_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   KNOWLEDGE_IMPORT_PARSE_MEMORY_MB: z.coerce.number().int().min(32).max(4096).default(256),
+  /** A chat attachment (a visitor's or an agent's file) at most this many bytes (413 above); default 10 MB. */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(10_000_000),
   /** One upload request (several files, or a .zip) at most this many bytes. */
   KNOWLEDGE_UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).max(500_000_000).default(20_000_000),
   /**
@@ -233,6 +235,9 @@ const envSchema = z.object({
   /** Replies stopped. */
   RATE_LIMIT_STOP_PER_VISITOR: rateSchema.prefault("30/60"),
   RATE_LIMIT_STOP_PER_IP: rateSchema.prefault("120/60"),
+  /** Files uploaded into a conversation (attachments), by a visitor. */
+  RATE_LIMIT_UPLOAD_PER_VISITOR: rateSchema.prefault("20/60"),
+  RATE_LIMIT_UPLOAD_PER_IP: rateSchema.prefault("60/60"),
   /** Pages of sessions and of messages listed, and event streams opened (sessions.events, the events route). */
   RATE_LIMIT_READ_PER_VISITOR: rateSchema.prefault("120/60"),
   RATE_LIMIT_READ_PER_IP: rateSchema.prefault("600/60"),

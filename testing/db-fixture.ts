@@ -213,6 +213,19 @@ export async function fillEveryTable(
         created_at: new Date("2026-03-01T09:00:01.5Z"),
       },
     });
+    // Binary bytes (every byte value, and a NUL) survive the copy and the backup.
+    await db.attachment.create({
+      data: {
+        session_id: sessionIds[0]!,
+        visitor_id: visitor.id,
+        uploader: "visitor",
+        name: "screenshot ü.png",
+        content_type: "image/png",
+        size: 256,
+        bytes: new Uint8Array(Array.from({ length: 256 }, (_, index) => index)),
+        created_at: new Date("2026-03-01T09:00:02.25Z"),
+      },
+    });
     // Webhooks: an endpoint (JSON events, a boolean, nullable times), an event and its delivery.
     const endpoint = await db.webhookEndpoint.create({
       data: {

@@ -57,6 +57,7 @@ function message(id: string, role: Message["role"], status: Message["status"], c
     status,
     sources: [],
     feedback: null,
+    attachments: [],
     created_at: AT,
   };
 }

@@ -162,6 +162,7 @@ describeEachDatabase("message.created webhooks in every mode", (database, dialec
       status: "complete",
       sources: [],
       feedback: null,
+      attachments: [],
       created_at: new Date().toISOString(),
     };
     // The second write fails (a session that already exists): the whole change rolls back.

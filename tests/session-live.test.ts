@@ -16,6 +16,7 @@ const message = (id: string, overrides: Partial<Message> = {}): Message => ({
   sources: [],
   author_name: null,
   feedback: null,
+  attachments: [],
   created_at: `2026-01-01T00:00:0${id.length}.000Z`,
   ...overrides,
 });

@@ -53,11 +53,12 @@ export const COPIED_TABLES = [
   "agent_alert_preferences",
   "session_notes",
   "session_labels",
+  "attachments",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";
 
-type Kind = "text" | "integer" | "float" | "boolean" | "datetime" | "json";
+type Kind = "text" | "integer" | "float" | "boolean" | "datetime" | "json" | "bytes";
 /** A value in canonical form: text, bigint, number, boolean, ISO-8601 UTC string (datetime), JSON value. */
 type Canonical = unknown;
 
@@ -110,6 +111,9 @@ function toCanonical(kind: Kind, value: unknown): Canonical {
       return BigInt(value as string | number | bigint);
     case "float":
       return Number(value);
+    case "bytes":
+      if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+      throw new Error("not binary data");
     case "text":
       if (Buffer.isBuffer(value)) throw new Error("binary columns are not supported");
       return String(value);
@@ -173,7 +177,7 @@ function sqliteKind(declared: string): Kind {
   if (type.includes("INT")) return "integer";
   if (type.includes("REAL") || type.includes("FLOA") || type.includes("DOUB") || type.includes("DECIMAL"))
     return "float";
-  if (type.includes("BLOB") || type.includes("BYTES")) throw new Error(`unsupported column type ${declared}`);
+  if (type.includes("BLOB") || type.includes("BYTES")) return "bytes";
   return "text";
 }
 
@@ -183,7 +187,7 @@ function pgKind(dataType: string): Kind {
   if (dataType === "boolean") return "boolean";
   if (dataType === "bigint" || dataType === "integer" || dataType === "smallint") return "integer";
   if (dataType === "double precision" || dataType === "real" || dataType === "numeric") return "float";
-  if (dataType === "bytea") throw new Error(`unsupported column type ${dataType}`);
+  if (dataType === "bytea") return "bytes";
   return "text"; // text, uuid, character varying, USER-DEFINED (enums)
 }
 
@@ -197,6 +201,8 @@ function sqliteEncode(kind: Kind, value: Canonical): unknown {
       return JSON.stringify(value);
     case "boolean":
       return value ? 1 : 0;
+    case "bytes":
+      return Buffer.from(value as string, "base64");
     default:
       return value;
   }
@@ -206,6 +212,7 @@ function pgEncode(kind: Kind, value: Canonical): unknown {
   if (value === null) return null;
   if (kind === "json") return JSON.stringify(value);
   if (kind === "integer") return (value as bigint).toString();
+  if (kind === "bytes") return Buffer.from(value as string, "base64");
   return value;
 }
 

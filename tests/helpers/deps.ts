@@ -15,6 +15,7 @@ import { ScriptedResponder } from "../../testing/responders";
 export const DEFAULT_TEST_CONFIG: ChatConfig = {
   replyTimings: { leaseMs: 30_000, heartbeatMs: 5_000, finalSaveWindowMs: 30_000 },
   handoffTimeoutMs: 120_000,
+  attachmentMaxBytes: 10_000_000,
   identity: { required: false },
   admin: {
     widgetAllowedOrigins: "*",

@@ -28,6 +28,8 @@ export interface ChatConfig {
   replyTimings: ReplyTimings;
   /** How long a handoff waits for an agent (HANDOFF_TIMEOUT_SECONDS). */
   handoffTimeoutMs: number;
+  /** The largest file a visitor or an agent may attach (ATTACHMENT_MAX_BYTES). */
+  attachmentMaxBytes: number;
   /** Identified visitors (IDENTITY_SECRET, IDENTITY_REQUIRED). */
   identity: IdentityConfig;
   /** What the admin procedures need (src/server/api/routers/admin*.ts read it here, not from the environment). */

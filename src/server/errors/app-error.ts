@@ -328,6 +328,28 @@ export const APP_ERRORS = {
     source: "domain",
     message: "{url} cannot be imported: {reason}",
   },
+  ATTACHMENT_TOO_LARGE: {
+    kind: "payload_too_large",
+    source: "domain",
+    message: "The file is larger than the attachment limit of {maxKb} KB (ATTACHMENT_MAX_BYTES).",
+  },
+  ATTACHMENT_UNSUPPORTED_TYPE: {
+    kind: "unsupported_media_type",
+    source: "domain",
+    message:
+      "{name} cannot be attached: its contents are not an image (PNG, JPEG, GIF, WebP), a PDF, UTF-8 text or an office document (docx, xlsx, pptx, odt). The type is read from the bytes, not the name.",
+  },
+  ATTACHMENT_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message: "No attachment with this id in this conversation.",
+  },
+  ATTACHMENT_NOT_ATTACHABLE: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "Attachment {id} cannot be sent with this message: upload it into this conversation from the same side (visitor or agent), and send it with one message only.",
+  },
   KNOWLEDGE_IMPORT_TOO_LARGE: {
     kind: "payload_too_large",
     source: "domain",

@@ -28,6 +28,7 @@ export type LimitedAction =
   | "sendMessage"
   | "changeSession"
   | "stopReply"
+  | "uploadAttachment"
   | "readHistory"
   | "validateVisitor"
   | "readWidgetConfig"
@@ -95,6 +96,11 @@ const RULES: Record<LimitedAction, Rule[]> = {
   stopReply: [
     { name: "stop-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_STOP_PER_VISITOR },
     { name: "stop-ip", key: address, rate: env.RATE_LIMIT_STOP_PER_IP },
+  ],
+  // Files uploaded into a conversation: each is up to ATTACHMENT_MAX_BYTES stored in the database.
+  uploadAttachment: [
+    { name: "upload-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_UPLOAD_PER_VISITOR },
+    { name: "upload-ip", key: address, rate: env.RATE_LIMIT_UPLOAD_PER_IP },
   ],
   // Listing sessions and messages (pages of up to 100 rows). The widget polls its messages every 1.5 s while
   // a reply it did not stream is still being written: 40 a minute.

@@ -125,6 +125,12 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { host: "hooks.example.invalid" } });
     case "SESSION_CLAIMED_BY_ANOTHER_AGENT":
       return new AppError(id, { params: { agent: "Ada" } });
+    case "ATTACHMENT_TOO_LARGE":
+      return new AppError(id, { params: { maxKb: 9765 } });
+    case "ATTACHMENT_UNSUPPORTED_TYPE":
+      return new AppError(id, { params: { name: "setup.png" } });
+    case "ATTACHMENT_NOT_ATTACHABLE":
+      return new AppError(id, { params: { id: "3f1c2b9e-8a4d-4c6b-9e2f-1a2b3c4d5e6f" } });
     default:
       return new AppError(id);
   }

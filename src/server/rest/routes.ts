@@ -11,6 +11,17 @@ import { ADMIN_EVENT_TYPES, EVENT_CATALOGUE, SESSION_EVENT_TYPES } from "../chat
 import { chatInputSchema, type ChatInput } from "../chat/messages/message.schema";
 import { sessionEventsInputSchema, type SessionEventsInput } from "../chat/sessions/session.schema";
 import { adminEvents } from "./admin-events";
+import {
+  adminAttachmentInputSchema,
+  adminUploadInputSchema,
+  visitorAttachmentInputSchema,
+  visitorUploadInputSchema,
+  type AdminAttachmentInput,
+  type AdminUploadInput,
+  type VisitorAttachmentInput,
+  type VisitorUploadInput,
+} from "../chat/attachments/attachment.schema";
+import { agentDownload, agentUpload, visitorDownload, visitorUpload } from "./attachments";
 import { sessionsExport, transcriptExport } from "./admin-exports";
 import { knowledgeUpload } from "./admin-knowledge-upload";
 import { emailStop, inboundEmail } from "./inbound-email";
@@ -92,6 +103,57 @@ const CSV_DESCRIPTION =
   `One row per message, columns ${CSV_COLUMNS.join(", ")}. UTF-8 with a byte-order mark (for Excel), RFC 4180 ` +
   "quoting (fields with commas, quotes or line breaks are quoted, quotes doubled), CRLF line ends. Cells that " +
   "start with = + - @ get a leading ' so spreadsheets never run them as formulas.";
+
+/** The multipart body of an attachment upload. */
+const ATTACHMENT_UPLOAD_BODY = {
+  required: true,
+  content: {
+    "multipart/form-data": {
+      schema: {
+        type: "object",
+        required: ["file"],
+        properties: {
+          file: { type: "string", format: "binary", description: "The file (one per request)." },
+        },
+      },
+    },
+  },
+};
+
+const ATTACHMENT_RULES =
+  "One file in the multipart field `file`, at most ATTACHMENT_MAX_BYTES (default 10 MB; 413 `ATTACHMENT_TOO_LARGE` " +
+  "above, counted while the body streams in). Its type is read from its bytes, never its name or the sent type: " +
+  "PNG, JPEG, GIF and WebP images, PDF, UTF-8 text (not HTML, SVG or XML), docx, xlsx, pptx and odt; anything else " +
+  "is 415 `ATTACHMENT_UNSUPPORTED_TYPE`. The file is stored unattached: send its id in a message's " +
+  "`attachment_ids` (once) to show it in the conversation.";
+
+const ATTACHMENT_FILE_DESCRIPTION =
+  "The file as a download: `Content-Disposition: attachment; filename*=UTF-8''…`, `X-Content-Type-Options: nosniff`, " +
+  "`Content-Security-Policy: sandbox; default-src 'none'`, `Cache-Control: private, no-store`. With `inline=1` an " +
+  "image (PNG, JPEG, GIF, WebP, by its bytes) is served `inline` (for a thumbnail); other files stay attachments.";
+
+function attachmentUploadOk(parts: OpenApiParts): Record<string, Record<string, unknown>> {
+  return {
+    201: {
+      description: "Stored: the attachment, to send in a message's `attachment_ids`.",
+      content: {
+        "application/json": {
+          schema: parts.successEnvelope({ $ref: "#/components/schemas/Attachment" }, "File uploaded."),
+        },
+      },
+    },
+  };
+}
+
+function attachmentFileOk(parts: OpenApiParts): Record<string, Record<string, unknown>> {
+  return {
+    200: {
+      description: "The file's bytes, with the type read from them at upload.",
+      headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
+      content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } },
+    },
+  };
+}
 
 export const REST_ROUTES: readonly RestRoute[] = [
   restRoute<ChatInput>({
@@ -432,6 +494,100 @@ export const REST_ROUTES: readonly RestRoute[] = [
       }),
     },
     handle: emailStop,
+  }),
+
+  restRoute<VisitorUploadInput>({
+    method: "POST",
+    path: "/chats/sessions/{id}/attachments",
+    access: "visitor",
+    name: "attachment upload",
+    input: queryInput(visitorUploadInputSchema),
+    body: "multipart",
+    rateLimit: {
+      action: "uploadAttachment",
+      keys: (input) => ({ visitorId: input.visitor_id, sessionId: input.id }),
+    },
+    errors: [
+      "VISITOR_NOT_FOUND",
+      "SESSION_NOT_FOUND",
+      "SESSION_OF_ANOTHER_VISITOR",
+      "IDENTITY_REQUIRED",
+      "ATTACHMENT_TOO_LARGE",
+      "ATTACHMENT_UNSUPPORTED_TYPE",
+    ],
+    openapi: {
+      operationId: "attachments-upload",
+      tags: ["Attachments"],
+      summary: "Upload a file into a conversation (visitor)",
+      description: `The conversation's visitor uploads a file. ${ATTACHMENT_RULES}`,
+      requestBody: ATTACHMENT_UPLOAD_BODY,
+      responses: attachmentUploadOk,
+    },
+    handle: visitorUpload,
+  }),
+
+  restRoute<VisitorAttachmentInput>({
+    method: "GET",
+    path: "/chats/sessions/{id}/attachments/{attachment_id}",
+    access: "visitor",
+    name: "attachment download",
+    input: queryInput(visitorAttachmentInputSchema),
+    rateLimit: {
+      action: "readHistory",
+      keys: (input) => ({ visitorId: input.visitor_id, sessionId: input.id }),
+    },
+    errors: ["ATTACHMENT_NOT_FOUND"],
+    openapi: {
+      operationId: "attachments-download",
+      tags: ["Attachments"],
+      summary: "Download a file of a conversation (visitor)",
+      description:
+        "A file of the conversation, for its visitor only: any other visitor (or an unknown id) gets 404 " +
+        `\`ATTACHMENT_NOT_FOUND\`. ${ATTACHMENT_FILE_DESCRIPTION}`,
+      responses: attachmentFileOk,
+    },
+    handle: visitorDownload,
+  }),
+
+  restRoute<AdminUploadInput>({
+    method: "POST",
+    path: "/admin/sessions/{id}/attachments",
+    access: "agent",
+    name: "agent attachment upload",
+    input: queryInput(adminUploadInputSchema),
+    body: "multipart",
+    errors: [
+      "SESSION_NOT_FOUND",
+      "CROSS_SITE_ADMIN_REQUEST",
+      "ATTACHMENT_TOO_LARGE",
+      "ATTACHMENT_UNSUPPORTED_TYPE",
+    ],
+    openapi: {
+      operationId: "admin-attachments-upload",
+      tags: ["Admin inbox"],
+      summary: "Upload a file into a conversation (agents)",
+      description: `An agent uploads a file, to send in their reply's \`attachment_ids\` (POST /api/admin/sessions/{id}/messages/). ${ATTACHMENT_RULES}`,
+      requestBody: ATTACHMENT_UPLOAD_BODY,
+      responses: attachmentUploadOk,
+    },
+    handle: agentUpload,
+  }),
+
+  restRoute<AdminAttachmentInput>({
+    method: "GET",
+    path: "/admin/sessions/{id}/attachments/{attachment_id}",
+    access: "agent",
+    name: "agent attachment download",
+    input: queryInput(adminAttachmentInputSchema),
+    errors: ["ATTACHMENT_NOT_FOUND"],
+    openapi: {
+      operationId: "admin-attachments-download",
+      tags: ["Admin inbox"],
+      summary: "Download a file of a conversation (agents)",
+      description: `Any file of the conversation, the visitor's or an agent's. ${ATTACHMENT_FILE_DESCRIPTION}`,
+      responses: attachmentFileOk,
+    },
+    handle: agentDownload,
   }),
 ];
 

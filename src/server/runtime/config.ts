@@ -12,6 +12,7 @@ export function chatConfigFrom(source: typeof env = env): ChatConfig {
       finalSaveWindowMs: source.REPLY_FINAL_SAVE_SECONDS * 1000,
     },
     handoffTimeoutMs: source.HANDOFF_TIMEOUT_SECONDS * 1000,
+    attachmentMaxBytes: source.ATTACHMENT_MAX_BYTES,
     identity: { secret: source.IDENTITY_SECRET, required: source.IDENTITY_REQUIRED },
     admin: {
       widgetAllowedOrigins: source.WIDGET_ALLOWED_ORIGINS,

@@ -10,6 +10,7 @@ import {
 } from "../sessions/session-admin.service";
 import type { TranscriptDto } from "../sessions/session-admin.schema";
 import { keysetWhere, type Keyset } from "../../chat/pagination";
+import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
 import { CSV_BOM, csvRow } from "./csv";
 import {
   CSV_COLUMNS,
@@ -111,7 +112,7 @@ async function* transcriptsStartedIn(
       take: EXPORT_BATCH_SESSIONS,
       include: {
         visitor: true,
-        messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] },
+        messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }], include: WITH_FEEDBACK },
         labels: LABELS_INCLUDE,
       },
     });

@@ -3,6 +3,7 @@ import type { ChatDeps } from "../../chat/deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import { toMessageDto } from "../../chat/messages/messages.service";
+import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
 import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import type {
@@ -160,7 +161,7 @@ export async function getTranscript(deps: ChatDeps, input: GetTranscriptInput): 
     where: { id: input.id },
     include: {
       visitor: true,
-      messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }] },
+      messages: { orderBy: [{ created_at: "asc" }, { id: "asc" }], include: WITH_FEEDBACK },
       labels: LABELS_INCLUDE,
     },
   });
@@ -188,7 +189,7 @@ export async function getTranscriptPage(
         where: keysetWhere<Prisma.MessageWhereInput>("created_at", after, "asc"),
         orderBy: [{ created_at: "asc" }, { id: "asc" }],
         take: input.limit + 1,
-        include: { feedback: { select: { rating: true } } },
+        include: WITH_FEEDBACK,
       },
     },
   });

@@ -5,6 +5,7 @@ import { isUuid } from "../../chat/ids";
 import { messageFeedbackSchema, sessionRatingSchema } from "../../chat/feedback/feedback.schema";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { toMessageDto } from "../../chat/messages/messages.service";
+import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
 import { sessionSchema } from "../../chat/sessions/session.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
@@ -65,7 +66,7 @@ const SECTIONS: {
           { created_at: "asc" },
           { id: "asc" },
         ],
-        include: { feedback: { select: { rating: true } } },
+        include: WITH_FEEDBACK,
       })
     ).map(toMessageDto),
   feedback: async (deps, visitorId) =>

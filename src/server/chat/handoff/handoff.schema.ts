@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { attachmentIdsSchema } from "../attachments/attachment.schema";
 import { AGENT_NAME_MAX_CHARS } from "~/shared/roles";
 import { HANDOFF_STATUSES } from "~/shared/session-modes";
 import { idSchema, visitorIdSchema } from "../ids";
@@ -74,6 +75,7 @@ export const agentMessageInputSchema = agentSessionInputSchema.extend({
     description: "The agent's reply (plain text).",
     example: "Hi, I'm Ada — let me look into it.",
   }),
+  attachment_ids: attachmentIdsSchema,
 });
 export type AgentMessageInput = z.infer<typeof agentMessageInputSchema>;
 

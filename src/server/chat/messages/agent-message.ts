@@ -6,6 +6,7 @@ import { sessionForAgentReply } from "../handoff/handoff.service";
 import type { MessageDto } from "./message.schema";
 import { storeMessages } from "./message-writer";
 import { toSessionDto } from "../sessions/sessions.service";
+import { attachableAttachments } from "../attachments/message-attachments";
 
 /**
  * An agent's reply in a conversation they claimed: stored with role agent and their name, announced as
@@ -14,11 +15,12 @@ import { toSessionDto } from "../sessions/sessions.service";
  */
 export async function sendAgentMessage(
   deps: ChatDeps,
-  input: Pick<AgentMessageInput, "id" | "message">,
+  input: Pick<AgentMessageInput, "id" | "message" | "attachment_ids">,
   agent: Agent,
   by?: AuditBy,
 ): Promise<MessageDto> {
   const session = await sessionForAgentReply(deps, input.id, agent);
+  const attachments = await attachableAttachments(deps.db, session.id, "agent", input.attachment_ids);
   const answered = { ...session, follow_up_since: null };
   const [message] = await storeMessages(deps, {
     session,
@@ -31,12 +33,12 @@ export async function sendAgentMessage(
             ],
             events: [{ type: "session.updated", data: toSessionDto(answered), session_id: session.id }],
           },
-    messages: [{ role: "agent", content: input.message, author_name: agent.name }],
+    messages: [{ role: "agent", content: input.message, author_name: agent.name, attachments }],
     audit: by && {
       ...by,
       action: "agent_message.sent",
       object: { type: "session", id: session.id },
-      detail: { characters: input.message.length },
+      detail: { characters: input.message.length, attachments: attachments.length },
     },
   });
   return message!;

@@ -16,6 +16,7 @@ import { RETRYABLE_STATUSES } from "./message-status";
 import type { MessageDto } from "./message.schema";
 import { chatMessageTimes } from "./message-clock";
 import type { SystemMessageKind } from "~/shared/system-messages";
+import type { AttachmentMeta } from "../attachments/attachment-dto";
 
 /**
  * THE message writer: the one module that knows how a message is stored — the row (raw SQL, the hot path), the
@@ -33,8 +34,8 @@ type TargetSession = Pick<SessionRow, "id" | "visitor_id">;
  * visible step of the conversation (role system: its kind, and the agent it names).
  */
 export type NewMessage =
-  | { role: "user"; content: string }
-  | { role: "agent"; content: string; author_name: string }
+  | { role: "user"; content: string; attachments?: AttachmentMeta[] }
+  | { role: "agent"; content: string; author_name: string; attachments?: AttachmentMeta[] }
   | { role: "assistant" }
   | { role: "system"; kind: SystemMessageKind; author_name?: string | null };
 
@@ -119,7 +120,26 @@ export async function storeMessages(
   // The visitor was seen: recorded at most once a minute per process (visitorSeenRecently).
   const fromVisitor = messages.some((message) => message.role === "user");
   const bumpVisitor = fromVisitor && !visitorSeenRecently(session.visitor_id, userAt);
-  const dtos = rows.map(toMessageDto);
+  // The files each message carries (checked by attachableAttachments): bound to it in the same transaction, and
+  // in its DTO (message.created, the answer).
+  const carried = messages.map((message) =>
+    message.role === "user" || message.role === "agent" ? (message.attachments ?? []) : [],
+  );
+  const dtos = rows.map((row, index) => toMessageDto({ ...row, attachments: carried[index] }));
+  const attach = rows.flatMap((row, index) =>
+    carried[index]!.length === 0
+      ? []
+      : [
+          deps.db.attachment.updateMany({
+            where: {
+              id: { in: carried[index]!.map((file) => file.id) },
+              session_id: session.id,
+              message_id: null,
+            },
+            data: { message_id: row.id },
+          }),
+        ],
+  );
   const events: DomainEvent[] = dtos.map((dto) => ({
     type: "message.created",
     data: dto,
@@ -138,6 +158,7 @@ export async function storeMessages(
     await commitChange(deps, {
       writes: [
         insertMessages(deps.db, rows),
+        ...attach,
         bumpSession(deps.db, session.id, last, title),
         ...(bumpVisitor ? [bumpVisitorSeen(deps.db, session.visitor_id, userAt)] : []),
         ...(args.also?.writes ?? []),

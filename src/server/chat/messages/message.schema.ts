@@ -6,6 +6,7 @@ import { MESSAGE_STATUSES } from "./message-status";
 import { messageTextSchema } from "../message-text";
 import { FEEDBACK_RATINGS } from "../feedback/feedback.schema";
 import { SYSTEM_MESSAGE_KINDS } from "~/shared/system-messages";
+import { attachmentIdsSchema, attachmentSchema } from "../attachments/attachment.schema";
 
 export const messageSourceSchema = z
   .object({
@@ -70,6 +71,9 @@ export const messageSchema = z
           "The visitor's rating of an assistant reply (POST /api/chats/messages/{id}/feedback/): up, down, or " +
           "null when not rated (always null for user messages).",
       }),
+    attachments: z.array(attachmentSchema).meta({
+      description: "The files sent with the message (visitor and agent messages); empty otherwise.",
+    }),
     created_at: z.iso.datetime(),
   })
   .meta({ id: "Message" });
@@ -92,6 +96,7 @@ export const chatInputSchema = z.strictObject({
   }),
   session_id: sessionIdSchema,
   visitor_id: visitorIdSchema,
+  attachment_ids: attachmentIdsSchema,
 });
 export type ChatInput = z.infer<typeof chatInputSchema>;
 

@@ -10,6 +10,8 @@ import type { ChatInput, MessageDto } from "./message.schema";
 import { storeMessages } from "./message-writer";
 import type { ReplyRun } from "./reply-run";
 import { startReply } from "./reply-start";
+import { attachableAttachments } from "../attachments/message-attachments";
+import { withAttachmentMentions } from "./attachment-mentions";
 
 export interface StartedReply {
   userMessage: MessageDto;
@@ -45,7 +47,8 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
       ? await transitionSession(deps, stored.id, { kind: "visitor_message" }, stored)
       : stored;
   const untitled = current && current.title === null ? current : undefined;
-  const visitorMessage = { role: "user" as const, content: input.message };
+  const attachments = await attachableAttachments(deps.db, session.id, "visitor", input.attachment_ids);
+  const visitorMessage = { role: "user" as const, content: input.message, attachments };
   if (!botAnswers(current?.mode ?? "bot")) {
     const [userMessage] = await storeMessages(deps, { session, messages: [visitorMessage], untitled });
     return { userMessage: userMessage!, assistantMessage: null, run: null };
@@ -60,7 +63,7 @@ export async function openChat(deps: ChatDeps, input: ChatInput): Promise<Starte
     reply: assistantMessage!,
     savedAt: new Date(assistantMessage!.created_at),
     history,
-    message: input.message,
+    message: withAttachmentMentions(input.message, attachments),
     locale,
   });
   return { userMessage: userMessage!, assistantMessage: assistantMessage!, run };

@@ -33,7 +33,11 @@ export async function applyRetention(
     });
     if (stale.length === 0) break;
     const ids = stale.map((session) => session.id);
-    const [messages, sessions] = await deps.db.$transaction([
+    const [, messages, sessions] = await deps.db.$transaction([
+      // The files uploaded into them (explicitly, not only by cascade: their bytes are the bulk of the data).
+      deps.db.attachment.deleteMany({
+        where: { session_id: { in: ids }, session: { updated_at: { lt: cutoff } } },
+      }),
       deps.db.message.deleteMany({
         where: { session_id: { in: ids }, session: { updated_at: { lt: cutoff } } },
       }),

@@ -65,6 +65,7 @@ export async function eraseVisitor(
       const sessions = await tx.session.findMany({ where: { visitor_id: visitorId }, select: { id: true } });
       const sessionIds = sessions.map((session) => session.id);
       // Children first and explicitly (not only by cascade), so the counts are exact on both databases.
+      await tx.attachment.deleteMany({ where: { session_id: { in: sessionIds } } });
       const messages = await tx.message.deleteMany({ where: { session_id: { in: sessionIds } } });
       const deletedSessions = await tx.session.deleteMany({ where: { visitor_id: visitorId } });
       const visitors = await tx.visitor.deleteMany({ where: { id: visitorId } });
