@@ -186,6 +186,8 @@ describe("the route lists the access tests are generated from", () => {
       "/api/admin/exports/sessions",
       "/api/admin/exports/sessions/[id]",
       "/api/admin/knowledge/upload",
+      "/api/admin/sessions/[id]/attachments",
+      "/api/admin/sessions/[id]/attachments/[attachment_id]",
     ]);
   });
 });
@@ -201,6 +203,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let revokedKey: string;
   let visitorId: string;
   let sessionId: string;
+  let attachmentId: string;
   let articleId: string;
   let webhookId: string;
   let deliveryId: string;
@@ -228,7 +231,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       .replace(/webhooks\/\{id\}/, `webhooks/${webhookId}`)
       .replace(/users\/\{id\}/, `users/${agentUserId}`)
       .replace(/canned-responses\/\{id\}/, "canned-responses/00000000-0000-4000-8000-000000000000")
-      .replace("{delivery_id}", deliveryId);
+      .replace("{delivery_id}", deliveryId)
+      .replace(/attachments\/(\[attachment_id\]|\{attachment_id\})/, `attachments/${attachmentId}`);
   }
 
   /** A public (literal IP, so no DNS) endpoint URL: accepted without WEBHOOKS_ALLOW_PRIVATE. */
@@ -319,6 +323,15 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       return { url: pattern, init: json({}), status: 200 };
     if (pattern.startsWith("/api/admin/webhooks/"))
       return { url: concrete(pattern), init: json({}), status: 200 };
+    if (pattern === "/api/admin/sessions/{id}/attachments/") {
+      const form = new FormData();
+      form.set("file", new Blob([`Notes ${made}\n`]), `notes-${made}.txt`);
+      return {
+        url: concrete(pattern),
+        init: { method, headers: { ...headers, ...sameSite }, body: form },
+        status: 201,
+      };
+    }
     if (pattern === "/api/admin/knowledge/upload/") {
       const form = new FormData();
       form.set("file", new Blob([`# Access ${made}\n\nBody ${made}.`]), `access-${made}.md`);
@@ -389,6 +402,19 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     visitorId = visitor.id;
     const session = await deps.db.session.create({ data: { visitor_id: visitor.id, title: "Refund" } });
     sessionId = session.id;
+    attachmentId = (
+      await deps.db.attachment.create({
+        data: {
+          session_id: session.id,
+          visitor_id: visitor.id,
+          uploader: "visitor",
+          name: "access.txt",
+          content_type: "text/plain; charset=utf-8",
+          size: 2,
+          bytes: new TextEncoder().encode("hi"),
+        },
+      })
+    ).id;
     articleId = (
       await deps.db.knowledgeArticle.create({
         data: { slug: "access-test", title: "Access test", body: "## Section\n\nText.", content_hash: "x" },
@@ -646,8 +672,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
             await response.body?.cancel();
             continue;
           }
-          // Envelope responses must match the document (the export routes answer with files instead).
-          if (!pattern.includes("/exports/"))
+          // Envelope responses must match the document (the export and attachment downloads are files).
+          if (!pattern.includes("/exports/") && !(method === "GET" && pattern.includes("{attachment_id}")))
             checker.expectDeclared(method, request.url, request.status, await response.json());
         }
         if (inboxAction) {

@@ -61,6 +61,7 @@ const VISITOR_TABLES: Record<string, { rows: number; section: string }> = {
   message_feedback: { rows: 1, section: "feedback" },
   session_ratings: { rows: 1, section: "ratings" },
   session_notes: { rows: 1, section: "notes" },
+  attachments: { rows: 1, section: "attachments" },
 };
 
 describeEachDatabase("visitor data rights and the audit log", (database, dialect) => {
@@ -109,6 +110,18 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
         author_id: "bootstrap_key",
         author_name: "Ada",
         content: `note ${secret}`,
+      },
+    });
+    // A file the visitor uploaded into the first conversation (its bytes in the export, erased with the visitor).
+    await deps.db.attachment.create({
+      data: {
+        session_id: sessions[0]!.id,
+        visitor_id: visitor.id,
+        uploader: "visitor",
+        name: `file-${secret}.txt`,
+        content_type: "text/plain; charset=utf-8",
+        size: 5,
+        bytes: new TextEncoder().encode("hello"),
       },
     });
     return { visitor, sessions };

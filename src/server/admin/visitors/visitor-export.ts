@@ -13,7 +13,20 @@ import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import { AppError } from "../../errors/app-error";
 import { recordExport } from "../exports/exports.service";
 import { sessionNoteSchema } from "../notes/notes.schema";
+import { attachmentSchema } from "../../chat/attachments/attachment.schema";
+import { toAttachmentDto } from "../../chat/attachments/attachment-dto";
 import { toSessionNoteDto } from "../notes/notes.service";
+
+/** A file of the visitor's conversations, with its bytes (base64). */
+const exportedAttachmentSchema = attachmentSchema
+  .extend({
+    session_id: z.uuid(),
+    message_id: z.uuid().nullable().meta({ description: "The message that carries it; null if never sent." }),
+    uploader: z.enum(["visitor", "agent"]),
+    created_at: z.iso.datetime(),
+    content_base64: z.string().meta({ description: "The file's bytes, base64." }),
+  })
+  .meta({ id: "ExportedAttachment" });
 
 /**
  * Everything stored about one visitor ("give me my data"), one key per kind of data. A later feature that stores
@@ -34,6 +47,11 @@ export const visitorExportSchema = z
     ratings: z
       .array(sessionRatingSchema)
       .meta({ description: "The visitor's ratings of whole conversations (1–5) with their comments." }),
+    attachments: z.array(exportedAttachmentSchema).meta({
+      description:
+        "Every file uploaded into those conversations (by the visitor or an agent), with its bytes, by session, " +
+        "oldest first.",
+    }),
     notes: z.array(sessionNoteSchema).meta({
       description:
         "The team's private notes on those conversations (admin export only: never shown to the visitor), by " +
@@ -92,6 +110,25 @@ const SECTIONS: {
       rating: row.rating,
       comment: row.comment,
       updated_at: row.updated_at.toISOString(),
+    })),
+  attachments: async (deps, visitorId) =>
+    (
+      await deps.db.attachment.findMany({
+        where: { session: { visitor_id: visitorId } },
+        orderBy: [
+          { session: { created_at: "asc" } },
+          { session_id: "asc" },
+          { created_at: "asc" },
+          { id: "asc" },
+        ],
+      })
+    ).map((row) => ({
+      ...toAttachmentDto(row),
+      session_id: row.session_id,
+      message_id: row.message_id,
+      uploader: row.uploader === "agent" ? ("agent" as const) : ("visitor" as const),
+      created_at: row.created_at.toISOString(),
+      content_base64: Buffer.from(row.bytes).toString("base64"),
     })),
   notes: async (deps, visitorId) =>
     (
