@@ -588,7 +588,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
       expect(served).toEqual(PROTECTED_OPERATIONS);
       const documented = served.map((operation) => operation.pattern);
       for (const route of ADMIN_ROUTE_FILES)
-        expect(documented).toContain(`${route.replace("[id]", "{id}")}/`);
+        expect(documented).toContain(`${route.replace(/\[(\w+)\]/g, "{$1}")}/`);
       expect(documented).toEqual(
         expect.arrayContaining([
           "/api/chats/visitors/",
