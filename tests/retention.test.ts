@@ -21,6 +21,7 @@ describeEachDatabase("retention", (database) => {
 
   beforeEach(async () => {
     db = database().db;
+    await db.attachment.deleteMany();
     await db.message.deleteMany();
     await db.session.deleteMany();
     await db.visitor.deleteMany();
@@ -47,6 +48,19 @@ describeEachDatabase("retention", (database) => {
             saved_at: daysAgo(age),
           },
         });
+      // A file in each session: it goes (bytes and all) with its session, or stays with it.
+      await db.attachment.create({
+        data: {
+          session_id: session.id,
+          visitor_id: visitor.id,
+          uploader: "visitor",
+          name: "shot.png",
+          content_type: "image/png",
+          size: 3,
+          bytes: new Uint8Array([1, 2, 3]),
+          created_at: daysAgo(age),
+        },
+      });
       sessions.push(session.id);
     }
     return { id: visitor.id, sessions };
@@ -78,6 +92,9 @@ describeEachDatabase("retention", (database) => {
       [mixed.sessions[1], borderline.sessions[0]].sort(),
     );
     expect(await db.message.count()).toBe(4);
+    expect(
+      (await db.attachment.findMany({ select: { session_id: true } })).map((row) => row.session_id).sort(),
+    ).toEqual([mixed.sessions[1], borderline.sessions[0]].sort());
 
     // Nothing more to do at the same time; a later clock catches up.
     expect(await applyRetention(testDeps(database()), { days: 90, now: NOW })).toEqual({
