@@ -70,7 +70,7 @@ describe("the copier's table list", () => {
 for (const from of dialects) {
   const to = other(from);
   describe(`copy ${from} → ${to} → ${from}`, () => {
-    it("copies every table, preserving ids, timestamps, JSON, booleans, bigints and enums", async () => {
+    it("copies every table, preserving ids, timestamps, JSON, booleans, bigints, enums and binary bytes", async () => {
       const source = await fresh(from);
       const target = await fresh(to);
       const back = await fresh(from);
@@ -111,6 +111,7 @@ for (const from of dialects) {
           "webhookEndpoint",
           "webhookEvent",
           "webhookDelivery",
+          "attachment",
         ] as const) {
           const order = model === "jobLease" ? { name: "asc" } : { id: "asc" };
           const readOrdered = (db: typeof a.db) =>
