@@ -34,7 +34,8 @@ test("the inbox shows the page the visitor is on, and follows a single-page navi
   await expect(panel.getByTestId("context-user")).toHaveAttribute("data-verified", "false");
 
   // The site navigates without a reload: the panel follows (the fragment is not stored).
-  await page.getByRole("button", { name: "Pricing" }).click();
+  // (The site's own button, under the open chat window on this small page: clicked through the DOM.)
+  await page.locator("#pricing").dispatchEvent("click");
   await expect(panel.getByTestId("context-page")).toHaveText("Pricing — Example shop");
   await expect(panel.getByTestId("context-page")).toHaveAttribute("href", `${HOST_ORIGIN}/pricing?plan=team`);
   await expect(panel.getByText("2 pages visited")).toBeVisible();

@@ -11,12 +11,9 @@ const PREVIOUS_SESSIONS_MAX = 10;
 /** The visitor's context as the team sees it beside a conversation (docs/admin.md "The visitor's context"). */
 export const adminVisitorContextSchema = z
   .object({
-    page: z
-      .object({ url: z.string(), title: z.string().nullable() })
-      .nullable()
-      .meta({
-        description: "The page the visitor is on (last reported by the widget); null if never reported.",
-      }),
+    page: z.object({ url: z.string(), title: z.string().nullable() }).nullable().meta({
+      description: "The page the visitor is on (last reported by the widget); null if never reported.",
+    }),
     reported_at: z.iso.datetime().nullable().meta({ description: "When the widget last reported the page." }),
     pages: z.array(visitedPageSchema).meta({ description: "The last 10 pages, newest first." }),
     referrer: z.string().nullable(),
@@ -61,8 +58,10 @@ export type AdminVisitorContextDto = z.infer<typeof adminVisitorContextSchema>;
 const text = (value: unknown): string | null =>
   typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 
-function named(part: { name?: string; version?: string } | undefined): string | null {
+function named(part: { name?: string; version?: string; versionName?: string } | undefined): string | null {
   if (!part?.name) return null;
+  // Windows says "NT 10.0" for Windows 10 and 11: its marketing name reads better.
+  if (part.version?.startsWith("NT") && part.versionName) return `${part.name} ${part.versionName}`;
   return part.version ? `${part.name} ${part.version.split(".").slice(0, 2).join(".")}` : part.name;
 }
 
