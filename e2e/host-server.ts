@@ -27,6 +27,7 @@ const pageFor = (user: string | null) => `<!doctype html>
   <p>This page is served from a different origin than the chat app.</p>
   <button id="open" type="button" onclick="VisitorChat.open()">Contact us</button>
   <button id="identify" type="button" onclick="VisitorChat.identify({plan:'pro'})">Identify</button>
+  <button id="pricing" type="button" onclick="history.pushState({}, '', '/pricing?plan=team#compare'); document.title = 'Pricing — Example shop'">Pricing</button>
   <script src="${app}/embed.js" async data-title="Shop help" data-accent="#0f766e"
     data-greeting="Hello from the shop! How can we help?" data-position="left"${
       user === null

@@ -3,7 +3,8 @@
  *   data-greeting="Hi!" data-position="right" data-launcher-label="Chat with us" data-locale="de"></script>
  * Every data-attribute is optional and overrides, for this page, the settings made at /admin/settings.
  * API: VisitorChat.open() / close() / toggle() / identify({ user_id, user_hash, name, email, plan: "pro" })
- * The visitor id is kept in this page's localStorage and handed to the chat frame with postMessage. */
+ * The visitor id is kept in this page's localStorage and handed to the chat frame with postMessage, with the page's
+ * url and title (again on each navigation of a single-page site), shown to the team beside the conversation. */
 (function (w, d) {
   "use strict";
   if (w.VisitorChat && w.VisitorChat.version) return;
@@ -215,12 +216,14 @@
     if (!frame || e.source !== frame.contentWindow || e.origin !== app || !m || m.ns !== NS) return;
     if (m.type === "hello") {
       ready = true;
+      reported = pageKey();
       post({
         type: "init",
         nonce: m.nonce,
         visitor_id: get("localStorage", KEY),
         metadata: meta,
         page_url: location.href,
+        page_title: d.title,
         referrer: d.referrer,
       });
       if (isOpen) post({ type: "opened" });
@@ -233,6 +236,34 @@
       paint();
     }
   });
+
+  // The page the visitor is on, for the team (the visitor's context): single-page sites change it with the
+  // history API or the fragment. One `page` message per navigation, sent once the page had a moment to set its
+  // title; a url already reported (the fragment aside: it is not stored) is not sent again.
+  var reported = null,
+    pageTimer = 0;
+  function pageKey() {
+    return location.href.split("#")[0];
+  }
+  function navigated() {
+    clearTimeout(pageTimer);
+    pageTimer = setTimeout(function () {
+      if (!ready || pageKey() === reported) return;
+      reported = pageKey();
+      post({ type: "page", page_url: location.href, page_title: d.title });
+    }, 250);
+  }
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = w.history && w.history[name];
+    if (typeof original !== "function") return;
+    w.history[name] = function () {
+      var result = original.apply(this, arguments);
+      navigated();
+      return result;
+    };
+  });
+  w.addEventListener("popstate", navigated);
+  w.addEventListener("hashchange", navigated);
 
   // The launcher is drawn once the settings arrived (or after 3 s, or on failure, with this page's attributes).
   function start() {

@@ -249,6 +249,9 @@ const envSchema = z.object({
   /** Identifications (visitors.identify), per visitor and per client address. */
   RATE_LIMIT_IDENTIFY_PER_VISITOR: rateSchema.prefault("10/60"),
   RATE_LIMIT_IDENTIFY_PER_IP: rateSchema.prefault("60/60"),
+  /** Page reports of the widget (visitors.context: the page the visitor is on), per visitor and per address. */
+  RATE_LIMIT_CONTEXT_PER_VISITOR: rateSchema.prefault("30/60"),
+  RATE_LIMIT_CONTEXT_PER_IP: rateSchema.prefault("240/60"),
   /** Admin sign-in attempts per client address, whatever the account (Better Auth's own limiter). */
   RATE_LIMIT_SIGN_IN_PER_IP: rateSchema.prefault("5/60"),
   /** Admin sign-in attempts per account and client address (the owner elsewhere is never locked out). */

@@ -133,6 +133,18 @@ export async function fillEveryTable(
         created_at: new Date("2025-12-31T23:59:59.999Z"),
         metadata: { locale: "de-DE", nested: { b: [1, 2.5, null, true], a: "Grüße 😀" }, empty: {} },
         email: "grüße@example.com",
+        context: {
+          page_url: "https://shop.example/preise?plan=team",
+          page_title: "Preise — Grüße 😀",
+          referrer: null,
+          language: "de-DE",
+          time_zone: "Europe/Berlin",
+          utc_offset_minutes: 60,
+          updated_at: "2026-11-26T01:02:03.004Z",
+          pages: [
+            { url: "https://shop.example/preise?plan=team", title: "Preise", at: "2026-11-26T01:02:03.004Z" },
+          ],
+        },
       },
     });
     const sessions = options.sessions ?? 3;

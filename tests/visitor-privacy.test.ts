@@ -150,9 +150,9 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
         new Set(mine.sessions.map((session) => session.id)),
       );
       expect(JSON.stringify(exported)).not.toContain("export-other");
-      // Every table holding rows of the visitor is a section of the export.
+      // Every table holding rows of the visitor is a section of the export (and the visitors row's context).
       expect(Object.keys(exported).sort()).toEqual(
-        ["exported_at", ...Object.values(VISITOR_TABLES).map((table) => table.section)].sort(),
+        ["exported_at", "context", ...Object.values(VISITOR_TABLES).map((table) => table.section)].sort(),
       );
 
       const entry = await deps.db.auditEntry.findFirstOrThrow({

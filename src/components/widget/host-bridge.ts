@@ -7,6 +7,8 @@
  *    origin, and sends the answer to the app's origin only.
  * 3. The widget accepts only messages whose source is window.parent; it learns the host's origin from the
  *    `init` that echoes its nonce, and from then on posts (new visitor ids, close) to that origin only.
+ * 4. When the host page navigates (history.pushState/replaceState, popstate, hashchange), embed.js posts `page`
+ *    with the new url and title, once per navigation; the widget reports it (visitors.context).
  */
 export const BRIDGE_NS = "visitor-chat";
 
@@ -16,6 +18,7 @@ export interface HostInit {
   visitorId: string | null;
   metadata: JsonObject;
   pageUrl: string | null;
+  pageTitle: string | null;
   referrer: string | null;
 }
 
@@ -32,7 +35,10 @@ export interface HostBridge {
 }
 
 export type HostMessage =
-  { type: "identify"; metadata: JsonObject } | { type: "opened" } | { type: "closed" };
+  | { type: "identify"; metadata: JsonObject }
+  | { type: "opened" }
+  | { type: "closed" }
+  | { type: "page"; pageUrl: string; pageTitle: string | null };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -73,6 +79,7 @@ function makeBridge(hostOrigin: string, data: JsonObject): HostBridge {
       visitorId: stringOrNull(data.visitor_id),
       metadata: isObject(data.metadata) ? data.metadata : {},
       pageUrl: stringOrNull(data.page_url),
+      pageTitle: stringOrNull(data.page_title),
       referrer: stringOrNull(data.referrer),
     },
     saveVisitor: (id) => post({ type: "visitor", visitor_id: id }),
@@ -85,6 +92,8 @@ function makeBridge(hostOrigin: string, data: JsonObject): HostBridge {
         if (!isObject(message) || message.ns !== BRIDGE_NS) return;
         if (message.type === "identify" && isObject(message.metadata)) {
           handler({ type: "identify", metadata: message.metadata });
+        } else if (message.type === "page" && typeof message.page_url === "string") {
+          handler({ type: "page", pageUrl: message.page_url, pageTitle: stringOrNull(message.page_title) });
         } else if (message.type === "opened" || message.type === "closed") {
           handler({ type: message.type });
         }

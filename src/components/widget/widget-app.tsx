@@ -4,6 +4,7 @@ import { useTranslations } from "next-intl";
 import { lazy, Suspense, useCallback, useState, type CSSProperties } from "react";
 import { ConnectionNotice } from "./connection-notice";
 import { textColourOn, type WidgetOptions } from "./options";
+import { usePageContext } from "./use-page-context";
 import { useVisitor } from "./use-visitor";
 import { LIST_ID, WidgetHeader } from "./widget-header";
 
@@ -17,6 +18,10 @@ const ChatView = lazy(() => loadChatView().then((module) => ({ default: module.C
 /** The whole widget: visitor start-up, then the chat. Works full page and inside the embed's iframe. */
 export function WidgetApp({ options }: { options: WidgetOptions }) {
   const visitor = useVisitor(options.embed);
+  usePageContext(
+    visitor.status === "ready" ? visitor.visitorId : "",
+    visitor.status === "ready" ? visitor.host : null,
+  );
   // The visitor's id is shown on the root (what the page's scripts and the tests wait for) once the chat is on
   // screen, not while its chunk is still loading.
   const [shown, setShown] = useState(false);

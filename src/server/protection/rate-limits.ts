@@ -33,6 +33,7 @@ export type LimitedAction =
   | "validateVisitor"
   | "readWidgetConfig"
   | "identify"
+  | "reportContext"
   | "signIn";
 
 interface Rule {
@@ -117,6 +118,11 @@ const RULES: Record<LimitedAction, Rule[]> = {
   identify: [
     { name: "identify-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_IDENTIFY_PER_VISITOR },
     { name: "identify-ip", key: address, rate: env.RATE_LIMIT_IDENTIFY_PER_IP },
+  ],
+  // The widget's page reports (one per navigation of the host page).
+  reportContext: [
+    { name: "context-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_CONTEXT_PER_VISITOR },
+    { name: "context-ip", key: address, rate: env.RATE_LIMIT_CONTEXT_PER_IP },
   ],
   // The total stops password spraying across accounts. The per account-and-address limits are true sliding
   // windows in the database (src/server/admin/auth/sign-in-window.ts), so colleagues never block each other.

@@ -6,6 +6,7 @@ import { messageSchema } from "../../chat/messages/message.schema";
 import { pageInputSchema, pageOf } from "../../chat/pagination";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
 import { sessionModeSchema, sessionSchema } from "../../chat/sessions/session.schema";
+import { adminVisitorContextSchema } from "./visitor-context";
 
 const dayField = (field: string, description: string) =>
   z.iso
@@ -109,6 +110,11 @@ export const transcriptPageSchema = transcriptSchema
   .extend({
     messages: z.array(messageSchema).meta({ description: "One page of the messages, oldest first." }),
     next_cursor: pageOf(messageSchema).shape.next_cursor,
+    context: adminVisitorContextSchema.meta({
+      description:
+        "The visitor's context beside the conversation: the page they are on, referrer, language, browser and " +
+        "OS, time zone, who identify() says they are (verified only with a valid user_hash), other conversations.",
+    }),
   })
   .meta({ id: "TranscriptPage" });
 export type TranscriptPageDto = z.infer<typeof transcriptPageSchema>;

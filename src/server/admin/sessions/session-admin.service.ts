@@ -16,6 +16,7 @@ import type {
   TranscriptPageDto,
 } from "./session-admin.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
+import { visitorContextOf } from "./visitor-context";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -201,5 +202,6 @@ export async function getTranscriptPage(
     visitor: toVisitorDto(row.visitor),
     messages: page.items,
     next_cursor: page.next_cursor,
+    context: await visitorContextOf(deps, row.visitor, row.id),
   };
 }

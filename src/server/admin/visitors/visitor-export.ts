@@ -10,6 +10,8 @@ import { sessionSchema } from "../../chat/sessions/session.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
 import { visitorSchema } from "../../chat/visitors/visitor.schema";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
+import { visitorContextSchema } from "../../chat/visitors/visitor-context.schema";
+import { readVisitorContext } from "../../chat/visitors/report-context";
 import { AppError } from "../../errors/app-error";
 import { recordExport } from "../exports/exports.service";
 import { sessionNoteSchema } from "../notes/notes.schema";
@@ -56,6 +58,11 @@ export const visitorExportSchema = z
       description:
         "The team's private notes on those conversations (admin export only: never shown to the visitor), by " +
         "session, oldest first.",
+    }),
+    context: visitorContextSchema.nullable().meta({
+      description:
+        "What the widget reported about the visit: the current page, the last 10 pages with when they were " +
+        "opened, referrer, language, time zone; null if never reported.",
     }),
   })
   .meta({ id: "VisitorExport" });
@@ -142,6 +149,10 @@ const SECTIONS: {
         ],
       })
     ).map(toSessionNoteDto),
+  context: async (deps, visitorId) =>
+    readVisitorContext(
+      (await deps.db.visitor.findUnique({ where: { id: visitorId }, select: { context: true } }))?.context,
+    ),
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */

@@ -13,6 +13,11 @@ import {
 } from "../../chat/visitors/visitor.schema";
 import { createVisitor, validateVisitor } from "../../chat/visitors/visitors.service";
 import { leaveEmailForFollowUp } from "../../chat/handoff/handoff.service";
+import { reportVisitorContext } from "../../chat/visitors/report-context";
+import {
+  reportVisitorContextInputSchema,
+  visitorContextSchema,
+} from "../../chat/visitors/visitor-context.schema";
 import { createTRPCRouter, publicProcedure } from "../trpc";
 
 export const visitorsRouter = createTRPCRouter({
@@ -107,6 +112,32 @@ export const visitorsRouter = createTRPCRouter({
     .input(identifyVisitorInputSchema)
     .output(identifiedVisitorSchema)
     .mutation(({ ctx, input }) => identifyVisitor(ctx.deps, input)),
+
+  /** The widget reports the page the visitor is on (on open and on each navigation): shown to the team. */
+  context: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/visitors/{id}/context",
+        tags: ["Visitors"],
+        protect: false,
+        summary: "Report the page the visitor is on",
+        description:
+          "The widget calls this when it opens and on each navigation of the host page (at most once per " +
+          "navigation). Stores the page (its URL without the fragment, and its title) as the visitor's current " +
+          "page and in its last 10 pages, with the referrer, the browser's language, time zone and UTC offset; " +
+          "the team sees them beside the conversation. Send the visitor's own id as `visitor_id` too: another " +
+          "visitor's id is refused (403).",
+        successDescription: "The visitor's context as stored.",
+      },
+      errors: ["VISITOR_ID_MISMATCH", "VISITOR_NOT_FOUND"],
+      rest: { successMessage: "Context saved." },
+      rateLimit: "reportContext",
+      idIsVisitor: true,
+    })
+    .input(reportVisitorContextInputSchema)
+    .output(visitorContextSchema)
+    .mutation(({ ctx, input }) => reportVisitorContext(ctx.deps, input)),
 
   email: publicProcedure
     .meta({

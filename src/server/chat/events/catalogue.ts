@@ -3,6 +3,7 @@ import { FEEDBACK_RATINGS } from "../feedback/feedback.schema";
 import { messageSchema } from "../messages/message.schema";
 import { sessionSchema } from "../sessions/session.schema";
 import { visitorSchema } from "../visitors/visitor.schema";
+import { visitorContextUpdatedSchema } from "../visitors/visitor-context.schema";
 
 /**
  * THE event catalogue: every domain event, its payload (`data`, over the DTO schemas that already exist) and where
@@ -119,6 +120,14 @@ export const EVENT_CATALOGUE = {
     to: LIVE,
     ephemeral: true,
     when: "the visitor or the agent starts or stops typing (live only, never kept)",
+  },
+  "visitor.context_updated": {
+    data: visitorContextUpdatedSchema,
+    to: LIVE,
+    ephemeral: true,
+    when:
+      "the widget reports the page the visitor is on (on open and on each navigation of the host page); to the " +
+      "visitor's most recent session (live only, never kept)",
   },
   "visitor.created": {
     data: visitorSchema,

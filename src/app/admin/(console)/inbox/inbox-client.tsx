@@ -13,6 +13,7 @@ import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
 import { SessionLabels } from "./session-labels";
 import { SessionNotes } from "./session-notes";
+import { VisitorContextPanel } from "../../_components/visitor-context";
 
 const noSubscription = () => () => undefined;
 
@@ -139,7 +140,9 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
         if (
           event.type === "message.created" ||
           event.type === "message.updated" ||
-          event.type === "session.updated"
+          event.type === "session.updated" ||
+          // The visitor is on another page: the context beside the conversation is read again.
+          event.type === "visitor.context_updated"
         ) {
           if (event.type === "message.created") setVisitorTyping(null);
           void queryClient.invalidateQueries(trpc.admin.sessions.transcript.pathFilter());
@@ -379,7 +382,7 @@ function Conversation({
   const idle = useRef<number | undefined>(undefined);
 
   if (!transcript.data) return <p className="muted">{transcript.error?.message ?? t("loading")}</p>;
-  const { session, visitor, messages } = transcript.data;
+  const { session, visitor, messages, context } = transcript.data;
   const mine = session.mode === "agent" && session.agent_id === me.id;
 
   function signalTyping(text: string) {
@@ -461,6 +464,7 @@ function Conversation({
         <dt>{t("lastSeen")}</dt>
         <dd>{format.dateTime(new Date(visitor.last_seen_at), WHEN)}</dd>
       </dl>
+      <VisitorContextPanel context={context} />
       <ol className="inbox-transcript" aria-label={t("transcript")}>
         {messages.map((message) =>
           message.role === "system" ? (

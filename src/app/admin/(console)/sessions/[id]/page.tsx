@@ -6,6 +6,7 @@ import Markdown from "~/components/widget/markdown";
 import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
 import { SystemStepText } from "../../../_components/system-step";
+import { VisitorContextPanel } from "../../../_components/visitor-context";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminSessions.transcript");
@@ -24,7 +25,7 @@ export default async function TranscriptPage({
   const path = `/admin/sessions/${encodeURIComponent(id)}`;
   const { admin, caller } = await adminPage(path, "agent");
   // One page of messages at a time (a session of thousands of messages was one page of megabytes).
-  const { session, visitor, messages, next_cursor } = await orNotFound(
+  const { session, visitor, messages, next_cursor, context } = await orNotFound(
     caller.admin.sessions.transcript({ id, cursor }),
   );
   const notes = await caller.admin.sessions.notes({ id });
@@ -65,6 +66,7 @@ export default async function TranscriptPage({
       {Object.keys(visitor.metadata).length > 0 && (
         <p className="muted">{metadataPreview(visitor.metadata, 300)}</p>
       )}
+      <VisitorContextPanel context={context} headingLevel={2} />
       {canSee(admin, "admin") && (
         <p>
           {t("export")}{" "}

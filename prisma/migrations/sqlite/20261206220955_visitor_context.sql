@@ -1,0 +1,6 @@
+-- migrate:up
+-- AlterTable
+ALTER TABLE "visitors" ADD COLUMN "context" JSONB;
+
+-- migrate:down
+-- Not reversible automatically: restore from a backup.
