@@ -48,10 +48,11 @@ test("invite an agent, auto-assign a visitor to them, answer, note, label, pass 
     let inviteUrl = "";
     await test.step("the admin invites an agent and gets a single-use link", async () => {
       await admin.goto("/admin/team");
-      await admin.getByLabel("Email").fill(agentEmail);
-      await admin.getByLabel("Name").fill("Bea");
-      await admin.getByLabel("Role").selectOption("agent");
-      await admin.getByRole("button", { name: "Invite" }).click();
+      const form = admin.locator("form.filters");
+      await form.getByLabel("Email").fill(agentEmail);
+      await form.getByLabel("Name").fill("Bea");
+      await form.getByLabel("Role").selectOption("agent");
+      await form.getByRole("button", { name: "Invite" }).click();
       inviteUrl = (await admin.getByTestId("invite-url").textContent()) ?? "";
       expect(inviteUrl).toMatch(/\/admin\/invite\//);
     });
@@ -90,6 +91,13 @@ test("invite an agent, auto-assign a visitor to them, answer, note, label, pass 
       await expect(agent.getByTestId("session-mode")).toContainText("agent");
     });
 
+    await test.step("the admin opens their inbox on Mine (from the address): not theirs yet", async () => {
+      // Opened well before the pass, so its live stream is surely following every conversation by then.
+      await admin.goto("/admin/inbox?filter=mine");
+      await expect(admin.getByTestId("inbox-filter-mine")).toHaveAttribute("aria-pressed", "true");
+      await expect(admin.getByRole("heading", { name: "Mine (0)" })).toBeVisible();
+    });
+
     await test.step("the agent answers with a saved reply (/ in the composer)", async () => {
       const reply = agent.getByLabel("Reply as Bea");
       await reply.fill(`/thanks${suffix}`);
@@ -126,9 +134,7 @@ test("invite an agent, auto-assign a visitor to them, answer, note, label, pass 
       await agent.setViewportSize({ width: 1280, height: 900 });
     });
 
-    await test.step("the agent passes it to the admin, whose inbox (Mine, from the address) shows it live", async () => {
-      await admin.goto("/admin/inbox?filter=mine");
-      await expect(admin.getByTestId("inbox-filter-mine")).toHaveAttribute("aria-pressed", "true");
+    await test.step("the agent passes it to the admin, whose inbox shows it live", async () => {
       const list = admin.getByRole("navigation", { name: "Conversations" });
       await expect(list.getByRole("button", { name: marker })).toHaveCount(0);
       const passTo = agent.getByTestId("assign-to");

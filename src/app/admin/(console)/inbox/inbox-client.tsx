@@ -178,10 +178,14 @@ export function InboxClient({ me, initialFilter, initialWaiting, initialActive, 
     };
   }, [newCount, t]);
 
+  const conversationRef = useRef<HTMLElement>(null);
   function open(id: string) {
     setOpenId(id);
     setUnseen(0);
     setVisitorTyping(null);
+    // On a phone the conversation is under the lists: bring it into view.
+    if (window.matchMedia("(max-width: 760px)").matches)
+      window.requestAnimationFrame(() => conversationRef.current?.scrollIntoView({ block: "start" }));
   }
 
   async function askForNotifications() {
@@ -273,7 +277,7 @@ export function InboxClient({ me, initialFilter, initialWaiting, initialActive, 
             </>
           )}
         </nav>
-        <section className="inbox-conversation" aria-label={t("conversation")}>
+        <section className="inbox-conversation" aria-label={t("conversation")} ref={conversationRef}>
           {openId ? (
             <Conversation
               key={openId}
