@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAdminSessions } from "~/server/admin/sessions/session-admin.service";
-import { getWidgetSettings, updateWidgetSettings } from "~/server/admin/settings/widget-settings.service";
+import {
+  getWidgetSettings,
+  publicWidgetSettings,
+  getStoredWidgetSettings,
+  updateWidgetSettings,
+} from "~/server/admin/settings/widget-settings.service";
+import { updateWidgetSettingsInputSchema } from "~/server/admin/settings/widget-settings.schema";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { SessionEvent } from "~/server/chat/events/event-types";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
@@ -46,6 +52,24 @@ describe("the auto-assignment rules", () => {
     });
     for (const mode of ["bot", "agent", "closed"] as const)
       expect(nextMode(state(mode), { kind: "auto_assign", agent: ADA })).toBeNull();
+  });
+
+  it("the settings refuse a bad capacity field by field", () => {
+    for (const [value, message] of [
+      [0, "agent_capacity must be at least 1"],
+      [51, "agent_capacity must be at most 50"],
+      [2.5, "agent_capacity must be a whole number"],
+      ["3", "agent_capacity must be a whole number"],
+    ] as const) {
+      const parsed = updateWidgetSettingsInputSchema.safeParse({ agent_capacity: value });
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0]).toMatchObject({ path: ["agent_capacity"], message });
+    }
+    const flag = updateWidgetSettingsInputSchema.safeParse({ auto_assign: "yes" });
+    expect(flag.error?.issues[0]).toMatchObject({
+      path: ["auto_assign"],
+      message: "auto_assign must be true or false",
+    });
   });
 
   it("round robin among those with room: never assigned first, then the longest ago", () => {
@@ -140,6 +164,10 @@ for (const dialect of dialectsUnderTest()) {
     it("is off by default: a request waits for a claim, and the settings say so", async () => {
       const settings = await getWidgetSettings(deps, "");
       expect(settings).toMatchObject({ auto_assign: false, agent_capacity: 3 });
+      // The team's settings, not the visitors': never in the widget's public settings.
+      const visitors = publicWidgetSettings(await getStoredWidgetSettings(deps));
+      expect(visitors).not.toHaveProperty("auto_assign");
+      expect(visitors).not.toHaveProperty("agent_capacity");
       await agentHeartbeat(deps, ADA);
       const id = await request();
       expect(await holder(id)).toBe("waiting");
