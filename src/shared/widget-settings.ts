@@ -18,3 +18,6 @@ export const WIDGET_TEXT_MAX_CHARS = {
   suggested_prompt: 120,
   assistant_name: 40,
 } as const;
+
+/** The most open conversations an agent can be set to hold under auto-assignment (agent_capacity). */
+export const MAX_AGENT_CAPACITY = 50;

@@ -17,6 +17,7 @@ import type {
 } from "./session-admin.schema";
 import { toSessionDto } from "../../chat/sessions/sessions.service";
 import { visitorContextOf } from "./visitor-context";
+import { queueHoldsRequests } from "../../chat/handoff/auto-assign";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -94,9 +95,10 @@ export async function listAdminSessions(
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
   // The waiting queue shows only requests still in time: those past HANDOFF_TIMEOUT_SECONDS go back to the bot
-  // (the handoff-timeout job, within seconds), and are left out meanwhile.
+  // (the handoff-timeout job, within seconds), and are left out meanwhile — unless auto-assignment holds them in
+  // its queue (on, with an agent online: src/server/chat/handoff/auto-assign.ts).
   const inTime =
-    input.mode === "waiting"
+    input.mode === "waiting" && !(await queueHoldsRequests(deps))
       ? {
           OR: [
             { handoff_requested_at: null },

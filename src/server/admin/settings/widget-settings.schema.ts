@@ -2,6 +2,7 @@ import { z } from "zod";
 import { normaliseOrigin } from "../../protection/origins";
 import { LOCALES, type Locale } from "~/i18n/locales";
 import {
+  MAX_AGENT_CAPACITY,
   MAX_ALLOWED_ORIGINS,
   MAX_AVATAR_LENGTH,
   MAX_SUGGESTED_PROMPTS,
@@ -26,6 +27,8 @@ export const WIDGET_SETTING_DEFAULTS = {
   office_hours: null as OfficeHours | null,
   translations: {} as WidgetTranslations,
   ai_disclosure: true,
+  auto_assign: false,
+  agent_capacity: 3,
 } as const;
 
 const HEX_COLOUR = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
@@ -159,6 +162,19 @@ export const updateWidgetSettingsInputSchema = z
       .boolean({ error: "ai_disclosure must be true or false" })
       .nullish()
       .meta({ description: "Show the AI disclosure line in the widget (default true)." }),
+    auto_assign: z.boolean({ error: "auto_assign must be true or false" }).nullish().meta({
+      description:
+        "Give each request for a person to the next online agent with room, round robin (default false).",
+    }),
+    agent_capacity: z
+      .number({ error: "agent_capacity must be a whole number" })
+      .int("agent_capacity must be a whole number")
+      .min(1, "agent_capacity must be at least 1")
+      .max(MAX_AGENT_CAPACITY, `agent_capacity must be at most ${MAX_AGENT_CAPACITY}`)
+      .nullish()
+      .meta({
+        description: "Open conversations per agent before auto-assignment passes them over (default 3).",
+      }),
     // The GET answer's read-only fields: accepted, so what GET returns can be sent back as it is, and ignored.
     version: z
       .number()
@@ -198,6 +214,13 @@ export const widgetSettingsSchema = z
         'Whether the widget shows its AI disclosure line ("You are chatting with an AI assistant", in the ' +
         "visitor's language); on by default.",
     }),
+    auto_assign: z.boolean().meta({
+      description:
+        "Auto-assignment: each request for a person goes to the next online agent (role agent or admin) with " +
+        "fewer open conversations than agent_capacity, round robin; when all are full, requests wait in order " +
+        "and the oldest is assigned as soon as a place frees up. Off by default.",
+    }),
+    agent_capacity: z.int().meta({ description: "Open conversations per agent under auto-assignment." }),
     version: z.number().int().meta({ description: "Grows by one on every save." }),
     updated_at: z.iso.datetime().nullable(),
     updated_by: z.string().nullable(),
@@ -217,6 +240,8 @@ export const publicWidgetSettingsSchema = widgetSettingsSchema
     updated_by: true,
     env_allowed_origins: true,
     translations: true,
+    auto_assign: true,
+    agent_capacity: true,
   })
   .meta({
     id: "PublicWidgetSettings",

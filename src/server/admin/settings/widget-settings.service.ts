@@ -55,6 +55,8 @@ interface SettingsRow {
   office_hours: unknown;
   translations: unknown;
   ai_disclosure: boolean;
+  auto_assign: boolean;
+  agent_capacity: number;
   updated_at: Date;
   updated_by: string | null;
 }
@@ -90,6 +92,8 @@ function toSettings(row: SettingsRow | null): StoredSettings {
     office_hours: officeHours.success ? officeHours.data : null,
     translations: translations.success ? translations.data : {},
     ai_disclosure: row.ai_disclosure,
+    auto_assign: row.auto_assign,
+    agent_capacity: row.agent_capacity,
     version: row.version,
     updated_at: row.updated_at.toISOString(),
     updated_by: row.updated_by,
@@ -213,6 +217,8 @@ export async function updateWidgetSettings(
     office_hours: input.office_hours ?? ALWAYS_OPEN,
     translations: compactTranslations(input.translations),
     ai_disclosure: input.ai_disclosure ?? D.ai_disclosure,
+    auto_assign: input.auto_assign ?? D.auto_assign,
+    agent_capacity: input.agent_capacity ?? D.agent_capacity,
     updated_by: updatedBy,
   };
   const value = await commitInTransaction(deps, async (tx) => {

@@ -29,6 +29,8 @@ export type ModeAction =
   | { kind: "claim"; agent: Agent }
   /** A colleague (or an admin) passes the conversation to this agent, whoever holds it now. */
   | { kind: "assign"; agent: Agent }
+  /** Auto-assignment gives a waiting request to this agent (only while it still waits: auto-assign.ts). */
+  | { kind: "auto_assign"; agent: Agent }
   /** Back to the bot. */
   | { kind: "release" }
   | { kind: "close" }
@@ -61,6 +63,8 @@ export function nextMode(current: ModeState, action: ModeAction): ModeState | nu
       return current.mode === "agent" && current.agent_id === action.agent.id
         ? null
         : to("agent", action.agent);
+    case "auto_assign":
+      return current.mode === "waiting" ? to("agent", action.agent) : null;
     case "release":
       if (current.mode === "closed") throw new AppError("SESSION_CLOSED");
       return current.mode === "bot" ? null : to("bot");

@@ -17,6 +17,7 @@ import type { SystemMessageKind } from "~/shared/system-messages";
 import type { SetVisitorEmailInput, VisitorDto } from "../visitors/visitor.schema";
 import { setVisitorEmail } from "../visitors/visitors.service";
 import { requireMayWrite } from "../visitors/identify-visitor";
+import { autoAssignAfterChange, queueHoldsRequests } from "./auto-assign";
 
 /** An agent counts as online while their inbox page's heartbeat (every 15 s) is this recent. */
 export const PRESENCE_TTL_MS = 45_000;
@@ -41,6 +42,7 @@ const AUDITED: Partial<Record<ModeAction["kind"], AuditAction>> = {
 /** The visible step (a system message) a mode action writes in the conversation, when it changes the mode. */
 const STEPS: Partial<Record<ModeAction["kind"], SystemMessageKind>> = {
   claim: "agent_joined",
+  auto_assign: "agent_joined",
   release: "handed_back",
   close: "closed",
   visitor_message: "reopened",
@@ -111,7 +113,7 @@ export async function transitionSession(
       const stepEvent = step
         ? await writeSystemStep(tx, stored.id, {
             kind: step,
-            author_name: action.kind === "claim" ? action.agent.name : null,
+            author_name: action.kind === "claim" || action.kind === "auto_assign" ? action.agent.name : null,
           })
         : undefined;
       return {
@@ -150,6 +152,8 @@ export async function agentHeartbeat(deps: ChatDeps, agent: Agent): Promise<Pres
     create: { agent_id: agent.id, name: agent.name, last_seen_at: now },
     update: { name: agent.name, last_seen_at: now },
   });
+  // An agent online (again) may take a waiting request; every heartbeat is also a pass of the queue.
+  await autoAssignAfterChange(deps);
   const [online, waiting] = await Promise.all([
     agentsOnline(deps),
     deps.db.session.count({ where: { mode: "waiting" } }),
@@ -182,11 +186,14 @@ function stateOf(deps: ChatDeps, row: SessionRow, online: number): HandoffStateD
 async function timeOutIfDue(deps: ChatDeps, row: SessionRow): Promise<SessionRow> {
   if (row.mode !== "waiting" || !row.handoff_requested_at) return row;
   if (nowOf(deps).getTime() < row.handoff_requested_at.getTime() + timeoutMsOf(deps)) return row;
+  if (await queueHoldsRequests(deps)) return row;
   return transitionSession(deps, row.id, { kind: "timeout" }, row);
 }
 
 /** Times out every waiting request nobody claimed in time (the handoff-timeout job, src/server/jobs). */
 export async function expireWaiting(deps: ChatDeps): Promise<number> {
+  // Auto-assignment on with an agent online: the requests queue until a place frees up (auto-assign.ts).
+  if (await queueHoldsRequests(deps)) return 0;
   const before = new Date(nowOf(deps).getTime() - timeoutMsOf(deps));
   const due = await deps.db.session.findMany({
     where: { mode: "waiting", handoff_requested_at: { lte: before } },
@@ -240,7 +247,10 @@ export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Pr
     });
     return stateOf(deps, row, online);
   }
-  const row = await transitionSession(deps, session.id, { kind: "request" }, session);
+  const requested = await transitionSession(deps, session.id, { kind: "request" }, session);
+  if (requested.mode !== "waiting") return stateOf(deps, requested, online);
+  await autoAssignAfterChange(deps);
+  const row = (await deps.db.session.findUnique({ where: { id: session.id } })) ?? requested;
   return stateOf(deps, row, online);
 }
 
@@ -271,16 +281,23 @@ export async function assignSession(
   agent: Agent,
   by?: AuditBy,
 ): Promise<SessionRow> {
-  return transitionSession(deps, sessionId, { kind: "assign", agent }, undefined, by);
+  return freeingPlaces(deps, transitionSession(deps, sessionId, { kind: "assign", agent }, undefined, by));
 }
 
 /** Back to the bot. Any agent may hand a conversation back (e.g. one left by a colleague who went home). */
 export async function releaseSession(deps: ChatDeps, sessionId: string, by?: AuditBy): Promise<SessionRow> {
-  return transitionSession(deps, sessionId, { kind: "release" }, undefined, by);
+  return freeingPlaces(deps, transitionSession(deps, sessionId, { kind: "release" }, undefined, by));
 }
 
 export async function closeSession(deps: ChatDeps, sessionId: string, by?: AuditBy): Promise<SessionRow> {
-  return transitionSession(deps, sessionId, { kind: "close" }, undefined, by);
+  return freeingPlaces(deps, transitionSession(deps, sessionId, { kind: "close" }, undefined, by));
+}
+
+/** After a change that may free an agent's place (release, close, a pass to a colleague): the queue moves on. */
+async function freeingPlaces(deps: ChatDeps, change: Promise<SessionRow>): Promise<SessionRow> {
+  const row = await change;
+  await autoAssignAfterChange(deps);
+  return row;
 }
 
 /** The session, if this agent may write in it now (claimed by them); else the rule's refusal. */

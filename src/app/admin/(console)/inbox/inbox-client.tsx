@@ -14,6 +14,7 @@ import { chime, notify } from "./alert";
 import { SessionLabels } from "./session-labels";
 import { SessionNotes } from "./session-notes";
 import { VisitorContextPanel } from "../../_components/visitor-context";
+import { INBOX_FILTERS as FILTERS, type InboxFilter } from "./filter";
 
 const noSubscription = () => () => undefined;
 
@@ -31,6 +32,7 @@ const WHEN = {
 
 interface Props {
   me: { id: string; name: string };
+  initialFilter: InboxFilter;
   initialWaiting: AdminSessionDto[];
   initialActive: AdminSessionDto[];
   initialFollowUp: AdminSessionDto[];
@@ -42,7 +44,7 @@ interface Props {
  * actions (claim, reply, hand back to the bot, close). A new waiting conversation raises the badge, a chime and a
  * notification.
  */
-export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp }: Props) {
+export function InboxClient({ me, initialFilter, initialWaiting, initialActive, initialFollowUp }: Props) {
   const t = useTranslations("AdminInbox");
   const tf = useTranslations("AdminFollowUp");
   const trpc = useTRPC();
@@ -54,12 +56,21 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
       { initialData: { items: initialWaiting, next_cursor: null } },
     ),
   );
-  // The conversations agents hold: everyone's, or only mine.
-  const [activeFilter, setActiveFilter] = useState<"all" | "me">("all");
+  // All: every list. Mine: the conversations I hold. Unassigned: the waiting queue and the follow-up queue.
+  const [filter, setFilterState] = useState<InboxFilter>(initialFilter);
+  function setFilter(next: InboxFilter) {
+    setFilterState(next);
+    const url = new URL(window.location.href);
+    if (next === "all") url.searchParams.delete("filter");
+    else url.searchParams.set("filter", next);
+    window.history.replaceState(null, "", url);
+  }
+  const showUnassigned = filter !== "mine";
+  const showAssigned = filter !== "unassigned";
   const active = useQuery(
     trpc.admin.sessions.list.queryOptions(
-      { mode: "agent", limit: 100, ...(activeFilter === "me" && { assignee: "me" }) },
-      activeFilter === "all" ? { initialData: { items: initialActive, next_cursor: null } } : {},
+      { mode: "agent", limit: 100, ...(filter === "mine" && { assignee: "me" }) },
+      filter === "all" ? { initialData: { items: initialActive, next_cursor: null } } : {},
     ),
   );
   const followUp = useQuery(
@@ -170,10 +181,14 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
     };
   }, [newCount, t]);
 
+  const conversationRef = useRef<HTMLElement>(null);
   function open(id: string) {
     setOpenId(id);
     setUnseen(0);
     setVisitorTyping(null);
+    // On a phone the conversation is under the lists: bring it into view.
+    if (window.matchMedia("(max-width: 760px)").matches)
+      window.requestAnimationFrame(() => conversationRef.current?.scrollIntoView({ block: "start" }));
   }
 
   async function askForNotifications() {
@@ -207,45 +222,65 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
       <EmailStatusLine />
       <div className="inbox-columns">
         <nav aria-label={t("conversations")} className="inbox-lists">
-          <h2>{t("waitingHeading", { count: waiting.data.items.length })}</h2>
-          <SessionButtons
-            items={waiting.data.items}
-            openId={openId}
-            onOpen={open}
-            empty={t("nobodyWaiting")}
-          />
-          <h2>{t("activeHeading", { count: active.data?.items.length ?? 0 })}</h2>
-          <label className="inbox-filter">
-            {t("show")}{" "}
-            <select
-              value={activeFilter}
-              onChange={(event) => setActiveFilter(event.target.value === "me" ? "me" : "all")}
-            >
-              <option value="all">{t("showAll")}</option>
-              <option value="me">{t("showMine")}</option>
-            </select>
-          </label>
-          <SessionButtons
-            items={active.data?.items ?? []}
-            openId={openId}
-            onOpen={open}
-            empty={t("noneActive")}
-          />
-          <h2 data-testid="follow-up-heading">
-            {tf("title")}{" "}
-            <span className="badge" aria-label={tf("count", { count: followUp.data.items.length })}>
-              {followUp.data.items.length}
-            </span>
-          </h2>
-          <SessionButtons
-            items={followUp.data.items}
-            openId={openId}
-            onOpen={open}
-            empty={tf("empty")}
-            showEmail
-          />
+          <div className="inbox-filters" role="group" aria-label={t("filter.label")}>
+            {FILTERS.map((value) => (
+              <button
+                key={value}
+                type="button"
+                aria-pressed={filter === value}
+                data-testid={`inbox-filter-${value}`}
+                onClick={() => setFilter(value)}
+              >
+                {t(`filter.${value}`)}
+              </button>
+            ))}
+          </div>
+          {showUnassigned && (
+            <>
+              <h2>{t("waitingHeading", { count: waiting.data.items.length })}</h2>
+              <SessionButtons
+                items={waiting.data.items}
+                openId={openId}
+                onOpen={open}
+                empty={t("nobodyWaiting")}
+              />
+            </>
+          )}
+          {showAssigned && (
+            <>
+              <h2>
+                {filter === "mine"
+                  ? t("mineHeading", { count: active.data?.items.length ?? 0 })
+                  : t("activeHeading", { count: active.data?.items.length ?? 0 })}
+              </h2>
+              <SessionButtons
+                items={active.data?.items ?? []}
+                openId={openId}
+                onOpen={open}
+                empty={t("noneActive")}
+                me={me.id}
+              />
+            </>
+          )}
+          {showUnassigned && (
+            <>
+              <h2 data-testid="follow-up-heading">
+                {tf("title")}{" "}
+                <span className="badge" aria-label={tf("count", { count: followUp.data.items.length })}>
+                  {followUp.data.items.length}
+                </span>
+              </h2>
+              <SessionButtons
+                items={followUp.data.items}
+                openId={openId}
+                onOpen={open}
+                empty={tf("empty")}
+                showEmail
+              />
+            </>
+          )}
         </nav>
-        <section className="inbox-conversation" aria-label={t("conversation")}>
+        <section className="inbox-conversation" aria-label={t("conversation")} ref={conversationRef}>
           {openId ? (
             <Conversation
               key={openId}
@@ -301,8 +336,11 @@ function SessionButtons({
   onOpen,
   empty,
   showEmail = false,
+  me,
 }: {
   items: AdminSessionDto[];
+  /** The signed-in agent: their own conversations read "with you". */
+  me?: string;
   openId: string | null;
   onOpen: (id: string) => void;
   empty: string;
@@ -326,7 +364,12 @@ function SessionButtons({
               <bdi>{item.title ?? t("untitled")}</bdi>
             </strong>
             <span className="muted">
-              {item.mode === "agent" && `${t("withAgent", { name: item.agent_name ?? t("anAgent") })} · `}
+              {item.mode === "agent" &&
+                `${
+                  me !== undefined && item.agent_id === me
+                    ? t("withYou")
+                    : t("withAgent", { name: item.agent_name ?? t("anAgent") })
+                } · `}
               {format.dateTime(new Date(item.follow_up_since ?? item.updated_at), WHEN)}
             </span>
             {showEmail && (

@@ -4,7 +4,12 @@ import { useMutation } from "@tanstack/react-query";
 import { useFormatter, useLocale, useTranslations } from "next-intl";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { LOCALES, type Locale } from "~/i18n/locales";
-import { MAX_SUGGESTED_PROMPTS, WEEKDAYS, WIDGET_TEXT_MAX_CHARS } from "~/shared/widget-settings";
+import {
+  MAX_AGENT_CAPACITY,
+  MAX_SUGGESTED_PROMPTS,
+  WEEKDAYS,
+  WIDGET_TEXT_MAX_CHARS,
+} from "~/shared/widget-settings";
 import type {
   OfficeHours,
   UpdateWidgetSettingsInput,
@@ -123,6 +128,8 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
   const [drafts, setDrafts] = useState(() => textsDrafts(initial.translations));
   const [language, setLanguage] = useState<Locale>("de");
   const [aiDisclosure, setAiDisclosure] = useState(initial.ai_disclosure);
+  const [autoAssign, setAutoAssign] = useState(initial.auto_assign);
+  const [capacity, setCapacity] = useState(String(initial.agent_capacity));
   const pageLocale = useLocale();
   const languageNames = useMemo(
     () => new Intl.DisplayNames([pageLocale], { type: "language" }),
@@ -159,6 +166,9 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
       office_hours: hoursOn ? { timezone, ranges } : null,
       translations: translationsInput(drafts),
       ai_disclosure: aiDisclosure,
+      auto_assign: autoAssign,
+      // Sent as typed: the server answers a bad number field by field (agent_capacity).
+      agent_capacity: capacity.trim() === "" ? null : Number(capacity),
     };
     save.mutate(input);
   }
@@ -353,6 +363,30 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
             )}
           </span>
         </Field>
+      </fieldset>
+
+      <fieldset>
+        <legend>{t("assignment")}</legend>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={autoAssign}
+            onChange={(e) => setAutoAssign(e.target.checked)}
+            data-testid="auto-assign"
+          />
+          {t("autoAssignField")}
+        </label>
+        <Field label={t("capacityField")} errors={errorsFor("agent_capacity")}>
+          <input
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_AGENT_CAPACITY}
+            value={capacity}
+            onChange={(e) => setCapacity(e.target.value)}
+          />
+        </Field>
+        <p className="muted hint">{t("assignmentHint")}</p>
       </fieldset>
 
       <fieldset>
