@@ -60,6 +60,7 @@ const AGENT_PAGES = new Set([
   "/admin/knowledge",
   "/admin/gaps",
   "/admin/saved-replies",
+  "/admin/reports",
 ]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
@@ -161,6 +162,7 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.list",
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
+        "admin.reports",
         "admin.gaps",
         "admin.apiKeys.create",
         "admin.knowledge.list",
@@ -186,6 +188,7 @@ describe("the route lists the access tests are generated from", () => {
       "/api/admin/exports/sessions",
       "/api/admin/exports/sessions/[id]",
       "/api/admin/knowledge/upload",
+      "/api/admin/reports/csv",
     ]);
   });
 });
@@ -572,6 +575,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/sessions/",
           "/api/admin/sessions/{id}/",
           "/api/admin/dashboard/",
+          "/api/admin/reports/",
+          "/api/admin/reports/csv/",
           "/api/admin/gaps/",
           "/api/admin/exports/sessions/",
           "/api/admin/exports/sessions/{id}/",

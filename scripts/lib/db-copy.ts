@@ -53,6 +53,7 @@ export const COPIED_TABLES = [
   "agent_alert_preferences",
   "session_notes",
   "session_labels",
+  "handoff_requests",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";
