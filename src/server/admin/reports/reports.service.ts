@@ -26,6 +26,7 @@ import {
  */
 
 const DAY_MS = 86_400_000;
+/** Sessions per batch: their ids are bound as query parameters, and SQLite's driver allows at most 999 per query. */
 const BATCH = 500;
 
 /** The parts of `instant` as seen in `zone`. */
