@@ -61,6 +61,7 @@ const VISITOR_TABLES: Record<string, { rows: number; section: string }> = {
   message_feedback: { rows: 1, section: "feedback" },
   session_ratings: { rows: 1, section: "ratings" },
   session_notes: { rows: 1, section: "notes" },
+  handoff_requests: { rows: 1, section: "handoff_requests" },
 };
 
 describeEachDatabase("visitor data rights and the audit log", (database, dialect) => {
@@ -110,6 +111,10 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
         author_name: "Ada",
         content: `note ${secret}`,
       },
+    });
+    // A request for a person in the first conversation (kept for the reports; in the export, erased with it).
+    await deps.db.handoffRequest.create({
+      data: { session_id: sessions[0]!.id, requested_at: new Date("2026-03-04T05:06:07.008Z") },
     });
     return { visitor, sessions };
   }

@@ -38,6 +38,11 @@ export const visitorExportSchema = z
         "The team's private notes on those conversations (admin export only: never shown to the visitor), by " +
         "session, oldest first.",
     }),
+    handoff_requests: z
+      .array(z.object({ session_id: z.uuid(), requested_at: z.iso.datetime() }))
+      .meta({
+        description: "When the visitor asked for a person in those conversations, by session, oldest first.",
+      }),
   })
   .meta({ id: "VisitorExport" });
 export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
@@ -104,6 +109,18 @@ const SECTIONS: {
         ],
       })
     ).map(toSessionNoteDto),
+  handoff_requests: async (deps, visitorId) =>
+    (
+      await deps.db.handoffRequest.findMany({
+        where: { session: { visitor_id: visitorId } },
+        orderBy: [
+          { session: { created_at: "asc" } },
+          { session_id: "asc" },
+          { requested_at: "asc" },
+          { id: "asc" },
+        ],
+      })
+    ).map((row) => ({ session_id: row.session_id, requested_at: row.requested_at.toISOString() })),
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */
