@@ -4,7 +4,7 @@
  * test-results/ for review (not committed).
  */
 import { readFile } from "node:fs/promises";
-import { expect, signInAdmin, test } from "./helpers";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, expect, signInAdmin, test } from "./helpers";
 
 interface Envelope<T> {
   data: T;
@@ -70,4 +70,32 @@ test("the reports page shows today's conversation, switches to agents and downlo
       "resolution_p50_seconds,resolution_p90_seconds,csat_average,csat_count,bot_resolution_rate",
   );
   expect(lines.at(-1)).toMatch(new RegExp(`^total,${report.totals.conversations},`));
+});
+
+test.describe("in Arabic", () => {
+  test.use({ locale: "ar" });
+
+  test("the reports page reads right to left, its chart left to right", async ({ page }) => {
+    const ar = JSON.parse(await readFile("messages/ar.json", "utf8")) as {
+      AdminReports: { heading: string; csv: string; columns: { conversations: string } };
+      AdminSignIn: { email: string; password: string; submit: string };
+    };
+    // The sign-in page is in Arabic too.
+    await page.goto(`/admin/sign-in?next=${encodeURIComponent("/admin/reports")}`);
+    await page.getByLabel(ar.AdminSignIn.email, { exact: true }).fill(ADMIN_EMAIL);
+    await page.getByLabel(ar.AdminSignIn.password, { exact: true }).fill(ADMIN_PASSWORD);
+    await page.getByRole("button", { name: ar.AdminSignIn.submit, exact: true }).click();
+    await expect(page).toHaveURL(/\/admin\/reports$/);
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await expect(page.getByRole("heading", { level: 1, name: ar.AdminReports.heading })).toBeVisible();
+    await expect(page.getByTestId("report-csv")).toHaveText(ar.AdminReports.csv);
+    await expect(page.getByTestId("report-table").locator("thead")).toContainText(
+      ar.AdminReports.columns.conversations,
+    );
+    await expect(page.locator("svg.chart")).toHaveCSS("direction", "ltr");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: "test-results/reports-ar-1280.png", fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: "test-results/reports-ar-390.png", fullPage: true });
+  });
 });

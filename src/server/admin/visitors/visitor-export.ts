@@ -38,11 +38,9 @@ export const visitorExportSchema = z
         "The team's private notes on those conversations (admin export only: never shown to the visitor), by " +
         "session, oldest first.",
     }),
-    handoff_requests: z
-      .array(z.object({ session_id: z.uuid(), requested_at: z.iso.datetime() }))
-      .meta({
-        description: "When the visitor asked for a person in those conversations, by session, oldest first.",
-      }),
+    handoff_requests: z.array(z.object({ session_id: z.uuid(), requested_at: z.iso.datetime() })).meta({
+      description: "When the visitor asked for a person in those conversations, by session, oldest first.",
+    }),
   })
   .meta({ id: "VisitorExport" });
 export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
