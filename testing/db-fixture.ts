@@ -238,6 +238,9 @@ export async function fillEveryTable(
         created_at: new Date("2026-03-01T09:00:02.25Z"),
       },
     });
+    await db.handoffRequest.create({
+      data: { session_id: sessionIds[0]!, requested_at: new Date("2026-03-01T09:00:02.25Z") },
+    });
     // Webhooks: an endpoint (JSON events, a boolean, nullable times), an event and its delivery.
     const endpoint = await db.webhookEndpoint.create({
       data: {

@@ -60,6 +60,7 @@ const AGENT_PAGES = new Set([
   "/admin/knowledge",
   "/admin/gaps",
   "/admin/saved-replies",
+  "/admin/reports",
 ]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
@@ -161,6 +162,7 @@ describe("the route lists the access tests are generated from", () => {
         "admin.chatsVisitorsAlias.list",
         "admin.chatsVisitorsAlias.get",
         "admin.dashboard",
+        "admin.reports",
         "admin.gaps",
         "admin.apiKeys.create",
         "admin.knowledge.list",
@@ -188,6 +190,7 @@ describe("the route lists the access tests are generated from", () => {
       "/api/admin/knowledge/upload",
       "/api/admin/sessions/[id]/attachments",
       "/api/admin/sessions/[id]/attachments/[attachment_id]",
+      "/api/admin/reports/csv",
     ]);
   });
 });
@@ -598,6 +601,8 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
           "/api/admin/sessions/",
           "/api/admin/sessions/{id}/",
           "/api/admin/dashboard/",
+          "/api/admin/reports/",
+          "/api/admin/reports/csv/",
           "/api/admin/gaps/",
           "/api/admin/exports/sessions/",
           "/api/admin/exports/sessions/{id}/",
@@ -672,8 +677,12 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
             await response.body?.cancel();
             continue;
           }
-          // Envelope responses must match the document (the export and attachment downloads are files).
-          if (!pattern.includes("/exports/") && !(method === "GET" && pattern.includes("{attachment_id}")))
+          // Envelope responses must match the document (the exports, the attachment downloads and the report's CSV are files).
+          if (
+            !pattern.includes("/exports/") &&
+            !pattern.endsWith("/reports/csv/") &&
+            !(method === "GET" && pattern.includes("{attachment_id}"))
+          )
             checker.expectDeclared(method, request.url, request.status, await response.json());
         }
         if (inboxAction) {

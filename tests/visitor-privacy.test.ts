@@ -62,6 +62,7 @@ const VISITOR_TABLES: Record<string, { rows: number; section: string }> = {
   session_ratings: { rows: 1, section: "ratings" },
   session_notes: { rows: 1, section: "notes" },
   attachments: { rows: 1, section: "attachments" },
+  handoff_requests: { rows: 1, section: "handoff_requests" },
 };
 
 describeEachDatabase("visitor data rights and the audit log", (database, dialect) => {
@@ -123,6 +124,10 @@ describeEachDatabase("visitor data rights and the audit log", (database, dialect
         size: 5,
         bytes: new TextEncoder().encode("hello"),
       },
+    });
+    // A request for a person in the first conversation (kept for the reports; in the export, erased with it).
+    await deps.db.handoffRequest.create({
+      data: { session_id: sessions[0]!.id, requested_at: new Date("2026-03-04T05:06:07.008Z") },
     });
     return { visitor, sessions };
   }

@@ -54,6 +54,7 @@ export const COPIED_TABLES = [
   "session_notes",
   "session_labels",
   "attachments",
+  "handoff_requests",
 ] as const;
 
 const MIGRATIONS_TABLE = "schema_migrations";

@@ -23,6 +23,8 @@ import {
 } from "../chat/attachments/attachment.schema";
 import { agentDownload, agentUpload, visitorDownload, visitorUpload } from "./attachments";
 import { sessionsExport, transcriptExport } from "./admin-exports";
+import { reportCsvDownload } from "./admin-reports";
+import { REPORT_CSV_COLUMNS, reportInputSchema, type ReportInput } from "../admin/reports/reports.schema";
 import { knowledgeUpload } from "./admin-knowledge-upload";
 import { emailStop, inboundEmail } from "./inbound-email";
 import { chatStream } from "./chat-stream";
@@ -316,6 +318,33 @@ export const REST_ROUTES: readonly RestRoute[] = [
         }),
     },
     handle: sessionsExport,
+  }),
+
+  restRoute<ReportInput>({
+    method: "GET",
+    path: "/admin/reports/csv",
+    access: "agent",
+    name: "admin report",
+    input: queryInput(reportInputSchema),
+    errors: [],
+    openapi: {
+      operationId: "admin-reports-csv",
+      tags: ["Admin"],
+      summary: "Team reports as CSV (admin, agent)",
+      description:
+        "The report of GET /api/admin/reports/ (same parameters) as a CSV download: columns " +
+        `${REPORT_CSV_COLUMNS.join(", ")}; one row per day or agent (an empty group: the conversations no agent ` +
+        "answered), then a row `total`. Empty cells: no value. UTF-8 with a byte-order mark, RFC 4180 quoting, " +
+        "CRLF line ends.",
+      responses: (parts) => ({
+        200: {
+          description: "The file, as an attachment (Content-Disposition).",
+          headers: { "Content-Disposition": parts.headerRef("ContentDisposition") },
+          content: { "text/csv": { schema: { type: "string" } } },
+        },
+      }),
+    },
+    handle: reportCsvDownload,
   }),
 
   restRoute<ExportTranscriptInput>({

@@ -14,6 +14,7 @@ const NAV: { href: string; label: NavLabel; access: AccessLevel }[] = [
   { href: "/admin/sessions", label: "sessions", access: "agent" },
   { href: "/admin/knowledge", label: "knowledge", access: "agent" },
   { href: "/admin/gaps", label: "gaps", access: "agent" },
+  { href: "/admin/reports", label: "reports", access: "agent" },
   { href: "/admin/saved-replies", label: "savedReplies", access: "agent" },
   { href: "/admin/team", label: "team", access: "admin" },
   { href: "/admin/api-keys", label: "apiKeys", access: "admin" },
@@ -28,6 +29,7 @@ type NavLabel =
   | "sessions"
   | "knowledge"
   | "gaps"
+  | "reports"
   | "savedReplies"
   | "team"
   | "apiKeys"

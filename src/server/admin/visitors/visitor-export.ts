@@ -64,6 +64,9 @@ export const visitorExportSchema = z
         "What the widget reported about the visit: the current page, the last 10 pages with when they were " +
         "opened, referrer, language, time zone; null if never reported.",
     }),
+    handoff_requests: z.array(z.object({ session_id: z.uuid(), requested_at: z.iso.datetime() })).meta({
+      description: "When the visitor asked for a person in those conversations, by session, oldest first.",
+    }),
   })
   .meta({ id: "VisitorExport" });
 export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
@@ -153,6 +156,18 @@ const SECTIONS: {
     readVisitorContext(
       (await deps.db.visitor.findUnique({ where: { id: visitorId }, select: { context: true } }))?.context,
     ),
+  handoff_requests: async (deps, visitorId) =>
+    (
+      await deps.db.handoffRequest.findMany({
+        where: { session: { visitor_id: visitorId } },
+        orderBy: [
+          { session: { created_at: "asc" } },
+          { session_id: "asc" },
+          { requested_at: "asc" },
+          { id: "asc" },
+        ],
+      })
+    ).map((row) => ({ session_id: row.session_id, requested_at: row.requested_at.toISOString() })),
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */

@@ -8,6 +8,8 @@ import {
 import { createApiKey, listApiKeys, revokeApiKey } from "../../admin/api-keys/api-keys.service";
 import { dashboardSchema } from "../../admin/dashboard/dashboard.schema";
 import { getDashboard } from "../../admin/dashboard/dashboard.service";
+import { reportInputSchema, reportSchema } from "../../admin/reports/reports.schema";
+import { getReport } from "../../admin/reports/reports.service";
 import { gapListSchema, listGapsInputSchema } from "../../admin/gaps/gaps.schema";
 import { listGaps } from "../../admin/gaps/gaps.service";
 import {
@@ -242,6 +244,28 @@ export const adminRouter = createTRPCRouter({
     .input(z.strictObject({}).optional())
     .output(dashboardSchema)
     .query(({ ctx }) => getDashboard(ctx.deps, new Date(), ctx.deps.config.admin.llmCost)),
+
+  reports: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/reports",
+        tags: ["Admin"],
+        protect: true,
+        summary: "Team reports (admin, agent)",
+        description:
+          "Figures about the conversations started from `from` to `to` (days in `tz`, inclusive; default the last " +
+          "7 days; at most 366 days), per day or per agent, with totals: conversations, handoff requests, time " +
+          "to the first agent reply after a request and to the close (p50, p90), the visitors' ratings (CSAT) and " +
+          "the share the assistant resolved alone. Definitions: docs/admin.md (Reports). The same as CSV: " +
+          "GET /api/admin/reports/csv/.",
+      },
+      access: "agent",
+      rest: { successMessage: "Report." },
+    })
+    .input(reportInputSchema)
+    .output(reportSchema)
+    .query(({ ctx, input }) => getReport(ctx.deps, input)),
 
   gaps: adminProcedure
     .meta({

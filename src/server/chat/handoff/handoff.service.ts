@@ -107,6 +107,9 @@ export async function transitionSession(
     const changed = await commitInTransaction(deps, async (tx) => {
       const { count } = await tx.session.updateMany({ where, data });
       if (Number(count) === 0) return { result: null };
+      // Every request is kept (the session's handoff_requested_at is cleared once claimed): the reports count them.
+      if (action.kind === "request")
+        await tx.handoffRequest.create({ data: { session_id: row.id, requested_at: now } });
       const stored = await tx.session.findUniqueOrThrow({ where: { id: row.id } });
       const dto = toSessionDto(stored);
       // The visible step, in the conversation, in the same transaction ("Ada joined", "closed" …).
@@ -237,7 +240,10 @@ export async function requestHandoffFor(deps: ChatDeps, session: SessionRow): Pr
     const row = { ...session, ...data };
     const dto = toSessionDto(row);
     await commitChange(deps, {
-      writes: [deps.db.session.updateMany({ where: { id: session.id }, data })],
+      writes: [
+        deps.db.session.updateMany({ where: { id: session.id }, data }),
+        deps.db.handoffRequest.create({ data: { session_id: session.id, requested_at: now } }),
+      ],
       events: [
         { type: "session.updated", data: dto, session_id: session.id },
         { type: "session.handoff_requested", data: dto },
