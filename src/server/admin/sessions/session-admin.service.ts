@@ -3,10 +3,13 @@ import type { ChatDeps } from "../../chat/deps";
 import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import { toMessageDto } from "../../chat/messages/messages.service";
-import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
+import { decodeCursor, keysetWhere, toPage, type Keyset } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
+import { searchWords } from "~/shared/search-snippet";
+import { rareMatchSessionIds, searchMatches, sessionsMatching, type SearchMatch } from "./session-search";
 import type {
   AdminSessionDto,
+  AdminSessionListItemDto,
   CreatedBetweenInput,
   GetTranscriptInput,
   GetTranscriptPageInput,
@@ -88,7 +91,7 @@ export async function listAdminSessions(
   input: ListAdminSessionsInput,
   /** The caller's agent id, what `assignee=me` means. */
   me: string,
-): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
+): Promise<{ items: AdminSessionListItemDto[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
   // The waiting queue shows only requests still in time: those past HANDOFF_TIMEOUT_SECONDS go back to the bot
@@ -109,48 +112,70 @@ export async function listAdminSessions(
   const createdAt = createdAtRange(input);
   const queue = input.needs_follow_up === true;
   const orderKey = queue ? "follow_up_since" : "updated_at";
-  const rows = await deps.db.session.findMany({
-    where: {
-      AND: [
-        {
-          ...(input.visitor_id && { visitor_id: input.visitor_id }),
-          ...(input.mode && { mode: input.mode }),
-          ...(input.label !== undefined && { labels: { some: { label: input.label } } }),
-          ...inTime,
-          ...(createdAt && { created_at: createdAt }),
-          ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
-          ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
-          ...(input.needs_follow_up !== undefined && {
-            follow_up_since: input.needs_follow_up ? { not: null } : null,
-          }),
-        },
-        assigneeWhere(input.assignee, me),
-        keysetWhere<Prisma.SessionWhereInput>(orderKey, after, "desc"),
-      ],
+  const filters: Prisma.SessionWhereInput[] = [
+    {
+      ...(input.visitor_id && { visitor_id: input.visitor_id }),
+      ...(input.mode && { mode: input.mode }),
+      ...(input.label !== undefined && { labels: { some: { label: input.label } } }),
+      ...inTime,
+      ...(createdAt && { created_at: createdAt }),
+      ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
+      ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
+      ...(input.needs_follow_up !== undefined && {
+        follow_up_since: input.needs_follow_up ? { not: null } : null,
+      }),
     },
-    orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
-    take: input.limit + 1,
-    include: {
-      _count: { select: { messages: true } },
-      visitor: { select: { email: true } },
-      labels: LABELS_INCLUDE,
-    },
-  });
-  const failed = await failedCounts(
-    deps,
-    rows.map((row) => row.id),
-  );
-  return toPage(
-    rows,
-    input.limit,
-    (row) => (queue ? row.follow_up_since! : row.updated_at),
-    (row) =>
-      toAdminSessionDto(
-        row,
-        { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
-        row.visitor.email,
-      ),
-  );
+    assigneeWhere(input.assignee, me),
+  ];
+  const words = input.q === undefined ? [] : searchWords(input.q);
+  const page = (extra: Prisma.SessionWhereInput[], from: Keyset | undefined, take: number) =>
+    deps.db.session.findMany({
+      where: { AND: [...filters, ...extra, keysetWhere<Prisma.SessionWhereInput>(orderKey, from, "desc")] },
+      orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
+      take,
+      include: {
+        _count: { select: { messages: true } },
+        visitor: { select: { email: true } },
+        labels: LABELS_INCLUDE,
+      },
+    });
+  const keyOf = (row: SessionRow) => (queue ? row.follow_up_since! : row.updated_at);
+  let rows: Awaited<ReturnType<typeof page>>;
+  if (words.length === 0) rows = await page([], after, input.limit + 1);
+  else {
+    const rare = await rareMatchSessionIds(deps, words);
+    if (rare !== null) rows = await page([{ id: { in: rare } }], after, input.limit + 1);
+    else {
+      // A common word: walk the sessions in list order, keeping those with a matching message.
+      rows = [];
+      let from = after;
+      for (let batch = 200; rows.length <= input.limit; batch = Math.min(batch * 2, 5000)) {
+        const candidates = await page([], from, batch);
+        const matching = await sessionsMatching(
+          deps,
+          candidates.map((row) => row.id),
+          words,
+        );
+        rows.push(...candidates.filter((row) => matching.has(row.id)));
+        if (candidates.length < batch) break;
+        const last = candidates[candidates.length - 1]!;
+        from = { at: keyOf(last), id: last.id };
+      }
+    }
+  }
+  const shown = rows.slice(0, input.limit).map((row) => row.id);
+  const [failed, matches] = await Promise.all([
+    failedCounts(deps, shown),
+    words.length === 0 ? new Map<string, SearchMatch>() : searchMatches(deps, shown, words),
+  ]);
+  return toPage(rows, input.limit, keyOf, (row) => ({
+    ...toAdminSessionDto(
+      row,
+      { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
+      row.visitor.email,
+    ),
+    ...(words.length > 0 && { match: matches.get(row.id) ?? null }),
+  }));
 }
 
 /** A session with its visitor and every message, oldest first (admin only). */
