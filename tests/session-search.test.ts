@@ -45,7 +45,7 @@ describe("search words and snippets", () => {
   });
 });
 
-describeEachDatabase("conversation search", (database) => {
+describeEachDatabase("conversation search", (database, dialect) => {
   let deps: ChatDeps;
   const list = (query: Record<string, string>) =>
     listAdminSessions(deps, listAdminSessionsInputSchema.parse(query), "me-agent");
@@ -153,8 +153,16 @@ describeEachDatabase("conversation search", (database) => {
     });
     expect(await ids({ q: "quokka" })).toEqual([]);
     expect(await ids({ q: "wombat" })).toEqual([edited.sessionId]);
+    // SQLite's index pages hold each word's tail at least (terms are prefix-compressed): "mbat" of "wombat".
+    const inIndexPages = async (text: string) =>
+      (
+        await deps.db.$queryRawUnsafe<{ block: Uint8Array | null }[]>("SELECT block FROM fts_messages_data")
+      ).some((row) => row.block !== null && Buffer.from(row.block).includes(text));
+    if (dialect === "sqlite") expect(await inIndexPages("mbat")).toBe(true);
     await eraseVisitor(deps, edited.visitorId);
     expect(await ids({ q: "wombat" })).toEqual([]);
+    // secure-delete: the word left the FTS5 index's own pages too, not only the results.
+    if (dialect === "sqlite") expect(await inIndexPages("mbat")).toBe(false);
   });
 
   it("walks sessions in list order when a word is common, and pages alike", async () => {
