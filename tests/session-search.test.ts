@@ -1,14 +1,15 @@
 /**
  * Full-text search of conversations (issue 26, item 6) in the domain, on both databases and their own indexes
  * (SQLite FTS5 fts_messages, PostgreSQL GIN on to_tsvector('simple', content)): words from visitor and agent
- * messages, prefixes, several words, accents and Arabic, the common-word path (more matches than
- * RARE_MATCH_CAP) and the rare one agree, filters combine, snippets are plain text with offsets, erasure and
- * edits reach the index, and hostile input is words, never syntax.
+ * messages, prefixes, several words, accents and Arabic; conversations ranked by their newest matching message
+ * over more matches than one batch read from the index; filters combine; snippets are plain text with offsets;
+ * erasure and edits reach the index; hostile input is words, never syntax.
  */
+import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAdminSessions } from "~/server/admin/sessions/session-admin.service";
 import { listAdminSessionsInputSchema } from "~/server/admin/sessions/session-admin.schema";
-import { RARE_MATCH_CAP } from "~/server/admin/sessions/session-search";
+import { MATCH_BATCHES } from "~/server/admin/sessions/session-search";
 import type { ChatDeps } from "~/server/chat/deps";
 import { eraseVisitor } from "~/server/chat/visitors/erase-visitor";
 import { snippetOf, snippetPieces, searchWords } from "~/shared/search-snippet";
@@ -165,30 +166,43 @@ describeEachDatabase("conversation search", (database, dialect) => {
     if (dialect === "sqlite") expect(await inIndexPages("mbat")).toBe(false);
   });
 
-  it("walks sessions in list order when a word is common, and pages alike", async () => {
-    // More matching messages than RARE_MATCH_CAP: the common-word path.
+  it("ranks conversations by their newest matching message, reading the index in batches", async () => {
+    // More matching messages than the first batch, one conversation each, the oldest three labelled.
+    const count = MATCH_BATCHES[0] + 100;
     const visitor = await deps.db.visitor.create({ data: { metadata: {} } });
-    const sessions = [];
-    for (let n = 0; n < 30; n += 1) {
-      const session = await deps.db.session.create({
-        data: { visitor_id: visitor.id, updated_at: new Date(Date.UTC(2030, 0, 1, 0, n)) },
-      });
-      sessions.push(session.id);
-    }
-    const perSession = Math.ceil((RARE_MATCH_CAP + 1) / 10);
-    const rows = [];
-    for (const [index, sessionId] of sessions.entries())
-      if (index % 3 === 0)
-        for (let n = 0; n < perSession; n += 1)
-          rows.push({ session_id: sessionId, role: "user" as const, content: "ubiquitous word" });
-    await deps.db.message.createMany({ data: rows });
-    const expected = sessions.filter((_, index) => index % 3 === 0).reverse();
-    const first = await list({ q: "ubiquitous", limit: "4" });
-    expect(first.items.map((item) => item.id)).toEqual(expected.slice(0, 4));
-    const second = await list({ q: "ubiquitous", limit: "4", cursor: first.next_cursor! });
-    expect(second.items.map((item) => item.id)).toEqual(expected.slice(4, 8));
-    const third = await list({ q: "ubiquitous", limit: "4", cursor: second.next_cursor! });
-    expect(third.items.map((item) => item.id)).toEqual(expected.slice(8));
-    expect(third.next_cursor).toBeNull();
+    const sessions = Array.from({ length: count }, () => randomUUID());
+    await deps.db.session.createMany({ data: sessions.map((id) => ({ id, visitor_id: visitor.id })) });
+    await deps.db.message.createMany({
+      data: sessions.map((session_id, n) => ({
+        session_id,
+        role: "user" as const,
+        content: `ubiquitous word ${n}`,
+        created_at: new Date(Date.UTC(2030, 0, 1, 0, 0, n)),
+      })),
+    });
+    const newestFirst = [...sessions].reverse();
+    const page = await list({ q: "ubiquitous", limit: "50" });
+    expect(page.items.map((item) => item.id)).toEqual(newestFirst.slice(0, 50));
+    expect(page.next_cursor).toBeNull();
+    expect(page.items[0]!.match!.text).toBe(`ubiquitous word ${count - 1}`);
+    await deps.db.sessionLabel.createMany({
+      data: sessions.slice(0, 3).map((session_id) => ({ session_id, label: "old" })),
+    });
+    expect((await list({ q: "ubiquitous", label: "old" })).items.map((item) => item.id)).toEqual(
+      sessions.slice(0, 3).reverse(),
+    );
+    // A newer matching message moves its conversation first.
+    await deps.db.message.create({
+      data: {
+        session_id: sessions[0]!,
+        role: "agent",
+        content: "ubiquitous again",
+        created_at: new Date(Date.UTC(2031, 0, 1)),
+      },
+    });
+    expect((await list({ q: "ubiquitous", limit: "2" })).items.map((item) => item.id)).toEqual([
+      sessions[0],
+      newestFirst[0],
+    ]);
   }, 120_000);
 });

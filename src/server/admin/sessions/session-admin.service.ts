@@ -5,8 +5,8 @@ import { isUuid } from "../../chat/ids";
 import { toMessageDto } from "../../chat/messages/messages.service";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
-import { searchWords } from "~/shared/search-snippet";
-import { rareMatchSessionIds, searchMatches, sessionsMatching, type SearchMatch } from "./session-search";
+import { searchWords, snippetOf } from "~/shared/search-snippet";
+import { matchingMessages, MATCH_BATCHES, MATCH_SCAN_MAX, type MatchingMessage } from "./session-search";
 import type {
   AdminSessionDto,
   AdminSessionListItemDto,
@@ -140,42 +140,96 @@ export async function listAdminSessions(
       },
     });
   const keyOf = (row: SessionRow) => (queue ? row.follow_up_since! : row.updated_at);
-  let rows: Awaited<ReturnType<typeof page>>;
-  if (words.length === 0) rows = await page([], after, input.limit + 1);
-  else {
-    const rare = await rareMatchSessionIds(deps, words);
-    if (rare !== null) rows = await page([{ id: { in: rare } }], after, input.limit + 1);
-    else {
-      // A common word: walk the sessions in list order, keeping those with a matching message.
-      rows = [];
-      let from = after;
-      for (let batch = 200; rows.length <= input.limit; batch = Math.min(batch * 2, 5000)) {
-        const candidates = await page([], from, batch);
-        const matching = await sessionsMatching(
-          deps,
-          candidates.map((row) => row.id),
-          words,
-        );
-        rows.push(...candidates.filter((row) => matching.has(row.id)));
-        if (candidates.length < batch) break;
-        const last = candidates[candidates.length - 1]!;
-        from = { at: keyOf(last), id: last.id };
-      }
-    }
-  }
+  if (words.length > 0)
+    return searchSessions(deps, words, input.limit, (ids) =>
+      page([{ id: { in: ids } }], undefined, ids.length),
+    );
+  const rows = await page([], after, input.limit + 1);
   const shown = rows.slice(0, input.limit).map((row) => row.id);
-  const [failed, matches] = await Promise.all([
-    failedCounts(deps, shown),
-    words.length === 0 ? new Map<string, SearchMatch>() : searchMatches(deps, shown, words),
-  ]);
-  return toPage(rows, input.limit, keyOf, (row) => ({
-    ...toAdminSessionDto(
+  const failed = await failedCounts(deps, shown);
+  return toPage(rows, input.limit, keyOf, (row) =>
+    toAdminSessionDto(
       row,
       { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
       row.visitor.email,
     ),
-    ...(words.length > 0 && { match: matches.get(row.id) ?? null }),
-  }));
+  );
+}
+
+type ListedSession = SessionRow & {
+  _count: { messages: number };
+  visitor: { email: string | null };
+  labels: { label: string }[];
+};
+
+/**
+ * A search (`q`): conversations ranked by their newest matching message, read from the index newest first in
+ * batches, each batch's conversations passed through the list's filters (`filtered`, in slices of 500: SQLite
+ * takes at most 999 parameters a query through Prisma), until `limit` are found or MATCH_SCAN_MAX matching
+ * messages were read. One page: next_cursor is null (a search is narrowed with more words or filters).
+ */
+async function searchSessions(
+  deps: ChatDeps,
+  words: string[],
+  limit: number,
+  filtered: (ids: string[]) => Promise<ListedSession[]>,
+): Promise<{ items: AdminSessionListItemDto[]; next_cursor: null }> {
+  const newestMatch = new Map<string, string>();
+  const found: ListedSession[] = [];
+  let before: MatchingMessage["position"] | null = null;
+  let scanned = 0;
+  for (let round = 0; found.length < limit && scanned < MATCH_SCAN_MAX; round += 1) {
+    const take = MATCH_BATCHES[Math.min(round, MATCH_BATCHES.length - 1)]!;
+    const batch = await matchingMessages(deps, words, before, take);
+    scanned += batch.length;
+    const fresh: string[] = [];
+    for (const message of batch)
+      if (!newestMatch.has(message.session_id)) {
+        newestMatch.set(message.session_id, message.id);
+        fresh.push(message.session_id);
+      }
+    for (let from = 0; from < fresh.length && found.length < limit; from += 500) {
+      const slice = fresh.slice(from, from + 500);
+      const rows = new Map((await filtered(slice)).map((row) => [row.id, row]));
+      for (const id of slice) {
+        const row = rows.get(id);
+        if (row && found.length < limit) found.push(row);
+      }
+    }
+    if (batch.length < take) break;
+    before = batch[batch.length - 1]!.position;
+  }
+  const shown = found.map((row) => row.id);
+  const [failed, messages] = await Promise.all([
+    failedCounts(deps, shown),
+    deps.db.message.findMany({
+      where: { id: { in: found.map((row) => newestMatch.get(row.id)!) } },
+      select: { id: true, session_id: true, role: true, content: true, created_at: true },
+    }),
+  ]);
+  const matches = new Map(messages.map((message) => [message.session_id, message]));
+  return {
+    items: found.map((row) => {
+      const message = matches.get(row.id);
+      return {
+        ...toAdminSessionDto(
+          row,
+          { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
+          row.visitor.email,
+        ),
+        match:
+          message && message.role !== "system"
+            ? {
+                message_id: message.id,
+                role: message.role,
+                created_at: message.created_at.toISOString(),
+                ...snippetOf(message.content, words),
+              }
+            : null,
+      };
+    }),
+    next_cursor: null,
+  };
 }
 
 /** A session with its visitor and every message, oldest first (admin only). */
