@@ -7,7 +7,7 @@
  */
 import { beforeAll, expect, it } from "vitest";
 import { createApiKey } from "~/server/admin/api-keys/api-keys.service";
-import { ensureTestAdmin } from "../testing/admin";
+import { ensureTestAdmin, signInInProcess } from "../testing/admin";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
 import { describeEachServer } from "./helpers/server";
@@ -158,6 +158,27 @@ describeEachServer("conversation search over HTTP", (target, dialect) => {
     }
     const empty = await call("GET", `/api/admin/sessions/?q=${encodeURIComponent('"*')}`, undefined, agent);
     expect(empty.status).toBe(400);
+  });
+
+  it("the sessions page searches and marks the words, showing a message's markup as text", async () => {
+    const deps = testDeps({ db: target().database.db, dialect });
+    const { cookie } = await signInInProcess(
+      deps,
+      undefined,
+      dialect === "sqlite" ? "198.51.100.61" : "198.51.100.62",
+    );
+    const response = await fetch(`${target().baseUrl}/admin/sessions?q=double%20charge`, {
+      headers: { cookie: cookie! },
+      redirect: "manual",
+    });
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    expect(html).toContain("<mark>double</mark>");
+    expect(html).toContain("<mark>charge</mark>");
+    expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(html).not.toContain("<script>alert(1)");
+    expect(html).toContain(`/admin/sessions/${billing}`);
+    expect(html).not.toContain(`/admin/sessions/${shipping}`);
   });
 
   it("no longer finds an erased visitor's words", async () => {

@@ -56,7 +56,8 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
         "Full-text search in the conversations' visitor, assistant and agent messages (not system lines, not " +
         "private notes): every word must occur in one message, as a word or the start of one, ignoring case " +
         `(and accents on SQLite). Punctuation and quotes only separate words; at most ${SEARCH_MAX_WORDS} words ` +
-        "are used. Results keep the list's order (most recent activity first) and carry `match`.",
+        "are used. Conversations are ranked by their newest matching message and carry `match`; one page " +
+        "(next_cursor is null, cursor is ignored).",
       example: "refund invoice",
     }),
   needs_follow_up: z
