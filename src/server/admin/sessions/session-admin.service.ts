@@ -141,8 +141,18 @@ export async function listAdminSessions(
     });
   const keyOf = (row: SessionRow) => (queue ? row.follow_up_since! : row.updated_at);
   if (words.length > 0)
-    return searchSessions(deps, words, input.limit, (ids) =>
-      page([{ id: { in: ids } }], undefined, ids.length),
+    return searchSessions(
+      deps,
+      words,
+      input.limit,
+      async (ids) =>
+        (
+          await deps.db.session.findMany({
+            where: { AND: [...filters, { id: { in: ids } }] },
+            select: { id: true },
+          })
+        ).map((row) => row.id),
+      (ids) => page([{ id: { in: ids } }], undefined, ids.length),
     );
   const rows = await page([], after, input.limit + 1);
   const shown = rows.slice(0, input.limit).map((row) => row.id);
@@ -164,21 +174,23 @@ type ListedSession = SessionRow & {
 
 /**
  * A search (`q`): conversations ranked by their newest matching message, read from the index newest first in
- * batches, each batch's conversations passed through the list's filters (`filtered`, in slices of 500: SQLite
- * takes at most 999 parameters a query through Prisma), until `limit` are found or MATCH_SCAN_MAX matching
+ * batches, each batch's conversations passed through the list's filters (ids only, 100 at a time), until `limit` are found or MATCH_SCAN_MAX matching
  * messages were read. One page: next_cursor is null (a search is narrowed with more words or filters).
  */
 async function searchSessions(
   deps: ChatDeps,
   words: string[],
   limit: number,
-  filtered: (ids: string[]) => Promise<ListedSession[]>,
+  /** Which of these sessions pass the list's filters (ids only, cheap). */
+  passing: (ids: string[]) => Promise<string[]>,
+  /** The full rows of these sessions. */
+  read: (ids: string[]) => Promise<ListedSession[]>,
 ): Promise<{ items: AdminSessionListItemDto[]; next_cursor: null }> {
   const newestMatch = new Map<string, string>();
-  const found: ListedSession[] = [];
+  const foundIds: string[] = [];
   let before: MatchingMessage["position"] | null = null;
   let scanned = 0;
-  for (let round = 0; found.length < limit && scanned < MATCH_SCAN_MAX; round += 1) {
+  for (let round = 0; foundIds.length < limit && scanned < MATCH_SCAN_MAX; round += 1) {
     const take = MATCH_BATCHES[Math.min(round, MATCH_BATCHES.length - 1)]!;
     const batch = await matchingMessages(deps, words, before, take);
     scanned += batch.length;
@@ -188,17 +200,17 @@ async function searchSessions(
         newestMatch.set(message.session_id, message.id);
         fresh.push(message.session_id);
       }
-    for (let from = 0; from < fresh.length && found.length < limit; from += 500) {
-      const slice = fresh.slice(from, from + 500);
-      const rows = new Map((await filtered(slice)).map((row) => [row.id, row]));
-      for (const id of slice) {
-        const row = rows.get(id);
-        if (row && found.length < limit) found.push(row);
-      }
+    // In slices the size of a page (and Prisma takes at most 999 parameters a query on SQLite).
+    for (let from = 0; from < fresh.length && foundIds.length < limit; from += 100) {
+      const slice = fresh.slice(from, from + 100);
+      const pass = new Set(await passing(slice));
+      for (const id of slice) if (pass.has(id) && foundIds.length < limit) foundIds.push(id);
     }
     if (batch.length < take) break;
     before = batch[batch.length - 1]!.position;
   }
+  const rows = new Map((await read(foundIds)).map((row) => [row.id, row]));
+  const found = foundIds.flatMap((id) => rows.get(id) ?? []);
   const shown = found.map((row) => row.id);
   const [failed, messages] = await Promise.all([
     failedCounts(deps, shown),
