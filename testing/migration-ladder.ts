@@ -144,7 +144,8 @@ export async function readCatalog(sql: SqlRunner): Promise<TableShape[]> {
     const enums = prismaEnumColumns();
     const names = (
       await sql.query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name",
+        // fts_* : the full-text index of messages and its shadow tables, derived data kept by triggers.
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'fts\\_%' ESCAPE '\\' AND name <> 'schema_migrations' ORDER BY name",
       )
     ).map((row) => String(row.name));
     const tables: TableShape[] = [];

@@ -170,7 +170,8 @@ async function dropAllTables(database: ServerUnderTestDatabase, dialect: string)
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
   );
   await database.db.$executeRawUnsafe("PRAGMA foreign_keys = OFF");
-  for (const { name } of tables) await database.db.$executeRawUnsafe(`DROP TABLE "${name}"`);
+  // IF EXISTS: dropping the full-text index (fts_messages) drops its shadow tables with it.
+  for (const { name } of tables) await database.db.$executeRawUnsafe(`DROP TABLE IF EXISTS "${name}"`);
 }
 
 describeEachServer("a database that is not migrated", (target, dialect) => {

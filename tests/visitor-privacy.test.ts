@@ -27,7 +27,8 @@ async function tablesOf(db: Db, dialect: Dialect): Promise<string[]> {
           "SELECT table_name::text AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
         )
       : await db.$queryRawUnsafe<{ name: string }[]>(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+          // fts_*: the full-text index of messages (derived; tests/session-search.test.ts checks erasure in it).
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'fts\\_%' ESCAPE '\\'",
         );
   return rows.map((row) => row.name).filter((name) => name !== "schema_migrations");
 }

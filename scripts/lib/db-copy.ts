@@ -267,7 +267,9 @@ function sqliteSide(file: string): Side {
     async tables() {
       const rows = db
         .prepare(
-          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+          // fts_* tables are SQLite's full-text index of messages (and its shadow tables): derived data the
+          // target's triggers rebuild as the messages arrive, never copied.
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE 'fts\\_%' ESCAPE '\\'",
         )
         .all() as { name: string }[];
       return rows.map((row) => row.name).filter((name) => name !== MIGRATIONS_TABLE);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { idSchema } from "../../chat/ids";
+import { SEARCH_MAX_CHARS, SEARCH_MAX_WORDS, searchWords } from "~/shared/search-snippet";
 import { labelFilterSchema } from "../labels/labels.schema";
 import { LIMITS } from "../../chat/limits";
 import { messageSchema } from "../../chat/messages/message.schema";
@@ -44,6 +45,22 @@ export const listAdminSessionsInputSchema = pageInputSchema.extend(createdBetwee
       "Only sessions in this mode: waiting (a visitor asked for a person: the inbox's queue), agent, bot, closed.",
   }),
   label: labelFilterSchema,
+  q: z
+    .string()
+    .trim()
+    .min(1, "q may not be empty")
+    .max(SEARCH_MAX_CHARS, `q must be at most ${SEARCH_MAX_CHARS} characters`)
+    .refine((q) => searchWords(q).length > 0, "q must contain a word (letters or digits)")
+    .optional()
+    .meta({
+      description:
+        "Full-text search in the conversations' visitor, assistant and agent messages (not system lines, not " +
+        "private notes): every word must occur in one message, as a word or the start of one, ignoring case " +
+        `(and accents on SQLite). Punctuation and quotes only separate words; at most ${SEARCH_MAX_WORDS} words ` +
+        "are used. Conversations are ranked by their newest matching message and carry `match`; one page " +
+        "(next_cursor is null, cursor is ignored).",
+      example: "refund invoice",
+    }),
   needs_follow_up: z
     .enum(["true", "false"], { error: "needs_follow_up must be true or false" })
     .transform((value) => value === "true")
@@ -74,7 +91,31 @@ const adminSessionSchema = sessionSchema
   })
   .meta({ id: "AdminSession" });
 export type AdminSessionDto = z.infer<typeof adminSessionSchema>;
-export const adminSessionPageSchema = pageOf(adminSessionSchema);
+
+const searchMatchSchema = z
+  .object({
+    message_id: z.uuid(),
+    role: z.enum(["user", "assistant", "agent"]),
+    created_at: z.iso.datetime(),
+    text: z.string().meta({
+      description: "Plain text (never HTML) around the match, `…` where it was cut.",
+    }),
+    highlights: z
+      .array(z.object({ start: z.number().int(), end: z.number().int() }))
+      .meta({ description: "The matching words in `text`, as UTF-16 offsets (end exclusive), in order." }),
+  })
+  .meta({ id: "SearchMatch", description: "The newest message of the conversation that matches `q`." });
+
+const adminSessionListItemSchema = adminSessionSchema
+  .extend({
+    match: searchMatchSchema
+      .nullable()
+      .optional()
+      .meta({ description: "Only with `q`: the conversation's newest matching message." }),
+  })
+  .meta({ id: "AdminSessionListItem" });
+export type AdminSessionListItemDto = z.infer<typeof adminSessionListItemSchema>;
+export const adminSessionPageSchema = pageOf(adminSessionListItemSchema);
 
 export const getTranscriptInputSchema = z.strictObject({
   id: idSchema.meta({ description: "The session's id." }),

@@ -4,10 +4,13 @@ import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import { toMessageDto } from "../../chat/messages/messages.service";
 import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
-import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
+import { decodeCursor, keysetWhere, toPage, type Keyset } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
+import { searchWords, snippetOf } from "~/shared/search-snippet";
+import { matchingMessages, MATCH_BATCHES, MATCH_SCAN_MAX, type MatchingMessage } from "./session-search";
 import type {
   AdminSessionDto,
+  AdminSessionListItemDto,
   CreatedBetweenInput,
   GetTranscriptInput,
   GetTranscriptPageInput,
@@ -91,7 +94,7 @@ export async function listAdminSessions(
   input: ListAdminSessionsInput,
   /** The caller's agent id, what `assignee=me` means. */
   me: string,
-): Promise<{ items: AdminSessionDto[]; next_cursor: string | null }> {
+): Promise<{ items: AdminSessionListItemDto[]; next_cursor: string | null }> {
   const after = decodeCursor(input.cursor);
   if (input.visitor_id !== undefined && !isUuid(input.visitor_id)) return { items: [], next_cursor: null };
   // The waiting queue shows only requests still in time: those past HANDOFF_TIMEOUT_SECONDS go back to the bot
@@ -113,48 +116,136 @@ export async function listAdminSessions(
   const createdAt = createdAtRange(input);
   const queue = input.needs_follow_up === true;
   const orderKey = queue ? "follow_up_since" : "updated_at";
-  const rows = await deps.db.session.findMany({
-    where: {
-      AND: [
-        {
-          ...(input.visitor_id && { visitor_id: input.visitor_id }),
-          ...(input.mode && { mode: input.mode }),
-          ...(input.label !== undefined && { labels: { some: { label: input.label } } }),
-          ...inTime,
-          ...(createdAt && { created_at: createdAt }),
-          ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
-          ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
-          ...(input.needs_follow_up !== undefined && {
-            follow_up_since: input.needs_follow_up ? { not: null } : null,
-          }),
-        },
-        assigneeWhere(input.assignee, me),
-        keysetWhere<Prisma.SessionWhereInput>(orderKey, after, "desc"),
-      ],
+  const filters: Prisma.SessionWhereInput[] = [
+    {
+      ...(input.visitor_id && { visitor_id: input.visitor_id }),
+      ...(input.mode && { mode: input.mode }),
+      ...(input.label !== undefined && { labels: { some: { label: input.label } } }),
+      ...inTime,
+      ...(createdAt && { created_at: createdAt }),
+      ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
+      ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
+      ...(input.needs_follow_up !== undefined && {
+        follow_up_since: input.needs_follow_up ? { not: null } : null,
+      }),
     },
-    orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
-    take: input.limit + 1,
-    include: {
-      _count: { select: { messages: true } },
-      visitor: { select: { email: true } },
-      labels: LABELS_INCLUDE,
-    },
-  });
-  const failed = await failedCounts(
-    deps,
-    rows.map((row) => row.id),
+    assigneeWhere(input.assignee, me),
+  ];
+  const words = input.q === undefined ? [] : searchWords(input.q);
+  const page = (extra: Prisma.SessionWhereInput[], from: Keyset | undefined, take: number) =>
+    deps.db.session.findMany({
+      where: { AND: [...filters, ...extra, keysetWhere<Prisma.SessionWhereInput>(orderKey, from, "desc")] },
+      orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
+      take,
+      include: {
+        _count: { select: { messages: true } },
+        visitor: { select: { email: true } },
+        labels: LABELS_INCLUDE,
+      },
+    });
+  const keyOf = (row: SessionRow) => (queue ? row.follow_up_since! : row.updated_at);
+  if (words.length > 0)
+    return searchSessions(
+      deps,
+      words,
+      input.limit,
+      async (ids) =>
+        (
+          await deps.db.session.findMany({
+            where: { AND: [...filters, { id: { in: ids } }] },
+            select: { id: true },
+          })
+        ).map((row) => row.id),
+      (ids) => page([{ id: { in: ids } }], undefined, ids.length),
+    );
+  const rows = await page([], after, input.limit + 1);
+  const shown = rows.slice(0, input.limit).map((row) => row.id);
+  const failed = await failedCounts(deps, shown);
+  return toPage(rows, input.limit, keyOf, (row) =>
+    toAdminSessionDto(
+      row,
+      { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
+      row.visitor.email,
+    ),
   );
-  return toPage(
-    rows,
-    input.limit,
-    (row) => (queue ? row.follow_up_since! : row.updated_at),
-    (row) =>
-      toAdminSessionDto(
-        row,
-        { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
-        row.visitor.email,
-      ),
-  );
+}
+
+type ListedSession = SessionRow & {
+  _count: { messages: number };
+  visitor: { email: string | null };
+  labels: { label: string }[];
+};
+
+/**
+ * A search (`q`): conversations ranked by their newest matching message, read from the index newest first in
+ * batches, each batch's conversations passed through the list's filters (ids only, 100 at a time), until `limit` are found or MATCH_SCAN_MAX matching
+ * messages were read. One page: next_cursor is null (a search is narrowed with more words or filters).
+ */
+async function searchSessions(
+  deps: ChatDeps,
+  words: string[],
+  limit: number,
+  /** Which of these sessions pass the list's filters (ids only, cheap). */
+  passing: (ids: string[]) => Promise<string[]>,
+  /** The full rows of these sessions. */
+  read: (ids: string[]) => Promise<ListedSession[]>,
+): Promise<{ items: AdminSessionListItemDto[]; next_cursor: null }> {
+  const newestMatch = new Map<string, string>();
+  const foundIds: string[] = [];
+  let before: MatchingMessage["position"] | null = null;
+  let scanned = 0;
+  for (let round = 0; foundIds.length < limit && scanned < MATCH_SCAN_MAX; round += 1) {
+    const take = MATCH_BATCHES[Math.min(round, MATCH_BATCHES.length - 1)]!;
+    const batch = await matchingMessages(deps, words, before, take);
+    scanned += batch.length;
+    const fresh: string[] = [];
+    for (const message of batch)
+      if (!newestMatch.has(message.session_id)) {
+        newestMatch.set(message.session_id, message.id);
+        fresh.push(message.session_id);
+      }
+    // In slices the size of a page (and Prisma takes at most 999 parameters a query on SQLite).
+    for (let from = 0; from < fresh.length && foundIds.length < limit; from += 100) {
+      const slice = fresh.slice(from, from + 100);
+      const pass = new Set(await passing(slice));
+      for (const id of slice) if (pass.has(id) && foundIds.length < limit) foundIds.push(id);
+    }
+    if (batch.length < take) break;
+    before = batch[batch.length - 1]!.position;
+  }
+  const rows = new Map((await read(foundIds)).map((row) => [row.id, row]));
+  const found = foundIds.flatMap((id) => rows.get(id) ?? []);
+  const shown = found.map((row) => row.id);
+  const [failed, messages] = await Promise.all([
+    failedCounts(deps, shown),
+    deps.db.message.findMany({
+      where: { id: { in: found.map((row) => newestMatch.get(row.id)!) } },
+      select: { id: true, session_id: true, role: true, content: true, created_at: true },
+    }),
+  ]);
+  const matches = new Map(messages.map((message) => [message.session_id, message]));
+  return {
+    items: found.map((row) => {
+      const message = matches.get(row.id);
+      return {
+        ...toAdminSessionDto(
+          row,
+          { messages: row._count.messages, failed: failed.get(row.id) ?? 0 },
+          row.visitor.email,
+        ),
+        match:
+          message && message.role !== "system"
+            ? {
+                message_id: message.id,
+                role: message.role,
+                created_at: message.created_at.toISOString(),
+                ...snippetOf(message.content, words),
+              }
+            : null,
+      };
+    }),
+    next_cursor: null,
+  };
 }
 
 /** A session with its visitor and every message, oldest first (admin only). */

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
-import type { AdminSessionDto } from "~/server/admin/sessions/session-admin.schema";
+import type { AdminSessionListItemDto } from "~/server/admin/sessions/session-admin.schema";
 import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { isSessionMode } from "~/shared/session-modes";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
@@ -33,9 +33,9 @@ const WHEN = {
 interface Props {
   me: { id: string; name: string };
   initialFilter: InboxFilter;
-  initialWaiting: AdminSessionDto[];
-  initialActive: AdminSessionDto[];
-  initialFollowUp: AdminSessionDto[];
+  initialWaiting: AdminSessionListItemDto[];
+  initialActive: AdminSessionListItemDto[];
+  initialFollowUp: AdminSessionListItemDto[];
 }
 
 /**
@@ -338,7 +338,7 @@ function SessionButtons({
   showEmail = false,
   me,
 }: {
-  items: AdminSessionDto[];
+  items: AdminSessionListItemDto[];
   /** The signed-in agent: their own conversations read "with you". */
   me?: string;
   openId: string | null;

@@ -7,6 +7,7 @@ import type { SESSION_STATUS_FILTERS } from "~/server/admin/sessions/session-adm
 import { DateRangeFields, FilterForm } from "../../_components/filter-form";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
+import { SearchSnippet } from "../../_components/search-snippet";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminSessions");
@@ -17,7 +18,7 @@ type StatusFilter = (typeof SESSION_STATUS_FILTERS)[number];
 
 const readSessions = adminList(
   "/admin/sessions",
-  ["from", "to", "status", "visitor_id"],
+  ["q", "label", "from", "to", "status", "visitor_id"],
   (caller, query) =>
     // Any other status is refused by the procedure's schema and shown as a message on the page.
     caller.admin.sessions.list({ ...query, status: query.status as StatusFilter | undefined }),
@@ -52,6 +53,21 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
           )
         }
       >
+        <label>
+          {t("search")}
+          <input
+            type="search"
+            name="q"
+            defaultValue={filters.q}
+            placeholder={t("searchPlaceholder")}
+            size={28}
+            maxLength={200}
+          />
+        </label>
+        <label>
+          {t("label")}
+          <input name="label" defaultValue={filters.label} size={12} maxLength={40} />
+        </label>
         <DateRangeFields filters={filters} labels={{ from: t("startedFrom"), to: t("to") }} />
         <label>
           {t("replies")}
@@ -88,11 +104,18 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
             <th>{t("columns.lastActivity")}</th>
           </>
         }
-        empty={t("empty")}
+        empty={filters.q ? t("noMatch", { q: filters.q }) : t("empty")}
         row={(session) => (
           <tr key={session.id}>
             <td>
               <Link href={`/admin/sessions/${session.id}`}>{session.title ?? tc("untitled")}</Link>
+              {session.match && (
+                <SearchSnippet
+                  snippet={session.match}
+                  who={t(`matchRole.${session.match.role}`)}
+                  label={t("matchLabel")}
+                />
+              )}
             </td>
             <td>
               <Link className="mono" href={`/admin/visitors/${session.visitor_id}`}>

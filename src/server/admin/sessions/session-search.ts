@@ -1,0 +1,75 @@
+/**
+ * Full-text search over conversations' messages (issue 26), with each database's own index: SQLite's FTS5 table
+ * fts_messages (an external-content index of messages.content kept by triggers), PostgreSQL's GIN index on
+ * to_tsvector('simple', content). Both are created by the `message_search` migrations.
+ *
+ * A search is its words (src/shared/search-snippet.ts): every word must occur in one message, as a word or the
+ * start of one (prefix), case-insensitive. The words are quoted by this code on both databases, so no input is
+ * ever query syntax (quotes, `*`, `AND(`, `NEAR`, `:` are separators). Visitor, assistant and agent messages are
+ * searched; system lines and the team's private notes are not.
+ *
+ * Matching messages are read newest first, straight from the index in batches (SQLite: FTS5 walks its rowids
+ * backwards; PostgreSQL: the GIN index or messages_created_at_idx, whichever its planner finds cheaper), and a
+ * conversation is ranked by its newest matching message.
+ */
+import { Prisma } from "~/generated/prisma-postgresql/client";
+import type { ChatDeps } from "../../chat/deps";
+
+/** Matching messages read per batch: a small first one (most searches end there), then larger ones. */
+export const MATCH_BATCHES = [500, 2000] as const;
+/** A search reads at most this many matching messages (the newest) before it stops looking for more results. */
+export const MATCH_SCAN_MAX = 100_000;
+
+/** The FTS5 query of the words: each a quoted prefix term, all required. */
+function ftsQuery(words: string[]): string {
+  return words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
+}
+
+/** The tsquery text of the words: each a quoted prefix lexeme, all required. */
+function tsQuery(words: string[]): string {
+  return words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ");
+}
+
+const SEARCHED_ROLES = Prisma.sql`('user', 'assistant', 'agent')`;
+
+/** One matching message: where it is in the newest-first walk, and its conversation. */
+export interface MatchingMessage {
+  id: string;
+  session_id: string;
+  /** SQLite: the rowid; PostgreSQL: created_at and id. Opaque: only passed back to read the next batch. */
+  position: { rowid: bigint | number } | { at: Date; id: string };
+}
+
+/** The next `take` matching messages, newest first, after `before` (the last of the previous batch). */
+export async function matchingMessages(
+  deps: ChatDeps,
+  words: string[],
+  before: MatchingMessage["position"] | null,
+  take: number,
+): Promise<MatchingMessage[]> {
+  if (deps.dialect === "postgresql") {
+    const after =
+      before && "at" in before
+        ? Prisma.sql`AND (created_at, id) < (${before.at}, ${before.id}::uuid)`
+        : Prisma.empty;
+    const rows = await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
+      SELECT id::text AS id, session_id::text AS session_id, created_at FROM messages
+      WHERE to_tsvector('simple'::regconfig, content) @@ to_tsquery('simple'::regconfig, ${tsQuery(words)})
+        AND role::text IN ${SEARCHED_ROLES} ${after}
+      ORDER BY created_at DESC, id DESC
+      LIMIT ${take}`;
+    return rows.map((row) => ({
+      id: row.id,
+      session_id: row.session_id,
+      position: { at: new Date(row.created_at), id: row.id },
+    }));
+  }
+  const after = before && "rowid" in before ? Prisma.sql`AND f.rowid < ${before.rowid}` : Prisma.empty;
+  const rows = await deps.db.$queryRaw<{ id: string; session_id: string; position: bigint | number }[]>`
+    SELECT m.id AS id, m.session_id AS session_id, f.rowid AS position
+    FROM fts_messages f JOIN messages m ON m.rowid = f.rowid
+    WHERE fts_messages MATCH ${ftsQuery(words)} AND m.role IN ${SEARCHED_ROLES} ${after}
+    ORDER BY f.rowid DESC
+    LIMIT ${take}`;
+  return rows.map((row) => ({ id: row.id, session_id: row.session_id, position: { rowid: row.position } }));
+}
