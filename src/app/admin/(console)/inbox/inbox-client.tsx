@@ -229,10 +229,20 @@ export function InboxClient({ me, initialWaiting, initialActive, initialFollowUp
             empty={t("noneActive")}
           />
           <h2 data-testid="follow-up-heading">
-            {tf("title")}{" "}
-            <span className="badge" aria-label={tf("count", { count: followUp.data.items.length })}>
-              {followUp.data.items.length}
-            </span>
+            {tf("title")}
+            {/* No badge for an empty queue: a "0" reads as something to look at. */}
+            {followUp.data.items.length > 0 && (
+              <>
+                {" "}
+                <span
+                  className="badge"
+                  data-testid="follow-up-badge"
+                  aria-label={tf("count", { count: followUp.data.items.length })}
+                >
+                  {followUp.data.items.length}
+                </span>
+              </>
+            )}
           </h2>
           <SessionButtons
             items={followUp.data.items}
