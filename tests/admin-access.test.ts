@@ -60,6 +60,7 @@ const AGENT_PAGES = new Set([
   "/admin/knowledge",
   "/admin/gaps",
   "/admin/saved-replies",
+  "/admin/profile",
 ]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
@@ -141,6 +142,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/audit",
         "/admin/settings",
         "/admin/webhooks",
+        "/admin/profile",
       ]),
     );
   });
