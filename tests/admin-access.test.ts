@@ -87,6 +87,7 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.handoff",
   "sessions.handoffState",
   "sessions.typing",
+  "sessions.transcript",
   "visitors.email",
 ]);
 

@@ -56,7 +56,10 @@ export function useHandoff(options: {
       onSuccess: (session) => queryClient.setQueryData(stateKey, (old) => (old ? { ...old, session } : old)),
     }),
   );
-  const transcriptRequested = state.data?.session.transcript_requested ?? false;
+  // While the request is on its way the box shows what was asked (then what the server stored).
+  const transcriptRequested = transcript.isPending
+    ? (transcript.variables?.requested ?? false)
+    : (state.data?.session.transcript_requested ?? false);
   const requestTranscript = useCallback(
     (requested: boolean, email?: string) => {
       if (!sessionId) return;
