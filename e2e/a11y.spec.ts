@@ -100,6 +100,8 @@ for (const locale of LOCALES) {
         "/admin/audit",
         "/admin/settings",
         "/admin/webhooks",
+        "/admin/profile",
+        "/admin/knowledge/tests",
       ]) {
         await page.goto(path);
         await expect(page.locator("html")).toHaveAttribute("lang", locale);

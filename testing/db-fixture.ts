@@ -99,6 +99,21 @@ export async function fillEveryTable(
         updated_at: new Date("2026-07-08T09:10:11.012Z"),
       },
     });
+    const suite = await db.answerTestSuite.create({
+      data: {
+        name: "Opening hours — “Öffnungszeiten”",
+        questions: [{ question: "Are you open on Sunday? 😀", expected: ["opening-hours"] }],
+        updated_at: new Date("2026-07-08T09:10:12.013Z"),
+      },
+    });
+    await db.answerTestRun.create({
+      data: {
+        suite_id: suite.id,
+        summary: { total: 1, top1: 1, top3: 1, declined_correctly: 0, passed: 1 },
+        results: [{ question: "Are you open on Sunday? 😀", passed: true, sources: [] }],
+        created_at: new Date("2026-07-08T09:10:13.014Z"),
+      },
+    });
     await db.knowledgeVector.create({
       data: { id: "a".repeat(64), model: "embed-small", vector: [0.125, -1, 3.5e-8, 0] },
     });
@@ -161,6 +176,7 @@ export async function fillEveryTable(
             agent_id: "api_key:k1",
             agent_name: "Ada Ö",
             handoff_requested_at: new Date("2026-06-01T00:00:00.123Z"),
+            transcript_requested_at: new Date("2026-06-01T00:00:01.234Z"),
           }),
         },
       });

@@ -61,6 +61,7 @@ const AGENT_PAGES = new Set([
   "/admin/gaps",
   "/admin/saved-replies",
   "/admin/reports",
+  "/admin/profile",
 ]);
 
 /** The tRPC procedures anyone may call (the visitor's widget). Every other procedure must be admin-only. */
@@ -87,6 +88,7 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.handoff",
   "sessions.handoffState",
   "sessions.typing",
+  "sessions.transcript",
   "visitors.email",
 ]);
 
@@ -142,6 +144,7 @@ describe("the route lists the access tests are generated from", () => {
         "/admin/audit",
         "/admin/settings",
         "/admin/webhooks",
+        "/admin/profile",
       ]),
     );
   });
@@ -171,6 +174,9 @@ describe("the route lists the access tests are generated from", () => {
         "admin.knowledge.delete",
         "admin.knowledge.import",
         "admin.knowledge.runTests",
+        "admin.knowledge.listSuites",
+        "admin.knowledge.runSuite",
+        "admin.knowledge.listSuiteRuns",
         "admin.visitors.export",
         "admin.visitors.delete",
         "admin.audit.list",
@@ -208,6 +214,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
   let sessionId: string;
   let attachmentId: string;
   let articleId: string;
+  let suiteId: string;
   let webhookId: string;
   let deliveryId: string;
   let agentUserId: string;
@@ -230,6 +237,7 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     return pattern
       .replace(/visitors\/(\[id\]|\{id\})/, `visitors/${visitorId}`)
       .replace(/sessions\/(\[id\]|\{id\})/, `sessions/${sessionId}`)
+      .replace(/suites\/\{id\}/, `suites/${suiteId}`)
       .replace(/knowledge\/(\[id\]|\{id\})/, `knowledge/${articleId}`)
       .replace(/webhooks\/\{id\}/, `webhooks/${webhookId}`)
       .replace(/users\/\{id\}/, `users/${agentUserId}`)
@@ -347,6 +355,27 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     if (pattern === "/api/admin/knowledge/import/")
       // Admitted, then refused for the address (private addresses are off by default): not a 401.
       return { url: pattern, init: json({ url: "http://127.0.0.1:9/help" }), status: 400 };
+    // Saved answer-test suites: a new one, a rename, a run of the one made in beforeAll, a suite of its own to delete.
+    if (pattern === "/api/admin/knowledge/tests/suites/" && method === "POST")
+      return {
+        url: pattern,
+        init: json({ name: `Suite ${made}`, questions: [{ question: "hello there", expected: [] }] }),
+        status: 201,
+      };
+    if (pattern === "/api/admin/knowledge/tests/suites/{id}/" && method === "PATCH")
+      return { url: concrete(pattern), init: json({ name: "Access suite" }), status: 200 };
+    if (pattern === "/api/admin/knowledge/tests/suites/{id}/runs/")
+      return { url: concrete(pattern), init: { method, headers: { ...headers, ...sameSite } }, status: 201 };
+    if (pattern === "/api/admin/knowledge/tests/suites/{id}/" && method === "DELETE") {
+      const doomed = await deps.db.answerTestSuite.create({
+        data: { name: `Doomed ${made}`, questions: [] },
+      });
+      return {
+        url: pattern.replace("{id}", doomed.id),
+        init: { method, headers: { ...headers, ...sameSite } },
+        status: 200,
+      };
+    }
     if (pattern === "/api/admin/knowledge/tests/")
       return {
         url: pattern,
@@ -421,6 +450,11 @@ describeEachServer("admin access over HTTP (next start)", (target) => {
     articleId = (
       await deps.db.knowledgeArticle.create({
         data: { slug: "access-test", title: "Access test", body: "## Section\n\nText.", content_hash: "x" },
+      })
+    ).id;
+    suiteId = (
+      await deps.db.answerTestSuite.create({
+        data: { name: "Access suite", questions: [{ question: "hello there", expected: [] }] },
       })
     ).id;
     const endpoint = await createWebhookEndpoint(

@@ -241,6 +241,20 @@ describeEachDatabase("the audit log, written in the change's transaction", (data
         ),
       );
       expect(imported.detail).toMatchObject({ source: "upload", created: 1, updated: 0 });
+
+      // Saved answer-test suites: the counts, never the questions.
+      const suites = admin().knowledge;
+      const made = await expectOneEntry("knowledge.suite_created", () =>
+        suites.createSuite({ name: `Suite ${dialect}`, questions: [{ question: "secret question text" }] }),
+      );
+      expect(made.detail).toEqual({ questions: 1 });
+      expect(JSON.stringify(made)).not.toContain("secret question");
+      const suiteId = made.object_id!;
+      const changed = await expectOneEntry("knowledge.suite_updated", () =>
+        suites.updateSuite({ id: suiteId, name: "Renamed", add_questions: [{ question: "another one" }] }),
+      );
+      expect(changed.detail).toEqual({ renamed: true, questions: 2 });
+      await expectOneEntry("knowledge.suite_deleted", () => suites.deleteSuite({ id: suiteId }));
     });
 
     it("alert emails: a signed-in admin turns theirs off (an API key cannot, and leaves no entry)", async () => {

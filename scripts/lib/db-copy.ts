@@ -42,6 +42,8 @@ export const COPIED_TABLES = [
   "job_leases",
   "knowledge_articles",
   "knowledge_vectors",
+  "answer_test_suites",
+  "answer_test_runs",
   "audit_log",
   "widget_settings",
   "webhook_endpoints",

@@ -94,3 +94,9 @@ export function emailErrorOf(error: unknown, t: WidgetTranslator): string {
 export function backoffMs(attempt: number): number {
   return Math.min(1000 * 2 ** attempt, 15_000);
 }
+
+/** The domain's error code of a tRPC error (`data.domainCode`, src/server/errors/app-error.ts), if any. */
+export function domainCodeOf(error: unknown): string | undefined {
+  const code = dataField(error, "domainCode");
+  return typeof code === "string" ? code : undefined;
+}

@@ -78,6 +78,55 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
             {handoff.emailError && <p className="vc-note">{handoff.emailError}</p>}
           </form>
         ))}
+      {(handoff.status === "waiting" ||
+        handoff.status === "agent" ||
+        (handoff.status === "unavailable" && handoff.emailSaved)) && <TranscriptRequest handoff={handoff} />}
+    </div>
+  );
+}
+
+/**
+ * "Email me a transcript when the conversation closes": a checkbox, and the styled email form when the visitor
+ * has left no address yet (the server says so).
+ */
+function TranscriptRequest({ handoff }: { handoff: Handoff }) {
+  const t = useTranslations("Widget.transcript");
+  const th = useTranslations("Widget.handoff");
+  const [email, setEmail] = useState("");
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (email.trim()) handoff.requestTranscript(true, email.trim());
+  }
+  return (
+    <div className="vc-transcript" data-testid="transcript-request">
+      <label className="vc-transcript-check">
+        <input
+          type="checkbox"
+          checked={handoff.transcriptRequested}
+          disabled={handoff.transcriptPending}
+          onChange={(event) => handoff.requestTranscript(event.target.checked)}
+        />{" "}
+        {t("label")}
+      </label>
+      {handoff.transcriptNeedsEmail && !handoff.transcriptRequested && (
+        <form className="vc-email-form" onSubmit={submit}>
+          <p>{t("needEmail")}</p>
+          <input
+            className="vc-email-input"
+            type="email"
+            required
+            aria-label={th("emailLabel")}
+            placeholder={th("emailPlaceholder")}
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+          <button type="submit" className="vc-email-send" disabled={handoff.transcriptPending}>
+            {t("save")}
+          </button>
+        </form>
+      )}
+      {handoff.transcriptRequested && <p className="vc-note">{t("requested")}</p>}
+      {handoff.transcriptError && <p className="vc-note">{handoff.transcriptError}</p>}
     </div>
   );
 }

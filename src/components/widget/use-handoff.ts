@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { HandoffStatus } from "~/shared/session-modes";
 import { useTRPC } from "~/trpc/react";
-import { emailErrorOf } from "./errors";
+import { domainCodeOf, emailErrorOf } from "./errors";
 import type { LiveEvent } from "./session-live";
 
 /** How long an agent's "typing" shows without a new signal (the agent's page sends active: false when it stops). */
@@ -48,6 +48,27 @@ export function useHandoff(options: {
   }, [sessionId, createSession, request, visitorId]);
 
   const saveEmail = useMutation(trpc.visitors.email.mutationOptions());
+
+  // "Email me a transcript": stored on the session (sent when an agent closes it). Without an address on file the
+  // server refuses (TRANSCRIPT_EMAIL_REQUIRED) and the bar asks for one.
+  const transcript = useMutation(
+    trpc.sessions.transcript.mutationOptions({
+      onSuccess: (session) => queryClient.setQueryData(stateKey, (old) => (old ? { ...old, session } : old)),
+    }),
+  );
+  // While the request is on its way the box shows what was asked (then what the server stored).
+  const transcriptRequested = transcript.isPending
+    ? (transcript.variables?.requested ?? false)
+    : (state.data?.session.transcript_requested ?? false);
+  const requestTranscript = useCallback(
+    (requested: boolean, email?: string) => {
+      if (!sessionId) return;
+      transcript.mutate({ id: sessionId, visitor_id: visitorId, requested, ...(email && { email }) });
+    },
+    [sessionId, transcript, visitorId],
+  );
+  const transcriptNeedsEmail =
+    transcript.isError && domainCodeOf(transcript.error) === "TRANSCRIPT_EMAIL_REQUIRED";
 
   // The open conversation's events (followed once, by useSessionEvents in the chat view): agent typing and
   // messages, mode changes.
@@ -128,6 +149,11 @@ export function useHandoff(options: {
     visitorTyped,
     saveEmail: (email: string) => saveEmail.mutate({ id: visitorId, visitor_id: visitorId, email }),
     emailSaved: saveEmail.isSuccess,
+    transcriptRequested,
+    transcriptPending: transcript.isPending,
+    transcriptNeedsEmail,
+    transcriptError: transcript.error && !transcriptNeedsEmail ? emailErrorOf(transcript.error, t) : null,
+    requestTranscript,
     emailError: saveEmail.error ? emailErrorOf(saveEmail.error, t) : null,
   };
 }

@@ -311,6 +311,23 @@ export const APP_ERRORS = {
     message: "This stop link is not valid (any more): use the link of an email the app sent.",
   },
   // Knowledge base (admin: /admin/knowledge, /api/admin/knowledge).
+  ANSWER_TEST_SUITE_NOT_FOUND: {
+    kind: "not_found",
+    source: "domain",
+    message:
+      "Answer-test suite not found. List the suites (GET /api/admin/knowledge/tests/suites/) and pass the id of one of them.",
+  },
+  ANSWER_TEST_SUITE_LIMIT: {
+    kind: "conflict",
+    source: "domain",
+    message: "At most {max} answer-test suites can be saved: delete one you no longer need first.",
+  },
+  ANSWER_TEST_SUITE_EMPTY: {
+    kind: "conflict",
+    source: "domain",
+    message:
+      "This suite has no questions yet: add some (PATCH with questions or add_questions) before running it.",
+  },
   KNOWLEDGE_ARTICLE_NOT_FOUND: {
     kind: "not_found",
     source: "domain",
@@ -447,6 +464,12 @@ export const APP_ERRORS = {
       "This webhook endpoint is disabled: enable it first (PATCH /api/admin/webhooks/<id>/ with enabled: true), then resend.",
   },
   // ─── Human handoff and the agent inbox (src/server/chat/handoff/) ───
+  TRANSCRIPT_EMAIL_REQUIRED: {
+    kind: "bad_request",
+    source: "domain",
+    message:
+      "A transcript is sent by email, and this visitor has left no address: send `email` with the request (or leave one first).",
+  },
   SESSION_CLOSED: {
     kind: "conflict",
     source: "domain",

@@ -107,6 +107,8 @@ function exampleError(id: AppErrorId): unknown {
       return new AppError(id, { params: { field: "message" } });
     case "TOO_MANY_ATTEMPTS":
       return new AppError(id, { params: { minutes: SIGN_IN_ACCOUNT_LIMIT.windowMinutes } });
+    case "ANSWER_TEST_SUITE_LIMIT":
+      return new AppError(id, { params: { max: 100 } });
     case "KNOWLEDGE_SLUG_TAKEN":
       return new AppError(id, { params: { slug: "opening-hours" } });
     case "KNOWLEDGE_IMPORT_REFUSED":

@@ -60,7 +60,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <Link href="/api/docs/">{t("apiDocs")}</Link>
         <LanguageMenu />
         <span className="who">
-          {admin.email}
+          <Link href="/admin/profile" data-testid="profile-link" title={t("profile")}>
+            {admin.email}
+          </Link>
           <br />
           <SignOutButton />
         </span>

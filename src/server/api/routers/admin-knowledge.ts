@@ -5,6 +5,25 @@ import {
   runAnswerTestsInputSchema,
 } from "../../admin/knowledge/answer-tests";
 import {
+  answerTestRunListSchema,
+  answerTestSuiteIdInputSchema,
+  answerTestSuiteListSchema,
+  answerTestSuiteSchema,
+  createAnswerTestSuiteInputSchema,
+  storedAnswerTestRunSchema,
+  updateAnswerTestSuiteInputSchema,
+} from "../../admin/knowledge/answer-test-suites.schema";
+import {
+  createAnswerTestSuite,
+  deleteAnswerTestSuite,
+  getAnswerTestSuite,
+  listAnswerTestRuns,
+  listAnswerTestSuites,
+  runAnswerTestSuite,
+  updateAnswerTestSuite,
+} from "../../admin/knowledge/answer-test-suites";
+import { z } from "zod";
+import {
   createKnowledgeArticleInputSchema,
   importKnowledgeInputSchema,
   importResultSchema,
@@ -167,6 +186,139 @@ export const adminKnowledgeRouter = createTRPCRouter({
     .input(runAnswerTestsInputSchema)
     .output(answerTestRunSchema)
     .mutation(({ ctx, input }) => runAnswerTests(ctx.deps, input)),
+
+  // Saved suites: agents may read them and their history (they read the knowledge base too); saving, changing,
+  // deleting and running (which stores a run) are the admins'.
+  listSuites: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/knowledge/tests/suites",
+        tags,
+        protect: true,
+        summary: "List saved answer-test suites (admin, agent)",
+        description:
+          "Every saved suite, most recently changed first, with its questions and its newest run's summary.",
+      },
+      access: "agent",
+      rest: { successMessage: "Suites listed." },
+    })
+    .output(answerTestSuiteListSchema)
+    .query(({ ctx }) => listAnswerTestSuites(ctx.deps)),
+
+  getSuite: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/knowledge/tests/suites/{id}",
+        tags,
+        protect: true,
+        summary: "Get a saved answer-test suite (admin, agent)",
+        description: "One suite with its questions and its newest run's summary.",
+      },
+      errors: ["ANSWER_TEST_SUITE_NOT_FOUND"],
+      access: "agent",
+      rest: { successMessage: "Suite found." },
+    })
+    .input(answerTestSuiteIdInputSchema)
+    .output(answerTestSuiteSchema)
+    .query(({ ctx, input }) => getAnswerTestSuite(ctx.deps, input.id)),
+
+  createSuite: adminProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/admin/knowledge/tests/suites",
+        tags,
+        protect: true,
+        summary: "Save an answer-test suite (admin)",
+        description:
+          "A name and questions (as for POST /api/admin/knowledge/tests/; may be empty, to fill later). A question " +
+          "given twice (same text) is kept once. Audited as knowledge.suite_created.",
+      },
+      errors: ["ANSWER_TEST_SUITE_LIMIT"],
+      rest: { successStatus: 201, successMessage: "Suite saved." },
+    })
+    .input(createAnswerTestSuiteInputSchema)
+    .output(answerTestSuiteSchema)
+    .mutation(({ ctx, input }) => createAnswerTestSuite(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+
+  updateSuite: adminProcedure
+    .meta({
+      openapi: {
+        method: "PATCH",
+        path: "/admin/knowledge/tests/suites/{id}",
+        tags,
+        protect: true,
+        summary: "Change an answer-test suite (admin)",
+        description:
+          "Rename it (`name`), replace its questions (`questions`) or append some (`add_questions`, the one-click " +
+          "'Add to suite' of /admin/gaps; a question already in it is not added twice). Its runs are kept. " +
+          "Audited as knowledge.suite_updated.",
+      },
+      errors: ["ANSWER_TEST_SUITE_NOT_FOUND"],
+      rest: { successMessage: "Suite changed." },
+    })
+    .input(updateAnswerTestSuiteInputSchema)
+    .output(answerTestSuiteSchema)
+    .mutation(({ ctx, input }) => updateAnswerTestSuite(ctx.deps, input, auditByOf(ctx.principal, ctx.ip))),
+
+  deleteSuite: adminProcedure
+    .meta({
+      openapi: {
+        method: "DELETE",
+        path: "/admin/knowledge/tests/suites/{id}",
+        tags,
+        protect: true,
+        summary: "Delete an answer-test suite (admin)",
+        description: "The suite and its runs. Audited as knowledge.suite_deleted.",
+      },
+      errors: ["ANSWER_TEST_SUITE_NOT_FOUND"],
+      rest: { successMessage: "Suite deleted." },
+    })
+    .input(answerTestSuiteIdInputSchema)
+    .output(z.object({ id: z.uuid(), deleted: z.literal(true) }))
+    .mutation(({ ctx, input }) =>
+      deleteAnswerTestSuite(ctx.deps, input.id, auditByOf(ctx.principal, ctx.ip)),
+    ),
+
+  runSuite: adminProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/admin/knowledge/tests/suites/{id}/runs",
+        tags,
+        protect: true,
+        summary: "Run a saved answer-test suite now (admin)",
+        description:
+          "Runs its questions as POST /api/admin/knowledge/tests/ does, stores the run and answers it: each result " +
+          "has `change` against the suite's previous run (new, same, fixed, broke) and `changes` counts them. The " +
+          "newest 50 runs per suite are kept.",
+      },
+      errors: ["ANSWER_TEST_SUITE_NOT_FOUND", "ANSWER_TEST_SUITE_EMPTY"],
+      rest: { successStatus: 201, successMessage: "Suite run." },
+    })
+    .input(answerTestSuiteIdInputSchema)
+    .output(storedAnswerTestRunSchema)
+    .mutation(({ ctx, input }) => runAnswerTestSuite(ctx.deps, input.id)),
+
+  listSuiteRuns: adminProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/admin/knowledge/tests/suites/{id}/runs",
+        tags,
+        protect: true,
+        summary: "A suite's run history (admin, agent)",
+        description: "Its runs, newest first (at most 50), each with its summary and per-question results.",
+      },
+      errors: ["ANSWER_TEST_SUITE_NOT_FOUND"],
+      access: "agent",
+      rest: { successMessage: "Runs listed." },
+    })
+    .input(answerTestSuiteIdInputSchema)
+    .output(answerTestRunListSchema)
+    .query(({ ctx, input }) => listAnswerTestRuns(ctx.deps, input.id)),
 });
 
 export type AdminKnowledgeRouter = typeof adminKnowledgeRouter;

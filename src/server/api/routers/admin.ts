@@ -546,11 +546,13 @@ export const adminRouter = createTRPCRouter({
           path: "/admin/email",
           tags: ["Admin inbox"],
           protect: true,
-          summary: "Email status (admin)",
+          summary: "Email status (admin, agent)",
           description:
             "Whether email is on (SMTP_URL and MAIL_FROM), whether replies by email come back (INBOUND_EMAIL_DOMAIN " +
             "and INBOUND_EMAIL_SECRET), the delays, and the signed-in admin's alert emails (null for an API key).",
         },
+        // Agents too: the inbox and /admin/profile show it to everyone who gets alert emails.
+        access: "agent",
         rest: { successMessage: "Email status." },
       })
       .input(z.strictObject({}).optional())
@@ -563,13 +565,15 @@ export const adminRouter = createTRPCRouter({
           path: "/admin/email/alerts",
           tags: ["Admin inbox"],
           protect: true,
-          summary: "Turn my alert emails on or off (admin)",
+          summary: "Turn my alert emails on or off (admin, agent)",
           description:
             "Alert emails (a visitor waits unclaimed AGENT_ALERT_AFTER_SECONDS, or asked while nobody was online) and " +
-            "the daily digest of the follow-up queue go to every admin user; each turns theirs off here. Signed-in " +
-            "admins only (an API key has no address → 403). Recorded in the audit log.",
+            "the daily digest of the follow-up queue go to every admin user (admins and agents); each turns theirs off " +
+            "here or on /admin/profile. Signed-in users only (an API key has no address → 403). Recorded in the audit log.",
         },
         errors: ["EMAIL_ALERTS_NEED_SIGN_IN"],
+        // Every signed-in user (agents get alert emails too) turns their own off on /admin/profile.
+        access: "agent",
         rest: { successMessage: "Alert emails changed." },
       })
       .input(setEmailAlertsInputSchema)

@@ -25,6 +25,8 @@ import { toTRPCError } from "../errors";
 import { handoffStateSchema, typingInputSchema, typingOutputSchema } from "../../chat/handoff/handoff.schema";
 import { getHandoffState, requestHandoff, visitorTyping } from "../../chat/handoff/handoff.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
+import { transcriptRequestInputSchema } from "../../chat/email/transcript.schema";
+import { requestTranscript } from "../../chat/email/transcript-request";
 
 /** What findOwnedSession refuses: every call on a session or its messages can answer these. */
 export const SESSION_ERRORS = [
@@ -208,6 +210,28 @@ export const sessionsRouter = createTRPCRouter({
     .input(ownedSessionInputSchema)
     .output(handoffStateSchema)
     .query(({ ctx, input }) => getHandoffState(ctx.deps, input)),
+
+  transcript: publicProcedure
+    .meta({
+      openapi: {
+        method: "POST",
+        path: "/chats/sessions/{id}/transcript",
+        tags: ["Sessions"],
+        protect: false,
+        summary: "Ask for a transcript by email",
+        description:
+          "The visitor asks for the conversation's transcript by email (requested true, the default) or withdraws " +
+          "it (false). Each time an agent closes the conversation, one transcript (every message and visible step, " +
+          "never private notes) is emailed to the visitor's address; `email` gives one when the visitor has none " +
+          "yet. Nothing is sent while email is off on the server (docs/email.md).",
+      },
+      errors: [...SESSION_ERRORS, "IDENTITY_REQUIRED", "TRANSCRIPT_EMAIL_REQUIRED"],
+      rest: { successMessage: "Transcript request saved." },
+      rateLimit: "changeSession",
+    })
+    .input(transcriptRequestInputSchema)
+    .output(sessionSchema)
+    .mutation(({ ctx, input }) => requestTranscript(ctx.deps, input)),
 
   typing: publicProcedure
     .meta({

@@ -39,6 +39,9 @@ export const AUDIT_ACTIONS = {
   "knowledge.updated": "a knowledge article was changed (text, title, published)",
   "knowledge.deleted": "a knowledge article was deleted",
   "knowledge.imported": "articles were imported (from a URL, a sitemap or an uploaded file)",
+  "knowledge.suite_created": "an answer-test suite was saved",
+  "knowledge.suite_updated": "an answer-test suite was changed (name, questions)",
+  "knowledge.suite_deleted": "an answer-test suite was deleted, with its runs",
   "email_alerts.changed": "an admin turned their alert emails on or off",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

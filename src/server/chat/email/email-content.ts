@@ -149,3 +149,79 @@ export function digestEmail(args: {
   );
   return { subject, text, html };
 }
+
+/** One line of a transcript: who wrote (visitor, assistant, agent) or a visible step (author null). */
+export interface TranscriptLine {
+  author: "visitor" | "assistant" | "agent" | "step";
+  /** The agent's name (agent lines). */
+  name?: string | null;
+  text: string;
+  at: Date;
+}
+
+/** The conversation, as the visitor asked for it when it closed: every message and visible step, in order. */
+export function transcriptEmail(args: {
+  siteTitle: string;
+  title: string | null;
+  lines: readonly TranscriptLine[];
+  conversationUrl: string;
+  stopUrl: string;
+  canReply: boolean;
+  locale?: string | null;
+}): RenderedEmail {
+  const t = visitorEmailTexts(args.locale);
+  const language = supportedLocale(args.locale) ?? DEFAULT_LOCALE;
+  const when = new Intl.DateTimeFormat(language, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "UTC",
+  });
+  const who = (line: TranscriptLine) =>
+    line.author === "visitor"
+      ? t("transcript.you")
+      : line.author === "assistant"
+        ? t("transcript.assistant")
+        : line.author === "agent"
+          ? (line.name ?? t("transcript.agent"))
+          : null;
+  const subject = t("transcript.subject", { site: args.siteTitle });
+  const intro = args.title
+    ? t("transcript.introTitled", { site: args.siteTitle, title: args.title })
+    : t("transcript.intro", { site: args.siteTitle });
+  const howToAnswer = args.canReply ? t("replyOrContinue") : t("continue");
+  const why = t("why", { site: args.siteTitle });
+  const text = [
+    intro,
+    "",
+    ...args.lines.flatMap((line) => {
+      const name = who(line);
+      const stamp = `${when.format(line.at)} UTC`;
+      return name ? [`${name} (${stamp}):`, line.text, ""] : [`— ${line.text} (${stamp}) —`, ""];
+    }),
+    howToAnswer,
+    args.conversationUrl,
+    "",
+    "--",
+    why,
+    `${t("stop")} ${args.stopUrl}`,
+  ].join("\n");
+  const html = page(
+    args.siteTitle,
+    `<p>${escapeHtml(intro)}</p>` +
+      args.lines
+        .map((line) => {
+          const name = who(line);
+          const stamp = `${escapeHtml(when.format(line.at))} UTC`;
+          return name
+            ? `<div style="margin:0 0 12px"><p style="margin:0;font-size:13px;color:#5b6472"><strong>${escapeHtml(name)}</strong> · ${stamp}</p>` +
+                `<blockquote style="margin:4px 0 0;padding:8px 12px;border-left:3px solid ${line.author === "visitor" ? "#9ca3af" : "#4f46e5"};background:#f4f5f7">${paragraphs(line.text)}</blockquote></div>`
+            : `<p style="margin:0 0 12px;text-align:center;font-size:13px;color:#5b6472">— ${escapeHtml(line.text)} · ${stamp} —</p>`;
+        })
+        .join("") +
+      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(args.conversationUrl)}">${escapeHtml(t("openConversation"))}</a></p>` +
+      `<hr><p style="font-size:12px;color:#5b6472">${escapeHtml(why)} ` +
+      `<a href="${escapeHtml(args.stopUrl)}">${escapeHtml(t("stopLink"))}</a></p>`,
+    args.locale ?? DEFAULT_LOCALE,
+  );
+  return { subject, text, html };
+}

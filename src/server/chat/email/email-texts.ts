@@ -18,3 +18,13 @@ export function visitorEmailTexts(locale: string | null | undefined) {
   return createTranslator({ locale: language, messages: CATALOGUES[language], namespace: "VisitorEmail" });
 }
 export type VisitorEmailTexts = ReturnType<typeof visitorEmailTexts>;
+
+/** The visible steps' words (agent joined, closed …) in the visitor's language, as the widget shows them. */
+export function systemStepTexts(locale: string | null | undefined) {
+  const language = supportedLocale(locale) ?? DEFAULT_LOCALE;
+  return createTranslator({
+    locale: language,
+    messages: CATALOGUES[language],
+    namespace: "Widget.messages.system",
+  });
+}

@@ -1,7 +1,7 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { RenderedEmail } from "./email-content";
 
-export type EmailKind = "continuity" | "agent_alert" | "digest";
+export type EmailKind = "continuity" | "transcript" | "agent_alert" | "digest";
 
 /**
  * Queues an email in the outbox (email_outbox), in the caller's transaction: the email worker

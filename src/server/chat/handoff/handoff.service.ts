@@ -18,6 +18,7 @@ import type { SetVisitorEmailInput, VisitorDto } from "../visitors/visitor.schem
 import { setVisitorEmail } from "../visitors/visitors.service";
 import { requireMayWrite } from "../visitors/identify-visitor";
 import { autoAssignAfterChange, queueHoldsRequests } from "./auto-assign";
+import { queueTranscriptOnClose } from "../email/transcript";
 
 /** An agent counts as online while their inbox page's heartbeat (every 15 s) is this recent. */
 export const PRESENCE_TTL_MS = 45_000;
@@ -119,6 +120,8 @@ export async function transitionSession(
             author_name: action.kind === "claim" || action.kind === "auto_assign" ? action.agent.name : null,
           })
         : undefined;
+      // The transcript the visitor asked for: one per close, queued with it (nothing when already closed).
+      if (action.kind === "close") await queueTranscriptOnClose(tx, deps.config.email, stored, now);
       return {
         result: stored,
         events: [

@@ -63,6 +63,11 @@ export const sessionSchema = z
         "HANDOFF_TIMEOUT_SECONDS) and no agent has replied or closed it since: the inbox's Follow up queue " +
         "(GET /api/admin/sessions/?needs_follow_up=true).",
     }),
+    transcript_requested: z.boolean().meta({
+      description:
+        "The visitor asked for a transcript by email (POST /api/chats/sessions/{id}/transcript/): one is sent each " +
+        "time an agent closes the conversation.",
+    }),
   })
   .meta({ id: "Session" });
 export type SessionDto = z.infer<typeof sessionSchema>;

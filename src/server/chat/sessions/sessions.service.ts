@@ -33,6 +33,7 @@ export function toSessionDto(
     | "handoff_requested_at"
     | "follow_up_since"
     | "locale"
+    | "transcript_requested_at"
   >,
 ): SessionDto {
   return {
@@ -46,6 +47,7 @@ export function toSessionDto(
     handoff_requested_at: row.handoff_requested_at?.toISOString() ?? null,
     locale: isLocale(row.locale) ? row.locale : null,
     needs_follow_up: row.follow_up_since !== null,
+    transcript_requested: row.transcript_requested_at !== null,
   };
 }
 
@@ -81,6 +83,7 @@ export async function createSession(deps: ChatDeps, input: CreateSessionInput): 
     mode: "bot",
     agent_name: null,
     handoff_requested_at: null,
+    transcript_requested_at: null,
     follow_up_since: null,
   });
   await commitChange(deps, {

@@ -4,6 +4,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { adminPage, canSee, orInvalidFilter, param } from "~/app/admin/_lib/admin-page";
 import { GAP_DAYS_DEFAULT, GAP_DAYS_MAX } from "~/server/admin/gaps/gaps.schema";
 import { queryString } from "../../_components/format";
+import { AddToSuite } from "./add-to-suite";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminGaps");
@@ -157,6 +158,7 @@ export default async function GapsPage({ searchParams }: { searchParams: SearchP
                           >
                             {t("testQuestion")}
                           </Link>
+                          <AddToSuite question={group.question} />
                         </>
                       )}
                     </td>

@@ -1,5 +1,6 @@
 "use client";
 
+import { EmailAlertsToggle } from "~/app/admin/_components/email-alerts-toggle";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type FormEvent } from "react";
@@ -265,10 +266,20 @@ export function InboxClient({ me, initialFilter, initialWaiting, initialActive, 
           {showUnassigned && (
             <>
               <h2 data-testid="follow-up-heading">
-                {tf("title")}{" "}
-                <span className="badge" aria-label={tf("count", { count: followUp.data.items.length })}>
-                  {followUp.data.items.length}
-                </span>
+                {tf("title")}
+                {/* No badge for an empty queue: a "0" reads as something to look at. */}
+                {followUp.data.items.length > 0 && (
+                  <>
+                    {" "}
+                    <span
+                      className="badge"
+                      data-testid="follow-up-badge"
+                      aria-label={tf("count", { count: followUp.data.items.length })}
+                    >
+                      {followUp.data.items.length}
+                    </span>
+                  </>
+                )}
               </h2>
               <SessionButtons
                 items={followUp.data.items}
@@ -302,30 +313,13 @@ export function InboxClient({ me, initialFilter, initialWaiting, initialActive, 
 function EmailStatusLine() {
   const tf = useTranslations("AdminFollowUp.emailStatus");
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const status = useQuery(trpc.admin.email.status.queryOptions(undefined));
-  const setAlerts = useMutation(
-    trpc.admin.email.setAlerts.mutationOptions({
-      onSuccess: (data) => queryClient.setQueryData(trpc.admin.email.status.queryKey(undefined), data),
-    }),
-  );
   if (!status.data) return null;
-  const { enabled, replies_enabled, continuity_delay_seconds, email_alerts } = status.data;
+  const { enabled, replies_enabled, continuity_delay_seconds } = status.data;
   return (
     <p className="muted" data-testid="email-status">
       {enabled ? tf("on", { seconds: continuity_delay_seconds }) : tf("off")}
-      {enabled && !replies_enabled && ` ${tf("repliesOff")}`}{" "}
-      {enabled && email_alerts !== null && (
-        <label className="inbox-check">
-          <input
-            type="checkbox"
-            checked={email_alerts}
-            disabled={setAlerts.isPending}
-            onChange={(event) => setAlerts.mutate({ email_alerts: event.target.checked })}
-          />{" "}
-          {tf("alerts")}
-        </label>
-      )}
+      {enabled && !replies_enabled && ` ${tf("repliesOff")}`} <EmailAlertsToggle />
     </p>
   );
 }

@@ -5,9 +5,10 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { AnswerTestRunDto } from "~/server/admin/knowledge/answer-tests";
 import { useTRPC } from "~/trpc/react";
+import { SavedSuites } from "./saved-suites";
 
 /** One question a line: `question | expected article, another` (nothing after `|`: it must decline). */
-function parseLines(text: string): { question: string; expected: string[] }[] {
+export function parseLines(text: string): { question: string; expected: string[] }[] {
   return text
     .split("\n")
     .map((line) => line.trim())
@@ -30,12 +31,13 @@ export function AnswerTestsForm({ initial }: { initial: string }) {
   const t = useTranslations("AdminAnswerTests");
   const trpc = useTRPC();
   const [run, setRun] = useState<AnswerTestRunDto | null>(null);
+  const [text, setText] = useState(initial);
   const tests = useMutation(trpc.admin.knowledge.runTests.mutationOptions({ onSuccess: setRun }));
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setRun(null);
-    tests.mutate({ questions: parseLines(String(new FormData(event.currentTarget).get("questions") ?? "")) });
+    tests.mutate({ questions: parseLines(text) });
   }
 
   const mark = (value: boolean) => (value ? "✓" : "—");
@@ -48,7 +50,8 @@ export function AnswerTestsForm({ initial }: { initial: string }) {
             name="questions"
             rows={10}
             cols={80}
-            defaultValue={initial}
+            value={text}
+            onChange={(event) => setText(event.target.value)}
             placeholder={t("placeholder")}
             required
           />
@@ -63,6 +66,7 @@ export function AnswerTestsForm({ initial }: { initial: string }) {
           </span>
         )}
       </form>
+      <SavedSuites text={text} onLoad={setText} />
       {run && (
         <section aria-label={t("results")} data-testid="answer-test-results">
           <p role="status">
