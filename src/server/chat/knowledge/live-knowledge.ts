@@ -11,7 +11,13 @@ import {
   publishedArticlesInBatches,
   seedKnowledgeArticles,
 } from "./articles";
-import { buildSemanticIndex, type EmbeddingsSettings } from "./embeddings";
+import { buildSemanticIndex, passageEmbeddingText, vectorId, type EmbeddingsSettings } from "./embeddings";
+import {
+  EMBEDDED_MODEL_ID,
+  EMBEDDED_SIMILARITY_FLOOR,
+  embedWithEmbeddedModel,
+  embeddedSemanticIndex,
+} from "./embedded-model";
 import { logError } from "../../observability/logger";
 
 /** After a failed embeddings request, lexical search only for this long before trying again. */
@@ -32,6 +38,9 @@ export class LiveKnowledge implements KnowledgeSource {
   private vectorsRetryAt = 0;
   /** Vectors computed over this instance's life (tests: recomputed only when content changes). */
   vectorsComputed = 0;
+  /** The embedded model's vectors of the passages, by vectorId (kept across rebuilds for unchanged passages). */
+  private readonly embeddedVectors = new Map<string, Int8Array>();
+  private embedding: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -40,6 +49,12 @@ export class LiveKnowledge implements KnowledgeSource {
       embeddings?: EmbeddingsSettings;
       /** Seed the table from these markdown files first if it is empty (seedKnowledgeArticles). */
       seedDirectory?: string;
+      /**
+       * With no `embeddings` endpoint: the embedded sentence model (embedded-model.ts) ranks beside the lexical
+       * search once the passages are embedded, in the background after each rebuild (lexical search answers
+       * meanwhile). Loaded on the first rebuild, i.e. the first question.
+       */
+      embedded?: boolean;
     },
   ) {}
 
@@ -74,6 +89,7 @@ export class LiveKnowledge implements KnowledgeSource {
         this.base = await KnowledgeBase.build(passages);
         this.version = version;
         await this.attachVectors(this.base);
+        this.embedInBackground(this.base);
       } else if (retryVectors) {
         await this.attachVectors(this.base);
       }
@@ -102,6 +118,45 @@ export class LiveKnowledge implements KnowledgeSource {
       this.vectorsRetryAt = Date.now() + EMBEDDINGS_RETRY_MS;
       logError("knowledge: embeddings unavailable, lexical search only", error);
     }
+  }
+
+  /**
+   * Resolves when the embedded model's vectors of the current index are attached (or failed); at once when the
+   * embedded model is not used. For tests and benches: replies never wait for it.
+   */
+  async embeddedReady(): Promise<void> {
+    await this.current();
+    await this.embedding;
+  }
+
+  /** Embeds the passages the embedded model has no vector for yet, then attaches its semantic index. */
+  private embedInBackground(base: KnowledgeBase): void {
+    if (this.options.embeddings || !this.options.embedded) return;
+    const previous = this.embedding ?? Promise.resolve();
+    const run = previous.then(async () => {
+      if (this.base !== base) return; // a newer rebuild took over
+      const ids = base.passages.map((passage) => vectorId(EMBEDDED_MODEL_ID, passageEmbeddingText(passage)));
+      const missing = [...new Set(ids.filter((id) => !this.embeddedVectors.has(id)))];
+      const texts = missing.map((id) => passageEmbeddingText(base.passages[ids.indexOf(id)]!));
+      const vectors = await embedWithEmbeddedModel(texts, { cancelled: () => this.base !== base });
+      missing.forEach((id, position) => this.embeddedVectors.set(id, vectors[position]!));
+      this.vectorsComputed += missing.length;
+      if (this.base !== base) return;
+      // Vectors of passages no longer in the index go.
+      const keep = new Set(ids);
+      for (const id of this.embeddedVectors.keys()) if (!keep.has(id)) this.embeddedVectors.delete(id);
+      base.semantic = embeddedSemanticIndex(
+        base.passages.map((passage, position) => ({
+          id: passage.id,
+          vector: this.embeddedVectors.get(ids[position]!)!,
+        })),
+        EMBEDDED_SIMILARITY_FLOOR,
+      );
+    });
+    this.embedding = run.catch((error: unknown) => {
+      if (error instanceof Error && error.message === "embedding cancelled") return;
+      logError("knowledge: the embedded sentence model failed, lexical search only", error);
+    });
   }
 }
 

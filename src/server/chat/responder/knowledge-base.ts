@@ -100,6 +100,13 @@ export interface SemanticIndex {
   rank(question: string): Promise<{ id: string; similarity: number }[]>;
   /** The similarity at which a passage counts as confident on its own. */
   readonly minSimilarity: number;
+  /**
+   * When set, a question whose best similarity is below it is declined whatever words it shares with the
+   * articles (the embedded model: off-topic questions share words like "order" or "account" with many docs).
+   */
+  readonly floor?: number;
+  /** The languages the model understands (unset: any); a question in another is ranked lexically only. */
+  readonly languages?: readonly Language[];
 }
 
 /** Reciprocal-rank fusion constant (the usual 60: ranks far down either list barely count). */
@@ -345,8 +352,14 @@ export class KnowledgeBase {
   ): Promise<KnowledgeHit[]> {
     const semantic = this.semantic;
     if (!semantic) return this.search(query, limit, threshold, options);
+    if (
+      semantic.languages &&
+      !semantic.languages.includes(options.language ?? detectLanguage(query) ?? this.language)
+    )
+      return this.search(query, limit, threshold, options);
     const lexical = this.rank(query, options);
     const similar = await semantic.rank(query);
+    if (semantic.floor !== undefined && (similar[0]?.similarity ?? 0) < semantic.floor) return [];
     const fused = new Map<string, { passage: KnowledgePassage; rrf: number; score: number }>();
     lexical.forEach((hit, index) => {
       fused.set(hit.passage.id, { passage: hit.passage, rrf: 1 / (RRF_K + index + 1), score: hit.score });
