@@ -58,6 +58,16 @@ export function loadKnowledge(directory: string): KnowledgePassage[] {
   return files.flatMap((file) => parseArticle(file, readFileSync(path.join(directory, file), "utf8")));
 }
 
+/**
+ * The page a passage belongs to: its article, or for the parts of a long page that the import split into
+ * "Title (part n)" articles (slug `…-part-n`), the page they came from — parts rank and are listed as one page.
+ */
+export function pageOf(passage: KnowledgePassage): string {
+  return /\(part \d+\)$/.test(passage.article)
+    ? passage.article_slug.replace(/-part-\d+$/, "")
+    : passage.article_slug;
+}
+
 /** Below this share of the best confidence, a page is too weak to offer alongside it. */
 const RELATED_MIN_SHARE = 0.75;
 
@@ -272,9 +282,10 @@ export class KnowledgeBase {
     // is more likely the right one); passages are ordered by their page's score, then their own.
     const byPage = new Map<string, number[]>();
     for (const hit of scored) {
-      const list = byPage.get(hit.passage.article_slug) ?? [];
+      const page = pageOf(hit.passage);
+      const list = byPage.get(page) ?? [];
       list.push(hit.rankScore);
-      byPage.set(hit.passage.article_slug, list);
+      byPage.set(page, list);
     }
     const pageScore = new Map<string, number>();
     for (const [slug, list] of byPage) {
@@ -287,8 +298,7 @@ export class KnowledgeBase {
     return scored
       .sort(
         (a, b) =>
-          pageScore.get(b.passage.article_slug)! - pageScore.get(a.passage.article_slug)! ||
-          b.rankScore - a.rankScore,
+          pageScore.get(pageOf(b.passage))! - pageScore.get(pageOf(a.passage))! || b.rankScore - a.rankScore,
       )
       .map(({ passage, coverage }) => ({ passage, score: coverage }));
   }
@@ -297,8 +307,9 @@ export class KnowledgeBase {
   private static bestPerPage(hits: KnowledgeHit[], perPage = 1): KnowledgeHit[] {
     const seen = new Map<string, number>();
     return hits.filter((hit) => {
-      const count = seen.get(hit.passage.article_slug) ?? 0;
-      seen.set(hit.passage.article_slug, count + 1);
+      const page = pageOf(hit.passage);
+      const count = seen.get(page) ?? 0;
+      seen.set(page, count + 1);
       return count < perPage;
     });
   }
