@@ -80,20 +80,24 @@ export function quantizedCosine(a: Int8Array, b: Int8Array): number {
 
 /**
  * The best similarity a question needs with some passage for an answer: below it, the question is declined
- * whatever words it shares with the articles (bench/RESULTS.md: off-topic questions score ~0.1–0.37 against
- * real documentation, on-topic ones ≥ ~0.35).
+ * whatever words it shares with the articles. Measured on the Debian handbook (bench/RESULTS.md): off-topic
+ * questions score 0.20–0.43 against its passages, on-topic ones 0.44–0.81.
  */
-export const EMBEDDED_SIMILARITY_FLOOR = 0.375;
+export const EMBEDDED_SIMILARITY_FLOOR = 0.4;
+
+/** The similarity at which a passage is a confident answer by meaning alone (without the lexical coverage). */
+export const EMBEDDED_CONFIDENT_SIMILARITY = 0.55;
+
+/** Reciprocal-rank constant of the page fusion (k = 10 was the best of 10/30/60 in bench/embedded-eval.ts). */
+export const EMBEDDED_PAGE_RRF_K = 10;
 
 /** The semantic index of passages' embedded vectors: a question is embedded (~20–40 ms) and compared by cosine. */
-export function embeddedSemanticIndex(
-  passages: { id: string; vector: Int8Array }[],
-  floor: number,
-): SemanticIndex {
+export function embeddedSemanticIndex(passages: { id: string; vector: Int8Array }[]): SemanticIndex {
   return {
-    minSimilarity: floor,
-    floor,
+    minSimilarity: EMBEDDED_CONFIDENT_SIMILARITY,
+    floor: EMBEDDED_SIMILARITY_FLOOR,
     languages: ["en"],
+    pageRrfK: EMBEDDED_PAGE_RRF_K,
     async rank(question) {
       const [query] = await embedWithEmbeddedModel([question]);
       return passages

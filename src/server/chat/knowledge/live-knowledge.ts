@@ -12,12 +12,7 @@ import {
   seedKnowledgeArticles,
 } from "./articles";
 import { buildSemanticIndex, passageEmbeddingText, vectorId, type EmbeddingsSettings } from "./embeddings";
-import {
-  EMBEDDED_MODEL_ID,
-  EMBEDDED_SIMILARITY_FLOOR,
-  embedWithEmbeddedModel,
-  embeddedSemanticIndex,
-} from "./embedded-model";
+import { EMBEDDED_MODEL_ID, embedWithEmbeddedModel, embeddedSemanticIndex } from "./embedded-model";
 import { logError } from "../../observability/logger";
 
 /** After a failed embeddings request, lexical search only for this long before trying again. */
@@ -150,7 +145,6 @@ export class LiveKnowledge implements KnowledgeSource {
           id: passage.id,
           vector: this.embeddedVectors.get(ids[position]!)!,
         })),
-        EMBEDDED_SIMILARITY_FLOOR,
       );
     });
     this.embedding = run.catch((error: unknown) => {
