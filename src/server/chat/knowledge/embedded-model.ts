@@ -15,8 +15,8 @@ export const EMBEDDED_MODEL_ID = "use-lite-en@0.2.0";
 /** The characters of a text the embedded model reads (longer costs more and barely changes the vector). */
 export const EMBEDDED_TEXT_CHARS = 256;
 
-/** Texts embedded between two turns of the event loop (~30 ms each). */
-const EMBED_BATCH = 2;
+/** Texts embedded between two turns of the event loop (one: ~30–60 ms of CPU). */
+const EMBED_BATCH = 1;
 
 interface Model {
   embed(input: string[]): Promise<number[][]>;
