@@ -15,6 +15,9 @@ import { buildSemanticIndex, passageEmbeddingText, vectorId, type EmbeddingsSett
 import { EMBEDDED_MODEL_ID, embedWithEmbeddedModel, embeddedSemanticIndex } from "./embedded-model";
 import { logError } from "../../observability/logger";
 
+/** Embedded-model vectors computed between two stores into the in-memory cache (see embedInBackground). */
+const EMBED_STORE_CHUNK = 32;
+
 /** After a failed embeddings request, lexical search only for this long before trying again. */
 const EMBEDDINGS_RETRY_MS = 60_000;
 
@@ -131,11 +134,22 @@ export class LiveKnowledge implements KnowledgeSource {
     const run = previous.then(async () => {
       if (this.base !== base) return; // a newer rebuild took over
       const ids = base.passages.map((passage) => vectorId(EMBEDDED_MODEL_ID, passageEmbeddingText(passage)));
-      const missing = [...new Set(ids.filter((id) => !this.embeddedVectors.has(id)))];
-      const texts = missing.map((id) => passageEmbeddingText(base.passages[ids.indexOf(id)]!));
-      const vectors = await embedWithEmbeddedModel(texts, { cancelled: () => this.base !== base });
-      missing.forEach((id, position) => this.embeddedVectors.set(id, vectors[position]!));
-      this.vectorsComputed += missing.length;
+      const textOf = new Map<string, string>();
+      base.passages.forEach((passage, position) => {
+        if (!this.embeddedVectors.has(ids[position]!))
+          textOf.set(ids[position]!, passageEmbeddingText(passage));
+      });
+      const missing = [...textOf.keys()];
+      // Kept as they come (EMBED_STORE_CHUNK at a time): a rebuild that cancels this run reuses what it computed.
+      for (let start = 0; start < missing.length; start += EMBED_STORE_CHUNK) {
+        const chunk = missing.slice(start, start + EMBED_STORE_CHUNK);
+        const vectors = await embedWithEmbeddedModel(
+          chunk.map((id) => textOf.get(id)!),
+          { cancelled: () => this.base !== base },
+        );
+        chunk.forEach((id, position) => this.embeddedVectors.set(id, vectors[position]!));
+        this.vectorsComputed += chunk.length;
+      }
       if (this.base !== base) return;
       // Vectors of passages no longer in the index go.
       const keep = new Set(ids);
