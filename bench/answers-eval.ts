@@ -5,7 +5,7 @@
  * fresh SQLite database, and the questions are asked to the knowledge-base responder (no LLM, no embeddings
  * endpoint), as the chat would.
  *
- *   npx tsx bench/answers-eval.ts [--set sqlite|debian-handbook] [--verbose]
+ *   npx tsx bench/answers-eval.ts [--set sqlite|debian-handbook] [--embedded off] [--verbose] [--cache DIR]
  *
  * Reports per set: right page first, right page in the top 3, off-topic declined, other-language top 3, the
  * median answer length, and the built-in replies (not found, small talk, handoff) in the question's language.
@@ -122,14 +122,24 @@ async function evaluate(name: string): Promise<void> {
     }
     const importMs = performance.now() - importStart;
     const rows = await database.db.knowledgeArticle.findMany({ select: { slug: true, source_url: true } });
-    const fileOfSlug = new Map(rows.map((row) => [row.slug, (row.source_url ?? "").replace(/^upload:/, "")]));
+    // A long page is imported as "Title (part n)" articles whose source is `<file>#part-<n>`: each part counts as
+    // its page (before this, only part 1 did).
+    const fileOfSlug = new Map(
+      rows.map((row) => [row.slug, (row.source_url ?? "").replace(/^upload:/, "").replace(/#part-\d+$/, "")]),
+    );
     const fileOf = (source: MessageSource) =>
       fileOfSlug.get(/^\/help\/([^#?/]+)/.exec(source.url)?.[1] ?? "") ?? source.url;
 
-    const knowledge = new LiveKnowledge(database.db, { refreshMs: 60_000 });
+    // --embedded off: lexical ranking only (the app with EMBEDDED_EMBEDDINGS=off); default: as the app's default,
+    // the embedded sentence model beside it, its vectors computed before the questions are asked.
+    const embedded = flags.embedded !== "off";
+    const knowledge = new LiveKnowledge(database.db, { refreshMs: 60_000, embedded });
     const buildStart = performance.now();
     await knowledge.current();
     const buildMs = performance.now() - buildStart;
+    const embedStart = performance.now();
+    await knowledge.embeddedReady();
+    const embedMs = performance.now() - embedStart;
     const responder = new KnowledgeBaseResponder(knowledge, { chunkDelayMs: 0 });
 
     let top1 = 0;
@@ -176,7 +186,10 @@ async function evaluate(name: string): Promise<void> {
     }
     const total = set.questions.length;
     console.log(`\n## ${name} (${set.package}: ${files.length} pages, ${rows.length} articles)`);
-    console.log(`import ${(importMs / 1000).toFixed(1)} s, index build ${buildMs.toFixed(0)} ms`);
+    console.log(
+      `import ${(importMs / 1000).toFixed(1)} s, index build ${buildMs.toFixed(0)} ms, ` +
+        (embedded ? `embedded model: passages embedded in ${(embedMs / 1000).toFixed(1)} s` : "lexical only"),
+    );
     console.log(`right page first:          ${pct(top1, total)}`);
     console.log(`right page in the top 3:   ${pct(top3, total)}`);
     console.log(`off-topic declined:        ${pct(declined, offTopic.length)}`);

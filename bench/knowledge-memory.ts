@@ -5,7 +5,7 @@
  * SQLite database and loaded by LiveKnowledge as a server does. Reports the RSS and heap the index adds (after a
  * full GC) and the longest the event loop was held during a first build and during a rebuild after an edit.
  *
- *   node --expose-gc --import tsx bench/knowledge-memory.ts [--articles 1000] [--kb 20]
+ *   node --expose-gc --import tsx bench/knowledge-memory.ts [--articles 1000] [--kb 20] [--embed 500]
  *
  * Needs the packages of content/eval (apt-get install -y sqlite3-doc debian-handbook). Results: bench/RESULTS.md.
  */
@@ -14,6 +14,8 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { htmlToArticle } from "~/server/admin/knowledge/html-article";
 import { articleContentHash } from "~/server/chat/knowledge/articles";
+import { embeddedModel, embedWithEmbeddedModel } from "~/server/chat/knowledge/embedded-model";
+import { passageEmbeddingText } from "~/server/chat/knowledge/embeddings";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { openDatabase } from "~/server/db/client";
 import { createTestDatabase } from "../testing/test-database";
@@ -57,6 +59,29 @@ function variant(pages: { title: string; body: string }[], n: number): { title: 
     body += `\n\n## Part ${offset + 1} (variant ${n})\n\n${[...sections.slice(turn), ...sections.slice(0, turn)].join("\n")}`;
   }
   return { title: `${first.title} (${n})`, body: body.slice(0, articleBytes).trim() };
+}
+
+/** Watches the event loop until stop(): the longest it was held. */
+function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  let last = performance.now();
+  let maxGap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last - 5);
+    last = now;
+  }, 5);
+  histogram.enable();
+  return {
+    stop() {
+      histogram.disable();
+      clearInterval(ticker);
+      return {
+        maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 10),
+        p99BlockMs: histogram.percentile(99) / 1e6 - 10,
+      };
+    },
+  };
 }
 
 async function timedLoad(
@@ -145,6 +170,40 @@ async function main(): Promise<void> {
         `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms)`,
     );
     console.log(`a question: ${questionMs.toFixed(1)} ms`);
+
+    // The embedded sentence model (the app's default with no EMBEDDINGS_MODEL): its load, and the vectors of
+    // --embed passages (the first ones; all of them would take tens of minutes on this machine), with the event
+    // loop watched while they are computed in the background as LiveKnowledge does.
+    const embedCount = Math.min(base.passages.length, intFlag(flags, "embed", 500));
+    if (embedCount > 0) {
+      collect();
+      const beforeModel = process.memoryUsage();
+      const loadStart = performance.now();
+      await embeddedModel();
+      const loadMs = performance.now() - loadStart;
+      await embedWithEmbeddedModel(["warm up"]);
+      collect();
+      const afterModel = process.memoryUsage();
+      const texts = base.passages.slice(0, embedCount).map((passage) => passageEmbeddingText(passage));
+      const watch = watchLoop();
+      const embedStart = performance.now();
+      const vectors = await embedWithEmbeddedModel(texts);
+      const embedMs = performance.now() - embedStart;
+      const blocked = watch.stop();
+      collect();
+      const afterVectors = process.memoryUsage();
+      const perVector = (afterVectors.heapUsed - afterModel.heapUsed) / vectors.length;
+      console.log(
+        `embedded model: loaded in ${loadMs.toFixed(0)} ms, RSS +${mb(afterModel.rss - beforeModel.rss)} MB ` +
+          `(heap +${mb(afterModel.heapUsed - beforeModel.heapUsed)} MB)`,
+      );
+      console.log(
+        `embedded model: ${embedCount} passages in ${(embedMs / 1000).toFixed(1)} s (${(embedMs / embedCount).toFixed(1)} ms each), ` +
+          `event loop held at most ${blocked.maxBlockMs.toFixed(0)} ms (p99 ${blocked.p99BlockMs.toFixed(0)} ms); ` +
+          `${(perVector / 1024).toFixed(2)} KB of heap a vector → ${mb(perVector * base.passages.length)} MB for all ` +
+          `${base.passages.length} passages, which would take ${(((embedMs / embedCount) * base.passages.length) / 60_000).toFixed(0)} min to embed`,
+      );
+    }
   } finally {
     await database.close();
     await testDatabase.drop();

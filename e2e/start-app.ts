@@ -63,6 +63,8 @@ function startApp(smtp: SmtpReceiver): void {
         KNOWLEDGE_STREAM_DELAY_MS: "40",
         // The e2e tests ask about the sample articles (a fresh install starts empty; npm run demo seeds them too).
         KNOWLEDGE_DIR: "content/knowledge",
+        // Lexical ranking only: the embedded sentence model's CPU is not what these specs are about.
+        EMBEDDED_EMBEDDINGS: "off",
         // A question saying "(slowly)" is answered at 150 ms per delta (e2e/events.spec.ts reloads mid-reply).
         NODE_OPTIONS: [
           process.env.NODE_OPTIONS,

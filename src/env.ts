@@ -88,6 +88,12 @@ const envSchema = z.object({
   /** Cosine similarity at which a passage counts as a confident answer by meaning alone (model-dependent). */
   EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.5),
   /**
+   * With no EMBEDDINGS_MODEL: `on` ranks with the sentence model embedded in the app's packages (Universal Sentence
+   * Encoder lite, English; loaded on the first question, passages embedded in the background) beside the lexical
+   * search, and declines questions far in meaning from every passage. `off`: lexical search only.
+   */
+  EMBEDDED_EMBEDDINGS: z.enum(["on", "off"]).default("on"),
+  /**
    * OpenAI-compatible LLM (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio). Unset LLM_BASE_URL → the
    * knowledge-base responder answers instead.
    */

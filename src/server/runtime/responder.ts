@@ -40,6 +40,7 @@ export function createResponder(db: Db): Responder {
     refreshMs: env.KNOWLEDGE_REFRESH_SECONDS * 1000,
     ...(env.KNOWLEDGE_DIR && { seedDirectory: path.resolve(env.KNOWLEDGE_DIR) }),
     embeddings: embeddingsSettings(),
+    embedded: env.EMBEDDED_EMBEDDINGS === "on",
   });
   const knowledgeResponder = () =>
     new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });

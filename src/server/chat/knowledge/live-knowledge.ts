@@ -11,8 +11,12 @@ import {
   publishedArticlesInBatches,
   seedKnowledgeArticles,
 } from "./articles";
-import { buildSemanticIndex, type EmbeddingsSettings } from "./embeddings";
+import { buildSemanticIndex, passageEmbeddingText, vectorId, type EmbeddingsSettings } from "./embeddings";
+import { EMBEDDED_MODEL_ID, embedWithEmbeddedModel, embeddedSemanticIndex } from "./embedded-model";
 import { logError } from "../../observability/logger";
+
+/** Embedded-model vectors computed between two stores into the in-memory cache (see embedInBackground). */
+const EMBED_STORE_CHUNK = 32;
 
 /** After a failed embeddings request, lexical search only for this long before trying again. */
 const EMBEDDINGS_RETRY_MS = 60_000;
@@ -32,6 +36,9 @@ export class LiveKnowledge implements KnowledgeSource {
   private vectorsRetryAt = 0;
   /** Vectors computed over this instance's life (tests: recomputed only when content changes). */
   vectorsComputed = 0;
+  /** The embedded model's vectors of the passages, by vectorId (kept across rebuilds for unchanged passages). */
+  private readonly embeddedVectors = new Map<string, Int8Array>();
+  private embedding: Promise<void> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -40,6 +47,12 @@ export class LiveKnowledge implements KnowledgeSource {
       embeddings?: EmbeddingsSettings;
       /** Seed the table from these markdown files first if it is empty (seedKnowledgeArticles). */
       seedDirectory?: string;
+      /**
+       * With no `embeddings` endpoint: the embedded sentence model (embedded-model.ts) ranks beside the lexical
+       * search once the passages are embedded, in the background after each rebuild (lexical search answers
+       * meanwhile). Loaded on the first rebuild, i.e. the first question.
+       */
+      embedded?: boolean;
     },
   ) {}
 
@@ -74,6 +87,7 @@ export class LiveKnowledge implements KnowledgeSource {
         this.base = await KnowledgeBase.build(passages);
         this.version = version;
         await this.attachVectors(this.base);
+        this.embedInBackground(this.base);
       } else if (retryVectors) {
         await this.attachVectors(this.base);
       }
@@ -102,6 +116,55 @@ export class LiveKnowledge implements KnowledgeSource {
       this.vectorsRetryAt = Date.now() + EMBEDDINGS_RETRY_MS;
       logError("knowledge: embeddings unavailable, lexical search only", error);
     }
+  }
+
+  /**
+   * Resolves when the embedded model's vectors of the current index are attached (or failed); at once when the
+   * embedded model is not used. For tests and benches: replies never wait for it.
+   */
+  async embeddedReady(): Promise<void> {
+    await this.current();
+    await this.embedding;
+  }
+
+  /** Embeds the passages the embedded model has no vector for yet, then attaches its semantic index. */
+  private embedInBackground(base: KnowledgeBase): void {
+    if (this.options.embeddings || !this.options.embedded) return;
+    const previous = this.embedding ?? Promise.resolve();
+    const run = previous.then(async () => {
+      if (this.base !== base) return; // a newer rebuild took over
+      const ids = base.passages.map((passage) => vectorId(EMBEDDED_MODEL_ID, passageEmbeddingText(passage)));
+      const textOf = new Map<string, string>();
+      base.passages.forEach((passage, position) => {
+        if (!this.embeddedVectors.has(ids[position]!))
+          textOf.set(ids[position]!, passageEmbeddingText(passage));
+      });
+      const missing = [...textOf.keys()];
+      // Kept as they come (EMBED_STORE_CHUNK at a time): a rebuild that cancels this run reuses what it computed.
+      for (let start = 0; start < missing.length; start += EMBED_STORE_CHUNK) {
+        const chunk = missing.slice(start, start + EMBED_STORE_CHUNK);
+        const vectors = await embedWithEmbeddedModel(
+          chunk.map((id) => textOf.get(id)!),
+          { cancelled: () => this.base !== base },
+        );
+        chunk.forEach((id, position) => this.embeddedVectors.set(id, vectors[position]!));
+        this.vectorsComputed += chunk.length;
+      }
+      if (this.base !== base) return;
+      // Vectors of passages no longer in the index go.
+      const keep = new Set(ids);
+      for (const id of this.embeddedVectors.keys()) if (!keep.has(id)) this.embeddedVectors.delete(id);
+      base.semantic = embeddedSemanticIndex(
+        base.passages.map((passage, position) => ({
+          id: passage.id,
+          vector: this.embeddedVectors.get(ids[position]!)!,
+        })),
+      );
+    });
+    this.embedding = run.catch((error: unknown) => {
+      if (error instanceof Error && error.message === "embedding cancelled") return;
+      logError("knowledge: the embedded sentence model failed, lexical search only", error);
+    });
   }
 }
 

@@ -58,6 +58,16 @@ export function loadKnowledge(directory: string): KnowledgePassage[] {
   return files.flatMap((file) => parseArticle(file, readFileSync(path.join(directory, file), "utf8")));
 }
 
+/**
+ * The page a passage belongs to: its article, or for the parts of a long page that the import split into
+ * "Title (part n)" articles (slug `…-part-n`), the page they came from — parts rank and are listed as one page.
+ */
+export function pageOf(passage: KnowledgePassage): string {
+  return /\(part \d+\)$/.test(passage.article)
+    ? passage.article_slug.replace(/-part-\d+$/, "")
+    : passage.article_slug;
+}
+
 /** Below this share of the best confidence, a page is too weak to offer alongside it. */
 const RELATED_MIN_SHARE = 0.75;
 
@@ -100,6 +110,18 @@ export interface SemanticIndex {
   rank(question: string): Promise<{ id: string; similarity: number }[]>;
   /** The similarity at which a passage counts as confident on its own. */
   readonly minSimilarity: number;
+  /**
+   * When set, a question whose best similarity is below it is declined whatever words it shares with the
+   * articles (the embedded model: off-topic questions share words like "order" or "account" with many docs).
+   */
+  readonly floor?: number;
+  /** The languages the model understands (unset: any); a question in another is ranked lexically only. */
+  readonly languages?: readonly Language[];
+  /**
+   * When set, pages (not passages) are fused by reciprocal rank with this constant: a page's lexical rank and
+   * its best passage's semantic rank (the embedded model, bench/embedded-eval.ts).
+   */
+  readonly pageRrfK?: number;
 }
 
 /** Reciprocal-rank fusion constant (the usual 60: ranks far down either list barely count). */
@@ -265,9 +287,10 @@ export class KnowledgeBase {
     // is more likely the right one); passages are ordered by their page's score, then their own.
     const byPage = new Map<string, number[]>();
     for (const hit of scored) {
-      const list = byPage.get(hit.passage.article_slug) ?? [];
+      const page = pageOf(hit.passage);
+      const list = byPage.get(page) ?? [];
       list.push(hit.rankScore);
-      byPage.set(hit.passage.article_slug, list);
+      byPage.set(page, list);
     }
     const pageScore = new Map<string, number>();
     for (const [slug, list] of byPage) {
@@ -280,8 +303,7 @@ export class KnowledgeBase {
     return scored
       .sort(
         (a, b) =>
-          pageScore.get(b.passage.article_slug)! - pageScore.get(a.passage.article_slug)! ||
-          b.rankScore - a.rankScore,
+          pageScore.get(pageOf(b.passage))! - pageScore.get(pageOf(a.passage))! || b.rankScore - a.rankScore,
       )
       .map(({ passage, coverage }) => ({ passage, score: coverage }));
   }
@@ -290,8 +312,9 @@ export class KnowledgeBase {
   private static bestPerPage(hits: KnowledgeHit[], perPage = 1): KnowledgeHit[] {
     const seen = new Map<string, number>();
     return hits.filter((hit) => {
-      const count = seen.get(hit.passage.article_slug) ?? 0;
-      seen.set(hit.passage.article_slug, count + 1);
+      const page = pageOf(hit.passage);
+      const count = seen.get(page) ?? 0;
+      seen.set(page, count + 1);
       return count < perPage;
     });
   }
@@ -345,8 +368,21 @@ export class KnowledgeBase {
   ): Promise<KnowledgeHit[]> {
     const semantic = this.semantic;
     if (!semantic) return this.search(query, limit, threshold, options);
+    if (
+      semantic.languages &&
+      !semantic.languages.includes(options.language ?? detectLanguage(query) ?? this.language)
+    )
+      return this.search(query, limit, threshold, options);
     const lexical = this.rank(query, options);
     const similar = await semantic.rank(query);
+    if (semantic.floor !== undefined && (similar[0]?.similarity ?? 0) < semantic.floor) return [];
+    if (semantic.pageRrfK !== undefined) {
+      const hits = this.fuseByPage(lexical, similar, semantic.pageRrfK, semantic.minSimilarity, threshold);
+      const first = hits.findIndex((hit) => hit.score >= threshold);
+      return first === -1
+        ? []
+        : KnowledgeBase.confident(hits.slice(first), limit, threshold, options.perPage);
+    }
     const fused = new Map<string, { passage: KnowledgePassage; rrf: number; score: number }>();
     lexical.forEach((hit, index) => {
       fused.set(hit.passage.id, { passage: hit.passage, rrf: 1 / (RRF_K + index + 1), score: hit.score });
@@ -365,6 +401,48 @@ export class KnowledgeBase {
       .map(({ passage, score }) => ({ passage, score }));
     const first = hits.findIndex((hit) => hit.score >= threshold);
     return first === -1 ? [] : KnowledgeBase.confident(hits.slice(first), limit, threshold, options.perPage);
+  }
+
+  /**
+   * Pages fused by reciprocal rank (1/(k + rank) of the page in the lexical ranking plus that of its best
+   * passage in the semantic one), each page's passages best first; a passage's confidence is the larger of its
+   * lexical coverage and its similarity scaled so that `minSimilarity` meets the threshold.
+   */
+  private fuseByPage(
+    lexical: KnowledgeHit[],
+    similar: { id: string; similarity: number }[],
+    k: number,
+    minSimilarity: number,
+    threshold: number,
+  ): KnowledgeHit[] {
+    const pages = new Map<string, { rrf: number; hits: KnowledgeHit[] }>();
+    let rank = 0;
+    for (const hit of lexical) {
+      const page = pageOf(hit.passage);
+      let entry = pages.get(page);
+      if (!entry) pages.set(page, (entry = { rrf: 1 / (k + ++rank), hits: [] }));
+      entry.hits.push({ ...hit });
+    }
+    rank = 0;
+    const ranked = new Set<string>();
+    for (const { id, similarity } of similar) {
+      const passage = this.byId.get(id);
+      if (!passage) continue;
+      const page = pageOf(passage);
+      const confidence = Math.min(1, (similarity / minSimilarity) * threshold);
+      let entry = pages.get(page);
+      if (!entry) pages.set(page, (entry = { rrf: 0, hits: [] }));
+      if (!ranked.has(page)) {
+        ranked.add(page);
+        entry.rrf += 1 / (k + ++rank);
+      }
+      const known = entry.hits.find((hit) => hit.passage.id === id);
+      if (known) known.score = Math.max(known.score, confidence);
+      else if (entry.hits.length < 3) entry.hits.push({ passage, score: confidence });
+    }
+    return [...pages.values()]
+      .sort((a, b) => b.rrf - a.rrf)
+      .flatMap((entry) => entry.hits.sort((a, b) => b.score - a.score));
   }
 }
 

@@ -1,0 +1,90 @@
+/**
+ * The embedded sentence model (Universal Sentence Encoder lite from its package, no download, no endpoint) as the
+ * default semantic ranking beside the lexical search: loaded on first use only, the passages embedded in the
+ * background after a rebuild, a paraphrase with no shared topic word found by meaning, and an unrelated question
+ * that shares words with the articles declined by the similarity floor. Runs the real model (a few seconds).
+ * On both databases.
+ */
+import { describe, expect, it } from "vitest";
+import { createKnowledgeArticle } from "~/server/admin/knowledge/knowledge.service";
+import {
+  EMBEDDED_SIMILARITY_FLOOR,
+  embeddedModelLoaded,
+  embedWithEmbeddedModel,
+  quantizedCosine,
+} from "~/server/chat/knowledge/embedded-model";
+import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
+import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
+import { describeEachDatabase } from "./helpers/databases";
+import { testDeps, TEST_BY } from "./helpers/deps";
+
+async function ask(responder: KnowledgeBaseResponder, message: string) {
+  const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
+  let text = "";
+  for await (const chunk of reply.deltas) text += chunk;
+  return { text, sources: reply.sources() };
+}
+
+const ARTICLES = [
+  {
+    title: "Backing up a database",
+    body: "## Online backup\n\nThe backup API copies the content of one database into another database file while other connections keep reading and writing it. The copy is consistent: it is a snapshot of the database at one moment.",
+  },
+  {
+    title: "ALTER TABLE",
+    body: "## RENAME TO\n\nThe RENAME TO syntax changes the name of table-name to new-table-name. Indexes and triggers on the table move with it.",
+  },
+  {
+    title: "Date and time functions",
+    body: "## The current time\n\nThe date(), time() and datetime() functions take a time value such as 'now' and return the current date or time as text in UTC.",
+  },
+];
+
+describe("the embedded sentence model", () => {
+  it("is not loaded before it is used, and embeds offline from its package", async () => {
+    expect(embeddedModelLoaded()).toBe(false);
+    const [question, refund, delivery] = await embedWithEmbeddedModel([
+      "how do I get my money back?",
+      "Returns and refunds: the money is paid back to your card within five working days.",
+      "Standard delivery takes two to four days.",
+    ]);
+    expect(embeddedModelLoaded()).toBe(true);
+    expect(question).toHaveLength(512);
+    expect(quantizedCosine(question!, refund!)).toBeGreaterThan(quantizedCosine(question!, delivery!));
+  });
+});
+
+describeEachDatabase("LiveKnowledge with the embedded model", (database) => {
+  it("ranks by meaning once the passages are embedded, and declines an unrelated question", async () => {
+    const deps = testDeps(database());
+    for (const article of ARTICLES)
+      await createKnowledgeArticle(deps, { ...article, published: true }, TEST_BY);
+    const knowledge = new LiveKnowledge(deps.db, { refreshMs: 0, embedded: true });
+    await knowledge.embeddedReady();
+    const base = await knowledge.current();
+    expect(base.semantic?.floor).toBe(EMBEDDED_SIMILARITY_FLOOR);
+    expect(knowledge.vectorsComputed).toBe(base.passages.length);
+    const responder = new KnowledgeBaseResponder(knowledge, { chunkDelayMs: 0 });
+
+    // No word in common with the article: the lexical search alone finds nothing.
+    expect(base.search("what day is it today in sql", 3)).toEqual([]);
+    const paraphrase = await ask(responder, "what day is it today in sql");
+    expect(paraphrase.sources[0]?.title).toMatch(/^Date and time functions/);
+
+    // "move" and "table" are the articles' words (the lexical search alone answers), but the question is about
+    // furniture: its similarity to every passage is under the floor.
+    expect(base.search("move the table to another room", 3)).not.toEqual([]);
+    expect((await ask(responder, "move the table to another room")).sources).toEqual([]);
+    expect((await ask(responder, "cancel my order")).sources).toEqual([]);
+
+    // An unchanged passage is not embedded again after an edit elsewhere.
+    await createKnowledgeArticle(
+      deps,
+      { title: "Vacuum", body: "VACUUM rebuilds the database file, making it smaller.", published: true },
+      TEST_BY,
+    );
+    const computed = knowledge.vectorsComputed;
+    await knowledge.embeddedReady();
+    expect(knowledge.vectorsComputed).toBe(computed + 1);
+  });
+});
