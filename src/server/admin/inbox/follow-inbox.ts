@@ -16,8 +16,11 @@ function sameCaller(principal: AdminPrincipal, now: AdminPrincipal | null): bool
  * Every conversation's live events for an admin caller (the inbox's `admin.inbox.events`, `GET
  * /api/admin/events/`), until `signal` aborts or the caller loses access: its key revoked or its user disabled
  * on any instance (src/server/admin/auth/revocation.ts), or its credentials refused when judged again.
+ *
+ * Subscribed when called (followAllSessions): the transports call this before they answer that the stream is
+ * open, so nothing published between "open" (the inbox then reloads its lists) and the first read is missed.
  */
-export async function* followInboxEvents(
+export function followInboxEvents(
   deps: ChatDeps,
   principal: AdminPrincipal,
   headers: Headers,
@@ -29,9 +32,13 @@ export async function* followInboxEvents(
     async () => sameCaller(principal, await authenticateAdmin(deps, headers)),
     signal,
   );
-  try {
-    yield* followAllSessions(deps.events, access.signal);
-  } finally {
-    access.release();
+  const events = followAllSessions(deps.events, access.signal);
+  async function* read(): AsyncGenerator<SessionEvent> {
+    try {
+      yield* events;
+    } finally {
+      access.release();
+    }
   }
+  return read();
 }

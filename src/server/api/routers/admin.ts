@@ -621,16 +621,19 @@ export const adminRouter = createTRPCRouter({
      * Every conversation's events, live (tracked ids: `<session id>:<seq>`; no replay, the page reloads its lists),
      * until the caller's access ends (its key revoked, its user disabled: src/server/admin/auth/revocation.ts).
      */
-    events: adminProcedure.meta({ access: "agent" }).subscription(async function* ({ ctx, signal }) {
+    events: adminProcedure.meta({ access: "agent" }).subscription(({ ctx, signal }) => {
+      // Subscribed now, before tRPC tells the client the stream is open (its lists reload then): not on first read.
       const events = followInboxEvents(
         ctx.deps,
         ctx.principal,
         ctx.headers,
         signal ?? new AbortController().signal,
       );
-      for await (const event of events) {
-        yield tracked(`${event.session_id}:${event.seq}`, event);
-      }
+      return (async function* () {
+        for await (const event of events) {
+          yield tracked(`${event.session_id}:${event.seq}`, event);
+        }
+      })();
     }),
   }),
 
