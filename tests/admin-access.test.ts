@@ -90,6 +90,7 @@ const PUBLIC_PROCEDURES = new Set([
   "sessions.typing",
   "sessions.transcript",
   "visitors.email",
+  "visitors.context",
 ]);
 
 const PROCEDURES = Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(
@@ -194,9 +195,9 @@ describe("the route lists the access tests are generated from", () => {
       "/api/admin/exports/sessions",
       "/api/admin/exports/sessions/[id]",
       "/api/admin/knowledge/upload",
+      "/api/admin/reports/csv",
       "/api/admin/sessions/[id]/attachments",
       "/api/admin/sessions/[id]/attachments/[attachment_id]",
-      "/api/admin/reports/csv",
     ]);
   });
 });

@@ -18,3 +18,8 @@ export const ARTICLE_SLUG_MAX_CHARS = 80;
 export const ARTICLE_BODY_MAX_CHARS = 60_000;
 /** Characters of the knowledge base's search text. */
 export const ARTICLE_SEARCH_MAX_CHARS = 200;
+/** Characters in a saved answer-test suite's name (/admin/knowledge/tests, "Add to suite" on /admin/gaps). */
+export const ANSWER_TEST_SUITE_NAME_MAX_CHARS = 200;
+/** A team member's password (sign-in, invitations, /admin/profile): at least and at most this many characters. */
+export const PASSWORD_MIN_CHARS = 12;
+export const PASSWORD_MAX_CHARS = 256;

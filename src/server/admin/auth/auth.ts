@@ -16,6 +16,7 @@ import { commitChange } from "../../chat/events/commit-change";
 import { resolveAuthSecret } from "./auth-secret";
 import { enforceSignInLimits } from "./sign-in-throttle";
 import { errorFields, logger, redactSecrets } from "../../observability/logger";
+import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from "~/shared/limits";
 
 const ADMIN_SESSION_DAYS = 7;
 
@@ -66,7 +67,12 @@ function createAdminAuth(deps: Pick<ChatDeps, "db" | "dialect">) {
     // the Host header a browser sent is what names this site.
     trustedOrigins: env.BETTER_AUTH_URL ? [] : (request) => originsOfHost(request?.headers.get("host")),
     database: prismaAdapter(deps.db, { provider: deps.dialect }),
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12, maxPasswordLength: 256 },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: PASSWORD_MIN_CHARS,
+      maxPasswordLength: PASSWORD_MAX_CHARS,
+    },
     user: {
       modelName: "adminUser",
       // Read with every session (the role decides what the user may do: roles.ts); set only by our services.

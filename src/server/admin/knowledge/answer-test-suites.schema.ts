@@ -6,6 +6,7 @@ import {
   answerTestResultSchema,
   answerTestRunSchema,
 } from "./answer-tests";
+import { ANSWER_TEST_SUITE_NAME_MAX_CHARS } from "~/shared/limits";
 
 /** The newest runs kept per suite: older ones are deleted when a run is stored. */
 export const ANSWER_TEST_RUNS_KEPT = 50;
@@ -16,7 +17,10 @@ const suiteNameSchema = z
   .string()
   .trim()
   .min(1, "name must not be empty")
-  .max(200, "name must be at most 200 characters")
+  .max(
+    ANSWER_TEST_SUITE_NAME_MAX_CHARS,
+    `name must be at most ${ANSWER_TEST_SUITE_NAME_MAX_CHARS} characters`,
+  )
   .meta({ description: "The suite's name.", example: "Shipping questions" });
 
 const suiteQuestionsSchema = z

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { useTRPC } from "~/trpc/react";
+import { ANSWER_TEST_SUITE_NAME_MAX_CHARS } from "~/shared/limits";
 
 const NEW = "";
 
@@ -58,7 +59,7 @@ export function AddToSuite({ question }: { question: string }) {
           value={name}
           onChange={(event) => setName(event.target.value)}
           required
-          maxLength={200}
+          maxLength={ANSWER_TEST_SUITE_NAME_MAX_CHARS}
         />
       )}{" "}
       <button type="submit" className="secondary" disabled={add.isPending || create.isPending}>

@@ -2,6 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from "~/shared/limits";
 
 /**
  * Changes the signed-in user's password through Better Auth (POST /api/auth/change-password: the current password
@@ -57,8 +58,8 @@ export function ChangePasswordForm() {
           name="new"
           type="password"
           autoComplete="new-password"
-          minLength={12}
-          maxLength={256}
+          minLength={PASSWORD_MIN_CHARS}
+          maxLength={PASSWORD_MAX_CHARS}
           required
         />
       </label>
@@ -68,8 +69,8 @@ export function ChangePasswordForm() {
           name="repeat"
           type="password"
           autoComplete="new-password"
-          minLength={12}
-          maxLength={256}
+          minLength={PASSWORD_MIN_CHARS}
+          maxLength={PASSWORD_MAX_CHARS}
           required
         />
       </label>

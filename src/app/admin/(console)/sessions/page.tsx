@@ -8,6 +8,8 @@ import { DateRangeFields, FilterForm } from "../../_components/filter-form";
 import { formatTime, queryString } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
 import { SearchSnippet } from "../../_components/search-snippet";
+import { SEARCH_MAX_CHARS } from "~/shared/search-snippet";
+import { LABEL_MAX_CHARS } from "~/shared/labels";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminSessions");
@@ -61,12 +63,12 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
             defaultValue={filters.q}
             placeholder={t("searchPlaceholder")}
             size={28}
-            maxLength={200}
+            maxLength={SEARCH_MAX_CHARS}
           />
         </label>
         <label>
           {t("label")}
-          <input name="label" defaultValue={filters.label} size={12} maxLength={40} />
+          <input name="label" defaultValue={filters.label} size={12} maxLength={LABEL_MAX_CHARS} />
         </label>
         <DateRangeFields filters={filters} labels={{ from: t("startedFrom"), to: t("to") }} />
         <label>

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { acceptInviteAction } from "./actions";
+import { PASSWORD_MIN_CHARS } from "~/shared/limits";
 
 /** Sets the invited user's password, then sends them to sign in. */
 export function InviteForm({ token, email, name }: { token: string; email: string; name: string }) {
@@ -42,14 +43,20 @@ export function InviteForm({ token, email, name }: { token: string; email: strin
           name="password"
           type="password"
           autoComplete="new-password"
-          minLength={12}
+          minLength={PASSWORD_MIN_CHARS}
           required
           autoFocus
         />
       </label>
       <label>
         {t("repeat")}
-        <input name="repeat" type="password" autoComplete="new-password" minLength={12} required />
+        <input
+          name="repeat"
+          type="password"
+          autoComplete="new-password"
+          minLength={PASSWORD_MIN_CHARS}
+          required
+        />
       </label>
       {error && (
         <p role="alert" className="error" style={{ margin: 0 }}>

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import type { AnswerTestSuiteDto } from "~/server/admin/knowledge/answer-test-suites.schema";
 import { useTRPC } from "~/trpc/react";
 import { parseLines } from "./answer-tests-form";
+import { ANSWER_TEST_SUITE_NAME_MAX_CHARS } from "~/shared/limits";
 
 const WHEN = { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" } as const;
 
@@ -60,7 +61,12 @@ export function SavedSuites({ text, onLoad }: { text: string; onLoad: (text: str
       <form className="filters" onSubmit={onCreate}>
         <label>
           {t("name")}
-          <input value={name} onChange={(event) => setName(event.target.value)} required maxLength={200} />
+          <input
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            required
+            maxLength={ANSWER_TEST_SUITE_NAME_MAX_CHARS}
+          />
         </label>
         <button type="submit" disabled={create.isPending || parseLines(text).length === 0}>
           {t("saveAs")}
