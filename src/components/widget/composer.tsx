@@ -43,7 +43,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   const over = text.length - MAX_CHARS;
   const canSend = !busy && !disabled && (text.length > 0 || hasAttachments) && over <= 0;
   const picker = useRef<HTMLInputElement>(null);
-  const t2 = useTranslations("Widget.attachments");
+  const tAttach = useTranslations("Widget.attachments");
 
   function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
     const files = filesOf(event.clipboardData);
@@ -93,16 +93,6 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
           onAttach(files);
         }}
       />
-      <button
-        type="button"
-        className="vc-attach"
-        aria-label={t2("attach")}
-        title={t2("attach")}
-        disabled={disabled}
-        onClick={() => picker.current?.click()}
-      >
-        <PaperclipIcon />
-      </button>
       <label htmlFor="vc-input" className="vc-sr">
         {t("label")}
       </label>
@@ -123,6 +113,17 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
       <span id="vc-input-hint" className="vc-sr">
         {t("hint")}
       </span>
+      {/* After the text field: the keyboard reaches the composer first (the header, then the composer). */}
+      <button
+        type="button"
+        className="vc-attach"
+        aria-label={tAttach("attach")}
+        title={tAttach("attach")}
+        disabled={disabled}
+        onClick={() => picker.current?.click()}
+      >
+        <PaperclipIcon />
+      </button>
       {text.length >= COUNT_FROM && (
         <span id="vc-input-count" className="vc-count" data-over={over > 0 || undefined} aria-live="polite">
           {over > 0
