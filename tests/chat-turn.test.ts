@@ -73,6 +73,7 @@ describe("chat turn reducer", () => {
       key: "t1",
       sessionId: "s1",
       text: "hello",
+      attachments: [],
       createdAt: AT,
       userId: null,
       assistantId: null,
@@ -387,6 +388,7 @@ describe("chat items", () => {
         key: "t1:user",
         role: "user",
         content: "hello",
+        attachments: [],
         sources: [],
         createdAt: AT,
         state: "sending",
@@ -401,6 +403,7 @@ describe("chat items", () => {
         key: "t1:assistant",
         role: "assistant",
         content: "",
+        attachments: [],
         sources: [],
         createdAt: AT,
         state: "streaming",
@@ -412,6 +415,20 @@ describe("chat items", () => {
         feedback: null,
       },
     ]);
+  });
+
+  it("a message sent with files shows them before the server has it, and the server's copy after", () => {
+    const file = {
+      id: "f1",
+      name: "shot.png",
+      content_type: "image/png",
+      size: 68,
+      url: "/api/chats/sessions/s1/attachments/f1/",
+    };
+    const turn = newTurn("t1", "s1", "shot.png", AT, [file]);
+    expect(mergeChatItems([], reduce([{ type: "sent", turn }]).turns)[0]?.attachments).toEqual([file]);
+    const stored = { ...message("u1", "user", "complete", "shot.png"), attachments: [file] };
+    expect(mergeChatItems([stored], [])[0]?.attachments).toEqual([file]);
   });
 
   it("a finished reply can be rated and carries the visitor's feedback; others cannot", () => {

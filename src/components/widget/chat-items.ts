@@ -1,5 +1,6 @@
 import type { inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "~/server/api/root";
+import type { AttachmentDto } from "~/server/chat/attachments/attachment.schema";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
 import { isRetryableStatus, type MessageStatus } from "~/shared/message-status";
 import type { Turn, TurnPhase } from "./chat-turn";
@@ -24,6 +25,8 @@ export interface ChatItem {
   /** The agent's name (role agent). */
   authorName?: string | null;
   content: string;
+  /** The files the message carries. */
+  attachments: AttachmentDto[];
   /** Help-article links shown under an assistant reply ([] if it is not grounded in them). */
   sources: MessageSource[];
   createdAt: string;
@@ -52,6 +55,7 @@ function fromServer(message: Message, previous: Message | undefined): ChatItem {
     kind: message.kind,
     authorName: message.author_name,
     content: message.content,
+    attachments: message.attachments,
     sources: message.sources,
     createdAt: message.created_at,
     state: message.status,
@@ -80,6 +84,7 @@ function assistantOf(turn: Turn): ChatItem {
     key: turn.assistantId ?? `${turn.key}:assistant`,
     role: "assistant",
     content: turn.reply,
+    attachments: [],
     sources: turn.sources,
     createdAt: turn.createdAt,
     state,
@@ -103,6 +108,7 @@ export function mergeChatItems(server: readonly Message[], turns: readonly Turn[
         key: turn.userId ?? `${turn.key}:user`,
         role: "user",
         content: turn.text,
+        attachments: turn.attachments,
         sources: [],
         createdAt: turn.createdAt,
         state: isUnsent(turn.phase) ? turn.phase : "complete",

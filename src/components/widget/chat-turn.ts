@@ -1,3 +1,4 @@
+import type { AttachmentDto } from "~/server/chat/attachments/attachment.schema";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
 import type { MessageStatus } from "~/shared/message-status";
 
@@ -23,6 +24,8 @@ export interface Turn {
   attempt: number;
   /** Set when this turn regenerates an existing failed or stopped reply (messages.retryStream). */
   retryOf: string | null;
+  /** Files uploaded beforehand, sent with the message (attachment_ids). */
+  attachments: AttachmentDto[];
   /** The server stored the message with no reply: a person answers this conversation (mode waiting/agent). */
   silent?: boolean;
 }
@@ -80,11 +83,18 @@ export type ChatTurnEvent =
   | { type: "withdrawn"; key: string };
 
 /** A message the visitor sends now. */
-export function newTurn(key: string, sessionId: string | null, text: string, createdAt: string): Turn {
+export function newTurn(
+  key: string,
+  sessionId: string | null,
+  text: string,
+  createdAt: string,
+  attachments: AttachmentDto[] = [],
+): Turn {
   return {
     key,
     sessionId,
     text,
+    attachments,
     createdAt,
     userId: null,
     assistantId: null,

@@ -2,6 +2,8 @@
 
 import { useTranslations } from "next-intl";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { textOrNames } from "~/components/attachments/upload";
+import { AttachmentVisitorContext, PendingAttachments, usePendingAttachments } from "./attachments";
 import { mergeChatItems, type ChatItem } from "./chat-items";
 import { Composer } from "./composer";
 import { ConnectionNotice } from "./connection-notice";
@@ -59,6 +61,14 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
   );
   const chat = useChatStream({ visitorId, createSession: sessions.create, restoreDraft });
   const handoff = useHandoff({ visitorId, sessionId: activeId ?? null, createSession: sessions.create });
+  const { create: createSession } = sessions;
+  // Files go into the open conversation; with none open yet, it is created first (as sending would).
+  const ensureSession = useCallback(
+    () => (activeId ? Promise.resolve(activeId) : createSession()),
+    [activeId, createSession],
+  );
+  const files = usePendingAttachments(visitorId, ensureSession);
+  const pendingFiles = files.of(activeId ?? null);
   const live = useSessionEvents(visitorId, activeId ?? null, handoff.onSessionEvent);
 
   const { turnsOf } = chat;
@@ -101,7 +111,9 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
 
   function send(text: string) {
     handoff.visitorTyped("");
-    chat.send(text, activeId ?? null);
+    // A message needs text: one of files only says their names (docs/widget.md).
+    const attachments = files.take(activeId ?? null);
+    chat.send(textOrNames(text, attachments), activeId ?? null, attachments);
     setDraft("");
     setSentCount((n) => n + 1);
   }
@@ -130,7 +142,7 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
   }
 
   return (
-    <>
+    <AttachmentVisitorContext.Provider value={visitorId}>
       <WidgetHeader
         title={options.title}
         subtitle={options.subtitle}
@@ -204,7 +216,15 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
               )
             }
           />
+          <PendingAttachments
+            attachments={pendingFiles}
+            uploading={files.uploading}
+            error={files.error}
+            onRemove={files.remove}
+          />
           <Composer
+            hasAttachments={pendingFiles.length > 0}
+            onAttach={(chosen) => void files.attach(chosen)}
             ref={input}
             draft={draft}
             onDraftChange={(text) => {
@@ -223,7 +243,7 @@ export function ChatView({ options, visitorId, host, onErased, onShown }: Props)
       <div className="vc-sr" aria-live="polite" aria-atomic="true">
         {chat.announcement}
       </div>
-    </>
+    </AttachmentVisitorContext.Provider>
   );
 }
 

@@ -1,9 +1,17 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { forwardRef, type FormEvent, type KeyboardEvent } from "react";
+import {
+  forwardRef,
+  useRef,
+  type ClipboardEvent,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+} from "react";
+import { ATTACHMENT_ACCEPT, filesOf } from "~/components/attachments/upload";
 import { MESSAGE_MAX_CHARS } from "~/shared/limits";
-import { SendIcon, StopIcon } from "./icons";
+import { PaperclipIcon, SendIcon, StopIcon } from "./icons";
 
 const MAX_CHARS = MESSAGE_MAX_CHARS;
 /** The character counter shows from here on. */
@@ -17,11 +25,15 @@ interface Props {
   /** A reply is on its way in this conversation: the send button becomes a stop button. */
   busy: boolean;
   disabled: boolean;
+  /** Files are waiting to go with the next message: it may be sent without text. */
+  hasAttachments: boolean;
+  /** The visitor chose, pasted or dropped files. */
+  onAttach: (files: File[]) => void;
 }
 
 /** Enter sends, Shift+Enter starts a new line; the text is kept until the message is really sent. */
 export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer(
-  { draft, onDraftChange, onSend, onStop, busy, disabled },
+  { draft, onDraftChange, onSend, onStop, busy, disabled, hasAttachments, onAttach },
   ref,
 ) {
   const t = useTranslations("Widget.composer");
@@ -29,7 +41,23 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   // No maxLength on the textarea: it would cut a long paste silently. Over the limit, the counter says so and
   // the message is not sent.
   const over = text.length - MAX_CHARS;
-  const canSend = !busy && !disabled && text.length > 0 && over <= 0;
+  const canSend = !busy && !disabled && (text.length > 0 || hasAttachments) && over <= 0;
+  const picker = useRef<HTMLInputElement>(null);
+  const tAttach = useTranslations("Widget.attachments");
+
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = filesOf(event.clipboardData);
+    if (files.length === 0) return;
+    event.preventDefault();
+    onAttach(files);
+  }
+
+  function onDrop(event: DragEvent<HTMLFormElement>) {
+    const files = filesOf(event.dataTransfer);
+    if (files.length === 0) return;
+    event.preventDefault();
+    onAttach(files);
+  }
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -44,7 +72,27 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   }
 
   return (
-    <form className="vc-composer" onSubmit={submit}>
+    <form
+      className="vc-composer"
+      onSubmit={submit}
+      onDragOver={(event) => {
+        if (event.dataTransfer.types.includes("Files")) event.preventDefault();
+      }}
+      onDrop={onDrop}
+    >
+      <input
+        ref={picker}
+        type="file"
+        multiple
+        hidden
+        accept={ATTACHMENT_ACCEPT}
+        data-testid="attach-input"
+        onChange={(event) => {
+          const files = Array.from(event.target.files ?? []);
+          event.target.value = "";
+          onAttach(files);
+        }}
+      />
       <label htmlFor="vc-input" className="vc-sr">
         {t("label")}
       </label>
@@ -60,10 +108,22 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
         disabled={disabled}
         onChange={(event) => onDraftChange(event.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <span id="vc-input-hint" className="vc-sr">
         {t("hint")}
       </span>
+      {/* After the text field: the keyboard reaches the composer first (the header, then the composer). */}
+      <button
+        type="button"
+        className="vc-attach"
+        aria-label={tAttach("attach")}
+        title={tAttach("attach")}
+        disabled={disabled}
+        onClick={() => picker.current?.click()}
+      >
+        <PaperclipIcon />
+      </button>
       {text.length >= COUNT_FROM && (
         <span id="vc-input-count" className="vc-count" data-over={over > 0 || undefined} aria-live="polite">
           {over > 0

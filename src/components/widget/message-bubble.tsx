@@ -2,6 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { lazy, memo, Suspense } from "react";
+import { MessageAttachments } from "./attachments";
 import { CopyButton } from "./copy-button";
 import type { ChatItem } from "./chat-items";
 import { fullTime, messageTime } from "./format-time";
@@ -128,6 +129,7 @@ export const MessageBubble = memo(function MessageBubble({
         {item.content !== "" && <Body text={item.content} breaks={item.role !== "assistant"} />}
         {failedEmpty && <p className="vc-failed-text">{t("errors.replyFailed")}</p>}
         {streaming && <TypingDots />}
+        <MessageAttachments attachments={item.attachments} />
       </div>
       {item.role === "assistant" && !streaming && item.sources.length > 0 && (
         <Sources sources={item.sources} />

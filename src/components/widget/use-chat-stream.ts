@@ -3,6 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useReducer, useRef } from "react";
+import type { AttachmentDto } from "~/server/chat/attachments/attachment.schema";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import type { ChatItem } from "./chat-items";
 import {
@@ -97,7 +98,14 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
         const events = start.retryOf
           ? await client.messages.retryStream.mutate({ id: start.retryOf, visitor_id: visitorId }, options)
           : await client.messages.chatStream.mutate(
-              { message: start.text, session_id: sessionId, visitor_id: visitorId },
+              {
+                message: start.text,
+                session_id: sessionId,
+                visitor_id: visitorId,
+                ...(start.attachments.length > 0
+                  ? { attachment_ids: start.attachments.map((attachment) => attachment.id) }
+                  : {}),
+              },
               options,
             );
         for await (const event of events) {
@@ -144,8 +152,8 @@ export function useChatStream({ visitorId, createSession, restoreDraft }: Option
   }, [run]);
 
   const send = useCallback(
-    (text: string, sessionId: string | null) => {
-      const turn = newTurn(crypto.randomUUID(), sessionId, text, new Date().toISOString());
+    (text: string, sessionId: string | null, attachments: AttachmentDto[] = []) => {
+      const turn = newTurn(crypto.randomUUID(), sessionId, text, new Date().toISOString(), attachments);
       dispatch({ type: "sent", turn });
       void run(turn);
     },

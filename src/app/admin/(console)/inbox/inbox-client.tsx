@@ -9,6 +9,7 @@ import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { isSessionMode } from "~/shared/session-modes";
 import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { fillSavedReply } from "~/shared/saved-replies";
+import { textOrNames } from "~/components/attachments/upload";
 import { metadataPreview } from "../../_components/format";
 import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
@@ -16,6 +17,7 @@ import { SessionLabels } from "./session-labels";
 import { SessionNotes } from "./session-notes";
 import { VisitorContextPanel } from "../../_components/visitor-context";
 import { INBOX_FILTERS as FILTERS, type InboxFilter } from "./filter";
+import { AgentAttachButton, MessageFiles, useAgentAttachments } from "./attachments";
 
 const noSubscription = () => () => undefined;
 
@@ -415,6 +417,7 @@ function Conversation({
   const savedReplies = useQuery(trpc.admin.cannedResponses.list.queryOptions());
   const send = useMutation(trpc.admin.sessions.message.mutationOptions(options));
   const typing = useMutation(trpc.admin.sessions.typing.mutationOptions());
+  const files = useAgentAttachments(id);
   const lastSignal = useRef(0);
   const idle = useRef<number | undefined>(undefined);
 
@@ -455,11 +458,25 @@ function Conversation({
       insertSavedReply(suggestions[0].content);
       return;
     }
-    const message = draft.trim();
+    const attachments = files.pending;
+    // A message needs text: one of files only says their names (docs/admin.md).
+    const message = textOrNames(draft, attachments);
     if (!message) return;
     window.clearTimeout(idle.current);
     lastSignal.current = 0;
-    send.mutate({ id, message }, { onSuccess: () => setDraft("") });
+    send.mutate(
+      {
+        id,
+        message,
+        ...(attachments.length > 0 ? { attachment_ids: attachments.map((attachment) => attachment.id) } : {}),
+      },
+      {
+        onSuccess: () => {
+          setDraft("");
+          files.clear();
+        },
+      },
+    );
   }
 
   return (
@@ -526,6 +543,7 @@ function Conversation({
                 · {format.dateTime(new Date(message.created_at), WHEN)}
               </span>
               <p dir="auto">{message.content}</p>
+              <MessageFiles sessionId={id} attachments={message.attachments} />
             </li>
           ),
         )}
@@ -583,7 +601,12 @@ function Conversation({
         )}
       </div>
       {mine && (
-        <form className="inbox-reply" onSubmit={submit}>
+        <form
+          className="inbox-reply"
+          onSubmit={submit}
+          data-dragging={files.dragging || undefined}
+          {...files.dropHandlers}
+        >
           <label>
             {t("replyAs", { name: me.name })}
             <textarea
@@ -597,9 +620,11 @@ function Conversation({
               onKeyDown={(event) => {
                 if (event.key === "Enter" && !event.shiftKey) submit(event);
               }}
+              onPaste={files.onPaste}
             />
           </label>
-          <button type="submit" disabled={send.isPending}>
+          <AgentAttachButton files={files} />
+          <button type="submit" disabled={send.isPending || files.uploading}>
             {t("send")}
           </button>
           {slash && (
