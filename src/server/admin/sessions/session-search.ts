@@ -30,6 +30,11 @@ function tsQuery(words: string[]): string {
   return words.map((word) => `'${word.replaceAll("\\", "\\\\").replaceAll("'", "''")}':*`).join(" & ");
 }
 
+/**
+ * Visitor, assistant and agent messages. On PostgreSQL compared as the enum (not `role::text`), so the planner
+ * uses the column's statistics: with `role::text IN (…)` it guessed 1.5 % of the rows and chose the GIN bitmap
+ * and a sort for common words (110,000 rows read for `widget`) instead of walking created_at newest first.
+ */
 const SEARCHED_ROLES = Prisma.sql`('user', 'assistant', 'agent')`;
 
 /** One matching message: where it is in the newest-first walk, and its conversation. */
@@ -55,7 +60,7 @@ export async function matchingMessages(
     const rows = await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
       SELECT id::text AS id, session_id::text AS session_id, created_at FROM messages
       WHERE to_tsvector('simple'::regconfig, content) @@ to_tsquery('simple'::regconfig, ${tsQuery(words)})
-        AND role::text IN ${SEARCHED_ROLES} ${after}
+        AND role IN ${SEARCHED_ROLES} ${after}
       ORDER BY created_at DESC, id DESC
       LIMIT ${take}`;
     return rows.map((row) => ({
