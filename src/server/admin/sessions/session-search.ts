@@ -37,6 +37,24 @@ function tsQuery(words: string[]): string {
  */
 const SEARCHED_ROLES = Prisma.sql`('user', 'assistant', 'agent')`;
 
+/**
+ * PostgreSQL: below this many matching messages (the planner's estimate, from the GIN index's statistics) a search
+ * reads every match from the GIN index; above it, it walks messages newest first. Walking finds `take` matches in
+ * about take × messages / matches rows, each one's words computed (≈ 10–35 µs); the GIN bitmap reads every match
+ * once (similar per row): they cost the same near √(500 × 1,000,000) ≈ 22,000. Left to itself the planner walked
+ * for `double charge` (160,000 rows, 2 s at 1,000,000 messages: it takes the two words as independent).
+ */
+export const GIN_MAX_ESTIMATE = 20_000;
+
+/** Whether the planner expects at most GIN_MAX_ESTIMATE matching messages (EXPLAIN only: no rows are read). */
+async function fewMatches(deps: ChatDeps, query: string): Promise<boolean> {
+  const [row] = await deps.db.$queryRaw<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }[]>`
+    EXPLAIN (FORMAT JSON) SELECT 1 FROM messages
+    WHERE to_tsvector('simple'::regconfig, content) @@ to_tsquery('simple'::regconfig, ${query})`;
+  const estimate = row?.["QUERY PLAN"][0]?.Plan["Plan Rows"];
+  return estimate !== undefined && estimate <= GIN_MAX_ESTIMATE;
+}
+
 /** One matching message: where it is in the newest-first walk, and its conversation. */
 export interface MatchingMessage {
   id: string;
@@ -57,12 +75,24 @@ export async function matchingMessages(
       before && "at" in before
         ? Prisma.sql`AND (created_at, id) < (${before.at}, ${before.id}::uuid)`
         : Prisma.empty;
-    const rows = await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
-      SELECT id::text AS id, session_id::text AS session_id, created_at FROM messages
-      WHERE to_tsvector('simple'::regconfig, content) @@ to_tsquery('simple'::regconfig, ${tsQuery(words)})
-        AND role IN ${SEARCHED_ROLES} ${after}
-      ORDER BY created_at DESC, id DESC
-      LIMIT ${take}`;
+    const query = tsQuery(words);
+    const matches = Prisma.sql`to_tsvector('simple'::regconfig, content) @@ to_tsquery('simple'::regconfig, ${query})`;
+    // Few matches: all of them from the GIN index (a bitmap), then sorted. Many: created_at walked newest first,
+    // each message's words checked, until `take` match (`IS TRUE` keeps the GIN index out of that plan).
+    const rows = (await fewMatches(deps, query))
+      ? await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
+          WITH hits AS MATERIALIZED (
+            SELECT id, session_id, created_at FROM messages
+            WHERE ${matches} AND role IN ${SEARCHED_ROLES} ${after}
+          )
+          SELECT id::text AS id, session_id::text AS session_id, created_at FROM hits
+          ORDER BY created_at DESC, id DESC
+          LIMIT ${take}`
+      : await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
+          SELECT id::text AS id, session_id::text AS session_id, created_at FROM messages
+          WHERE (${matches}) IS TRUE AND role IN ${SEARCHED_ROLES} ${after}
+          ORDER BY created_at DESC, id DESC
+          LIMIT ${take}`;
     return rows.map((row) => ({
       id: row.id,
       session_id: row.session_id,
