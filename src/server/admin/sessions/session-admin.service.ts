@@ -7,7 +7,13 @@ import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
 import { decodeCursor, keysetWhere, toPage, type Keyset } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import { searchWords, snippetOf } from "~/shared/search-snippet";
-import { matchingMessages, MATCH_BATCHES, MATCH_SCAN_MAX, type MatchingMessage } from "./session-search";
+import {
+  matchingMessages,
+  searchPlan,
+  MATCH_BATCHES,
+  MATCH_SCAN_MAX,
+  type MatchingMessage,
+} from "./session-search";
 import type {
   AdminSessionDto,
   AdminSessionListItemDto,
@@ -206,9 +212,10 @@ async function searchSessions(
   const foundIds: string[] = [];
   let before: MatchingMessage["position"] | null = null;
   let scanned = 0;
+  const plan = await searchPlan(deps, words);
   for (let round = 0; foundIds.length < limit && scanned < MATCH_SCAN_MAX; round += 1) {
     const take = MATCH_BATCHES[Math.min(round, MATCH_BATCHES.length - 1)]!;
-    const batch = await matchingMessages(deps, words, before, take);
+    const batch = await matchingMessages(deps, words, plan, before, take);
     scanned += batch.length;
     const fresh: string[] = [];
     for (const message of batch)

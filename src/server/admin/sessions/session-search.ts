@@ -55,6 +55,19 @@ async function fewMatches(deps: ChatDeps, query: string): Promise<boolean> {
   return estimate !== undefined && estimate <= GIN_MAX_ESTIMATE;
 }
 
+/**
+ * PostgreSQL's walk: `content ILIKE '%word%'` for every word, a cheap test every match passes (a lexeme of the
+ * `simple` configuration is a lower-cased run of the text, so a message whose lexemes start with the words contains
+ * them), checked before the costly to_tsvector of each walked message. Words are letters, marks and digits only
+ * (searchWords), never LIKE syntax.
+ */
+function containsAll(words: string[]): Prisma.Sql {
+  return Prisma.join(
+    words.map((word) => Prisma.sql`content ILIKE ${`%${word}%`}`),
+    " AND ",
+  );
+}
+
 /** One matching message: where it is in the newest-first walk, and its conversation. */
 export interface MatchingMessage {
   id: string;
@@ -63,10 +76,22 @@ export interface MatchingMessage {
   position: { rowid: bigint | number } | { at: Date; id: string };
 }
 
+/**
+ * How a search reads its matches: SQLite from FTS5 (newest rowid first); PostgreSQL from the GIN index (few
+ * matches) or walking created_at (many). Decided once per search.
+ */
+export type SearchPlan = "fts" | "gin" | "walk";
+
+export async function searchPlan(deps: ChatDeps, words: string[]): Promise<SearchPlan> {
+  if (deps.dialect !== "postgresql") return "fts";
+  return (await fewMatches(deps, tsQuery(words))) ? "gin" : "walk";
+}
+
 /** The next `take` matching messages, newest first, after `before` (the last of the previous batch). */
 export async function matchingMessages(
   deps: ChatDeps,
   words: string[],
+  plan: SearchPlan,
   before: MatchingMessage["position"] | null,
   take: number,
 ): Promise<MatchingMessage[]> {
@@ -79,8 +104,9 @@ export async function matchingMessages(
     const matches = Prisma.sql`to_tsvector('simple'::regconfig, content) @@ to_tsquery('simple'::regconfig, ${query})`;
     // Few matches: all of them from the GIN index (a bitmap), then sorted. Many: created_at walked newest first,
     // each message's words checked, until `take` match (`IS TRUE` keeps the GIN index out of that plan).
-    const rows = (await fewMatches(deps, query))
-      ? await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
+    const rows =
+      plan === "gin"
+        ? await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
           WITH hits AS MATERIALIZED (
             SELECT id, session_id, created_at FROM messages
             WHERE ${matches} AND role IN ${SEARCHED_ROLES} ${after}
@@ -88,9 +114,9 @@ export async function matchingMessages(
           SELECT id::text AS id, session_id::text AS session_id, created_at FROM hits
           ORDER BY created_at DESC, id DESC
           LIMIT ${take}`
-      : await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
+        : await deps.db.$queryRaw<{ id: string; session_id: string; created_at: Date }[]>`
           SELECT id::text AS id, session_id::text AS session_id, created_at FROM messages
-          WHERE (${matches}) IS TRUE AND role IN ${SEARCHED_ROLES} ${after}
+          WHERE ${containsAll(words)} AND (${matches}) IS TRUE AND role IN ${SEARCHED_ROLES} ${after}
           ORDER BY created_at DESC, id DESC
           LIMIT ${take}`;
     return rows.map((row) => ({
