@@ -16,7 +16,7 @@ import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { ChatDeps } from "../../chat/deps";
 
 /** Matching messages read per batch: a small first one (most searches end there), then larger ones. */
-export const MATCH_BATCHES = [500, 2000] as const;
+export const MATCH_BATCHES = [1000, 4000] as const;
 /** A search reads at most this many matching messages (the newest) before it stops looking for more results. */
 export const MATCH_SCAN_MAX = 100_000;
 
