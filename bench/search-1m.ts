@@ -4,6 +4,10 @@
  * SQLite (FTS5) and PostgreSQL (GIN on to_tsvector('simple', content)). Not part of the test suite.
  *
  *   npx tsx bench/search-1m.ts [--messages 1000000] [--sessions 50000] [--samples 5] [--dialect sqlite,postgresql]
+ *     [--keep] [--sqlite-url file:…] [--postgresql-url postgresql://…]
+ *
+ * `--keep` leaves the seeded databases in place and prints their URLs; `--<dialect>-url` benches such a database
+ * again without seeding (e.g. before and after a change, on one seed). Drop them by hand afterwards.
  *
  * Seeding is bulk SQL on a freshly migrated database (SQLite: one prepared INSERT in one transaction, the FTS5
  * triggers indexing as rows arrive; PostgreSQL: INSERT … SELECT unnest(…) in batches of 10,000, then ANALYZE).
@@ -202,13 +206,26 @@ async function seed(dialect: Dialect, url: string, messages: number, sessions: n
   }
 }
 
-async function benchDialect(dialect: Dialect, messages: number, sessions: number, samples: number) {
-  const testDatabase = await createTestDatabase(dialect);
-  const seeding = performance.now();
-  await seed(dialect, testDatabase.url, messages, sessions);
-  console.log(
-    `${dialect}: seeded ${messages} messages in ${sessions} sessions in ${fmt((performance.now() - seeding) / 1000)} s · ${machineLine()}`,
-  );
+async function benchDialect(
+  dialect: Dialect,
+  messages: number,
+  sessions: number,
+  samples: number,
+  /** A database seeded by an earlier `--keep` run (before/after comparisons on one seed), or a fresh one. */
+  reuse: string | undefined,
+  keep: boolean,
+) {
+  const testDatabase = reuse
+    ? { dialect, url: reuse, drop: async () => {} }
+    : await createTestDatabase(dialect);
+  if (!reuse) {
+    const seeding = performance.now();
+    await seed(dialect, testDatabase.url, messages, sessions);
+    console.log(
+      `${dialect}: seeded ${messages} messages in ${sessions} sessions in ${fmt((performance.now() - seeding) / 1000)} s · ${machineLine()}`,
+    );
+  } else console.log(`${dialect}: reusing ${reuse}`);
+  if (keep && !reuse) console.log(`${dialect}: kept for --${dialect}-url ${testDatabase.url}`);
   const database = await openDatabase(testDatabase.url);
   const deps = testDeps(database);
   const all: number[] = [];
@@ -230,7 +247,7 @@ async function benchDialect(dialect: Dialect, messages: number, sessions: number
     }
   } finally {
     await database.close();
-    await testDatabase.drop();
+    if (!keep && !reuse) await testDatabase.drop();
   }
   printTable(
     `${dialect}: listAdminSessions with q (limit 50), ${samples} samples each`,
@@ -251,7 +268,8 @@ async function main(): Promise<void> {
   const samples = intFlag(flags, "samples", 5);
   const dialects = (flags.dialect ?? "sqlite,postgresql").split(",") as Dialect[];
   console.log(`conversation search: ${messages} messages, ${sessions} sessions · ${machineLine()}`);
-  for (const dialect of dialects) await benchDialect(dialect, messages, sessions, samples);
+  for (const dialect of dialects)
+    await benchDialect(dialect, messages, sessions, samples, flags[`${dialect}-url`], flags.keep === "true");
 }
 
 main().catch((error: unknown) => {

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAdminSessions } from "~/server/admin/sessions/session-admin.service";
 import { listAdminSessionsInputSchema } from "~/server/admin/sessions/session-admin.schema";
-import { MATCH_BATCHES } from "~/server/admin/sessions/session-search";
+import { MATCH_BATCHES, matchingMessages } from "~/server/admin/sessions/session-search";
 import type { ChatDeps } from "~/server/chat/deps";
 import { eraseVisitor } from "~/server/chat/visitors/erase-visitor";
 import { snippetOf, snippetPieces, searchWords } from "~/shared/search-snippet";
@@ -106,6 +106,25 @@ describeEachDatabase("conversation search", (database, dialect) => {
     expect(await ids({ q: "grüße köln" })).toEqual([arabic.sessionId]);
     expect(await ids({ q: "مرحبا" })).toEqual([arabic.sessionId]);
     expect(await ids({ q: "استرد" })).toEqual([arabic.sessionId]);
+  });
+
+  it("finds the same messages whichever way PostgreSQL reads them (GIN index or created_at walk)", async () => {
+    if (dialect !== "postgresql") return;
+    for (const q of [
+      "refund",
+      "REIMB",
+      "parcel tracking",
+      "grüße köln",
+      "استرد",
+      "parcel zeppelin",
+      "agent_joined",
+    ]) {
+      const words = searchWords(q);
+      const gin = await matchingMessages(deps, words, "gin", null, 100);
+      const walk = await matchingMessages(deps, words, "walk", null, 100);
+      expect(walk.map((message) => message.id)).toEqual(gin.map((message) => message.id));
+      if (!["parcel zeppelin", "agent_joined"].includes(q)) expect(gin.length).toBeGreaterThan(0);
+    }
   });
 
   it("does not search system lines", async () => {
