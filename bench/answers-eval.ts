@@ -13,6 +13,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { detect } from "tinyld";
 import { z } from "zod";
 import { importUploadedFile } from "~/server/admin/knowledge/knowledge-import";
@@ -138,7 +139,11 @@ async function evaluate(name: string): Promise<void> {
     await knowledge.current();
     const buildMs = performance.now() - buildStart;
     const embedStart = performance.now();
+    // How long the main thread is held per embedding turn (nothing else runs in this process meanwhile).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     await knowledge.embeddedReady();
+    loopDelay.disable();
     const embedMs = performance.now() - embedStart;
     const responder = new KnowledgeBaseResponder(knowledge, { chunkDelayMs: 0 });
 
@@ -188,7 +193,11 @@ async function evaluate(name: string): Promise<void> {
     console.log(`\n## ${name} (${set.package}: ${files.length} pages, ${rows.length} articles)`);
     console.log(
       `import ${(importMs / 1000).toFixed(1)} s, index build ${buildMs.toFixed(0)} ms, ` +
-        (embedded ? `embedded model: passages embedded in ${(embedMs / 1000).toFixed(1)} s` : "lexical only"),
+        (embedded
+          ? `embedded model: ${knowledge.vectorsComputed} passage vectors computed in ${(embedMs / 1000).toFixed(1)} s, ` +
+            `event loop held at most ${(loopDelay.max / 1e6).toFixed(0)} ms ` +
+            `(p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)}, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)})`
+          : "lexical only"),
     );
     console.log(`right page first:          ${pct(top1, total)}`);
     console.log(`right page in the top 3:   ${pct(top3, total)}`);
