@@ -6,6 +6,7 @@
  * endpoint), as the chat would.
  *
  *   npx tsx bench/answers-eval.ts [--set sqlite|debian-handbook] [--embedded off] [--verbose] [--cache DIR]
+ *     [--vectors DIR]   (passage vectors computed ahead by bench/embed-vectors.ts, stored before the run)
  *
  * Reports per set: right page first, right page in the top 3, off-topic declined, other-language top 3, the
  * median answer length, and the built-in replies (not found, small talk, handoff) in the question's language.
@@ -13,9 +14,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { detect } from "tinyld";
 import { z } from "zod";
 import { importUploadedFile } from "~/server/admin/knowledge/knowledge-import";
+import { EMBEDDED_MODEL_ID, embeddedModel } from "~/server/chat/knowledge/embedded-model";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
@@ -133,12 +136,34 @@ async function evaluate(name: string): Promise<void> {
     // --embedded off: lexical ranking only (the app with EMBEDDED_EMBEDDINGS=off); default: as the app's default,
     // the embedded sentence model beside it, its vectors computed before the questions are asked.
     const embedded = flags.embedded !== "off";
+    // --vectors DIR: the passage vectors computed by bench/embed-vectors.ts are stored first (knowledge_vectors, as
+    // an earlier run of the app leaves them): the model embeds only what they lack.
+    if (embedded && flags.vectors) {
+      const rows = readdirSync(flags.vectors)
+        .filter((file) => file.startsWith(`vectors-${name}-`) && file.endsWith(".json"))
+        .flatMap((file) =>
+          Object.entries(
+            JSON.parse(readFileSync(path.join(flags.vectors!, file), "utf8")) as Record<string, number[]>,
+          ),
+        )
+        .map(([id, vector]) => ({ id, model: EMBEDDED_MODEL_ID, vector }));
+      for (let start = 0; start < rows.length; start += 500)
+        await database.db.knowledgeVector.createMany({ data: rows.slice(start, start + 500) });
+    }
     const knowledge = new LiveKnowledge(database.db, { refreshMs: 60_000, embedded });
     const buildStart = performance.now();
     await knowledge.current();
     const buildMs = performance.now() - buildStart;
+    // The model is loaded first (its one-off load, ~1 s, is not an embedding turn).
+    const modelStart = performance.now();
+    if (embedded) await embeddedModel();
+    const modelMs = performance.now() - modelStart;
     const embedStart = performance.now();
+    // How long the main thread is held per embedding turn (nothing else runs in this process meanwhile).
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     await knowledge.embeddedReady();
+    loopDelay.disable();
     const embedMs = performance.now() - embedStart;
     const responder = new KnowledgeBaseResponder(knowledge, { chunkDelayMs: 0 });
 
@@ -188,7 +213,12 @@ async function evaluate(name: string): Promise<void> {
     console.log(`\n## ${name} (${set.package}: ${files.length} pages, ${rows.length} articles)`);
     console.log(
       `import ${(importMs / 1000).toFixed(1)} s, index build ${buildMs.toFixed(0)} ms, ` +
-        (embedded ? `embedded model: passages embedded in ${(embedMs / 1000).toFixed(1)} s` : "lexical only"),
+        (embedded
+          ? `embedded model: loaded in ${modelMs.toFixed(0)} ms, ${knowledge.vectorsLoaded} stored passage vectors read, ` +
+            `${knowledge.vectorsComputed} computed in ${(embedMs / 1000).toFixed(1)} s, ` +
+            `event loop held at most ${(loopDelay.max / 1e6).toFixed(0)} ms ` +
+            `(p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)}, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)})`
+          : "lexical only"),
     );
     console.log(`right page first:          ${pct(top1, total)}`);
     console.log(`right page in the top 3:   ${pct(top3, total)}`);

@@ -8,6 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { createKnowledgeArticle } from "~/server/admin/knowledge/knowledge.service";
 import {
+  EMBEDDED_DIMENSIONS,
+  EMBEDDED_MODEL_ID,
   EMBEDDED_SIMILARITY_FLOOR,
   embeddedModelLoaded,
   embedWithEmbeddedModel,
@@ -37,6 +39,17 @@ const ARTICLES = [
   {
     title: "Date and time functions",
     body: "## The current time\n\nThe date(), time() and datetime() functions take a time value such as 'now' and return the current date or time as text in UTC.",
+  },
+];
+
+const STORED_ARTICLES = [
+  {
+    title: "Attaching another database",
+    body: "## ATTACH DATABASE\n\nThe ATTACH DATABASE statement adds another database file to the current connection, under a schema name.",
+  },
+  {
+    title: "Write-ahead logging",
+    body: "## WAL mode\n\nIn WAL mode, readers do not block writers and a writer does not block readers: changes are appended to a separate log file.",
   },
 ];
 
@@ -86,5 +99,37 @@ describeEachDatabase("LiveKnowledge with the embedded model", (database) => {
     const computed = knowledge.vectorsComputed;
     await knowledge.embeddedReady();
     expect(knowledge.vectorsComputed).toBe(computed + 1);
+  });
+
+  it("stores the passages' vectors: a second instance over the same database (a restart) computes none", async () => {
+    const deps = testDeps(database());
+    // Texts of their own: the database is shared with the test above, whose vectors are stored too.
+    for (const article of STORED_ARTICLES)
+      await createKnowledgeArticle(deps, { ...article, published: true }, TEST_BY);
+    const first = new LiveKnowledge(deps.db, { refreshMs: 0, embedded: true });
+    await first.embeddedReady();
+    const passages = (await first.current()).passages.length;
+    // The new articles' passages are computed, the earlier test's are read from the table.
+    expect(first.vectorsComputed).toBe(STORED_ARTICLES.length);
+    expect(first.vectorsLoaded).toBe(passages - STORED_ARTICLES.length);
+    // Stored under the embedded model's id, the quantized values as a JSON array.
+    const rows = await deps.db.knowledgeVector.findMany({ where: { model: EMBEDDED_MODEL_ID } });
+    expect(rows).toHaveLength(passages);
+    expect(rows[0]!.vector).toHaveLength(EMBEDDED_DIMENSIONS);
+
+    const restarted = new LiveKnowledge(deps.db, { refreshMs: 0, embedded: true });
+    await restarted.embeddedReady();
+    expect(restarted.vectorsComputed).toBe(0);
+    expect(restarted.vectorsLoaded).toBe(passages);
+    // The loaded vectors rank as the computed ones did.
+    const question = "can people read while someone writes";
+    const [before, after] = await Promise.all(
+      [first, restarted].map(async (knowledge) => (await knowledge.current()).semantic!.rank(question)),
+    );
+    expect(after).toEqual(before);
+    const base = await restarted.current();
+    expect(base.passages.find((passage) => passage.id === after![0]!.id)?.article).toBe(
+      "Write-ahead logging",
+    );
   });
 });

@@ -12,6 +12,9 @@ import { yieldToLoop, type SemanticIndex } from "../responder/knowledge-base";
  */
 export const EMBEDDED_MODEL_ID = "use-lite-en@0.2.0";
 
+/** The length of the model's vectors. */
+export const EMBEDDED_DIMENSIONS = 512;
+
 /** The characters of a text the embedded model reads (longer costs more and barely changes the vector). */
 export const EMBEDDED_TEXT_CHARS = 256;
 

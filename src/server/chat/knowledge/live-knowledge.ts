@@ -12,11 +12,20 @@ import {
   seedKnowledgeArticles,
 } from "./articles";
 import { buildSemanticIndex, passageEmbeddingText, vectorId, type EmbeddingsSettings } from "./embeddings";
-import { EMBEDDED_MODEL_ID, embedWithEmbeddedModel, embeddedSemanticIndex } from "./embedded-model";
+import {
+  EMBEDDED_DIMENSIONS,
+  EMBEDDED_MODEL_ID,
+  embedWithEmbeddedModel,
+  embeddedSemanticIndex,
+} from "./embedded-model";
+import { isUniqueViolation } from "../../db/errors";
 import { logError } from "../../observability/logger";
 
-/** Embedded-model vectors computed between two stores into the in-memory cache (see embedInBackground). */
+/** Embedded-model vectors computed between two stores (in memory and in knowledge_vectors; see embedInBackground). */
 const EMBED_STORE_CHUNK = 32;
+
+/** Stored vectors read per query (one turn of the event loop between two). */
+const VECTOR_READ_CHUNK = 500;
 
 /** After a failed embeddings request, lexical search only for this long before trying again. */
 const EMBEDDINGS_RETRY_MS = 60_000;
@@ -36,6 +45,8 @@ export class LiveKnowledge implements KnowledgeSource {
   private vectorsRetryAt = 0;
   /** Vectors computed over this instance's life (tests: recomputed only when content changes). */
   vectorsComputed = 0;
+  /** Embedded-model vectors read from knowledge_vectors over this instance's life (stored by an earlier run). */
+  vectorsLoaded = 0;
   /** The embedded model's vectors of the passages, by vectorId (kept across rebuilds for unchanged passages). */
   private readonly embeddedVectors = new Map<string, Int8Array>();
   private embedding: Promise<void> | undefined;
@@ -139,8 +150,11 @@ export class LiveKnowledge implements KnowledgeSource {
         if (!this.embeddedVectors.has(ids[position]!))
           textOf.set(ids[position]!, passageEmbeddingText(passage));
       });
-      const missing = [...textOf.keys()];
-      // Kept as they come (EMBED_STORE_CHUNK at a time): a rebuild that cancels this run reuses what it computed.
+      // Vectors stored by an earlier run (this instance before a restart, or another instance) are read first.
+      this.vectorsLoaded += await loadEmbeddedVectors(this.db, [...textOf.keys()], this.embeddedVectors);
+      const missing = [...textOf.keys()].filter((id) => !this.embeddedVectors.has(id));
+      // Kept as they come (EMBED_STORE_CHUNK at a time), in memory and in knowledge_vectors: a rebuild that cancels
+      // this run, or a restart, reuses what it computed.
       for (let start = 0; start < missing.length; start += EMBED_STORE_CHUNK) {
         const chunk = missing.slice(start, start + EMBED_STORE_CHUNK);
         const vectors = await embedWithEmbeddedModel(
@@ -149,6 +163,10 @@ export class LiveKnowledge implements KnowledgeSource {
         );
         chunk.forEach((id, position) => this.embeddedVectors.set(id, vectors[position]!));
         this.vectorsComputed += chunk.length;
+        await storeEmbeddedVectors(
+          this.db,
+          chunk.map((id, position) => ({ id, vector: vectors[position]! })),
+        );
       }
       if (this.base !== base) return;
       // Vectors of passages no longer in the index go.
@@ -165,6 +183,63 @@ export class LiveKnowledge implements KnowledgeSource {
       if (error instanceof Error && error.message === "embedding cancelled") return;
       logError("knowledge: the embedded sentence model failed, lexical search only", error);
     });
+  }
+}
+
+/**
+ * Reads the stored embedded-model vectors of `ids` (vectorId of EMBEDDED_MODEL_ID: the model is in the key) into
+ * `into`; returns how many were found. A row that is not a vector of the model's size is ignored (recomputed), as
+ * are all when the table cannot be read.
+ */
+async function loadEmbeddedVectors(db: Db, ids: string[], into: Map<string, Int8Array>): Promise<number> {
+  let loaded = 0;
+  try {
+    for (let start = 0; start < ids.length; start += VECTOR_READ_CHUNK) {
+      const rows = await db.knowledgeVector.findMany({
+        where: { id: { in: ids.slice(start, start + VECTOR_READ_CHUNK) }, model: EMBEDDED_MODEL_ID },
+        select: { id: true, vector: true },
+      });
+      for (const row of rows) {
+        const vector = row.vector;
+        if (!Array.isArray(vector) || vector.length !== EMBEDDED_DIMENSIONS) continue;
+        into.set(row.id, Int8Array.from(vector as number[]));
+        loaded += 1;
+      }
+      await yieldToLoop();
+    }
+  } catch (error) {
+    // The vectors not read are computed (and stored) again.
+    logError("knowledge: could not read the embedded model's stored vectors", error);
+  }
+  return loaded;
+}
+
+/**
+ * Stores computed embedded-model vectors in knowledge_vectors (the quantized Int8 values as a JSON array, model
+ * EMBEDDED_MODEL_ID). One insert per chunk; if another instance stored some of them meanwhile, one by one. A
+ * failing store is logged and the vectors stay in memory (they are computed again after a restart).
+ */
+async function storeEmbeddedVectors(db: Db, vectors: { id: string; vector: Int8Array }[]): Promise<void> {
+  const data = vectors.map(({ id, vector }) => ({
+    id,
+    model: EMBEDDED_MODEL_ID,
+    vector: Array.from(vector),
+  }));
+  try {
+    try {
+      await db.knowledgeVector.createMany({ data });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      for (const row of data) {
+        try {
+          await db.knowledgeVector.create({ data: row });
+        } catch (rowError) {
+          if (!isUniqueViolation(rowError)) throw rowError;
+        }
+      }
+    }
+  } catch (error) {
+    logError("knowledge: could not store the embedded model's vectors", error);
   }
 }
 
