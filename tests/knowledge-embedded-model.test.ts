@@ -1,6 +1,6 @@
 /**
- * The embedded sentence model (Universal Sentence Encoder lite from its package, no download, no endpoint) as the
- * default semantic ranking beside the lexical search: loaded on first use only, the passages embedded in the
+ * The embedded sentence model (Universal Sentence Encoder lite from its package, no download, no endpoint; opt-in,
+ * EMBEDDED_EMBEDDINGS=on) as the semantic ranking beside the lexical search: loaded on first use only, the passages embedded in the
  * background after a rebuild, a paraphrase with no shared topic word found by meaning, and an unrelated question
  * that shares words with the articles declined by the similarity floor. Runs the real model (a few seconds).
  * On both databases.
