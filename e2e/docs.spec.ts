@@ -13,6 +13,7 @@ test("Swagger UI lists the steps in order and 'Execute' (try it out is on) calls
     /^Visitors/,
     /^Sessions/,
     /^Messages/,
+    /^Attachments/,
     /^Widget/,
     /^Admin/,
     /^Admin knowledge base/,

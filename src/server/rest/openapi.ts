@@ -52,6 +52,13 @@ const TAGS = [
       "STEP 3 — Send the visitor's message with `session_id` and `visitor_id` and get the assistant's reply, whole or streamed.",
   },
   {
+    name: "Attachments",
+    description:
+      "Files in a conversation: the visitor uploads one file (multipart) and sends its id with the next message " +
+      "(`attachment_ids`); downloads are served to the conversation's visitor and to agents only. Types are checked " +
+      "by their bytes (415 otherwise), size by ATTACHMENT_MAX_BYTES (413). See docs/rest-api.md, Attachments.",
+  },
+  {
     name: "Widget",
     description:
       "The widget's public settings (set at /admin/settings), for a chat client or launcher of your own to match them.",
