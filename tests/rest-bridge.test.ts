@@ -70,6 +70,7 @@ describeEachServer("REST bridge over HTTP (next start)", (target) => {
         "Visitors",
         "Sessions",
         "Messages",
+        "Attachments",
         "Widget",
         "Admin",
         "Admin knowledge base",
