@@ -20,8 +20,6 @@ import { sessionRatingInputSchema, sessionRatingSchema } from "../../chat/feedba
 import { rateSession } from "../../chat/feedback/feedback.service";
 import type { DomainErrorId } from "../../errors/app-error";
 import { tracked } from "@trpc/server";
-import type { SessionEvent } from "../../chat/events/event-types";
-import { toTRPCError } from "../errors";
 import { handoffStateSchema, typingInputSchema, typingOutputSchema } from "../../chat/handoff/handoff.schema";
 import { getHandoffState, requestHandoff, visitorTyping } from "../../chat/handoff/handoff.service";
 import { createTRPCRouter, publicProcedure } from "../trpc";
@@ -155,19 +153,17 @@ export const sessionsRouter = createTRPCRouter({
   events: publicProcedure
     .meta({ errors: SESSION_ERRORS, rateLimit: "readHistory" })
     .input(sessionEventsInputSchema)
-    .subscription(async function* ({ ctx, input, signal }) {
-      let events: AsyncGenerator<SessionEvent>;
-      try {
-        events = await followSessionEvents(ctx.deps, input, signal ?? new AbortController().signal);
-      } catch (error) {
-        // Raised while the stream is read (after the middlewares returned): mapped here, as they would.
-        throw toTRPCError(error) ?? error;
-      }
-      for await (const event of events) {
-        // `{ type, data }`, kept one variant per type (the widget narrows on `type`).
-        const { seq, session_id: _sessionId, ...body } = event;
-        yield tracked(String(seq), body);
-      }
+    .subscription(async ({ ctx, input, signal }) => {
+      // Followed (ownership checked, the bus subscribed) before tRPC tells the client the stream is open: what the
+      // client does once it is open (a message, a rename) is never lost to the gap before the first read.
+      const events = await followSessionEvents(ctx.deps, input, signal ?? new AbortController().signal);
+      return (async function* () {
+        for await (const event of events) {
+          // `{ type, data }`, kept one variant per type (the widget narrows on `type`).
+          const { seq, session_id: _sessionId, ...body } = event;
+          yield tracked(String(seq), body);
+        }
+      })();
     }),
 
   handoff: publicProcedure

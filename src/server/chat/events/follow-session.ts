@@ -52,10 +52,13 @@ export const MAX_PENDING_EVENTS = 1_000;
  * - a lastEventId ahead of the session's sequence and of the clock (isAhead): as a first connection ("from now");
  * - first connection: the replies still being written, each from its start (so a reload mid-reply shows the
  *   whole reply and continues), then live events.
- * Subscribes before reading what is kept, so nothing published in between is lost. Ends when the signal aborts
+ * Subscribed, and what is kept read, when this is called, not on the first read: a transport that calls it and
+ * then tells its client the stream is open still delivers everything the client causes afterwards (a reply, a
+ * rename) even if it starts reading later. Nothing published between the subscription and the kept read is lost
+ * (delivered once, by sequence). Ends when the signal aborts (read or not: the subscription is let go at once)
  * or the session is forgotten (deleted).
  */
-export async function* followSession(options: FollowOptions): AsyncGenerator<SessionEvent> {
+export function followSession(options: FollowOptions): AsyncGenerator<SessionEvent> {
   const { bus, sessionId, signal } = options;
   streams.open += 1;
   metrics.openStreams.inc();
@@ -89,55 +92,74 @@ export async function* followSession(options: FollowOptions): AsyncGenerator<Ses
       notify();
     },
   );
-  const onAbort = () => notify();
-  signal.addEventListener("abort", onAbort);
-  try {
-    let last = 0;
-    const resume = options.lastEventId;
-    let kept = await bus.replay(sessionId, resume ?? 0);
-    const fromNow = resume !== undefined && isAhead(resume, kept.head);
-    if (fromNow) kept = await bus.replay(sessionId, 0);
-    if (resume === undefined || fromNow) {
-      for (const event of inProgress(kept.events)) {
-        yield event;
-        last = event.seq;
-      }
-      // Live events only from here: those already kept and not in progress were decided before the client came.
-      last = Math.max(last, kept.head);
-    } else {
-      last = resume;
-      if (!kept.complete) {
-        const bodies = await options.snapshot(sequenceTime(resume) - SNAPSHOT_MARGIN_MS);
-        const ids = catchUpIds(resume, bodies.length, kept);
-        for (const [index, body] of bodies.entries()) {
-          yield { seq: ids[index]!, session_id: sessionId, ...body } as SessionEvent;
-        }
-        last = Math.max(kept.head, ids.at(-1) ?? resume);
-      }
-      for (const event of kept.events) {
-        if (event.seq <= last) continue;
-        yield event;
-        last = event.seq;
-      }
-    }
-    while (!signal.aborted && !ended) {
-      const event = queue.shift();
-      if (event) {
-        if (event.seq <= last) continue;
-        last = event.seq;
-        yield event;
-        continue;
-      }
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  } finally {
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
     streams.open -= 1;
     metrics.openStreams.dec();
     signal.removeEventListener("abort", onAbort);
     unsubscribe();
+    queue.length = 0;
+  };
+  function onAbort() {
+    close();
+    notify();
   }
+  signal.addEventListener("abort", onAbort);
+  const resume = options.lastEventId;
+  // Read now, right after subscribing: what is kept up to here, the live events from here.
+  const firstReplay = bus.replay(sessionId, resume ?? 0);
+  // A stream aborted before its first read never awaits it: its failure is not unhandled.
+  firstReplay.catch(() => undefined);
+  if (signal.aborted) close();
+
+  async function* read(): AsyncGenerator<SessionEvent> {
+    try {
+      let last = 0;
+      let kept = await firstReplay;
+      const fromNow = resume !== undefined && isAhead(resume, kept.head);
+      if (fromNow) kept = await bus.replay(sessionId, 0);
+      if (resume === undefined || fromNow) {
+        for (const event of inProgress(kept.events)) {
+          yield event;
+          last = event.seq;
+        }
+        // Live events only from here: those already kept and not in progress were decided before the client came.
+        last = Math.max(last, kept.head);
+      } else {
+        last = resume;
+        if (!kept.complete) {
+          const bodies = await options.snapshot(sequenceTime(resume) - SNAPSHOT_MARGIN_MS);
+          const ids = catchUpIds(resume, bodies.length, kept);
+          for (const [index, body] of bodies.entries()) {
+            yield { seq: ids[index]!, session_id: sessionId, ...body } as SessionEvent;
+          }
+          last = Math.max(kept.head, ids.at(-1) ?? resume);
+        }
+        for (const event of kept.events) {
+          if (event.seq <= last) continue;
+          yield event;
+          last = event.seq;
+        }
+      }
+      while (!signal.aborted && !ended) {
+        const event = queue.shift();
+        if (event) {
+          if (event.seq <= last) continue;
+          last = event.seq;
+          yield event;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+    } finally {
+      close();
+    }
+  }
+  return read();
 }
 
 /**
