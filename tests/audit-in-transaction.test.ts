@@ -378,6 +378,7 @@ describeEachDatabase("the audit log, written in the change's transaction", (data
       `audited-${dialect}@example.com`,
     );
     await expectOneEntry("user.role_changed", () => admin().users.update({ id: userId, role: "admin" }));
+    await expectOneEntry("user.capacity_changed", () => admin().users.update({ id: userId, capacity: 4 }));
     await expectOneEntry("user.disabled", () => admin().users.update({ id: userId, disabled: true }));
     await expectOneEntry("user.enabled", () => admin().users.update({ id: userId, disabled: false }));
     await expectNoEntry(

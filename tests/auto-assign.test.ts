@@ -14,6 +14,7 @@ import {
   updateWidgetSettings,
 } from "~/server/admin/settings/widget-settings.service";
 import { updateWidgetSettingsInputSchema } from "~/server/admin/settings/widget-settings.schema";
+import { updateUser } from "~/server/admin/users/users.service";
 import type { ChatDeps } from "~/server/chat/deps";
 import type { SessionEvent } from "~/server/chat/events/event-types";
 import { MemoryEventBus } from "~/server/chat/events/memory-bus";
@@ -75,17 +76,20 @@ describe("the auto-assignment rules", () => {
   it("round robin among those with room: never assigned first, then the longest ago", () => {
     const at = (ms: number | null) => (ms === null ? null : new Date(ms));
     const candidates = [
-      { ...ADA, load: 1, lastAssignedAt: at(300) },
-      { ...BOB, load: 3, lastAssignedAt: at(100) },
-      { ...CY, load: 0, lastAssignedAt: at(200) },
+      { ...ADA, load: 1, capacity: null, lastAssignedAt: at(300) },
+      { ...BOB, load: 3, capacity: null, lastAssignedAt: at(100) },
+      { ...CY, load: 0, capacity: null, lastAssignedAt: at(200) },
     ];
     expect(pickAgent(candidates, 3)?.id).toBe(CY.id); // Bob is full
     expect(pickAgent(candidates, 4)?.id).toBe(BOB.id);
-    expect(pickAgent([{ ...ADA, load: 0, lastAssignedAt: null }, ...candidates.slice(1)], 4)?.id).toBe(
-      ADA.id,
-    );
+    expect(
+      pickAgent([{ ...ADA, load: 0, capacity: null, lastAssignedAt: null }, ...candidates.slice(1)], 4)?.id,
+    ).toBe(ADA.id);
     expect(pickAgent(candidates, 1)?.id).toBe(CY.id);
     expect(pickAgent(candidates.slice(0, 2), 1)).toBeUndefined();
+    // A person's own capacity wins over the team's, both ways.
+    expect(pickAgent([{ ...candidates[1]!, capacity: 5 }, candidates[2]!], 3)?.id).toBe(BOB.id);
+    expect(pickAgent([candidates[0]!, { ...candidates[2]!, capacity: 0 }], 3)?.id).toBe(ADA.id);
   });
 });
 
@@ -138,6 +142,7 @@ for (const dialect of dialectsUnderTest()) {
         data: { mode: "closed" },
       });
       await deps.db.widgetSettings.deleteMany({});
+      await deps.db.adminUser.updateMany({ data: { capacity: null } });
     });
 
     const setAssignment = (auto_assign: boolean, agent_capacity = 3) =>
@@ -237,6 +242,28 @@ for (const dialect of dialectsUnderTest()) {
       // Bob passes four to Ada (a manual pass may exceed her capacity); his place goes to five.
       await assignSession(deps, four!, ADA, TEST_BY);
       expect(await holder(five!)).toBe(BOB.id);
+    });
+
+    it("a person's own capacity (set on the team page) wins over the team's, and is audited", async () => {
+      await setAssignment(true, 1);
+      const updated = await updateUser(deps, { id: ADA.id, capacity: 3 }, TEST_BY);
+      expect(updated.capacity).toBe(3);
+      await agentHeartbeat(deps, ADA);
+      await agentHeartbeat(deps, BOB);
+      const ids = [await request(), await request(), await request(), await request(), await request()];
+      const holders = await Promise.all(ids.map(holder));
+      // Ada takes three, Bob (the team's 1) one; the fifth waits.
+      expect(holders.filter((id) => id === ADA.id)).toHaveLength(3);
+      expect(holders.filter((id) => id === BOB.id)).toHaveLength(1);
+      expect(holders.at(-1)).toBe("waiting");
+      // Back to the team's capacity: nobody loses a conversation, and the next free place is Bob's again.
+      expect((await updateUser(deps, { id: ADA.id, capacity: null }, TEST_BY)).capacity).toBeNull();
+      expect(holders.filter((id) => id === ADA.id)).toHaveLength(3);
+      const audit = await deps.db.auditEntry.findMany({
+        where: { action: "user.capacity_changed", object_id: ADA.id },
+        orderBy: { created_at: "asc" },
+      });
+      expect(audit.map((row) => row.detail)).toEqual([{ capacity: 3 }, { capacity: null }]);
     });
 
     it("an agent coming online takes the waiting request; others' presence (keys, disabled users) never does", async () => {

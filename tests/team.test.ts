@@ -228,6 +228,24 @@ describeEachDatabase("the team: users, roles, invitations", (database, dialect) 
       "NOT_FOUND",
       "USER_NOT_FOUND",
     );
+    // A person's auto-assignment capacity: 1–50, or null for the team's; listed with the user.
+    for (const [capacity, message] of [
+      [0, /capacity must be at least 1/],
+      [51, /capacity must be at most 50/],
+      [1.5, /capacity must be a whole number/],
+    ] as const)
+      await expectTrpcError(
+        caller(adminHeaders).admin.users.update({ id: created.id, capacity }),
+        "BAD_REQUEST",
+        "VALIDATION_FAILED",
+        message,
+      );
+    await caller(adminHeaders).admin.users.update({ id: created.id, capacity: 2 });
+    const listed = await caller(adminHeaders).admin.users.list();
+    expect(listed.items.find((user) => user.id === created.id)?.capacity).toBe(2);
+    await caller(adminHeaders).admin.users.update({ id: created.id, capacity: null });
+    const reset = await caller(adminHeaders).admin.users.list();
+    expect(reset.items.find((user) => user.id === created.id)?.capacity).toBeNull();
   });
 
   it("disabling a user ends their sessions at once, refuses their sign-in, announces the end once; enabling lets them in", async () => {

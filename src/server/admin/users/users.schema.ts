@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ADMIN_ROLES, ADMIN_USER_NAME_MAX_CHARS } from "~/shared/roles";
+import { MAX_AGENT_CAPACITY } from "~/shared/widget-settings";
 import { adminUserInputSchema } from "../auth/admin-users.schema";
 
 const roleSchema = z.enum(ADMIN_ROLES, { error: "role must be admin or agent" }).meta({
@@ -14,6 +15,10 @@ export const teamUserSchema = z
     role: roleSchema,
     disabled: z.boolean(),
     invite_pending: z.boolean().meta({ description: "Invited, and has not set a password yet." }),
+    capacity: z.int().nullable().meta({
+      description:
+        "Open conversations this person takes under auto-assignment; null: the team's agent_capacity (settings).",
+    }),
     created_at: z.iso.datetime(),
   })
   .meta({ id: "TeamUser" });
@@ -52,12 +57,24 @@ const userIdSchema = z
   .max(100, "id is not a valid id")
   .meta({ description: "The user's id, from GET /api/admin/users/." });
 
+const capacitySchema = z
+  .number({ error: "capacity must be a whole number, or null for the team's agent_capacity" })
+  .int("capacity must be a whole number")
+  .min(1, "capacity must be at least 1")
+  .max(MAX_AGENT_CAPACITY, `capacity must be at most ${MAX_AGENT_CAPACITY}`);
+
 export const updateUserInputSchema = z.strictObject({
   id: userIdSchema,
   role: roleSchema.optional(),
   disabled: z.boolean({ error: "disabled must be true or false" }).optional().meta({
     description:
       "true ends the user's sessions at once and refuses their sign-ins; false lets them in again.",
+  }),
+  capacity: capacitySchema.nullable().optional().meta({
+    description:
+      "Open conversations this person takes under auto-assignment (1–" +
+      MAX_AGENT_CAPACITY +
+      "); null: the team's agent_capacity (settings). A person who works part-time takes fewer.",
   }),
 });
 export type UpdateUserInput = z.infer<typeof updateUserInputSchema>;

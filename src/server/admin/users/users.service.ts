@@ -105,6 +105,7 @@ export async function listUsers(deps: ChatDeps): Promise<{ items: TeamUserDto[] 
       role: roleOf(row.role),
       disabled: row.disabledAt !== null,
       invite_pending: row.accounts.length === 0,
+      capacity: row.capacity,
       created_at: row.createdAt.toISOString(),
     })),
   };
@@ -127,11 +128,12 @@ async function userDto(deps: ChatDeps, id: string): Promise<TeamUserDto> {
 }
 
 /**
- * Changes a user's role and/or disables or enables them (PATCH /api/admin/users/{id}/), each change audited;
- * never leaves the team without an active admin (LAST_ADMIN).
+ * Changes a user's role, their auto-assignment capacity, and/or disables or enables them (PATCH
+ * /api/admin/users/{id}/), each change audited; never leaves the team without an active admin (LAST_ADMIN).
  */
 export async function updateUser(deps: ChatDeps, input: UpdateUserInput, by: AuditBy): Promise<TeamUserDto> {
   if (input.role !== undefined) await setUserRole(deps, input.id, input.role, by);
+  if (input.capacity !== undefined) await setUserCapacity(deps, input.id, input.capacity, by);
   if (input.disabled === true) await disableUser(deps, input.id, by);
   if (input.disabled === false) await enableUser(deps, input.id, by);
   return userDto(deps, input.id);
@@ -151,6 +153,33 @@ async function setUserRole(deps: ChatDeps, userId: string, role: AdminRole, by: 
         action: "user.role_changed",
         object: { type: "admin_user", id: userId },
         detail: { role },
+      },
+    };
+  });
+}
+
+/**
+ * Sets how many open conversations auto-assignment gives this person (null: the team's agent_capacity); audited
+ * (user.capacity_changed). A lower capacity never takes conversations away: it only holds new ones back.
+ */
+async function setUserCapacity(
+  deps: ChatDeps,
+  userId: string,
+  capacity: number | null,
+  by: AuditBy,
+): Promise<void> {
+  await commitInTransaction(deps, async (tx) => {
+    const user = await tx.adminUser.findUnique({ where: { id: userId } });
+    if (!user) throw new AppError("USER_NOT_FOUND");
+    if (user.capacity === capacity) return { result: undefined };
+    await tx.adminUser.update({ where: { id: userId }, data: { capacity } });
+    return {
+      result: undefined,
+      audit: {
+        ...by,
+        action: "user.capacity_changed",
+        object: { type: "admin_user", id: userId },
+        detail: { capacity },
       },
     };
   });

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = {
   "user.invited": "a team member was invited (with a role)",
   "user.invite_accepted": "an invited team member set their password",
   "user.role_changed": "a team member's role was changed",
+  "user.capacity_changed": "a team member's auto-assignment capacity was changed",
   "user.disabled": "a team member was disabled (their sessions ended)",
   "user.enabled": "a disabled team member was enabled again",
   "session.claimed": "an agent claimed a conversation",

@@ -8,7 +8,8 @@ import { PRESENCE_TTL_MS, transitionSession } from "./handoff.service";
 /**
  * Auto-assignment (off by default; /admin/settings → "Assignment"): a request for a person goes to the next ONLINE
  * team member (a user with the role agent or admin, not disabled, whose inbox page is open) who holds fewer open
- * conversations (mode agent) than the capacity, round robin — the one auto-assigned longest ago (or never) first.
+ * conversations (mode agent) than their capacity (their own, set on /admin/team, or the team's agent_capacity),
+ * round robin — the one auto-assigned longest ago (or never) first.
  * When every online agent is full the requests wait in the order they were made (FIFO by handoff_requested_at)
  * and the oldest is assigned as soon as a place frees up: a conversation released, closed or passed on, or an
  * agent coming online (their heartbeat, every 15 s, runs a pass too — so a waiting request is never forgotten,
@@ -45,6 +46,8 @@ const nowOf = (deps: ChatDeps) => (deps.now ? deps.now() : new Date());
 
 interface Candidate extends Agent {
   load: number;
+  /** Their own capacity, or null for the team's (settings.agent_capacity). */
+  capacity: number | null;
   lastAssignedAt: Date | null;
 }
 
@@ -57,7 +60,7 @@ async function onlineAgents(deps: ChatDeps): Promise<Candidate[]> {
   const [users, loads] = await Promise.all([
     deps.db.adminUser.findMany({
       where: { id: { in: ids }, disabledAt: null, role: { in: ["agent", "admin"] } },
-      select: { id: true, name: true },
+      select: { id: true, name: true, capacity: true },
     }),
     deps.db.session.groupBy({
       by: ["agent_id"],
@@ -71,14 +74,18 @@ async function onlineAgents(deps: ChatDeps): Promise<Candidate[]> {
     id: user.id,
     name: user.name.trim() || "Support",
     load: loadOf.get(user.id) ?? 0,
+    capacity: user.capacity,
     lastAssignedAt: lastOf.get(user.id) ?? null,
   }));
 }
 
-/** Round robin among those with room: never auto-assigned first, then the longest ago; ties by id. */
-export function pickAgent(candidates: readonly Candidate[], capacity: number): Candidate | undefined {
+/**
+ * Round robin among those with room (each under their own capacity, or the team's): never auto-assigned first,
+ * then the longest ago; ties by id.
+ */
+export function pickAgent(candidates: readonly Candidate[], teamCapacity: number): Candidate | undefined {
   return candidates
-    .filter((agent) => agent.load < capacity)
+    .filter((agent) => agent.load < (agent.capacity ?? teamCapacity))
     .sort(
       (a, b) =>
         (a.lastAssignedAt?.getTime() ?? -Infinity) - (b.lastAssignedAt?.getTime() ?? -Infinity) ||

@@ -2,9 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
-import type { FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { TeamUserDto } from "~/server/admin/users/users.schema";
 import { ADMIN_ROLES, ADMIN_USER_NAME_MAX_CHARS, type AdminRole } from "~/shared/roles";
+import { MAX_AGENT_CAPACITY } from "~/shared/widget-settings";
 import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
@@ -77,11 +78,12 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
       )}
       <ListTable
         items={users.data?.items ?? []}
-        columns={5}
+        columns={6}
         head={
           <>
             <th>{t("columns.user")}</th>
             <th>{t("columns.role")}</th>
+            <th>{t("columns.capacity")}</th>
             <th>{t("columns.since")}</th>
             <th>{t("columns.status")}</th>
             <th>
@@ -109,6 +111,14 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
                   </option>
                 ))}
               </select>
+            </td>
+            <td>
+              <CapacityInput
+                key={`${user.id}:${user.capacity ?? ""}`}
+                user={user}
+                disabled={update.isPending}
+                onSave={(capacity) => update.mutate({ id: user.id, capacity })}
+              />
             </td>
             <td>{formatTime(user.created_at, "minute", locale)}</td>
             <td>
@@ -149,5 +159,46 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
         )}
       />
     </>
+  );
+}
+
+/**
+ * A person's auto-assignment capacity: a number, or empty for the team's (the settings' agent_capacity). Saved
+ * when it changes and the field is left (or Enter); the server checks the range and says what is wrong.
+ */
+function CapacityInput({
+  user,
+  disabled,
+  onSave,
+}: {
+  user: TeamUserDto;
+  disabled: boolean;
+  onSave: (capacity: number | null) => void;
+}) {
+  const t = useTranslations("AdminTeam");
+  const [value, setValue] = useState(user.capacity === null ? "" : String(user.capacity));
+  const save = () => {
+    const capacity = value.trim() === "" ? null : Number(value);
+    if (capacity !== user.capacity) onSave(capacity);
+  };
+  return (
+    <input
+      type="number"
+      inputMode="numeric"
+      min={1}
+      max={MAX_AGENT_CAPACITY}
+      size={4}
+      className="capacity"
+      aria-label={t("capacityOf", { name: user.name })}
+      placeholder={t("capacityTeam")}
+      title={t("capacityHint")}
+      value={value}
+      disabled={disabled}
+      onChange={(event) => setValue(event.target.value)}
+      onBlur={save}
+      onKeyDown={(event) => {
+        if (event.key === "Enter") save();
+      }}
+    />
   );
 }
