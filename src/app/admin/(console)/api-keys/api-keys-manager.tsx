@@ -10,6 +10,7 @@ import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
 import { SecretOnce, SubmitWithError, useSecretOnce } from "../../_components/secret-once";
+import { Options } from "../../_components/options";
 
 /** Create (the key is shown once), list and revoke API keys, over tRPC. */
 export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } }) {
@@ -53,11 +54,7 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
         <label>
           {t("scope")}
           <select name="scope" defaultValue="agent">
-            {API_KEY_SCOPES.map((scope) => (
-              <option key={scope} value={scope}>
-                {t(`scopes.${scope}`)}
-              </option>
-            ))}
+            <Options values={API_KEY_SCOPES} label={(scope) => t(`scopes.${scope}`)} />
           </select>
         </label>
         <label>

@@ -9,6 +9,7 @@ import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
 import { SecretOnce, SubmitWithError, useSecretOnce } from "../../_components/secret-once";
+import { Options } from "../../_components/options";
 
 /** Invite (the link is shown once), list, change roles, disable and enable team members, over tRPC. */
 export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto[] }; selfId: string }) {
@@ -49,11 +50,7 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
         <label>
           {t("role")}
           <select name="role" defaultValue="agent">
-            {ADMIN_ROLES.map((role) => (
-              <option key={role} value={role}>
-                {t(`roles.${role}`)}
-              </option>
-            ))}
+            <Options values={ADMIN_ROLES} label={(role) => t(`roles.${role}`)} />
           </select>
         </label>
         <SubmitWithError pending={invite.isPending} error={invite.error}>
@@ -103,11 +100,7 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
                 disabled={update.isPending}
                 onChange={(event) => update.mutate({ id: user.id, role: event.target.value as AdminRole })}
               >
-                {ADMIN_ROLES.map((role) => (
-                  <option key={role} value={role}>
-                    {t(`roles.${role}`)}
-                  </option>
-                ))}
+                <Options values={ADMIN_ROLES} label={(role) => t(`roles.${role}`)} />
               </select>
             </td>
             <td>{formatTime(user.created_at, "minute", locale)}</td>
