@@ -85,19 +85,14 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
       )}
       <ListTable
         items={keys.data?.items ?? []}
-        columns={6}
-        head={
-          <>
-            <th>{t("columns.name")}</th>
-            <th>{t("columns.key")}</th>
-            <th>{t("columns.created")}</th>
-            <th>{t("columns.lastUsed")}</th>
-            <th>{t("columns.status")}</th>
-            <th>
-              <span className="sr-only">{t("columns.actions")}</span>
-            </th>
-          </>
-        }
+        headings={[
+          t("columns.name"),
+          t("columns.key"),
+          t("columns.created"),
+          t("columns.lastUsed"),
+          t("columns.status"),
+        ]}
+        actions={t("columns.actions")}
         empty={t("empty")}
         row={(key) => (
           <tr key={key.id} data-testid="api-key-row">

@@ -62,17 +62,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       </FilterForm>
       <ListResult
         {...list}
-        columns={6}
-        head={
-          <>
-            <th>{t("columns.when")}</th>
-            <th>{t("columns.actor")}</th>
-            <th>{t("columns.action")}</th>
-            <th>{t("columns.object")}</th>
-            <th>{t("columns.detail")}</th>
-            <th>{t("columns.address")}</th>
-          </>
-        }
+        headings={[
+          t("columns.when"),
+          t("columns.actor"),
+          t("columns.action"),
+          t("columns.object"),
+          t("columns.detail"),
+          t("columns.address"),
+        ]}
         empty={t("empty")}
         row={(entry) => (
           <tr key={entry.id}>

@@ -74,18 +74,8 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
       )}
       <ListTable
         items={users.data?.items ?? []}
-        columns={5}
-        head={
-          <>
-            <th>{t("columns.user")}</th>
-            <th>{t("columns.role")}</th>
-            <th>{t("columns.since")}</th>
-            <th>{t("columns.status")}</th>
-            <th>
-              <span className="sr-only">{t("columns.actions")}</span>
-            </th>
-          </>
-        }
+        headings={[t("columns.user"), t("columns.role"), t("columns.since"), t("columns.status")]}
+        actions={t("columns.actions")}
         empty={t("empty")}
         row={(user) => (
           <tr key={user.id} data-testid="team-row">
