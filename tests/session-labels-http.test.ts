@@ -5,50 +5,23 @@
  * change is audited. Labels are the team's: the visitor's routes never show them.
  */
 import { beforeAll, expect, it } from "vitest";
-import { createApiKey } from "~/server/admin/api-keys/api-keys.service";
 import { LABEL_MAX_CHARS, LABELS_PER_SESSION_MAX } from "~/shared/labels";
-import { ensureTestAdmin } from "../testing/admin";
-import { TEST_ADMIN_API_KEY } from "../testing/test-env";
-import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
+import { ADMIN, agentKeyHeaders, documentedApi, type RequestHeaders } from "./helpers/documented-api";
 import { describeEachServer } from "./helpers/server";
-import { testDeps, TEST_BY } from "./helpers/deps";
-
-const ADMIN = { authorization: `Bearer ${TEST_ADMIN_API_KEY}` };
 
 describeEachServer("conversation labels over HTTP", (target, dialect) => {
-  let checker: DocumentChecker;
-  let agent: Record<string, string>;
+  let agent: RequestHeaders;
   let visitorId: string;
   const sessions: string[] = [];
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${target().baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as {
-      success: boolean;
-      code?: string;
-      data?: unknown;
-      errors?: { path?: string; field?: string; message: string }[];
-    };
-    checker.expectDeclared(method, path, response.status, json);
-    return { status: response.status, body: json, text: JSON.stringify(json) };
-  }
+  const api = documentedApi(target);
+  const call = api.call;
   const idsOf = (answer: { body: { data?: unknown } }) =>
     (answer.body.data as { items: { id: string }[] }).items.map((item) => item.id).sort();
 
   beforeAll(async () => {
-    checker = await loadDocumentChecker(target().baseUrl);
-    const deps = testDeps({ db: target().database.db, dialect });
-    const key = await createApiKey(
-      deps,
-      { name: "agent bridge", scopes: ["agent"] },
-      await ensureTestAdmin(deps),
-      TEST_BY,
-    );
-    agent = { authorization: `Bearer ${key.key}` };
+    await api.open();
+    agent = await agentKeyHeaders(target().database, dialect);
     const visitor = await call("POST", "/api/chats/visitors/", {});
     visitorId = (visitor.body.data as { id: string }).id;
     for (let n = 0; n < 3; n += 1) {

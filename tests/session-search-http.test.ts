@@ -6,14 +6,10 @@
  * erased visitor's words are no longer found.
  */
 import { beforeAll, expect, it } from "vitest";
-import { createApiKey } from "~/server/admin/api-keys/api-keys.service";
-import { ensureTestAdmin, signInInProcess } from "../testing/admin";
-import { TEST_ADMIN_API_KEY } from "../testing/test-env";
-import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
+import { signInInProcess } from "../testing/admin";
+import { ADMIN, agentKeyHeaders, documentedApi, type RequestHeaders } from "./helpers/documented-api";
 import { describeEachServer } from "./helpers/server";
-import { testDeps, TEST_BY } from "./helpers/deps";
-
-const ADMIN = { authorization: `Bearer ${TEST_ADMIN_API_KEY}` };
+import { testDeps } from "./helpers/deps";
 
 interface Item {
   id: string;
@@ -21,29 +17,15 @@ interface Item {
 }
 
 describeEachServer("conversation search over HTTP", (target, dialect) => {
-  let checker: DocumentChecker;
-  let agent: Record<string, string>;
+  let agent: RequestHeaders;
   let visitorId: string;
   let otherVisitorId: string;
   let billing: string;
   let shipping: string;
   let other: string;
 
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN) {
-    const response = await fetch(`${target().baseUrl}${path}`, {
-      method,
-      headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const json = (await response.json()) as {
-      success: boolean;
-      code?: string;
-      data?: unknown;
-      errors?: { path?: string; field?: string; message: string }[];
-    };
-    checker.expectDeclared(method, path, response.status, json);
-    return { status: response.status, body: json, text: JSON.stringify(json) };
-  }
+  const api = documentedApi(target, ADMIN);
+  const call = api.call;
   const search = async (query: string, headers: Record<string, string> = agent) => {
     const answer = await call("GET", `/api/admin/sessions/?${query}`, undefined, headers);
     expect([query, answer.status]).toEqual([query, 200]);
@@ -65,15 +47,8 @@ describeEachServer("conversation search over HTTP", (target, dialect) => {
   }
 
   beforeAll(async () => {
-    checker = await loadDocumentChecker(target().baseUrl);
-    const deps = testDeps({ db: target().database.db, dialect });
-    const key = await createApiKey(
-      deps,
-      { name: "agent bridge", scopes: ["agent"] },
-      await ensureTestAdmin(deps),
-      TEST_BY,
-    );
-    agent = { authorization: `Bearer ${key.key}` };
+    await api.open();
+    agent = await agentKeyHeaders(target().database, dialect);
     visitorId = ((await call("POST", "/api/chats/visitors/", {}, {})).body.data as { id: string }).id;
     otherVisitorId = ((await call("POST", "/api/chats/visitors/", {}, {})).body.data as { id: string }).id;
     billing = await conversation(visitorId, [

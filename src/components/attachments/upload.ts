@@ -40,6 +40,18 @@ export function filesOf(data: DataTransfer | null): File[] {
   return data ? Array.from(data.files) : [];
 }
 
+/** A paste's or drop's files go to `attach`, and the browser does not handle them itself; without files, nothing. */
+export function takeFiles(
+  event: { preventDefault(): void },
+  data: DataTransfer | null,
+  attach: (files: File[]) => void,
+): void {
+  const files = filesOf(data);
+  if (files.length === 0) return;
+  event.preventDefault();
+  attach(files);
+}
+
 /** A message needs text: a message of files only says their names. */
 export function textOrNames(text: string, attachments: readonly AttachmentDto[]): string {
   return text.trim() || attachments.map((attachment) => attachment.name).join(", ");

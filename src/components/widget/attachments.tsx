@@ -3,7 +3,8 @@
 import { useTranslations } from "next-intl";
 import { createContext, useCallback, useContext, useState } from "react";
 import { AttachmentList } from "~/components/attachments/attachment-list";
-import { uploadFile, type AttachmentDto, type UploadFailure } from "~/components/attachments/upload";
+import type { AttachmentDto } from "~/components/attachments/upload";
+import { useUploads } from "~/components/attachments/use-uploads";
 import { CloseIcon } from "./icons";
 
 /** The visitor's id, which every download URL needs (`?visitor_id=…`). */
@@ -73,13 +74,6 @@ export function PendingAttachments({
   );
 }
 
-const FAILURE_KEY = {
-  tooLarge: "tooLarge",
-  unsupported: "unsupported",
-  rateLimited: "rateLimited",
-  failed: "failed",
-} as const satisfies Record<UploadFailure, string>;
-
 /**
  * The files the visitor attaches to the next message, per conversation: uploaded at once (into the open
  * conversation, created first if there is none yet), sent with the next message's attachment_ids.
@@ -87,8 +81,7 @@ const FAILURE_KEY = {
 export function usePendingAttachments(visitorId: string, ensureSession: () => Promise<string>) {
   const t = useTranslations("Widget.attachments");
   const [pending, setPending] = useState<{ sessionId: string; attachment: AttachmentDto }[]>([]);
-  const [uploading, setUploading] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const { uploading, error, setError, upload } = useUploads(t);
 
   const attach = useCallback(
     async (files: readonly File[]) => {
@@ -101,18 +94,13 @@ export function usePendingAttachments(visitorId: string, ensureSession: () => Pr
         setError(t("failed"));
         return;
       }
-      for (const file of files) {
-        setUploading((n) => n + 1);
-        const result = await uploadFile(
-          `/api/chats/sessions/${sessionId}/attachments/?visitor_id=${encodeURIComponent(visitorId)}`,
-          file,
-        );
-        setUploading((n) => n - 1);
-        if (result.ok) setPending((list) => [...list, { sessionId, attachment: result.attachment }]);
-        else setError(t(FAILURE_KEY[result.failure], { name: file.name }));
-      }
+      await upload(
+        `/api/chats/sessions/${sessionId}/attachments/?visitor_id=${encodeURIComponent(visitorId)}`,
+        files,
+        (attachment) => setPending((list) => [...list, { sessionId, attachment }]),
+      );
     },
-    [ensureSession, t, visitorId],
+    [ensureSession, setError, t, upload, visitorId],
   );
 
   const of = useCallback(
@@ -131,8 +119,8 @@ export function usePendingAttachments(visitorId: string, ensureSession: () => Pr
       setError(null);
       return taken;
     },
-    [of],
+    [of, setError],
   );
 
-  return { of, attach, remove, take, uploading: uploading > 0, error };
+  return { of, attach, remove, take, uploading, error };
 }

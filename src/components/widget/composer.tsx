@@ -1,15 +1,9 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import {
-  forwardRef,
-  useRef,
-  type ClipboardEvent,
-  type DragEvent,
-  type FormEvent,
-  type KeyboardEvent,
-} from "react";
-import { ATTACHMENT_ACCEPT, filesOf } from "~/components/attachments/upload";
+import { forwardRef, useRef, type FormEvent, type KeyboardEvent } from "react";
+import { FilePicker } from "~/components/attachments/file-picker";
+import { takeFiles } from "~/components/attachments/upload";
 import { MESSAGE_MAX_CHARS } from "~/shared/limits";
 import { PaperclipIcon, SendIcon, StopIcon } from "./icons";
 
@@ -45,20 +39,6 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
   const picker = useRef<HTMLInputElement>(null);
   const tAttach = useTranslations("Widget.attachments");
 
-  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
-    const files = filesOf(event.clipboardData);
-    if (files.length === 0) return;
-    event.preventDefault();
-    onAttach(files);
-  }
-
-  function onDrop(event: DragEvent<HTMLFormElement>) {
-    const files = filesOf(event.dataTransfer);
-    if (files.length === 0) return;
-    event.preventDefault();
-    onAttach(files);
-  }
-
   function submit(event?: FormEvent) {
     event?.preventDefault();
     if (canSend) onSend(text);
@@ -78,21 +58,9 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
       onDragOver={(event) => {
         if (event.dataTransfer.types.includes("Files")) event.preventDefault();
       }}
-      onDrop={onDrop}
+      onDrop={(event) => takeFiles(event, event.dataTransfer, onAttach)}
     >
-      <input
-        ref={picker}
-        type="file"
-        multiple
-        hidden
-        accept={ATTACHMENT_ACCEPT}
-        data-testid="attach-input"
-        onChange={(event) => {
-          const files = Array.from(event.target.files ?? []);
-          event.target.value = "";
-          onAttach(files);
-        }}
-      />
+      <FilePicker ref={picker} testId="attach-input" onFiles={onAttach} />
       <label htmlFor="vc-input" className="vc-sr">
         {t("label")}
       </label>
@@ -108,7 +76,7 @@ export const Composer = forwardRef<HTMLTextAreaElement, Props>(function Composer
         disabled={disabled}
         onChange={(event) => onDraftChange(event.target.value)}
         onKeyDown={onKeyDown}
-        onPaste={onPaste}
+        onPaste={(event) => takeFiles(event, event.clipboardData, onAttach)}
       />
       <span id="vc-input-hint" className="vc-sr">
         {t("hint")}

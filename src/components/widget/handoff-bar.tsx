@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import type { useHandoff } from "./use-handoff";
 
 type Handoff = ReturnType<typeof useHandoff>;
@@ -12,11 +12,6 @@ type Handoff = ReturnType<typeof useHandoff>;
  */
 export function HandoffBar({ handoff }: { handoff: Handoff }) {
   const t = useTranslations("Widget.handoff");
-  const [email, setEmail] = useState("");
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (email.trim()) handoff.saveEmail(email.trim());
-  }
   return (
     <div className="vc-handoff" data-status={handoff.status} aria-live="polite">
       {handoff.status === "none" && (
@@ -48,35 +43,24 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
         (handoff.emailSaved ? (
           <p>{t("emailThanks")}</p>
         ) : (
-          <form className="vc-email-form" onSubmit={submit}>
-            <p>
-              {t.rich("unavailable", {
-                ask: (chunks) => (
-                  <button
-                    type="button"
-                    className="vc-link-button"
-                    onClick={() => void handoff.askForPerson()}
-                    disabled={handoff.requesting}
-                  >
-                    {chunks}
-                  </button>
-                ),
-              })}
-            </p>
-            <input
-              className="vc-email-input"
-              type="email"
-              required
-              aria-label={t("emailLabel")}
-              placeholder={t("emailPlaceholder")}
-              value={email}
-              onChange={(event) => setEmail(event.target.value)}
-            />
-            <button type="submit" className="vc-email-send">
-              {t("send")}
-            </button>
+          <EmailForm
+            intro={t.rich("unavailable", {
+              ask: (chunks) => (
+                <button
+                  type="button"
+                  className="vc-link-button"
+                  onClick={() => void handoff.askForPerson()}
+                  disabled={handoff.requesting}
+                >
+                  {chunks}
+                </button>
+              ),
+            })}
+            submitLabel={t("send")}
+            onEmail={handoff.saveEmail}
+          >
             {handoff.emailError && <p className="vc-note">{handoff.emailError}</p>}
-          </form>
+          </EmailForm>
         ))}
       {(handoff.status === "waiting" ||
         handoff.status === "agent" ||
@@ -91,12 +75,6 @@ export function HandoffBar({ handoff }: { handoff: Handoff }) {
  */
 function TranscriptRequest({ handoff }: { handoff: Handoff }) {
   const t = useTranslations("Widget.transcript");
-  const th = useTranslations("Widget.handoff");
-  const [email, setEmail] = useState("");
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    if (email.trim()) handoff.requestTranscript(true, email.trim());
-  }
   return (
     <div className="vc-transcript" data-testid="transcript-request">
       <label className="vc-transcript-check">
@@ -109,24 +87,51 @@ function TranscriptRequest({ handoff }: { handoff: Handoff }) {
         {t("label")}
       </label>
       {handoff.transcriptNeedsEmail && !handoff.transcriptRequested && (
-        <form className="vc-email-form" onSubmit={submit}>
-          <p>{t("needEmail")}</p>
-          <input
-            className="vc-email-input"
-            type="email"
-            required
-            aria-label={th("emailLabel")}
-            placeholder={th("emailPlaceholder")}
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-          <button type="submit" className="vc-email-send" disabled={handoff.transcriptPending}>
-            {t("save")}
-          </button>
-        </form>
+        <EmailForm
+          intro={t("needEmail")}
+          submitLabel={t("save")}
+          pending={handoff.transcriptPending}
+          onEmail={(email) => handoff.requestTranscript(true, email)}
+        />
       )}
       {handoff.transcriptRequested && <p className="vc-note">{t("requested")}</p>}
       {handoff.transcriptError && <p className="vc-note">{handoff.transcriptError}</p>}
     </div>
+  );
+}
+
+/** The styled form where a visitor leaves an email address: what it is for, the field, the button. */
+function EmailForm(props: {
+  intro: ReactNode;
+  submitLabel: string;
+  pending?: boolean;
+  /** The address given, trimmed (never empty). */
+  onEmail: (email: string) => void;
+  /** Shown after the button (e.g. why the last attempt failed). */
+  children?: ReactNode;
+}) {
+  const t = useTranslations("Widget.handoff");
+  const [email, setEmail] = useState("");
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (email.trim()) props.onEmail(email.trim());
+  }
+  return (
+    <form className="vc-email-form" onSubmit={submit}>
+      <p>{props.intro}</p>
+      <input
+        className="vc-email-input"
+        type="email"
+        required
+        aria-label={t("emailLabel")}
+        placeholder={t("emailPlaceholder")}
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
+      />
+      <button type="submit" className="vc-email-send" disabled={props.pending}>
+        {props.submitLabel}
+      </button>
+      {props.children}
+    </form>
   );
 }

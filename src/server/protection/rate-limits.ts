@@ -55,6 +55,14 @@ export interface RateLimitSubject {
 const address = (s: RateLimitSubject) => addressBucket(s.ip);
 const network = (s: RateLimitSubject) => networkOf(s.ip);
 
+/** The usual pair of rules: `<name>-visitor` per visitor id, then `<name>-ip` per client address. */
+function perVisitorAndAddress(name: string, perVisitor: Rule["rate"], perAddress: Rule["rate"]): Rule[] {
+  return [
+    { name: `${name}-visitor`, key: (s) => s.visitorId, rate: perVisitor },
+    { name: `${name}-ip`, key: address, rate: perAddress },
+  ];
+}
+
 const RULES: Record<LimitedAction, Rule[]> = {
   createVisitor: [
     { name: "visitor-create-ip", key: address, rate: env.RATE_LIMIT_VISITOR_CREATE_PER_IP },
@@ -70,14 +78,11 @@ const RULES: Record<LimitedAction, Rule[]> = {
       },
     },
   ],
-  createSession: [
-    {
-      name: "session-create-visitor",
-      key: (s) => s.visitorId,
-      rate: env.RATE_LIMIT_SESSION_CREATE_PER_VISITOR,
-    },
-    { name: "session-create-ip", key: address, rate: env.RATE_LIMIT_SESSION_CREATE_PER_IP },
-  ],
+  createSession: perVisitorAndAddress(
+    "session-create",
+    env.RATE_LIMIT_SESSION_CREATE_PER_VISITOR,
+    env.RATE_LIMIT_SESSION_CREATE_PER_IP,
+  ),
   sendMessage: [
     { name: "message-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_MESSAGE_PER_VISITOR },
     { name: "message-session", key: (s) => s.sessionId, rate: env.RATE_LIMIT_MESSAGE_PER_SESSION },
@@ -86,44 +91,39 @@ const RULES: Record<LimitedAction, Rule[]> = {
     { name: "message-all", key: () => "all", rate: env.RATE_LIMIT_MESSAGE_TOTAL },
   ],
   // Renaming and deleting sessions: cheap, but each is a database write.
-  changeSession: [
-    {
-      name: "session-change-visitor",
-      key: (s) => s.visitorId,
-      rate: env.RATE_LIMIT_SESSION_CHANGE_PER_VISITOR,
-    },
-    { name: "session-change-ip", key: address, rate: env.RATE_LIMIT_SESSION_CHANGE_PER_IP },
-  ],
-  stopReply: [
-    { name: "stop-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_STOP_PER_VISITOR },
-    { name: "stop-ip", key: address, rate: env.RATE_LIMIT_STOP_PER_IP },
-  ],
+  changeSession: perVisitorAndAddress(
+    "session-change",
+    env.RATE_LIMIT_SESSION_CHANGE_PER_VISITOR,
+    env.RATE_LIMIT_SESSION_CHANGE_PER_IP,
+  ),
+  stopReply: perVisitorAndAddress("stop", env.RATE_LIMIT_STOP_PER_VISITOR, env.RATE_LIMIT_STOP_PER_IP),
   // Files uploaded into a conversation: each is up to ATTACHMENT_MAX_BYTES stored in the database.
-  uploadAttachment: [
-    { name: "upload-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_UPLOAD_PER_VISITOR },
-    { name: "upload-ip", key: address, rate: env.RATE_LIMIT_UPLOAD_PER_IP },
-  ],
+  uploadAttachment: perVisitorAndAddress(
+    "upload",
+    env.RATE_LIMIT_UPLOAD_PER_VISITOR,
+    env.RATE_LIMIT_UPLOAD_PER_IP,
+  ),
   // Listing sessions and messages (pages of up to 100 rows). The widget polls its messages every 1.5 s while
   // a reply it did not stream is still being written: 40 a minute.
-  readHistory: [
-    { name: "read-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_READ_PER_VISITOR },
-    { name: "read-ip", key: address, rate: env.RATE_LIMIT_READ_PER_IP },
-  ],
+  readHistory: perVisitorAndAddress("read", env.RATE_LIMIT_READ_PER_VISITOR, env.RATE_LIMIT_READ_PER_IP),
   // Validating a stored visitor writes its last_seen_at: bounded per visitor and per address.
-  validateVisitor: [
-    { name: "validate-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_VALIDATE_PER_VISITOR },
-    { name: "validate-ip", key: address, rate: env.RATE_LIMIT_VALIDATE_PER_IP },
-  ],
+  validateVisitor: perVisitorAndAddress(
+    "validate",
+    env.RATE_LIMIT_VALIDATE_PER_VISITOR,
+    env.RATE_LIMIT_VALIDATE_PER_IP,
+  ),
   readWidgetConfig: [{ name: "widget-config-ip", key: address, rate: env.RATE_LIMIT_WIDGET_CONFIG_PER_IP }],
-  identify: [
-    { name: "identify-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_IDENTIFY_PER_VISITOR },
-    { name: "identify-ip", key: address, rate: env.RATE_LIMIT_IDENTIFY_PER_IP },
-  ],
+  identify: perVisitorAndAddress(
+    "identify",
+    env.RATE_LIMIT_IDENTIFY_PER_VISITOR,
+    env.RATE_LIMIT_IDENTIFY_PER_IP,
+  ),
   // The widget's page reports (one per navigation of the host page).
-  reportContext: [
-    { name: "context-visitor", key: (s) => s.visitorId, rate: env.RATE_LIMIT_CONTEXT_PER_VISITOR },
-    { name: "context-ip", key: address, rate: env.RATE_LIMIT_CONTEXT_PER_IP },
-  ],
+  reportContext: perVisitorAndAddress(
+    "context",
+    env.RATE_LIMIT_CONTEXT_PER_VISITOR,
+    env.RATE_LIMIT_CONTEXT_PER_IP,
+  ),
   // The total stops password spraying across accounts. The per account-and-address limits are true sliding
   // windows in the database (src/server/admin/auth/sign-in-window.ts), so colleagues never block each other.
   signIn: [

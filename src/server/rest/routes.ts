@@ -106,21 +106,18 @@ const CSV_DESCRIPTION =
   "quoting (fields with commas, quotes or line breaks are quoted, quotes doubled), CRLF line ends. Cells that " +
   "start with = + - @ get a leading ' so spreadsheets never run them as formulas.";
 
-/** The multipart body of an attachment upload. */
-const ATTACHMENT_UPLOAD_BODY = {
+/** A multipart upload's request body: the form's fields, `file` required. */
+const multipartUploadBody = (properties: Record<string, unknown>) => ({
   required: true,
   content: {
-    "multipart/form-data": {
-      schema: {
-        type: "object",
-        required: ["file"],
-        properties: {
-          file: { type: "string", format: "binary", description: "The file (one per request)." },
-        },
-      },
-    },
+    "multipart/form-data": { schema: { type: "object", required: ["file"], properties } },
   },
-};
+});
+
+/** The multipart body of an attachment upload. */
+const ATTACHMENT_UPLOAD_BODY = multipartUploadBody({
+  file: { type: "string", format: "binary", description: "The file (one per request)." },
+});
 
 const ATTACHMENT_RULES =
   "One file in the multipart field `file`, at most ATTACHMENT_MAX_BYTES (default 10 MB; 413 `ATTACHMENT_TOO_LARGE` " +
@@ -392,28 +389,17 @@ export const REST_ROUTES: readonly RestRoute[] = [
         "Uploading a file of the same name again updates its articles in place. `data.report` has one line per " +
         "file: kept, split or refused and why. One plain file keeps the single-file contract: its refusal is the " +
         "request's error (400, 413, 415); with several files or a .zip, refused files are in the report.",
-      requestBody: {
-        required: true,
-        content: {
-          "multipart/form-data": {
-            schema: {
-              type: "object",
-              required: ["file"],
-              properties: {
-                file: {
-                  description: "A file; repeat the field for several.",
-                  oneOf: [
-                    { type: "string", format: "binary" },
-                    { type: "array", items: { type: "string", format: "binary" } },
-                  ],
-                },
-                files: { type: "array", items: { type: "string", format: "binary" } },
-                published: { type: "string", enum: ["true", "false"] },
-              },
-            },
-          },
+      requestBody: multipartUploadBody({
+        file: {
+          description: "A file; repeat the field for several.",
+          oneOf: [
+            { type: "string", format: "binary" },
+            { type: "array", items: { type: "string", format: "binary" } },
+          ],
         },
-      },
+        files: { type: "array", items: { type: "string", format: "binary" } },
+        published: { type: "string", enum: ["true", "false"] },
+      }),
       responses: (parts) => ({
         200: {
           description: "The imported articles (created, updated or unchanged) and the per-file report.",

@@ -35,28 +35,47 @@ export function Pager({ path, query, cursor, nextCursor }: PagerProps) {
   );
 }
 
+/** A column's heading: its text, or the text and a class (`num` for a column of numbers). */
+export type Heading = string | { label: string; className: string };
+
 interface ListTableProps<T> {
   items: T[];
-  /** The header cells. */
-  head: ReactNode;
-  columns: number;
+  /** The columns' headings, in order. */
+  headings: readonly Heading[];
+  /** A last column of buttons, with this name for screen readers only. */
+  actions?: string;
   /** Shown in place of the rows when there are none. */
   empty: ReactNode;
   row: (item: T) => ReactNode;
 }
 
 /** An admin table: the header, a row each item, or one row saying there are none. */
-export function ListTable<T>({ items, head, columns, empty, row }: ListTableProps<T>) {
+export function ListTable<T>({ items, headings, actions, empty, row }: ListTableProps<T>) {
   return (
     <table>
       <thead>
-        <tr>{head}</tr>
+        <tr>
+          {headings.map((heading, index) =>
+            typeof heading === "string" ? (
+              <th key={index}>{heading}</th>
+            ) : (
+              <th key={index} className={heading.className}>
+                {heading.label}
+              </th>
+            ),
+          )}
+          {actions !== undefined && (
+            <th>
+              <span className="sr-only">{actions}</span>
+            </th>
+          )}
+        </tr>
       </thead>
       <tbody>
         {items.map(row)}
         {items.length === 0 && (
           <tr>
-            <td colSpan={columns} className="muted">
+            <td colSpan={headings.length + (actions !== undefined ? 1 : 0)} className="muted">
               {empty}
             </td>
           </tr>
@@ -72,7 +91,7 @@ interface ListResultProps<T> extends Omit<PagerProps, "nextCursor">, Omit<ListTa
 }
 
 /** An admin list under its filters: the filter error, or a table of one page (an empty state when none) and the pager. */
-export function ListResult<T>({ result, head, columns, empty, row, ...pager }: ListResultProps<T>) {
+export function ListResult<T>({ result, headings, actions, empty, row, ...pager }: ListResultProps<T>) {
   if ("error" in result) {
     return (
       <p role="alert" className="error">
@@ -83,7 +102,7 @@ export function ListResult<T>({ result, head, columns, empty, row, ...pager }: L
   const { items, next_cursor } = result.data;
   return (
     <>
-      <ListTable items={items} head={head} columns={columns} empty={empty} row={row} />
+      <ListTable items={items} headings={headings} actions={actions} empty={empty} row={row} />
       <Pager {...pager} nextCursor={next_cursor} />
     </>
   );

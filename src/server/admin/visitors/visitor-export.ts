@@ -3,6 +3,7 @@ import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { isUuid } from "../../chat/ids";
 import { messageFeedbackSchema, sessionRatingSchema } from "../../chat/feedback/feedback.schema";
+import { toMessageFeedbackDto, toSessionRatingDto } from "../../chat/feedback/feedback.service";
 import { messageSchema } from "../../chat/messages/message.schema";
 import { toMessageDto } from "../../chat/messages/messages.service";
 import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
@@ -73,66 +74,43 @@ export type VisitorExportDto = z.infer<typeof visitorExportSchema>;
 
 type SectionKey = Exclude<keyof VisitorExportDto, "exported_at" | "visitor">;
 
+/** The visitor's own rows of a model (keyed by visitor_id), oldest first, `tie` breaking equal times. */
+function ofVisitor<Tie extends string>(visitorId: string, tie: Tie) {
+  return {
+    where: { visitor_id: visitorId },
+    orderBy: [{ created_at: "asc" as const }, { [tie]: "asc" } as Record<Tie, "asc">],
+  };
+}
+
+/** The rows of a model in the visitor's sessions: by session (oldest first), then by `at` within one. */
+function inVisitorSessions<At extends string = "created_at">(visitorId: string, at: At = "created_at" as At) {
+  return {
+    where: { session: { visitor_id: visitorId } },
+    orderBy: [
+      { session: { created_at: "asc" as const } },
+      { session_id: "asc" as const },
+      { [at]: "asc" } as Record<At, "asc">,
+      { id: "asc" as const },
+    ],
+  };
+}
+
 /** Each section's loader: all of the visitor's rows of that kind, as DTOs. */
 const SECTIONS: {
   [Key in SectionKey]: (deps: ChatDeps, visitorId: string) => Promise<VisitorExportDto[Key]>;
 } = {
   sessions: async (deps, visitorId) =>
-    (
-      await deps.db.session.findMany({
-        where: { visitor_id: visitorId },
-        orderBy: [{ created_at: "asc" }, { id: "asc" }],
-      })
-    ).map(toSessionDto),
+    (await deps.db.session.findMany(ofVisitor(visitorId, "id"))).map(toSessionDto),
   messages: async (deps, visitorId) =>
-    (
-      await deps.db.message.findMany({
-        where: { session: { visitor_id: visitorId } },
-        orderBy: [
-          { session: { created_at: "asc" } },
-          { session_id: "asc" },
-          { created_at: "asc" },
-          { id: "asc" },
-        ],
-        include: WITH_FEEDBACK,
-      })
-    ).map(toMessageDto),
+    (await deps.db.message.findMany({ ...inVisitorSessions(visitorId), include: WITH_FEEDBACK })).map(
+      toMessageDto,
+    ),
   feedback: async (deps, visitorId) =>
-    (
-      await deps.db.messageFeedback.findMany({
-        where: { visitor_id: visitorId },
-        orderBy: [{ created_at: "asc" }, { message_id: "asc" }],
-      })
-    ).map((row) => ({
-      message_id: row.message_id,
-      rating: row.rating,
-      comment: row.comment,
-      updated_at: row.updated_at.toISOString(),
-    })),
+    (await deps.db.messageFeedback.findMany(ofVisitor(visitorId, "message_id"))).map(toMessageFeedbackDto),
   ratings: async (deps, visitorId) =>
-    (
-      await deps.db.sessionRating.findMany({
-        where: { visitor_id: visitorId },
-        orderBy: [{ created_at: "asc" }, { session_id: "asc" }],
-      })
-    ).map((row) => ({
-      session_id: row.session_id,
-      rating: row.rating,
-      comment: row.comment,
-      updated_at: row.updated_at.toISOString(),
-    })),
+    (await deps.db.sessionRating.findMany(ofVisitor(visitorId, "session_id"))).map(toSessionRatingDto),
   attachments: async (deps, visitorId) =>
-    (
-      await deps.db.attachment.findMany({
-        where: { session: { visitor_id: visitorId } },
-        orderBy: [
-          { session: { created_at: "asc" } },
-          { session_id: "asc" },
-          { created_at: "asc" },
-          { id: "asc" },
-        ],
-      })
-    ).map((row) => ({
+    (await deps.db.attachment.findMany(inVisitorSessions(visitorId))).map((row) => ({
       ...toAttachmentDto(row),
       session_id: row.session_id,
       message_id: row.message_id,
@@ -141,33 +119,16 @@ const SECTIONS: {
       content_base64: Buffer.from(row.bytes).toString("base64"),
     })),
   notes: async (deps, visitorId) =>
-    (
-      await deps.db.sessionNote.findMany({
-        where: { session: { visitor_id: visitorId } },
-        orderBy: [
-          { session: { created_at: "asc" } },
-          { session_id: "asc" },
-          { created_at: "asc" },
-          { id: "asc" },
-        ],
-      })
-    ).map(toSessionNoteDto),
+    (await deps.db.sessionNote.findMany(inVisitorSessions(visitorId))).map(toSessionNoteDto),
   context: async (deps, visitorId) =>
     readVisitorContext(
       (await deps.db.visitor.findUnique({ where: { id: visitorId }, select: { context: true } }))?.context,
     ),
   handoff_requests: async (deps, visitorId) =>
-    (
-      await deps.db.handoffRequest.findMany({
-        where: { session: { visitor_id: visitorId } },
-        orderBy: [
-          { session: { created_at: "asc" } },
-          { session_id: "asc" },
-          { requested_at: "asc" },
-          { id: "asc" },
-        ],
-      })
-    ).map((row) => ({ session_id: row.session_id, requested_at: row.requested_at.toISOString() })),
+    (await deps.db.handoffRequest.findMany(inVisitorSessions(visitorId, "requested_at"))).map((row) => ({
+      session_id: row.session_id,
+      requested_at: row.requested_at.toISOString(),
+    })),
 };
 
 /** The visitor and everything of it, as one JSON document (admin only). Unknown id → VISITOR_NOT_FOUND. */

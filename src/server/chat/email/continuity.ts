@@ -1,8 +1,7 @@
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import { emailEnabled, type ChatDeps } from "../deps";
 import { continuityEmail } from "./email-content";
-import { queueEmail, siteTitleOf } from "./outbox";
-import { ensureReplyToken, replyAddress } from "./reply-token";
+import { queueVisitorEmail } from "./visitor-email";
 
 /**
  * Email continuity: an agent's messages reach a visitor who is not following the conversation live, by email.
@@ -55,30 +54,17 @@ async function queueOne(deps: ChatDeps, sessionId: string, now: Date, cutoff: Da
       data: { emailed_through: through },
     });
     if (Number(count) === 0) return false;
-    const token = await ensureReplyToken(tx, session);
-    const replyTo = replyAddress(token, config.inboundDomain);
-    const email = continuityEmail({
-      siteTitle: await siteTitleOf(tx),
-      agentName: messages.at(-1)!.author_name ?? "Support",
-      messages: messages.map((message) => message.content),
-      conversationUrl: conversationUrl(config.publicUrl, session.id, session.visitor_id),
-      stopUrl: `${config.publicUrl}/api/inbound/email/stop/?token=${token}`,
-      canReply: replyTo !== undefined,
-      locale: session.locale,
-    });
-    await queueEmail(tx, {
-      ...email,
+    await queueVisitorEmail(tx, config, session, {
       kind: "continuity",
       to: session.visitor.email,
-      replyTo,
-      sessionId,
       at: now,
+      compose: (links) =>
+        continuityEmail({
+          ...links,
+          agentName: messages.at(-1)!.author_name ?? "Support",
+          messages: messages.map((message) => message.content),
+        }),
     });
     return true;
   });
-}
-
-/** The link that reopens the conversation in the widget (a fresh browser comes back as this visitor). */
-export function conversationUrl(publicUrl: string, sessionId: string, visitorId: string): string {
-  return `${publicUrl}/widget?visitor=${encodeURIComponent(visitorId)}&session=${encodeURIComponent(sessionId)}`;
 }

@@ -37,49 +37,69 @@ function page(siteTitle: string, body: string, locale: string = DEFAULT_LOCALE):
   );
 }
 
-/** An agent's messages to a visitor who is away: the site, who wrote, the messages, the way back, the stop link. */
-export function continuityEmail(args: {
+/** What every email to a conversation's visitor carries besides its own content (queueVisitorEmail fills it in). */
+export interface VisitorEmailLinks {
   siteTitle: string;
-  agentName: string;
-  messages: readonly string[];
+  /** The link that reopens the conversation in the widget. */
   conversationUrl: string;
   stopUrl: string;
+  /** Whether a reply to the email reaches the conversation (inbound email is set up). */
   canReply: boolean;
   /** The session's locale: the email's language (English when null or not one of ours). */
   locale?: string | null;
-}): RenderedEmail {
-  const { siteTitle, agentName, messages, conversationUrl, stopUrl, canReply } = args;
+}
+
+/**
+ * An email to a visitor: the intro, the email's own body, then what every one ends with (how to answer, the link
+ * back to the conversation, why they get it and the stop link), as plain text and HTML.
+ */
+function visitorEmail(
+  args: VisitorEmailLinks,
+  content: { subject: string; intro: string; text: readonly string[]; html: string },
+): RenderedEmail {
   const t = visitorEmailTexts(args.locale);
-  const subject = t("subject", { site: siteTitle, agent: agentName });
-  const howToAnswer = canReply ? t("replyOrContinue") : t("continue");
-  const wrote = t("wrote", { agent: agentName, site: siteTitle });
-  const why = t("why", { site: siteTitle });
+  const howToAnswer = args.canReply ? t("replyOrContinue") : t("continue");
+  const why = t("why", { site: args.siteTitle });
   const text = [
-    wrote,
+    content.intro,
     "",
-    ...messages.flatMap((message) => [message, ""]),
+    ...content.text,
     howToAnswer,
-    conversationUrl,
+    args.conversationUrl,
     "",
     "--",
     why,
-    `${t("stop")} ${stopUrl}`,
+    `${t("stop")} ${args.stopUrl}`,
   ].join("\n");
   const html = page(
-    siteTitle,
-    `<p>${escapeHtml(wrote)}</p>` +
-      messages
-        .map(
-          (message) =>
-            `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #4f46e5;background:#f4f5f7">${paragraphs(message)}</blockquote>`,
-        )
-        .join("") +
-      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(conversationUrl)}">${escapeHtml(t("openConversation"))}</a></p>` +
+    args.siteTitle,
+    `<p>${escapeHtml(content.intro)}</p>` +
+      content.html +
+      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(args.conversationUrl)}">${escapeHtml(t("openConversation"))}</a></p>` +
       `<hr><p style="font-size:12px;color:#5b6472">${escapeHtml(why)} ` +
-      `<a href="${escapeHtml(stopUrl)}">${escapeHtml(t("stopLink"))}</a></p>`,
+      `<a href="${escapeHtml(args.stopUrl)}">${escapeHtml(t("stopLink"))}</a></p>`,
     args.locale ?? DEFAULT_LOCALE,
   );
-  return { subject, text, html };
+  return { subject: content.subject, text, html };
+}
+
+/** An agent's messages to a visitor who is away: the site, who wrote, the messages, the way back, the stop link. */
+export function continuityEmail(
+  args: VisitorEmailLinks & { agentName: string; messages: readonly string[] },
+): RenderedEmail {
+  const { siteTitle, agentName, messages } = args;
+  const t = visitorEmailTexts(args.locale);
+  return visitorEmail(args, {
+    subject: t("subject", { site: siteTitle, agent: agentName }),
+    intro: t("wrote", { agent: agentName, site: siteTitle }),
+    text: messages.flatMap((message) => [message, ""]),
+    html: messages
+      .map(
+        (message) =>
+          `<blockquote style="margin:0 0 12px;padding:8px 12px;border-left:3px solid #4f46e5;background:#f4f5f7">${paragraphs(message)}</blockquote>`,
+      )
+      .join(""),
+  });
 }
 
 /** To an agent: a request for a person waits (or nobody is online). */
@@ -160,15 +180,9 @@ export interface TranscriptLine {
 }
 
 /** The conversation, as the visitor asked for it when it closed: every message and visible step, in order. */
-export function transcriptEmail(args: {
-  siteTitle: string;
-  title: string | null;
-  lines: readonly TranscriptLine[];
-  conversationUrl: string;
-  stopUrl: string;
-  canReply: boolean;
-  locale?: string | null;
-}): RenderedEmail {
+export function transcriptEmail(
+  args: VisitorEmailLinks & { title: string | null; lines: readonly TranscriptLine[] },
+): RenderedEmail {
   const t = visitorEmailTexts(args.locale);
   const language = supportedLocale(args.locale) ?? DEFAULT_LOCALE;
   const when = new Intl.DateTimeFormat(language, {
@@ -184,44 +198,25 @@ export function transcriptEmail(args: {
         : line.author === "agent"
           ? (line.name ?? t("transcript.agent"))
           : null;
-  const subject = t("transcript.subject", { site: args.siteTitle });
-  const intro = args.title
-    ? t("transcript.introTitled", { site: args.siteTitle, title: args.title })
-    : t("transcript.intro", { site: args.siteTitle });
-  const howToAnswer = args.canReply ? t("replyOrContinue") : t("continue");
-  const why = t("why", { site: args.siteTitle });
-  const text = [
-    intro,
-    "",
-    ...args.lines.flatMap((line) => {
+  return visitorEmail(args, {
+    subject: t("transcript.subject", { site: args.siteTitle }),
+    intro: args.title
+      ? t("transcript.introTitled", { site: args.siteTitle, title: args.title })
+      : t("transcript.intro", { site: args.siteTitle }),
+    text: args.lines.flatMap((line) => {
       const name = who(line);
       const stamp = `${when.format(line.at)} UTC`;
       return name ? [`${name} (${stamp}):`, line.text, ""] : [`— ${line.text} (${stamp}) —`, ""];
     }),
-    howToAnswer,
-    args.conversationUrl,
-    "",
-    "--",
-    why,
-    `${t("stop")} ${args.stopUrl}`,
-  ].join("\n");
-  const html = page(
-    args.siteTitle,
-    `<p>${escapeHtml(intro)}</p>` +
-      args.lines
-        .map((line) => {
-          const name = who(line);
-          const stamp = `${escapeHtml(when.format(line.at))} UTC`;
-          return name
-            ? `<div style="margin:0 0 12px"><p style="margin:0;font-size:13px;color:#5b6472"><strong>${escapeHtml(name)}</strong> · ${stamp}</p>` +
-                `<blockquote style="margin:4px 0 0;padding:8px 12px;border-left:3px solid ${line.author === "visitor" ? "#9ca3af" : "#4f46e5"};background:#f4f5f7">${paragraphs(line.text)}</blockquote></div>`
-            : `<p style="margin:0 0 12px;text-align:center;font-size:13px;color:#5b6472">— ${escapeHtml(line.text)} · ${stamp} —</p>`;
-        })
-        .join("") +
-      `<p>${escapeHtml(howToAnswer)} <a href="${escapeHtml(args.conversationUrl)}">${escapeHtml(t("openConversation"))}</a></p>` +
-      `<hr><p style="font-size:12px;color:#5b6472">${escapeHtml(why)} ` +
-      `<a href="${escapeHtml(args.stopUrl)}">${escapeHtml(t("stopLink"))}</a></p>`,
-    args.locale ?? DEFAULT_LOCALE,
-  );
-  return { subject, text, html };
+    html: args.lines
+      .map((line) => {
+        const name = who(line);
+        const stamp = `${escapeHtml(when.format(line.at))} UTC`;
+        return name
+          ? `<div style="margin:0 0 12px"><p style="margin:0;font-size:13px;color:#5b6472"><strong>${escapeHtml(name)}</strong> · ${stamp}</p>` +
+              `<blockquote style="margin:4px 0 0;padding:8px 12px;border-left:3px solid ${line.author === "visitor" ? "#9ca3af" : "#4f46e5"};background:#f4f5f7">${paragraphs(line.text)}</blockquote></div>`
+          : `<p style="margin:0 0 12px;text-align:center;font-size:13px;color:#5b6472">— ${escapeHtml(line.text)} · ${stamp} —</p>`;
+      })
+      .join(""),
+  });
 }

@@ -2,11 +2,9 @@ import type { Prisma } from "~/generated/prisma-postgresql/client";
 import { isSystemMessageKind } from "~/shared/system-messages";
 import { emailEnabled, type EmailConfig } from "../deps";
 import type { SessionRow } from "../sessions/sessions.service";
-import { conversationUrl } from "./continuity";
 import { transcriptEmail, type TranscriptLine } from "./email-content";
 import { systemStepTexts } from "./email-texts";
-import { queueEmail, siteTitleOf } from "./outbox";
-import { ensureReplyToken, replyAddress } from "./reply-token";
+import { queueVisitorEmail } from "./visitor-email";
 
 type Tx = Pick<
   Prisma.TransactionClient,
@@ -58,24 +56,11 @@ export async function queueTranscriptOnClose(
     const author = row.role === "user" ? "visitor" : row.role === "agent" ? "agent" : "assistant";
     lines.push({ author, name: row.author_name, text: row.content, at: row.created_at });
   }
-  const token = await ensureReplyToken(tx, session);
-  const replyTo = replyAddress(token, config.inboundDomain);
-  const email = transcriptEmail({
-    siteTitle: await siteTitleOf(tx),
-    title: session.title,
-    lines,
-    conversationUrl: conversationUrl(config.publicUrl, session.id, session.visitor_id),
-    stopUrl: `${config.publicUrl}/api/inbound/email/stop/?token=${token}`,
-    canReply: replyTo !== undefined,
-    locale: session.locale,
-  });
-  await queueEmail(tx, {
-    ...email,
+  await queueVisitorEmail(tx, config, session, {
     kind: "transcript",
     to: visitor.email,
-    replyTo,
-    sessionId: session.id,
     at: now,
+    compose: (links) => transcriptEmail({ ...links, title: session.title, lines }),
   });
   return true;
 }

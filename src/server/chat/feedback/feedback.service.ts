@@ -95,12 +95,7 @@ export async function rateMessage(deps: ChatDeps, input: MessageFeedbackInput): 
       }).then(([saved]) => saved),
     "MESSAGE_NOT_FOUND",
   );
-  return {
-    message_id: row.message_id,
-    rating: row.rating,
-    comment: row.comment,
-    updated_at: row.updated_at.toISOString(),
-  };
+  return toMessageFeedbackDto(row);
 }
 
 /** Rates a whole conversation (1–5) of the visitor's own: one rating per session, replaced by the next. */
@@ -118,10 +113,23 @@ export async function rateSession(deps: ChatDeps, input: SessionRatingInput): Pr
       }),
     "SESSION_NOT_FOUND",
   );
-  return {
-    session_id: row.session_id,
-    rating: row.rating,
-    comment: row.comment,
-    updated_at: row.updated_at.toISOString(),
-  };
+  return toSessionRatingDto(row);
+}
+
+type RatingRow<Rating> = { rating: Rating; comment: string | null; updated_at: Date };
+
+/** A stored reply rating as the API shows it. */
+export function toMessageFeedbackDto(
+  row: RatingRow<NonNullable<MessageFeedbackDto["rating"]>> & { message_id: string },
+): MessageFeedbackDto {
+  return { message_id: row.message_id, ...ratingFields(row) };
+}
+
+/** A stored conversation rating as the API shows it. */
+export function toSessionRatingDto(row: RatingRow<number> & { session_id: string }): SessionRatingDto {
+  return { session_id: row.session_id, ...ratingFields(row) };
+}
+
+function ratingFields<Rating>(row: RatingRow<Rating>) {
+  return { rating: row.rating, comment: row.comment, updated_at: row.updated_at.toISOString() };
 }

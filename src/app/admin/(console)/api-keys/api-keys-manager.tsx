@@ -10,6 +10,7 @@ import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
 import { SecretOnce, SubmitWithError, useSecretOnce } from "../../_components/secret-once";
+import { Options } from "../../_components/options";
 
 /** Create (the key is shown once), list and revoke API keys, over tRPC. */
 export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } }) {
@@ -53,11 +54,7 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
         <label>
           {t("scope")}
           <select name="scope" defaultValue="agent">
-            {API_KEY_SCOPES.map((scope) => (
-              <option key={scope} value={scope}>
-                {t(`scopes.${scope}`)}
-              </option>
-            ))}
+            <Options values={API_KEY_SCOPES} label={(scope) => t(`scopes.${scope}`)} />
           </select>
         </label>
         <label>
@@ -88,19 +85,14 @@ export function ApiKeysManager({ initial }: { initial: { items: ApiKeyDto[] } })
       )}
       <ListTable
         items={keys.data?.items ?? []}
-        columns={6}
-        head={
-          <>
-            <th>{t("columns.name")}</th>
-            <th>{t("columns.key")}</th>
-            <th>{t("columns.created")}</th>
-            <th>{t("columns.lastUsed")}</th>
-            <th>{t("columns.status")}</th>
-            <th>
-              <span className="sr-only">{t("columns.actions")}</span>
-            </th>
-          </>
-        }
+        headings={[
+          t("columns.name"),
+          t("columns.key"),
+          t("columns.created"),
+          t("columns.lastUsed"),
+          t("columns.status"),
+        ]}
+        actions={t("columns.actions")}
         empty={t("empty")}
         row={(key) => (
           <tr key={key.id} data-testid="api-key-row">

@@ -6,6 +6,7 @@ import { AUDIT_ACTION_NAMES, type AuditAction } from "~/server/admin/audit/audit
 import { DateRangeFields, FilterForm } from "../../_components/filter-form";
 import { formatTime } from "../../_components/format";
 import { ListResult } from "../../_components/list-result";
+import { Options } from "../../_components/options";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminAudit");
@@ -50,11 +51,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
           {t("action")}
           <select name="action" defaultValue={filters.action ?? ""}>
             <option value="">{t("any")}</option>
-            {AUDIT_ACTION_NAMES.map((action) => (
-              <option key={action} value={action}>
-                {actionLabel(action)}
-              </option>
-            ))}
+            <Options values={AUDIT_ACTION_NAMES} label={(action) => actionLabel(action)} />
           </select>
         </label>
         <label>
@@ -65,17 +62,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Search
       </FilterForm>
       <ListResult
         {...list}
-        columns={6}
-        head={
-          <>
-            <th>{t("columns.when")}</th>
-            <th>{t("columns.actor")}</th>
-            <th>{t("columns.action")}</th>
-            <th>{t("columns.object")}</th>
-            <th>{t("columns.detail")}</th>
-            <th>{t("columns.address")}</th>
-          </>
-        }
+        headings={[
+          t("columns.when"),
+          t("columns.actor"),
+          t("columns.action"),
+          t("columns.object"),
+          t("columns.detail"),
+          t("columns.address"),
+        ]}
         empty={t("empty")}
         row={(entry) => (
           <tr key={entry.id}>

@@ -3,13 +3,9 @@
 import { useTranslations } from "next-intl";
 import { useCallback, useRef, useState, type ClipboardEvent, type DragEvent } from "react";
 import { AttachmentList } from "~/components/attachments/attachment-list";
-import {
-  ATTACHMENT_ACCEPT,
-  filesOf,
-  uploadFile,
-  type AttachmentDto,
-  type UploadFailure,
-} from "~/components/attachments/upload";
+import { FilePicker } from "~/components/attachments/file-picker";
+import { takeFiles, type AttachmentDto } from "~/components/attachments/upload";
+import { useUploads } from "~/components/attachments/use-uploads";
 
 /** The agents' download path of a conversation's file. */
 function adminHref(sessionId: string, attachment: AttachmentDto, inline: boolean): string {
@@ -36,38 +32,26 @@ export function MessageFiles({
   );
 }
 
-const FAILURE_KEY = {
-  tooLarge: "tooLarge",
-  unsupported: "unsupported",
-  rateLimited: "rateLimited",
-  failed: "failed",
-} as const satisfies Record<UploadFailure, string>;
-
 /** The agent's files for the next reply: the paperclip, a drop on the composer, a pasted screenshot. */
 export function useAgentAttachments(sessionId: string) {
   const t = useTranslations("AdminInbox.attachments");
   const [pending, setPending] = useState<AttachmentDto[]>([]);
-  const [uploading, setUploading] = useState(0);
   const [dragging, setDragging] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { uploading, error, setError, upload } = useUploads(t);
 
   const attach = useCallback(
     async (files: readonly File[]) => {
       setError(null);
-      for (const file of files) {
-        setUploading((n) => n + 1);
-        const result = await uploadFile(`/api/admin/sessions/${sessionId}/attachments/`, file);
-        setUploading((n) => n - 1);
-        if (result.ok) setPending((list) => [...list, result.attachment]);
-        else setError(t(FAILURE_KEY[result.failure], { name: file.name }));
-      }
+      await upload(`/api/admin/sessions/${sessionId}/attachments/`, files, (attachment) =>
+        setPending((list) => [...list, attachment]),
+      );
     },
-    [sessionId, t],
+    [sessionId, setError, upload],
   );
 
   return {
     pending,
-    uploading: uploading > 0,
+    uploading,
     dragging,
     error,
     attach,
@@ -76,12 +60,8 @@ export function useAgentAttachments(sessionId: string) {
       setPending([]);
       setError(null);
     },
-    onPaste: (event: ClipboardEvent<HTMLTextAreaElement>) => {
-      const files = filesOf(event.clipboardData);
-      if (files.length === 0) return;
-      event.preventDefault();
-      void attach(files);
-    },
+    onPaste: (event: ClipboardEvent<HTMLTextAreaElement>) =>
+      takeFiles(event, event.clipboardData, (files) => void attach(files)),
     dropHandlers: {
       onDragOver: (event: DragEvent<HTMLElement>) => {
         if (!event.dataTransfer.types.includes("Files")) return;
@@ -91,10 +71,7 @@ export function useAgentAttachments(sessionId: string) {
       onDragLeave: () => setDragging(false),
       onDrop: (event: DragEvent<HTMLElement>) => {
         setDragging(false);
-        const files = filesOf(event.dataTransfer);
-        if (files.length === 0) return;
-        event.preventDefault();
-        void attach(files);
+        takeFiles(event, event.dataTransfer, (files) => void attach(files));
       },
     },
   };
@@ -106,19 +83,7 @@ export function AgentAttachButton({ files }: { files: ReturnType<typeof useAgent
   const picker = useRef<HTMLInputElement>(null);
   return (
     <div className="inbox-attach">
-      <input
-        ref={picker}
-        type="file"
-        multiple
-        hidden
-        accept={ATTACHMENT_ACCEPT}
-        data-testid="agent-attach-input"
-        onChange={(event) => {
-          const chosen = Array.from(event.target.files ?? []);
-          event.target.value = "";
-          void files.attach(chosen);
-        }}
-      />
+      <FilePicker ref={picker} testId="agent-attach-input" onFiles={(chosen) => void files.attach(chosen)} />
       <button type="button" onClick={() => picker.current?.click()} title={t("dropHint")}>
         {t("attach")}
       </button>

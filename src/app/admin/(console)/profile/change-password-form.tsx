@@ -2,7 +2,7 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS } from "~/shared/limits";
+import { NewPasswordInput } from "../../_components/new-password-input";
 
 /**
  * Changes the signed-in user's password through Better Auth (POST /api/auth/change-password: the current password
@@ -54,25 +54,11 @@ export function ChangePasswordForm() {
       </label>
       <label>
         {t("newPassword")}
-        <input
-          name="new"
-          type="password"
-          autoComplete="new-password"
-          minLength={PASSWORD_MIN_CHARS}
-          maxLength={PASSWORD_MAX_CHARS}
-          required
-        />
+        <NewPasswordInput name="new" />
       </label>
       <label>
         {t("repeatPassword")}
-        <input
-          name="repeat"
-          type="password"
-          autoComplete="new-password"
-          minLength={PASSWORD_MIN_CHARS}
-          maxLength={PASSWORD_MAX_CHARS}
-          required
-        />
+        <NewPasswordInput name="repeat" />
       </label>
       <button type="submit" disabled={state.kind === "busy"}>
         {t("submit")}

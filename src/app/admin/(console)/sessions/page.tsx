@@ -95,17 +95,14 @@ export default async function SessionsPage({ searchParams }: { searchParams: Sea
       )}
       <ListResult
         {...list}
-        columns={6}
-        head={
-          <>
-            <th>{t("columns.title")}</th>
-            <th>{t("columns.visitor")}</th>
-            <th className="num">{t("columns.messages")}</th>
-            <th className="num">{t("columns.failed")}</th>
-            <th>{t("columns.started")}</th>
-            <th>{t("columns.lastActivity")}</th>
-          </>
-        }
+        headings={[
+          t("columns.title"),
+          t("columns.visitor"),
+          { label: t("columns.messages"), className: "num" },
+          { label: t("columns.failed"), className: "num" },
+          t("columns.started"),
+          t("columns.lastActivity"),
+        ]}
         empty={filters.q ? t("noMatch", { q: filters.q }) : t("empty")}
         row={(session) => (
           <tr key={session.id}>

@@ -16,6 +16,7 @@ import type {
   WidgetSettingsDto,
 } from "~/server/admin/settings/widget-settings.schema";
 import { useTRPC } from "~/trpc/react";
+import { Options } from "../../_components/options";
 
 /** A day of each weekday (2024-01-01 was a Monday), to name the weekdays in the page's language. */
 const WEEKDAY_DATES: Record<(typeof WEEKDAYS)[number], Date> = Object.fromEntries(
@@ -279,11 +280,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
         <p className="muted">{t("languagesHint")}</p>
         <Field label={t("languageField")} errors={[]}>
           <select value={language} onChange={(e) => setLanguage(e.target.value as Locale)}>
-            {LOCALES.map((locale) => (
-              <option key={locale} value={locale}>
-                {languageNames.of(locale) ?? locale}
-              </option>
-            ))}
+            <Options values={LOCALES} label={(locale) => languageNames.of(locale) ?? locale} />
           </select>
         </Field>
         <Field label={t("title")} errors={errorsFor(`translations.${language}.title`)}>
@@ -439,11 +436,7 @@ export function SettingsForm({ initial }: { initial: WidgetSettingsDto }) {
                           value={range.day}
                           onChange={(e) => update({ day: e.target.value as Range["day"] })}
                         >
-                          {WEEKDAYS.map((day) => (
-                            <option key={day} value={day}>
-                              {dayNames[day]}
-                            </option>
-                          ))}
+                          <Options values={WEEKDAYS} label={(day) => dayNames[day]} />
                         </select>
                       </td>
                       <td>

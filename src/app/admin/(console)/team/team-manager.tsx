@@ -10,6 +10,7 @@ import { useTRPC } from "~/trpc/react";
 import { formatTime } from "../../_components/format";
 import { ListTable } from "../../_components/list-result";
 import { SecretOnce, SubmitWithError, useSecretOnce } from "../../_components/secret-once";
+import { Options } from "../../_components/options";
 
 /** Invite (the link is shown once), list, change roles, disable and enable team members, over tRPC. */
 export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto[] }; selfId: string }) {
@@ -50,11 +51,7 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
         <label>
           {t("role")}
           <select name="role" defaultValue="agent">
-            {ADMIN_ROLES.map((role) => (
-              <option key={role} value={role}>
-                {t(`roles.${role}`)}
-              </option>
-            ))}
+            <Options values={ADMIN_ROLES} label={(role) => t(`roles.${role}`)} />
           </select>
         </label>
         <SubmitWithError pending={invite.isPending} error={invite.error}>
@@ -78,19 +75,14 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
       )}
       <ListTable
         items={users.data?.items ?? []}
-        columns={6}
-        head={
-          <>
-            <th>{t("columns.user")}</th>
-            <th>{t("columns.role")}</th>
-            <th>{t("columns.capacity")}</th>
-            <th>{t("columns.since")}</th>
-            <th>{t("columns.status")}</th>
-            <th>
-              <span className="sr-only">{t("columns.actions")}</span>
-            </th>
-          </>
-        }
+        headings={[
+          t("columns.user"),
+          t("columns.role"),
+          t("columns.capacity"),
+          t("columns.since"),
+          t("columns.status"),
+        ]}
+        actions={t("columns.actions")}
         empty={t("empty")}
         row={(user) => (
           <tr key={user.id} data-testid="team-row">
@@ -105,11 +97,7 @@ export function TeamManager({ initial, selfId }: { initial: { items: TeamUserDto
                 disabled={update.isPending}
                 onChange={(event) => update.mutate({ id: user.id, role: event.target.value as AdminRole })}
               >
-                {ADMIN_ROLES.map((role) => (
-                  <option key={role} value={role}>
-                    {t(`roles.${role}`)}
-                  </option>
-                ))}
+                <Options values={ADMIN_ROLES} label={(role) => t(`roles.${role}`)} />
               </select>
             </td>
             <td>

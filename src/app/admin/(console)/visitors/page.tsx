@@ -47,16 +47,13 @@ export default async function VisitorsPage({ searchParams }: { searchParams: Sea
       </FilterForm>
       <ListResult
         {...list}
-        columns={5}
-        head={
-          <>
-            <th>{t("columns.visitor")}</th>
-            <th>{t("columns.metadata")}</th>
-            <th className="num">{t("columns.sessions")}</th>
-            <th>{t("columns.created")}</th>
-            <th>{t("columns.lastSeen")}</th>
-          </>
-        }
+        headings={[
+          t("columns.visitor"),
+          t("columns.metadata"),
+          { label: t("columns.sessions"), className: "num" },
+          t("columns.created"),
+          t("columns.lastSeen"),
+        ]}
         empty={search ? t("noMatch", { search }) : t("empty")}
         row={(visitor) => (
           <tr key={visitor.id}>

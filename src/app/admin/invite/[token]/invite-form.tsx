@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import { acceptInviteAction } from "./actions";
-import { PASSWORD_MIN_CHARS } from "~/shared/limits";
+import { NewPasswordInput } from "../../_components/new-password-input";
 
 /** Sets the invited user's password, then sends them to sign in. */
 export function InviteForm({ token, email, name }: { token: string; email: string; name: string }) {
@@ -39,24 +39,11 @@ export function InviteForm({ token, email, name }: { token: string; email: strin
       <input type="hidden" name="username" autoComplete="username" value={email} readOnly />
       <label>
         {t("password")}
-        <input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          minLength={PASSWORD_MIN_CHARS}
-          required
-          autoFocus
-        />
+        <NewPasswordInput name="password" autoFocus />
       </label>
       <label>
         {t("repeat")}
-        <input
-          name="repeat"
-          type="password"
-          autoComplete="new-password"
-          minLength={PASSWORD_MIN_CHARS}
-          required
-        />
+        <NewPasswordInput name="repeat" />
       </label>
       {error && (
         <p role="alert" className="error" style={{ margin: 0 }}>

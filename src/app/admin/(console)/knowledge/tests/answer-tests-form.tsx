@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { AnswerTestRunDto } from "~/server/admin/knowledge/answer-tests";
 import { useTRPC } from "~/trpc/react";
+import { RunSummary } from "./run-summary";
 import { SavedSuites } from "./saved-suites";
 
 /** One question a line: `question | expected article, another` (nothing after `|`: it must decline). */
@@ -70,13 +71,7 @@ export function AnswerTestsForm({ initial }: { initial: string }) {
       {run && (
         <section aria-label={t("results")} data-testid="answer-test-results">
           <p role="status">
-            {t("summary", {
-              total: run.summary.total,
-              passed: run.summary.passed,
-              top1: run.summary.top1,
-              top3: run.summary.top3,
-              declined: run.summary.declined_correctly,
-            })}
+            <RunSummary summary={run.summary} />
           </p>
           <table>
             <thead>

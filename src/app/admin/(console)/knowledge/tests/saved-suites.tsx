@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import type { AnswerTestSuiteDto } from "~/server/admin/knowledge/answer-test-suites.schema";
 import { useTRPC } from "~/trpc/react";
 import { parseLines } from "./answer-tests-form";
+import { RunSummary } from "./run-summary";
 import { ANSWER_TEST_SUITE_NAME_MAX_CHARS } from "~/shared/limits";
 
 const WHEN = { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" } as const;
@@ -158,14 +159,7 @@ function SuiteHistory({ suiteId }: { suiteId: string }) {
         <details key={run.id} open={run.id === runs.data.items[0]?.id}>
           <summary>
             {ts("runOf", { when: format.dateTime(new Date(run.created_at), WHEN) })} —{" "}
-            {t("summary", {
-              total: run.summary.total,
-              passed: run.summary.passed,
-              top1: run.summary.top1,
-              top3: run.summary.top3,
-              declined: run.summary.declined_correctly,
-            })}{" "}
-            {ts("changes", run.changes)}
+            <RunSummary summary={run.summary} /> {ts("changes", run.changes)}
           </summary>
           <table>
             <thead>
