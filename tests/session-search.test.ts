@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAdminSessions } from "~/server/admin/sessions/session-admin.service";
 import { listAdminSessionsInputSchema } from "~/server/admin/sessions/session-admin.schema";
-import { MATCH_BATCHES, matchingMessages } from "~/server/admin/sessions/session-search";
+import { MATCH_BATCHES, searchPage } from "~/server/admin/sessions/session-search";
 import type { ChatDeps } from "~/server/chat/deps";
 import { eraseVisitor } from "~/server/chat/visitors/erase-visitor";
 import { snippetOf, snippetPieces, searchWords } from "~/shared/search-snippet";
@@ -108,7 +108,7 @@ describeEachDatabase("conversation search", (database, dialect) => {
     expect(await ids({ q: "استرد" })).toEqual([arabic.sessionId]);
   });
 
-  it("finds the same messages whichever way PostgreSQL reads them (GIN index or created_at walk)", async () => {
+  it("finds the same page whichever way PostgreSQL reads it (GIN index, filtered sessions, created_at walk)", async () => {
     if (dialect !== "postgresql") return;
     for (const q of [
       "refund",
@@ -118,13 +118,16 @@ describeEachDatabase("conversation search", (database, dialect) => {
       "استرد",
       "parcel zeppelin",
       "agent_joined",
-    ]) {
-      const words = searchWords(q);
-      const gin = await matchingMessages(deps, words, "gin", null, 100);
-      const walk = await matchingMessages(deps, words, "walk", null, 100);
-      expect(walk.map((message) => message.id)).toEqual(gin.map((message) => message.id));
-      if (!["parcel zeppelin", "agent_joined"].includes(q)) expect(gin.length).toBeGreaterThan(0);
-    }
+      "the",
+    ])
+      for (const filters of [{}, { label: "billing" }, { holder: { unheld: true as const } }]) {
+        const words = searchWords(q);
+        const gin = await searchPage(deps, words, filters, 50, "gin");
+        expect(await searchPage(deps, words, filters, 50, "walk")).toEqual(gin);
+        expect(await searchPage(deps, words, filters, 50, "filtered")).toEqual(gin);
+        if (["refund", "REIMB"].includes(q)) expect(gin.length).toBeGreaterThan(0);
+        if (["parcel zeppelin", "agent_joined"].includes(q)) expect(gin).toEqual([]);
+      }
   });
 
   it("does not search system lines", async () => {
