@@ -97,6 +97,11 @@ export function sessionFilterSql(dialect: Dialect, filters: SessionFilters): Pri
   return Prisma.join(conditions, " AND ");
 }
 
+/** Whether the filters are none (sessionFilterSql's `TRUE` alone). */
+function unfiltered(filters: Prisma.Sql): boolean {
+  return filters.sql.trim() === "TRUE";
+}
+
 /**
  * PostgreSQL: the cost of each way to read a search, in messages looked at, from the planner's estimates. GIN:
  * every text match (N). Filtered: every message of the sessions that pass the filters (messages × f, f their
@@ -138,7 +143,7 @@ export type SearchPlan = "fts" | "gin" | "filtered" | "walk";
 
 export async function searchPlan(deps: ChatDeps, words: string[], filters: Prisma.Sql): Promise<SearchPlan> {
   if (deps.dialect !== "postgresql") return "fts";
-  const filtered = filters.sql.trim() !== "TRUE";
+  const filtered = !unfiltered(filters);
   const [matches, sizes, passing] = await Promise.all([
     estimate(
       deps,
@@ -226,7 +231,11 @@ async function pgSearch(
         hits AS MATERIALIZED (
           SELECT m.id, m.session_id, m.created_at FROM messages m WHERE ${matches} AND m.role IN ${SEARCHED_ROLES}
         ),
-        passing AS (SELECT m.* FROM hits m JOIN sessions s ON s.id = m.session_id WHERE ${filters})`
+        passing AS (${
+          unfiltered(filters)
+            ? Prisma.sql`SELECT * FROM hits`
+            : Prisma.sql`SELECT m.* FROM hits m JOIN sessions s ON s.id = m.session_id WHERE ${filters}`
+        })`
       : Prisma.sql`
         passing AS (
           SELECT m.id, m.session_id, m.created_at FROM sessions s JOIN messages m ON m.session_id = s.id
