@@ -48,7 +48,8 @@ interface MessageCounts {
 /**
  * Messages and failed replies per session, for a page of sessions: one query grouped by session and status, read
  * through the (session_id, created_at, id) index. Not Prisma's `_count` include, which aggregates the whole
- * messages table before it joins the page (measured: 0.5–0.8 s at 1,000,000 messages, bench/RESULTS.md).
+ * messages table before it joins the page (measured: 0.5–0.8 s at 1,000,000 messages, bench/RESULTS.md). A search
+ * counts in its own statement, the same way (session-search.ts, pageColumns; tests/session-search.test.ts compares).
  */
 async function messageCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<string, MessageCounts>> {
   const counts = new Map<string, MessageCounts>();
@@ -176,9 +177,9 @@ export async function listAdminSessions(
 }
 
 /**
- * A search (`q`): one page of conversations ranked by their newest matching message, text match and filters in
- * one SQL statement (session-search.ts: searchPage), then the page's rows and counts side by side. next_cursor is
- * null (a search is narrowed with more words or filters).
+ * A search (`q`): one page of conversations ranked by their newest matching message — text match, filters, the
+ * matching messages, counts, labels and emails in one SQL statement (session-search.ts: searchPage) — then the
+ * page's session rows. next_cursor is null (a search is narrowed with more words or filters).
  */
 async function searchSessions(
   deps: ChatDeps,
@@ -187,21 +188,14 @@ async function searchSessions(
   limit: number,
 ): Promise<{ items: AdminSessionListItemDto[]; next_cursor: null }> {
   const hits = await searchPage(deps, words, filters, limit);
-  const ids = hits.map((hit) => hit.session_id);
-  const [listed, counts] = await Promise.all([
-    deps.db.session.findMany({
-      where: { id: { in: ids } },
-      include: { visitor: { select: { email: true } }, labels: LABELS_INCLUDE },
-    }),
-    messageCounts(deps, ids),
-  ]);
+  const listed = await deps.db.session.findMany({ where: { id: { in: hits.map((hit) => hit.session_id) } } });
   const rows = new Map(listed.map((row) => [row.id, row]));
   return {
-    items: hits.flatMap(({ session_id, message }) => {
+    items: hits.flatMap(({ session_id, message, counts, labels, visitor_email }) => {
       const row = rows.get(session_id);
       if (!row) return [];
       return {
-        ...toAdminSessionDto(row, counts.get(row.id) ?? NO_MESSAGES, row.visitor.email),
+        ...toAdminSessionDto({ ...row, labels: labels.map((label) => ({ label })) }, counts, visitor_email),
         match: {
           message_id: message.id,
           role: message.role,

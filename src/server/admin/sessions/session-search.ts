@@ -169,10 +169,17 @@ export async function searchPlan(deps: ChatDeps, words: string[], filters: Prism
 /** Where a window of matches ended: the next one reads older matches only. Opaque to callers. */
 export type MatchPosition = { rowid: bigint | number };
 
-/** A conversation of the page, with its newest matching message (passing the filters). */
+/**
+ * A conversation of the page, with its newest matching message (passing the filters), and what its list item
+ * needs besides the session's own row: its counts (as messageCounts in session-admin.service.ts counts them),
+ * its labels (alphabetical) and its visitor's email.
+ */
 export interface SearchHit {
   session_id: string;
   message: { id: string; role: "user" | "assistant" | "agent"; content: string; created_at: Date };
+  counts: { messages: number; failed: number };
+  labels: string[];
+  visitor_email: string | null;
 }
 
 interface HitRow {
@@ -181,12 +188,42 @@ interface HitRow {
   role: SearchHit["message"]["role"];
   content: string;
   created_at: Date | string;
+  message_count: bigint | number;
+  failed_count: bigint | number;
+  /** A JSON array of strings. */
+  labels: string;
+  visitor_email: string | null;
 }
 
 const toHit = (row: HitRow): SearchHit => ({
   session_id: row.session_id,
   message: { id: row.id, role: row.role, content: row.content, created_at: new Date(row.created_at) },
+  counts: { messages: Number(row.message_count), failed: Number(row.failed_count) },
+  labels: JSON.parse(row.labels) as string[],
+  visitor_email: row.visitor_email,
 });
+
+/**
+ * The page's columns, for the page's rows `w` (session_id, id of the matching message): the matching message,
+ * the conversation's message and failed-reply counts, its labels and its visitor's email.
+ */
+function pageColumns(dialect: Dialect): Prisma.Sql {
+  const pg = dialect === "postgresql";
+  const failed = pg ? Prisma.sql`'failed'::"MessageStatus"` : Prisma.sql`'failed'`;
+  const count = pg ? Prisma.sql`count(*)::int` : Prisma.sql`count(*)`;
+  const labels = pg
+    ? Prisma.sql`coalesce(json_agg(l.label ORDER BY l.label), '[]'::json)::text`
+    : Prisma.sql`json_group_array(l.label ORDER BY l.label)`;
+  const text = (column: string) => (pg ? Prisma.raw(`${column}::text`) : Prisma.raw(column));
+  return Prisma.sql`
+    ${text("w.session_id")} AS session_id, ${text("m.id")} AS id, ${text("m.role")} AS role, m.content AS content,
+    m.created_at AS created_at,
+    (SELECT ${count} FROM messages c WHERE c.session_id = w.session_id) AS message_count,
+    (SELECT ${count} FROM messages c WHERE c.session_id = w.session_id AND c.status = ${failed}) AS failed_count,
+    (SELECT ${labels} FROM session_labels l WHERE l.session_id = w.session_id) AS labels,
+    (SELECT v.email FROM sessions vs JOIN visitors v ON v.id = vs.visitor_id WHERE vs.id = w.session_id)
+      AS visitor_email`;
+}
 
 /**
  * PostgreSQL: the page in one statement. GIN and filtered: every match (from the GIN index, MATERIALIZED so the
@@ -205,7 +242,7 @@ async function pgSearch(
   const matches = Prisma.sql`to_tsvector('simple'::regconfig, m.content) @@ to_tsquery('simple'::regconfig, ${query})`;
   // `IS TRUE` keeps the GIN index out of the walk and the filtered plans; the ILIKE test comes before it.
   const checked = Prisma.sql`${containsAll(words)} AND (${matches}) IS TRUE AND m.role IN ${SEARCHED_ROLES}`;
-  const columns = Prisma.sql`w.session_id::text AS session_id, m.id::text AS id, m.role::text AS role, m.content, m.created_at`;
+  const columns = pageColumns("postgresql");
   if (plan === "walk") {
     const step = Prisma.sql`
       SELECT m.id, m.session_id, m.created_at FROM messages m JOIN sessions s ON s.id = m.session_id
@@ -268,7 +305,6 @@ async function ftsWindow(
   limit: number,
 ): Promise<{ hits: SearchHit[]; next: MatchPosition | null }> {
   const after = before ? Prisma.sql`AND f.rowid < ${before.rowid}` : Prisma.empty;
-  // The bare columns of a max() aggregate are those of its row: each conversation's newest match.
   const rows = await deps.db.$queryRaw<(HitRow & { scanned: bigint | number; edge: bigint | number })[]>`
     WITH win AS MATERIALIZED (
       SELECT f.rowid AS pos, m.session_id AS session_id
@@ -277,12 +313,11 @@ async function ftsWindow(
       ORDER BY f.rowid DESC
       LIMIT ${take}
     ),
-    newest AS (SELECT session_id, max(pos) AS pos FROM win GROUP BY session_id)
-    SELECT n.session_id AS session_id, m.id AS id, m.role AS role, m.content AS content,
-      m.created_at AS created_at, (SELECT count(*) FROM win) AS scanned, (SELECT min(pos) FROM win) AS edge
-    FROM newest n JOIN messages m ON m.rowid = n.pos
-    ORDER BY n.pos DESC
-    LIMIT ${limit}`;
+    newest AS (SELECT session_id, max(pos) AS pos FROM win GROUP BY session_id),
+    w AS (SELECT session_id, pos FROM newest ORDER BY pos DESC LIMIT ${limit})
+    SELECT ${pageColumns("sqlite")}, (SELECT count(*) FROM win) AS scanned, (SELECT min(pos) FROM win) AS edge
+    FROM w JOIN messages m ON m.rowid = w.pos
+    ORDER BY w.pos DESC`;
   const [first] = rows;
   const full = first !== undefined && Number(first.scanned) >= take;
   return { hits: rows.map(toHit), next: full ? { rowid: first.edge } : null };
