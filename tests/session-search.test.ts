@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listAdminSessions } from "~/server/admin/sessions/session-admin.service";
 import { listAdminSessionsInputSchema } from "~/server/admin/sessions/session-admin.schema";
-import { MATCH_BATCHES, matchingMessages } from "~/server/admin/sessions/session-search";
+import { MATCH_BATCHES, searchPage } from "~/server/admin/sessions/session-search";
 import type { ChatDeps } from "~/server/chat/deps";
 import { eraseVisitor } from "~/server/chat/visitors/erase-visitor";
 import { snippetOf, snippetPieces, searchWords } from "~/shared/search-snippet";
@@ -108,7 +108,7 @@ describeEachDatabase("conversation search", (database, dialect) => {
     expect(await ids({ q: "استرد" })).toEqual([arabic.sessionId]);
   });
 
-  it("finds the same messages whichever way PostgreSQL reads them (GIN index or created_at walk)", async () => {
+  it("finds the same page whichever way PostgreSQL reads it (GIN index, filtered sessions, created_at walk)", async () => {
     if (dialect !== "postgresql") return;
     for (const q of [
       "refund",
@@ -118,13 +118,16 @@ describeEachDatabase("conversation search", (database, dialect) => {
       "استرد",
       "parcel zeppelin",
       "agent_joined",
-    ]) {
-      const words = searchWords(q);
-      const gin = await matchingMessages(deps, words, "gin", null, 100);
-      const walk = await matchingMessages(deps, words, "walk", null, 100);
-      expect(walk.map((message) => message.id)).toEqual(gin.map((message) => message.id));
-      if (!["parcel zeppelin", "agent_joined"].includes(q)) expect(gin.length).toBeGreaterThan(0);
-    }
+      "the",
+    ])
+      for (const filters of [{}, { label: "billing" }, { holder: { unheld: true as const } }]) {
+        const words = searchWords(q);
+        const gin = await searchPage(deps, words, filters, 50, "gin");
+        expect(await searchPage(deps, words, filters, 50, "walk")).toEqual(gin);
+        expect(await searchPage(deps, words, filters, 50, "filtered")).toEqual(gin);
+        if (["refund", "REIMB"].includes(q)) expect(gin.length).toBeGreaterThan(0);
+        if (["parcel zeppelin", "agent_joined"].includes(q)) expect(gin).toEqual([]);
+      }
   });
 
   it("does not search system lines", async () => {
@@ -140,6 +143,104 @@ describeEachDatabase("conversation search", (database, dialect) => {
     expect(await ids({ q: "refund", from: "2000-01-01" })).toEqual([billing.sessionId]);
     expect(await ids({ q: "refund", to: "2000-01-01" })).toEqual([]);
   });
+
+  it("applies every list filter inside the search as the list applies it", async () => {
+    // Six conversations saying "kiwi", each different in what the filters look at.
+    const kiwi = async () => (await conversation([["user", "kiwi smoothie"]])).sessionId;
+    const [plain, held, mine, failed, queued, late] = [
+      await kiwi(),
+      await kiwi(),
+      await kiwi(),
+      await kiwi(),
+      await kiwi(),
+      await kiwi(),
+    ];
+    await deps.db.session.update({ where: { id: held! }, data: { mode: "agent", agent_id: "other" } });
+    await deps.db.session.update({ where: { id: mine! }, data: { mode: "agent", agent_id: "me-agent" } });
+    await deps.db.message.create({
+      data: { session_id: failed!, role: "assistant", content: "…", status: "failed" },
+    });
+    await deps.db.session.update({
+      where: { id: queued! },
+      data: { mode: "waiting", handoff_requested_at: new Date(), follow_up_since: new Date() },
+    });
+    // Asked for a person longer ago than the handoff timeout: left out of the waiting queue.
+    await deps.db.session.update({
+      where: { id: late! },
+      data: { mode: "waiting", handoff_requested_at: new Date(Date.UTC(2020, 0, 1)) },
+    });
+    await deps.db.sessionLabel.createMany({
+      data: ["fruit", "breakfast"].map((label) => ({ session_id: plain!, label })),
+    });
+    await deps.db.visitor.update({
+      where: { id: (await deps.db.session.findUniqueOrThrow({ where: { id: plain! } })).visitor_id },
+      data: { email: "kiwi@example.com" },
+    });
+    const visitorOfPlain = (await deps.db.session.findUniqueOrThrow({ where: { id: plain! } })).visitor_id;
+    const found = await ids({ q: "kiwi", limit: "100" });
+    expect(found).toEqual([plain, held, mine, failed, queued, late].sort());
+    const filters: Record<string, string>[] = [
+      { label: "fruit" },
+      { mode: "agent" },
+      { mode: "waiting" },
+      { mode: "bot" },
+      { assignee: "me" },
+      { assignee: "none" },
+      { assignee: "other" },
+      { status: "failed" },
+      { status: "ok" },
+      { needs_follow_up: "true" },
+      { needs_follow_up: "false" },
+      { visitor_id: visitorOfPlain },
+      { from: new Date().toISOString().slice(0, 10) },
+      { to: "2000-01-01" },
+      { mode: "agent", assignee: "me", status: "ok" },
+    ];
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    for (const filter of filters) {
+      // The same conversations, and the same items (counts, labels, email) apart from the match.
+      const listed = (await list({ ...filter, limit: "100" })).items.filter((item) =>
+        found.includes(item.id),
+      );
+      const searched = (await list({ ...filter, q: "kiwi", limit: "100" })).items.map(
+        ({ match: _match, ...item }) => item,
+      );
+      expect({ filter, items: searched.sort(byId) }).toEqual({ filter, items: listed.sort(byId) });
+    }
+    expect(await ids({ q: "kiwi", mode: "waiting" })).toEqual([queued]);
+    expect(await ids({ q: "kiwi", assignee: "me" })).toEqual([mine]);
+    expect(await ids({ q: "kiwi", status: "failed" })).toEqual([failed]);
+    expect(await ids({ q: "kiwi", label: "fruit" })).toEqual([plain]);
+  });
+
+  it("reads further windows when the first holds fewer conversations than the page", async () => {
+    // One conversation with more matching messages than the first window, newer than another one's match.
+    const visitor = await deps.db.visitor.create({ data: { metadata: {} } });
+    const [busy, older] = [randomUUID(), randomUUID()];
+    await deps.db.session.createMany({
+      data: [busy, older].map((id) => ({ id, visitor_id: visitor.id })),
+    });
+    await deps.db.message.create({
+      data: {
+        session_id: older,
+        role: "user",
+        content: "persimmon once",
+        created_at: new Date(Date.UTC(2029, 0, 1)),
+      },
+    });
+    await deps.db.message.createMany({
+      data: Array.from({ length: MATCH_BATCHES[0] + 10 }, (_, n) => ({
+        session_id: busy,
+        role: "user" as const,
+        content: `persimmon again ${n}`,
+        created_at: new Date(Date.UTC(2029, 0, 2, 0, 0, n)),
+      })),
+    });
+    const page = await list({ q: "persimmon" });
+    expect(page.items.map((item) => item.id)).toEqual([busy, older]);
+    expect(page.items[0]!.match!.text).toBe(`persimmon again ${MATCH_BATCHES[0] + 9}`);
+    expect(page.items[1]!.match!.text).toBe("persimmon once");
+  }, 120_000);
 
   it("treats hostile input as words", async () => {
     for (const q of [

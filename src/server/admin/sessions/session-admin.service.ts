@@ -4,16 +4,10 @@ import { AppError } from "../../errors/app-error";
 import { isUuid } from "../../chat/ids";
 import { toMessageDto } from "../../chat/messages/messages.service";
 import { WITH_FEEDBACK } from "../../chat/messages/message-dto";
-import { decodeCursor, keysetWhere, toPage, type Keyset } from "../../chat/pagination";
+import { decodeCursor, keysetWhere, toPage } from "../../chat/pagination";
 import { toVisitorDto } from "../../chat/visitors/visitors.service";
 import { searchWords, snippetOf } from "~/shared/search-snippet";
-import {
-  matchingMessages,
-  searchPlan,
-  MATCH_BATCHES,
-  MATCH_SCAN_MAX,
-  type MatchingMessage,
-} from "./session-search";
+import { searchPage, type SessionFilters } from "./session-search";
 import type {
   AdminSessionDto,
   AdminSessionListItemDto,
@@ -31,7 +25,7 @@ import { queueHoldsRequests } from "../../chat/handoff/auto-assign";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `from`/`to` days as a half-open instant range [from 00:00Z, day after `to` 00:00Z). */
-export function createdAtRange(input: CreatedBetweenInput): Prisma.DateTimeFilter | undefined {
+export function createdAtRange(input: CreatedBetweenInput): { gte?: Date; lt?: Date } | undefined {
   const gte = input.from ? new Date(`${input.from}T00:00:00.000Z`) : undefined;
   const lt = input.to ? new Date(new Date(`${input.to}T00:00:00.000Z`).getTime() + DAY_MS) : undefined;
   if (gte && lt && gte >= lt) throw new AppError("INVALID_DATE_RANGE");
@@ -54,7 +48,8 @@ interface MessageCounts {
 /**
  * Messages and failed replies per session, for a page of sessions: one query grouped by session and status, read
  * through the (session_id, created_at, id) index. Not Prisma's `_count` include, which aggregates the whole
- * messages table before it joins the page (measured: 0.5–0.8 s at 1,000,000 messages, bench/RESULTS.md).
+ * messages table before it joins the page (measured: 0.5–0.8 s at 1,000,000 messages, bench/RESULTS.md). A search
+ * counts in its own statement, the same way (session-search.ts, pageColumns; tests/session-search.test.ts compares).
  */
 async function messageCounts(deps: ChatDeps, sessionIds: string[]): Promise<Map<string, MessageCounts>> {
   const counts = new Map<string, MessageCounts>();
@@ -101,11 +96,35 @@ export function toTranscriptDto(row: SessionWithTranscript): TranscriptDto {
   };
 }
 
-/** The `assignee` filter: held by me, by nobody, or by this agent. */
-function assigneeWhere(assignee: string | undefined, me: string): Prisma.SessionWhereInput {
-  if (assignee === undefined) return {};
-  if (assignee === "none") return { AND: [{ mode: { not: "agent" } }] };
-  return { AND: [{ mode: "agent" }, { agent_id: assignee === "me" ? me : assignee }] };
+/** The `assignee` filter: held by nobody, or by me or this agent. */
+function holderOf(assignee: string | undefined, me: string): SessionFilters["holder"] {
+  if (assignee === undefined) return undefined;
+  if (assignee === "none") return { unheld: true };
+  return { unheld: false, agentId: assignee === "me" ? me : assignee };
+}
+
+/** The list's filters as a Prisma where (the search applies the same ones in SQL: sessionFilterSql). */
+function sessionWhere(filters: SessionFilters): Prisma.SessionWhereInput[] {
+  const { holder, createdAt, requestedAfter } = filters;
+  return [
+    {
+      ...(filters.visitorId !== undefined && { visitor_id: filters.visitorId }),
+      ...(filters.mode !== undefined && { mode: filters.mode }),
+      ...(filters.label !== undefined && { labels: { some: { label: filters.label } } }),
+      ...(requestedAfter && {
+        OR: [{ handoff_requested_at: null }, { handoff_requested_at: { gt: requestedAfter } }],
+      }),
+      ...(createdAt && { created_at: createdAt }),
+      ...(filters.status === "failed" && { messages: { some: { status: "failed" } } }),
+      ...(filters.status === "ok" && { messages: { none: { status: "failed" } } }),
+      ...(filters.followUp !== undefined && { follow_up_since: filters.followUp ? { not: null } : null }),
+    },
+    holder === undefined
+      ? {}
+      : holder.unheld
+        ? { AND: [{ mode: { not: "agent" } }] }
+        : { AND: [{ mode: "agent" }, { agent_id: holder.agentId }] },
+  ];
 }
 
 /**
@@ -124,64 +143,32 @@ export async function listAdminSessions(
   // The waiting queue shows only requests still in time: those past HANDOFF_TIMEOUT_SECONDS go back to the bot
   // (the handoff-timeout job, within seconds), and are left out meanwhile — unless auto-assignment holds them in
   // its queue (on, with an agent online: src/server/chat/handoff/auto-assign.ts).
-  const inTime =
+  const requestedAfter =
     input.mode === "waiting" && !(await queueHoldsRequests(deps))
-      ? {
-          OR: [
-            { handoff_requested_at: null },
-            {
-              handoff_requested_at: {
-                gt: new Date((deps.now?.() ?? new Date()).getTime() - deps.config.handoffTimeoutMs),
-              },
-            },
-          ],
-        }
+      ? new Date((deps.now?.() ?? new Date()).getTime() - deps.config.handoffTimeoutMs)
       : undefined;
   const createdAt = createdAtRange(input);
   const queue = input.needs_follow_up === true;
   const orderKey = queue ? "follow_up_since" : "updated_at";
-  const filters: Prisma.SessionWhereInput[] = [
-    {
-      ...(input.visitor_id && { visitor_id: input.visitor_id }),
-      ...(input.mode && { mode: input.mode }),
-      ...(input.label !== undefined && { labels: { some: { label: input.label } } }),
-      ...inTime,
-      ...(createdAt && { created_at: createdAt }),
-      ...(input.status === "failed" && { messages: { some: { status: "failed" } } }),
-      ...(input.status === "ok" && { messages: { none: { status: "failed" } } }),
-      ...(input.needs_follow_up !== undefined && {
-        follow_up_since: input.needs_follow_up ? { not: null } : null,
-      }),
-    },
-    assigneeWhere(input.assignee, me),
-  ];
+  const spec: SessionFilters = {
+    ...(input.visitor_id !== undefined && { visitorId: input.visitor_id }),
+    ...(input.mode !== undefined && { mode: input.mode }),
+    ...(input.label !== undefined && { label: input.label }),
+    ...(requestedAfter && { requestedAfter }),
+    ...(createdAt && { createdAt }),
+    ...(input.status !== "any" && { status: input.status }),
+    ...(input.needs_follow_up !== undefined && { followUp: input.needs_follow_up }),
+    holder: holderOf(input.assignee, me),
+  };
   const words = input.q === undefined ? [] : searchWords(input.q);
-  const page = (extra: Prisma.SessionWhereInput[], from: Keyset | undefined, take: number) =>
-    deps.db.session.findMany({
-      where: { AND: [...filters, ...extra, keysetWhere<Prisma.SessionWhereInput>(orderKey, from, "desc")] },
-      orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
-      take,
-      include: {
-        visitor: { select: { email: true } },
-        labels: LABELS_INCLUDE,
-      },
-    });
+  if (words.length > 0) return searchSessions(deps, words, spec, input.limit);
+  const rows = await deps.db.session.findMany({
+    where: { AND: [...sessionWhere(spec), keysetWhere<Prisma.SessionWhereInput>(orderKey, after, "desc")] },
+    orderBy: [{ [orderKey]: "desc" }, { id: "desc" }],
+    take: input.limit + 1,
+    include: { visitor: { select: { email: true } }, labels: LABELS_INCLUDE },
+  });
   const keyOf = (row: SessionRow) => (queue ? row.follow_up_since! : row.updated_at);
-  if (words.length > 0)
-    return searchSessions(
-      deps,
-      words,
-      input.limit,
-      async (ids) =>
-        (
-          await deps.db.session.findMany({
-            where: { AND: [...filters, { id: { in: ids } }] },
-            select: { id: true },
-          })
-        ).map((row) => row.id),
-      (ids) => page([{ id: { in: ids } }], undefined, ids.length),
-    );
-  const rows = await page([], after, input.limit + 1);
   const shown = rows.slice(0, input.limit).map((row) => row.id);
   const counts = await messageCounts(deps, shown);
   return toPage(rows, input.limit, keyOf, (row) =>
@@ -189,75 +176,32 @@ export async function listAdminSessions(
   );
 }
 
-type ListedSession = SessionRow & {
-  visitor: { email: string | null };
-  labels: { label: string }[];
-};
-
 /**
- * A search (`q`): conversations ranked by their newest matching message, read from the index newest first in
- * batches, each batch's conversations passed through the list's filters (ids only, 100 at a time), until `limit` are found or MATCH_SCAN_MAX matching
- * messages were read. One page: next_cursor is null (a search is narrowed with more words or filters).
+ * A search (`q`): one page of conversations ranked by their newest matching message — text match, filters, the
+ * matching messages, counts, labels and emails in one SQL statement (session-search.ts: searchPage) — then the
+ * page's session rows. next_cursor is null (a search is narrowed with more words or filters).
  */
 async function searchSessions(
   deps: ChatDeps,
   words: string[],
+  filters: SessionFilters,
   limit: number,
-  /** Which of these sessions pass the list's filters (ids only, cheap). */
-  passing: (ids: string[]) => Promise<string[]>,
-  /** The full rows of these sessions. */
-  read: (ids: string[]) => Promise<ListedSession[]>,
 ): Promise<{ items: AdminSessionListItemDto[]; next_cursor: null }> {
-  const newestMatch = new Map<string, string>();
-  const foundIds: string[] = [];
-  let before: MatchingMessage["position"] | null = null;
-  let scanned = 0;
-  const plan = await searchPlan(deps, words);
-  for (let round = 0; foundIds.length < limit && scanned < MATCH_SCAN_MAX; round += 1) {
-    const take = MATCH_BATCHES[Math.min(round, MATCH_BATCHES.length - 1)]!;
-    const batch = await matchingMessages(deps, words, plan, before, take);
-    scanned += batch.length;
-    const fresh: string[] = [];
-    for (const message of batch)
-      if (!newestMatch.has(message.session_id)) {
-        newestMatch.set(message.session_id, message.id);
-        fresh.push(message.session_id);
-      }
-    // In slices the size of a page (and Prisma takes at most 999 parameters a query on SQLite).
-    for (let from = 0; from < fresh.length && foundIds.length < limit; from += 100) {
-      const slice = fresh.slice(from, from + 100);
-      const pass = new Set(await passing(slice));
-      for (const id of slice) if (pass.has(id) && foundIds.length < limit) foundIds.push(id);
-    }
-    if (batch.length < take) break;
-    before = batch[batch.length - 1]!.position;
-  }
-  // The page's rows, their counts and their matching messages: three queries on the page's ids, side by side.
-  const [listed, counts, messages] = await Promise.all([
-    read(foundIds),
-    messageCounts(deps, foundIds),
-    deps.db.message.findMany({
-      where: { id: { in: foundIds.map((id) => newestMatch.get(id)!) } },
-      select: { id: true, session_id: true, role: true, content: true, created_at: true },
-    }),
-  ]);
+  const hits = await searchPage(deps, words, filters, limit);
+  const listed = await deps.db.session.findMany({ where: { id: { in: hits.map((hit) => hit.session_id) } } });
   const rows = new Map(listed.map((row) => [row.id, row]));
-  const found = foundIds.flatMap((id) => rows.get(id) ?? []);
-  const matches = new Map(messages.map((message) => [message.session_id, message]));
   return {
-    items: found.map((row) => {
-      const message = matches.get(row.id);
+    items: hits.flatMap(({ session_id, message, counts, labels, visitor_email }) => {
+      const row = rows.get(session_id);
+      if (!row) return [];
       return {
-        ...toAdminSessionDto(row, counts.get(row.id) ?? NO_MESSAGES, row.visitor.email),
-        match:
-          message && message.role !== "system"
-            ? {
-                message_id: message.id,
-                role: message.role,
-                created_at: message.created_at.toISOString(),
-                ...snippetOf(message.content, words),
-              }
-            : null,
+        ...toAdminSessionDto({ ...row, labels: labels.map((label) => ({ label })) }, counts, visitor_email),
+        match: {
+          message_id: message.id,
+          role: message.role,
+          created_at: message.created_at.toISOString(),
+          ...snippetOf(message.content, words),
+        },
       };
     }),
     next_cursor: null,
