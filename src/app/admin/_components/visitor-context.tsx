@@ -64,9 +64,12 @@ function LocalTime({ timeZone, offset }: { timeZone: string | null; offset: numb
 /** Beside a conversation: where the visitor is, who they are (verified only by HMAC), what else they asked. */
 export function VisitorContextPanel({
   context,
+  userAgent = null,
   headingLevel = 3,
 }: {
   context: VisitorContext;
+  /** The raw user agent string the browser line is parsed from: its title (on hover), never shown twice. */
+  userAgent?: string | null;
   headingLevel?: 2 | 3;
 }) {
   const t = useTranslations("AdminVisitorContext");
@@ -103,7 +106,7 @@ export function VisitorContextPanel({
           <bdi>{context.language ?? "—"}</bdi>
         </dd>
         <dt>{t("browser")}</dt>
-        <dd data-testid="context-browser">
+        <dd data-testid="context-browser" title={userAgent ?? undefined}>
           <bdi>{browser}</bdi>
         </dd>
         <dt>{t("localTime")}</dt>

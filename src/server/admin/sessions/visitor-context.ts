@@ -92,6 +92,7 @@ export async function visitorContextOf(
   visitor: VisitorRow,
   sessionId: string,
 ): Promise<AdminVisitorContextDto> {
+  // The keys read here are CONTEXT_METADATA_KEYS (src/shared/visitor-metadata.ts): the pages do not list them again.
   const metadata = (visitor.metadata ?? {}) as Record<string, unknown>;
   const reported = readVisitorContext(visitor.context);
   const previous = await deps.db.session.findMany({

@@ -11,6 +11,7 @@ import { useTRPC, useTRPCClient } from "~/trpc/react";
 import { fillSavedReply } from "~/shared/saved-replies";
 import { textOrNames } from "~/components/attachments/upload";
 import { metadataPreview } from "../../_components/format";
+import { metadataBeyondContext, rawUserAgent } from "~/shared/visitor-metadata";
 import { SystemStepText } from "../../_components/system-step";
 import { chime, notify } from "./alert";
 import { SessionLabels } from "./session-labels";
@@ -424,6 +425,8 @@ function Conversation({
   if (!transcript.data) return <p className="muted">{transcript.error?.message ?? t("loading")}</p>;
   const { session, visitor, messages, context } = transcript.data;
   const mine = session.mode === "agent" && session.agent_id === me.id;
+  // The browser, page, language and name are in the context panel below; only the rest is listed here.
+  const otherDetails = metadataBeyondContext(visitor.metadata);
 
   function signalTyping(text: string) {
     if (!mine) return;
@@ -511,43 +514,51 @@ function Conversation({
         <dd>
           <bdi>{visitor.email ?? "—"}</bdi>
         </dd>
-        <dt>{t("details")}</dt>
-        <dd>
-          <bdi>{metadataPreview(visitor.metadata)}</bdi>
-        </dd>
+        {Object.keys(otherDetails).length > 0 && (
+          <>
+            <dt>{t("details")}</dt>
+            <dd data-testid="visitor-details">
+              <bdi>{metadataPreview(otherDetails)}</bdi>
+            </dd>
+          </>
+        )}
         <dt>{t("lastSeen")}</dt>
         <dd>{format.dateTime(new Date(visitor.last_seen_at), WHEN)}</dd>
       </dl>
-      <VisitorContextPanel context={context} />
-      <ol className="inbox-transcript" aria-label={t("transcript")}>
-        {messages.map((message) =>
-          message.role === "system" ? (
-            <li key={message.id} data-role="system" data-kind={message.kind ?? undefined} className="muted">
-              <em>
-                <SystemStepText
-                  kind={message.kind}
-                  authorName={message.author_name}
-                  fallback={message.content}
-                />
-              </em>{" "}
-              · {format.dateTime(new Date(message.created_at), WHEN)}
-            </li>
-          ) : (
-            <li key={message.id} data-role={message.role}>
-              <span className="muted">
-                {message.role === "user"
-                  ? t("visitor")
-                  : message.role === "agent"
-                    ? message.author_name
-                    : t("assistant")}{" "}
+      <VisitorContextPanel context={context} userAgent={rawUserAgent(visitor.metadata)} />
+      {/* Scrolled from the bottom (admin.css): the newest message is in view, and stays so as messages and images
+          arrive. */}
+      <div className="inbox-transcript">
+        <ol aria-label={t("transcript")}>
+          {messages.map((message) =>
+            message.role === "system" ? (
+              <li key={message.id} data-role="system" data-kind={message.kind ?? undefined} className="muted">
+                <em>
+                  <SystemStepText
+                    kind={message.kind}
+                    authorName={message.author_name}
+                    fallback={message.content}
+                  />
+                </em>{" "}
                 · {format.dateTime(new Date(message.created_at), WHEN)}
-              </span>
-              <p dir="auto">{message.content}</p>
-              <MessageFiles sessionId={id} attachments={message.attachments} />
-            </li>
-          ),
-        )}
-      </ol>
+              </li>
+            ) : (
+              <li key={message.id} data-role={message.role}>
+                <span className="muted">
+                  {message.role === "user"
+                    ? t("visitor")
+                    : message.role === "agent"
+                      ? message.author_name
+                      : t("assistant")}{" "}
+                  · {format.dateTime(new Date(message.created_at), WHEN)}
+                </span>
+                <p dir="auto">{message.content}</p>
+                <MessageFiles sessionId={id} attachments={message.attachments} />
+              </li>
+            ),
+          )}
+        </ol>
+      </div>
       {visitorTyping && (
         <p className="muted" data-testid="visitor-typing">
           {t("visitorTyping")}

@@ -7,6 +7,7 @@ import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
 import { SystemStepText } from "../../../_components/system-step";
 import { VisitorContextPanel } from "../../../_components/visitor-context";
+import { metadataBeyondContext, rawUserAgent } from "~/shared/visitor-metadata";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("AdminSessions.transcript");
@@ -34,6 +35,7 @@ export default async function TranscriptPage({
   const tf = await getTranslations("AdminFollowUp");
   const requestedAt = session.follow_up_since ?? session.handoff_requested_at;
   const locale = await getLocale();
+  const otherDetails = metadataBeyondContext(visitor.metadata);
   const exportUrl = (format: "csv" | "json") => `/api/admin/exports/sessions/${session.id}/?format=${format}`;
   return (
     <>
@@ -63,10 +65,13 @@ export default async function TranscriptPage({
           {visitor.email ? <bdi>{tf("email", { email: visitor.email })}</bdi> : tf("noEmail")}
         </p>
       )}
-      {Object.keys(visitor.metadata).length > 0 && (
-        <p className="muted">{metadataPreview(visitor.metadata, 300)}</p>
+      {/* The browser, page, language and name are in the context panel: only the rest of the metadata here. */}
+      {Object.keys(otherDetails).length > 0 && (
+        <p className="muted" data-testid="visitor-details">
+          {metadataPreview(otherDetails, 300)}
+        </p>
       )}
-      <VisitorContextPanel context={context} headingLevel={2} />
+      <VisitorContextPanel context={context} userAgent={rawUserAgent(visitor.metadata)} headingLevel={2} />
       {canSee(admin, "admin") && (
         <p>
           {t("export")}{" "}
