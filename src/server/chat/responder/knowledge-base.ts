@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import MiniSearch from "minisearch";
-import { expandQuery, queryExpansion } from "../knowledge/query-expansion";
 import type { MessageSource } from "../messages/message.schema";
 import { handoffText, notFoundReply, replyLanguage, smallTalkReply } from "./fallback-replies";
 import { splitArticle, type KnowledgePassage } from "./passages";
@@ -257,20 +256,13 @@ export class KnowledgeBase {
   rank(question: string, options: { language?: Language | null } = {}): KnowledgeHit[] {
     const terms = queryTerms(question, { language: options.language, articlesLanguage: this.language });
     if (terms.length === 0) return [];
-    // WordNet expansions of an English question's words (query-expansion.ts; none when off).
-    const expansion = expandQuery(question, { language: options.language, articlesLanguage: this.language });
     const groups = terms.map(({ term, alternatives }) => {
       const members = [term, ...alternatives];
       const weight = Math.max(...members.map((member) => this.idf(member)));
-      return { members, weight, expansions: expansion.get(term) ?? [] };
+      return { members, weight };
     });
     const total = groups.reduce((sum, group) => sum + group.weight, 0);
-    const own = new Set(groups.flatMap((group) => group.members));
-    const extra = [...new Set(groups.flatMap((group) => group.expansions))].filter((term) => !own.has(term));
-    const { weight: expansionWeight, credit: expansionCredit } = queryExpansion();
-    const hits = this.index.search([...own, ...extra].join(" "), {
-      boostTerm: (term) => (own.has(term) ? 1 : expansionWeight),
-    });
+    const hits = this.index.search(groups.flatMap((group) => group.members).join(" "));
     const scored = hits
       .map((hit) => {
         const exact = new Set(Object.keys(hit.match));
@@ -280,8 +272,6 @@ export class KnowledgeBase {
           if (group.members.some((member) => exact.has(member))) covered += group.weight;
           else if (group.members.some((member) => matchedQuery.has(member)))
             covered += group.weight * PREFIX_MATCH_CREDIT;
-          else if (expansionCredit && group.expansions.some((member) => exact.has(member)))
-            covered += group.weight * expansionWeight;
         }
         const coverage = covered / total;
         return {
