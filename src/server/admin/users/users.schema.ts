@@ -70,12 +70,15 @@ export const updateUserInputSchema = z.strictObject({
     description:
       "true ends the user's sessions at once and refuses their sign-ins; false lets them in again.",
   }),
-  capacity: capacitySchema.nullable().optional().meta({
-    description:
-      "Open conversations this person takes under auto-assignment (1–" +
-      MAX_AGENT_CAPACITY +
-      "); null: the team's agent_capacity (settings). A person who works part-time takes fewer.",
-  }),
+  capacity: capacitySchema
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        "Open conversations this person takes under auto-assignment (1–" +
+        MAX_AGENT_CAPACITY +
+        "); null: the team's agent_capacity (settings). A person who works part-time takes fewer.",
+    }),
 });
 export type UpdateUserInput = z.infer<typeof updateUserInputSchema>;
 
