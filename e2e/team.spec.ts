@@ -102,6 +102,14 @@ test("a team's day: invite, auto-assign, saved reply, files both ways, note, lab
       await form.getByRole("button", { name: "Invite" }).click();
       inviteUrl = (await admin.getByTestId("invite-url").textContent()) ?? "";
       expect(inviteUrl).toMatch(/\/admin\/invite\//);
+      await admin.getByRole("button", { name: "Done" }).click();
+      // Her own capacity for auto-assignment (empty: the team's), kept across a reload.
+      const capacity = admin.getByLabel(`Auto-assignment capacity of ${agentName}`);
+      await capacity.fill("2");
+      await capacity.press("Enter");
+      await admin.reload();
+      await expect(admin.getByLabel(`Auto-assignment capacity of ${agentName}`)).toHaveValue("2");
+      await admin.screenshot({ path: "test-results/team-page-1280.png", fullPage: true });
     });
 
     await test.step("the agent sets a password, signs in and opens the inbox", async () => {
