@@ -24,7 +24,12 @@ interface DirectTarget {
   connect: () => Promise<void>;
 }
 
-const targets = new WeakMap<object, DirectTarget>();
+// On globalThis, like the app's other registries: each Next.js route bundle has its own copy of this module, and
+// the client is opened (and registered) by whichever bundle first asked for the runtime.
+const globalTargets = globalThis as typeof globalThis & {
+  __visitorChatDirectSql?: WeakMap<object, DirectTarget>;
+};
+const targets: WeakMap<object, DirectTarget> = (globalTargets.__visitorChatDirectSql ??= new WeakMap());
 
 /**
  * Wraps the adapter factory a client is built with, so the adapter it connects is known (wrap it last: the
@@ -73,7 +78,7 @@ function argTypeOf(value: unknown): ArgType | undefined {
   }
 }
 
-const DIRECT = Symbol("directSql");
+const DIRECT = Symbol.for("visitor-chat.directSql");
 type DirectCapable<T> = Prisma.PrismaPromise<T> & { [DIRECT]?: () => Promise<T> };
 
 /**
