@@ -38,16 +38,22 @@ export async function startServer(options: {
   env?: Record<string, string>;
   /** Node.js flags for the server process (e.g. `--expose-gc`, `--import` of a test-only preload). */
   nodeArgs?: string[];
+  /** Another checkout to run (built), e.g. a bench's before/after pair; default the current directory. */
+  cwd?: string;
+  /** The port to listen on; default a free one. */
+  port?: number;
 }): Promise<RunningServer> {
-  if (!existsSync(path.join(".next", "BUILD_ID"))) {
+  const cwd = options.cwd ?? ".";
+  if (!existsSync(path.join(cwd, ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npx next build` (npm test does) before the HTTP suites.");
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = "";
   // npm start's own launcher (scripts/start.mjs: start.ts compiled, no TypeScript loader), without npm.
   // --no-build: built once above; several test servers must not rebuild at once.
   const start = [...(options.nodeArgs ?? []), path.join("scripts", "start.mjs"), "--no-build"];
   const child: ChildProcess = spawn(process.execPath, start, {
+    cwd,
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,5 +1,6 @@
 import { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../db/client";
+import { executeRawStatement, runAlone } from "../db/direct-sql";
 import type { AnswerKind } from "./responder/responder";
 import { keysetSql, type Keyset } from "./pagination";
 import type { MessageSource } from "./messages/message.schema";
@@ -9,7 +10,8 @@ import type { MessageStatus } from "./messages/message-status";
  * The chat's hot-path statements as raw SQL (issue 11): a raw query costs about half the CPU time of a model query
  * (the query compiler only wraps its text in a plan; bench/RESULTS.md, round four). Still sent through Prisma
  * (`$queryRaw` / `$executeRaw`), so batch and interactive transactions and the SQLite adapter's shared connection
- * work as for any other query. Everything else stays on the models.
+ * work as for any other query; a write that runs alone (a visitor's insert, a reply's save) goes straight to
+ * Prisma's driver adapter (../db/direct-sql.ts, issue 24). Everything else stays on the models.
  *
  * One text serves both databases, without casts: the pg adapter sends parameters untyped, so PostgreSQL infers
  * each one's type from the column it meets (uuid, jsonb, timestamptz, the enums), and SQLite must not get casts
@@ -71,7 +73,10 @@ export function insertVisitor(
   db: Db,
   row: { id: string; metadata: object; created_at: Date; last_seen_at: Date },
 ): Prisma.PrismaPromise<number> {
-  return db.$executeRaw`INSERT INTO visitors (id, created_at, last_seen_at, metadata) VALUES (${row.id}, ${row.created_at}, ${row.last_seen_at}, ${JSON.stringify(row.metadata)})`;
+  return executeRawStatement(
+    db,
+    Prisma.sql`INSERT INTO visitors (id, created_at, last_seen_at, metadata) VALUES (${row.id}, ${row.created_at}, ${row.last_seen_at}, ${JSON.stringify(row.metadata)})`,
+  );
 }
 
 /**
@@ -130,8 +135,13 @@ export async function writeReply(
     set.push(Prisma.sql`completion_tokens = ${data.completion_tokens}`);
   if (data.answer_kind !== undefined) set.push(Prisma.sql`answer_kind = ${data.answer_kind}`);
   set.push(Prisma.sql`saved_at = ${stamp}`);
-  const count =
-    await db.$executeRaw`UPDATE messages SET ${Prisma.join(set)} WHERE id = ${id} AND status IN (${Prisma.join(statuses)}) AND saved_at IN (${Prisma.join(fence)})`;
+  // Alone: straight on the driver adapter with the app's client (../db/direct-sql.ts), through Prisma in a transaction.
+  const count = await runAlone(
+    executeRawStatement(
+      db,
+      Prisma.sql`UPDATE messages SET ${Prisma.join(set)} WHERE id = ${id} AND status IN (${Prisma.join(statuses)}) AND saved_at IN (${Prisma.join(fence)})`,
+    ),
+  );
   // (A bigint with SQLite's driver.)
   return Number(count);
 }

@@ -3,6 +3,7 @@ import type { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-po
 import type { SqlDriverAdapterFactory, SqlQueryable } from "@prisma/driver-adapter-utils";
 import { metrics, type PoolCounts } from "../observability/metrics";
 import { resolveDatabaseUrl, type Dialect } from "./database-url";
+import { directSqlFactory } from "./direct-sql";
 
 /**
  * The data-access type the domain layer is written against. Both generated clients come from the same models
@@ -40,9 +41,12 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
       import("~/generated/prisma-postgresql/client"),
     ]);
     const pools = new Set<PoolCounts>();
-    const db = new PostgresPrismaClient({
-      adapter: observe(countPool(new PrismaPg({ connectionString: target.adapterUrl }), pools)),
-    });
+    const direct = directSqlFactory(
+      observe(countPool(new PrismaPg({ connectionString: target.adapterUrl }), pools)),
+      "postgresql",
+    );
+    const db = new PostgresPrismaClient({ adapter: direct.factory });
+    direct.register(db);
     return {
       db,
       dialect: "postgresql",
@@ -56,9 +60,12 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     import("@prisma/adapter-better-sqlite3"),
     import("~/generated/prisma-sqlite/client"),
   ]);
-  const sqlite = new SqlitePrismaClient({
-    adapter: observe(new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS })),
-  });
+  const direct = directSqlFactory(
+    observe(new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS })),
+    "sqlite",
+  );
+  const sqlite = new SqlitePrismaClient({ adapter: direct.factory });
+  direct.register(sqlite);
   // WAL lets readers proceed during a write (and other processes, e.g. the migrator or a second server, share
   // the file); busy_timeout makes a writer wait for the lock instead of failing with SQLITE_BUSY.
   await sqlite.$queryRawUnsafe("PRAGMA journal_mode = WAL");

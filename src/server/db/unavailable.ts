@@ -34,7 +34,7 @@ const UNAVAILABLE_PATTERNS = [
 
 /**
  * "The table does not exist": the database answers but its migrations were never applied (Prisma P2021, SQLite's
- * "no such table", PostgreSQL SQLSTATE 42P01). Also a 503, with its own message (DATABASE_NOT_MIGRATED).
+ * "no such table", PostgreSQL SQLSTATE 42P01, a driver adapter's TableDoesNotExist). Also a 503, with its own message (DATABASE_NOT_MIGRATED).
  */
 export function isDatabaseNotMigrated(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 6; depth += 1) {
@@ -42,10 +42,16 @@ export function isDatabaseNotMigrated(error: unknown): boolean {
       code?: unknown;
       message?: unknown;
       cause?: unknown;
+      kind?: unknown;
       originalCode?: unknown;
       meta?: { driverAdapterError?: { cause?: unknown } };
     };
-    if (candidate.code === "P2021" || candidate.code === "42P01" || candidate.originalCode === "42P01")
+    if (
+      candidate.code === "P2021" ||
+      candidate.code === "42P01" ||
+      candidate.originalCode === "42P01" ||
+      candidate.kind === "TableDoesNotExist"
+    )
       return true;
     if (
       typeof candidate.message === "string" &&

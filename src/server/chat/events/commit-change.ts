@@ -1,5 +1,6 @@
 import type { Prisma } from "~/generated/prisma-postgresql/client";
 import type { Db } from "../../db/client";
+import { runAlone } from "../../db/direct-sql";
 import { auditEntryWrite, type AuditRecord } from "../audit/audit-record";
 import { webhookEventWrites } from "../webhooks/webhook-events";
 import type { EventBus } from "./bus";
@@ -53,7 +54,8 @@ type Results<W extends readonly unknown[]> = { -readonly [K in keyof W]: Awaited
  * and its audit entry run in ONE transaction — so an event or an entry exists if and only if the change does, and
  * a crash after the commit loses no webhook — and its live events are published only after the commit. Answers
  * the results of `writes`, in order. A change with nothing to store (no writes, no outbox row, no entry) only
- * publishes; one statement alone runs without a transaction around it. A batch, not an interactive transaction: SQLite's adapter shares one connection (see
+ * publishes; one statement alone runs without a transaction around it (straight on the driver adapter when it
+ * can: src/server/db/direct-sql.ts). A batch, not an interactive transaction: SQLite's adapter shares one connection (see
  * commitInTransaction for a change that must read inside its transaction).
  */
 export async function commitChange<const W extends readonly Prisma.PrismaPromise<unknown>[]>(
@@ -66,7 +68,7 @@ export async function commitChange<const W extends readonly Prisma.PrismaPromise
     statements.length > 1
       ? await deps.db.$transaction(statements)
       : statements.length === 1
-        ? [await statements[0]]
+        ? [await runAlone(statements[0]!)]
         : [];
   publishLive(deps, change.events);
   return results.slice(0, change.writes.length) as Results<W>;
