@@ -158,6 +158,11 @@ export function yieldToLoop(): Promise<void> {
 
 /** The language most of the passages are written in (detected on a sample of each article's text). */
 export function dominantLanguage(passages: readonly KnowledgePassage[]): Language {
+  return runThrough(dominantLanguageSteps(passages));
+}
+
+/** dominantLanguage, yielding after each sample (detecting one costs a few ms; see KnowledgeBase.build). */
+function* dominantLanguageSteps(passages: readonly KnowledgePassage[]): Generator<void, Language> {
   const counts = new Map<Language, number>();
   const seen = new Set<string>();
   // The first passage of each article; at most LANGUAGE_SAMPLE articles, spread over all of them.
@@ -171,10 +176,31 @@ export function dominantLanguage(passages: readonly KnowledgePassage[]): Languag
     const passage = firsts[index]!;
     const language = detectLanguage(`${passage.article}. ${passage.summary} ${passage.text}`.slice(0, 600));
     if (language) counts.set(language, (counts.get(language) ?? 0) + 1);
+    yield;
   }
   let best: Language = "en";
   for (const [language, count] of counts) if (count > (counts.get(best) ?? 0)) best = language;
   return best;
+}
+
+/** Runs a generator of steps to its end at once; its result. */
+function runThrough<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a generator of steps a slice of at most BUILD_SLICE_MS at a time, with a turn of the event loop between. */
+async function runSliced<T>(steps: Generator<void, T>): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart < BUILD_SLICE_MS) continue;
+    await yieldToLoop();
+    sliceStart = performance.now();
+  }
 }
 
 export class KnowledgeBase {
@@ -200,13 +226,9 @@ export class KnowledgeBase {
     passages: KnowledgePassage[],
     options: { language?: Language; packed?: boolean } = {},
   ): Promise<KnowledgeBase> {
-    const base = new KnowledgeBase(passages, { ...options, deferIndex: true });
-    let sliceStart = performance.now();
-    for (const _step of base.indexSteps(options.packed ?? true)) {
-      if (performance.now() - sliceStart < BUILD_SLICE_MS) continue;
-      await yieldToLoop();
-      sliceStart = performance.now();
-    }
+    const language = options.language ?? (await runSliced(dominantLanguageSteps(passages)));
+    const base = new KnowledgeBase(passages, { ...options, language, deferIndex: true });
+    await runSliced(base.indexSteps(options.packed ?? true));
     return base;
   }
 
@@ -238,7 +260,7 @@ export class KnowledgeBase {
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
     if (options.deferIndex) return;
-    for (const _step of this.indexSteps(options.packed ?? true));
+    runThrough(this.indexSteps(options.packed ?? true));
   }
 
   /**
