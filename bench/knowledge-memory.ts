@@ -14,7 +14,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { htmlToArticle } from "~/server/admin/knowledge/html-article";
 import { articleContentHash } from "~/server/chat/knowledge/articles";
 import {
@@ -69,6 +69,20 @@ function variant(pages: { title: string; body: string }[], n: number): { title: 
   return { title: `${first.title} (${n})`, body: body.slice(0, articleBytes).trim() };
 }
 
+/** The longest garbage-collection pause since the last call (V8 "gc" performance entries). */
+let longestGc = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
+}).observe({ entryTypes: ["gc"] });
+function takeLongestGc(): number {
+  const longest = longestGc;
+  longestGc = 0;
+  return longest;
+}
+
+/** The longest gap between two 5 ms ticks, with when it ended (ms since the watch began), for --trace. */
+const gaps: { at: number; ms: number }[] = [];
+
 /** Watches the event loop until stop(): the longest it was held. */
 function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
@@ -95,14 +109,17 @@ function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
 async function timedLoad(
   knowledge: LiveKnowledge,
   until: () => Promise<unknown> = () => knowledge.current(),
-): Promise<{ ms: number; maxBlockMs: number; p99BlockMs: number }> {
+): Promise<{ ms: number; maxBlockMs: number; p99BlockMs: number; gcMs: number }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
+  takeLongestGc();
   // The longest gap between two 5 ms ticks, minus the 5 ms: how long a reply could have waited.
-  let last = performance.now();
+  const began = performance.now();
+  let last = began;
   let maxGap = 0;
   const ticker = setInterval(() => {
     const now = performance.now();
     maxGap = Math.max(maxGap, now - last - 5);
+    if (now - last > 105) gaps.push({ at: Math.round(now - began), ms: Math.round(now - last - 5) });
     last = now;
   }, 5);
   histogram.enable();
@@ -115,6 +132,7 @@ async function timedLoad(
     ms,
     maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 10),
     p99BlockMs: histogram.percentile(99) / 1e6 - 10,
+    gcMs: takeLongestGc(),
   };
 }
 
@@ -205,14 +223,16 @@ async function main(): Promise<void> {
     );
     console.log(
       `first build ${first.ms.toFixed(0)} ms, event loop held at most ${first.maxBlockMs.toFixed(0)} ms ` +
-        `(p99 ${first.p99BlockMs.toFixed(0)} ms)`,
+        `(p99 ${first.p99BlockMs.toFixed(0)} ms; longest GC pause ${first.gcMs.toFixed(0)} ms)`,
     );
     console.log(
       `rebuild after an edit ${rebuild.ms.toFixed(0)} ms, event loop held at most ${rebuild.maxBlockMs.toFixed(0)} ms ` +
-        `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms); ${waits.length} questions meanwhile waited for an index at most ` +
+        `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms; longest GC pause ${rebuild.gcMs.toFixed(0)} ms); ${waits.length} questions meanwhile waited for an index at most ` +
         `${Math.max(...waits).toFixed(0)} ms`,
     );
     console.log(`a question: ${questionMs.toFixed(1)} ms`);
+    if (flags.trace)
+      console.log(`holds over 100 ms (ms into the build or rebuild: ms): ${JSON.stringify(gaps)}`);
     console.log(
       `event loop with nothing to do (3 s, the machine's noise floor): held at most ${idleHold.maxBlockMs.toFixed(0)} ms ` +
         `(p99 ${idleHold.p99BlockMs.toFixed(0)} ms); 3 s of 8 ms busy slices (the control): held at most ` +
