@@ -21,11 +21,25 @@ export class PackedTermFreqs {
     readonly size: number,
   ) {}
 
+  /** The position keys() last gave: MiniSearch asks get() for the id it was just given (no search then). */
+  private cursor = -1;
+
   keys(): IterableIterator<number> {
-    return this.ids.subarray(this.start, this.start + this.size).values();
+    let at = this.start;
+    const end = this.start + this.size;
+    const iterator: IterableIterator<number> = {
+      next: (): IteratorResult<number> => {
+        if (at >= end) return { done: true, value: undefined };
+        this.cursor = at;
+        return { done: false, value: this.ids[at++]! };
+      },
+      [Symbol.iterator]: () => iterator,
+    };
+    return iterator;
   }
 
   get(id: number): number | undefined {
+    if (this.cursor >= 0 && this.ids[this.cursor] === id) return this.frequencies[this.cursor];
     let low = this.start;
     let high = this.start + this.size - 1;
     while (low <= high) {
