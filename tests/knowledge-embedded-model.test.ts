@@ -5,6 +5,7 @@
  * that shares words with the articles declined by the similarity floor. Runs the real model (a few seconds).
  * On both databases.
  */
+import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { createKnowledgeArticle } from "~/server/admin/knowledge/knowledge.service";
 import {
@@ -64,6 +65,26 @@ describe("the embedded sentence model", () => {
     expect(embeddedModelLoaded()).toBe(true);
     expect(question).toHaveLength(512);
     expect(quantizedCosine(question!, refund!)).toBeGreaterThan(quantizedCosine(question!, delivery!));
+  });
+
+  it("runs in a worker thread: this thread never loads the model's code (embedding never holds replies)", async () => {
+    const [vector] = await embedWithEmbeddedModel(["is it loaded here?"]);
+    expect(vector).toHaveLength(EMBEDDED_DIMENSIONS);
+    const loadedHere = Object.keys(createRequire(import.meta.url).cache).filter((file) =>
+      /@energetic-ai|@tensorflow/.test(file),
+    );
+    expect(loadedHere).toEqual([]);
+  });
+
+  it("embeds a question before the passages waiting in the background", async () => {
+    const done: string[] = [];
+    const passages = Array.from({ length: 24 }, (_, index) => `Passage ${index}: how backups are kept.`);
+    const background = embedWithEmbeddedModel(passages).then(() => done.push("passages"));
+    const question = embedWithEmbeddedModel(["how do I restore a backup"], { urgent: true }).then(() =>
+      done.push("question"),
+    );
+    await Promise.all([background, question]);
+    expect(done).toEqual(["question", "passages"]);
   });
 });
 

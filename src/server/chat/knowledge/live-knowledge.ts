@@ -24,8 +24,19 @@ import { logError } from "../../observability/logger";
 /** Embedded-model vectors computed between two stores (in memory and in knowledge_vectors; see embedInBackground). */
 const EMBED_STORE_CHUNK = 32;
 
+/** Articles read per query in a rebuild (each is cut into passages in its own turn of the event loop). */
+const READ_BATCH = 10;
+
 /** Stored vectors read per query (one turn of the event loop between two). */
 const VECTOR_READ_CHUNK = 500;
+
+/**
+ * From this many articles in the index being replaced, a rebuild runs in the background: questions are answered
+ * from the previous index until the new one is swapped in (a rebuild of 1,000 articles takes tens of seconds of
+ * turns of the event loop; bench/knowledge-memory.ts). A smaller one is waited for (at most a few hundred ms), so
+ * an edit is searched on the next question.
+ */
+export const BACKGROUND_REBUILD_ARTICLES = 100;
 
 /** After a failed embeddings request, lexical search only for this long before trying again. */
 const EMBEDDINGS_RETRY_MS = 60_000;
@@ -42,6 +53,8 @@ export class LiveKnowledge implements KnowledgeSource {
   private version: string | undefined;
   private checkedAt = 0;
   private pending: Promise<KnowledgeBase> | undefined;
+  /** A rebuild running in the background (see BACKGROUND_REBUILD_ARTICLES). */
+  private rebuilding: Promise<void> | undefined;
   private vectorsRetryAt = 0;
   /** Vectors computed over this instance's life (tests: recomputed only when content changes). */
   vectorsComputed = 0;
@@ -64,6 +77,8 @@ export class LiveKnowledge implements KnowledgeSource {
        * meanwhile). Loaded on the first rebuild, i.e. the first question.
        */
       embedded?: boolean;
+      /** BACKGROUND_REBUILD_ARTICLES (tests). */
+      backgroundRebuildArticles?: number;
     },
   ) {}
 
@@ -88,21 +103,20 @@ export class LiveKnowledge implements KnowledgeSource {
       const retryVectors =
         this.base !== undefined && this.base.semantic === undefined && Date.now() >= this.vectorsRetryAt;
       if (!this.base || version !== this.version) {
-        // Read and cut a few articles at a time, between turns of the event loop (a rebuild must not hold
-        // replies up); the index itself is built in chunks too (KnowledgeBase.build).
-        const passages: KnowledgePassage[] = [];
-        for await (const articles of publishedArticlesInBatches(this.db)) {
-          for (const article of articles) passages.push(...articlePassages(article));
-          await yieldToLoop();
-        }
-        this.base = await KnowledgeBase.build(passages);
-        this.version = version;
-        await this.attachVectors(this.base);
-        this.embedInBackground(this.base);
+        const background = this.options.backgroundRebuildArticles ?? BACKGROUND_REBUILD_ARTICLES;
+        if (this.base && this.base.articles.length >= background) {
+          // The previous index answers meanwhile; a failed rebuild is tried again at the next check.
+          this.rebuilding ??= this.rebuild(version)
+            .catch((error: unknown) => logError("knowledge: could not rebuild the index", error))
+            .finally(() => {
+              this.rebuilding = undefined;
+            });
+        } else await this.rebuild(version);
       } else if (retryVectors) {
         await this.attachVectors(this.base);
       }
       this.checkedAt = Date.now();
+      if (!this.base) throw new Error("knowledge: no index after a rebuild");
       return this.base;
     } catch (error) {
       if (!this.base) throw error;
@@ -110,6 +124,30 @@ export class LiveKnowledge implements KnowledgeSource {
       this.checkedAt = Date.now();
       return this.base;
     }
+  }
+
+  /** Reads the published articles, builds their index and swaps it in. */
+  private async rebuild(version: string): Promise<void> {
+    // Read and cut a few articles at a time, between turns of the event loop (a rebuild must not hold replies
+    // up); the index itself is built in slices too (KnowledgeBase.build).
+    const passages: KnowledgePassage[] = [];
+    for await (const articles of publishedArticlesInBatches(this.db, READ_BATCH)) {
+      for (const article of articles) {
+        passages.push(...articlePassages(article));
+        await yieldToLoop();
+      }
+    }
+    const base = await KnowledgeBase.build(passages);
+    await this.attachVectors(base);
+    this.base = base;
+    this.version = version;
+    this.embedInBackground(base);
+  }
+
+  /** Resolves when no rebuild is running (after one started by the last check). For tests and benches. */
+  async settled(): Promise<void> {
+    await this.current();
+    await this.rebuilding;
   }
 
   /**

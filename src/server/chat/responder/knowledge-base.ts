@@ -3,6 +3,7 @@ import path from "node:path";
 import MiniSearch from "minisearch";
 import type { MessageSource } from "../messages/message.schema";
 import { handoffText, notFoundReply, replyLanguage, smallTalkReply } from "./fallback-replies";
+import { documentFrequencies, packPostings } from "./packed-index";
 import { splitArticle, type KnowledgePassage } from "./passages";
 import type { AnswerKind, Responder, ResponderInput, ResponderReply } from "./responder";
 import {
@@ -140,8 +141,13 @@ const PAGE_DECAY = 0.5;
 /** Field weights of the BM25 ranking: a word in the page title or a heading says more than one in the text. */
 const FIELD_BOOST = { article: 3, headings: 2, summary: 1.5, text: 1 };
 
-/** Passages indexed between two turns of the event loop (KnowledgeBase.build). */
-const BUILD_CHUNK = 100;
+/**
+ * How long KnowledgeBase.build works before letting other callbacks run (replies, requests): the index of 1,000
+ * articles takes seconds of CPU, spread over turns of the event loop (bench/knowledge-memory.ts).
+ */
+const BUILD_SLICE_MS = 8;
+/** The fields whose words count for a term's document frequency (the summary is the page's, not the passage's). */
+const FREQUENCY_FIELDS = ["article", "headings", "text"] as const;
 /** Articles whose language is detected to tell the knowledge base's language. */
 const LANGUAGE_SAMPLE = 60;
 
@@ -152,6 +158,11 @@ export function yieldToLoop(): Promise<void> {
 
 /** The language most of the passages are written in (detected on a sample of each article's text). */
 export function dominantLanguage(passages: readonly KnowledgePassage[]): Language {
+  return runThrough(dominantLanguageSteps(passages));
+}
+
+/** dominantLanguage, yielding after each sample (detecting one costs a few ms; see KnowledgeBase.build). */
+function* dominantLanguageSteps(passages: readonly KnowledgePassage[]): Generator<void, Language> {
   const counts = new Map<Language, number>();
   const seen = new Set<string>();
   // The first passage of each article; at most LANGUAGE_SAMPLE articles, spread over all of them.
@@ -165,45 +176,65 @@ export function dominantLanguage(passages: readonly KnowledgePassage[]): Languag
     const passage = firsts[index]!;
     const language = detectLanguage(`${passage.article}. ${passage.summary} ${passage.text}`.slice(0, 600));
     if (language) counts.set(language, (counts.get(language) ?? 0) + 1);
+    yield;
   }
   let best: Language = "en";
   for (const [language, count] of counts) if (count > (counts.get(best) ?? 0)) best = language;
   return best;
 }
 
+/** Runs a generator of steps to its end at once; its result. */
+function runThrough<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Runs a generator of steps a slice of at most BUILD_SLICE_MS at a time, with a turn of the event loop between. */
+async function runSliced<T>(steps: Generator<void, T>): Promise<T> {
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart < BUILD_SLICE_MS) continue;
+    await yieldToLoop();
+    sliceStart = performance.now();
+  }
+}
+
 export class KnowledgeBase {
   private readonly index: MiniSearch<KnowledgePassage>;
   private readonly byId: Map<string, KnowledgePassage>;
-  /** In how many passages each index term occurs. */
-  private readonly documentFrequency = new Map<string, number>();
+  /** In how many passages each index term occurs (in the page title, headings or text). */
+  private documentFrequency = new Map<string, number>();
   /** Article titles, in order. */
   readonly articles: string[];
   /** The language the articles are written in: their words are stemmed in it, questions too. */
   readonly language: Language;
+  /** Whether the index's postings are packed (packed-index.ts; false only with another MiniSearch version). */
+  postingsPacked = false;
   /** Set when embeddings are configured: search() then fuses lexical and semantic ranks (find()). */
   semantic: SemanticIndex | undefined;
 
   /**
-   * The knowledge base of `passages`, built in chunks of BUILD_CHUNK passages with a turn of the event loop
-   * between them, so that a rebuild of a large index never holds replies up for long (bench/knowledge-memory.ts).
+   * The knowledge base of `passages`, built a slice of at most BUILD_SLICE_MS at a time with a turn of the event
+   * loop between slices, so that a rebuild of a large index never holds replies up for long
+   * (bench/knowledge-memory.ts). The caller swaps it in when it resolves; the previous index answers meanwhile.
    */
   static async build(
     passages: KnowledgePassage[],
-    options: { language?: Language } = {},
+    options: { language?: Language; packed?: boolean } = {},
   ): Promise<KnowledgeBase> {
-    const base = new KnowledgeBase(passages, { ...options, deferIndex: true });
-    for (let start = 0; start < passages.length; start += BUILD_CHUNK) {
-      await yieldToLoop();
-      const chunk = passages.slice(start, start + BUILD_CHUNK);
-      base.index.addAll(chunk);
-      for (const passage of chunk) base.countTerms(passage);
-    }
+    const language = options.language ?? (await runSliced(dominantLanguageSteps(passages)));
+    const base = new KnowledgeBase(passages, { ...options, language, deferIndex: true });
+    await runSliced(base.indexSteps(options.packed ?? true));
     return base;
   }
 
   constructor(
     readonly passages: KnowledgePassage[],
-    options: { language?: Language; deferIndex?: boolean } = {},
+    options: { language?: Language; deferIndex?: boolean; packed?: boolean } = {},
   ) {
     const language = options.language ?? dominantLanguage(passages);
     this.language = language;
@@ -229,18 +260,32 @@ export class KnowledgeBase {
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
     if (options.deferIndex) return;
-    this.index.addAll(passages);
-    for (const passage of passages) this.countTerms(passage);
+    runThrough(this.indexSteps(options.packed ?? true));
   }
 
-  private countTerms(passage: KnowledgePassage): void {
-    const text = `${passage.article} ${passage.headings.join(" ")} ${passage.text}`;
-    const terms = new Set(
-      words(text)
-        .map((word) => indexTerm(word, this.language))
-        .filter((term): term is string => term !== null),
-    );
-    for (const term of terms) this.documentFrequency.set(term, (this.documentFrequency.get(term) ?? 0) + 1);
+  /**
+   * Indexes the passages, then packs the postings (packed-index.ts: the same results in a quarter of the memory)
+   * and counts the terms' document frequencies from them; yields between small steps (see build).
+   */
+  private *indexSteps(packed: boolean): Generator<void> {
+    for (const passage of this.passages) {
+      this.index.add(passage);
+      yield;
+    }
+    if (packed) {
+      const packing = packPostings(this.index);
+      let step = packing.next();
+      for (; !step.done; step = packing.next()) yield;
+      this.postingsPacked = step.value;
+    }
+    const counting = documentFrequencies(this.index, FREQUENCY_FIELDS);
+    for (let step = counting.next(); ; step = counting.next()) {
+      if (step.done) {
+        this.documentFrequency = step.value;
+        return;
+      }
+      yield;
+    }
   }
 
   private idf(term: string): number {
