@@ -4,41 +4,18 @@ import { followSession, type FollowLimit, type SessionSnapshot } from "../events
 import type { SessionEventsInput } from "../sessions/session.schema";
 import { findOwnedSession, toSessionDto } from "../sessions/sessions.service";
 import { toMessageDto } from "./message-dto";
-import { logError } from "../../observability/logger";
+import { holdLive, markLive } from "./live-followers";
 
-/**
- * A visitor's open event stream says "following live" ahead by this much, renewed every VISITOR_LIVE_RENEW_MS:
- * a stream that dies without closing stops counting within it (src/server/chat/email/continuity.ts).
- */
-export const VISITOR_LIVE_LEASE_MS = 45_000;
-const VISITOR_LIVE_RENEW_MS = 15_000;
-
-async function markLiveUntil(deps: ChatDeps, sessionId: string, until: Date): Promise<void> {
-  try {
-    await deps.db.session.updateMany({ where: { id: sessionId }, data: { visitor_live_until: until } });
-  } catch (error) {
-    logError("follow: could not record the visitor following live", error, { session_id: sessionId });
-  }
-}
-
-/** The session's events, while recording that its visitor follows live (for email continuity). */
+/** The session's events, while its visitor counts as following live (for email continuity): released at the end. */
 async function* followedLive(
-  deps: ChatDeps,
-  sessionId: string,
   events: AsyncGenerator<SessionEvent>,
+  release: () => Promise<void>,
 ): AsyncGenerator<SessionEvent> {
-  const renew = setInterval(
-    () => void markLiveUntil(deps, sessionId, new Date(Date.now() + VISITOR_LIVE_LEASE_MS)),
-    VISITOR_LIVE_RENEW_MS,
-  );
-  renew.unref();
   try {
     yield* events;
   } finally {
-    clearInterval(renew);
     await events.return(undefined);
-    // Closed: the visitor followed until now.
-    await markLiveUntil(deps, sessionId, new Date());
+    await release();
   }
 }
 
@@ -77,7 +54,10 @@ export async function followSessionEvents(
   limit?: FollowLimit,
 ): Promise<AsyncGenerator<SessionEvent>> {
   const session = await findOwnedSession(deps.db, input.id, input.visitor_id);
-  await markLiveUntil(deps, session.id, new Date(Date.now() + VISITOR_LIVE_LEASE_MS));
+  await markLive(deps, session.id);
+  // Released when the stream ends, or when it is dropped before it was ever read.
+  const release = holdLive(deps, session.id);
+  signal.addEventListener("abort", () => void release(), { once: true });
   const events = followSession({
     bus: deps.events,
     sessionId: session.id,
@@ -86,5 +66,5 @@ export async function followSessionEvents(
     signal,
     limit,
   });
-  return followedLive(deps, session.id, events);
+  return followedLive(events, release);
 }
