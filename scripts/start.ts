@@ -41,6 +41,7 @@ import { toRestError } from "../src/server/rest/errors";
 import { trpcErrorResponse } from "../src/server/api/errors";
 import { BASE_HEADERS } from "../src/server/protection/security-headers";
 import { isMalformedPath, malformedPathAnswer } from "../src/server/protection/malformed-path";
+import { nodeRouteFor, serveOnNode } from "../src/server/rest/node-routes";
 import { buildState, type BuildState } from "./build-freshness";
 import { migrate, redactUrls } from "./db";
 
@@ -213,6 +214,10 @@ async function main(): Promise<void> {
   const app = next({ dev: false, dir: process.cwd(), hostname, port, conf: config });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // The routes served here on Node.js' own request and response (the event streams: src/server/rest/node-routes.ts),
+  // with Next.js' compression as Next.js applies it.
+  const { default: compression } = await import("next/dist/compiled/compression/index.js");
+  const compress = config.compress === false ? undefined : compression();
   // The metric labels' route table: Next.js's own table of the app's pages and route files (the REST bridge
   // adds its paths when it loads).
   registerRoutes(Object.values(appRoutes()));
@@ -256,11 +261,14 @@ async function main(): Promise<void> {
       return;
     }
     stampClient(request, trusted);
-    handle(request, response).catch((error: unknown) => {
-      logError("request failed", error, { requestId });
-      if (!response.headersSent) response.statusCode = 500;
-      response.end();
-    });
+    const direct = nodeRouteFor(request.method, request.url);
+    (direct ? serveOnNode(direct, request, response, compress) : handle(request, response)).catch(
+      (error: unknown) => {
+        logError("request failed", error, { requestId });
+        if (!response.headersSent) response.statusCode = 500;
+        response.end();
+      },
+    );
   });
   // Idle keep-alive connections outlive a load balancer's (nginx, ALB: 60 s), so the server never closes a
   // connection at the moment a client or proxy reuses it (a "socket hang up" on a POST that cannot be retried).

@@ -9,6 +9,7 @@ import { loadDocumentChecker, type DocumentChecker } from "./helpers/openapi";
 import { describeEachServer } from "./helpers/server";
 
 const UNKNOWN_UUID = "00000000-0000-4000-8000-000000000000";
+const ALLOWED_ORIGIN = "https://app.example";
 
 interface MessageData {
   id: string;
@@ -211,6 +212,50 @@ describeEachServer(
       expect(errorFrames.find((frame) => frame.event === "serialized-error")?.data).toContain("FORBIDDEN");
     });
 
+    it("answers as Next.js answers its routes: its vary, CORS for an allowed origin, a gzipped error, never a gzipped stream", async () => {
+      // The GET is served by npm start's own server on Node.js' response (src/server/rest/node-routes.ts), the other
+      // methods by Next.js: the headers of both are the same.
+      const nextVary = "rsc, next-router-state-tree, next-router-prefetch, next-router-segment-prefetch";
+      const { visitorId, sessionId } = await newSession();
+      const headers = { origin: ALLOWED_ORIGIN, "accept-encoding": "gzip" };
+      const stream = await openSse(eventsUrl(sessionId, `visitor_id=${visitorId}`), headers);
+      expect(stream.response.status).toBe(200);
+      expect(Object.fromEntries(stream.response.headers)).toMatchObject({
+        vary: `${nextVary}, Origin`,
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        "x-accel-buffering": "no",
+        "x-content-type-options": "nosniff",
+        "access-control-allow-origin": ALLOWED_ORIGIN,
+      });
+      expect(stream.response.headers.get("content-encoding")).toBeNull();
+      await stream.close();
+
+      // An error: the envelope, gzipped for a client that accepts it (fetch decodes it), as Next.js compresses it.
+      const refused = await fetch(eventsUrl(UNKNOWN_UUID, `visitor_id=${visitorId}`), { headers });
+      expect(refused.status).toBe(404);
+      expect(refused.headers.get("content-encoding")).toBe("gzip");
+      expect(refused.headers.get("vary")).toBe(`${nextVary}, Origin, Accept-Encoding`);
+      expect(refused.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
+      expect(await refused.json()).toMatchObject({ success: false, code: "SESSION_NOT_FOUND" });
+      const plain = await fetch(eventsUrl(UNKNOWN_UUID, `visitor_id=${visitorId}`), {
+        headers: { "accept-encoding": "identity" },
+      });
+      expect(plain.headers.get("content-encoding")).toBeNull();
+      expect(plain.headers.get("vary")).toBe(`${nextVary}, Accept-Encoding`);
+      expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+      expect(await plain.json()).toMatchObject({ code: "SESSION_NOT_FOUND" });
+
+      // Served by Next.js: the other methods, with the same headers.
+      const preflight = await fetch(eventsUrl(sessionId, ""), {
+        method: "OPTIONS",
+        headers: { origin: ALLOWED_ORIGIN, "access-control-request-method": "GET" },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("vary")).toBe(`${nextVary}, Origin`);
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(ALLOWED_ORIGIN);
+    });
+
     it("deleting the session ends its streams", async () => {
       const { visitorId, sessionId } = await newSession();
       const stream = await openSse(eventsUrl(sessionId, `visitor_id=${visitorId}`));
@@ -224,5 +269,5 @@ describeEachServer(
       expect(await stream.next()).toBeUndefined();
     });
   },
-  { env: () => ({ KNOWLEDGE_STREAM_DELAY_MS: "25" }) },
+  { env: () => ({ KNOWLEDGE_STREAM_DELAY_MS: "25", CORS_ALLOWED_ORIGINS: ALLOWED_ORIGIN }) },
 );
