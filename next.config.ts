@@ -31,6 +31,16 @@ const nextConfig: NextConfig = {
     "unpdf",
     "minisearch",
     "standardwebhooks",
+    // The text analysis of replies and search (language detection and stop words for five languages, ≈ 0.9 MB of
+    // code and data) is imported by routes and pages of several chunk groups: bundled, each group's chunk kept its
+    // own copy (six at rest); the email libraries and bowser likewise (bench/RESULTS.md, issue 24, idle memory).
+    "tinyld",
+    "stopword",
+    "snowball-stemmers",
+    "mailparser",
+    "email-reply-parser",
+    "nodemailer",
+    "bowser",
     // The embedded sentence model reads its weights and tfjs's .wasm files next to its own code (__dirname):
     // bundled, they would not be found.
     "@energetic-ai/core",

@@ -51,7 +51,8 @@ export async function runEmailRound(config: EmailDeliveryConfig, limit = 20): Pr
     if (Number(count) === 0) continue;
     const attempts = row.attempts + 1;
     try {
-      await smtpTransport(config.smtpUrl).sendMail({
+      const transport = await smtpTransport(config.smtpUrl);
+      await transport.sendMail({
         from: config.from,
         to: row.to_address,
         subject: row.subject,

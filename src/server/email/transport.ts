@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
 
 /**
  * The SMTP client (nodemailer) for SMTP_URL: smtp://user:pass@host:587 (STARTTLS when the server offers it) or
@@ -10,7 +10,9 @@ const transports = new Map<string, Transporter>();
 /** How long one send may take (connection, greeting, the whole SMTP dialogue), so a hung server fails the attempt. */
 const SMTP_TIMEOUT_MS = 20_000;
 
-export function smtpTransport(smtpUrl: string): Transporter {
+/** nodemailer (≈ 0.5 MB of code) is loaded on the first send, not kept by an app that sends no email. */
+export async function smtpTransport(smtpUrl: string): Promise<Transporter> {
+  const { default: nodemailer } = await import("nodemailer");
   let transport = transports.get(smtpUrl);
   if (!transport) {
     // The URL's options (host, port, auth, smtps → secure) with the timeouts added as its query parameters.

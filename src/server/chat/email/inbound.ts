@@ -1,5 +1,4 @@
-import EmailReplyParser from "email-reply-parser";
-import { simpleParser, type AddressObject, type ParsedMail } from "mailparser";
+import type { AddressObject, ParsedMail } from "mailparser";
 import { AppError } from "../../errors/app-error";
 import type { ChatDeps } from "../deps";
 import { transitionSession } from "../handoff/handoff.service";
@@ -8,6 +7,18 @@ import { storeMessages } from "../messages/message-writer";
 import type { MessageDto } from "../messages/message.schema";
 import { toSessionDto } from "../sessions/sessions.service";
 import { REPLY_TOKEN_PATTERN, tokenOfAddress } from "./reply-token";
+
+/**
+ * The MIME parser and the quoted-reply splitter (mailparser, email-reply-parser and their encoders, ≈ 1 MB of code):
+ * loaded on the first inbound email, not kept by an app that never receives one (bench/RESULTS.md, idle memory).
+ */
+async function emailParsers() {
+  const [{ simpleParser }, { default: EmailReplyParser }] = await Promise.all([
+    import("mailparser"),
+    import("email-reply-parser"),
+  ]);
+  return { simpleParser, EmailReplyParser };
+}
 
 /** The addresses a message was delivered to: To, Cc, and the MTA's Delivered-To / X-Original-To / Envelope-To. */
 function recipientsOf(mail: ParsedMail): string[] {
@@ -29,7 +40,8 @@ function recipientsOf(mail: ParsedMail): string[] {
  * Only what the visitor wrote now: the quoted history ("On … wrote:" and its `>` lines) and the signature are
  * stripped (email-reply-parser), whitespace trimmed, cut to the message limit.
  */
-export function newTextOf(mail: ParsedMail): string {
+export async function newTextOf(mail: ParsedMail): Promise<string> {
+  const { EmailReplyParser } = await emailParsers();
   const text = mail.text ?? "";
   const fresh = new EmailReplyParser().parseReply(text.replace(/\r\n/g, "\n")).trim();
   return fresh.slice(0, LIMITS.messageMaxChars);
@@ -47,13 +59,14 @@ export async function receiveInboundEmail(
 ): Promise<{ session_id: string; message: MessageDto }> {
   const domain = deps.config.email.inboundDomain;
   if (!domain) throw new AppError("INBOUND_EMAIL_UNKNOWN_RECIPIENT");
+  const { simpleParser } = await emailParsers();
   const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: false });
   const token = recipientsOf(mail)
     .map((address) => tokenOfAddress(address, domain))
     .find((found): found is string => found !== null);
   const session = token ? await deps.db.session.findUnique({ where: { reply_token: token } }) : null;
   if (!session) throw new AppError("INBOUND_EMAIL_UNKNOWN_RECIPIENT");
-  const text = newTextOf(mail);
+  const text = await newTextOf(mail);
   if (text === "") throw new AppError("INBOUND_EMAIL_EMPTY");
   const current =
     session.mode === "closed"
