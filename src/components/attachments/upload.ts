@@ -61,7 +61,7 @@ export function isImage(attachment: Pick<AttachmentDto, "content_type">): boolea
   return /^image\/(png|jpeg|gif|webp)$/.test(attachment.content_type);
 }
 
-/** "48 kB", "1.2 MB" in the page's language. */
+/** "591 bytes", "48 kB", "1.2 MB" in the page's language (bytes spelled out: CLDR's short form is "591 byte"). */
 export function formatFileSize(bytes: number, locale: string): string {
   const [value, unit] =
     bytes >= 1_000_000
@@ -72,7 +72,7 @@ export function formatFileSize(bytes: number, locale: string): string {
   return new Intl.NumberFormat(locale, {
     style: "unit",
     unit,
-    unitDisplay: "short",
+    unitDisplay: unit === "byte" ? "long" : "short",
     maximumFractionDigits: value < 10 && unit !== "byte" ? 1 : 0,
   }).format(value);
 }
