@@ -313,6 +313,13 @@ test("a team's day: invite, auto-assign, saved reply, files both ways, note, lab
       await expect(admin).toHaveURL(/\/admin\/sessions\/[0-9a-f-]{36}/);
       await expect(admin.getByText("Here is your corrected invoice")).toBeVisible();
       await expect(admin.getByText(`The ${word} number on my order page is wrong`)).toBeVisible();
+      // The files of the conversation, both ways, on the transcript page too (downloaded through the admin API).
+      const files = admin.getByRole("region", { name: "Transcript" });
+      await expect(files.getByTestId("attachment-thumb")).toBeVisible();
+      await expect(files.getByRole("link", { name: new RegExp(`invoice-${suffix}\\.pdf`) })).toHaveAttribute(
+        "href",
+        /^\/api\/admin\/sessions\/[0-9a-f-]{36}\/attachments\/[0-9a-f-]{36}\/$/,
+      );
       await expect(admin.getByTestId("context-browser")).toHaveAttribute("title", /Mozilla/);
     });
 

@@ -7,6 +7,7 @@ import { formatTime, metadataPreview } from "../../../_components/format";
 import { Pager } from "../../../_components/list-result";
 import { SystemStepText } from "../../../_components/system-step";
 import { VisitorContextPanel } from "../../../_components/visitor-context";
+import { MessageFiles } from "../../inbox/attachments";
 import { metadataBeyondContext, rawUserAgent } from "~/shared/visitor-metadata";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -123,6 +124,7 @@ export default async function TranscriptPage({
                   <span className="muted">{t("empty")}</span>
                 )}
               </div>
+              <MessageFiles sessionId={session.id} attachments={message.attachments} />
             </article>
           ),
         )}
