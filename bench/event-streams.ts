@@ -28,7 +28,7 @@ import { openSse, type SseReader } from "../testing/sse";
 import { createTestDatabase } from "../testing/test-database";
 import { TEST_ADMIN_API_KEY } from "../testing/test-env";
 import { processTree, startCommand } from "./processes";
-import { fmt, intFlag, machineLine, parseFlags, percentile, printTable, request } from "./lib";
+import { fmt, intFlag, machineLine, parseFlags, percentile, printTable, request, waitForHealth } from "./lib";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,16 +62,7 @@ async function startIn(dir: string, databaseUrl: string, env: Record<string, str
   child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let waited = 0; ; waited += 250) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-    const ok = await fetch(`${baseUrl}/api/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (waited > 90_000) throw new Error(`the server did not start:\n${output}`);
-    await sleep(250);
-  }
+  await waitForHealth(child, baseUrl, () => output);
   return { child, baseUrl, output: () => output };
 }
 

@@ -20,7 +20,7 @@ import path from "node:path";
 import { freePort } from "../testing/next-server";
 import { processTree } from "./processes";
 import { createTestDatabase } from "../testing/test-database";
-import { fmt, intFlag, machineLine, parseFlags, printTable, request } from "./lib";
+import { fmt, heapCensus, intFlag, machineLine, parseFlags, printTable, readHeapNodes, request } from "./lib";
 import type { Dialect } from "~/server/db/database-url";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,50 +141,22 @@ async function warmUp(baseUrl: string): Promise<number> {
   return count;
 }
 
-/** The snapshot's self size by constructor, largest first. */
+/** The snapshot's self size by constructor, largest first, then its largest strings. */
 function summariseSnapshot(file: string, top = 20): (string | number)[][] {
-  const snapshot = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
-  };
-  const fields = snapshot.snapshot.meta.node_fields;
-  const width = fields.length;
-  const typeAt = fields.indexOf("type");
-  const nameAt = fields.indexOf("name");
-  const sizeAt = fields.indexOf("self_size");
-  const types = snapshot.snapshot.meta.node_types[0];
-  const bySize = new Map<string, { size: number; count: number }>();
-  let total = 0;
-  for (let i = 0; i < snapshot.nodes.length; i += width) {
-    const type = types[snapshot.nodes[i + typeAt]!]!;
-    const name = snapshot.strings[snapshot.nodes[i + nameAt]!]!;
-    const size = snapshot.nodes[i + sizeAt]!;
-    total += size;
-    const key = type === "object" || type === "native" ? `${type}: ${name.slice(0, 60)}` : `(${type})`;
-    const entry = bySize.get(key) ?? { size: 0, count: 0 };
-    entry.size += size;
-    entry.count += 1;
-    bySize.set(key, entry);
-  }
-  const rows = [...bySize.entries()]
+  const nodes = readHeapNodes(file);
+  const { byKey, total } = heapCensus(nodes, ({ type, name }) =>
+    type === "object" || type === "native" ? `${type}: ${name.slice(0, 60)}` : `(${type})`,
+  );
+  const rows = [...byKey.entries()]
     .sort((a, b) => b[1].size - a[1].size)
     .slice(0, top)
     .map(([key, { size, count }]) => [key, count, fmt(size / 2 ** 20, 2), `${fmt((100 * size) / total)} %`]);
   // The largest strings, grouped by their first characters: module sources (a file's text is kept as a
   // string), embedded WebAssembly in base64, catalogues…
-  const strings = new Map<string, { size: number; count: number }>();
-  for (let i = 0; i < snapshot.nodes.length; i += width) {
-    if (types[snapshot.nodes[i + typeAt]!] !== "string") continue;
-    const size = snapshot.nodes[i + sizeAt]!;
-    if (size < 256 * 1024) continue;
-    const text = snapshot.strings[snapshot.nodes[i + nameAt]!]!;
-    const key = JSON.stringify(text.slice(0, 70).replace(/\s+/g, " "));
-    const entry = strings.get(key) ?? { size: 0, count: 0 };
-    entry.size += size;
-    entry.count += 1;
-    strings.set(key, entry);
-  }
+  const strings = heapCensus(
+    nodes.filter((node) => node.type === "string" && node.size >= 256 * 1024),
+    ({ name }) => JSON.stringify(name.slice(0, 70).replace(/\s+/g, " ")),
+  ).byKey;
   const largest = [...strings.entries()]
     .sort((a, b) => b[1].size - a[1].size)
     .slice(0, top)
@@ -194,7 +166,7 @@ function summariseSnapshot(file: string, top = 20): (string | number)[][] {
       fmt(size / 2 ** 20, 2),
       `${fmt((100 * size) / total)} %`,
     ]);
-  return [["(total)", snapshot.nodes.length / width, fmt(total / 2 ** 20, 2), "100 %"], ...rows, ...largest];
+  return [["(total)", nodes.length, fmt(total / 2 ** 20, 2), "100 %"], ...rows, ...largest];
 }
 
 async function takeSnapshot(pid: number, cwd: string): Promise<string> {

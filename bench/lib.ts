@@ -3,6 +3,7 @@
  * (node:http, so the load generator spends as little CPU as possible on the 2-core machine it shares with the
  * server).
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { createParser } from "eventsource-parser";
@@ -194,4 +195,73 @@ export function postSse(baseUrl: string, path: string, body: unknown): Promise<S
 
 export function dataOf<T>(result: { json: unknown }): T {
   return (result.json as { data: T }).data;
+}
+
+/**
+ * Waits until a spawned server answers `GET /api/health` with 2xx; fails with the server's output if it exits
+ * first or is not up within 90 s.
+ */
+export async function waitForHealth(
+  child: { exitCode: number | null },
+  baseUrl: string,
+  output: () => string,
+): Promise<void> {
+  for (let waited = 0; ; waited += 250) {
+    if (child.exitCode !== null) throw new Error(`the server exited:\n${output()}`);
+    const ok = await fetch(`${baseUrl}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (waited > 90_000) throw new Error(`the server did not start:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** One node of a V8 heap snapshot: its type (object, string, closure…), its name and its self size. */
+export interface HeapNode {
+  type: string;
+  name: string;
+  size: number;
+}
+
+/** The nodes of a `.heapsnapshot` file, read once (a snapshot of the server is tens of MB). */
+export function readHeapNodes(file: string): HeapNode[] {
+  const snapshot = JSON.parse(readFileSync(file, "utf8")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const width = fields.length;
+  const typeAt = fields.indexOf("type");
+  const nameAt = fields.indexOf("name");
+  const sizeAt = fields.indexOf("self_size");
+  const types = snapshot.snapshot.meta.node_types[0];
+  const nodes: HeapNode[] = [];
+  for (let i = 0; i < snapshot.nodes.length; i += width)
+    nodes.push({
+      type: types[snapshot.nodes[i + typeAt]!]!,
+      name: snapshot.strings[snapshot.nodes[i + nameAt]!]!,
+      size: snapshot.nodes[i + sizeAt]!,
+    });
+  return nodes;
+}
+
+/** Self size and count per key (`keyOf`), and the total self size. */
+export function heapCensus(
+  nodes: readonly HeapNode[],
+  keyOf: (node: HeapNode) => string,
+): { byKey: Map<string, { size: number; count: number }>; total: number } {
+  const byKey = new Map<string, { size: number; count: number }>();
+  let total = 0;
+  for (const node of nodes) {
+    total += node.size;
+    const key = keyOf(node);
+    const entry = byKey.get(key) ?? { size: 0, count: 0 };
+    entry.size += node.size;
+    entry.count += 1;
+    byKey.set(key, entry);
+  }
+  return { byKey, total };
 }

@@ -19,7 +19,16 @@ import { freePort } from "../testing/next-server";
 import { openSse, type SseReader } from "../testing/sse";
 import { createTestDatabase } from "../testing/test-database";
 import { processTree, startCommand } from "./processes";
-import { fmt, intFlag, machineLine, parseFlags, printTable } from "./lib";
+import {
+  fmt,
+  heapCensus,
+  intFlag,
+  machineLine,
+  parseFlags,
+  printTable,
+  readHeapNodes,
+  waitForHealth,
+} from "./lib";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,16 +57,7 @@ async function start(dir: string, databaseUrl: string): Promise<Server> {
   child.stdout?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr?.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let waited = 0; ; waited += 250) {
-    if (child.exitCode !== null) throw new Error(`the server exited:\n${output}`);
-    const ok = await fetch(`${baseUrl}/api/health`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (waited > 90_000) throw new Error(`the server did not start:\n${output}`);
-    await sleep(250);
-  }
+  await waitForHealth(child, baseUrl, () => output);
   return { child, baseUrl };
 }
 
@@ -65,34 +65,11 @@ type Census = Map<string, { size: number; count: number }>;
 
 /** Self size and count by constructor (objects), by type otherwise (strings, closures' code, arrays …). */
 function census(file: string): { byKey: Census; total: number } {
-  const snapshot = JSON.parse(readFileSync(file, "utf8")) as {
-    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-    nodes: number[];
-    strings: string[];
-  };
-  const fields = snapshot.snapshot.meta.node_fields;
-  const width = fields.length;
-  const typeAt = fields.indexOf("type");
-  const nameAt = fields.indexOf("name");
-  const sizeAt = fields.indexOf("self_size");
-  const types = snapshot.snapshot.meta.node_types[0];
-  const byKey: Census = new Map();
-  let total = 0;
-  for (let i = 0; i < snapshot.nodes.length; i += width) {
-    const type = types[snapshot.nodes[i + typeAt]!]!;
-    const name = snapshot.strings[snapshot.nodes[i + nameAt]!]!;
-    const size = snapshot.nodes[i + sizeAt]!;
-    total += size;
-    const key =
-      type === "object" || type === "native" || type === "closure"
-        ? `${type}: ${name.slice(0, 70)}`
-        : `(${type})`;
-    const entry = byKey.get(key) ?? { size: 0, count: 0 };
-    entry.size += size;
-    entry.count += 1;
-    byKey.set(key, entry);
-  }
-  return { byKey, total };
+  return heapCensus(readHeapNodes(file), ({ type, name }) =>
+    type === "object" || type === "native" || type === "closure"
+      ? `${type}: ${name.slice(0, 70)}`
+      : `(${type})`,
+  );
 }
 
 async function snapshotOf(pid: number, cwd: string): Promise<{ byKey: Census; total: number }> {
