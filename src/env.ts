@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_URL } from "./server/db/database-url";
 import { parseTrustedProxies } from "./server/protection/client-address";
 import { invalidOrigins } from "./server/protection/origins";
+import { QUERY_REWRITE_MODES } from "./server/chat/responder/responder";
 
 /**
  * Every environment variable the server reads, parsed once when this module is first imported
@@ -124,6 +125,11 @@ const envSchema = z.object({
   LLM_HISTORY_MAX_CHARS: z.coerce.number().int().min(0).max(1_000_000).default(12_000),
   /** Knowledge-base passages put into the prompt (and linked as sources). */
   LLM_GROUNDING_PASSAGES: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * The query-rewrite step before retrieval: `always` (every question but small talk, read with the recent
+   * conversation), `language` (only a question in another language than the articles) or `off`.
+   */
+  LLM_QUERY_REWRITE: z.enum(QUERY_REWRITE_MODES).default("always"),
   /**
    * Cost control. Prices per 1,000 tokens (in any currency) turn the dashboard's token counts into a cost
    * estimate. Past LLM_DAILY_TOKEN_BUDGET tokens (prompt + completion, UTC day) replies come from the

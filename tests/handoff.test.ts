@@ -389,6 +389,7 @@ describe("the LLM responder's handoff tool", () => {
           maxRetries: 0,
           historyMaxMessages: 20,
           historyMaxChars: 12_000,
+          queryRewrite: "language",
           groundingPassages: 0,
         },
         new KnowledgeBase([]),

@@ -41,6 +41,7 @@ function settings(fake: FakeLlm, overrides: Partial<LlmSettings> = {}): LlmSetti
     maxRetries: 0,
     historyMaxMessages: 20,
     historyMaxChars: 12_000,
+    queryRewrite: "language",
     groundingPassages: 3,
     ...overrides,
   };
@@ -303,6 +304,7 @@ describeEachServer(
   {
     env: () => ({
       LLM_BASE_URL: httpFake.baseUrl,
+      LLM_QUERY_REWRITE: "language",
       LLM_MODEL: "test-model",
       LLM_MAX_RETRIES: "0",
       LLM_DAILY_TOKEN_BUDGET: "100",

@@ -149,6 +149,7 @@ describeEachServer(
   {
     env: () => ({
       LLM_BASE_URL: fake.baseUrl,
+      LLM_QUERY_REWRITE: "language",
       LLM_MODEL: "test-model",
       LLM_MAX_RETRIES: "0",
       LLM_TIMEOUT_MS: "2000",

@@ -30,6 +30,7 @@ function settings(fake: FakeLlm, overrides: Partial<LlmSettings> = {}): LlmSetti
     maxRetries: 0,
     historyMaxMessages: 20,
     historyMaxChars: 12_000,
+    queryRewrite: "language",
     groundingPassages: 2,
     ...overrides,
   };
@@ -172,6 +173,76 @@ describeEachDatabase("LLM responder against a local OpenAI-compatible server", (
     const kinds = await storedAnswerKinds(ids.session_id);
     expect(kinds[1]).toBe("answered");
     expect(kinds[5]).toBe("small_talk");
+  });
+
+  describe("the query-rewrite step before retrieval (LLM_QUERY_REWRITE=always, the default)", () => {
+    const isRewrite = (request: FakeLlm["requests"][number]) =>
+      String(request.body.messages[0]?.content).startsWith(REWRITE_INSTRUCTION);
+    const followUp = "And the other thing you said, can I wipe all of it myself?";
+
+    it("searches a follow-up as the model rewrites it with the conversation, and counts its tokens", async () => {
+      // As written, the follow-up finds no passage: only what it refers to can.
+      expect(await knowledge.find(followUp, 3)).toEqual([]);
+      const { deps, ids } = await newChat({ queryRewrite: "always" });
+      fake.queue(
+        { kind: "stream", chunks: ["embed the chat widget"], usage: { prompt: 10, completion: 4 } },
+        { kind: "stream", chunks: ["Add the script tag."], usage: { prompt: 100, completion: 20 } },
+        { kind: "stream", chunks: ["- delete my conversation data\n- clear chat history"] },
+        { kind: "stream", chunks: ["Yes: delete it from the widget."] },
+      );
+      const before = fake.requests.length;
+      await chat(deps, { ...ids, message: "How do I embed the widget on my website?" });
+      await chat(deps, { ...ids, message: followUp });
+      const sent = fake.requests.slice(before);
+      expect(sent.map(isRewrite)).toEqual([true, false, true, false]);
+      // The first question alone, in the articles' language; the follow-up with the conversation before it.
+      expect(sent[0]!.body.messages).toEqual([
+        { role: "system", content: `${REWRITE_INSTRUCTION} English. Reply with the query only.` },
+        { role: "user", content: "How do I embed the widget on my website?" },
+      ]);
+      expect(sent[0]!.body.tools).toBeUndefined();
+      expect(sent[2]!.body.messages[0]!.content).toMatch(
+        /Use the earlier messages only to tell what the last/,
+      );
+      expect(sent[2]!.body.messages.slice(1)).toEqual([
+        { role: "user", content: "How do I embed the widget on my website?" },
+        { role: "assistant", content: "Add the script tag." },
+        { role: "user", content: followUp },
+      ]);
+      // The rewritten queries (a list's markers dropped) found the privacy article's passages for the answer.
+      const system = String(sent[3]!.body.messages[0]!.content);
+      expect(system).toMatch(/\[1\] Privacy and your chat data › /);
+      expect(system).not.toContain("No help article covers this message.");
+      const sources = (await storedSources(ids.session_id))[3] as { url: string }[];
+      expect(sources[0]).toMatchObject({
+        url: expect.stringMatching(/^\/help\/privacy-and-data#/),
+      });
+      // The rewrite's tokens are the reply's too (the daily budget and the cost estimate count them).
+      const rows = await database().db.message.findMany({
+        where: { session_id: ids.session_id, role: "assistant" },
+        orderBy: [{ created_at: "asc" }, { id: "asc" }],
+      });
+      expect([rows[0]!.prompt_tokens, rows[0]!.completion_tokens]).toEqual([110, 24]);
+    });
+
+    it("skips small talk, and searches the question as written when the rewrite fails", async () => {
+      const { deps, ids } = await newChat({ queryRewrite: "always" });
+      const before = fake.requests.length;
+      await chat(deps, { ...ids, message: "hello" });
+      expect(fake.requests.slice(before).map(isRewrite)).toEqual([false]);
+      fake.queue({ kind: "status", status: 500 });
+      const output = await chat(deps, { ...ids, message: "How do I embed the widget on my website?" });
+      expect(fake.requests.slice(before).map(isRewrite)).toEqual([false, true, false]);
+      expect(output.assistant_message?.content).toBe("Hello from the model.");
+      expect(output.assistant_message?.sources[0]?.url).toMatch(/^\/help\/embedding-the-widget#/);
+    });
+
+    it("is not asked for with LLM_QUERY_REWRITE=off, even for another language", async () => {
+      const { deps, ids } = await newChat({ queryRewrite: "off" });
+      const before = fake.requests.length;
+      await chat(deps, { ...ids, message: "Wie kann ich meine Daten löschen lassen, bitte?" });
+      expect(fake.requests.slice(before).map(isRewrite)).toEqual([false]);
+    });
   });
 
   it("sends the conversation history within the configured window", async () => {

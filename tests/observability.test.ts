@@ -191,6 +191,7 @@ for (const dialect of dialectsUnderTest()) {
         env: {
           ADMIN_API_KEY: PLANTED.adminKey,
           LLM_BASE_URL: fake.baseUrl,
+          LLM_QUERY_REWRITE: "language",
           LLM_MODEL: "test-model",
           LLM_API_KEY: PLANTED.llmKey,
           LLM_MAX_RETRIES: "0",

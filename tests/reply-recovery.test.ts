@@ -99,6 +99,7 @@ for (const dialect of dialectsUnderTest()) {
     });
     const serverEnv = () => ({
       LLM_BASE_URL: llm!.baseUrl,
+      LLM_QUERY_REWRITE: "language",
       LLM_MODEL: "test-model",
       LLM_TIMEOUT_MS: "600000",
       ...shortLease,
@@ -189,6 +190,7 @@ describe.runIf(dialectsUnderTest().includes("postgresql"))(
         databaseUrl: proxied.toString(),
         env: {
           LLM_BASE_URL: llm.baseUrl,
+          LLM_QUERY_REWRITE: "language",
           LLM_MODEL: "test-model",
           REPLY_LEASE_SECONDS: "2",
           REPLY_SWEEP_SECONDS: "1",

@@ -58,6 +58,7 @@ export function createResponder(db: Db): Responder {
         historyMaxMessages: env.LLM_HISTORY_MAX_MESSAGES,
         historyMaxChars: env.LLM_HISTORY_MAX_CHARS,
         groundingPassages: env.LLM_GROUNDING_PASSAGES,
+        queryRewrite: env.LLM_QUERY_REWRITE,
         maxPromptTokens: env.LLM_MAX_PROMPT_TOKENS,
       },
       knowledge,

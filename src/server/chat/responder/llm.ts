@@ -13,6 +13,7 @@ import {
 } from "./knowledge-base";
 import type {
   AnswerKind,
+  QueryRewrite,
   ChatTurn,
   Responder,
   ResponderInput,
@@ -55,7 +56,19 @@ export interface LlmSettings {
   groundingPassages: number;
   /** Bound on the estimated tokens sent (system prompt, passages, history, question); unset → no bound. */
   maxPromptTokens?: number;
+  /**
+   * The query-rewrite step before retrieval (LLM_QUERY_REWRITE): `always` — every question that is not small
+   * talk, with the recent conversation, so a follow-up ("and on Windows?") is searched for what it means;
+   * `language` — only a question in another language than the articles; `off` — never.
+   */
+  queryRewrite: QueryRewrite;
 }
+
+/** The conversation given to the query-rewrite step: the latest turns before the question, within both bounds. */
+const REWRITE_HISTORY_MESSAGES = 4;
+const REWRITE_HISTORY_CHARS = 2_000;
+/** At most this many search queries are taken from the rewrite (one per line), each at most 300 characters. */
+const REWRITE_MAX_QUERIES = 3;
 
 /** The token estimate used for LLM_MAX_PROMPT_TOKENS: about 4 characters a token (English text, GPT tokenizers). */
 export const CHARS_PER_TOKEN = 4;
@@ -159,12 +172,15 @@ export class LlmResponder implements Responder {
       // The model may use several passages of the same page (the bounded passages of a long section).
       const options = { perPage: this.settings.groundingPassages };
       const limit = this.settings.groundingPassages;
-      // A question in another language than the articles is searched as the model rewrites it in theirs too.
-      const rewritten = await this.searchQuery(input.message, base.language, input.signal);
-      const direct = await base.find(input.message, limit, undefined, options);
-      const translated = rewritten ? await base.find(rewritten, limit, undefined, options) : [];
+      // The question is searched as the model rewrites it (in the articles' language, with what the
+      // conversation says it refers to), then as it is written: the rewrite's passages come first.
+      const rewrite = await this.searchQueries(input, base.language);
+      if (rewrite.usage) recorded.usage = rewrite.usage;
+      const found = [];
+      for (const query of rewrite.queries) found.push(await base.find(query, limit, undefined, options));
+      found.push(await base.find(input.message, limit, undefined, options));
       const seen = new Set<string>();
-      const hits = [...translated, ...direct]
+      const hits = interleave(found)
         .filter((hit) => !seen.has(hit.passage.id) && seen.add(hit.passage.id))
         .slice(0, limit);
       const prompt = buildPrompt(
@@ -188,31 +204,52 @@ export class LlmResponder implements Responder {
   }
 
   /**
-   * The query-rewrite step: when the visitor writes in another language than the articles, the model turns the
-   * question into a short search query in the articles' language (one small request, no tools). Null when not
-   * needed or when the model fails (the question is then searched as it is).
+   * The query-rewrite step (`queryRewrite`): the model turns the visitor's latest message, read with the recent
+   * conversation, into up to three short search queries in the articles' language (one small request, no
+   * tools; its tokens count towards the reply's usage and so the daily budget). Empty when not asked for, for
+   * small talk, or when the model fails (the question is then searched as it is).
    */
-  private async searchQuery(
-    message: string,
+  private async searchQueries(
+    input: ResponderInput,
     articles: Language,
-    signal: AbortSignal,
-  ): Promise<string | null> {
-    const asked = detectLanguage(message);
-    if (!asked || asked === articles) return null;
+  ): Promise<{ queries: string[]; usage?: TokenUsage }> {
+    const mode = this.settings.queryRewrite;
+    if (mode === "off" || smallTalk(input.message)) return { queries: [] };
+    const asked = detectLanguage(input.message);
+    if (mode === "language" && (!asked || asked === articles)) return { queries: [] };
+    const context =
+      mode === "always" ? historyWindow(input.history, REWRITE_HISTORY_MESSAGES, REWRITE_HISTORY_CHARS) : [];
     try {
       const result = streamText({
         model: this.model,
-        system: `${REWRITE_INSTRUCTION} ${LANGUAGE_NAMES[articles]}. Reply with the query only.`,
-        messages: [{ role: "user", content: message }],
+        system:
+          `${REWRITE_INSTRUCTION} ${LANGUAGE_NAMES[articles]}. ` +
+          (context.length > 0 ? "Use the earlier messages only to tell what the last one refers to. " : "") +
+          "Reply with the query only.",
+        messages: [
+          ...context.map((turn): ModelMessage => ({ role: turn.role, content: turn.content })),
+          { role: "user", content: input.message },
+        ],
         maxOutputTokens: 60,
         maxRetries: 0,
-        abortSignal: AbortSignal.any([signal, AbortSignal.timeout(this.settings.timeoutMs)]),
+        abortSignal: AbortSignal.any([input.signal, AbortSignal.timeout(this.settings.timeoutMs)]),
         onError: () => {},
       });
-      const text = (await result.text).trim().slice(0, 300);
-      return text || null;
+      const queries = (await result.text)
+        .split("\n")
+        .map((line) =>
+          line
+            .replace(/^\s*(?:[-*•]|\d+[.)])\s*/, "")
+            .replace(/^"(.*)"$/, "$1")
+            .trim(),
+        )
+        .filter((line) => line !== "")
+        .slice(0, REWRITE_MAX_QUERIES)
+        .map((line) => line.slice(0, 300));
+      const usage = countTokens(await result.totalUsage);
+      return { queries, ...(usage && { usage }) };
     } catch {
-      return null;
+      return { queries: [] };
     }
   }
 
@@ -261,7 +298,8 @@ export class LlmResponder implements Responder {
           }
           throw new LlmReplyError(`The model did not answer within ${this.settings.timeoutMs} ms.`);
         } else if (part.type === "finish") {
-          recorded.usage = countTokens(part.totalUsage);
+          // The rewrite step's tokens (already in `recorded`) and the answer's: one reply's usage.
+          recorded.usage = sumUsage(recorded.usage, countTokens(part.totalUsage));
           if (part.finishReason === "error" || part.finishReason === "other") {
             throw new LlmReplyError(
               `The model's stream ended unexpectedly (${part.rawFinishReason ?? "no finish reason"}).`,
@@ -290,6 +328,21 @@ export class LlmResponder implements Responder {
       metrics.llmDuration.observe({ outcome }, (performance.now() - started) / 1000);
     }
   }
+}
+
+function sumUsage(a: TokenUsage | undefined, b: TokenUsage | undefined): TokenUsage | undefined {
+  if (!a || !b) return a ?? b;
+  return { prompt: a.prompt + b.prompt, completion: a.completion + b.completion };
+}
+
+/** The lists' first items, then their second items, …: each query's best passages before any's second best. */
+function interleave<T>(lists: T[][]): T[] {
+  const merged: T[] = [];
+  const longest = Math.max(0, ...lists.map((list) => list.length));
+  for (let index = 0; index < longest; index++) {
+    for (const list of lists) if (index < list.length) merged.push(list[index]!);
+  }
+  return merged;
 }
 
 /** Adds the usage an upstream reported (OpenAI's `usage`; absent fields count as nothing). */

@@ -60,3 +60,7 @@ export interface Responder {
   readonly name: string;
   reply(input: ResponderInput): ResponderReply;
 }
+
+/** When the LLM responder rewrites a question into search queries before retrieval (`LLM_QUERY_REWRITE`). */
+export const QUERY_REWRITE_MODES = ["always", "language", "off"] as const;
+export type QueryRewrite = (typeof QUERY_REWRITE_MODES)[number];
