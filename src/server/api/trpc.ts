@@ -32,7 +32,7 @@ export type ProcedureMeta = OpenApiMeta<{
    * queries to read-scoped keys); left out, it is for admins only.
    */
   access?: AccessLevel;
-  /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
+  /** The rate limits this procedure consumes (enforced by the callPipeline middleware, documented as 429). */
   rateLimit?: LimitedAction;
   /** The input's `id` is a visitor id (visitors.validate, visitors.identify): its per-visitor limits key on it. */
   idIsVisitor?: true;
@@ -56,7 +56,7 @@ export type ProcedureMeta = OpenApiMeta<{
 }>;
 
 export interface TRPCContext {
-  /** Resolved per procedure (see withDeps): a database that is down fails the call with a 503, cleanly. */
+  /** Resolved per procedure (see callPipeline): a database that is down fails the call with a 503, cleanly. */
   getDeps: () => Promise<ChatDeps>;
   headers: Headers;
   /** The client's address, for per-IP rate limits. */
