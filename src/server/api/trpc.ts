@@ -32,7 +32,7 @@ export type ProcedureMeta = OpenApiMeta<{
    * queries to read-scoped keys); left out, it is for admins only.
    */
   access?: AccessLevel;
-  /** The rate limits this procedure consumes (enforced by the rateLimits middleware, documented as 429). */
+  /** The rate limits this procedure consumes (enforced by the callPipeline middleware, documented as 429). */
   rateLimit?: LimitedAction;
   /** The input's `id` is a visitor id (visitors.validate, visitors.identify): its per-visitor limits key on it. */
   idIsVisitor?: true;
@@ -56,7 +56,7 @@ export type ProcedureMeta = OpenApiMeta<{
 }>;
 
 export interface TRPCContext {
-  /** Resolved per procedure (see withDeps): a database that is down fails the call with a 503, cleanly. */
+  /** Resolved per procedure (see callPipeline): a database that is down fails the call with a 503, cleanly. */
   getDeps: () => Promise<ChatDeps>;
   headers: Headers;
   /** The client's address, for per-IP rate limits. */
@@ -87,15 +87,6 @@ const t = initTRPC
     },
   });
 
-const knownErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok) {
-    const known = toTRPCError(result.error.cause);
-    if (known) throw known;
-  }
-  return result;
-});
-
 /**
  * Consumes the rate limits named in a procedure's meta for one call: the caller's IP, and the visitor and
  * session ids of the call's raw input (counted before validation, so invalid floods are limited too). Every call
@@ -112,27 +103,41 @@ export async function consumeRateLimit(meta: ProcedureMeta | undefined, ip: stri
   });
 }
 
-const rateLimits = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
-  if (meta?.rateLimit && !ctx.rateLimitsConsumed) {
-    await consumeRateLimit(meta, ctx.ip, await getRawInput().catch(() => undefined));
-  }
-  return next();
-});
-
 /** What calling an admin procedure needs: its `access` level (admin unless it says agent), and whether it writes. */
 export function accessNeedOf(meta: ProcedureMeta | undefined, type: string): AccessNeed {
   return { level: meta?.access ?? "admin", write: type === "mutation" };
 }
 
 /**
- * The control-character rule (src/server/chat/limits.ts) on every procedure's raw input, whatever its schema: a
- * string or key with one is refused with a 400 naming the field (search parameters of the REST bridge included).
+ * What every procedure's call goes through, in this order, as ONE middleware (each tRPC middleware level copies
+ * the call's options and context and adds promises: four levels were ≈ 5 % of a `visitors.create`'s server CPU,
+ * bench/RESULTS.md, issue 24 item 4):
+ *
+ * 1. the rate limits of the procedure's meta (unless consumed before tRPC ran: src/server/api/http.ts);
+ * 2. the control-character rule (src/server/chat/limits.ts) on the raw input, whatever the schema: a string or
+ *    key with one is refused with a 400 naming the field (search parameters of the REST bridge included);
+ * 3. the app's dependencies (`ctx.deps`; a database that is down fails the call with a 503, cleanly);
+ * 4. known errors: an AppError (or a database that cannot be reached) raised by any of the above, by a later
+ *    middleware (adminOnly) or by the procedure becomes the TRPCError of its kind (src/server/api/errors.ts).
  */
-const plainTextInput = t.middleware(async ({ getRawInput, next }) => {
-  const issues = controlCharacterIssues(await getRawInput().catch(() => undefined));
-  // As tRPC reports an input its schema refused: BAD_REQUEST caused by the ZodError (field detail).
-  if (issues.length > 0) throw inputRefusedError(new ZodRealError(issues));
-  return next();
+const callPipeline = t.middleware(async ({ ctx, meta, getRawInput, next }) => {
+  let deps: ChatDeps;
+  try {
+    const rawInput = await getRawInput().catch(() => undefined);
+    if (meta?.rateLimit && !ctx.rateLimitsConsumed) await consumeRateLimit(meta, ctx.ip, rawInput);
+    const issues = controlCharacterIssues(rawInput);
+    // As tRPC reports an input its schema refused: BAD_REQUEST caused by the ZodError (field detail).
+    if (issues.length > 0) throw inputRefusedError(new ZodRealError(issues));
+    deps = await ctx.getDeps();
+  } catch (error) {
+    throw toTRPCError(error) ?? error;
+  }
+  const result = await next({ ctx: { deps } });
+  if (!result.ok) {
+    const known = toTRPCError(result.error.cause);
+    if (known) throw known;
+  }
+  return result;
 });
 
 /**
@@ -154,9 +159,7 @@ const adminOnly = t.middleware(async ({ ctx, meta, type, next }) => {
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
-const withDeps = t.middleware(async ({ ctx, next }) => next({ ctx: { deps: await ctx.getDeps() } }));
-
-export const publicProcedure = t.procedure.use(knownErrors).use(rateLimits).use(plainTextInput).use(withDeps);
+export const publicProcedure = t.procedure.use(callPipeline);
 /** Internal data (all visitors): needs admin access (see adminOnly). Never exposed to visitors. */
 export const adminProcedure = publicProcedure.use(adminOnly);
 

@@ -61,7 +61,11 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
     import("~/generated/prisma-sqlite/client"),
   ]);
   const direct = directSqlFactory(
-    observe(new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS })),
+    observe(
+      reusePreparedStatements(
+        new PrismaBetterSQLite3({ url: target.adapterUrl, timeout: SQLITE_BUSY_TIMEOUT_MS }),
+      ),
+    ),
     "sqlite",
   );
   const sqlite = new SqlitePrismaClient({ adapter: direct.factory });
@@ -74,6 +78,64 @@ export async function openDatabase(databaseUrl: string, options: OpenOptions = {
   await sqlite.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
   const db = sqlite as unknown as Db;
   return { db, dialect: "sqlite", close: () => sqlite.$disconnect() };
+}
+
+/** Prepared statements kept per SQLite connection (the distinct SQL texts the app sends are far fewer). */
+const PREPARED_STATEMENTS_KEPT = 256;
+
+/** The part of a better-sqlite3 statement the SQLite adapter uses. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  run(...args: unknown[]): unknown;
+  all(...args: unknown[]): unknown[];
+  columns(): unknown[];
+  raw(toggle?: boolean): SqliteStatement;
+}
+
+/**
+ * Each statement prepared once per connection and reused. The SQLite adapter prepares every statement anew
+ * (`client.prepare(sql).bind(args)`, then runs it once): preparing was ≈ 0.1 ms of a `visitors.create`'s CPU
+ * (bench/RESULTS.md, issue 24 item 4). Here the connection's `prepare` answers a kept statement (the most recently
+ * used PREPARED_STATEMENTS_KEPT of them), and `bind(args)` binds the arguments to that call only (better-sqlite3
+ * binds for good), so what the adapter runs, reads and reports is the same. SQLite re-prepares a kept statement
+ * by itself when the schema changes; a statement that fails to prepare is not kept.
+ */
+function reusePreparedStatements<T extends SqlDriverAdapterFactory>(factory: T): T {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    // PrismaBetterSQLite3Adapter keeps its better-sqlite3 Database as `client`.
+    const client = (adapter as unknown as { client?: { prepare?: (sql: string) => unknown } }).client;
+    const prepare = client?.prepare?.bind(client) as ((sql: string) => SqliteStatement) | undefined;
+    if (!client || !prepare) return adapter;
+    const kept = new Map<string, SqliteStatement>();
+    client.prepare = (sql: string) => {
+      let statement = kept.get(sql);
+      if (statement) kept.delete(sql);
+      else {
+        statement = prepare(sql);
+        if (kept.size >= PREPARED_STATEMENTS_KEPT) kept.delete(kept.keys().next().value!);
+      }
+      kept.set(sql, statement);
+      return reusable(statement);
+    };
+    return adapter;
+  };
+  return factory;
+}
+
+/** A kept statement as the adapter uses a fresh one: `bind(args)` once, then run or read it. */
+function reusable(statement: SqliteStatement) {
+  return {
+    reader: statement.reader,
+    run: () => statement.run(),
+    bind: (args: unknown[]) => ({
+      reader: statement.reader,
+      columns: () => statement.columns(),
+      run: () => statement.run(args),
+      raw: () => ({ all: () => statement.raw(true).all(args) }),
+    }),
+  };
 }
 
 /** Reports the pg pool each connection of `factory` opens in metrics (visitor_chat_db_pool_connections). */
