@@ -138,14 +138,6 @@ const PREFIX_MATCH_CREDIT = 0.5;
 /** The weight of a page's second and third best passages relative to the one before (see rank). */
 const PAGE_DECAY = 0.5;
 
-/** EXPERIMENT (bench only, not committed): KB_EXP="bm25=classic,page=max,prf=rm3,prox=sdm,cov=1" */
-const EXP = Object.fromEntries(
-  (process.env.KB_EXP ?? "")
-    .split(",")
-    .filter(Boolean)
-    .map((pair) => pair.split("=") as [string, string]),
-);
-
 /** Field weights of the BM25 ranking: a word in the page title or a heading says more than one in the text. */
 const FIELD_BOOST = { article: 3, headings: 2, summary: 1.5, text: 1 };
 
@@ -263,16 +255,6 @@ export class KnowledgeBase {
         fuzzy: false,
         weights: { fuzzy: 0, prefix: 0.3 },
         combineWith: "OR",
-        ...(EXP.bm25 === "classic"
-          ? { bm25: { k: 1.2, b: 0.75, d: 0 } }
-          : EXP.bm25 === "anserini"
-            ? { bm25: { k: 0.9, b: 0.4, d: 0 } }
-            : EXP.bm25 === "plus"
-              ? { bm25: { k: 1.2, b: 0.75, d: 1 } }
-              : EXP.k1
-                ? { bm25: { k: Number(EXP.k1), b: Number(EXP.b), d: Number(EXP.d) } }
-                : {}),
-        ...(EXP.prefix === "off" ? { prefix: false } : {}),
       },
     });
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
@@ -325,13 +307,7 @@ export class KnowledgeBase {
       return { members, weight };
     });
     const total = groups.reduce((sum, group) => sum + group.weight, 0);
-    const queryString = groups.flatMap((group) => group.members).join(" ");
-    let hits = this.index.search(queryString);
-    if (EXP.prf && hits.length > 0)
-      hits = this.feedback(
-        hits,
-        groups.flatMap((group) => group.members),
-      );
+    const hits = this.index.search(groups.flatMap((group) => group.members).join(" "));
     const scored = hits
       .map((hit) => {
         const exact = new Set(Object.keys(hit.match));
@@ -343,11 +319,10 @@ export class KnowledgeBase {
             covered += group.weight * PREFIX_MATCH_CREDIT;
         }
         const coverage = covered / total;
-        const exponent = EXP.cov === undefined ? 2 : Number(EXP.cov);
         return {
           passage: this.byId.get(String(hit.id)),
           coverage,
-          rankScore: hit.score * coverage ** exponent,
+          rankScore: hit.score * coverage * coverage,
         };
       })
       .filter(
@@ -355,11 +330,6 @@ export class KnowledgeBase {
       );
     // A page's score: its best passage's, plus a share of its next ones (a page that answers in several places
     // is more likely the right one); passages are ordered by their page's score, then their own.
-    if (EXP.prox)
-      this.proximity(
-        scored,
-        terms.map((term) => term.term),
-      );
     const byPage = new Map<string, number[]>();
     for (const hit of scored) {
       const page = pageOf(hit.passage);
@@ -370,13 +340,9 @@ export class KnowledgeBase {
     const pageScore = new Map<string, number>();
     for (const [slug, list] of byPage) {
       const sorted = list.sort((a, b) => b - a);
-      const decay = EXP.page === "max" ? 0 : EXP.page === "sum3" ? 1 : PAGE_DECAY;
-      const depth = EXP.page === "sum5" ? 5 : 3;
       pageScore.set(
         slug,
-        sorted
-          .slice(0, depth)
-          .reduce((sum, value, index) => sum + value * (EXP.page === "sum5" ? 1 : decay ** index), 0),
+        sorted.slice(0, 3).reduce((sum, value, index) => sum + value * PAGE_DECAY ** index, 0),
       );
     }
     return scored
@@ -385,97 +351,6 @@ export class KnowledgeBase {
           pageScore.get(pageOf(b.passage))! - pageScore.get(pageOf(a.passage))! || b.rankScore - a.rankScore,
       )
       .map(({ passage, coverage }) => ({ passage, score: coverage }));
-  }
-
-  /** EXPERIMENT: the passage's index terms in order (title, headings, text). */
-  private passageTerms(passage: KnowledgePassage): string[] {
-    const out: string[] = [];
-    for (const field of [passage.article, passage.headings.join(" \n "), passage.text])
-      for (const word of words(field)) {
-        const term = indexTerm(word, this.language);
-        if (term) out.push(term);
-      }
-    return out;
-  }
-
-  /**
-   * EXPERIMENT: pseudo-relevance feedback. rm3: RM3 (Lavrenko & Croft 2001; Anserini defaults fbDocs 10, fbTerms
-   * 10, original query weight 0.5), feedback documents weighted by their normalized score. rocchio: Rocchio with
-   * tf-idf vectors of the top 10 passages (alpha 1, beta 0.75), top 10 terms.
-   */
-  private feedback(
-    hits: ReturnType<MiniSearch["search"]>,
-    original: string[],
-  ): ReturnType<MiniSearch["search"]> {
-    const fbDocs = Number(EXP.fbdocs ?? 10);
-    const fbTerms = Number(EXP.fbterms ?? 10);
-    const originalWeight = Number(EXP.fbw ?? 0.5);
-    const top = hits.slice(0, fbDocs);
-    const scoreSum = top.reduce((sum, hit) => sum + hit.score, 0);
-    const weights = new Map<string, number>();
-    for (const hit of top) {
-      const passage = this.byId.get(String(hit.id));
-      if (!passage) continue;
-      const terms = this.passageTerms(passage);
-      const tf = new Map<string, number>();
-      for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
-      for (const [term, count] of tf) {
-        const value =
-          EXP.prf === "rocchio"
-            ? ((count / terms.length) * this.idf(term)) / top.length
-            : (count / terms.length) * (hit.score / scoreSum);
-        weights.set(term, (weights.get(term) ?? 0) + value);
-      }
-    }
-    const expansion = [...weights.entries()].sort((a, b) => b[1] - a[1]).slice(0, fbTerms);
-    const expansionSum = expansion.reduce((sum, [, weight]) => sum + weight, 0) || 1;
-    const boost = new Map<string, number>();
-    const originalShare = originalWeight / original.length;
-    for (const term of original) boost.set(term, originalShare);
-    const beta = EXP.prf === "rocchio" ? 0.75 : 1 - originalWeight;
-    for (const [term, weight] of expansion)
-      boost.set(term, (boost.get(term) ?? 0) + (beta * weight) / expansionSum);
-    // Scaled so that an original term weighs 1 (MiniSearch multiplies each term's score by its boost).
-    const scale = 1 / originalShare;
-    if (EXP.verbose)
-      // eslint-disable-next-line no-console -- measurement output
-      console.log("PRF", [...boost].map(([t, w]) => `${t}:${(w * scale).toFixed(2)}`).join(" "));
-    return this.index.search([...boost.keys()].join(" "), {
-      boostTerm: (term) => (boost.get(term) ?? originalShare) * scale,
-    });
-  }
-
-  /**
-   * EXPERIMENT: term proximity as in the sequential dependence model (Metzler & Croft 2005): weights 0.85 for the
-   * unigram score (normalized to the best), 0.1 for the share of the question's adjacent term pairs found in order
-   * side by side, 0.05 for those found within 8 terms in any order. Re-scores the top 100 passages.
-   */
-  private proximity(scored: { passage: KnowledgePassage; rankScore: number }[], query: string[]): void {
-    if (query.length < 2 || scored.length === 0) return;
-    const top = [...scored].sort((a, b) => b.rankScore - a.rankScore).slice(0, 100);
-    const max = top[0]!.rankScore || 1;
-    const pairs = query.slice(1).map((term, index) => [query[index]!, term] as const);
-    const inTop = new Set(top);
-    for (const hit of scored) if (!inTop.has(hit)) hit.rankScore = 0.85 * (hit.rankScore / max);
-    for (const hit of top) {
-      const terms = this.passageTerms(hit.passage);
-      const positions = new Map<string, number[]>();
-      terms.forEach((term, index) => {
-        const list = positions.get(term) ?? [];
-        list.push(index);
-        positions.set(term, list);
-      });
-      let ordered = 0;
-      let unordered = 0;
-      for (const [a, b] of pairs) {
-        const pa = positions.get(a) ?? [];
-        const pb = positions.get(b) ?? [];
-        if (pa.some((i) => pb.includes(i + 1))) ordered += 1;
-        if (pa.some((i) => pb.some((j) => Math.abs(i - j) < 8))) unordered += 1;
-      }
-      hit.rankScore =
-        0.85 * (hit.rankScore / max) + 0.1 * (ordered / pairs.length) + 0.05 * (unordered / pairs.length);
-    }
   }
 
   /** At most `perPage` passages of each page (its best ones), in ranking order. */
@@ -546,39 +421,6 @@ export class KnowledgeBase {
     const lexical = this.rank(query, options);
     const similar = await semantic.rank(query);
     if (semantic.floor !== undefined && (similar[0]?.similarity ?? 0) < semantic.floor) return [];
-    if (EXP.sem) {
-      // EXPERIMENT: the model only declines (and, with rerankN, re-orders the lexical top N pages).
-      const best = similar[0]?.similarity ?? 0;
-      let hits = lexical;
-      if (EXP.sem.startsWith("rerank")) {
-        const depth = Number(EXP.sem.slice(6)) || 10;
-        const pages = KnowledgeBase.bestPerPage(lexical, 1)
-          .slice(0, depth)
-          .map((hit) => pageOf(hit.passage));
-        const semRank = new Map<string, number>();
-        for (const { id } of similar) {
-          const passage = this.byId.get(id);
-          if (!passage) continue;
-          const page = pageOf(passage);
-          if (pages.includes(page) && !semRank.has(page)) semRank.set(page, semRank.size + 1);
-          if (semRank.size === pages.length) break;
-        }
-        const k = Number(EXP.rrfk ?? 60);
-        const order = new Map(
-          pages.map((page, index) => [
-            page,
-            1 / (k + index + 1) + 1 / (k + (semRank.get(page) ?? depth + 1)),
-          ]),
-        );
-        hits = [...lexical].sort(
-          (a, b) => (order.get(pageOf(b.passage)) ?? 0) - (order.get(pageOf(a.passage)) ?? 0),
-        );
-      }
-      const answerable = (hits[0]?.score ?? 0) >= threshold || best >= semantic.minSimilarity;
-      if (!answerable) return [];
-      const lowered = best >= semantic.minSimilarity ? 0 : threshold;
-      return KnowledgeBase.confident(hits, limit, lowered, options.perPage);
-    }
     if (semantic.pageRrfK !== undefined) {
       const hits = this.fuseByPage(lexical, similar, semantic.pageRrfK, semantic.minSimilarity, threshold);
       const first = hits.findIndex((hit) => hit.score >= threshold);
