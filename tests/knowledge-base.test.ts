@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   ANSWER_MAX_CHARS,
+  BM25_PARAMETERS,
   excerpt,
   KnowledgeBase,
   KnowledgeBaseResponder,
@@ -119,6 +120,31 @@ describe("knowledge-base responder", () => {
     const one = excerpt("word ".repeat(400));
     expect(one.length).toBeLessThanOrEqual(ANSWER_MAX_CHARS);
     expect(one.endsWith("…")).toBe(true);
+  });
+
+  it("ranks with textbook BM25: a long passage repeating the question's words does not beat a short one that has them", () => {
+    // Under MiniSearch's default BM25+ (δ 0.5 added to every matched term), the long page below came first; with
+    // k1 1.2, b 0.75 and no δ (BM25_PARAMETERS), the short page that says it plainly wins.
+    const filler = (count: number, seed: string) =>
+      Array.from({ length: count }, (_, index) => `${seed}${index % 37}w`).join(" ");
+    const long = Array.from({ length: 4 }, () => `${filler(30, "y")} alpha beta`).join(" ");
+    const kb = new KnowledgeBase([
+      ...parseArticle(
+        "short.md",
+        `# Gamma notes\n\nThe alpha setting and the beta switch ${filler(2, "x")}.\n`,
+      ),
+      ...parseArticle("long.md", `# Delta guide\n\n${long}.\n`),
+      ...Array.from({ length: 8 }, (_, index) =>
+        parseArticle(`other-${index}.md`, `# Other ${index}\n\n${filler(20, `o${index}`)} beta.\n`),
+      ).flat(),
+    ]);
+    expect(BM25_PARAMETERS).toEqual({ k: 1.2, b: 0.75, d: 0 });
+    expect(
+      kb
+        .rank("alpha beta")
+        .map((hit) => hit.passage.article_slug)
+        .slice(0, 2),
+    ).toEqual(["short", "long"]);
   });
 
   it("answers with a bounded quote of the best passage, never a whole long section", async () => {

@@ -138,6 +138,15 @@ const PREFIX_MATCH_CREDIT = 0.5;
 /** The weight of a page's second and third best passages relative to the one before (see rank). */
 const PAGE_DECAY = 0.5;
 
+/**
+ * BM25's parameters: the textbook values (Robertson & Zaragoza's k1 1.2, b 0.75) without BM25+'s lower bound
+ * (MiniSearch's default adds δ 0.5 to every matched term's score, which lets a long passage that repeats the
+ * question's words keep up with a short one that has them). Chosen from the literature, not fitted: on the two
+ * real documentation sets (bench/answers-eval.ts) a sweep of k1 0.9–2 and b 0.5–0.9 moved right-page-first by at
+ * most one question; δ 0 vs 0.5 is the one that counted (bench/RESULTS.md, "Ranking methods from the literature").
+ */
+export const BM25_PARAMETERS = { k: 1.2, b: 0.75, d: 0 };
+
 /** Field weights of the BM25 ranking: a word in the page title or a heading says more than one in the text. */
 const FIELD_BOOST = { article: 3, headings: 2, summary: 1.5, text: 1 };
 
@@ -255,6 +264,7 @@ export class KnowledgeBase {
         fuzzy: false,
         weights: { fuzzy: 0, prefix: 0.3 },
         combineWith: "OR",
+        bm25: BM25_PARAMETERS,
       },
     });
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
