@@ -147,6 +147,43 @@ describe("knowledge-base responder", () => {
     ).toEqual(["short", "long"]);
   });
 
+  it("with a model that only judges (lexicalRanking), ranks lexically and lets the model decide whether to answer", async () => {
+    const kb = new KnowledgeBase([
+      ...parseArticle("rename.md", "# Renaming a table\n\nALTER TABLE … RENAME TO gives a table a new name."),
+      ...parseArticle("backup.md", "# Backups\n\nThe backup API copies a table's database to a new file."),
+      ...parseArticle("dates.md", "# Dates\n\nThe date() function returns the current date."),
+    ]);
+    // A model that prefers the backup page and puts the rename page last (the similarities it would give).
+    const similarity: Record<string, number> = { backup: 0.9, dates: 0.5, rename: 0.45 };
+    let best = 0.9;
+    kb.semantic = {
+      minSimilarity: 0.55,
+      floor: 0.4,
+      lexicalRanking: true,
+      rank: () =>
+        Promise.resolve(
+          kb.passages
+            .map((passage) => ({
+              id: passage.id,
+              similarity: Math.min(best, similarity[passage.article_slug]!),
+            }))
+            .sort((a, b) => b.similarity - a.similarity),
+        ),
+    };
+    const question = "rename a table";
+    expect(kb.rank(question)[0]!.passage.article_slug).toBe("rename");
+    // The lexical first page stays first (a fusion of the two rankings put "backup" first).
+    expect((await kb.find(question, 3)).map((hit) => hit.passage.article_slug)[0]).toBe("rename");
+    // Under the floor: declined, whatever the words.
+    best = 0.3;
+    expect(await kb.find(question, 3)).toEqual([]);
+    // Confident by meaning, lexically not (one word of four): answered from the lexical ranking.
+    best = 0.9;
+    const weak = "rename it quickly please tomorrow";
+    expect(kb.search(weak, 3)).toEqual([]);
+    expect((await kb.find(weak, 3))[0]?.passage.article_slug).toBe("rename");
+  });
+
   it("answers with a bounded quote of the best passage, never a whole long section", async () => {
     for (const question of ["How do I add the chat to my website?", "where is my data stored"]) {
       const { text } = await replyTo(question);
