@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   ANSWER_MAX_CHARS,
+  BM25_PARAMETERS,
   excerpt,
   KnowledgeBase,
   KnowledgeBaseResponder,
@@ -119,6 +120,68 @@ describe("knowledge-base responder", () => {
     const one = excerpt("word ".repeat(400));
     expect(one.length).toBeLessThanOrEqual(ANSWER_MAX_CHARS);
     expect(one.endsWith("…")).toBe(true);
+  });
+
+  it("ranks with textbook BM25: a long passage repeating the question's words does not beat a short one that has them", () => {
+    // Under MiniSearch's default BM25+ (δ 0.5 added to every matched term), the long page below came first; with
+    // k1 1.2, b 0.75 and no δ (BM25_PARAMETERS), the short page that says it plainly wins.
+    const filler = (count: number, seed: string) =>
+      Array.from({ length: count }, (_, index) => `${seed}${index % 37}w`).join(" ");
+    const long = Array.from({ length: 4 }, () => `${filler(30, "y")} alpha beta`).join(" ");
+    const kb = new KnowledgeBase([
+      ...parseArticle(
+        "short.md",
+        `# Gamma notes\n\nThe alpha setting and the beta switch ${filler(2, "x")}.\n`,
+      ),
+      ...parseArticle("long.md", `# Delta guide\n\n${long}.\n`),
+      ...Array.from({ length: 8 }, (_, index) =>
+        parseArticle(`other-${index}.md`, `# Other ${index}\n\n${filler(20, `o${index}`)} beta.\n`),
+      ).flat(),
+    ]);
+    expect(BM25_PARAMETERS).toEqual({ k: 1.2, b: 0.75, d: 0 });
+    expect(
+      kb
+        .rank("alpha beta")
+        .map((hit) => hit.passage.article_slug)
+        .slice(0, 2),
+    ).toEqual(["short", "long"]);
+  });
+
+  it("with a model that only judges (lexicalRanking), ranks lexically and lets the model decide whether to answer", async () => {
+    const kb = new KnowledgeBase([
+      ...parseArticle("rename.md", "# Renaming a table\n\nALTER TABLE … RENAME TO gives a table a new name."),
+      ...parseArticle("backup.md", "# Backups\n\nThe backup API copies a table's database to a new file."),
+      ...parseArticle("dates.md", "# Dates\n\nThe date() function returns the current date."),
+    ]);
+    // A model that prefers the backup page and puts the rename page last (the similarities it would give).
+    const similarity: Record<string, number> = { backup: 0.9, dates: 0.5, rename: 0.45 };
+    let best = 0.9;
+    kb.semantic = {
+      minSimilarity: 0.55,
+      floor: 0.4,
+      lexicalRanking: true,
+      rank: () =>
+        Promise.resolve(
+          kb.passages
+            .map((passage) => ({
+              id: passage.id,
+              similarity: Math.min(best, similarity[passage.article_slug]!),
+            }))
+            .sort((a, b) => b.similarity - a.similarity),
+        ),
+    };
+    const question = "rename a table";
+    expect(kb.rank(question)[0]!.passage.article_slug).toBe("rename");
+    // The lexical first page stays first (a fusion of the two rankings put "backup" first).
+    expect((await kb.find(question, 3)).map((hit) => hit.passage.article_slug)[0]).toBe("rename");
+    // Under the floor: declined, whatever the words.
+    best = 0.3;
+    expect(await kb.find(question, 3)).toEqual([]);
+    // Confident by meaning, lexically not (one word of four): answered from the lexical ranking.
+    best = 0.9;
+    const weak = "rename it quickly please tomorrow";
+    expect(kb.search(weak, 3)).toEqual([]);
+    expect((await kb.find(weak, 3))[0]?.passage.article_slug).toBe("rename");
   });
 
   it("answers with a bounded quote of the best passage, never a whole long section", async () => {

@@ -203,16 +203,13 @@ export const EMBEDDED_SIMILARITY_FLOOR = 0.4;
 /** The similarity at which a passage is a confident answer by meaning alone (without the lexical coverage). */
 export const EMBEDDED_CONFIDENT_SIMILARITY = 0.55;
 
-/** Reciprocal-rank constant of the page fusion (k = 10 was the best of 10/30/60 in bench/embedded-eval.ts). */
-export const EMBEDDED_PAGE_RRF_K = 10;
-
 /** The semantic index of passages' embedded vectors: a question is embedded (~20–40 ms) and compared by cosine. */
 export function embeddedSemanticIndex(passages: { id: string; vector: Int8Array }[]): SemanticIndex {
   return {
     minSimilarity: EMBEDDED_CONFIDENT_SIMILARITY,
     floor: EMBEDDED_SIMILARITY_FLOOR,
     languages: ["en"],
-    pageRrfK: EMBEDDED_PAGE_RRF_K,
+    lexicalRanking: true,
     async rank(question) {
       const [query] = await embedWithEmbeddedModel([question], { urgent: true });
       return passages

@@ -119,10 +119,12 @@ export interface SemanticIndex {
   /** The languages the model understands (unset: any); a question in another is ranked lexically only. */
   readonly languages?: readonly Language[];
   /**
-   * When set, pages (not passages) are fused by reciprocal rank with this constant: a page's lexical rank and
-   * its best passage's semantic rank (the embedded model, bench/embedded-eval.ts).
+   * When set, the ranking stays lexical and the model only decides whether to answer (the embedded model,
+   * bench/RESULTS.md "packaged sentence models and ranking methods"): under `floor` the question is declined; at
+   * `minSimilarity` or more it is answered from the lexical ranking even when the lexical confidence is under
+   * the threshold (from the passages by similarity when no word matches); in between, the lexical threshold decides.
    */
-  readonly pageRrfK?: number;
+  readonly lexicalRanking?: boolean;
 }
 
 /** Reciprocal-rank fusion constant (the usual 60: ranks far down either list barely count). */
@@ -137,6 +139,15 @@ const PREFIX_MATCH_CREDIT = 0.5;
 
 /** The weight of a page's second and third best passages relative to the one before (see rank). */
 const PAGE_DECAY = 0.5;
+
+/**
+ * BM25's parameters: the textbook values (Robertson & Zaragoza's k1 1.2, b 0.75) without BM25+'s lower bound
+ * (MiniSearch's default adds δ 0.5 to every matched term's score, which lets a long passage that repeats the
+ * question's words keep up with a short one that has them). Chosen from the literature, not fitted: on the two
+ * real documentation sets (bench/answers-eval.ts) a sweep of k1 0.9–2 and b 0.5–0.9 moved right-page-first by at
+ * most one question; δ 0 vs 0.5 is the one that counted (bench/RESULTS.md, "Ranking methods from the literature").
+ */
+export const BM25_PARAMETERS = { k: 1.2, b: 0.75, d: 0 };
 
 /** Field weights of the BM25 ranking: a word in the page title or a heading says more than one in the text. */
 const FIELD_BOOST = { article: 3, headings: 2, summary: 1.5, text: 1 };
@@ -255,6 +266,7 @@ export class KnowledgeBase {
         fuzzy: false,
         weights: { fuzzy: 0, prefix: 0.3 },
         combineWith: "OR",
+        bm25: BM25_PARAMETERS,
       },
     });
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
@@ -421,12 +433,20 @@ export class KnowledgeBase {
     const lexical = this.rank(query, options);
     const similar = await semantic.rank(query);
     if (semantic.floor !== undefined && (similar[0]?.similarity ?? 0) < semantic.floor) return [];
-    if (semantic.pageRrfK !== undefined) {
-      const hits = this.fuseByPage(lexical, similar, semantic.pageRrfK, semantic.minSimilarity, threshold);
-      const first = hits.findIndex((hit) => hit.score >= threshold);
-      return first === -1
-        ? []
-        : KnowledgeBase.confident(hits.slice(first), limit, threshold, options.perPage);
+    if (semantic.lexicalRanking) {
+      if ((similar[0]?.similarity ?? 0) < semantic.minSimilarity)
+        return KnowledgeBase.confident(lexical, limit, threshold, options.perPage);
+      // Confident by meaning: the lexical ranking's best pages, whatever their lexical confidence.
+      const ranking =
+        lexical.length > 0
+          ? lexical
+          : similar.flatMap(({ id, similarity }) => {
+              const passage = this.byId.get(id);
+              return passage
+                ? [{ passage, score: Math.min(1, (similarity / semantic.minSimilarity) * threshold) }]
+                : [];
+            });
+      return KnowledgeBase.confident(ranking, limit, 0, options.perPage);
     }
     const fused = new Map<string, { passage: KnowledgePassage; rrf: number; score: number }>();
     lexical.forEach((hit, index) => {
@@ -446,48 +466,6 @@ export class KnowledgeBase {
       .map(({ passage, score }) => ({ passage, score }));
     const first = hits.findIndex((hit) => hit.score >= threshold);
     return first === -1 ? [] : KnowledgeBase.confident(hits.slice(first), limit, threshold, options.perPage);
-  }
-
-  /**
-   * Pages fused by reciprocal rank (1/(k + rank) of the page in the lexical ranking plus that of its best
-   * passage in the semantic one), each page's passages best first; a passage's confidence is the larger of its
-   * lexical coverage and its similarity scaled so that `minSimilarity` meets the threshold.
-   */
-  private fuseByPage(
-    lexical: KnowledgeHit[],
-    similar: { id: string; similarity: number }[],
-    k: number,
-    minSimilarity: number,
-    threshold: number,
-  ): KnowledgeHit[] {
-    const pages = new Map<string, { rrf: number; hits: KnowledgeHit[] }>();
-    let rank = 0;
-    for (const hit of lexical) {
-      const page = pageOf(hit.passage);
-      let entry = pages.get(page);
-      if (!entry) pages.set(page, (entry = { rrf: 1 / (k + ++rank), hits: [] }));
-      entry.hits.push({ ...hit });
-    }
-    rank = 0;
-    const ranked = new Set<string>();
-    for (const { id, similarity } of similar) {
-      const passage = this.byId.get(id);
-      if (!passage) continue;
-      const page = pageOf(passage);
-      const confidence = Math.min(1, (similarity / minSimilarity) * threshold);
-      let entry = pages.get(page);
-      if (!entry) pages.set(page, (entry = { rrf: 0, hits: [] }));
-      if (!ranked.has(page)) {
-        ranked.add(page);
-        entry.rrf += 1 / (k + ++rank);
-      }
-      const known = entry.hits.find((hit) => hit.passage.id === id);
-      if (known) known.score = Math.max(known.score, confidence);
-      else if (entry.hits.length < 3) entry.hits.push({ passage, score: confidence });
-    }
-    return [...pages.values()]
-      .sort((a, b) => b.rrf - a.rrf)
-      .flatMap((entry) => entry.hits.sort((a, b) => b.score - a.score));
   }
 }
 
