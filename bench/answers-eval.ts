@@ -133,8 +133,8 @@ async function evaluate(name: string): Promise<void> {
     const fileOf = (source: MessageSource) =>
       fileOfSlug.get(/^\/help\/([^#?/]+)/.exec(source.url)?.[1] ?? "") ?? source.url;
 
-    // --embedded off: lexical ranking only (the app's default, EMBEDDED_EMBEDDINGS=off); otherwise as the app with
-    // EMBEDDED_EMBEDDINGS=on: the embedded sentence model beside it, its vectors computed before the questions are asked.
+    // --embedded off: lexical ranking only (EMBEDDED_EMBEDDINGS=off); otherwise as the app by default
+    // (EMBEDDED_EMBEDDINGS=on): the embedded sentence model beside it, its vectors computed before the questions are asked.
     const embedded = flags.embedded !== "off";
     // --vectors DIR: the passage vectors computed by bench/embed-vectors.ts are stored first (knowledge_vectors, as
     // an earlier run of the app leaves them): the model embeds only what they lack.

@@ -89,13 +89,13 @@ const envSchema = z.object({
   /** Cosine similarity at which a passage counts as a confident answer by meaning alone (model-dependent). */
   EMBEDDINGS_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.5),
   /**
-   * With no EMBEDDINGS_MODEL: `on` ranks with the sentence model embedded in the app's packages (Universal Sentence
-   * Encoder lite, English; loaded on the first question, passages embedded in the background) beside the lexical
-   * search, and declines questions far in meaning from every passage. `off` (the default): lexical search only —
-   * measured on two real documentation sets it declines more off-topic questions but puts the right page first
-   * less often on one of them, and holds the event loop up to ~150 ms a passage (docs/knowledge.md).
+   * With no EMBEDDINGS_MODEL: `on` (the default) lets the sentence model embedded in the app's packages (Universal
+   * Sentence Encoder lite, English; in a worker thread, loaded by the first question over English articles,
+   * passages embedded in the background and stored) decide whether to answer, the lexical search ranking: measured
+   * on two real documentation sets it improves every figure (docs/knowledge.md). `off`: lexical search only, for
+   * a server that cannot spare its ~80–120 MB and ~50 ms of CPU a passage (once).
    */
-  EMBEDDED_EMBEDDINGS: z.enum(["on", "off"]).default("off"),
+  EMBEDDED_EMBEDDINGS: z.enum(["on", "off"]).default("on"),
   /**
    * OpenAI-compatible LLM (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio). Unset LLM_BASE_URL → the
    * knowledge-base responder answers instead.

@@ -161,4 +161,26 @@ describeEachDatabase("LiveKnowledge with the embedded model", (database) => {
       "Write-ahead logging",
     );
   });
+
+  it("is not loaded for articles in another language than the model's (English): they are searched lexically", async () => {
+    const deps = testDeps(database());
+    // Last in this file: the English articles of the tests above go first.
+    await deps.db.knowledgeArticle.deleteMany({});
+    const german = [
+      "Die Datenbank sichern: Mit dem Befehl VACUUM INTO wird eine Kopie der Datenbank in eine neue Datei geschrieben.",
+      "Eine Tabelle umbenennen: ALTER TABLE alter_name RENAME TO neuer_name ändert den Namen der Tabelle.",
+      "Datum und Uhrzeit: Die Funktionen date(), time() und datetime() geben das aktuelle Datum zurück.",
+    ];
+    for (const [index, body] of german.entries())
+      await createKnowledgeArticle(deps, { title: `Anleitung ${index + 1}`, body, published: true }, TEST_BY);
+    const knowledge = new LiveKnowledge(deps.db, { refreshMs: 0, embedded: true });
+    await knowledge.embeddedReady();
+    const base = await knowledge.current();
+    expect(base.language).toBe("de");
+    expect(base.semantic).toBeUndefined();
+    expect(knowledge.vectorsComputed + knowledge.vectorsLoaded).toBe(0);
+    expect((await base.find("Wie kann ich eine Tabelle umbenennen?", 3))[0]?.passage.article).toBe(
+      "Anleitung 2",
+    );
+  });
 });

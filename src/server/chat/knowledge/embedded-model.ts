@@ -200,6 +200,9 @@ export function quantizedCosine(a: Int8Array, b: Int8Array): number {
  */
 export const EMBEDDED_SIMILARITY_FLOOR = 0.4;
 
+/** The one language the model was trained on: questions and articles in others are searched lexically. */
+export const EMBEDDED_MODEL_LANGUAGE = "en";
+
 /** The similarity at which a passage is a confident answer by meaning alone (without the lexical coverage). */
 export const EMBEDDED_CONFIDENT_SIMILARITY = 0.55;
 
@@ -208,7 +211,7 @@ export function embeddedSemanticIndex(passages: { id: string; vector: Int8Array 
   return {
     minSimilarity: EMBEDDED_CONFIDENT_SIMILARITY,
     floor: EMBEDDED_SIMILARITY_FLOOR,
-    languages: ["en"],
+    languages: [EMBEDDED_MODEL_LANGUAGE],
     lexicalRanking: true,
     async rank(question) {
       const [query] = await embedWithEmbeddedModel([question], { urgent: true });

@@ -17,6 +17,7 @@ import {
   EMBEDDED_MODEL_ID,
   embedWithEmbeddedModel,
   embeddedSemanticIndex,
+  EMBEDDED_MODEL_LANGUAGE,
 } from "./embedded-model";
 import { isUniqueViolation } from "../../db/errors";
 import { logError } from "../../observability/logger";
@@ -179,6 +180,8 @@ export class LiveKnowledge implements KnowledgeSource {
   /** Embeds the passages the embedded model has no vector for yet, then attaches its semantic index. */
   private embedInBackground(base: KnowledgeBase): void {
     if (this.options.embeddings || !this.options.embedded) return;
+    // The model is English only: articles in another language are searched lexically, and it is never loaded.
+    if (base.language !== EMBEDDED_MODEL_LANGUAGE) return;
     const previous = this.embedding ?? Promise.resolve();
     const run = previous.then(async () => {
       if (this.base !== base) return; // a newer rebuild took over
