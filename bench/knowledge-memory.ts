@@ -6,13 +6,17 @@
  * full GC), the longest the event loop was held during a first build and during a rebuild after an edit (which
  * runs in the background: how long a question waited for an index meanwhile), and with --embed N the embedded
  * model: N passages embedded (in its worker thread) with the event loop watched, and a question's embedding with
- * the worker idle and busy. --compare: the packed index ranks 30 questions exactly as an unpacked one.
+ * the worker idle and busy. --compare: the packed index ranks 30 questions exactly as an unpacked one. --old: the
+ * index built as before PostingsCollector (MiniSearch's posting maps packed after the build: `packAfterBuild`), for
+ * a before/after in one script (bench/knowledge-rebuild-ab.sh runs both alternately).
  *
  *   node --expose-gc --import tsx bench/knowledge-memory.ts [--articles 1000] [--kb 20] [--embed 500] [--compare]
+ *     [--old] [--trace]
  *
  * Needs the packages of content/eval (apt-get install -y sqlite3-doc debian-handbook). Results: bench/RESULTS.md.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { htmlToArticle } from "~/server/admin/knowledge/html-article";
@@ -69,16 +73,38 @@ function variant(pages: { title: string; body: string }[], n: number): { title: 
   return { title: `${first.title} (${n})`, body: body.slice(0, articleBytes).trim() };
 }
 
-/** The longest garbage-collection pause since the last call (V8 "gc" performance entries). */
-let longestGc = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
-}).observe({ entryTypes: ["gc"] });
-function takeLongestGc(): number {
-  const longest = longestGc;
-  longestGc = 0;
-  return longest;
+/**
+ * Garbage-collection pauses since the last call (V8 "gc" performance entries): the longest, and the major
+ * (mark-compact) ones' count, longest and total.
+ */
+interface GcPauses {
+  longest: number;
+  majors: number;
+  longestMajor: number;
+  majorTotal: number;
 }
+const NODE_PERFORMANCE_GC_MAJOR = 4;
+let pauses: GcPauses = { longest: 0, majors: 0, longestMajor: 0, majorTotal: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    pauses.longest = Math.max(pauses.longest, entry.duration);
+    if (
+      (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === NODE_PERFORMANCE_GC_MAJOR
+    ) {
+      pauses.majors += 1;
+      pauses.longestMajor = Math.max(pauses.longestMajor, entry.duration);
+      pauses.majorTotal += entry.duration;
+    }
+  }
+}).observe({ entryTypes: ["gc"] });
+function takeGcPauses(): GcPauses {
+  const taken = pauses;
+  pauses = { longest: 0, majors: 0, longestMajor: 0, majorTotal: 0 };
+  return taken;
+}
+const describeGc = (gc: GcPauses) =>
+  `longest GC pause ${gc.longest.toFixed(0)} ms; ${gc.majors} major GCs, longest ${gc.longestMajor.toFixed(0)} ms, ` +
+  `total ${gc.majorTotal.toFixed(0)} ms`;
 
 /** The longest gap between two 5 ms ticks, with when it ended (ms since the watch began), for --trace. */
 const gaps: { at: number; ms: number }[] = [];
@@ -109,9 +135,9 @@ function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
 async function timedLoad(
   knowledge: LiveKnowledge,
   until: () => Promise<unknown> = () => knowledge.current(),
-): Promise<{ ms: number; maxBlockMs: number; p99BlockMs: number; gcMs: number }> {
+): Promise<{ ms: number; maxBlockMs: number; p99BlockMs: number; gc: GcPauses }> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
-  takeLongestGc();
+  takeGcPauses();
   // The longest gap between two 5 ms ticks, minus the 5 ms: how long a reply could have waited.
   const began = performance.now();
   let last = began;
@@ -132,7 +158,7 @@ async function timedLoad(
     ms,
     maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 10),
     p99BlockMs: histogram.percentile(99) / 1e6 - 10,
-    gcMs: takeLongestGc(),
+    gc: takeGcPauses(),
   };
 }
 
@@ -176,7 +202,10 @@ async function main(): Promise<void> {
     }
     const controlHold = control.stop();
     const before = process.memoryUsage();
-    const knowledge = new LiveKnowledge(database.db, { refreshMs: 0 });
+    const knowledge = new LiveKnowledge(database.db, {
+      refreshMs: 0,
+      index: flags.old ? { packAfterBuild: true } : undefined,
+    });
     const first = await timedLoad(knowledge);
     collect();
     const after = process.memoryUsage();
@@ -213,7 +242,10 @@ async function main(): Promise<void> {
 
     console.log(
       `${articleCount} articles, ${mb(totalChars)} MB of markdown, ${passageCount} passages ` +
-        `(node ${process.version})`,
+        `(node ${process.version}; index built ${flags.old ? "as before: maps packed after the build (--old)" : "with its postings gathered into arrays"}; ` +
+        `load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(" ")})`,
     );
     console.log(
       `RSS added by the index: ${mb(after.rss - before.rss)} MB (heap ${mb(after.heapUsed - before.heapUsed)} MB, ` +
@@ -223,11 +255,11 @@ async function main(): Promise<void> {
     );
     console.log(
       `first build ${first.ms.toFixed(0)} ms, event loop held at most ${first.maxBlockMs.toFixed(0)} ms ` +
-        `(p99 ${first.p99BlockMs.toFixed(0)} ms; longest GC pause ${first.gcMs.toFixed(0)} ms)`,
+        `(p99 ${first.p99BlockMs.toFixed(0)} ms; ${describeGc(first.gc)})`,
     );
     console.log(
       `rebuild after an edit ${rebuild.ms.toFixed(0)} ms, event loop held at most ${rebuild.maxBlockMs.toFixed(0)} ms ` +
-        `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms; longest GC pause ${rebuild.gcMs.toFixed(0)} ms); ${waits.length} questions meanwhile waited for an index at most ` +
+        `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms; ${describeGc(rebuild.gc)}); ${waits.length} questions meanwhile waited for an index at most ` +
         `${Math.max(...waits).toFixed(0)} ms`,
     );
     console.log(`a question: ${questionMs.toFixed(1)} ms`);
