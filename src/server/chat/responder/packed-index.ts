@@ -156,7 +156,7 @@ export function* documentFrequencies<T>(
   return counts;
 }
 
-/** Growable typed arrays of the postings a PostingsCollector has gathered (one entry per term, field, document). */
+/** The first capacity of a PostingsCollector's arrays (one entry per term, field and document; doubled as needed). */
 const INITIAL_POSTINGS = 1 << 16;
 
 /**
