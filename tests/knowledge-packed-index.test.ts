@@ -20,6 +20,12 @@ const questions = [
   ...evaluation.unanswerable.map((entry) => (typeof entry === "string" ? entry : entry.q)),
 ];
 
+/** MiniSearch's term tree (a SearchableMap: forEach gives the term first). */
+interface TermTree {
+  forEach(callback: (term: string, data: Map<number, unknown>) => void): void;
+}
+const termTree = (base: KnowledgeBase) => (base as unknown as { index: { _index: TermTree } }).index._index;
+
 function ranking(base: KnowledgeBase, question: string): string[] {
   return base.rank(question).map((hit) => `${hit.passage.id} ${hit.score}`);
 }
@@ -27,10 +33,40 @@ function ranking(base: KnowledgeBase, question: string): string[] {
 describe("the packed knowledge index", () => {
   const packed = new KnowledgeBase(passages);
   const unpacked = new KnowledgeBase(passages, { packed: false });
+  const packedAfter = new KnowledgeBase(passages, { packAfterBuild: true });
 
   it("packs the postings of the index it builds", () => {
     expect(packed.postingsPacked).toBe(true);
     expect(unpacked.postingsPacked).toBe(false);
+    expect(packedAfter.postingsPacked).toBe(true);
+  });
+
+  it("gathers the postings into arrays while indexing: no posting map is ever made", () => {
+    // Every term's field map holds packed views only (a MiniSearch map per term and field would be a Map).
+    let lists = 0;
+    termTree(packed).forEach((_term, data) => {
+      for (const postings of data.values()) {
+        expect(postings).not.toBeInstanceOf(Map);
+        lists += 1;
+      }
+    });
+    expect(lists).toBeGreaterThan(100);
+    // MiniSearch's own addTerm is back once the build is done.
+    expect(Object.hasOwn((packed as unknown as { index: object }).index, "addTerm")).toBe(false);
+  });
+
+  it("ranks every evaluation question as the index packed after its build (the way before)", () => {
+    for (const question of questions) {
+      expect(ranking(packed, question), question).toEqual(ranking(packedAfter, question));
+      expect(packed.closestArticles(question, 5)).toEqual(packedAfter.closestArticles(question, 5));
+    }
+    // The same terms in the same order (prefix matches iterate the term tree in its insertion order).
+    const terms = (base: KnowledgeBase) => {
+      const list: string[] = [];
+      termTree(base).forEach((term) => list.push(term));
+      return list;
+    };
+    expect(terms(packed)).toEqual(terms(unpacked));
   });
 
   it("ranks every evaluation question exactly as the unpacked index", () => {

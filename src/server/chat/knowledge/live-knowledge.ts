@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import {
   KnowledgeBase,
   yieldToLoop,
+  type IndexOptions,
   type KnowledgePassage,
   type KnowledgeSource,
 } from "../responder/knowledge-base";
@@ -80,6 +81,8 @@ export class LiveKnowledge implements KnowledgeSource {
       embedded?: boolean;
       /** BACKGROUND_REBUILD_ARTICLES (tests). */
       backgroundRebuildArticles?: number;
+      /** How the index is built (bench/knowledge-memory.ts --old; the default otherwise). */
+      index?: IndexOptions;
     },
   ) {}
 
@@ -138,7 +141,7 @@ export class LiveKnowledge implements KnowledgeSource {
         await yieldToLoop();
       }
     }
-    const base = await KnowledgeBase.build(passages);
+    const base = await KnowledgeBase.build(passages, this.options.index);
     await this.attachVectors(base);
     this.base = base;
     this.version = version;

@@ -3,7 +3,7 @@ import path from "node:path";
 import MiniSearch from "minisearch";
 import type { MessageSource } from "../messages/message.schema";
 import { handoffText, notFoundReply, replyLanguage, smallTalkReply } from "./fallback-replies";
-import { documentFrequencies, packPostings } from "./packed-index";
+import { documentFrequencies, packPostings, PostingsCollector } from "./packed-index";
 import { splitArticle, type KnowledgePassage } from "./passages";
 import type { AnswerKind, Responder, ResponderInput, ResponderReply } from "./responder";
 import {
@@ -214,6 +214,19 @@ async function runSliced<T>(steps: Generator<void, T>): Promise<T> {
   }
 }
 
+/** How a KnowledgeBase is indexed (all give the same rankings; tests/knowledge-packed-index.test.ts). */
+export interface IndexOptions {
+  /** The articles' language (default: detected). */
+  language?: Language;
+  /** Postings packed into typed arrays (default true); false keeps MiniSearch's maps (tests, --compare). */
+  packed?: boolean;
+  /**
+   * Packs MiniSearch's maps after the build (packPostings) instead of gathering the postings into arrays while
+   * indexing (PostingsCollector): the way before, for the tests and bench/knowledge-memory.ts --old.
+   */
+  packAfterBuild?: boolean;
+}
+
 export class KnowledgeBase {
   private readonly index: MiniSearch<KnowledgePassage>;
   private readonly byId: Map<string, KnowledgePassage>;
@@ -233,19 +246,16 @@ export class KnowledgeBase {
    * loop between slices, so that a rebuild of a large index never holds replies up for long
    * (bench/knowledge-memory.ts). The caller swaps it in when it resolves; the previous index answers meanwhile.
    */
-  static async build(
-    passages: KnowledgePassage[],
-    options: { language?: Language; packed?: boolean } = {},
-  ): Promise<KnowledgeBase> {
+  static async build(passages: KnowledgePassage[], options: IndexOptions = {}): Promise<KnowledgeBase> {
     const language = options.language ?? (await runSliced(dominantLanguageSteps(passages)));
     const base = new KnowledgeBase(passages, { ...options, language, deferIndex: true });
-    await runSliced(base.indexSteps(options.packed ?? true));
+    await runSliced(base.indexSteps(options.packed ?? true, options.packAfterBuild));
     return base;
   }
 
   constructor(
     readonly passages: KnowledgePassage[],
-    options: { language?: Language; deferIndex?: boolean; packed?: boolean } = {},
+    options: IndexOptions & { deferIndex?: boolean } = {},
   ) {
     const language = options.language ?? dominantLanguage(passages);
     this.language = language;
@@ -272,19 +282,28 @@ export class KnowledgeBase {
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
     if (options.deferIndex) return;
-    runThrough(this.indexSteps(options.packed ?? true));
+    runThrough(this.indexSteps(options.packed ?? true, options.packAfterBuild));
   }
 
   /**
-   * Indexes the passages, then packs the postings (packed-index.ts: the same results in a quarter of the memory)
-   * and counts the terms' document frequencies from them; yields between small steps (see build).
+   * Indexes the passages with their postings gathered straight into typed arrays (PostingsCollector: the same
+   * results in a quarter of the memory, and no millions of short-lived map entries for the garbage collector), or,
+   * with `packAfterBuild` or a MiniSearch of another shape, in MiniSearch's maps packed after the build
+   * (packPostings); then counts the terms' document frequencies from the postings. Yields between small steps
+   * (see build).
    */
-  private *indexSteps(packed: boolean): Generator<void> {
+  private *indexSteps(packed: boolean, packAfterBuild = false): Generator<void> {
+    const collector = packed && !packAfterBuild ? PostingsCollector.install(this.index) : undefined;
     for (const passage of this.passages) {
       this.index.add(passage);
       yield;
     }
-    if (packed) {
+    if (collector) {
+      const packing = collector.pack();
+      let step = packing.next();
+      for (; !step.done; step = packing.next()) yield;
+      this.postingsPacked = step.value;
+    } else if (packed) {
       const packing = packPostings(this.index);
       let step = packing.next();
       for (; !step.done; step = packing.next()) yield;

@@ -60,7 +60,11 @@ export class PackedTermFreqs {
 type Postings = Map<number, number> | PackedTermFreqs;
 
 interface IndexInternals {
-  _index?: { forEach(callback: (term: string, data: Map<number, Postings>) => void): void };
+  _index?: {
+    forEach(callback: (term: string, data: Map<number, Postings>) => void): void;
+    fetch?(term: string, initial: () => Map<number, Postings>): Map<number, Postings>;
+  };
+  addTerm?: (fieldId: number, documentId: number, term: string) => void;
   _fieldIds?: Record<string, number>;
   /** The next document's short id: short ids are 0 … _nextId - 1. */
   _nextId?: number;
@@ -150,4 +154,138 @@ export function* documentFrequencies<T>(
     yield;
   }
   return counts;
+}
+
+/** The first capacity of a PostingsCollector's arrays (one entry per term, field and document; doubled as needed). */
+const INITIAL_POSTINGS = 1 << 16;
+
+/**
+ * Builds the packed postings while the index is built, instead of packing MiniSearch's maps after it
+ * (packPostings): MiniSearch's `addTerm` is replaced on the index being built, so that for each (term, field,
+ * document) it counts into a small map of the document being added, flushed into typed arrays when the next
+ * document comes. The index's term tree still gets each term at its first occurrence, in the same order as
+ * MiniSearch's own `addTerm` (the tree, and so prefix matches, iterate in that order), with an empty field map that
+ * pack() fills with PackedTermFreqs views. The ~1.3 M postings of 1,000 articles are never `Map` entries on the
+ * heap: no pile of old-generation garbage for V8's major collections to mark and sweep while the previous index
+ * is alive (they held the event loop for 185–284 ms during a rebuild; bench/RESULTS.md). MiniSearch's `add` does
+ * the rest (document ids, field lengths and their averages), so scores are the same as packPostings' views of the
+ * same index (tests/knowledge-packed-index.test.ts).
+ */
+export class PostingsCollector {
+  private readonly termIds = new Map<string, number>();
+  /** Each term's field → postings map in the index's tree, by term number (first occurrence order). */
+  private readonly termData: Map<number, Postings>[] = [];
+  /** Postings gathered: key = term number × fieldSlots + field id, the document, the frequency. */
+  private keys = new Uint32Array(INITIAL_POSTINGS);
+  private documents = new Uint32Array(INITIAL_POSTINGS);
+  private frequencies = new Uint16Array(INITIAL_POSTINGS);
+  private length = 0;
+  /** The document being added and its (term, field) counts. */
+  private document = -1;
+  private readonly counts = new Map<number, number>();
+  private readonly fieldSlots: number;
+
+  private constructor(
+    private readonly internals: IndexInternals,
+    private readonly tree: NonNullable<IndexInternals["_index"]>,
+    fieldCount: number,
+  ) {
+    this.fieldSlots = Math.max(1, fieldCount);
+  }
+
+  /**
+   * Installs a collector on an index with no document yet; undefined (nothing changed) if the index is not shaped
+   * as expected (another MiniSearch version: the caller then builds it as usual and packs after).
+   */
+  static install<T>(index: MiniSearch<T>): PostingsCollector | undefined {
+    const internals = index as unknown as IndexInternals;
+    const tree = internals._index;
+    if (
+      typeof internals.addTerm !== "function" ||
+      typeof tree?.fetch !== "function" ||
+      !internals._fieldIds ||
+      internals._nextId !== 0
+    )
+      return undefined;
+    const fieldIds = Object.values(internals._fieldIds);
+    const collector = new PostingsCollector(internals, tree, Math.max(...fieldIds) + 1);
+    internals.addTerm = (fieldId, documentId, term) => collector.add(fieldId, documentId, term);
+    return collector;
+  }
+
+  private add(fieldId: number, documentId: number, term: string): void {
+    if (documentId !== this.document) {
+      this.flush();
+      this.document = documentId;
+    }
+    let termId = this.termIds.get(term);
+    if (termId === undefined) {
+      termId = this.termData.length;
+      this.termIds.set(term, termId);
+      this.termData.push(this.tree.fetch!(term, () => new Map()));
+    }
+    const key = termId * this.fieldSlots + fieldId;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** Moves the counts of the document being added into the arrays. */
+  private flush(): void {
+    if (this.counts.size === 0) return;
+    if (this.length + this.counts.size > this.keys.length) {
+      const size = Math.max(this.keys.length * 2, this.length + this.counts.size);
+      const grow = <A extends Uint32Array | Uint16Array>(array: A, into: A): A => {
+        into.set(array.subarray(0, this.length));
+        return into;
+      };
+      this.keys = grow(this.keys, new Uint32Array(size));
+      this.documents = grow(this.documents, new Uint32Array(size));
+      this.frequencies = grow(this.frequencies, new Uint16Array(size));
+    }
+    for (const [key, count] of this.counts) {
+      this.keys[this.length] = key;
+      this.documents[this.length] = this.document;
+      this.frequencies[this.length] = Math.min(count, 0xffff);
+      this.length += 1;
+    }
+    this.counts.clear();
+  }
+
+  /**
+   * After the last document: sorts the postings by term and field (stably, so each list keeps its documents in
+   * the order they were added, i.e. ascending ids) into one array of ids and one of frequencies, and gives each
+   * term's field map its views. A generator yielding every few thousand terms (see packPostings).
+   */
+  *pack(): Generator<void, boolean> {
+    this.flush();
+    const slots = this.termData.length * this.fieldSlots;
+    const starts = new Uint32Array(slots + 1);
+    for (let at = 0; at < this.length; at += 1) starts[this.keys[at]! + 1]! += 1;
+    for (let slot = 0; slot < slots; slot += 1) starts[slot + 1]! += starts[slot]!;
+    const ids = new Uint32Array(this.length);
+    const frequencies = new Uint16Array(this.length);
+    const next = starts.slice(0, slots);
+    for (let at = 0; at < this.length; at += 1) {
+      const into = next[this.keys[at]!]!++;
+      ids[into] = this.documents[at]!;
+      frequencies[into] = this.frequencies[at]!;
+      if ((at & 0xffff) === 0xffff) yield;
+    }
+    // The gathering arrays are not needed any more.
+    this.keys = this.documents = new Uint32Array(0);
+    this.frequencies = new Uint16Array(0);
+    this.termIds.clear();
+    for (let termId = 0; termId < this.termData.length; termId += 1) {
+      const data = this.termData[termId]!;
+      for (let fieldId = 0; fieldId < this.fieldSlots; fieldId += 1) {
+        const slot = termId * this.fieldSlots + fieldId;
+        const size = starts[slot + 1]! - starts[slot]!;
+        if (size > 0) data.set(fieldId, new PackedTermFreqs(ids, frequencies, starts[slot]!, size));
+      }
+      if ((termId & 0x3ff) === 0x3ff) yield;
+    }
+    this.termData.length = 0;
+    // MiniSearch's own addTerm again (the index is never added to after its build).
+    delete this.internals.addTerm;
+    return true;
+  }
 }
