@@ -4,14 +4,16 @@
  * widget page, tRPC and an event stream; optionally a heap snapshot of the server process, summarised.
  *
  *   npx tsx bench/idle-memory.ts [--dirs /path/to/old/checkout,.] [--rounds 2] [--dialect sqlite|postgresql]
- *                                [--redis] [--instances 1] [--snapshot] [--modules[=only]]
+ *                                [--redis] [--instances 1] [--snapshot] [--modules[=only]] [--settle 5,30,90]
  *
  * `--dirs`: several checkouts (each built) measured alternately, round after round, on fresh databases of the
  * same dialect: a before/after in one run on a shared machine. `--instances 2` starts two `npm start`s on one
  * database (PostgreSQL + Redis: the multi-instance set-up) and reports each. `--snapshot` writes a heap snapshot
  * of the server process (`--heapsnapshot-signal`) and prints its largest constructors. `--modules` prints what each
  * library costs when imported alone into a bare Node.js process (RSS and heap), the candidates for loading on
- * first use.
+ * first use. `--settle`: when to measure, in seconds after the warm-up (default 5); several times give a row
+ * each (V8's memory reducer collects and compacts the heap of an idle process on its own some 10–20 s after the
+ * last allocations, so the figure 5 s after the warm-up is the highest of the process at rest).
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -244,6 +246,9 @@ async function main(): Promise<void> {
   const instances = intFlag(flags, "instances", 1);
   const dialect = (flags.dialect ?? "sqlite") as Dialect;
   const redis = "redis" in flags;
+  const settle = (flags.settle ?? "5").split(",").map(Number);
+  if (settle.some((seconds, index) => !(seconds >= 0) || (index > 0 && seconds <= settle[index - 1]!)))
+    throw new Error("--settle: increasing numbers of seconds, e.g. 5,30,90");
   for (const dir of dirs)
     if (!existsSync(path.join(dir, ".next", "BUILD_ID"))) throw new Error(`${dir}: no build (npm run build)`);
   console.log(machineLine());
@@ -270,22 +275,27 @@ async function main(): Promise<void> {
         for (let i = 0; i < instances; i += 1) started.push(await npmStart(dir, database.url, env));
         for (const instance of started) {
           const requests = await warmUp(instance.baseUrl);
-          await sleep(5000);
-          const tree = processTree(instance.child.pid!);
-          const server = tree.find((proc) => proc.pid === listenerPid(instance.port));
-          const sum = tree.reduce((total, proc) => total + proc.rssMb, 0);
-          const pss = tree.reduce((total, proc) => total + proc.pssMb, 0);
-          rows.push([
-            round,
-            path.basename(dir),
-            `${dialect}${redis ? " + Redis" : ""}${instances > 1 ? ` (instance ${started.indexOf(instance) + 1}/${instances})` : ""}`,
-            requests,
-            tree.map((proc) => `${proc.command} ${fmt(proc.rssMb)}`).join("; "),
-            fmt(server?.rssMb ?? 0),
-            fmt(sum),
-            fmt(pss),
-          ]);
-          console.log(rows.at(-1)!.join(" | "));
+          const warmedAt = Date.now();
+          let server: ReturnType<typeof processTree>[number] | undefined;
+          for (const seconds of settle) {
+            await sleep(warmedAt + seconds * 1000 - Date.now());
+            const tree = processTree(instance.child.pid!);
+            server = tree.find((proc) => proc.pid === listenerPid(instance.port));
+            const sum = tree.reduce((total, proc) => total + proc.rssMb, 0);
+            const pss = tree.reduce((total, proc) => total + proc.pssMb, 0);
+            rows.push([
+              round,
+              path.basename(dir),
+              `${dialect}${redis ? " + Redis" : ""}${instances > 1 ? ` (instance ${started.indexOf(instance) + 1}/${instances})` : ""}`,
+              requests,
+              seconds,
+              tree.map((proc) => `${proc.command} ${fmt(proc.rssMb)}`).join("; "),
+              fmt(server?.rssMb ?? 0),
+              fmt(sum),
+              fmt(pss),
+            ]);
+            console.log(rows.at(-1)!.join(" | "));
+          }
           const output = instance.output();
           const firstLine = output.split("\n").find((line) => line.trim() !== "") ?? "";
           const jsonLines = output
@@ -325,6 +335,7 @@ async function main(): Promise<void> {
       "checkout",
       "database",
       "requests",
+      "after (s)",
       "processes (RSS MB)",
       "server RSS (MB)",
       "RSS sum (MB)",

@@ -9,11 +9,14 @@
  *     streaming delay), against the same floor as `visitors.create`: the tRPC 404 (no procedure, no database).
  *
  *   npx tsx bench/throughput.ts [--dialect postgresql|sqlite] [--connections 10] [--duration 10] [--rounds 2]
- *     [--chat] [--dirs /path/to/before,.] [--port-base 4300]
+ *     [--chat] [--dirs /path/to/before,.] [--node-args '|--max-semi-space-size=1'] [--port-base 4300]
  *
  * Rounds alternate the targets (bare, REST, tRPC, health, …) so drifting machine load hits all of them alike.
  * `--dirs`: several checkouts (each built), one server each on the same database, their targets alternated in
  * every round (a before/after pair measured under the same load); ratios are printed per checkout.
+ * `--node-args`: Node.js flags per server, `|` between the servers of `--dirs` (in order): e.g.
+ * `--dirs .,. --node-args '|--max-semi-space-size=1'` runs one build twice, without and with a V8 flag; a
+ * `NAME=value` word is an environment variable of that server (`MALLOC_ARENA_MAX=2 …`, as `npm start` sets).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -169,9 +172,20 @@ async function main(): Promise<void> {
   const rounds = intFlag(flags, "rounds", 3);
   const portBase = flags["port-base"] === undefined ? undefined : intFlag(flags, "port-base", 0);
   const dirs = (flags.dirs ?? ".").split(",");
+  const serverWords = (flags["node-args"] ?? "").split("|").map((args) => args.split(" ").filter(Boolean));
+  const nodeArgs = serverWords.map((words) => words.filter((word) => !/^[A-Z_]+=/.test(word)));
+  const serverEnv = serverWords.map((words) =>
+    Object.fromEntries(
+      words
+        .filter((word) => /^[A-Z_]+=/.test(word))
+        .map((word) => [word.split("=")[0]!, word.split("=")[1]!]),
+    ),
+  );
   // A label per checkout: its directory's name ("." is this one), unique.
   const labels = dirs.map((dir, index) =>
-    dirs.length > 1 ? `[${index + 1}:${path.basename(path.resolve(dir))}] ` : "",
+    dirs.length > 1
+      ? `[${index + 1}:${[path.basename(path.resolve(dir)), ...(serverWords[index] ?? [])].join(" ")}] `
+      : "",
   );
   console.log(
     `throughput on ${dialect}, ${connections} connections, ${duration} s × ${rounds} rounds${dirs.length > 1 ? ` · checkouts ${dirs.map((dir, index) => `${labels[index]}${path.resolve(dir)}`).join(", ")}` : ""} · ${machineLine()}`,
@@ -187,10 +201,11 @@ async function main(): Promise<void> {
       servers.push(
         await startServer({
           cwd: dir,
+          nodeArgs: nodeArgs[index] ?? [],
           port: portBase === undefined ? undefined : portBase + index,
           databaseUrl: testDatabase.url,
           // No streaming delay: a chat's reply is written as fast as the responder makes it.
-          env: { RATE_LIMITS: "off", KNOWLEDGE_STREAM_DELAY_MS: "0" },
+          env: { RATE_LIMITS: "off", KNOWLEDGE_STREAM_DELAY_MS: "0", ...serverEnv[index] },
         }),
       );
     }

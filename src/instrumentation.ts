@@ -18,6 +18,8 @@ export async function register(): Promise<void> {
     if (process.env.NEXT_PHASE !== "phase-production-build") {
       const { startBackgroundJobs } = await import("./server/jobs/background");
       startBackgroundJobs();
+      // The stored websites' reader for src/proxy.ts (frame-ancestors of /widget), registered before any request.
+      await import("./server/admin/settings/stored-origins");
     }
   }
 }

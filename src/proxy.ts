@@ -1,10 +1,20 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { getStoredWidgetSettings } from "~/server/admin/settings/widget-settings.service";
 import { BASE_HEADERS, contentSecurityPolicy, pageKind } from "~/server/protection/security-headers";
-import { currentSecurity, ENV_SECURITY } from "~/server/runtime/security-policy";
+import { currentSecurity, ENV_SECURITY, registeredOriginsReader } from "~/server/runtime/security-policy";
 import { errorMessage } from "~/server/errors/app-error";
 import { isMalformedPath } from "~/server/protection/malformed-path";
 import { LOCALE_COOKIE, LOCALE_HEADER, pageLocale } from "~/i18n/locales";
+
+/**
+ * The stored websites' reader, as instrumentation (at start), the REST routes or the widget page registered it on
+ * globalThis; imported here only if none has yet (`next dev` before those load). Not a static import: it would put
+ * the runtime, the domain it builds and a Prisma client into the proxy's chunk group, one more copy held in memory.
+ */
+async function storedOriginsReader() {
+  return (
+    registeredOriginsReader() ?? (await import("~/server/admin/settings/stored-origins")).readStoredOrigins
+  );
+}
 
 /** Applies the security policy (src/server/protection/security-headers.ts) to pages and Swagger UI. */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
@@ -21,7 +31,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   const csp = contentSecurityPolicy(
     kind,
     nonce,
-    kind === "widget" ? await currentSecurity(getStoredWidgetSettings) : ENV_SECURITY,
+    kind === "widget" ? await currentSecurity(await storedOriginsReader()) : ENV_SECURITY,
   );
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
   const requestHeaders = new Headers(request.headers);

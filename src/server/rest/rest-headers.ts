@@ -1,4 +1,4 @@
-import { getStoredWidgetSettings } from "../admin/settings/widget-settings.service";
+import { readStoredOrigins } from "../admin/settings/stored-origins";
 import { BASE_HEADERS, corsHeaders, widgetSettingsCors } from "../protection/security-headers";
 import { currentSecurity } from "../runtime/security-policy";
 
@@ -11,7 +11,7 @@ type RouteHandler<Context> = (request: Request, context: Context) => Promise<Res
 async function restHeaders(request: Request): Promise<Record<string, string>> {
   const origin = request.headers.get("origin");
   if (!origin) return BASE_HEADERS;
-  const policy = await currentSecurity(getStoredWidgetSettings);
+  const policy = await currentSecurity(readStoredOrigins);
   const { pathname } = new URL(request.url);
   const cors = corsHeaders(origin, WIDGET_SETTINGS_PATH.test(pathname) ? widgetSettingsCors(policy) : policy);
   return { ...BASE_HEADERS, ...cors };
