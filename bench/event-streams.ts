@@ -3,7 +3,8 @@
  * when streams are dropped, and how fast a stored message reaches its follower with many streams open.
  *
  *   bash -c 'ulimit -n 20000; npx tsx bench/event-streams.ts [--streams 10000] [--cycles 3] [--messages 200]
- *            [--concurrency 20] [--dialect sqlite|postgresql] [--redis] [--instances 1|2] [--dirs old,new]'
+ *            [--concurrency 20] [--dialect sqlite|postgresql] [--redis] [--instances 1|2] [--dirs old,new]
+ *            [--trace] [--redis-url redis://127.0.0.1:6379/0] [--rounds 1]'
  *
  * Method: one visitor and `--streams` sessions are inserted directly in the database; the bench process (a
  * separate process from the servers) opens one `GET /api/chats/sessions/{id}/events/` per session, spread over
@@ -15,12 +16,21 @@
  * message's `message.created`. Its `id:` is the bus sequence, the publisher's clock in µs at publish (after the
  * message was stored), so arrival − id/1000 is "stored → seen by the follower" (bus + SSE write + the client's
  * read, same machine, same clock); arrival − request sent is the whole path with the chat request.
- * `--dirs`: checkouts (each built) measured one after the other in one run: a before/after. Each server is
- * started as its package.json's `npm start` starts it (environment, node flags), without npm.
+ * `--dirs`: checkouts (each built) measured one after the other in one run: a before/after, `--rounds` times in
+ * turn (a, b, a, b…). Each server is started as its package.json's `npm start` starts it (environment, node
+ * flags), without npm.
+ * `--trace`: where the time of each measured `message.created` goes. The servers load bench/event-trace.mjs
+ * (stage stamps of src/server/chat/events/trace.ts: publish called and answered on the publishing instance;
+ * received from the channel, parsed, dispatched and written to the SSE body on the follower's), a separate
+ * process subscribes to the Redis channel and stamps when Redis delivers it (bench/redis-observer.mjs), and the
+ * bench stamps when it reads the frame; each stage's p50/p99 is printed, with the event-loop delay of the bench.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openDatabase } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { freePort } from "../testing/next-server";
@@ -65,6 +75,33 @@ async function startIn(dir: string, databaseUrl: string, env: Record<string, str
   await waitForHealth(child, baseUrl, () => output);
   return { child, baseUrl, output: () => output };
 }
+
+/** Stage stamps read from a trace file: stage → seq → time (ms). */
+function readTrace(file: string): Map<string, Map<string, number>> {
+  const stages = new Map<string, Map<string, number>>();
+  if (!existsSync(file)) return stages;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const [stage, seq, at] = line.split(" ");
+    if (!stage || !seq || !at) continue;
+    let bySeq = stages.get(stage);
+    if (!bySeq) stages.set(stage, (bySeq = new Map()));
+    if (!bySeq.has(seq)) bySeq.set(seq, Number(at));
+  }
+  return stages;
+}
+
+/** The stages of a traced run, in order along the path, with the stamp each starts from and ends at. */
+const TRACE_STAGES: [label: string, from: string, to: string][] = [
+  ["sequence (publisher's clock, ms) → publish called", "seq", "publish"],
+  ["publish called → answered (Lua script round trip, publisher)", "publish", "acked"],
+  ["publish called → Redis delivered it (observer process)", "publish", "channel"],
+  ["Redis delivered → received on the follower's instance", "channel", "received"],
+  ["received → parsed", "received", "parsed"],
+  ["parsed → dispatched to followers", "parsed", "dispatched"],
+  ["dispatched → written to the SSE body", "dispatched", "written"],
+  ["written → read by the bench", "written", "seen"],
+  ["sequence → read by the bench (stored→seen)", "seq", "seen"],
+];
 
 function treeRss(instances: Instance[]): number {
   return instances.reduce(
@@ -126,16 +163,37 @@ async function measure(dir: string, flags: Record<string, string>) {
   const concurrency = intFlag(flags, "concurrency", 20);
   const instanceCount = intFlag(flags, "instances", 1);
   const redis = "redis" in flags || instanceCount > 1;
+  const trace = "trace" in flags;
+  const redisUrl = flags["redis-url"] ?? "redis://127.0.0.1:6379";
+  const traceDir = trace ? mkdtempSync(path.join(os.tmpdir(), "event-trace-")) : "";
+  const traceEnv = (index: number): Record<string, string> =>
+    trace
+      ? {
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(import.meta.dirname, "event-trace.mjs")}`,
+          EVENT_TRACE_FILE: path.join(traceDir, `instance-${index}`),
+        }
+      : {};
 
   const testDatabase = await createTestDatabase(dialect);
   const database = await openDatabase(testDatabase.url);
-  const env: Record<string, string> = redis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {};
+  const env: Record<string, string> = redis ? { REDIS_URL: redisUrl } : {};
   const instances: Instance[] = [];
   const label = `${path.basename(dir)} · ${dialect}${redis ? " + Redis" : ""} · ${instanceCount} instance(s)`;
   const memoryRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
+  const stageRows: (string | number)[][] = [];
+  let observer: ChildProcess | undefined;
   try {
-    for (let i = 0; i < instanceCount; i += 1) instances.push(await startIn(dir, testDatabase.url, env));
+    for (let i = 0; i < instanceCount; i += 1)
+      instances.push(await startIn(dir, testDatabase.url, { ...env, ...traceEnv(i) }));
+    if (trace && redis) {
+      observer = fork(
+        path.join(import.meta.dirname, "redis-observer.mjs"),
+        [redisUrl, "visitor-chat:events", path.join(traceDir, "channel")],
+        { stdio: "inherit" },
+      );
+      await new Promise((resolve) => observer!.once("message", resolve));
+    }
     const visitorId = randomUUID();
     await database.db.visitor.create({ data: { id: visitorId, metadata: {} } });
     const sessionIds = Array.from({ length: count }, () => randomUUID());
@@ -195,6 +253,10 @@ async function measure(dir: string, flags: Record<string, string>) {
     const requestMs: number[] = [];
     let failures = 0;
     const used = new Set<string>();
+    /** The measured messages: their sequence and when the bench read them. */
+    const seen = new Map<string, number>();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const one = async () => {
       let sessionId: string;
       do sessionId = candidates[Math.floor(Math.random() * candidates.length)]!;
@@ -202,7 +264,7 @@ async function measure(dir: string, flags: Record<string, string>) {
       used.add(sessionId);
       const stream = follower.get(sessionId)!;
       const sent = performance.timeOrigin + performance.now();
-      const seen = Promise.race([
+      const arrived = Promise.race([
         stream.readUntil((frames) => frames.at(-1)?.event === "message.created"),
         sleep(15_000).then(() => []),
       ]);
@@ -213,10 +275,11 @@ async function measure(dir: string, flags: Record<string, string>) {
       });
       requestMs.push(answer.ms);
       if (answer.status !== 200 && answer.status !== 201) failures += 1;
-      const frames = await seen;
+      const frames = await arrived;
       const created = frames.find((frame) => frame.event === "message.created");
       if (!created) return void (failures += 1);
       const at = performance.timeOrigin + performance.now();
+      seen.set(String(created.id), at);
       storedToSeen.push(at - Number(created.id) / 1000);
       sentToSeen.push(at - sent);
     };
@@ -242,13 +305,55 @@ async function measure(dir: string, flags: Record<string, string>) {
       fmt(percentile(requestMs, 99)),
     ]);
     console.log(latencyRows.at(-1)!.join(" | "));
+    loopDelay.disable();
+    if (trace) {
+      await sleep(1000);
+      observer?.kill("SIGTERM");
+      if (observer) await new Promise((resolve) => observer!.once("exit", resolve));
+      const publisher = readTrace(path.join(traceDir, "instance-0"));
+      const followerSide = readTrace(path.join(traceDir, `instance-${instanceCount - 1}`));
+      const channel = readTrace(path.join(traceDir, "channel"));
+      const stamp = (stage: string, seq: string): number | undefined => {
+        if (stage === "seq") return Number(seq) / 1000;
+        if (stage === "seen") return seen.get(seq);
+        if (stage === "publish" || stage === "acked") return publisher.get(stage)?.get(seq);
+        if (stage === "channel") return channel.get("channel")?.get(seq);
+        return followerSide.get(stage)?.get(seq);
+      };
+      for (const [label, from, to] of TRACE_STAGES) {
+        const samples: number[] = [];
+        for (const seq of seen.keys()) {
+          const start = stamp(from, seq);
+          const end = stamp(to, seq);
+          if (start !== undefined && end !== undefined) samples.push(end - start);
+        }
+        if (samples.length === 0) continue;
+        stageRows.push([
+          label,
+          path.basename(dir),
+          samples.length,
+          fmt(percentile(samples, 50), 2),
+          fmt(percentile(samples, 99), 2),
+        ]);
+      }
+      stageRows.push([
+        "the bench's own event-loop delay",
+        path.basename(dir),
+        loopDelay.count,
+        fmt(loopDelay.percentile(50) / 1e6, 2),
+        fmt(loopDelay.percentile(99) / 1e6, 2),
+      ]);
+      for (const row of stageRows.slice(-TRACE_STAGES.length - 1)) console.log(row.join(" | "));
+    }
     await Promise.all(open.map((stream) => stream.close()));
   } finally {
+    if (observer && observer.exitCode === null) observer.kill("SIGTERM");
     await stopAll(instances);
     await database.close();
     await testDatabase.drop();
+    if (traceDir) rmSync(traceDir, { recursive: true, force: true });
   }
-  return { memoryRows, latencyRows };
+  return { memoryRows, latencyRows, stageRows };
 }
 
 async function main(): Promise<void> {
@@ -257,11 +362,16 @@ async function main(): Promise<void> {
   console.log(machineLine());
   const memoryRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
-  for (const dir of dirs) {
-    const result = await measure(dir, flags);
-    memoryRows.push(...result.memoryRows);
-    latencyRows.push(...result.latencyRows);
-  }
+  const stageRows: (string | number)[][] = [];
+  const rounds = intFlag(flags, "rounds", 1);
+  for (let round = 1; round <= rounds; round += 1)
+    for (const dir of dirs) {
+      console.log(`round ${round}/${rounds}: ${path.basename(dir)} · ${machineLine()}`);
+      const result = await measure(dir, flags);
+      memoryRows.push(...result.memoryRows);
+      latencyRows.push(...result.latencyRows);
+      stageRows.push(...result.stageRows);
+    }
   printTable(
     "Open event streams: resident memory summed over each server's process tree (MB)",
     [
@@ -293,6 +403,12 @@ async function main(): Promise<void> {
     ],
     latencyRows,
   );
+  if (stageRows.length > 0)
+    printTable(
+      "Where the time goes: each stage of the measured message.created (ms)",
+      ["stage", "run", "messages", "p50", "p99"],
+      stageRows,
+    );
   console.log(machineLine());
 }
 

@@ -8,6 +8,7 @@ import {
 } from "./event-types";
 import { logError, logger } from "../../observability/logger";
 import { Subscribers } from "./subscribers";
+import { traceClock, traceEvent } from "./trace";
 
 /**
  * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
@@ -198,6 +199,7 @@ export class RedisEventBus implements EventBus {
     type: T,
     data: EventData<T>,
   ): Promise<SessionEvent> {
+    const calledAt = traceClock();
     const jsonTail = `,"session_id":${JSON.stringify(sessionId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data ?? null)}}`;
     const id = await this.commands.publishEvent(
       ...this.keys(sessionId),
@@ -210,6 +212,10 @@ export class RedisEventBus implements EventBus {
       '{"seq":',
       jsonTail,
     );
+    if (calledAt) {
+      traceEvent("publish", id, type, calledAt);
+      traceEvent("acked", id, type);
+    }
     return { seq: Number(id), session_id: sessionId, type, data } as SessionEvent;
   }
 
@@ -276,11 +282,16 @@ export class RedisEventBus implements EventBus {
   }
 
   private dispatch(message: string): void {
+    const receivedAt = traceClock();
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
       return;
+    }
+    if (receivedAt && "seq" in envelope) {
+      traceEvent("received", envelope.seq, envelope.type, receivedAt);
+      traceEvent("parsed", envelope.seq, envelope.type);
     }
     if ("revoked" in envelope) {
       this.revocations.end(envelope.revoked);
@@ -302,5 +313,6 @@ export class RedisEventBus implements EventBus {
       this.lastDelivered.set(event.session_id, event.seq);
     }
     this.subscribers.deliver(event);
+    traceEvent("dispatched", event.seq, event.type);
   }
 }
