@@ -101,6 +101,7 @@ const TRACE_STAGES: [label: string, from: string, to: string][] = [
   ["dispatched → written to the SSE body", "dispatched", "written"],
   ["written → read by the bench", "written", "seen"],
   ["sequence → read by the bench (stored→seen)", "seq", "seen"],
+  ["sequence → read and the chat answered (the old bench's stored→seen)", "seq", "answered"],
 ];
 
 function treeRss(instances: Instance[]): number {
@@ -255,6 +256,7 @@ async function measure(dir: string, flags: Record<string, string>) {
     const used = new Set<string>();
     /** The measured messages: their sequence and when the bench read them. */
     const seen = new Map<string, number>();
+    const answeredOrSeen = new Map<string, number>();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const one = async () => {
@@ -264,9 +266,12 @@ async function measure(dir: string, flags: Record<string, string>) {
       used.add(sessionId);
       const stream = follower.get(sessionId)!;
       const sent = performance.timeOrigin + performance.now();
+      // Stamped when the frame is read (not after the chat request's answer, which may come later).
       const arrived = Promise.race([
-        stream.readUntil((frames) => frames.at(-1)?.event === "message.created"),
-        sleep(15_000).then(() => []),
+        stream
+          .readUntil((frames) => frames.at(-1)?.event === "message.created")
+          .then((frames) => ({ frames, at: performance.timeOrigin + performance.now() })),
+        sleep(15_000).then(() => ({ frames: [], at: NaN })),
       ]);
       const answer = await request(instances[0]!.baseUrl, "POST", "/api/chats/messages/chat/", {
         visitor_id: visitorId,
@@ -275,11 +280,12 @@ async function measure(dir: string, flags: Record<string, string>) {
       });
       requestMs.push(answer.ms);
       if (answer.status !== 200 && answer.status !== 201) failures += 1;
-      const frames = await arrived;
+      const { frames, at } = await arrived;
       const created = frames.find((frame) => frame.event === "message.created");
       if (!created) return void (failures += 1);
-      const at = performance.timeOrigin + performance.now();
       seen.set(String(created.id), at);
+      // What this bench measured before 7 Dec 2026 05:00 UTC: the later of the frame read and the chat answer.
+      answeredOrSeen.set(String(created.id), performance.timeOrigin + performance.now());
       storedToSeen.push(at - Number(created.id) / 1000);
       sentToSeen.push(at - sent);
     };
@@ -316,10 +322,15 @@ async function measure(dir: string, flags: Record<string, string>) {
       const stamp = (stage: string, seq: string): number | undefined => {
         if (stage === "seq") return Number(seq) / 1000;
         if (stage === "seen") return seen.get(seq);
+        if (stage === "answered") return answeredOrSeen.get(seq);
         if (stage === "publish" || stage === "acked") return publisher.get(stage)?.get(seq);
         if (stage === "channel") return channel.get("channel")?.get(seq);
         return followerSide.get(stage)?.get(seq);
       };
+      const counts = [...(channel.get("count") ?? new Map<string, number>())]
+        .map(([type, count]) => `${type} ${count}`)
+        .join(", ");
+      if (counts) console.log(`events on the channel while measuring (all sessions): ${counts}`);
       for (const [label, from, to] of TRACE_STAGES) {
         const samples: number[] = [];
         for (const seq of seen.keys()) {
