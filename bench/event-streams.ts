@@ -104,6 +104,39 @@ const TRACE_STAGES: [label: string, from: string, to: string][] = [
   ["sequence → read and the chat answered (the old bench's stored→seen)", "seq", "answered"],
 ];
 
+/** CPU seconds (user + system) used so far by a process and its descendants (clock ticks of 10 ms). */
+function treeCpu(root: number): number {
+  let ticks = 0;
+  for (const proc of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${proc.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+/** Redis's CPU seconds and its Lua publish calls so far (INFO; the server's totals, other clients included). */
+async function redisCpu(url: string): Promise<{ cpu: number; evalsha: number; evalshaUs: number }> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(url);
+  try {
+    const info = await redis.info("all");
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? NaN);
+    const evalsha = /^cmdstat_evalsha:calls=(\d+),usec=(\d+)/m.exec(info);
+    return {
+      cpu: field("used_cpu_sys") + field("used_cpu_user"),
+      evalsha: Number(evalsha?.[1] ?? 0),
+      evalshaUs: Number(evalsha?.[2] ?? 0),
+    };
+  } finally {
+    redis.disconnect();
+  }
+}
+
 function treeRss(instances: Instance[]): number {
   return instances.reduce(
     (sum, instance) => sum + processTree(instance.child.pid!).reduce((total, proc) => total + proc.rssMb, 0),
@@ -259,6 +292,12 @@ async function measure(dir: string, flags: Record<string, string>) {
     const answeredOrSeen = new Map<string, number>();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    const cpuBefore = {
+      instances: instances.map((instance) => treeCpu(instance.child.pid!)),
+      redis: trace && redis ? await redisCpu(redisUrl) : undefined,
+      bench: process.cpuUsage(),
+      at: performance.now(),
+    };
     const one = async () => {
       let sessionId: string;
       do sessionId = candidates[Math.floor(Math.random() * candidates.length)]!;
@@ -313,6 +352,23 @@ async function measure(dir: string, flags: Record<string, string>) {
     console.log(latencyRows.at(-1)!.join(" | "));
     loopDelay.disable();
     if (trace) {
+      const wall = (performance.now() - cpuBefore.at) / 1000;
+      const benchCpu = process.cpuUsage(cpuBefore.bench);
+      const parts = instances.map(
+        (instance, index) =>
+          `instance ${index + 1} ${fmt(treeCpu(instance.child.pid!) - cpuBefore.instances[index]!, 2)} s`,
+      );
+      parts.push(`bench ${fmt((benchCpu.user + benchCpu.system) / 1e6, 2)} s`);
+      if (cpuBefore.redis) {
+        const after = await redisCpu(redisUrl);
+        const calls = after.evalsha - cpuBefore.redis.evalsha;
+        parts.push(
+          `Redis ${fmt(after.cpu - cpuBefore.redis.cpu, 2)} s (${calls} Lua publishes, ${fmt(
+            (after.evalshaUs - cpuBefore.redis.evalshaUs) / Math.max(1, calls),
+          )} µs each)`,
+        );
+      }
+      console.log(`CPU during the ${fmt(wall, 1)} s of chat messages: ${parts.join(", ")}`);
       await sleep(1000);
       observer?.kill("SIGTERM");
       if (observer) await new Promise((resolve) => observer!.once("exit", resolve));

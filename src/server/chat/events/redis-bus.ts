@@ -1,5 +1,11 @@
 import { Redis } from "ioredis";
-import { DEFAULT_RETENTION, type EventBus, type ReplayResult, type ReplayRetention } from "./bus";
+import {
+  ALL_SESSIONS,
+  DEFAULT_RETENTION,
+  type EventBus,
+  type ReplayResult,
+  type ReplayRetention,
+} from "./bus";
 import {
   EPHEMERAL_EVENT_TYPES,
   type EventData,
@@ -89,6 +95,10 @@ return { head, floor, events }
  */
 type Envelope = SessionEvent | { forget: string } | { revoked: string };
 
+/** How an event's JSON starts on the channel, and the key before its session id (see publish). */
+const EVENT_HEAD = '{"seq":';
+const SESSION_KEY = ',"session_id":"';
+
 export interface RedisEventBusOptions {
   url: string;
   /** Prefix of every key and of the channel (tests use a unique one per run). */
@@ -150,6 +160,9 @@ export class RedisEventBus implements EventBus {
     this.channel = `${this.prefix}:events`;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.now = options.now ?? Date.now;
+    // Each call is written at once (ioredis pipelines without waiting for answers). Not auto-pipelining: it holds
+    // a tick's commands until the previous batch is answered, so an event would wait for the publishing
+    // instance's busy event loop to read an earlier answer (bench/RESULTS.md, "Fan-out through Redis").
     const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
     this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
     this.commands.defineCommand("publishEvent", { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
@@ -209,7 +222,7 @@ export class RedisEventBus implements EventBus {
       this.retention.maxEventsPerSession,
       EPHEMERAL_EVENT_TYPES.has(type) ? "1" : "0",
       this.channel,
-      '{"seq":',
+      EVENT_HEAD,
       jsonTail,
     );
     if (calledAt) {
@@ -283,6 +296,8 @@ export class RedisEventBus implements EventBus {
 
   private dispatch(message: string): void {
     const receivedAt = traceClock();
+    // Every instance gets every session's events: those of a session nobody follows here are not even parsed.
+    if (!this.followedHere(message)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message) as Envelope;
@@ -303,6 +318,21 @@ export class RedisEventBus implements EventBus {
       return;
     }
     this.dispatchEvent(envelope);
+  }
+
+  /**
+   * False only for an event (as publish writes it: `{"seq":…,"session_id":"…",…`) of a session with no subscriber
+   * here while nobody follows every session; anything else (a forget, a revocation, an id with escapes) is parsed.
+   */
+  private followedHere(message: string): boolean {
+    if (!message.startsWith(EVENT_HEAD) || this.subscribers.has(ALL_SESSIONS)) return true;
+    const start = message.indexOf(SESSION_KEY, EVENT_HEAD.length);
+    if (start === -1) return true;
+    const from = start + SESSION_KEY.length;
+    const end = message.indexOf('"', from);
+    if (end === -1) return true;
+    const sessionId = message.slice(from, end);
+    return sessionId.includes("\\") || this.subscribers.has(sessionId);
   }
 
   private dispatchEvent(event: SessionEvent): void {
