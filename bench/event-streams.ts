@@ -76,8 +76,12 @@ async function startIn(dir: string, databaseUrl: string, env: Record<string, str
   return { child, baseUrl, output: () => output };
 }
 
-/** Stage stamps read from a trace file: stage → seq → time (ms). */
-function readTrace(file: string): Map<string, Map<string, number>> {
+/**
+ * Stage stamps read from a trace file: stage → seq → time (ms). Sequences are per session (the publisher's clock
+ * in µs, from whole ms), so two sessions' events of the same millisecond share one: a seq stamped twice at one
+ * stage is added to `ambiguous` and left out of the stages (its stamps could be either event's).
+ */
+function readTrace(file: string, ambiguous: Set<string>): Map<string, Map<string, number>> {
   const stages = new Map<string, Map<string, number>>();
   if (!existsSync(file)) return stages;
   for (const line of readFileSync(file, "utf8").split("\n")) {
@@ -85,7 +89,8 @@ function readTrace(file: string): Map<string, Map<string, number>> {
     if (!stage || !seq || !at) continue;
     let bySeq = stages.get(stage);
     if (!bySeq) stages.set(stage, (bySeq = new Map()));
-    if (!bySeq.has(seq)) bySeq.set(seq, Number(at));
+    if (bySeq.has(seq) && stage !== "count") ambiguous.add(seq);
+    else bySeq.set(seq, Number(at));
   }
   return stages;
 }
@@ -290,6 +295,8 @@ async function measure(dir: string, flags: Record<string, string>) {
     /** The measured messages: their sequence and when the bench read them. */
     const seen = new Map<string, number>();
     const answeredOrSeen = new Map<string, number>();
+    /** Sequences that two measured messages (or two events at one stage) share: not used for the stages. */
+    const ambiguous = new Set<string>();
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const cpuBefore = {
@@ -322,6 +329,7 @@ async function measure(dir: string, flags: Record<string, string>) {
       const { frames, at } = await arrived;
       const created = frames.find((frame) => frame.event === "message.created");
       if (!created) return void (failures += 1);
+      if (seen.has(String(created.id))) ambiguous.add(String(created.id));
       seen.set(String(created.id), at);
       // What this bench measured before 7 Dec 2026 05:00 UTC: the later of the frame read and the chat answer.
       answeredOrSeen.set(String(created.id), performance.timeOrigin + performance.now());
@@ -372,9 +380,12 @@ async function measure(dir: string, flags: Record<string, string>) {
       await sleep(1000);
       observer?.kill("SIGTERM");
       if (observer) await new Promise((resolve) => observer!.once("exit", resolve));
-      const publisher = readTrace(path.join(traceDir, "instance-0"));
-      const followerSide = readTrace(path.join(traceDir, `instance-${instanceCount - 1}`));
-      const channel = readTrace(path.join(traceDir, "channel"));
+      const publisher = readTrace(path.join(traceDir, "instance-0"), ambiguous);
+      const followerSide = readTrace(path.join(traceDir, `instance-${instanceCount - 1}`), ambiguous);
+      const channel = readTrace(path.join(traceDir, "channel"), ambiguous);
+      console.log(
+        `stages of ${seen.size - [...seen.keys()].filter((seq) => ambiguous.has(seq)).length} of ${seen.size} messages (the others shared their sequence with another session's event)`,
+      );
       const stamp = (stage: string, seq: string): number | undefined => {
         if (stage === "seq") return Number(seq) / 1000;
         if (stage === "seen") return seen.get(seq);
@@ -390,6 +401,7 @@ async function measure(dir: string, flags: Record<string, string>) {
       for (const [label, from, to] of TRACE_STAGES) {
         const samples: number[] = [];
         for (const seq of seen.keys()) {
+          if (ambiguous.has(seq)) continue;
           const start = stamp(from, seq);
           const end = stamp(to, seq);
           if (start !== undefined && end !== undefined) samples.push(end - start);
