@@ -162,7 +162,7 @@ export class RedisEventBus implements EventBus {
     this.now = options.now ?? Date.now;
     // Each call is written at once (ioredis pipelines without waiting for answers). Not auto-pipelining: it holds
     // a tick's commands until the previous batch is answered, so an event would wait for the publishing
-    // instance's busy event loop to read an earlier answer (bench/RESULTS.md, "Fan-out through Redis").
+    // instance's busy event loop to read an earlier answer (bench/RESULTS.md, issue 24 item 3 through Redis).
     const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
     this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
     this.commands.defineCommand("publishEvent", { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
