@@ -416,11 +416,12 @@ async function measure(dir: string, flags: Record<string, string>) {
         ]);
       }
       stageRows.push([
+        // The histogram holds the time between its 10 ms samples: the delay is what goes beyond.
         "the bench's own event-loop delay",
         path.basename(dir),
         loopDelay.count,
-        fmt(loopDelay.percentile(50) / 1e6, 2),
-        fmt(loopDelay.percentile(99) / 1e6, 2),
+        fmt(loopDelay.percentile(50) / 1e6 - 10, 2),
+        fmt(loopDelay.percentile(99) / 1e6 - 10, 2),
       ]);
       for (const row of stageRows.slice(-TRACE_STAGES.length - 1)) console.log(row.join(" | "));
     }
