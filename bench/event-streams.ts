@@ -3,7 +3,8 @@
  * when streams are dropped, and how fast a stored message reaches its follower with many streams open.
  *
  *   bash -c 'ulimit -n 20000; npx tsx bench/event-streams.ts [--streams 10000] [--cycles 3] [--messages 200]
- *            [--concurrency 20] [--dialect sqlite|postgresql] [--redis] [--instances 1|2] [--dirs old,new]'
+ *            [--concurrency 20] [--dialect sqlite|postgresql] [--redis] [--instances 1|2] [--dirs old,new]
+ *            [--trace] [--redis-url redis://127.0.0.1:6379/0] [--rounds 1]'
  *
  * Method: one visitor and `--streams` sessions are inserted directly in the database; the bench process (a
  * separate process from the servers) opens one `GET /api/chats/sessions/{id}/events/` per session, spread over
@@ -15,12 +16,21 @@
  * message's `message.created`. Its `id:` is the bus sequence, the publisher's clock in µs at publish (after the
  * message was stored), so arrival − id/1000 is "stored → seen by the follower" (bus + SSE write + the client's
  * read, same machine, same clock); arrival − request sent is the whole path with the chat request.
- * `--dirs`: checkouts (each built) measured one after the other in one run: a before/after. Each server is
- * started as its package.json's `npm start` starts it (environment, node flags), without npm.
+ * `--dirs`: checkouts (each built) measured one after the other in one run: a before/after, `--rounds` times in
+ * turn (a, b, a, b…). Each server is started as its package.json's `npm start` starts it (environment, node
+ * flags), without npm.
+ * `--trace`: where the time of each measured `message.created` goes. The servers load bench/event-trace.mjs
+ * (stage stamps of src/server/chat/events/trace.ts: publish called and answered on the publishing instance;
+ * received from the channel, parsed, dispatched and written to the SSE body on the follower's), a separate
+ * process subscribes to the Redis channel and stamps when Redis delivers it (bench/redis-observer.mjs), and the
+ * bench stamps when it reads the frame; each stage's p50/p99 is printed, with the event-loop delay of the bench.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { openDatabase } from "~/server/db/client";
 import type { Dialect } from "~/server/db/database-url";
 import { freePort } from "../testing/next-server";
@@ -64,6 +74,72 @@ async function startIn(dir: string, databaseUrl: string, env: Record<string, str
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(child, baseUrl, () => output);
   return { child, baseUrl, output: () => output };
+}
+
+/**
+ * Stage stamps read from a trace file: stage → seq → time (ms). Sequences are per session (the publisher's clock
+ * in µs, from whole ms), so two sessions' events of the same millisecond share one: a seq stamped twice at one
+ * stage is added to `ambiguous` and left out of the stages (its stamps could be either event's).
+ */
+function readTrace(file: string, ambiguous: Set<string>): Map<string, Map<string, number>> {
+  const stages = new Map<string, Map<string, number>>();
+  if (!existsSync(file)) return stages;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const [stage, seq, at] = line.split(" ");
+    if (!stage || !seq || !at) continue;
+    let bySeq = stages.get(stage);
+    if (!bySeq) stages.set(stage, (bySeq = new Map()));
+    if (bySeq.has(seq) && stage !== "count") ambiguous.add(seq);
+    else bySeq.set(seq, Number(at));
+  }
+  return stages;
+}
+
+/** The stages of a traced run, in order along the path, with the stamp each starts from and ends at. */
+const TRACE_STAGES: [label: string, from: string, to: string][] = [
+  ["sequence (publisher's clock, ms) → publish called", "seq", "publish"],
+  ["publish called → answered (Lua script round trip, publisher)", "publish", "acked"],
+  ["publish called → Redis delivered it (observer process)", "publish", "channel"],
+  ["Redis delivered → received on the follower's instance", "channel", "received"],
+  ["received → parsed", "received", "parsed"],
+  ["parsed → dispatched to followers", "parsed", "dispatched"],
+  ["dispatched → written to the SSE body", "dispatched", "written"],
+  ["written → read by the bench", "written", "seen"],
+  ["sequence → read by the bench (stored→seen)", "seq", "seen"],
+  ["sequence → read and the chat answered (the old bench's stored→seen)", "seq", "answered"],
+];
+
+/** CPU seconds (user + system) used so far by a process and its descendants (clock ticks of 10 ms). */
+function treeCpu(root: number): number {
+  let ticks = 0;
+  for (const proc of processTree(root)) {
+    try {
+      const stat = readFileSync(`/proc/${proc.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100;
+}
+
+/** Redis's CPU seconds and its Lua publish calls so far (INFO; the server's totals, other clients included). */
+async function redisCpu(url: string): Promise<{ cpu: number; evalsha: number; evalshaUs: number }> {
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(url);
+  try {
+    const info = await redis.info("all");
+    const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? NaN);
+    const evalsha = /^cmdstat_evalsha:calls=(\d+),usec=(\d+)/m.exec(info);
+    return {
+      cpu: field("used_cpu_sys") + field("used_cpu_user"),
+      evalsha: Number(evalsha?.[1] ?? 0),
+      evalshaUs: Number(evalsha?.[2] ?? 0),
+    };
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function treeRss(instances: Instance[]): number {
@@ -126,16 +202,37 @@ async function measure(dir: string, flags: Record<string, string>) {
   const concurrency = intFlag(flags, "concurrency", 20);
   const instanceCount = intFlag(flags, "instances", 1);
   const redis = "redis" in flags || instanceCount > 1;
+  const trace = "trace" in flags;
+  const redisUrl = flags["redis-url"] ?? "redis://127.0.0.1:6379";
+  const traceDir = trace ? mkdtempSync(path.join(os.tmpdir(), "event-trace-")) : "";
+  const traceEnv = (index: number): Record<string, string> =>
+    trace
+      ? {
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(import.meta.dirname, "event-trace.mjs")}`,
+          EVENT_TRACE_FILE: path.join(traceDir, `instance-${index}`),
+        }
+      : {};
 
   const testDatabase = await createTestDatabase(dialect);
   const database = await openDatabase(testDatabase.url);
-  const env: Record<string, string> = redis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {};
+  const env: Record<string, string> = redis ? { REDIS_URL: redisUrl } : {};
   const instances: Instance[] = [];
   const label = `${path.basename(dir)} · ${dialect}${redis ? " + Redis" : ""} · ${instanceCount} instance(s)`;
   const memoryRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
+  const stageRows: (string | number)[][] = [];
+  let observer: ChildProcess | undefined;
   try {
-    for (let i = 0; i < instanceCount; i += 1) instances.push(await startIn(dir, testDatabase.url, env));
+    for (let i = 0; i < instanceCount; i += 1)
+      instances.push(await startIn(dir, testDatabase.url, { ...env, ...traceEnv(i) }));
+    if (trace && redis) {
+      observer = fork(
+        path.join(import.meta.dirname, "redis-observer.mjs"),
+        [redisUrl, "visitor-chat:events", path.join(traceDir, "channel")],
+        { stdio: "inherit" },
+      );
+      await new Promise((resolve) => observer!.once("message", resolve));
+    }
     const visitorId = randomUUID();
     await database.db.visitor.create({ data: { id: visitorId, metadata: {} } });
     const sessionIds = Array.from({ length: count }, () => randomUUID());
@@ -195,6 +292,19 @@ async function measure(dir: string, flags: Record<string, string>) {
     const requestMs: number[] = [];
     let failures = 0;
     const used = new Set<string>();
+    /** The measured messages: their sequence and when the bench read them. */
+    const seen = new Map<string, number>();
+    const answeredOrSeen = new Map<string, number>();
+    /** Sequences that two measured messages (or two events at one stage) share: not used for the stages. */
+    const ambiguous = new Set<string>();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const cpuBefore = {
+      instances: instances.map((instance) => treeCpu(instance.child.pid!)),
+      redis: trace && redis ? await redisCpu(redisUrl) : undefined,
+      bench: process.cpuUsage(),
+      at: performance.now(),
+    };
     const one = async () => {
       let sessionId: string;
       do sessionId = candidates[Math.floor(Math.random() * candidates.length)]!;
@@ -202,9 +312,12 @@ async function measure(dir: string, flags: Record<string, string>) {
       used.add(sessionId);
       const stream = follower.get(sessionId)!;
       const sent = performance.timeOrigin + performance.now();
-      const seen = Promise.race([
-        stream.readUntil((frames) => frames.at(-1)?.event === "message.created"),
-        sleep(15_000).then(() => []),
+      // Stamped when the frame is read (not after the chat request's answer, which may come later).
+      const arrived = Promise.race([
+        stream
+          .readUntil((frames) => frames.at(-1)?.event === "message.created")
+          .then((frames) => ({ frames, at: performance.timeOrigin + performance.now() })),
+        sleep(15_000).then(() => ({ frames: [], at: NaN })),
       ]);
       const answer = await request(instances[0]!.baseUrl, "POST", "/api/chats/messages/chat/", {
         visitor_id: visitorId,
@@ -213,10 +326,13 @@ async function measure(dir: string, flags: Record<string, string>) {
       });
       requestMs.push(answer.ms);
       if (answer.status !== 200 && answer.status !== 201) failures += 1;
-      const frames = await seen;
+      const { frames, at } = await arrived;
       const created = frames.find((frame) => frame.event === "message.created");
       if (!created) return void (failures += 1);
-      const at = performance.timeOrigin + performance.now();
+      if (seen.has(String(created.id))) ambiguous.add(String(created.id));
+      seen.set(String(created.id), at);
+      // What this bench measured before 7 Dec 2026 05:00 UTC: the later of the frame read and the chat answer.
+      answeredOrSeen.set(String(created.id), performance.timeOrigin + performance.now());
       storedToSeen.push(at - Number(created.id) / 1000);
       sentToSeen.push(at - sent);
     };
@@ -242,13 +358,82 @@ async function measure(dir: string, flags: Record<string, string>) {
       fmt(percentile(requestMs, 99)),
     ]);
     console.log(latencyRows.at(-1)!.join(" | "));
+    loopDelay.disable();
+    if (trace) {
+      const wall = (performance.now() - cpuBefore.at) / 1000;
+      const benchCpu = process.cpuUsage(cpuBefore.bench);
+      const parts = instances.map(
+        (instance, index) =>
+          `instance ${index + 1} ${fmt(treeCpu(instance.child.pid!) - cpuBefore.instances[index]!, 2)} s`,
+      );
+      parts.push(`bench ${fmt((benchCpu.user + benchCpu.system) / 1e6, 2)} s`);
+      if (cpuBefore.redis) {
+        const after = await redisCpu(redisUrl);
+        const calls = after.evalsha - cpuBefore.redis.evalsha;
+        parts.push(
+          `Redis ${fmt(after.cpu - cpuBefore.redis.cpu, 2)} s (${calls} Lua publishes, ${fmt(
+            (after.evalshaUs - cpuBefore.redis.evalshaUs) / Math.max(1, calls),
+          )} µs each)`,
+        );
+      }
+      console.log(`CPU during the ${fmt(wall, 1)} s of chat messages: ${parts.join(", ")}`);
+      await sleep(1000);
+      observer?.kill("SIGTERM");
+      if (observer) await new Promise((resolve) => observer!.once("exit", resolve));
+      const publisher = readTrace(path.join(traceDir, "instance-0"), ambiguous);
+      const followerSide = readTrace(path.join(traceDir, `instance-${instanceCount - 1}`), ambiguous);
+      const channel = readTrace(path.join(traceDir, "channel"), ambiguous);
+      console.log(
+        `stages of ${seen.size - [...seen.keys()].filter((seq) => ambiguous.has(seq)).length} of ${seen.size} messages (the others shared their sequence with another session's event)`,
+      );
+      const stamp = (stage: string, seq: string): number | undefined => {
+        if (stage === "seq") return Number(seq) / 1000;
+        if (stage === "seen") return seen.get(seq);
+        if (stage === "answered") return answeredOrSeen.get(seq);
+        if (stage === "publish" || stage === "acked") return publisher.get(stage)?.get(seq);
+        if (stage === "channel") return channel.get("channel")?.get(seq);
+        return followerSide.get(stage)?.get(seq);
+      };
+      const counts = [...(channel.get("count") ?? new Map<string, number>())]
+        .map(([type, count]) => `${type} ${count}`)
+        .join(", ");
+      if (counts) console.log(`events on the channel while measuring (all sessions): ${counts}`);
+      for (const [label, from, to] of TRACE_STAGES) {
+        const samples: number[] = [];
+        for (const seq of seen.keys()) {
+          if (ambiguous.has(seq)) continue;
+          const start = stamp(from, seq);
+          const end = stamp(to, seq);
+          if (start !== undefined && end !== undefined) samples.push(end - start);
+        }
+        if (samples.length === 0) continue;
+        stageRows.push([
+          label,
+          path.basename(dir),
+          samples.length,
+          fmt(percentile(samples, 50), 2),
+          fmt(percentile(samples, 99), 2),
+        ]);
+      }
+      stageRows.push([
+        // The histogram holds the time between its 10 ms samples: the delay is what goes beyond.
+        "the bench's own event-loop delay",
+        path.basename(dir),
+        loopDelay.count,
+        fmt(loopDelay.percentile(50) / 1e6 - 10, 2),
+        fmt(loopDelay.percentile(99) / 1e6 - 10, 2),
+      ]);
+      for (const row of stageRows.slice(-TRACE_STAGES.length - 1)) console.log(row.join(" | "));
+    }
     await Promise.all(open.map((stream) => stream.close()));
   } finally {
+    if (observer && observer.exitCode === null) observer.kill("SIGTERM");
     await stopAll(instances);
     await database.close();
     await testDatabase.drop();
+    if (traceDir) rmSync(traceDir, { recursive: true, force: true });
   }
-  return { memoryRows, latencyRows };
+  return { memoryRows, latencyRows, stageRows };
 }
 
 async function main(): Promise<void> {
@@ -257,11 +442,16 @@ async function main(): Promise<void> {
   console.log(machineLine());
   const memoryRows: (string | number)[][] = [];
   const latencyRows: (string | number)[][] = [];
-  for (const dir of dirs) {
-    const result = await measure(dir, flags);
-    memoryRows.push(...result.memoryRows);
-    latencyRows.push(...result.latencyRows);
-  }
+  const stageRows: (string | number)[][] = [];
+  const rounds = intFlag(flags, "rounds", 1);
+  for (let round = 1; round <= rounds; round += 1)
+    for (const dir of dirs) {
+      console.log(`round ${round}/${rounds}: ${path.basename(dir)} · ${machineLine()}`);
+      const result = await measure(dir, flags);
+      memoryRows.push(...result.memoryRows);
+      latencyRows.push(...result.latencyRows);
+      stageRows.push(...result.stageRows);
+    }
   printTable(
     "Open event streams: resident memory summed over each server's process tree (MB)",
     [
@@ -293,6 +483,12 @@ async function main(): Promise<void> {
     ],
     latencyRows,
   );
+  if (stageRows.length > 0)
+    printTable(
+      "Where the time goes: each stage of the measured message.created (ms)",
+      ["stage", "run", "messages", "p50", "p99"],
+      stageRows,
+    );
   console.log(machineLine());
 }
 

@@ -139,6 +139,34 @@ describe.each(BUSES)("$name event bus", ({ make }) => {
     await other.close();
   });
 
+  it("delivers only to the followed sessions, whatever their ids, and everything to an every-session subscriber added later", async () => {
+    const bus = make();
+    const other = make();
+    const publisher = bus instanceof MemoryEventBus ? bus : other;
+    // Ids that the channel's JSON escapes (quotes, backslashes, a unicode escape) next to a plain one.
+    const odd = [`a"b-${randomUUID()}`, `c\\d-${randomUUID()}`, `e\\u0022f-é-${randomUUID()}`];
+    const plain = randomUUID();
+    const unfollowed = randomUUID();
+    const got = new Map<string, SessionEvent[]>();
+    for (const s of [...odd, plain]) bus.subscribe(s, (event) => got.set(s, [...(got.get(s) ?? []), event]));
+    await bus.replay(plain, 0);
+    const published: SessionEvent[] = [];
+    for (const s of [unfollowed, ...odd, unfollowed, plain])
+      published.push(await publisher.publish(s, "message.delta", { message_id: "m", text: s }));
+    // The channel is in order: once the last (followed) event is here, the others were handled.
+    await vi.waitFor(() => expect(got.get(plain)).toHaveLength(1));
+    for (const s of [...odd, plain]) expect(got.get(s)).toEqual(published.filter((e) => e.session_id === s));
+    expect(got.has(unfollowed)).toBe(false);
+    // An every-session subscriber from now on gets the unfollowed session's events too.
+    const all: SessionEvent[] = [];
+    const stop = bus.subscribe(ALL_SESSIONS, (event) => all.push(event));
+    const late = await publisher.publish(unfollowed, "message.delta", { message_id: "m", text: "late" });
+    await vi.waitFor(() => expect(all).toEqual([late]));
+    stop();
+    await bus.close();
+    await other.close();
+  });
+
   it("gives a catch-up's frames distinct increasing ids, and a resume from any of them loses nothing", async () => {
     let now = Date.now() - 10_000;
     const bus = make({ keepMs: 60_000, maxEventsPerSession: 2 }, () => now);

@@ -1,3 +1,4 @@
+import { traceEvent } from "../chat/events/trace";
 import { logError, logger } from "../observability/logger";
 
 /**
@@ -173,7 +174,9 @@ export function sseResponse<T>(
           stream.close();
           stop();
         } else {
-          stream.enqueue(encoder.encode(sseFrameText(frame(next.value))));
+          const sent = frame(next.value);
+          stream.enqueue(encoder.encode(sseFrameText(sent)));
+          if (sent.id !== undefined) traceEvent("written", sent.id, sent.event);
         }
       } catch (error) {
         if (stopped || controller.signal.aborted) return;

@@ -1,5 +1,11 @@
 import { Redis } from "ioredis";
-import { DEFAULT_RETENTION, type EventBus, type ReplayResult, type ReplayRetention } from "./bus";
+import {
+  ALL_SESSIONS,
+  DEFAULT_RETENTION,
+  type EventBus,
+  type ReplayResult,
+  type ReplayRetention,
+} from "./bus";
 import {
   EPHEMERAL_EVENT_TYPES,
   type EventData,
@@ -8,6 +14,7 @@ import {
 } from "./event-types";
 import { logError, logger } from "../../observability/logger";
 import { Subscribers } from "./subscribers";
+import { traceClock, traceEvent } from "./trace";
 
 /**
  * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
@@ -88,6 +95,10 @@ return { head, floor, events }
  */
 type Envelope = SessionEvent | { forget: string } | { revoked: string };
 
+/** How an event's JSON starts on the channel, and the key before its session id (see publish). */
+const EVENT_HEAD = '{"seq":';
+const SESSION_KEY = ',"session_id":"';
+
 export interface RedisEventBusOptions {
   url: string;
   /** Prefix of every key and of the channel (tests use a unique one per run). */
@@ -149,6 +160,9 @@ export class RedisEventBus implements EventBus {
     this.channel = `${this.prefix}:events`;
     this.retention = options.retention ?? DEFAULT_RETENTION;
     this.now = options.now ?? Date.now;
+    // Each call is written at once (ioredis pipelines without waiting for answers). Not auto-pipelining: it holds
+    // a tick's commands until the previous batch is answered, so an event would wait for the publishing
+    // instance's busy event loop to read an earlier answer (bench/RESULTS.md, issue 24 item 3 through Redis).
     const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
     this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
     this.commands.defineCommand("publishEvent", { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
@@ -198,6 +212,7 @@ export class RedisEventBus implements EventBus {
     type: T,
     data: EventData<T>,
   ): Promise<SessionEvent> {
+    const calledAt = traceClock();
     const jsonTail = `,"session_id":${JSON.stringify(sessionId)},"type":${JSON.stringify(type)},"data":${JSON.stringify(data ?? null)}}`;
     const id = await this.commands.publishEvent(
       ...this.keys(sessionId),
@@ -207,9 +222,13 @@ export class RedisEventBus implements EventBus {
       this.retention.maxEventsPerSession,
       EPHEMERAL_EVENT_TYPES.has(type) ? "1" : "0",
       this.channel,
-      '{"seq":',
+      EVENT_HEAD,
       jsonTail,
     );
+    if (calledAt) {
+      traceEvent("publish", id, type, calledAt);
+      traceEvent("acked", id, type);
+    }
     return { seq: Number(id), session_id: sessionId, type, data } as SessionEvent;
   }
 
@@ -276,11 +295,18 @@ export class RedisEventBus implements EventBus {
   }
 
   private dispatch(message: string): void {
+    const receivedAt = traceClock();
+    // Every instance gets every session's events: those of a session nobody follows here are not even parsed.
+    if (!this.followedHere(message)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
       return;
+    }
+    if (receivedAt && "seq" in envelope) {
+      traceEvent("received", envelope.seq, envelope.type, receivedAt);
+      traceEvent("parsed", envelope.seq, envelope.type);
     }
     if ("revoked" in envelope) {
       this.revocations.end(envelope.revoked);
@@ -294,6 +320,21 @@ export class RedisEventBus implements EventBus {
     this.dispatchEvent(envelope);
   }
 
+  /**
+   * False only for an event (as publish writes it: `{"seq":…,"session_id":"…",…`) of a session with no subscriber
+   * here while nobody follows every session; anything else (a forget, a revocation, an id with escapes) is parsed.
+   */
+  private followedHere(message: string): boolean {
+    if (!message.startsWith(EVENT_HEAD) || this.subscribers.has(ALL_SESSIONS)) return true;
+    const start = message.indexOf(SESSION_KEY, EVENT_HEAD.length);
+    if (start === -1) return true;
+    const from = start + SESSION_KEY.length;
+    const end = message.indexOf('"', from);
+    if (end === -1) return true;
+    const sessionId = message.slice(from, end);
+    return sessionId.includes("\\") || this.subscribers.has(sessionId);
+  }
+
   private dispatchEvent(event: SessionEvent): void {
     if (this.subscribers.has(event.session_id)) {
       const last = this.lastDelivered.get(event.session_id) ?? 0;
@@ -302,5 +343,6 @@ export class RedisEventBus implements EventBus {
       this.lastDelivered.set(event.session_id, event.seq);
     }
     this.subscribers.deliver(event);
+    traceEvent("dispatched", event.seq, event.type);
   }
 }
