@@ -184,7 +184,8 @@ export class LiveKnowledge implements KnowledgeSource {
   private embedInBackground(base: KnowledgeBase): void {
     if (this.options.embeddings || !this.options.embedded) return;
     // The model is English only: articles in another language are searched lexically, and it is never loaded.
-    if (base.language !== EMBEDDED_MODEL_LANGUAGE) return;
+    // Nor is it with no passage at all (a fresh install): a question would load it for nothing to compare with.
+    if (base.language !== EMBEDDED_MODEL_LANGUAGE || base.passages.length === 0) return;
     const previous = this.embedding ?? Promise.resolve();
     const run = previous.then(async () => {
       if (this.base !== base) return; // a newer rebuild took over
