@@ -32,17 +32,11 @@ import { type AppError } from "~/server/errors/app-error";
 import { logger } from "~/server/observability/logger";
 import { startFakeLlm, type FakeLlm } from "../testing/fake-llm";
 import { ScriptedResponder } from "../testing/responders";
+import { ask } from "./helpers/ask";
 import { describeEachDatabase } from "./helpers/databases";
 import { testDeps, TEST_BY } from "./helpers/deps";
 
 const KNOWLEDGE_DIR = path.resolve("content/knowledge");
-
-async function ask(responder: KnowledgeBaseResponder, message: string) {
-  const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
-  let text = "";
-  for await (const chunk of reply.deltas) text += chunk;
-  return { text, sources: reply.sources() };
-}
 
 const urls = (sources: MessageSource[]) => sources.map((source) => source.url);
 

@@ -8,15 +8,9 @@ import { createKnowledgeArticle } from "~/server/admin/knowledge/knowledge.servi
 import { embeddedModelLoaded } from "~/server/chat/knowledge/embedded-model";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
+import { ask } from "./helpers/ask";
 import { describeEachDatabase } from "./helpers/databases";
 import { testDeps, TEST_BY } from "./helpers/deps";
-
-async function ask(responder: KnowledgeBaseResponder, message: string) {
-  const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
-  let text = "";
-  for await (const chunk of reply.deltas) text += chunk;
-  return { text, sources: reply.sources() };
-}
 
 describeEachDatabase("the embedded model and an empty knowledge base", (database) => {
   it("is not loaded by questions while there is no article, and is once there is one", async () => {

@@ -18,15 +18,9 @@ import {
 } from "~/server/chat/knowledge/embedded-model";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
+import { ask } from "./helpers/ask";
 import { describeEachDatabase } from "./helpers/databases";
 import { testDeps, TEST_BY } from "./helpers/deps";
-
-async function ask(responder: KnowledgeBaseResponder, message: string) {
-  const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
-  let text = "";
-  for await (const chunk of reply.deltas) text += chunk;
-  return { text, sources: reply.sources() };
-}
 
 const ARTICLES = [
   {

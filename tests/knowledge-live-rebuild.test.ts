@@ -7,15 +7,9 @@ import { expect, it } from "vitest";
 import { createKnowledgeArticle, updateKnowledgeArticle } from "~/server/admin/knowledge/knowledge.service";
 import { BACKGROUND_REBUILD_ARTICLES, LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
+import { ask } from "./helpers/ask";
 import { describeEachDatabase } from "./helpers/databases";
 import { testDeps, TEST_BY } from "./helpers/deps";
-
-async function ask(responder: KnowledgeBaseResponder, message: string) {
-  const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
-  let text = "";
-  for await (const chunk of reply.deltas) text += chunk;
-  return { text, sources: reply.sources() };
-}
 
 describeEachDatabase("LiveKnowledge rebuilds", (database) => {
   it("answers from the previous index while a large one is rebuilt, then from the new one", async () => {
