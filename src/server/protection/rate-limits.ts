@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -9,6 +9,7 @@ import { env } from "~/env";
 import { AppError } from "../errors/app-error";
 import { addressBucket, networkOf } from "./client-address";
 import { metrics } from "../observability/metrics";
+import { ioredis } from "../db/ioredis";
 
 export { clientIp } from "./client-address";
 
@@ -194,7 +195,7 @@ function redisClient(url: string): Redis {
   // fail after one retry and the in-memory insurance limiter counts instead.
   // One client and one error listener for every limiter (a listener per limiter passed Node's warning limit).
   if (!redis) {
-    redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+    redis = new (ioredis().Redis)(url, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
     redis.on("error", () => {
       // Reported through the insurance limiter taking over; ioredis keeps reconnecting.
     });

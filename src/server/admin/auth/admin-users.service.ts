@@ -1,6 +1,5 @@
 import type { ChatDeps } from "../../chat/deps";
 import type { AdminUserInput } from "./admin-users.schema";
-import { adminAuthFor } from "./auth";
 
 /**
  * Creates a user (an admin unless `role` says agent) with an email + password credential, or resets the password
@@ -12,6 +11,8 @@ export async function createOrResetAdminUser(
   deps: Pick<ChatDeps, "db" | "dialect">,
   input: AdminUserInput,
 ): Promise<{ userId: string; created: boolean }> {
+  // Better Auth on first use (src/app/api/auth/[...all]/route.ts says why).
+  const { adminAuthFor } = await import("./auth");
   const context = await adminAuthFor(deps).$context;
   const passwordHash = await context.password.hash(input.password);
   const existing = await context.internalAdapter.findUserByEmail(input.email, { includeAccounts: true });

@@ -5,7 +5,6 @@ import type { AuditBy } from "../../chat/audit/audit-record";
 import type { ChatDeps } from "../../chat/deps";
 import { commitChange, commitInTransaction } from "../../chat/events/commit-change";
 import { AppError } from "../../errors/app-error";
-import { adminAuthFor } from "../auth/auth";
 import { revokePrincipal } from "../auth/revocation";
 import type {
   AcceptInviteInput,
@@ -248,6 +247,8 @@ export async function acceptInvite(
   input: AcceptInviteInput,
   clientAddress: string | undefined,
 ): Promise<{ email: string }> {
+  // Better Auth on first use (src/app/api/auth/[...all]/route.ts says why).
+  const { adminAuthFor } = await import("../auth/auth");
   const passwordHash = await (await adminAuthFor(deps).$context).password.hash(input.password);
   return commitInTransaction(deps, async (tx) => {
     const invite = await tx.adminInvite.findUnique({

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import {
   ALL_SESSIONS,
   DEFAULT_RETENTION,
@@ -15,6 +15,7 @@ import {
 import { logError, logger } from "../../observability/logger";
 import { Subscribers } from "./subscribers";
 import { traceClock, traceEvent } from "./trace";
+import { ioredis } from "../../db/ioredis";
 
 /**
  * Publish, atomically: the session's next sequence (nextSequence: max(head + 1, now in µs) — the caller's clock),
@@ -164,6 +165,7 @@ export class RedisEventBus implements EventBus {
     // a tick's commands until the previous batch is answered, so an event would wait for the publishing
     // instance's busy event loop to read an earlier answer (bench/RESULTS.md, issue 24 item 3 through Redis).
     const redisOptions = { maxRetriesPerRequest: 2, connectTimeout: 2000 };
+    const { Redis } = ioredis();
     this.commands = new Redis(options.url, redisOptions) as ScriptedRedis;
     this.commands.defineCommand("publishEvent", { numberOfKeys: 4, lua: PUBLISH_SCRIPT });
     this.commands.defineCommand("replayEvents", { numberOfKeys: 3, lua: REPLAY_SCRIPT });
