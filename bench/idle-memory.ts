@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/idle-memory.ts [--dirs /path/to/old/checkout,.] [--rounds 2] [--dialect sqlite|postgresql]
  *                                [--redis] [--instances 1] [--snapshot] [--modules[=only]] [--settle 5,30,90]
+ *                                [--launch npm,node]
  *
  * `--dirs`: several checkouts (each built) measured alternately, round after round, on fresh databases of the
  * same dialect: a before/after in one run on a shared machine. `--instances 2` starts two `npm start`s on one
@@ -13,14 +14,17 @@
  * library costs when imported alone into a bare Node.js process (RSS and heap), the candidates for loading on
  * first use. `--settle`: when to measure, in seconds after the warm-up (default 5); several times give a row
  * each (V8's memory reducer collects and compacts the heap of an idle process on its own some 10–20 s after the
- * last allocations, so the figure 5 s after the warm-up is the highest of the process at rest).
+ * last allocations, so the figure 5 s after the warm-up is the highest of the process at rest). `--launch`: how the
+ * app is started, each measured in turn: `npm` (`npm start`, the default) and `node` (the production start path,
+ * `node scripts/start.mjs` with the environment `npm start` sets, as deploy/visitor-chat.service runs it: the same
+ * launcher and checks without npm's own process).
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../testing/next-server";
-import { processTree } from "./processes";
+import { processTree, startCommand } from "./processes";
 import { createTestDatabase } from "../testing/test-database";
 import { fmt, heapCensus, intFlag, machineLine, parseFlags, printTable, readHeapNodes, request } from "./lib";
 import type { Dialect } from "~/server/db/database-url";
@@ -41,8 +45,18 @@ interface Started {
   output: () => string;
 }
 
-/** `npm start` in `dir`, as an operator runs it (the build is fresh, so it does not rebuild). */
-async function npmStart(dir: string, databaseUrl: string, env: Record<string, string>): Promise<Started> {
+type Launch = "npm" | "node";
+
+/**
+ * `npm start` in `dir`, as an operator runs it (the build is fresh, so it does not rebuild), or with `launch`
+ * "node" the command npm start runs, started directly (package.json's environment assignments, then node).
+ */
+async function npmStart(
+  dir: string,
+  databaseUrl: string,
+  env: Record<string, string>,
+  launch: Launch = "npm",
+): Promise<Started> {
   const port = await freePort();
   let output = "";
   // As an operator starts it: no NODE_ENV (npm start sets it).
@@ -56,7 +70,14 @@ async function npmStart(dir: string, databaseUrl: string, env: Record<string, st
     ...env,
   };
   Reflect.deleteProperty(childEnv, "NODE_ENV");
-  const child = spawn("npm", ["start"], { cwd: dir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const direct = launch === "node" ? startCommand(dir) : undefined;
+  const child = direct
+    ? spawn(process.execPath, direct.args, {
+        cwd: dir,
+        env: { ...childEnv, ...direct.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawn("npm", ["start"], { cwd: dir, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -247,6 +268,9 @@ async function main(): Promise<void> {
   const dialect = (flags.dialect ?? "sqlite") as Dialect;
   const redis = "redis" in flags;
   const settle = (flags.settle ?? "5").split(",").map(Number);
+  const launches = (flags.launch ?? "npm").split(",") as Launch[];
+  if (launches.some((launch) => launch !== "npm" && launch !== "node"))
+    throw new Error("--launch: npm, node or npm,node");
   if (settle.some((seconds, index) => !(seconds >= 0) || (index > 0 && seconds <= settle[index - 1]!)))
     throw new Error("--settle: increasing numbers of seconds, e.g. 5,30,90");
   for (const dir of dirs)
@@ -264,7 +288,7 @@ async function main(): Promise<void> {
 
   const rows: (string | number)[][] = [];
   for (let round = 1; round <= rounds; round += 1) {
-    for (const dir of dirs) {
+    for (const [dir, launch] of dirs.flatMap((dir) => launches.map((launch) => [dir, launch] as const))) {
       const database = await createTestDatabase(dialect);
       const env: Record<string, string> = {
         ...(redis ? { REDIS_URL: "redis://127.0.0.1:6379" } : {}),
@@ -272,7 +296,7 @@ async function main(): Promise<void> {
       };
       const started: Started[] = [];
       try {
-        for (let i = 0; i < instances; i += 1) started.push(await npmStart(dir, database.url, env));
+        for (let i = 0; i < instances; i += 1) started.push(await npmStart(dir, database.url, env, launch));
         for (const instance of started) {
           const requests = await warmUp(instance.baseUrl);
           const warmedAt = Date.now();
@@ -285,7 +309,7 @@ async function main(): Promise<void> {
             const pss = tree.reduce((total, proc) => total + proc.pssMb, 0);
             rows.push([
               round,
-              path.basename(dir),
+              `${path.basename(dir)}${launches.length > 1 ? ` (${launch})` : ""}`,
               `${dialect}${redis ? " + Redis" : ""}${instances > 1 ? ` (instance ${started.indexOf(instance) + 1}/${instances})` : ""}`,
               requests,
               seconds,
@@ -329,7 +353,7 @@ async function main(): Promise<void> {
     }
   }
   printTable(
-    `The app at rest after the warm-up: every process npm start left running (${dialect}${redis ? ", Redis" : ""})`,
+    `The app at rest after the warm-up: every process of the app (npm start, or node alone with --launch node) (${dialect}${redis ? ", Redis" : ""})`,
     [
       "round",
       "checkout",

@@ -246,6 +246,19 @@ describe("docs/deploy.md, run against a local stack", () => {
       expect(known, name).toMatch(new RegExp(`^  ${name}:`, "m"));
   });
 
+  it("the systemd unit runs what npm start runs, with its environment, without npm", () => {
+    const unit = blocks("ini").find((block) => block.includes("[Service]"))!;
+    const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts
+      .start;
+    // package.json: `A=1 B=2 exec node scripts/start.mjs`.
+    const words = start.split(/\s+/);
+    const assignments = words.filter((word) => /^[A-Z_][A-Z0-9_]*=/.test(word));
+    const command = words.slice(words.indexOf("node") + 1).join(" ");
+    expect(assignments.length).toBeGreaterThan(0);
+    expect(unit).toMatch(new RegExp(`^Environment=${assignments.join(" ")}$`, "m"));
+    expect(unit).toMatch(new RegExp(`^ExecStart=/usr/bin/node ${command}$`, "m"));
+  });
+
   it("the systemd unit passes systemd-analyze verify", async () => {
     const unit = blocks("ini").find((block) => block.includes("[Service]"))!;
     const dir = path.join(work, "systemd");
@@ -258,10 +271,7 @@ describe("docs/deploy.md, run against a local stack", () => {
         .replace(/^User=.*$/m, `User=${process.getuid?.() === 0 ? "root" : (process.env.USER ?? "root")}`)
         .replace("WorkingDirectory=/srv/visitor-chat", `WorkingDirectory=${work}`)
         .replace("EnvironmentFile=/etc/visitor-chat.env", `EnvironmentFile=-${path.join(work, "env")}`)
-        .replace(
-          "ExecStart=/usr/bin/npm start",
-          `ExecStart=${(await run("bash", ["-c", "command -v npm"])).stdout.trim()} start`,
-        ),
+        .replace("ExecStart=/usr/bin/node ", `ExecStart=${process.execPath} `),
     );
     const result = await run("systemd-analyze", ["verify", "--man=no", file]).catch(
       (error: Error & { stderr?: string }) => ({ stdout: "", stderr: error.stderr ?? error.message }),
