@@ -93,7 +93,6 @@ export interface SearchOptions {
 export interface KnowledgeHit {
   passage: KnowledgePassage;
   score: number;
-  bm25?: number;
 }
 
 /**
@@ -228,19 +227,6 @@ export interface IndexOptions {
   packAfterBuild?: boolean;
 }
 
-/** X */
-export function linkShare(text: string): number {
-  if (text.length === 0) return 0;
-  let linked = 0;
-  const targets = new Set<string>();
-  for (const match of text.matchAll(/\[([^\]]*)\]\(([^)\s]*)[^)]*\)/g)) {
-    linked += match[0].length;
-    targets.add(match[2]!.replace(/#.*$/, ""));
-  }
-  if (targets.size < Number(process.env.Q2_TARGETS ?? 0)) return 0;
-  return Math.min(1, linked / text.length);
-}
-
 export class KnowledgeBase {
   private readonly index: MiniSearch<KnowledgePassage>;
   private readonly byId: Map<string, KnowledgePassage>;
@@ -254,8 +240,6 @@ export class KnowledgeBase {
   postingsPacked = false;
   /** Set when embeddings are configured: search() then fuses lexical and semantic ranks (find()). */
   semantic: SemanticIndex | undefined;
-  expandQuery?: (terms: string[]) => string[];
-  private readonly pagePassages = new Map<string, number>();
 
   /**
    * The knowledge base of `passages`, built a slice of at most BUILD_SLICE_MS at a time with a turn of the event
@@ -297,8 +281,6 @@ export class KnowledgeBase {
     });
     this.byId = new Map(passages.map((passage) => [passage.id, passage]));
     this.articles = [...new Set(passages.map((passage) => passage.article))];
-    for (const passage of passages)
-      this.pagePassages.set(pageOf(passage), (this.pagePassages.get(pageOf(passage)) ?? 0) + 1);
     if (options.deferIndex) return;
     runThrough(this.indexSteps(options.packed ?? true, options.packAfterBuild));
   }
@@ -356,11 +338,7 @@ export class KnowledgeBase {
       return { members, weight };
     });
     const total = groups.reduce((sum, group) => sum + group.weight, 0);
-    const extra = this.expandQuery?.(terms.map((t) => t.term)) ?? [];
-    const extraSet = new Set(extra);
-    const hits = this.index.search([...groups.flatMap((group) => group.members), ...extra].join(" "), {
-      boostTerm: (term) => (extraSet.has(term) ? Number(process.env.Q2_XW ?? 0.3) : 1),
-    });
+    const hits = this.index.search(groups.flatMap((group) => group.members).join(" "));
     const scored = hits
       .map((hit) => {
         const exact = new Set(Object.keys(hit.match));
@@ -372,12 +350,10 @@ export class KnowledgeBase {
             covered += group.weight * PREFIX_MATCH_CREDIT;
         }
         const coverage = covered / total;
-        const passage = this.byId.get(String(hit.id));
-        const hub = process.env.Q2_HUB && passage ? linkShare(passage.text) : 0;
         return {
-          passage,
+          passage: this.byId.get(String(hit.id)),
           coverage,
-          rankScore: hit.score * coverage * coverage * (1 - hub) ** Number(process.env.Q2_HUB || 1),
+          rankScore: hit.score * coverage * coverage,
         };
       })
       .filter(
@@ -397,10 +373,7 @@ export class KnowledgeBase {
       const sorted = list.sort((a, b) => b - a);
       pageScore.set(
         slug,
-        sorted.slice(0, 3).reduce((sum, value, index) => sum + value * PAGE_DECAY ** index, 0) /
-          (process.env.Q2_LEN
-            ? Math.log2(1 + (this.pagePassages.get(slug) ?? 1)) ** Number(process.env.Q2_LEN)
-            : 1),
+        sorted.slice(0, 3).reduce((sum, value, index) => sum + value * PAGE_DECAY ** index, 0),
       );
     }
     return scored
@@ -408,7 +381,7 @@ export class KnowledgeBase {
         (a, b) =>
           pageScore.get(pageOf(b.passage))! - pageScore.get(pageOf(a.passage))! || b.rankScore - a.rankScore,
       )
-      .map(({ passage, coverage, rankScore }) => ({ passage, score: coverage, bm25: rankScore }));
+      .map(({ passage, coverage }) => ({ passage, score: coverage }));
   }
 
   /** At most `perPage` passages of each page (its best ones), in ranking order. */
