@@ -97,6 +97,11 @@ const envSchema = z.object({
    */
   EMBEDDED_EMBEDDINGS: z.enum(["on", "off"]).default("on"),
   /**
+   * The embedded model's worker is ended after this many minutes without a question or a passage to embed, giving
+   * its ~110 MB back to a server at rest; the next question starts it again (~0.7 s). 0: kept while the server runs.
+   */
+  EMBEDDED_MODEL_IDLE_MINUTES: z.coerce.number().min(0).max(1440).default(15),
+  /**
    * OpenAI-compatible LLM (OpenAI, Ollama, vLLM, llama.cpp server, LM Studio). Unset LLM_BASE_URL → the
    * knowledge-base responder answers instead.
    */

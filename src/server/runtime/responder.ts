@@ -1,6 +1,7 @@
 import path from "node:path";
 import { env } from "~/env";
 import { sharedKnowledge, type LiveKnowledge } from "../chat/knowledge/live-knowledge";
+import { releaseEmbeddedModelWhenIdle } from "../chat/knowledge/embedded-model";
 import type { EmbeddingsSettings } from "../chat/knowledge/embeddings";
 import { KnowledgeBaseResponder } from "../chat/responder/knowledge-base";
 import type { LlmSettings } from "../chat/responder/llm";
@@ -36,6 +37,7 @@ export function embeddingsSettings(): EmbeddingsSettings | undefined {
  * knowledge-base responder answers once the day's budget is spent.
  */
 export function createResponder(db: Db): Responder {
+  releaseEmbeddedModelWhenIdle(env.EMBEDDED_MODEL_IDLE_MINUTES * 60_000);
   const knowledge = sharedKnowledge(db, {
     refreshMs: env.KNOWLEDGE_REFRESH_SECONDS * 1000,
     ...(env.KNOWLEDGE_DIR && { seedDirectory: path.resolve(env.KNOWLEDGE_DIR) }),

@@ -11,9 +11,11 @@ import type { SemanticIndex } from "../responder/knowledge-base";
  * It costs ~30–60 ms of CPU per text of ~250 characters (superlinear in length; texts are cut to
  * EMBEDDED_TEXT_CHARS), so it runs in a worker thread (EMBED_WORKER below), never on the event loop that answers
  * requests (bench/knowledge-memory.ts measured 59–154 ms holds per passage when it ran there). The worker is
- * started, and the model loaded in it, on first use only (an idle server does not pay its ~80 MB), once per
- * process. A question's embedding goes before the passages waiting in the background (the worker takes one text at
- * a time, questions first). English only (a question in another language is not matched by it).
+ * started, and the model loaded in it, on first use only (an idle server does not pay its ~80–110 MB), and ended
+ * again once it has had nothing to do for a while (releaseEmbeddedModelWhenIdle: EMBEDDED_MODEL_IDLE_MINUTES), so
+ * a server at rest gives that memory back; the next question starts it again (~0.7 s here, bench/RESULTS.md). A
+ * question's embedding goes before the passages waiting in the background (the worker takes one text at a time,
+ * questions first). English only (a question in another language is not matched by it).
  */
 export const EMBEDDED_MODEL_ID = "use-lite-en@0.2.0";
 
@@ -92,6 +94,29 @@ interface Pending {
 let worker: Worker | undefined;
 let nextJob = 1;
 const pending = new Map<number, Pending>();
+/** How long the worker may have nothing to do before it is ended (0: never). */
+let idleMs = 15 * 60_000;
+let idleTimer: NodeJS.Timeout | undefined;
+
+/**
+ * Ends the model's worker once it has had no job for `ms` (0: keeps it for the life of the process); the next
+ * embedding starts a new one. Set once at start (src/server/runtime/responder.ts) and by tests.
+ */
+export function releaseEmbeddedModelWhenIdle(ms: number): void {
+  idleMs = ms;
+}
+
+/** Once the last job is answered: the worker ends after idleMs without another. */
+function releaseWhenIdle(started: Worker): void {
+  clearTimeout(idleTimer);
+  if (idleMs <= 0) return;
+  idleTimer = setTimeout(() => {
+    if (worker !== started || pending.size > 0) return;
+    worker = undefined;
+    void started.terminate();
+  }, idleMs);
+  idleTimer.unref();
+}
 
 /** The worker, started on the first call (the packages are resolved from the project directory, as at run time). */
 function embedWorker(): Worker {
@@ -110,7 +135,10 @@ function embedWorker(): Worker {
     const job = pending.get(message.id);
     if (!job) return;
     pending.delete(message.id);
-    if (pending.size === 0) started.unref();
+    if (pending.size === 0) {
+      started.unref();
+      releaseWhenIdle(started);
+    }
     if (message.error !== undefined || !message.vectors) {
       job.reject(new Error(`the embedded model failed: ${message.error ?? "no vectors"}`));
       return;
@@ -136,6 +164,7 @@ function embedWorker(): Worker {
 /** Embeds `texts` (already cut) in the worker; `urgent` ones (a question) go before those waiting. */
 function embedInWorker(texts: string[], urgent: boolean): Promise<Int8Array[]> {
   const started = embedWorker();
+  clearTimeout(idleTimer);
   const id = nextJob++;
   return new Promise<Int8Array[]>((resolve, reject) => {
     pending.set(id, { resolve, reject, count: texts.length });
