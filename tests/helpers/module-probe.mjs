@@ -12,8 +12,7 @@ if (!file) throw new Error("module-probe: set MODULE_PROBE_FILE");
 const seen = new Set();
 /** The package a bare specifier names (`@scope/name/sub` → `@scope/name`), or undefined for paths and built-ins. */
 function packageOf(specifier) {
-  if (typeof specifier !== "string" || !/^[@a-z0-9]/i.test(specifier) || /^[a-z]+:/i.test(specifier))
-    return;
+  if (typeof specifier !== "string" || !/^[@a-z0-9]/i.test(specifier) || /^[a-z]+:/i.test(specifier)) return;
   if (Module.isBuiltin(specifier)) return;
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
