@@ -10,10 +10,9 @@
  *
  * Kept on globalThis: Next.js bundles each route separately, and scripts/start.ts loads this module too.
  */
-import { createRequire } from "node:module";
-import path from "node:path";
 import pino, { type DestinationStream, type Logger } from "pino";
 import { env } from "../../env";
+import { appRequire } from "../app-require";
 
 const KEY = Symbol.for("visitor-chat.logger");
 
@@ -34,8 +33,7 @@ function prettyStream(): DestinationStream | undefined {
   if (env.NODE_ENV !== "development") return undefined;
   try {
     // Resolved at run time from the project's node_modules (never bundled, never downloaded).
-    const require = createRequire(path.join(process.cwd(), "package.json"));
-    const pretty = require("pino-pretty") as (options: object) => DestinationStream;
+    const pretty = appRequire()("pino-pretty") as (options: object) => DestinationStream;
     return pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" });
   } catch {
     return undefined;

@@ -1,7 +1,6 @@
-import { createRequire } from "node:module";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { SemanticIndex } from "../responder/knowledge-base";
+import { appRequire } from "../../app-require";
 
 /**
  * The embedded sentence model: Universal Sentence Encoder lite (`@energetic-ai/embeddings` with the weights of
@@ -121,7 +120,7 @@ function releaseWhenIdle(started: Worker): void {
 /** The worker, started on the first call (the packages are resolved from the project directory, as at run time). */
 function embedWorker(): Worker {
   if (worker) return worker;
-  const resolve = createRequire(path.join(process.cwd(), "package.json")).resolve;
+  const resolve = appRequire().resolve;
   const started = new Worker(EMBED_WORKER, {
     eval: true,
     workerData: {
