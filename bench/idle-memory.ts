@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/idle-memory.ts [--dirs /path/to/old/checkout,.] [--rounds 2] [--dialect sqlite|postgresql]
  *                                [--redis] [--instances 1] [--snapshot] [--modules[=only]] [--settle 5,30,90]
- *                                [--launch npm,node]
+ *                                [--launch npm,node] [--reference]
  *
  * `--dirs`: several checkouts (each built) measured alternately, round after round, on fresh databases of the
  * same dialect: a before/after in one run on a shared machine. `--instances 2` starts two `npm start`s on one
@@ -17,7 +17,10 @@
  * last allocations, so the figure 5 s after the warm-up is the highest of the process at rest). `--launch`: how the
  * app is started, each measured in turn: `npm` (`npm start`, the default) and `node` (the production start path,
  * `node scripts/start.mjs` with the environment `npm start` sets, as deploy/visitor-chat.service runs it: the same
- * launcher and checks without npm's own process).
+ * launcher and checks without npm's own process). `--reference`: the smallest Next.js app with what ours serves
+ * (bench/reference-next: a page rendered per request and a JSON route handler), built in a temporary directory
+ * with the last checkout's node_modules (the same Next.js and React), started the same ways and warmed by as many
+ * requests: the floor the framework sets under every figure here.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -26,7 +29,17 @@ import path from "node:path";
 import { freePort } from "../testing/next-server";
 import { processTree, startCommand } from "./processes";
 import { createTestDatabase } from "../testing/test-database";
-import { fmt, heapCensus, intFlag, machineLine, parseFlags, printTable, readHeapNodes, request } from "./lib";
+import {
+  buildReference,
+  fmt,
+  heapCensus,
+  intFlag,
+  machineLine,
+  parseFlags,
+  printTable,
+  readHeapNodes,
+  request,
+} from "./lib";
 import type { Dialect } from "~/server/db/database-url";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -164,6 +177,34 @@ async function warmUp(baseUrl: string): Promise<number> {
   return count;
 }
 
+/** The reference app's warm-up: as many requests as warmUp's, over its page and its route handler. */
+async function warmUpReference(baseUrl: string): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < 14; i += 1) {
+    for (const [method, route, body] of [
+      ["GET", "/api/health"],
+      ["POST", "/api/health", { visitor_id: randomUUID(), message: "How do I reset my password?" }],
+      ["GET", "/"],
+      ["POST", "/api/health", {}],
+      ["GET", "/api/health"],
+      ["GET", "/"],
+      ["POST", "/api/health", { i }],
+      ["GET", "/api/health"],
+      ["GET", "/"],
+      ["GET", "/missing"],
+      ["POST", "/api/health", { session_id: randomUUID() }],
+      ["GET", "/api/health"],
+      ["GET", "/"],
+      ["GET", "/api/health"],
+    ] as [string, string, unknown?][]) {
+      const answer = await request(baseUrl, method, route, body);
+      if (answer.status >= 500) throw new Error(`${method} ${route}: ${answer.status}`);
+      count += 1;
+    }
+  }
+  return count;
+}
+
 /** The snapshot's self size by constructor, largest first, then its largest strings. */
 function summariseSnapshot(file: string, top = 20): (string | number)[][] {
   const nodes = readHeapNodes(file);
@@ -275,6 +316,9 @@ async function main(): Promise<void> {
     throw new Error("--settle: increasing numbers of seconds, e.g. 5,30,90");
   for (const dir of dirs)
     if (!existsSync(path.join(dir, ".next", "BUILD_ID"))) throw new Error(`${dir}: no build (npm run build)`);
+  const reference = "reference" in flags ? buildReference(dirs.at(-1)!) : undefined;
+  if (reference) dirs.push(reference);
+  const label = (dir: string) => (dir === reference ? "Next.js alone" : path.basename(dir));
   console.log(machineLine());
 
   if ("modules" in flags) {
@@ -298,7 +342,8 @@ async function main(): Promise<void> {
       try {
         for (let i = 0; i < instances; i += 1) started.push(await npmStart(dir, database.url, env, launch));
         for (const instance of started) {
-          const requests = await warmUp(instance.baseUrl);
+          const requests =
+            dir === reference ? await warmUpReference(instance.baseUrl) : await warmUp(instance.baseUrl);
           const warmedAt = Date.now();
           let server: ReturnType<typeof processTree>[number] | undefined;
           for (const seconds of settle) {
@@ -309,7 +354,7 @@ async function main(): Promise<void> {
             const pss = tree.reduce((total, proc) => total + proc.pssMb, 0);
             rows.push([
               round,
-              `${path.basename(dir)}${launches.length > 1 ? ` (${launch})` : ""}`,
+              `${label(dir)}${launches.length > 1 ? ` (${launch})` : ""}`,
               `${dialect}${redis ? " + Redis" : ""}${instances > 1 ? ` (instance ${started.indexOf(instance) + 1}/${instances})` : ""}`,
               requests,
               seconds,
@@ -339,7 +384,7 @@ async function main(): Promise<void> {
           if ("snapshot" in flags && round === rounds && server) {
             const file = await takeSnapshot(server.pid, dir);
             printTable(
-              `Heap snapshot of ${path.basename(dir)}'s server (pid ${server.pid}): self size by constructor`,
+              `Heap snapshot of ${label(dir)}'s server (pid ${server.pid}): self size by constructor`,
               ["constructor / node type", "count", "MB", "share"],
               summariseSnapshot(file),
             );
@@ -367,6 +412,7 @@ async function main(): Promise<void> {
     ],
     rows,
   );
+  if (reference) rmSync(reference, { recursive: true, force: true });
   console.log(`run id ${randomUUID().slice(0, 8)} · ${machineLine()}`);
 }
 

@@ -3,9 +3,11 @@
  * (node:http, so the load generator spends as little CPU as possible on the 2-core machine it shares with the
  * server).
  */
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
+import path from "node:path";
 import { createParser } from "eventsource-parser";
 
 /** `--name value` / `--name=value` / `--flag` → record. */
@@ -264,4 +266,20 @@ export function heapCensus(
     byKey.set(key, entry);
   }
   return { byKey, total };
+}
+
+/**
+ * bench/reference-next (the smallest Next.js app with a page, a JSON route handler and a tRPC create) built in a temporary directory with
+ * `checkout`'s node_modules (hard links: no copy): the same Next.js, React, tRPC and zod as the app's.
+ */
+export function buildReference(checkout: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "reference-next-"));
+  cpSync(path.resolve("bench/reference-next"), dir, { recursive: true });
+  execFileSync("cp", ["-al", path.join(checkout, "node_modules"), path.join(dir, "node_modules")]);
+  execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    cwd: dir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  return dir;
 }

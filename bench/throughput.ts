@@ -9,7 +9,12 @@
  *     streaming delay), against the same floor as `visitors.create`: the tRPC 404 (no procedure, no database).
  *
  *   npx tsx bench/throughput.ts [--dialect postgresql|sqlite] [--connections 10] [--duration 10] [--rounds 2]
- *     [--chat] [--dirs /path/to/before,.] [--node-args '|--max-semi-space-size=1'] [--port-base 4300]
+ *     [--chat] [--dirs /path/to/before,.] [--node-args '|--max-semi-space-size=1'] [--port-base 4300] [--reference]
+ *
+ *   - with `--reference`, bench/reference-next too, built with this checkout's node_modules: the smallest tRPC
+ *     `visitors.create` inside a Next.js route handler (zod input and output, one prepared better-sqlite3 insert, no
+ *     middleware, context or ORM) and its own tRPC 404, alternated with the app's targets: how close to its floor
+ *     the textbook version of the same call gets on the same stack, beside the app's ratio.
  *
  * Rounds alternate the targets (bare, REST, tRPC, health, …) so drifting machine load hits all of them alike.
  * `--dirs`: several checkouts (each built), one server each on the same database, their targets alternated in
@@ -18,14 +23,14 @@
  * `--dirs .,. --node-args '|--max-semi-space-size=1'` runs one build twice, without and with a V8 flag; a
  * `NAME=value` word is an environment variable of that server (`MALLOC_ARENA_MAX=2 …`, as `npm start` sets).
  */
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import type { Dialect } from "~/server/db/database-url";
 import { freePort, startServer, type RunningServer } from "../testing/next-server";
 import { createTestDatabase } from "../testing/test-database";
-import { fmt, intFlag, machineLine, parseFlags, percentile, printTable } from "./lib";
+import { buildReference, fmt, intFlag, machineLine, parseFlags, percentile, printTable } from "./lib";
 
 interface Target {
   name: string;
@@ -123,6 +128,54 @@ async function startBare(
   };
 }
 
+/** bench/reference-next built and started (`next start`, production), its own SQLite file in its directory. */
+async function startReference(
+  checkout: string,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  const dir = buildReference(checkout);
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        REFERENCE_DB: "reference.db",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 200) {
+    if (child.exitCode !== null) throw new Error(`the reference app exited (${child.exitCode})`);
+    if (waited > 30_000) throw new Error("the reference app did not become ready");
+    const ready = await fetch(`${url}/api/health`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // The process that listens (next start serves in its own process; found by its socket, as bench/idle-memory).
+  const listener = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
+  const pid = Number(/pid=(\d+)/.exec(listener)?.[1] ?? child.pid);
+  return {
+    url,
+    pid,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
 /** A tRPC mutation's `result.data` (the bench's set-up calls). */
 async function trpcMutation(baseUrl: string, path: string, input: unknown): Promise<{ id: string }> {
   const response = await fetch(`${baseUrl}/api/trpc/${path}`, {
@@ -162,6 +215,9 @@ const NAMES = {
   bare404: "floor: bare 404, no DB",
   rest404: "floor: REST 404, no DB",
   trpc404: "floor: tRPC 404, no DB",
+  refCreate: "reference: tRPC visitors.create (zod + one insert)",
+  ref404: "reference: tRPC 404",
+  refHealth: "reference: GET /api/health",
 };
 
 async function main(): Promise<void> {
@@ -194,6 +250,7 @@ async function main(): Promise<void> {
   const testDatabase = await createTestDatabase(dialect);
   const servers: RunningServer[] = [];
   let bare: Awaited<ReturnType<typeof startBare>> | undefined;
+  let reference: Awaited<ReturnType<typeof startReference>> | undefined;
   const samples = new Map<string, Sample[]>();
   const targets: Target[] = [];
   try {
@@ -250,6 +307,15 @@ async function main(): Promise<void> {
     }
     for (const target of targets)
       target.pid = servers.find((server) => target.url.startsWith(`${server.baseUrl}/`))?.pid;
+    if ("reference" in flags) {
+      reference = await startReference(path.resolve(dirs.at(-1)!));
+      const { url, pid } = reference;
+      targets.push(
+        { name: NAMES.refCreate, url: `${url}/api/trpc/visitors.create`, body, pid },
+        { name: NAMES.ref404, url: `${url}/api/trpc/visitors.nothing`, body, pid, floor: true },
+        { name: NAMES.refHealth, url: `${url}/api/health`, body, method: "GET", pid, floor: true },
+      );
+    }
     if (flags.floor !== "false")
       targets.splice(1, 0, {
         name: NAMES.bare404,
@@ -264,6 +330,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await bare?.stop();
+    await reference?.stop();
     for (const server of servers) await server.stop();
     await testDatabase.drop();
   }
@@ -349,6 +416,19 @@ async function main(): Promise<void> {
       console.log(
         `tRPC create / tRPC 404 by server CPU per request (404's µs / create's) per round: ${ratio(byCpu)} → median ${fmt(median(byCpu), 2)} (target ≥ 0.85): ${median(byCpu) >= 0.85 ? "PASS" : "MISS"}`,
       );
+      if ("reference" in flags) {
+        const cpuOfReference = (name: string) => samples.get(name)?.map((sample) => sample.cpuUs) ?? [];
+        const referenceByCpu = perRound(cpuOfReference(NAMES.ref404), cpuOfReference(NAMES.refCreate));
+        const referenceByRps = perRound(roundsOf(NAMES.refCreate), roundsOf(NAMES.ref404));
+        console.log(
+          `reference (zod + one insert, no middleware or ORM): create / its tRPC 404 per round: ${ratio(referenceByRps)} → median ${fmt(median(referenceByRps), 2)}; by server CPU ${ratio(referenceByCpu)} → median ${fmt(median(referenceByCpu), 2)} (the app's target ≥ 0.85)`,
+        );
+        const floors = perRound(cpuOf(NAMES.trpc404), cpuOfReference(NAMES.ref404));
+        const creates = perRound(cpuOf(NAMES.trpc), cpuOfReference(NAMES.refCreate));
+        console.log(
+          `the app / the reference, server CPU per request: tRPC 404 ${ratio(floors)} → median ${fmt(median(floors), 2)}; tRPC create ${ratio(creates)} → median ${fmt(median(creates), 2)}`,
+        );
+      }
       const restByCpu = perRound(cpuOf(NAMES.trpc), cpuOf(NAMES.rest));
       console.log(
         `REST create / tRPC create by server CPU per request (tRPC's µs / REST's) per round: ${ratio(restByCpu)} → median ${fmt(median(restByCpu), 2)} (target ≥ 0.90): ${median(restByCpu) >= 0.9 ? "PASS" : "MISS"}`,
