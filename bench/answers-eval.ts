@@ -7,6 +7,10 @@
  *
  *   npx tsx bench/answers-eval.ts [--set sqlite|debian-handbook] [--embedded off] [--verbose] [--cache DIR]
  *     [--vectors DIR]   (passage vectors computed ahead by bench/embed-vectors.ts, stored before the run)
+ *     [--llm]           (the app's LLM responder instead, configured as the app is: LLM_BASE_URL, LLM_MODEL,
+ *                        LLM_QUERY_REWRITE …; an answer's sources are the passages the model was given, so the
+ *                        figures measure retrieval with the query rewrite; EMBEDDINGS_MODEL adds the endpoint's
+ *                        vectors as in the app, with or without --llm)
  *
  * Reports per set: right page first, right page in the top 3, off-topic declined, other-language top 3, the
  * median answer length, and the built-in replies (not found, small talk, handoff) in the question's language.
@@ -21,6 +25,9 @@ import { importUploadedFile } from "~/server/admin/knowledge/knowledge-import";
 import { EMBEDDED_MODEL_ID, embeddedModel } from "~/server/chat/knowledge/embedded-model";
 import { LiveKnowledge } from "~/server/chat/knowledge/live-knowledge";
 import { KnowledgeBaseResponder } from "~/server/chat/responder/knowledge-base";
+import { LlmResponder } from "~/server/chat/responder/llm";
+import type { Responder } from "~/server/chat/responder/responder";
+import { embeddingsSettings, llmSettings } from "~/server/runtime/responder";
 import type { MessageSource } from "~/server/chat/messages/message.schema";
 import { openDatabase } from "~/server/db/client";
 import { testDeps, TEST_BY } from "../tests/helpers/deps";
@@ -49,6 +56,9 @@ const BUILT_IN_PROBES: Record<string, string[]> = {
 const flags = parseFlags();
 const verbose = process.argv.includes("--verbose");
 const sets = flags.set ? [flags.set] : ["sqlite", "debian-handbook"];
+// --llm: the LLM responder as the app configures it (LLM_BASE_URL, LLM_MODEL, LLM_QUERY_REWRITE…).
+const llm = "llm" in flags ? llmSettings() : undefined;
+if ("llm" in flags && !llm) throw new Error("--llm: set LLM_BASE_URL and LLM_MODEL as for the app");
 const offTopic = offTopicSchema.parse(
   JSON.parse(readFileSync(path.resolve("content/eval/off-topic.json"), "utf8")),
 ).questions;
@@ -68,7 +78,7 @@ function languageOf(text: string): string {
 }
 
 async function ask(
-  responder: KnowledgeBaseResponder,
+  responder: Responder,
   message: string,
 ): Promise<{ text: string; sources: MessageSource[] }> {
   const reply = responder.reply({ history: [], message, signal: new AbortController().signal });
@@ -150,7 +160,11 @@ async function evaluate(name: string): Promise<void> {
       for (let start = 0; start < rows.length; start += 500)
         await database.db.knowledgeVector.createMany({ data: rows.slice(start, start + 500) });
     }
-    const knowledge = new LiveKnowledge(database.db, { refreshMs: 60_000, embedded });
+    const knowledge = new LiveKnowledge(database.db, {
+      refreshMs: 60_000,
+      embedded,
+      embeddings: embeddingsSettings(),
+    });
     const buildStart = performance.now();
     await knowledge.current();
     const buildMs = performance.now() - buildStart;
@@ -165,7 +179,9 @@ async function evaluate(name: string): Promise<void> {
     await knowledge.embeddedReady();
     loopDelay.disable();
     const embedMs = performance.now() - embedStart;
-    const responder = new KnowledgeBaseResponder(knowledge, { chunkDelayMs: 0 });
+    const responder: Responder = llm
+      ? new LlmResponder(llm, knowledge)
+      : new KnowledgeBaseResponder(knowledge, { chunkDelayMs: 0 });
 
     let top1 = 0;
     let top3 = 0;
@@ -218,7 +234,11 @@ async function evaluate(name: string): Promise<void> {
             `${knowledge.vectorsComputed} computed in ${(embedMs / 1000).toFixed(1)} s, ` +
             `event loop held at most ${(loopDelay.max / 1e6).toFixed(0)} ms ` +
             `(p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)}, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)})`
-          : "lexical only"),
+          : "lexical only") +
+        (llm
+          ? `; answered by the LLM ${llm.model} (query rewrite ${llm.queryRewrite}, ${llm.groundingPassages} passages)`
+          : "; answered by the knowledge-base responder") +
+        (embeddingsSettings() ? `; embeddings endpoint ${embeddingsSettings()!.model}` : ""),
     );
     console.log(`right page first:          ${pct(top1, total)}`);
     console.log(`right page in the top 3:   ${pct(top3, total)}`);

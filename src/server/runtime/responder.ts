@@ -31,6 +31,26 @@ export function embeddingsSettings(): EmbeddingsSettings | undefined {
   };
 }
 
+/** The LLM's settings, when LLM_BASE_URL and LLM_MODEL are set (the app then answers with it). */
+export function llmSettings(): LlmSettings | undefined {
+  if (!env.LLM_BASE_URL || !env.LLM_MODEL) return undefined;
+  return {
+    baseUrl: env.LLM_BASE_URL,
+    apiKey: env.LLM_API_KEY,
+    model: env.LLM_MODEL,
+    systemPrompt: env.LLM_SYSTEM_PROMPT,
+    temperature: env.LLM_TEMPERATURE,
+    maxTokens: env.LLM_MAX_TOKENS,
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxRetries: env.LLM_MAX_RETRIES,
+    historyMaxMessages: env.LLM_HISTORY_MAX_MESSAGES,
+    historyMaxChars: env.LLM_HISTORY_MAX_CHARS,
+    groundingPassages: env.LLM_GROUNDING_PASSAGES,
+    queryRewrite: env.LLM_QUERY_REWRITE,
+    maxPromptTokens: env.LLM_MAX_PROMPT_TOKENS,
+  };
+}
+
 /**
  * The LLM responder when LLM_BASE_URL is set, else the embedded knowledge-base responder; both answer from the
  * help articles in the database (followed live, see LiveKnowledge). With LLM_DAILY_TOKEN_BUDGET, the
@@ -46,25 +66,9 @@ export function createResponder(db: Db): Responder {
   });
   const knowledgeResponder = () =>
     new KnowledgeBaseResponder(knowledge, { chunkDelayMs: env.KNOWLEDGE_STREAM_DELAY_MS });
-  if (env.LLM_BASE_URL && env.LLM_MODEL) {
-    const llm = lazyLlmResponder(
-      {
-        baseUrl: env.LLM_BASE_URL,
-        apiKey: env.LLM_API_KEY,
-        model: env.LLM_MODEL,
-        systemPrompt: env.LLM_SYSTEM_PROMPT,
-        temperature: env.LLM_TEMPERATURE,
-        maxTokens: env.LLM_MAX_TOKENS,
-        timeoutMs: env.LLM_TIMEOUT_MS,
-        maxRetries: env.LLM_MAX_RETRIES,
-        historyMaxMessages: env.LLM_HISTORY_MAX_MESSAGES,
-        historyMaxChars: env.LLM_HISTORY_MAX_CHARS,
-        groundingPassages: env.LLM_GROUNDING_PASSAGES,
-        queryRewrite: env.LLM_QUERY_REWRITE,
-        maxPromptTokens: env.LLM_MAX_PROMPT_TOKENS,
-      },
-      knowledge,
-    );
+  const settings = llmSettings();
+  if (settings) {
+    const llm = lazyLlmResponder(settings, knowledge);
     if (env.LLM_DAILY_TOKEN_BUDGET === undefined) return llm;
     return new BudgetedResponder(llm, knowledgeResponder(), {
       dailyTokens: env.LLM_DAILY_TOKEN_BUDGET,
