@@ -264,6 +264,19 @@ describe("built-in replies in the visitor's language (en, de, fr, es, ar)", () =
     expect((await reply("qwxzv", null)).text.startsWith(BUILT_IN_REPLIES.en.notFound)).toBe(true);
   });
 
+  // Found in a browser test's screenshot: "rtl mxd7rmbg" (a word and an id) was answered in German to an en-US
+  // visitor, the id's letters counted as two more words ("mxd", "rmbg") and tinyld guessing from them.
+  it.each([
+    ["rtl mxd7rmbg", "en-US", "en"],
+    ["order 4711 ABX7Q", "fr-FR", "fr"],
+    ["ticket 2024-11-03 zx9", "es", "es"],
+  ])(
+    "does not tell a language from ids and numbers: %j with locale %s is answered in %s",
+    (message, locale, expected) => {
+      expect(replyLanguage(message, locale)).toBe(expected);
+    },
+  );
+
   it("has every built-in reply in all five languages", () => {
     for (const language of LANGUAGES)
       for (const text of Object.values(BUILT_IN_REPLIES[language]))

@@ -99,9 +99,13 @@ export function indexTerm(word: string, language: Language = "en"): string | nul
  */
 export function detectLanguage(text: string): Language | null {
   if (/[\u0600-\u06ff]/.test(text)) return "ar";
-  const letters = text.replace(/[^\p{Letter}\s]/gu, " ").trim();
-  if (letters.split(/\s+/).length < 3) return null;
-  const guess = detect(letters, { only: ["en", "de", "fr", "es"] });
+  // Words are runs of letters between spaces and punctuation; a token with digits in it (an order number, an id
+  // such as "mxd7rmbg") is not one, and its letters are not words either.
+  const found = text
+    .split(/[\s\p{P}\p{S}]+/u)
+    .filter((token) => /^\p{Letter}[\p{Letter}\p{Mark}]+$/u.test(token));
+  if (found.length < 3) return null;
+  const guess = detect(found.join(" "), { only: ["en", "de", "fr", "es"] });
   return isLanguage(guess) ? guess : null;
 }
 
