@@ -27,7 +27,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { freePort } from "../testing/next-server";
-import { processTree, startCommand } from "./processes";
+import { listenerPid, processTree, startCommand } from "./processes";
 import { createTestDatabase } from "../testing/test-database";
 import {
   buildReference,
@@ -43,13 +43,6 @@ import {
 import type { Dialect } from "~/server/db/database-url";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function listenerPid(port: number): number {
-  const line = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
-  const pid = /pid=(\d+)/.exec(line)?.[1];
-  if (!pid) throw new Error(`no process listens on ${port}`);
-  return Number(pid);
-}
 
 interface Started {
   child: ChildProcess;

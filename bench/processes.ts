@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
@@ -65,4 +66,12 @@ export function startCommand(dir: string): { env: Record<string, string>; args: 
     else args.push(word);
   }
   return { env, args };
+}
+
+/** The process listening on a local TCP port (Linux `ss`): the server a launcher or `next start` runs. */
+export function listenerPid(port: number): number {
+  const line = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
+  const pid = /pid=(\d+)/.exec(line)?.[1];
+  if (!pid) throw new Error(`no process listens on ${port}`);
+  return Number(pid);
 }

@@ -23,13 +23,14 @@
  * `--dirs .,. --node-args '|--max-semi-space-size=1'` runs one build twice, without and with a V8 flag; a
  * `NAME=value` word is an environment variable of that server (`MALLOC_ARENA_MAX=2 …`, as `npm start` sets).
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import type { Dialect } from "~/server/db/database-url";
 import { freePort, startServer, type RunningServer } from "../testing/next-server";
 import { createTestDatabase } from "../testing/test-database";
+import { listenerPid } from "./processes";
 import { buildReference, fmt, intFlag, machineLine, parseFlags, percentile, printTable } from "./lib";
 
 interface Target {
@@ -159,9 +160,8 @@ async function startReference(
     if (ready) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  // The process that listens (next start serves in its own process; found by its socket, as bench/idle-memory).
-  const listener = execFileSync("ss", ["-ltnpH", `sport = :${port}`], { encoding: "utf8" });
-  const pid = Number(/pid=(\d+)/.exec(listener)?.[1] ?? child.pid);
+  // The process that listens: its CPU time is the figure (found by its socket).
+  const pid = listenerPid(port);
   return {
     url,
     pid,
